@@ -1,0 +1,257 @@
+/**
+ * The one event schema shared by the server (recorder, bridge, API) and the browser.
+ * Defined by issue 2: sessions are ordered lists of events; the WebSocket bridge speaks the
+ * client/server messages below; both sides validate at the boundary with `parseClientMessage`
+ * and `parseServerMessage`.
+ */
+
+export const LISTENERS = ['mx', 'submission', 'submissions'] as const;
+export type ListenerName = (typeof LISTENERS)[number];
+
+export type Direction = 'client' | 'server' | 'system';
+
+/** Something on the wire worth a learner's attention, detected from the bytes themselves. */
+export type Anomaly =
+	| 'bare-lf' // a line ended in LF without CR (RFC 5321 §2.3.8)
+	| 'bare-cr' // a CR not followed by LF inside a line
+	| 'dot-stuffed' // a DATA line the client began with an extra '.' (RFC 5321 §4.5.2)
+	| 'smuggling-pattern' // <LF>.<LF>, <LF>.<CR><LF> or <CR><LF>.<LF> inside DATA (CVE-2023-51764 class)
+	| '8bit-in-command' // bytes above 0x7F in a command line
+	| 'nul-byte' // a NUL byte
+	| 'line-too-long' // over RFC 5321 §4.5.3.1.4/6 limits
+	| 'credentials-masked' // AUTH material hidden from this viewer
+	| 'truncated'; // the recorder stopped keeping events for this session
+
+export interface RfcRef {
+	rfc: number;
+	section: string;
+}
+
+export interface Annotation {
+	title: string;
+	summary: string;
+	code?: number;
+	enhanced?: string | null;
+	class?: number;
+	rfc?: RfcRef[];
+	/** Longer teaching text, shown when a row is expanded. */
+	detail?: string;
+	/** Short notes on this particular line (syntax slips, limits, decoded base64). */
+	notes?: string[];
+	/** Session state before and after this line (state ids of src/lib/smtp's state machine). */
+	stateBefore?: string;
+	stateAfter?: string;
+	/** Stable key into the reference tables, e.g. "commands/rcpt", "replies/550". */
+	ref?: string;
+}
+
+export interface SessionEvent {
+	seq: number;
+	at: number;
+	dir: Direction;
+	text: string;
+	anomalies: Anomaly[];
+	annotation: Annotation;
+	/** Lines of one multi-line reply share this id. */
+	replyId?: number;
+	/** Set on the one event that carries a message's DATA content. */
+	messageId?: string;
+	/** Set on system events: what happened. */
+	kind?: 'connect' | 'tls' | 'auth' | 'disconnect' | 'timeout' | 'truncated' | 'note';
+}
+
+export type SessionOrigin = 'browser' | 'external';
+
+export interface SessionSummary {
+	id: string;
+	listener: ListenerName;
+	/** The real port this listener stands for (25, 587, 465). */
+	standsFor: number;
+	origin: SessionOrigin;
+	clientAddress: string;
+	startedAt: number;
+	endedAt: number | null;
+	endReason: string | null;
+	tls: { protocol: string; cipher: string } | null;
+	authUser: string | null;
+	messageIds: string[];
+	eventCount: number;
+	truncated: boolean;
+}
+
+export type RecipientOutcome =
+	| 'delivered' // in a sandbox mailbox
+	| 'outbox' // accepted on submission for an outside domain: would be relayed, not sent (sandbox)
+	| 'deferred' // 4xx: the sender should retry
+	| 'refused' // 5xx at RCPT or after DATA
+	| 'bounced'; // accepted, then a delivery status notification went back to the sender
+
+export interface RecipientResult {
+	address: string;
+	outcome: RecipientOutcome;
+	/** The reply line this recipient got, e.g. "250 2.1.5 Accepted". */
+	reply: string;
+	/** DSN parameters given with RCPT TO (RFC 3461). */
+	notify?: string[];
+	orcpt?: string;
+}
+
+export interface Envelope {
+	mailFrom: { address: string; params: Record<string, string | true> };
+	rcptTo: { address: string; params: Record<string, string | true> }[];
+}
+
+export type MessageKind = 'mail' | 'bounce' | 'delivery-report';
+
+export interface MessageSummary {
+	id: string;
+	sessionId: string | null;
+	listener: ListenerName | null;
+	kind: MessageKind;
+	receivedAt: number;
+	from: string;
+	subject: string;
+	size: number;
+	envelope: Envelope;
+	recipients: RecipientResult[];
+	tls: boolean;
+	authUser: string | null;
+	/** Set on bounces and delivery reports: the message they report on. */
+	reportsOn?: string;
+}
+
+export interface HeaderField {
+	name: string;
+	value: string;
+}
+
+export interface MimePart {
+	/** Dotted path ("1", "1.2") usable in /api/messages/:id/parts/:part. */
+	id: string;
+	contentType: string;
+	encoding: string | null;
+	filename: string | null;
+	disposition: string | null;
+	/** Size of the decoded content in bytes. */
+	size: number;
+	children: MimePart[];
+}
+
+export interface MessageDetail extends MessageSummary {
+	headers: HeaderField[];
+	parts: MimePart[];
+	/** False when the parser ran out of time or size budget: the raw bytes are still stored. */
+	parsed: boolean;
+	parseNote: string | null;
+	/** The trace fields the sandbox added at delivery (Received, Return-Path). */
+	traceFields: HeaderField[];
+}
+
+// ---- WebSocket messages ----
+
+export type ClientMessage =
+	| { type: 'open'; listener: ListenerName }
+	| { type: 'input'; data: string }
+	| { type: 'close' }
+	| { type: 'resume'; sessionId: string; resumeToken: string }
+	| { type: 'watch'; sessionId: string; since?: number }
+	| { type: 'unwatch'; sessionId: string }
+	| { type: 'watch-all' };
+
+export type ServerMessage =
+	| { type: 'opened'; session: SessionSummary; resumeToken: string }
+	| { type: 'event'; sessionId: string; event: SessionEvent }
+	| { type: 'closed'; sessionId: string; reason: string }
+	| { type: 'snapshot'; sessions: SessionSummary[]; messages: MessageSummary[] }
+	| { type: 'session'; session: SessionSummary }
+	| { type: 'message'; message: MessageSummary }
+	| { type: 'cleared'; what: 'sessions' | 'messages' }
+	| { type: 'error'; message: string };
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function fail<T>(error: string): ParseResult<T> {
+	return { ok: false, error };
+}
+
+/** Validates one message from a browser. Extra fields are ignored; wrong types are named. */
+export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
+	let value: unknown;
+	try {
+		value = JSON.parse(raw);
+	} catch {
+		return fail('invalid JSON');
+	}
+	if (!isRecord(value)) return fail('a message must be a JSON object');
+	const type = value.type;
+	if (typeof type !== 'string') return fail('"type" must be a string');
+	switch (type) {
+		case 'open':
+			if (!LISTENERS.includes(value.listener as ListenerName))
+				return fail(`"listener" must be one of ${LISTENERS.join(', ')}`);
+			return { ok: true, value: { type, listener: value.listener as ListenerName } };
+		case 'input':
+			if (typeof value.data !== 'string') return fail('"data" must be a string');
+			return { ok: true, value: { type, data: value.data } };
+		case 'close':
+		case 'watch-all':
+			return { ok: true, value: { type } };
+		case 'resume':
+			if (typeof value.sessionId !== 'string' || !ID_PATTERN.test(value.sessionId))
+				return fail('"sessionId" must be a session id');
+			if (typeof value.resumeToken !== 'string' || !ID_PATTERN.test(value.resumeToken))
+				return fail('"resumeToken" must be a token string');
+			return {
+				ok: true,
+				value: { type, sessionId: value.sessionId, resumeToken: value.resumeToken }
+			};
+		case 'watch':
+			if (typeof value.sessionId !== 'string' || !ID_PATTERN.test(value.sessionId))
+				return fail('"sessionId" must be a session id');
+			if (
+				value.since !== undefined &&
+				(typeof value.since !== 'number' || !Number.isInteger(value.since) || value.since < 0)
+			)
+				return fail('"since" must be a non-negative integer');
+			return {
+				ok: true,
+				value: { type, sessionId: value.sessionId, since: (value.since as number) ?? 0 }
+			};
+		case 'unwatch':
+			if (typeof value.sessionId !== 'string' || !ID_PATTERN.test(value.sessionId))
+				return fail('"sessionId" must be a session id');
+			return { ok: true, value: { type, sessionId: value.sessionId } };
+		default:
+			return fail(`unknown message type "${type.slice(0, 40)}"`);
+	}
+}
+
+const SERVER_TYPES = new Set([
+	'opened',
+	'event',
+	'closed',
+	'snapshot',
+	'session',
+	'message',
+	'cleared',
+	'error'
+]);
+
+/** The browser's side of the boundary: a message from the server, checked for its type. */
+export function parseServerMessage(raw: string): ParseResult<ServerMessage> {
+	let value: unknown;
+	try {
+		value = JSON.parse(raw);
+	} catch {
+		return fail('invalid JSON');
+	}
+	if (!isRecord(value) || typeof value.type !== 'string' || !SERVER_TYPES.has(value.type))
+		return fail('unknown server message');
+	return { ok: true, value: value as unknown as ServerMessage };
+}

@@ -1,0 +1,19 @@
+import adapter from '@sveltejs/adapter-node';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	preprocess: vitePreprocess(),
+	kit: {
+		adapter: adapter({ out: 'build' }),
+		typescript: {
+			// server/ is outside src/: include it so svelte-check type-checks the Node side too.
+			config: (tsconfig) => {
+				tsconfig.include.push('../server/**/*.ts', '../tests/**/*.ts', '../bench/**/*.ts');
+				return tsconfig;
+			}
+		}
+	}
+};
+
+export default config;
