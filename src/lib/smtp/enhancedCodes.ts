@@ -1,0 +1,180 @@
+import type { RfcRef } from '../messages';
+import { ianaEnhancedCodes, type IanaEnhancedCodeRow } from './enhancedCodeTable';
+import { indexBy, rowId, type ReferenceRow } from './reference';
+import { ref } from './rfc';
+
+/** RFC 3463 §2: the first number of an enhanced status code. */
+export interface EnhancedClassRow extends ReferenceRow {
+	class: 2 | 4 | 5;
+}
+
+export const enhancedClassTable: readonly EnhancedClassRow[] = [
+	{
+		...rowId('enhanced', '2.X.X'),
+		class: 2,
+		title: 'Success',
+		summary: 'The action was carried out; detail codes may report a conversion made on the way.',
+		rfc: [ref(3463, '2')]
+	},
+	{
+		...rowId('enhanced', '4.X.X'),
+		class: 4,
+		title: 'Persistent transient failure',
+		summary:
+			'The message as sent is valid, but a temporary condition stopped or delayed it; sending it again later may succeed.',
+		rfc: [ref(3463, '2')]
+	},
+	{
+		...rowId('enhanced', '5.X.X'),
+		class: 5,
+		title: 'Permanent failure',
+		summary:
+			'Not likely to be resolved by sending the message again in its current form; something about the message or the destination must change.',
+		rfc: [ref(3463, '2')]
+	}
+];
+
+/** RFC 3463 §2: the second number, what part of the system the status is about. */
+export interface EnhancedSubjectRow extends ReferenceRow {
+	subject: number;
+}
+
+const subject = (n: number, title: string, summary: string): EnhancedSubjectRow => ({
+	...rowId('enhanced', `X.${n}.X`),
+	subject: n,
+	title,
+	summary,
+	rfc: [ref(3463, '2'), ref(3463, `3.${n + 1}`)]
+});
+
+export const enhancedSubjectTable: readonly EnhancedSubjectRow[] = [
+	subject(0, 'Other or undefined status', 'No additional subject information is available.'),
+	subject(
+		1,
+		'Addressing status',
+		'About the originator or destination address: its syntax or validity. The sender can usually correct these and retry.'
+	),
+	subject(
+		2,
+		'Mailbox status',
+		'Something about the mailbox caused this status; mailbox issues are under the general control of the recipient.'
+	),
+	subject(
+		3,
+		'Mail system status',
+		'Something about the destination system caused this status; under the control of its administrator.'
+	),
+	subject(
+		4,
+		'Network and routing status',
+		'About the delivery infrastructure itself, including directory (DNS) and routing services.'
+	),
+	subject(
+		5,
+		'Mail delivery protocol status',
+		'A failure in the mail delivery protocol itself: from implementation errors to an unreliable connection.'
+	),
+	subject(
+		6,
+		'Message content or media status',
+		'A failure involving the content of the message: translation, transcoding or unsupported media.'
+	),
+	subject(
+		7,
+		'Security or policy status',
+		'Policies such as per-recipient or per-host filtering, and cryptographic operations.'
+	)
+];
+
+export interface EnhancedCodeRow extends ReferenceRow, IanaEnhancedCodeRow {
+	subject: number;
+	detailNumber: number;
+}
+
+// Registered after the copy of the registry in tests/fixtures (see /work/shared/data/README.md).
+const laterRegistrations: IanaEnhancedCodeRow[] = [
+	{
+		key: 'X.7.29',
+		sampleText: 'ARC validation failure',
+		basicCodes: '550',
+		description: 'This status code may be returned when a message fails ARC validation.',
+		reference: '[RFC8617] (Experimental)',
+		rfc: [ref(8617, '')]
+	},
+	{
+		key: 'X.7.30',
+		sampleText: 'REQUIRETLS support required',
+		basicCodes: '550',
+		description:
+			'This indicates that the message was not able to be forwarded because it was received with a REQUIRETLS requirement and none of the SMTP servers to which the message should be forwarded provide this support.',
+		reference: '[RFC8689] (Standards Track)',
+		rfc: [ref(8689, '')]
+	}
+];
+
+/** Every enumerated code of the IANA registry, keyed "X.s.d". */
+export const enhancedCodeTable: readonly EnhancedCodeRow[] = [
+	...ianaEnhancedCodes,
+	...laterRegistrations
+].map((row) => {
+	const [, s, d] = row.key.split('.');
+	return {
+		...row,
+		...rowId('enhanced', row.key),
+		subject: Number(s),
+		detailNumber: Number(d),
+		// X.6.10 has no sample text in the registry: it is a deprecated duplicate.
+		title: row.sampleText || row.description,
+		summary: row.description
+	};
+});
+
+const byKey = indexBy(enhancedCodeTable, (r) => r.key);
+const classByNumber = indexBy(enhancedClassTable, (r) => String(r.class));
+const subjectByNumber = indexBy(enhancedSubjectTable, (r) => String(r.subject));
+
+/** RFC 3463 §2 / §4 grammar: class "." subject "." detail, subject and detail 1–3 digits. */
+const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})$/;
+
+export interface EnhancedCodeInfo {
+	code: string;
+	class: EnhancedClassRow;
+	/** Undefined when the subject number is not one RFC 3463 defines. */
+	subject?: EnhancedSubjectRow;
+	/** Undefined when the code is not in the registry: fall back to class and subject. */
+	entry?: EnhancedCodeRow;
+	title: string;
+	summary: string;
+	rfc: RfcRef[];
+	/** Deep link: `enhanced/5.1.1`. */
+	ref: string;
+}
+
+/** Looks up "5.1.1"; unknown details fall back to class and subject. Never throws. */
+export function describeEnhanced(code: string): EnhancedCodeInfo | undefined {
+	const m = ENHANCED.exec(code);
+	if (!m) return undefined;
+	const cls = classByNumber.get(m[1])!;
+	const subj = subjectByNumber.get(String(Number(m[2])));
+	const entry = byKey.get(`X.${Number(m[2])}.${Number(m[3])}`);
+	const title = entry
+		? entry.title
+		: subj
+			? `${subj.title} (detail ${m[3]} not in the registry)`
+			: `Unregistered subject ${m[2]}`;
+	return {
+		code,
+		class: cls,
+		subject: subj,
+		entry,
+		title,
+		summary: entry ? entry.summary : (subj?.summary ?? cls.summary),
+		rfc: entry ? entry.rfc : (subj?.rfc ?? cls.rfc),
+		ref: `enhanced/${code}`
+	};
+}
+
+/** Does an enhanced code's class agree with its basic reply code (RFC 2034 §4, RFC 3463 §2)? */
+export function enhancedMatchesReply(enhanced: string, replyCode: number): boolean {
+	return enhanced[0] === String(replyCode)[0];
+}

@@ -1,0 +1,411 @@
+import type { RfcRef } from '../messages';
+import { ref } from './rfc';
+
+/**
+ * What a reply answers. Command verbs, plus the moments that are not a command line:
+ * the greeting, the end of the message data, and the client's lines inside an AUTH exchange.
+ */
+export type ReplyContext =
+	'GREETING' | 'DATA-END' | 'BDAT-LAST' | 'AUTH-CONT' | 'AUTH-CANCEL' | 'UNKNOWN' | (string & {});
+
+/** The meaning of a reply code after a particular command; rows are tried in order. */
+export interface ReplyContextRow {
+	code: number;
+	/** Matches when the reply answers one of these; absent = any context. */
+	after?: readonly string[];
+	/** Matches only with this enhanced code. */
+	enhanced?: string;
+	/** Matches only when the reply text matches. */
+	text?: RegExp;
+	title: string;
+	summary: string;
+	rfc: RfcRef[];
+}
+
+const AUTH = ['AUTH', 'AUTH-CONT'] as const;
+const END = ['DATA-END', 'BDAT-LAST'] as const;
+
+export const replyContextTable: readonly ReplyContextRow[] = [
+	{
+		code: 220,
+		after: ['GREETING'],
+		title: 'Greeting: the server is ready',
+		summary:
+			'The first thing a server says. It names itself; the client now introduces itself with EHLO.',
+		rfc: [ref(5321, '3.1'), ref(5321, '4.3.2')]
+	},
+	{
+		code: 220,
+		after: ['STARTTLS'],
+		title: 'Ready to start TLS',
+		summary:
+			'The next bytes on this connection are the TLS handshake. After it, the client must send EHLO again: the server forgets everything said before TLS.',
+		rfc: [ref(3207, '4'), ref(3207, '4.2')]
+	},
+	{
+		code: 554,
+		after: ['GREETING'],
+		title: 'No SMTP service here',
+		summary:
+			'The server refuses this connection. It waits for QUIT and answers 503 to anything else.',
+		rfc: [ref(5321, '3.1')]
+	},
+	{
+		code: 421,
+		after: ['GREETING'],
+		title: 'Not now: the server is closing the connection',
+		summary:
+			'The server cannot take this connection (for example, too many connections from this address). A sending server will try again later.',
+		rfc: [ref(5321, '3.1'), ref(5321, '4.2.3')]
+	},
+	{
+		code: 421,
+		enhanced: '4.4.2',
+		title: 'Timeout: connection closed',
+		summary:
+			'The server waited too long for the client and closed the connection (bad connection, 4.4.2). Anything not completed must be sent again.',
+		rfc: [ref(5321, '4.5.3.2'), ref(3463, '3.5')]
+	},
+	{
+		code: 250,
+		after: ['EHLO'],
+		title: 'EHLO accepted: here are my extensions',
+		summary:
+			'The first line names the server; each further line is one extension keyword the client may now use.',
+		rfc: [ref(5321, '4.1.1.1')]
+	},
+	{
+		code: 250,
+		after: ['HELO'],
+		title: 'HELO accepted',
+		summary: 'The session is open, without extensions.',
+		rfc: [ref(5321, '4.1.1.1')]
+	},
+	{
+		code: 250,
+		after: ['MAIL'],
+		title: 'Sender accepted',
+		summary:
+			'The envelope sender is recorded and a mail transaction is open: recipients come next.',
+		rfc: [ref(5321, '4.1.1.2')]
+	},
+	{
+		code: 250,
+		after: ['RCPT'],
+		title: 'Recipient accepted',
+		summary:
+			'This recipient is added to the envelope. Each recipient gets its own reply; more RCPT TO may follow, then DATA.',
+		rfc: [ref(5321, '4.1.1.3')]
+	},
+	{
+		code: 251,
+		after: ['RCPT'],
+		title: 'Recipient accepted, will be forwarded',
+		summary: 'The address is not local here; the server will forward the message.',
+		rfc: [ref(5321, '3.4')]
+	},
+	{
+		code: 250,
+		after: END,
+		title: 'Queued: the message is now the server’s responsibility',
+		summary:
+			'One reply for the whole message and all accepted recipients. From now on the server must deliver it or send a failure report to the reverse-path; the client may forget it.',
+		rfc: [ref(5321, '4.1.1.4'), ref(5321, '6.1')]
+	},
+	{
+		code: 250,
+		after: ['BDAT'],
+		title: 'Chunk received',
+		summary:
+			'The server has the octets of this chunk; more BDAT chunks follow, the last with LAST.',
+		rfc: [ref(3030, '2')]
+	},
+	{
+		code: 354,
+		after: ['DATA'],
+		title: 'Go ahead: send the message',
+		summary:
+			'The server is ready for the header fields, blank line and body. The client waited for this reply (even when pipelining) and ends the message with a line holding only a dot.',
+		rfc: [ref(5321, '4.1.1.4'), ref(2920, '3.1')]
+	},
+	{
+		code: 221,
+		after: ['QUIT'],
+		title: 'Goodbye',
+		summary: 'The server closes the connection.',
+		rfc: [ref(5321, '4.1.1.10')]
+	},
+	{
+		code: 250,
+		after: ['RSET'],
+		title: 'Reset: transaction discarded',
+		summary: 'Sender, recipients and data are forgotten; the session is back to after EHLO.',
+		rfc: [ref(5321, '4.1.1.5')]
+	},
+	{
+		code: 250,
+		after: ['NOOP'],
+		title: 'OK (nothing done)',
+		summary: 'NOOP asks nothing; the reply only shows the server is alive.',
+		rfc: [ref(5321, '4.1.1.9')]
+	},
+	{
+		code: 250,
+		after: ['VRFY'],
+		title: 'Address verified',
+		summary: 'The server confirms the mailbox and gives its full address.',
+		rfc: [ref(5321, '3.5.2')]
+	},
+	{
+		code: 252,
+		after: ['VRFY', 'EXPN'],
+		title: 'Cannot verify, but will accept mail for it',
+		summary:
+			'The server will not say whether this address exists (common, for privacy), but it would take a message for it.',
+		rfc: [ref(5321, '3.5.3'), ref(5321, '7.3')]
+	},
+	{
+		code: 250,
+		after: ['EXPN'],
+		title: 'List expanded',
+		summary: 'Each line of the reply is one member of the list.',
+		rfc: [ref(5321, '3.5.1')]
+	},
+	{
+		code: 214,
+		after: ['HELP'],
+		title: 'Help text',
+		summary: 'Text for a human; a program should not rely on it.',
+		rfc: [ref(5321, '4.1.1.8')]
+	},
+	{
+		code: 334,
+		after: [...AUTH],
+		title: 'Go on: next authentication step',
+		summary:
+			'The server wants the next piece of the exchange. The text is base64 (possibly empty); the client answers with one base64 line, or "*" to cancel.',
+		rfc: [ref(4954, '4')]
+	},
+	{
+		code: 235,
+		after: [...AUTH],
+		title: 'Authenticated',
+		summary:
+			'The credentials were accepted. On a submission server the client may now send mail to any domain.',
+		rfc: [ref(4954, '4')]
+	},
+	{
+		code: 535,
+		after: [...AUTH],
+		title: 'Authentication failed',
+		summary:
+			'The credentials were not accepted (5.7.8). The client should ask the user for them again; the session stays unauthenticated.',
+		rfc: [ref(4954, '4'), ref(4954, '6')]
+	},
+	{
+		code: 501,
+		after: ['AUTH-CANCEL'],
+		title: 'Authentication cancelled',
+		summary: 'The client answered "*", which cancels the AUTH exchange.',
+		rfc: [ref(4954, '4')]
+	},
+	{
+		code: 504,
+		after: ['AUTH'],
+		title: 'Unknown authentication mechanism',
+		summary:
+			'The server does not support this mechanism; the EHLO AUTH line lists the ones it does.',
+		rfc: [ref(4954, '4')]
+	},
+	{
+		code: 503,
+		after: ['AUTH'],
+		title: 'AUTH not allowed now',
+		summary:
+			'AUTH is refused during a mail transaction and after the session is already authenticated.',
+		rfc: [ref(4954, '4')]
+	},
+	{
+		code: 454,
+		after: ['STARTTLS'],
+		title: 'TLS not available right now',
+		summary:
+			'The server cannot start TLS for a temporary reason; the connection stays unencrypted.',
+		rfc: [ref(3207, '4')]
+	},
+	{
+		code: 454,
+		after: [...AUTH],
+		title: 'Temporary authentication failure',
+		summary: 'Authentication could not be completed right now; try again later.',
+		rfc: [ref(4954, '6')]
+	},
+	{
+		code: 530,
+		text: /STARTTLS/i,
+		title: 'Must issue a STARTTLS command first',
+		summary:
+			'This server refuses the command on an unencrypted connection: send STARTTLS, then EHLO again.',
+		rfc: [ref(3207, '4')]
+	},
+	{
+		code: 530,
+		title: 'Authentication required',
+		summary:
+			'The server needs the client to authenticate (AUTH) before it takes this command, as submission servers do.',
+		rfc: [ref(4954, '6')]
+	},
+	{
+		code: 550,
+		after: ['RCPT'],
+		enhanced: '5.1.1',
+		title: 'No such user',
+		summary:
+			'The mailbox does not exist. Only this recipient is refused; the others in the transaction are not affected.',
+		rfc: [ref(5321, '4.2.3'), ref(3463, '3.2')]
+	},
+	{
+		code: 550,
+		after: ['RCPT'],
+		enhanced: '5.7.1',
+		title: 'Relaying denied',
+		summary:
+			'This server does not accept mail for that domain from an unauthenticated client: it is not the recipient’s mail exchanger, and it will not relay. Authenticate on a submission port instead.',
+		rfc: [ref(5321, '3.6.1'), ref(5321, '7.9'), ref(3463, '3.8')]
+	},
+	{
+		code: 550,
+		after: ['RCPT'],
+		title: 'Recipient refused',
+		summary: 'Only this recipient is refused; the others in the transaction are not affected.',
+		rfc: [ref(5321, '4.1.1.3')]
+	},
+	{
+		code: 550,
+		after: ['MAIL'],
+		title: 'Sender refused',
+		summary: 'The server will not take mail from this sender; the transaction did not start.',
+		rfc: [ref(5321, '4.1.1.2')]
+	},
+	{
+		code: 550,
+		after: END,
+		enhanced: '5.7.1',
+		title: 'Message refused by policy (content)',
+		summary:
+			'After reading the message, the server refused it — for example, as spam. This one reply refuses it for all recipients.',
+		rfc: [ref(5321, '4.2.5'), ref(3463, '3.8')]
+	},
+	{
+		code: 554,
+		after: END,
+		title: 'Message refused',
+		summary: 'The transaction failed after the data; the refusal covers all recipients.',
+		rfc: [ref(5321, '4.2.5')]
+	},
+	{
+		code: 451,
+		enhanced: '4.7.1',
+		text: /gr[ae]y/i,
+		title: 'Greylisted: try again later',
+		summary:
+			'A deliberate temporary refusal of an unknown sender. A real mail server queues the message and retries after a while, and the retry is accepted; spam software often never retries.',
+		rfc: [ref(5321, '4.2.1'), ref(5321, '4.5.4.1')]
+	},
+	{
+		code: 452,
+		after: ['RCPT'],
+		enhanced: '4.2.2',
+		title: 'Mailbox full',
+		summary:
+			'The recipient is over quota. The sending server keeps the message for this recipient and retries later; the recipient can make room.',
+		rfc: [ref(3463, '3.3'), ref(5321, '4.2.3')]
+	},
+	{
+		code: 452,
+		after: ['RCPT'],
+		enhanced: '4.5.3',
+		title: 'Too many recipients',
+		summary:
+			'The server takes no more recipients in this transaction. The client sends the message to those already accepted, then the rest in another transaction.',
+		rfc: [ref(5321, '4.5.3.1.10')]
+	},
+	{
+		code: 552,
+		after: ['RCPT'],
+		title: 'Too many recipients (old code)',
+		summary:
+			'RFC 821 wrongly used 552 for "too many recipients"; a client should treat it as temporary (452).',
+		rfc: [ref(5321, '4.5.3.1.10')]
+	},
+	{
+		code: 552,
+		after: ['MAIL'],
+		title: 'Message too big (declared SIZE)',
+		summary:
+			'The size given with MAIL FROM … SIZE= is over the server’s limit: refused before any data is sent.',
+		rfc: [ref(1870, '6')]
+	},
+	{
+		code: 552,
+		after: [...END, 'BDAT'],
+		title: 'Message too big',
+		summary: 'The message exceeds the server’s size limit; it is refused for all recipients.',
+		rfc: [ref(1870, '6'), ref(5321, '4.5.3.1.9')]
+	},
+	{
+		code: 503,
+		after: ['DATA'],
+		title: 'No valid recipients',
+		summary:
+			'DATA was refused because no RCPT TO was accepted (or the order was wrong). If the client was pipelining, the message it may already have sent is read as commands — one reason the body waits for 354.',
+		rfc: [ref(5321, '4.1.4'), ref(2920, '3.1')]
+	},
+	{
+		code: 554,
+		after: ['DATA'],
+		title: 'No valid recipients',
+		summary: 'DATA was refused: there is no accepted recipient to send the message to.',
+		rfc: [ref(5321, '4.3.2'), ref(2920, '3.1')]
+	},
+	{
+		code: 553,
+		enhanced: '5.6.7',
+		title: 'Non-ASCII address not permitted',
+		summary:
+			'The address contains non-ASCII characters, but the SMTPUTF8 extension was not used (or is not supported).',
+		rfc: [ref(6531, '3.5')]
+	},
+	{
+		code: 555,
+		title: 'Parameter not recognised',
+		summary:
+			'A MAIL FROM or RCPT TO parameter is unknown here — usually because the server did not advertise its extension.',
+		rfc: [ref(5321, '4.1.1.11')]
+	}
+];
+
+const byCode = new Map<number, ReplyContextRow[]>();
+for (const row of replyContextTable) {
+	const list = byCode.get(row.code) ?? [];
+	list.push(row);
+	byCode.set(row.code, list);
+}
+
+/** The first row matching this reply in this context, if any. */
+export function findReplyContext(
+	code: number,
+	context: string,
+	enhanced: string | null,
+	text: string
+): ReplyContextRow | undefined {
+	const rows = byCode.get(code);
+	if (!rows) return undefined;
+	for (const row of rows) {
+		if (row.after && !row.after.includes(context)) continue;
+		if (row.enhanced && row.enhanced !== enhanced) continue;
+		if (row.text && !row.text.test(text)) continue;
+		return row;
+	}
+	return undefined;
+}
