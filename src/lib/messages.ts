@@ -57,7 +57,7 @@ export interface SessionEvent {
 	/** Set on the one event that carries a message's DATA content. */
 	messageId?: string;
 	/** Set on system events: what happened. */
-	kind?: 'connect' | 'tls' | 'auth' | 'disconnect' | 'timeout' | 'truncated' | 'note';
+	kind?: 'connect' | 'starttls' | 'tls' | 'auth' | 'disconnect' | 'timeout' | 'truncated' | 'note';
 }
 
 export type SessionOrigin = 'browser' | 'external';

@@ -1,0 +1,396 @@
+/**
+ * The WebSocket bridge at /ws: browsers open real SMTP sessions through it, watch any session
+ * live, and follow the lists of sessions and messages. Messages are validated against the
+ * shared schema (src/lib/messages.ts); a bad one gets an `error` reply and the socket stays up.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+	parseClientMessage,
+	type ClientMessage,
+	type ListenerName,
+	type MessageSummary,
+	type ServerMessage,
+	type SessionEvent,
+	type SessionSummary
+} from '../../src/lib/messages';
+import type { LabConfig } from '../config';
+import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
+import type { LabStore } from '../store/labStore';
+import { LoopbackSession, type LoopbackTarget } from './loopbackSession';
+
+export const WS_PATH = '/ws';
+/** Longest `input` accepted in one message: more than a screenful of pasted SMTP. */
+export const MAX_INPUT_CHARS = 16 * 1024;
+
+export interface BridgeDeps {
+	config: LabConfig;
+	store: LabStore;
+	clients: ClientAddressRegistry;
+	target: (listener: ListenerName) => LoopbackTarget;
+}
+
+interface Client {
+	ws: WebSocket;
+	address: string;
+	alive: boolean;
+	tokens: number;
+	lastRefill: number;
+	owned: LoopbackSession | null;
+	watching: Set<string>;
+	watchAll: boolean;
+}
+
+export class Bridge {
+	readonly wss: WebSocketServer;
+	readonly clients = new Set<Client>();
+	/** Live browser sessions by session id, including ones waiting for their browser to return. */
+	readonly sessions = new Map<string, LoopbackSession>();
+	#owners = new Map<string, Client>();
+	#watchers = new Map<string, Set<Client>>();
+	#heartbeat: NodeJS.Timeout;
+	#unsubscribe: () => void;
+
+	constructor(readonly deps: BridgeDeps) {
+		this.wss = new WebSocketServer({
+			noServer: true,
+			maxPayload: deps.config.wsMaxPayloadBytes,
+			perMessageDeflate: false
+		});
+		this.#heartbeat = setInterval(() => this.#beat(), deps.config.wsHeartbeatSeconds * 1000);
+		this.#heartbeat.unref();
+		this.#unsubscribe = this.#follow(deps.store);
+	}
+
+	/** Handles an HTTP upgrade if it is ours; returns false for other paths (Vite's HMR socket). */
+	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+		const rawPath = (req.url ?? '').split('?')[0];
+		let decoded: string;
+		try {
+			decoded = decodeURIComponent(rawPath);
+		} catch {
+			decoded = rawPath;
+		}
+		if (rawPath !== WS_PATH && decoded !== WS_PATH && decoded.replace(/\/+$/, '') !== WS_PATH)
+			return false;
+		socket.on('error', () => undefined);
+		// Only the exact path is served: an encoded or decorated path is refused, not normalised.
+		if (rawPath !== WS_PATH) return this.#refuse(socket, 404, 'Not Found');
+		if (!this.#originAllowed(req)) return this.#refuse(socket, 403, 'Forbidden');
+		this.wss.handleUpgrade(req, socket, head, (ws) => this.#connected(ws, req));
+		return true;
+	}
+
+	close(): void {
+		clearInterval(this.#heartbeat);
+		this.#unsubscribe();
+		for (const client of this.clients) client.ws.close(1001, 'server shutting down');
+		for (const session of this.sessions.values()) session.close();
+		this.wss.close();
+	}
+
+	#refuse(socket: Duplex, status: number, text: string): true {
+		socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+		return true;
+	}
+
+	#originAllowed(req: IncomingMessage): boolean {
+		const origin = req.headers.origin;
+		if (!origin) return false;
+		if (this.deps.config.origin) return origin === this.deps.config.origin.replace(/\/$/, '');
+		try {
+			return new URL(origin).host === req.headers.host;
+		} catch {
+			return false;
+		}
+	}
+
+	#connected(ws: WebSocket, req: IncomingMessage): void {
+		const client: Client = {
+			ws,
+			address: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+			alive: true,
+			tokens: this.deps.config.wsMessagesPerSecond,
+			lastRefill: Date.now(),
+			owned: null,
+			watching: new Set(),
+			watchAll: false
+		};
+		this.clients.add(client);
+		ws.on('pong', () => (client.alive = true));
+		ws.on('error', () => undefined);
+		ws.on('message', (data, isBinary) => {
+			if (!this.#takeToken(client))
+				return this.#send(client, {
+					type: 'error',
+					message: `rate limit: at most ${this.deps.config.wsMessagesPerSecond} messages a second`
+				});
+			if (isBinary)
+				return this.#send(client, {
+					type: 'error',
+					message: 'binary frames are not accepted; send JSON text'
+				});
+			const parsed = parseClientMessage(data.toString());
+			if (!parsed.ok) return this.#send(client, { type: 'error', message: parsed.error });
+			this.#handle(client, parsed.value);
+		});
+		ws.on('close', () => this.#gone(client));
+	}
+
+	#takeToken(client: Client): boolean {
+		const rate = this.deps.config.wsMessagesPerSecond;
+		const now = Date.now();
+		client.tokens = Math.min(rate, client.tokens + ((now - client.lastRefill) / 1000) * rate);
+		client.lastRefill = now;
+		if (client.tokens < 1) return false;
+		client.tokens -= 1;
+		return true;
+	}
+
+	#handle(client: Client, message: ClientMessage): void {
+		switch (message.type) {
+			case 'open':
+				return this.#open(client, message.listener);
+			case 'input':
+				if (!client.owned || client.owned.closed)
+					return this.#send(client, {
+						type: 'error',
+						message: 'no open session: send {"type":"open"} first'
+					});
+				if (message.data.length > MAX_INPUT_CHARS)
+					return this.#send(client, {
+						type: 'error',
+						message: `input too long: at most ${MAX_INPUT_CHARS} characters per message`
+					});
+				return client.owned.write(message.data);
+			case 'close':
+				client.owned?.close();
+				return;
+			case 'resume':
+				return this.#resume(client, message.sessionId, message.resumeToken);
+			case 'watch':
+				return this.#watch(client, message.sessionId, message.since ?? 0);
+			case 'unwatch':
+				client.watching.delete(message.sessionId);
+				this.#watchers.get(message.sessionId)?.delete(client);
+				return;
+			case 'watch-all':
+				client.watchAll = true;
+				return this.#send(client, {
+					type: 'snapshot',
+					sessions: this.deps.store.listSessions(),
+					messages: this.deps.store.listMessages()
+				});
+		}
+	}
+
+	#open(client: Client, listener: ListenerName): void {
+		if (client.owned && !client.owned.closed)
+			return this.#send(client, {
+				type: 'error',
+				message: 'this page already has an open session: close it first'
+			});
+		const session = new LoopbackSession(
+			listener,
+			client.address,
+			this.deps.target(listener),
+			this.deps.clients
+		);
+		this.sessions.set(session.id, session);
+		this.#attach(client, session);
+		session.onClose(() => {
+			// The store's summary gets its end a moment later; wait for it, then forget the session.
+			setTimeout(() => {
+				if (this.sessions.get(session.id) !== session) return;
+				this.sessions.delete(session.id);
+				const owner = this.#owners.get(session.id);
+				this.#owners.delete(session.id);
+				if (owner && owner.owned === session) {
+					owner.owned = null;
+					if (!this.deps.store.sessions.get(session.id))
+						this.#send(owner, {
+							type: 'closed',
+							sessionId: session.id,
+							reason: 'connection closed'
+						});
+				}
+			}, 50);
+		});
+		this.#whenRecorded(session.id, (summary) => {
+			if (client.owned === session)
+				this.#send(client, { type: 'opened', session: summary, resumeToken: session.resumeToken });
+		});
+	}
+
+	#whenRecorded(sessionId: string, then: (summary: SessionSummary) => void): void {
+		const existing = this.deps.store.sessions.get(sessionId);
+		if (existing) return then(existing.summary);
+		const onSession = (summary: SessionSummary) => {
+			if (summary.id !== sessionId) return;
+			this.deps.store.off('session', onSession);
+			clearTimeout(timer);
+			then(summary);
+		};
+		const timer = setTimeout(() => this.deps.store.off('session', onSession), 5000);
+		this.deps.store.on('session', onSession);
+	}
+
+	#attach(client: Client, session: LoopbackSession): void {
+		const previous = this.#owners.get(session.id);
+		if (previous && previous !== client) {
+			previous.owned = null;
+			this.#send(previous, {
+				type: 'closed',
+				sessionId: session.id,
+				reason: 'resumed in another page'
+			});
+		}
+		if (session.graceTimer) clearTimeout(session.graceTimer);
+		session.graceTimer = null;
+		client.owned = session;
+		this.#owners.set(session.id, client);
+	}
+
+	#resume(client: Client, sessionId: string, token: string): void {
+		const session = this.sessions.get(sessionId);
+		if (!session || session.closed || !session.matches(token))
+			return this.#send(client, {
+				type: 'error',
+				message: 'cannot resume: the session has ended or the token is wrong'
+			});
+		if (client.owned && client.owned !== session && !client.owned.closed)
+			return this.#send(client, {
+				type: 'error',
+				message: 'this page already has an open session: close it first'
+			});
+		this.#attach(client, session);
+		const stored = this.deps.store.sessions.get(sessionId);
+		if (!stored) return;
+		this.#send(client, {
+			type: 'opened',
+			session: stored.summary,
+			resumeToken: session.resumeToken
+		});
+		// Replay the whole session (owner view): the page rebuilds its view from seq 1.
+		for (const event of stored.events)
+			this.#sendEvent(client, sessionId, this.#ownerView(sessionId, event));
+	}
+
+	#watch(client: Client, sessionId: string, since: number): void {
+		const stored = this.deps.store.sessions.get(sessionId);
+		if (!stored)
+			return this.#send(client, { type: 'error', message: `unknown session ${sessionId}` });
+		client.watching.add(sessionId);
+		let set = this.#watchers.get(sessionId);
+		if (!set) this.#watchers.set(sessionId, (set = new Set()));
+		set.add(client);
+		for (const event of stored.events)
+			if (event.seq > since) this.#sendEvent(client, sessionId, event);
+		if (stored.summary.endedAt !== null)
+			this.#send(client, {
+				type: 'closed',
+				sessionId,
+				reason: stored.summary.endReason ?? 'ended'
+			});
+	}
+
+	#ownerView(sessionId: string, event: SessionEvent): SessionEvent {
+		const secret = this.deps.store.sessions.get(sessionId)?.secrets.get(event.seq);
+		if (!secret) return event;
+		return {
+			...event,
+			text: secret.text,
+			anomalies: event.anomalies.filter((a) => a !== 'credentials-masked'),
+			annotation: secret.annotation
+		};
+	}
+
+	#follow(store: LabStore): () => void {
+		const onEvent = (sessionId: string, event: SessionEvent) => {
+			this.sessions.get(sessionId)?.observe(event);
+			const owner = this.#owners.get(sessionId);
+			if (owner) this.#sendEvent(owner, sessionId, this.#ownerView(sessionId, event));
+			const watchers = this.#watchers.get(sessionId);
+			if (!watchers?.size) return;
+			// Serialise once for every watcher (fan-out).
+			const payload = JSON.stringify({ type: 'event', sessionId, event } satisfies ServerMessage);
+			for (const watcher of watchers) if (watcher !== owner) this.#sendRaw(watcher, payload);
+		};
+		const onSession = (session: SessionSummary) => {
+			const payload = JSON.stringify({ type: 'session', session } satisfies ServerMessage);
+			for (const client of this.clients) if (client.watchAll) this.#sendRaw(client, payload);
+			if (session.endedAt === null) return;
+			const closed = JSON.stringify({
+				type: 'closed',
+				sessionId: session.id,
+				reason: session.endReason ?? 'ended'
+			} satisfies ServerMessage);
+			const owner = this.#owners.get(session.id);
+			if (owner) this.#sendRaw(owner, closed);
+			for (const watcher of this.#watchers.get(session.id) ?? [])
+				if (watcher !== owner) this.#sendRaw(watcher, closed);
+		};
+		const onMessage = (message: MessageSummary) => {
+			const payload = JSON.stringify({ type: 'message', message } satisfies ServerMessage);
+			for (const client of this.clients) if (client.watchAll) this.#sendRaw(client, payload);
+		};
+		const onCleared = (what: 'sessions' | 'messages') => {
+			const payload = JSON.stringify({ type: 'cleared', what } satisfies ServerMessage);
+			for (const client of this.clients) if (client.watchAll) this.#sendRaw(client, payload);
+		};
+		store.on('event', onEvent);
+		store.on('session', onSession);
+		store.on('message', onMessage);
+		store.on('cleared', onCleared);
+		return () => {
+			store.off('event', onEvent);
+			store.off('session', onSession);
+			store.off('message', onMessage);
+			store.off('cleared', onCleared);
+		};
+	}
+
+	#sendEvent(client: Client, sessionId: string, event: SessionEvent): void {
+		this.#send(client, { type: 'event', sessionId, event });
+	}
+
+	#send(client: Client, message: ServerMessage): void {
+		this.#sendRaw(client, JSON.stringify(message));
+	}
+
+	/** A consumer that cannot keep up is dropped, never buffered without bound (W6). */
+	#sendRaw(client: Client, payload: string): void {
+		if (client.ws.readyState !== client.ws.OPEN) return;
+		if (client.ws.bufferedAmount + payload.length > this.deps.config.wsMaxBufferedBytes) {
+			client.ws.terminate();
+			return;
+		}
+		client.ws.send(payload);
+	}
+
+	#beat(): void {
+		for (const client of this.clients) {
+			if (!client.alive) {
+				client.ws.terminate();
+				continue;
+			}
+			client.alive = false;
+			client.ws.ping();
+		}
+	}
+
+	#gone(client: Client): void {
+		this.clients.delete(client);
+		for (const sessionId of client.watching) this.#watchers.get(sessionId)?.delete(client);
+		const session = client.owned;
+		if (!session || this.#owners.get(session.id) !== client) return;
+		this.#owners.delete(session.id);
+		// The browser may come back (a dropped network, a reload): keep the SMTP session a while.
+		session.graceTimer = setTimeout(
+			() => session.close(),
+			this.deps.config.resumeGraceSeconds * 1000
+		);
+		session.graceTimer.unref();
+	}
+}

@@ -1,0 +1,132 @@
+/**
+ * Every setting of the lab, read from the environment once. Each limit is named here, has a
+ * default, and is documented in the README's configuration table.
+ */
+export interface LabConfig {
+	port: number;
+	host: string;
+	origin: string | null;
+	smtpHost: string;
+	smtpPort: number;
+	submissionPort: number;
+	smtpsPort: number;
+	greylistSeconds: number;
+	maxMessageBytes: number;
+	maxRecipients: number;
+	maxSessions: number;
+	maxSessionsPerAddress: number;
+	idleTimeoutSeconds: number;
+	maxSessionSeconds: number;
+	maxStoredSessions: number;
+	maxStoredMessages: number;
+	maxStoredBytes: number;
+	maxEventsPerSession: number;
+	tlsCert: string | null;
+	tlsKey: string | null;
+	/** Name the sandbox gives itself in its greeting and trace fields (never the machine's). */
+	serverName: string;
+	/** WebSocket limits. */
+	wsMaxPayloadBytes: number;
+	wsMessagesPerSecond: number;
+	wsMaxBufferedBytes: number;
+	wsHeartbeatSeconds: number;
+	resumeGraceSeconds: number;
+	/** Time and size budget for parsing one message for display. */
+	parseBudgetMs: number;
+	/** HTTP body limit for POST /api/annotate. */
+	maxAnnotateBytes: number;
+}
+
+const MiB = 1024 * 1024;
+
+export const DEFAULTS: LabConfig = {
+	port: 3000,
+	host: '0.0.0.0',
+	origin: null,
+	smtpHost: '127.0.0.1',
+	smtpPort: 2525,
+	submissionPort: 2587,
+	smtpsPort: 2465,
+	greylistSeconds: 10,
+	maxMessageBytes: 1 * MiB,
+	maxRecipients: 100, // RFC 5321 §4.5.3.1.8: at least 100 must be accepted
+	maxSessions: 500,
+	maxSessionsPerAddress: 20,
+	idleTimeoutSeconds: 300, // RFC 5321 §4.5.3.2.7: at least 5 minutes
+	maxSessionSeconds: 1800,
+	maxStoredSessions: 500,
+	maxStoredMessages: 500,
+	maxStoredBytes: 64 * MiB,
+	maxEventsPerSession: 5000,
+	tlsCert: null,
+	tlsKey: null,
+	serverName: 'sandbox.smtp-lab.test',
+	wsMaxPayloadBytes: 64 * 1024,
+	wsMessagesPerSecond: 50,
+	wsMaxBufferedBytes: 1 * MiB,
+	wsHeartbeatSeconds: 30,
+	resumeGraceSeconds: 60,
+	parseBudgetMs: 250,
+	maxAnnotateBytes: 256 * 1024
+};
+
+/** Environment variable → config key, with how to read it. */
+const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
+	['PORT', 'port', 'int'],
+	['HOST', 'host', 'string'],
+	['ORIGIN', 'origin', 'string'],
+	['SMTP_HOST', 'smtpHost', 'string'],
+	['SMTP_PORT', 'smtpPort', 'int'],
+	['SUBMISSION_PORT', 'submissionPort', 'int'],
+	['SMTPS_PORT', 'smtpsPort', 'int'],
+	['GREYLIST_SECONDS', 'greylistSeconds', 'int'],
+	['MAX_MESSAGE_BYTES', 'maxMessageBytes', 'int'],
+	['MAX_RECIPIENTS', 'maxRecipients', 'int'],
+	['MAX_SESSIONS', 'maxSessions', 'int'],
+	['MAX_SESSIONS_PER_ADDRESS', 'maxSessionsPerAddress', 'int'],
+	['IDLE_TIMEOUT_SECONDS', 'idleTimeoutSeconds', 'int'],
+	['MAX_SESSION_SECONDS', 'maxSessionSeconds', 'int'],
+	['MAX_STORED_SESSIONS', 'maxStoredSessions', 'int'],
+	['MAX_STORED_MESSAGES', 'maxStoredMessages', 'int'],
+	['MAX_STORED_BYTES', 'maxStoredBytes', 'int'],
+	['MAX_EVENTS_PER_SESSION', 'maxEventsPerSession', 'int'],
+	['TLS_CERT', 'tlsCert', 'string'],
+	['TLS_KEY', 'tlsKey', 'string'],
+	['WS_MESSAGES_PER_SECOND', 'wsMessagesPerSecond', 'int'],
+	['RESUME_GRACE_SECONDS', 'resumeGraceSeconds', 'int']
+];
+
+export class ConfigError extends Error {}
+
+export function readConfig(
+	env: Record<string, string | undefined> = process.env,
+	overrides: Partial<LabConfig> = {}
+): LabConfig {
+	const config: LabConfig = { ...DEFAULTS };
+	const target = config as unknown as Record<string, unknown>;
+	for (const [name, key, kind] of ENVIRONMENT) {
+		const raw = env[name];
+		if (raw === undefined || raw === '') continue;
+		if (kind === 'int') {
+			const value = Number(raw);
+			if (!Number.isInteger(value) || value < 0)
+				throw new ConfigError(`${name} must be a whole number ≥ 0, got "${raw}"`);
+			target[key] = value;
+		} else {
+			target[key] = raw;
+		}
+	}
+	if (config.maxRecipients < 100)
+		console.warn(
+			'MAX_RECIPIENTS is below 100: RFC 5321 §4.5.3.1.8 requires servers to accept at least 100.'
+		);
+	return { ...config, ...overrides };
+}
+
+/** Which environment variable sets the port of each listener, for clear EADDRINUSE messages. */
+export const PORT_VARIABLES = {
+	http: 'PORT',
+	mx: 'SMTP_PORT',
+	submission: 'SUBMISSION_PORT',
+	submissions: 'SMTPS_PORT'
+} as const;

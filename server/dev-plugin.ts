@@ -1,0 +1,40 @@
+/**
+ * Attaches the lab (SMTP listeners + WebSocket bridge) to `vite dev` and `vite preview`, so
+ * `npm run dev` has the same /ws and listeners as production. The lab is closed when Vite's
+ * server closes (Vite re-runs configureServer on restart; a lab left open would hold its ports).
+ */
+import type { Server as HttpServer } from 'node:http';
+import type { Plugin } from 'vite';
+import { readConfig } from './config';
+import { startLab, type Lab } from './lab';
+
+function attach(httpServer: HttpServer | null): void {
+	if (!httpServer) return;
+	let lab: Lab | null = null;
+	const ready = startLab(readConfig()).then(
+		(started) => (lab = started),
+		(error: Error) => {
+			console.error(`SMTP Lab: ${error.message}`);
+			return null;
+		}
+	);
+	httpServer.on('upgrade', (req, socket, head) => {
+		// Leave every upgrade that is not ours (Vite's hot-reload socket) alone.
+		lab?.handleUpgrade(req, socket, head);
+	});
+	httpServer.once('close', () => void ready.then(() => lab?.close()));
+}
+
+export function labDevPlugin(): Plugin {
+	return {
+		name: 'smtp-lab',
+		configureServer(server) {
+			// Vitest loads this config too; its tests start their own labs on port 0.
+			if (process.env.VITEST) return;
+			attach(server.httpServer as HttpServer | null);
+		},
+		configurePreviewServer(server) {
+			attach(server.httpServer as HttpServer);
+		}
+	};
+}

@@ -1,0 +1,59 @@
+/**
+ * Production entry: SvelteKit's adapter-node handler behind our own HTTP server, with the lab's
+ * WebSocket bridge on /ws and the SMTP listeners. Built to build/server/index.js.
+ */
+import http from 'node:http';
+import { readConfig, ConfigError } from './config';
+import { startLab, PortInUseError } from './lab';
+
+async function main(): Promise<void> {
+	const config = readConfig();
+	if (config.origin && !process.env.ORIGIN) process.env.ORIGIN = config.origin;
+	const lab = await startLab(config);
+	const { handler } = (await import(new URL('../handler.js', import.meta.url).href)) as {
+		handler: http.RequestListener;
+	};
+	const server = http.createServer(handler);
+	server.on('upgrade', (req, socket, head) => {
+		if (!lab.handleUpgrade(req, socket, head)) socket.destroy();
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', (error: NodeJS.ErrnoException) =>
+			reject(
+				error.code === 'EADDRINUSE'
+					? new PortInUseError(
+							`Port ${config.port} (the web site) is already in use: set PORT to a free port, e.g. PORT=${config.port + 1}.`
+						)
+					: error
+			)
+		);
+		server.listen(config.port, config.host, () => resolve());
+	});
+	const address = server.address();
+	const port = typeof address === 'object' && address ? address.port : config.port;
+	const ports = lab
+		.listeners()
+		.map((l) => `${l.name} ${l.port} (stands for ${l.standsFor})`)
+		.join(', ');
+	console.log(`SMTP Lab listening on http://localhost:${port} — SMTP: ${ports}`);
+
+	let stopping = false;
+	const stop = async () => {
+		if (stopping) return;
+		stopping = true;
+		server.close();
+		await lab.close();
+		server.closeAllConnections();
+		process.exit(0);
+	};
+	process.on('SIGTERM', stop);
+	process.on('SIGINT', stop);
+}
+
+main().catch((error: Error) => {
+	// One clear line for the errors a user can fix; a stack only for real bugs.
+	if (error instanceof PortInUseError || error instanceof ConfigError)
+		console.error(`SMTP Lab: ${error.message}`);
+	else console.error(error);
+	process.exit(1);
+});

@@ -1,0 +1,110 @@
+/**
+ * The one place that creates the lab: store, sandbox listeners, WebSocket bridge. Used by the
+ * production entry (server/index.ts), the Vite plugin (dev and preview) and the tests. Routes
+ * reach it through `globalThis[LAB_KEY]`, since Vite and SvelteKit may load two copies of a
+ * module and a module-level singleton would not be shared.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ListenerName } from '../src/lib/messages';
+import { Bridge } from './bridge/bridge';
+import { PORT_VARIABLES, type LabConfig } from './config';
+import { createAnnotator } from './recorder/annotator';
+import { ClientAddressRegistry } from './sandbox/clientAddresses';
+import { LISTENER_SPECS, Sandbox } from './sandbox/sandbox';
+import { LabStore } from './store/labStore';
+import { loadTlsMaterial, type TlsMaterial } from './tls/certificate';
+
+export const LAB_KEY = Symbol.for('smtp-lab.lab');
+
+export interface ListenerInfo {
+	name: ListenerName;
+	port: number;
+	standsFor: number;
+	tls: 'starttls' | 'implicit';
+	auth: boolean;
+}
+
+export interface Lab {
+	config: LabConfig;
+	store: LabStore;
+	sandbox: Sandbox;
+	bridge: Bridge;
+	tls: TlsMaterial;
+	startedAt: number;
+	listeners(): ListenerInfo[];
+	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+	close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {}
+
+export async function startLab(config: LabConfig): Promise<Lab> {
+	const tls = await loadTlsMaterial(config.tlsCert, config.tlsKey, config.serverName);
+	const store = new LabStore(config);
+	const clients = new ClientAddressRegistry();
+	const sandbox = new Sandbox({ config, store, tls, clients, createAnnotator });
+	try {
+		await sandbox.listen(
+			{ mx: config.smtpPort, submission: config.submissionPort, submissions: config.smtpsPort },
+			config.smtpHost
+		);
+	} catch (error) {
+		await sandbox.close();
+		const err = error as NodeJS.ErrnoException & { listener?: ListenerName };
+		if (err.code === 'EADDRINUSE' && err.listener) {
+			const variable = PORT_VARIABLES[err.listener];
+			const port = {
+				mx: config.smtpPort,
+				submission: config.submissionPort,
+				submissions: config.smtpsPort
+			}[err.listener];
+			throw new PortInUseError(
+				`Port ${port} (the ${err.listener} listener) is already in use: set ${variable} to a free port, e.g. ${variable}=${port + 10000}.`
+			);
+		}
+		throw error;
+	}
+	const connectHost =
+		config.smtpHost === '0.0.0.0' || config.smtpHost === '::' ? '127.0.0.1' : config.smtpHost;
+	const bridge = new Bridge({
+		config,
+		store,
+		clients,
+		target: (listener) => ({
+			host: connectHost,
+			port: sandbox.port(listener),
+			implicitTls: listener === 'submissions',
+			fingerprint256: tls.fingerprint256
+		})
+	});
+	const lab: Lab = {
+		config,
+		store,
+		sandbox,
+		bridge,
+		tls,
+		startedAt: Date.now(),
+		listeners: () =>
+			LISTENER_SPECS.map((spec) => ({
+				name: spec.name,
+				port: sandbox.port(spec.name),
+				standsFor: spec.standsFor,
+				tls: spec.implicitTls ? 'implicit' : 'starttls',
+				auth: spec.auth
+			})),
+		handleUpgrade: (req, socket, head) => bridge.handleUpgrade(req, socket, head),
+		close: async () => {
+			bridge.close();
+			await sandbox.close();
+			if ((globalThis as Record<symbol, unknown>)[LAB_KEY] === lab)
+				delete (globalThis as Record<symbol, unknown>)[LAB_KEY];
+		}
+	};
+	(globalThis as Record<symbol, unknown>)[LAB_KEY] = lab;
+	return lab;
+}
+
+export function currentLab(): Lab | undefined {
+	return (globalThis as Record<symbol, unknown>)[LAB_KEY] as Lab | undefined;
+}

@@ -1,0 +1,198 @@
+import type { Anomaly } from '../../src/lib/messages';
+
+export interface TappedLine {
+	/** The line without its ending. */
+	bytes: Buffer;
+	anomalies: Anomaly[];
+}
+
+export interface TappedData {
+	/** The message content as sent (still dot-stuffed), without the final <CRLF>.<CRLF>. */
+	bytes: Buffer;
+	anomalies: Anomaly[];
+	stuffedLines: number;
+}
+
+export interface TapSink {
+	line(line: TappedLine): void;
+	data(data: TappedData): void;
+	/** Bytes sent in plaintext after STARTTLS and before the 220: the server discards them. */
+	discarded(bytes: Buffer): void;
+	/** The server answered STARTTLS with 220: the TLS handshake starts now. */
+	handshake(): void;
+}
+
+const CRLF_DOT_CRLF = Buffer.from('\r\n.\r\n');
+/** RFC 5321 §4.5.3.1.4: a command line is at most 512 octets including CRLF. */
+const COMMAND_LINE_LIMIT = 512;
+/** RFC 5321 §4.5.3.1.6: a text line is at most 1000 octets including CRLF. */
+const TEXT_LINE_LIMIT = 1000;
+/** A line longer than this is cut in the transcript (smtp-server closes at 16 KiB itself). */
+const MAX_RECORDED_LINE = 16 * 1024;
+
+type Mode = 'command' | 'await-data-reply' | 'await-tls-reply' | 'data' | 'tls-handshake';
+
+/**
+ * Splits the client's bytes into what the recorder shows: command lines (with bare LF and
+ * 8-bit bytes detected from the bytes themselves, which smtp-server hides) and, after a 354,
+ * the message content up to <CRLF>.<CRLF> — the only end-of-data marker smtp-server honours.
+ * Whether DATA or STARTTLS took effect is only known from the server's reply, so bytes after
+ * those commands wait for it.
+ */
+export class ClientStreamTap {
+	#mode: Mode = 'command';
+	#pending: Buffer[] = [];
+	#pendingBytes = 0;
+	#buffer: Buffer = Buffer.alloc(0);
+	#outstanding = 0;
+
+	constructor(
+		readonly sink: TapSink,
+		/** Cap on what the tap holds while it waits for a reply (bytes past it are still counted). */
+		readonly maxBufferedBytes: number
+	) {}
+
+	feed(chunk: Buffer): void {
+		if (this.#mode === 'tls-handshake') return;
+		if (this.#mode === 'await-data-reply' || this.#mode === 'await-tls-reply') {
+			if (this.#pendingBytes < this.maxBufferedBytes) {
+				this.#pending.push(chunk);
+				this.#pendingBytes += chunk.length;
+			}
+			return;
+		}
+		this.#buffer = this.#buffer.length ? Buffer.concat([this.#buffer, chunk]) : chunk;
+		this.#drain();
+	}
+
+	/** A final reply line (code followed by a space) went out. */
+	reply(code: number): void {
+		if (this.#outstanding > 0) this.#outstanding--;
+		if (this.#outstanding > 0) return;
+		if (this.#mode === 'await-data-reply') {
+			this.#mode = code === 354 ? 'data' : 'command';
+			this.#release();
+		} else if (this.#mode === 'await-tls-reply') {
+			if (code === 220) {
+				const injected = Buffer.concat(this.#pending);
+				this.#pending = [];
+				this.#pendingBytes = 0;
+				if (injected.length) this.sink.discarded(injected);
+				this.#mode = 'tls-handshake';
+				this.sink.handshake();
+			} else {
+				this.#mode = 'command';
+				this.#release();
+			}
+		}
+	}
+
+	/** The TLS socket took over: its decrypted bytes are fed from now on. */
+	tlsStarted(): void {
+		this.#mode = 'command';
+		this.#buffer = Buffer.alloc(0);
+		this.#outstanding = 0;
+	}
+
+	/** Whatever is still buffered when the connection ends (a partial line or partial DATA). */
+	flushPartial(): Buffer {
+		const rest = Buffer.concat([this.#buffer, ...this.#pending]);
+		this.#buffer = Buffer.alloc(0);
+		this.#pending = [];
+		return rest;
+	}
+
+	get inData(): boolean {
+		return this.#mode === 'data';
+	}
+
+	#release(): void {
+		const held = Buffer.concat(this.#pending);
+		this.#pending = [];
+		this.#pendingBytes = 0;
+		this.#buffer = this.#buffer.length ? Buffer.concat([this.#buffer, held]) : held;
+		this.#drain();
+	}
+
+	#drain(): void {
+		while (this.#buffer.length) {
+			if (this.#mode === 'data') {
+				if (!this.#takeData()) return;
+				continue;
+			}
+			if (this.#mode !== 'command') return;
+			const lf = this.#buffer.indexOf(0x0a);
+			if (lf < 0) {
+				if (this.#buffer.length > MAX_RECORDED_LINE) {
+					this.#emitLine(this.#buffer.subarray(0, MAX_RECORDED_LINE), false, true);
+					this.#buffer = Buffer.alloc(0);
+				}
+				return;
+			}
+			const crlf = lf > 0 && this.#buffer[lf - 1] === 0x0d;
+			const line = this.#buffer.subarray(0, crlf ? lf - 1 : lf);
+			this.#buffer = this.#buffer.subarray(lf + 1);
+			this.#emitLine(line, !crlf, false);
+		}
+	}
+
+	#emitLine(line: Buffer, bareLf: boolean, cut: boolean): void {
+		const anomalies: Anomaly[] = [];
+		if (bareLf) anomalies.push('bare-lf');
+		if (line.includes(0x00)) anomalies.push('nul-byte');
+		if (line.some((b) => b > 0x7f)) anomalies.push('8bit-in-command');
+		if (cut || line.length + 2 > COMMAND_LINE_LIMIT) anomalies.push('line-too-long');
+		const shown = line.length > MAX_RECORDED_LINE ? line.subarray(0, MAX_RECORDED_LINE) : line;
+		this.#outstanding++;
+		const verb = shown.subarray(0, 9).toString('latin1').trim().toUpperCase();
+		if (verb === 'DATA') this.#mode = 'await-data-reply';
+		else if (verb === 'STARTTLS') this.#mode = 'await-tls-reply';
+		this.sink.line({ bytes: Buffer.from(shown), anomalies });
+	}
+
+	/** Consumes message content up to <CRLF>.<CRLF>; returns false while more bytes are needed. */
+	#takeData(): boolean {
+		// "." alone right after 354 ends an empty message: the CRLF before it is DATA's own.
+		let end: number;
+		let contentEnd: number;
+		if (this.#buffer.subarray(0, 3).equals(Buffer.from('.\r\n'))) {
+			end = 3;
+			contentEnd = 0;
+		} else {
+			const at = this.#buffer.indexOf(CRLF_DOT_CRLF);
+			if (at < 0) return false;
+			contentEnd = at + 2;
+			end = at + CRLF_DOT_CRLF.length;
+		}
+		const content = Buffer.from(this.#buffer.subarray(0, contentEnd));
+		this.#buffer = this.#buffer.subarray(end);
+		this.#mode = 'command';
+		this.#outstanding = 1; // the one reply to the end of data
+		this.sink.data(inspectData(content));
+		return true;
+	}
+}
+
+/** Finds what a learner should see in message content: stuffed dots, bare LF/CR, smuggling. */
+export function inspectData(content: Buffer): TappedData {
+	const anomalies = new Set<Anomaly>();
+	let stuffedLines = 0;
+	let lineStart = 0;
+	for (let i = 0; i < content.length; i++) {
+		const b = content[i];
+		if (b === 0x0a) {
+			if (i === 0 || content[i - 1] !== 0x0d) anomalies.add('bare-lf');
+			if (i - lineStart > TEXT_LINE_LIMIT) anomalies.add('line-too-long');
+			lineStart = i + 1;
+		} else if (b === 0x0d && content[i + 1] !== 0x0a) {
+			anomalies.add('bare-cr');
+		} else if (b === 0x00) {
+			anomalies.add('nul-byte');
+		}
+		if (i === lineStart && b === 0x2e) stuffedLines++;
+	}
+	if (stuffedLines > 0) anomalies.add('dot-stuffed');
+	const text = content.toString('latin1');
+	if (/(^|[^\r])\n\.\r?\n|\r\n\.\n/.test(text)) anomalies.add('smuggling-pattern');
+	return { bytes: content, anomalies: [...anomalies], stuffedLines };
+}

@@ -1,0 +1,215 @@
+import type {
+	Annotation,
+	Anomaly,
+	Direction,
+	ListenerName,
+	SessionEvent,
+	SessionOrigin,
+	SessionSummary
+} from '../../src/lib/messages';
+import type { LabStore } from '../store/labStore';
+import { ClientStreamTap, type TappedData, type TappedLine } from './clientStreamTap';
+import { wireText } from './wireText';
+
+export interface AnnotatorInput {
+	dir: Direction;
+	text: string;
+	kind?: SessionEvent['kind'];
+	isData?: boolean;
+}
+
+/** The annotation engine's per-session interface (src/lib/smtp's SessionAnnotator). */
+export interface Annotator {
+	annotate(input: AnnotatorInput): Annotation;
+}
+
+export interface RecorderOptions {
+	id: string;
+	listener: ListenerName;
+	standsFor: number;
+	origin: SessionOrigin;
+	clientAddress: string;
+	store: LabStore;
+	annotator: Annotator;
+	maxBufferedBytes: number;
+}
+
+const MASK = '•••••• (hidden: credentials are shown only in the browser that typed them)';
+
+/**
+ * Records one SMTP session as ordered events: client lines from the bytes themselves (through
+ * ClientStreamTap), server replies as they are written, and system events (connect, TLS, AUTH,
+ * disconnect). Credentials typed during AUTH are stored masked, with the real text kept aside
+ * for the session's owner.
+ */
+export class SessionRecorder {
+	readonly id: string;
+	readonly tap: ClientStreamTap;
+	#store: LabStore;
+	#annotator: Annotator;
+	#replyId = 0;
+	#inMultiline = false;
+	/** True after a 334: the next client line is an AUTH response (credentials). */
+	#authResponseNext = false;
+	#pendingMessageId: string | null = null;
+	#ended = false;
+
+	constructor(readonly options: RecorderOptions) {
+		this.id = options.id;
+		this.#store = options.store;
+		this.#annotator = options.annotator;
+		const summary: SessionSummary = {
+			id: options.id,
+			listener: options.listener,
+			standsFor: options.standsFor,
+			origin: options.origin,
+			clientAddress: options.clientAddress,
+			startedAt: Date.now(),
+			endedAt: null,
+			endReason: null,
+			tls: null,
+			authUser: null,
+			messageIds: [],
+			eventCount: 0,
+			truncated: false
+		};
+		this.#store.addSession(summary);
+		this.tap = new ClientStreamTap(
+			{
+				line: (line) => this.#clientLine(line),
+				data: (data) => this.#clientData(data),
+				discarded: (bytes) =>
+					this.system(
+						'note',
+						`${bytes.length} bytes sent in plaintext after STARTTLS were discarded by the server: ${wireText(bytes).slice(0, 200)}`
+					),
+				handshake: () =>
+					this.system(
+						'starttls',
+						'The server agreed (220): the TLS handshake starts now, and everything after it is encrypted on the wire (RFC 3207 §4).'
+					)
+			},
+			options.maxBufferedBytes
+		);
+	}
+
+	get ended(): boolean {
+		return this.#ended;
+	}
+
+	/** The id the next stored message of this session will get (known from the 354 on). */
+	setPendingMessageId(id: string): void {
+		this.#pendingMessageId = id;
+	}
+
+	serverReply(payload: string): void {
+		for (const line of payload.split('\r\n')) {
+			if (!line) continue;
+			const match = /^(\d{3})([ -])?/.exec(line);
+			const code = match ? Number(match[1]) : 0;
+			const final = !match || match[2] !== '-';
+			if (!this.#inMultiline) this.#replyId++;
+			this.#inMultiline = !final;
+			this.#authResponseNext = code === 334;
+			this.#append('server', wireText(Buffer.from(line, 'utf8')), [], { replyId: this.#replyId });
+			if (final) this.tap.reply(code);
+		}
+	}
+
+	system(kind: NonNullable<SessionEvent['kind']>, text: string): void {
+		this.#append('system', text, [], { kind });
+	}
+
+	tlsStarted(protocol: string, cipher: string): void {
+		this.tap.tlsStarted();
+		this.#store.updateSession(this.id, { tls: { protocol, cipher } });
+		this.system('tls', `TLS started (${protocol}, ${cipher}); the lines below travel encrypted`);
+	}
+
+	authenticated(user: string): void {
+		this.#store.updateSession(this.id, { authUser: user });
+		this.system('auth', `Authenticated as ${user}`);
+	}
+
+	end(reason: string, kind: 'disconnect' | 'timeout' = 'disconnect'): void {
+		if (this.#ended) return;
+		this.#ended = true;
+		const rest = this.tap.flushPartial();
+		if (rest.length && this.tap.inData)
+			this.system(
+				'note',
+				`Connection closed in the middle of DATA after ${rest.length} bytes: the partial message was not delivered.`
+			);
+		else if (rest.length)
+			this.system(
+				'note',
+				`Unfinished line when the connection closed: ${wireText(rest).slice(0, 200)}`
+			);
+		this.system(kind, reason);
+		this.#store.updateSession(this.id, { endedAt: Date.now(), endReason: reason });
+	}
+
+	#clientLine(line: TappedLine): void {
+		const text = wireText(line.bytes);
+		const credential = this.#authResponseNext || /^AUTH\s+\S+\s+\S/i.test(text);
+		this.#authResponseNext = false;
+		if (!credential) {
+			this.#append('client', text, line.anomalies, {});
+			return;
+		}
+		// The annotation sees the real line (to decode it); stored text and teaching text are masked.
+		const masked = /^AUTH\s/i.test(text) ? text.replace(/^(AUTH\s+\S+\s+).*$/i, `$1${MASK}`) : MASK;
+		this.#append('client', masked, [...line.anomalies, 'credentials-masked'], {}, text);
+	}
+
+	#clientData(data: TappedData): void {
+		const text = wireText(data.bytes.subarray(0, 256 * 1024), true).replace(/\r?\n/g, '\n');
+		const extra: Partial<SessionEvent> = {};
+		if (this.#pendingMessageId) extra.messageId = this.#pendingMessageId;
+		this.#pendingMessageId = null;
+		this.#append('client', text, data.anomalies, extra, undefined, true);
+		this.#append('client', '.', [], {});
+	}
+
+	#append(
+		dir: Direction,
+		text: string,
+		anomalies: Anomaly[],
+		extra: Partial<SessionEvent>,
+		secret?: string,
+		isData = false
+	): void {
+		const annotation = this.#annotator.annotate({
+			dir,
+			text: secret ?? text,
+			kind: extra.kind,
+			isData
+		});
+		const event = { at: Date.now(), dir, text, anomalies, ...extra };
+		if (secret === undefined) {
+			this.#store.appendEvent(this.id, { ...event, annotation });
+			return;
+		}
+		this.#store.appendEvent(
+			this.id,
+			{ ...event, annotation: maskedAnnotation(annotation) },
+			{
+				text: secret,
+				annotation
+			}
+		);
+	}
+}
+
+/** What every viewer but the owner learns about a credential line: its role, not its content. */
+function maskedAnnotation(real: Annotation): Annotation {
+	return {
+		title: real.title,
+		summary:
+			'AUTH credentials. Their decoded value is shown only in the browser that typed them. Base64 is an encoding, not encryption: anyone who sees these bytes can decode them, which is why TLS comes first.',
+		rfc: real.rfc,
+		ref: real.ref,
+		stateBefore: real.stateBefore,
+		stateAfter: real.stateAfter
+	};
+}

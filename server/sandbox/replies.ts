@@ -1,0 +1,89 @@
+/**
+ * Every reply the sandbox's own policy sends, with the enhanced status code (RFC 3463) that
+ * belongs on the wire. smtp-server would otherwise pick one from the basic code alone
+ * (a hook's 550 comes out as 5.1.1 even for relay denied), so these rows are authoritative.
+ */
+export interface SandboxReply {
+	code: number;
+	enhanced: string;
+	text: string;
+}
+
+export const SANDBOX_REPLIES = {
+	unknownUser: {
+		code: 550,
+		enhanced: '5.1.1',
+		text: 'No such mailbox here (teaching mailbox unknown@)'
+	}, // RFC 3463 X.1.1 bad destination mailbox
+	mailboxFull: {
+		code: 452,
+		enhanced: '4.2.2',
+		text: 'Mailbox full, try again later (teaching mailbox full@)'
+	}, // RFC 3463 X.2.2 mailbox full; RFC 5321 §4.2.3 452
+	greylisted: {
+		code: 451,
+		enhanced: '4.7.1',
+		text: 'Greylisted: try again in {seconds} seconds (teaching mailbox greylist@)'
+	}, // RFC 3463 X.7.1 delivery not authorized; RFC 6647 greylisting
+	relayDenied: {
+		code: 550,
+		enhanced: '5.7.1',
+		text: 'Relaying denied: {domain} is not a domain this server accepts mail for'
+	}, // RFC 5321 §3.6.2 relays; RFC 3463 X.7.1
+	spamRefused: {
+		code: 550,
+		enhanced: '5.7.1',
+		text: 'Message refused: content matches the GTUBE spam test string'
+	}, // RFC 3463 X.7.1; one reply for all recipients (RFC 5321 §4.2.5)
+	messageTooBig: {
+		code: 552,
+		enhanced: '5.3.4',
+		text: 'Message too big: the limit is {limit} bytes'
+	}, // RFC 1870 §6, RFC 3463 X.3.4
+	startTlsFirst: { code: 530, enhanced: '5.7.0', text: 'Must issue a STARTTLS command first' }, // RFC 3207 §4
+	authRequired: { code: 530, enhanced: '5.7.0', text: 'Authentication required' }, // RFC 4954 §6
+	badCredentials: { code: 535, enhanced: '5.7.8', text: 'Authentication credentials invalid' }, // RFC 4954 §6
+	authSucceeded: { code: 235, enhanced: '2.7.0', text: 'Authentication successful' }, // RFC 4954 §6
+	nonAsciiAddress: {
+		code: 553,
+		enhanced: '5.6.7',
+		text: 'Non-ASCII address needs the SMTPUTF8 parameter on MAIL FROM'
+	}, // RFC 6531 §3.5
+	tooManySessions: {
+		code: 421,
+		enhanced: '4.7.0',
+		text: 'Too many sessions on the sandbox, try again later'
+	}, // RFC 5321 §4.2.2 421
+	tooManyFromAddress: {
+		code: 421,
+		enhanced: '4.7.0',
+		text: 'Too many sessions from your address, try again later'
+	}, // RFC 5321 §4.2.2 421
+	sessionTooLong: {
+		code: 421,
+		enhanced: '4.4.2',
+		text: 'Session lifetime of {seconds} seconds reached, closing'
+	} // RFC 3463 X.4.2 bad connection
+} as const satisfies Record<string, SandboxReply>;
+
+export type SandboxReplyName = keyof typeof SANDBOX_REPLIES;
+
+/** The reply as text after the code: "5.1.1 No such mailbox here". */
+export function replyText(
+	name: SandboxReplyName,
+	values: Record<string, string | number> = {}
+): string {
+	const row = SANDBOX_REPLIES[name];
+	const text = row.text.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
+	return `${row.enhanced} ${text}`;
+}
+
+/** An error a smtp-server hook calls back with: its message already carries the right code. */
+export function replyError(
+	name: SandboxReplyName,
+	values: Record<string, string | number> = {}
+): Error & { responseCode: number } {
+	return Object.assign(new Error(replyText(name, values)), {
+		responseCode: SANDBOX_REPLIES[name].code
+	});
+}
