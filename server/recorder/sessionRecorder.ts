@@ -163,7 +163,7 @@ export class SessionRecorder {
 	}
 
 	#clientData(data: TappedData): void {
-		const text = wireText(data.bytes.subarray(0, 256 * 1024), true).replace(/\r?\n/g, '\n');
+		const text = wireText(data.bytes.subarray(0, 256 * 1024), true);
 		const extra: Partial<SessionEvent> = {};
 		if (this.#pendingMessageId) extra.messageId = this.#pendingMessageId;
 		this.#pendingMessageId = null;

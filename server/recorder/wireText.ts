@@ -4,6 +4,7 @@
  * on a terminal or a page that shows it (BAD-INPUTS W8).
  */
 export function wireText(bytes: Uint8Array, keepNewlines = false): string {
+	// With keepNewlines (message content), CRLF and bare LF both become "\n"; the recorder marks bare LFs as anomalies.
 	let out = '';
 	let i = 0;
 	while (i < bytes.length) {
@@ -11,6 +12,11 @@ export function wireText(bytes: Uint8Array, keepNewlines = false): string {
 		if (b >= 0x20 && b < 0x7f) {
 			out += String.fromCharCode(b);
 			i++;
+			continue;
+		}
+		if (keepNewlines && b === 0x0d && bytes[i + 1] === 0x0a) {
+			out += '\n';
+			i += 2;
 			continue;
 		}
 		if (b === 0x09 || (keepNewlines && b === 0x0a)) {

@@ -1,0 +1,120 @@
+/** Starts a real lab on port 0 for a test, and talks to it over real sockets. */
+import net from 'node:net';
+import tls from 'node:tls';
+import { readConfig, type LabConfig } from '../../server/config';
+import { startLab, type Lab } from '../../server/lab';
+
+export async function startTestLab(overrides: Partial<LabConfig> = {}): Promise<Lab> {
+	return startLab(
+		readConfig(
+			{},
+			{ smtpPort: 0, submissionPort: 0, smtpsPort: 0, smtpHost: '127.0.0.1', ...overrides }
+		)
+	);
+}
+
+export function ports(lab: Lab) {
+	return {
+		mx: lab.sandbox.port('mx'),
+		submission: lab.sandbox.port('submission'),
+		submissions: lab.sandbox.port('submissions')
+	};
+}
+
+/**
+ * A raw SMTP client: send exact bytes, read whole replies. `reply()` resolves with the next
+ * complete reply (all lines of a multi-line one).
+ */
+export class RawSmtp {
+	socket: net.Socket | tls.TLSSocket;
+	#buffer = '';
+	#lines: string[] = [];
+	#waiters: (() => void)[] = [];
+	closed: Promise<void>;
+
+	private constructor(socket: net.Socket | tls.TLSSocket) {
+		this.socket = socket;
+		this.#listen(socket);
+		this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+	}
+
+	static async connect(port: number, implicitTls = false): Promise<RawSmtp> {
+		const socket = implicitTls
+			? tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false })
+			: net.connect({ port, host: '127.0.0.1' });
+		socket.on('error', () => undefined);
+		await new Promise<void>((resolve, reject) => {
+			socket.once(implicitTls ? 'secureConnect' : 'connect', () => resolve());
+			socket.once('error', reject);
+		});
+		return new RawSmtp(socket);
+	}
+
+	#listen(socket: net.Socket | tls.TLSSocket): void {
+		socket.on('data', (chunk: Buffer) => {
+			this.#buffer += chunk.toString('utf8');
+			let at: number;
+			while ((at = this.#buffer.indexOf('\r\n')) >= 0) {
+				this.#lines.push(this.#buffer.slice(0, at));
+				this.#buffer = this.#buffer.slice(at + 2);
+			}
+			this.#waiters.splice(0).forEach((w) => w());
+		});
+		socket.once('close', () => this.#waiters.splice(0).forEach((w) => w()));
+	}
+
+	send(data: string | Buffer): void {
+		this.socket.write(data);
+	}
+
+	async reply(timeoutMs = 5000): Promise<string[]> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const end = this.#lines.findIndex((l) => /^\d{3}(?!-)/.test(l));
+			if (end >= 0) return this.#lines.splice(0, end + 1);
+			if (this.socket.destroyed && !this.#lines.length) throw new Error('connection closed');
+			const left = deadline - Date.now();
+			if (left <= 0) throw new Error(`no reply within ${timeoutMs} ms; have ${JSON.stringify(this.#lines)}`);
+			await new Promise<void>((resolve) => {
+				const timer = setTimeout(resolve, left);
+				this.#waiters.push(() => {
+					clearTimeout(timer);
+					resolve();
+				});
+			});
+		}
+	}
+
+	/** Sends a command line and returns the last line of its reply. */
+	async command(line: string): Promise<string> {
+		this.send(line + '\r\n');
+		const lines = await this.reply();
+		return lines[lines.length - 1];
+	}
+
+	async startTls(): Promise<void> {
+		const secure = tls.connect({ socket: this.socket as net.Socket, rejectUnauthorized: false });
+		await new Promise<void>((resolve, reject) => {
+			secure.once('secureConnect', () => resolve());
+			secure.once('error', reject);
+		});
+		this.socket = secure;
+		this.#listen(secure);
+	}
+
+	close(): void {
+		this.socket.destroy();
+	}
+}
+
+export function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const started = Date.now();
+		const tick = () => {
+			if (check()) return resolve();
+			if (Date.now() - started > timeoutMs) return reject(new Error('condition not met in time'));
+			setTimeout(tick, 10);
+		};
+		tick();
+	});
+}
