@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { formatEvent, formatNote } from './format';
+
+describe('formatEvent', () => {
+	it('colours replies by class', () => {
+		expect(formatEvent({ dir: 'server', text: '250 OK' })[0]).toBe('\x1b[32mS: 250 OK\x1b[0m');
+		expect(formatEvent({ dir: 'server', text: '354 Go' })[0]).toContain('\x1b[34m');
+		expect(formatEvent({ dir: 'server', text: '451 Later' })[0]).toContain('\x1b[33m');
+		expect(formatEvent({ dir: 'server', text: '550 No' })[0]).toContain('\x1b[31m');
+	});
+	it('marks client and system lines and splits bodies into lines', () => {
+		expect(formatEvent({ dir: 'client', text: 'a\nb' })).toEqual([
+			'\x1b[1;37mC: a\x1b[0m',
+			'\x1b[1;37mC: b\x1b[0m'
+		]);
+		expect(formatEvent({ dir: 'system', text: 'TLS' })[0]).toBe('\x1b[35m*  TLS\x1b[0m');
+	});
+	it('never passes an escape sequence from the text through', () => {
+		const [line] = formatEvent({ dir: 'server', text: '250 \x1b]52;c;AAAA\x07' });
+		expect(line).toBe('\x1b[32mS: 250 ␛]52;c;AAAA␇\x1b[0m');
+		expect(formatNote('\x1b[2J')).not.toContain('\x1b[2J');
+	});
+});

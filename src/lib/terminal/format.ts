@@ -1,0 +1,64 @@
+import type { SessionEvent } from '../messages';
+import { sanitizeForTerminal } from './sanitize';
+
+/**
+ * Terminal line styles. They use the 16 basic ANSI colours, which the terminal theme maps to
+ * shades chosen for contrast on its dark background (see `terminalTheme`).
+ */
+const SGR = {
+	client: '\x1b[1;37m', // bold white: what the learner typed
+	class2: '\x1b[32m',
+	class3: '\x1b[34m',
+	class4: '\x1b[33m',
+	class5: '\x1b[31m',
+	server: '\x1b[37m',
+	system: '\x1b[35m',
+	note: '\x1b[2;3m', // dim italic: the lab's own remarks
+	reset: '\x1b[0m'
+} as const;
+
+/** Theme for xterm: every foreground has at least 7:1 contrast on the background. */
+export const terminalTheme = {
+	background: '#0b1220',
+	foreground: '#e5e7eb',
+	cursor: '#fbbf24',
+	cursorAccent: '#0b1220',
+	selectionBackground: '#334155',
+	black: '#0b1220',
+	red: '#fca5a5',
+	green: '#86efac',
+	yellow: '#fcd34d',
+	blue: '#93c5fd',
+	magenta: '#d8b4fe',
+	cyan: '#67e8f9',
+	white: '#e5e7eb',
+	brightBlack: '#94a3b8',
+	brightWhite: '#ffffff'
+};
+
+const PREFIX = { client: 'C: ', server: 'S: ', system: '*  ' } as const;
+
+function classStyle(text: string): string {
+	const digit = /^([2-5])\d\d/.exec(text)?.[1];
+	return digit ? SGR[`class${digit}` as 'class2'] : SGR.server;
+}
+
+/** One styled terminal line per line of the event's text, sanitised. */
+export function formatEvent(event: Pick<SessionEvent, 'dir' | 'text'>): string[] {
+	const style =
+		event.dir === 'client'
+			? SGR.client
+			: event.dir === 'system'
+				? SGR.system
+				: classStyle(event.text);
+	return event.text
+		.split('\n')
+		.map((line) => `${style}${PREFIX[event.dir]}${sanitizeForTerminal(line)}${SGR.reset}`);
+}
+
+/** A remark by the lab itself (not on the wire), dimmed so it never passes for a reply. */
+export function formatNote(text: string): string {
+	return `${SGR.note}${sanitizeForTerminal(text)}${SGR.reset}`;
+}
+
+export const PROMPT_STYLE = { command: '\x1b[1;36m', data: '\x1b[1;33m' } as const;

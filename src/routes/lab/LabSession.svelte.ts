@@ -1,0 +1,410 @@
+import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
+import {
+	capabilitiesOf,
+	isFinalReplyLine,
+	pairExchanges,
+	replyCode,
+	transactionOf
+} from '$lib/client/conversation';
+import type { ListenerName, ServerMessage, SessionEvent, SessionSummary } from '$lib/messages';
+import { formatEvent, formatNote } from '$lib/terminal/format';
+import { dotStuff, planPaste, type PasteStep } from '$lib/terminal/pipeline';
+
+export type Phase = 'idle' | 'opening' | 'open' | 'reconnecting' | 'ended';
+
+/** Where the session's lines go to be shown: the terminal component implements it. */
+export interface TerminalSink {
+	/** Writes complete, already styled lines above the prompt. */
+	print(lines: string[]): void;
+	/** Clears the screen (a new session starts). */
+	reset(): void;
+}
+
+interface StoredSession {
+	sessionId: string;
+	resumeToken: string;
+	listener: ListenerName;
+}
+
+const STORAGE_KEY = 'smtp-lab:session';
+/** Stands in for the body of a message in the local echo queue (it is echoed line by line). */
+const BODY = Symbol('body');
+
+export const LISTENER_INFO: Record<
+	ListenerName,
+	{ label: string; standsFor: number; role: string; hop: 'mx' | 'submission' }
+> = {
+	mx: {
+		label: 'MX (port 25)',
+		standsFor: 25,
+		role: 'Server-to-server delivery: the sender’s outgoing server hands the message to the recipient domain’s mail exchanger. STARTTLS, no AUTH; relaying to outside domains is refused.',
+		hop: 'mx'
+	},
+	submission: {
+		label: 'Submission (port 587)',
+		standsFor: 587,
+		role: 'A mail program hands a new message to its own provider (RFC 6409): STARTTLS first, then AUTH, then any recipient — even outside domains.',
+		hop: 'submission'
+	},
+	submissions: {
+		label: 'Submissions (port 465)',
+		standsFor: 465,
+		role: 'The same submission service with TLS from the first byte (RFC 8314): no STARTTLS needed.',
+		hop: 'submission'
+	}
+};
+
+/**
+ * One learner's SMTP session in the lab: the WebSocket to the bridge, the events of the session,
+ * what the learner types and pastes (pipelined per RFC 2920 when the server allows it), and
+ * resuming the same SMTP session after the WebSocket drops or the page reloads.
+ */
+export class LabSession {
+	listener = $state<ListenerName>('mx');
+	phase = $state<Phase>('idle');
+	socketStatus = $state<SocketStatus>('connecting');
+	session = $state<SessionSummary | null>(null);
+	events = $state.raw<SessionEvent[]>([]);
+	/** Between the 354 reply to DATA and the learner's ".". */
+	dataMode = $state(false);
+	endReason = $state<string | null>(null);
+	error = $state<string | null>(null);
+	/** The latest reply in words, for the polite live region. */
+	announcement = $state('');
+	/** Body lines the lab dot-stuffed, as typed → as sent. */
+	stuffed = $state.raw<{ typed: string; sent: string }[]>([]);
+
+	exchanges = $derived(pairExchanges(this.events));
+	capabilities = $derived(capabilitiesOf(this.exchanges));
+	transaction = $derived(transactionOf(this.exchanges));
+	/** The state machine's state after the last line that named one. */
+	state = $derived(
+		this.events.findLast((e) => e.annotation.stateAfter)?.annotation.stateAfter ?? null
+	);
+	messageIds = $derived(this.events.filter((e) => e.messageId).map((e) => e.messageId as string));
+
+	#socket: LabSocket | null = null;
+	#sink: TerminalSink | null = null;
+	#echo: (string | typeof BODY)[] = [];
+	#steps: PasteStep[] = [];
+	/** Commands of the pasted group still waiting for their replies. */
+	#pending: string[] = [];
+	#groupSize = 0;
+
+	/** Opens the WebSocket (browser only); returns the cleanup for an `$effect`. */
+	start(): () => void {
+		const socket = new LabSocket();
+		this.#socket = socket;
+		const stored = this.#stored();
+		if (stored) {
+			this.listener = stored.listener;
+			this.phase = 'reconnecting';
+		}
+		const offMessage = socket.onMessage((message) => this.#onMessage(message));
+		const offStatus = socket.onStatus((status) => this.#onStatus(status));
+		const hook = { dropSocket: () => socket.drop(), lab: this };
+		(window as unknown as { __smtpLab?: typeof hook }).__smtpLab = hook;
+		return () => {
+			offMessage();
+			offStatus();
+			socket.close();
+			this.#socket = null;
+			delete (window as unknown as { __smtpLab?: typeof hook }).__smtpLab;
+		};
+	}
+
+	/** Connects the terminal; replays what is already known so a remount shows the session. */
+	attach(sink: TerminalSink): () => void {
+		this.#sink = sink;
+		for (const event of this.events) sink.print(formatEvent(event));
+		return () => {
+			if (this.#sink === sink) this.#sink = null;
+		};
+	}
+
+	get connected(): boolean {
+		return this.phase === 'open';
+	}
+
+	get pipelining(): boolean {
+		return 'PIPELINING' in this.capabilities;
+	}
+
+	connect(): void {
+		if (this.phase === 'open' || this.phase === 'opening') return;
+		this.#clearStored();
+		this.events = [];
+		this.stuffed = [];
+		this.session = null;
+		this.endReason = null;
+		this.error = null;
+		this.dataMode = false;
+		this.#echo = [];
+		this.#steps = [];
+		this.#pending = [];
+		this.#sink?.reset();
+		if (!this.#socket?.send({ type: 'open', listener: this.listener })) {
+			this.error =
+				'The lab server is not reachable right now. It will retry by itself; press Connect again in a moment.';
+			return;
+		}
+		this.phase = 'opening';
+		this.#note(`Connecting to the ${LISTENER_INFO[this.listener].label} listener…`);
+	}
+
+	disconnect(): void {
+		if (this.phase !== 'open' && this.phase !== 'reconnecting') return;
+		this.#socket?.send({ type: 'close' });
+	}
+
+	/** A line the learner typed and confirmed with Enter. */
+	submit(line: string): void {
+		if (!this.#canSend()) return;
+		if (this.dataMode) {
+			this.#sendBody([line]);
+			return;
+		}
+		this.#send(`${line}\r\n`, [line]);
+		this.#sink?.print(formatEvent({ dir: 'client', text: line }));
+	}
+
+	/** Several lines pasted at once. */
+	paste(lines: string[]): void {
+		if (!this.#canSend()) return;
+		this.#steps = planPaste(lines, { pipelining: this.pipelining, inData: this.dataMode });
+		const groups = this.#steps.filter((s) => s.kind === 'commands').length;
+		this.#note(
+			this.pipelining
+				? `Pasted ${lines.length} lines: the server offered PIPELINING, so they go out in ${groups} group(s) without waiting for each reply (RFC 2920); the message body waits for 354.`
+				: `Pasted ${lines.length} lines: the server did not offer PIPELINING, so each command waits for its reply.`
+		);
+		this.#nextStep();
+	}
+
+	note(text: string): void {
+		this.#note(text);
+	}
+
+	#canSend(): boolean {
+		if (this.phase === 'open') return true;
+		this.#note(
+			this.phase === 'reconnecting'
+				? 'Not sent: the connection to the lab dropped. It is reconnecting; type again once it is back.'
+				: 'Not connected yet — pick a listener and press Connect.'
+		);
+		return false;
+	}
+
+	#send(data: string, echoed: (string | typeof BODY)[]): void {
+		if (!this.#socket?.send({ type: 'input', data })) {
+			this.#note('Not sent: the connection to the lab is down. It will reconnect by itself.');
+			return;
+		}
+		this.#echo.push(...echoed);
+	}
+
+	/** Body lines (and possibly the final "."), dot-stuffed, echoed as the learner typed them. */
+	#sendBody(lines: string[]): void {
+		const end = lines.indexOf('.');
+		const body = end < 0 ? lines : lines.slice(0, end);
+		const wire = body.map(dotStuff);
+		for (const [i, line] of body.entries()) {
+			this.#sink?.print(formatEvent({ dir: 'client', text: line }));
+			if (wire[i] !== line) {
+				this.stuffed = [...this.stuffed, { typed: line, sent: wire[i] }];
+				this.#note(
+					`Sent as "${wire[i]}": a line starting with "." gets one more "." (dot-stuffing, RFC 5321 §4.5.2), so the server cannot mistake it for the end of the message. The server removes it again.`
+				);
+			}
+		}
+		if (end >= 0) {
+			wire.push('.');
+			this.#sink?.print(formatEvent({ dir: 'client', text: '.' }));
+			this.dataMode = false;
+		}
+		this.#send(wire.map((l) => `${l}\r\n`).join(''), end >= 0 ? [BODY, '.'] : []);
+	}
+
+	#nextStep(): void {
+		const step = this.#steps.shift();
+		if (!step) return;
+		if (step.kind === 'body') {
+			this.#sendBody(step.lines);
+			this.#pending = step.complete ? ['.'] : [];
+			this.#groupSize = 1;
+			return;
+		}
+		for (const line of step.lines) this.#sink?.print(formatEvent({ dir: 'client', text: line }));
+		this.#send(
+			step.lines.map((l) => `${l}\r\n`).join(''),
+			step.lines.map((l) => l)
+		);
+		this.#pending = [...step.lines];
+		this.#groupSize = step.lines.length;
+	}
+
+	#onPastedReply(code: number | null): void {
+		const command = this.#pending.shift();
+		if (command === undefined) return;
+		if (this.#groupSize > 1) this.#note(`   ↳ answers ${command}`);
+		if (this.#pending.length > 0) return;
+		if (/^DATA\s*$/i.test(command) && code !== 354 && this.#steps[0]?.kind === 'body') {
+			this.#steps = [];
+			this.#note('DATA was not accepted, so the rest of the paste (the message) was not sent.');
+			return;
+		}
+		this.#nextStep();
+	}
+
+	#onStatus(status: SocketStatus): void {
+		this.socketStatus = status;
+		if (status === 'closed' && (this.phase === 'open' || this.phase === 'opening')) {
+			this.phase = 'reconnecting';
+			this.#note('The connection to the lab dropped. Reconnecting to the same SMTP session…');
+			this.announcement = 'Connection to the lab lost; reconnecting.';
+		}
+		if (status === 'open' && this.phase === 'reconnecting') {
+			const stored = this.#stored();
+			if (!stored) {
+				this.phase = 'idle';
+				return;
+			}
+			this.#socket?.send({
+				type: 'resume',
+				sessionId: stored.sessionId,
+				resumeToken: stored.resumeToken
+			});
+		}
+	}
+
+	#onMessage(message: ServerMessage): void {
+		switch (message.type) {
+			case 'opened': {
+				const resumed = this.session?.id === message.session.id || this.phase === 'reconnecting';
+				this.session = message.session;
+				this.phase = 'open';
+				this.error = null;
+				this.#store({
+					sessionId: message.session.id,
+					resumeToken: message.resumeToken,
+					listener: message.session.listener
+				});
+				if (resumed) {
+					this.#note('Reconnected: this is the same SMTP session, carry on.');
+					this.announcement = 'Reconnected to the same SMTP session.';
+					this.#catchUp();
+				}
+				return;
+			}
+			case 'event':
+				if (message.sessionId === this.session?.id) this.#onEvent(message.event);
+				return;
+			case 'closed':
+				if (message.sessionId !== this.session?.id) return;
+				this.#ended(message.reason);
+				return;
+			case 'error':
+				if (this.phase === 'reconnecting') {
+					// The bridge no longer knows the session (it ended or the server restarted).
+					this.#clearStored();
+					this.phase = this.session ? 'ended' : 'idle';
+					this.endReason = this.session ? 'The session could not be resumed: it has ended.' : null;
+				}
+				this.error = message.message;
+				this.#note(`The lab says: ${message.message}`);
+				return;
+		}
+	}
+
+	/** After a resume, asks for any events the drop made us miss. */
+	#catchUp(): void {
+		const since = this.events.at(-1)?.seq ?? 0;
+		if (this.session && this.session.eventCount > since)
+			this.#socket?.send({ type: 'watch', sessionId: this.session.id, since });
+	}
+
+	#onEvent(event: SessionEvent): void {
+		const last = this.events.at(-1);
+		if (last && event.seq <= last.seq) return;
+		this.events = [...this.events, event];
+		if (event.dir === 'client') {
+			const head = this.#echo[0];
+			const isBody = event.text !== '.' && (event.messageId || event.text.includes('\n'));
+			if (head === BODY ? isBody : head === event.text) {
+				this.#echo.shift();
+				return;
+			}
+			if (head !== undefined && event.anomalies.includes('credentials-masked')) {
+				this.#echo.shift();
+				return;
+			}
+		}
+		this.#sink?.print(formatEvent(event));
+		if (event.dir === 'system') {
+			if (event.kind === 'tls' || event.kind === 'auth' || event.kind === 'timeout')
+				this.announcement = event.text;
+			return;
+		}
+		if (event.dir !== 'server' || !isFinalReplyLine(event.text)) return;
+		const code = replyCode(event.text);
+		this.announcement = `Server: ${event.text}. ${event.annotation.summary}`;
+		if (code === 354) {
+			this.dataMode = true;
+			this.#note(
+				'Now type the message: header lines (Subject: …), an empty line, then the body. A line with a single "." ends the message.'
+			);
+		}
+		if (this.#pending.length > 0) this.#onPastedReply(code);
+	}
+
+	#ended(reason: string): void {
+		const lastReply = this.events.findLast((e) => e.dir === 'server');
+		const code = lastReply ? replyCode(lastReply.text) : null;
+		this.endReason =
+			code === 221
+				? `Session ended: you said QUIT and the server said goodbye (${lastReply?.text}).`
+				: code === 421
+					? `The server closed the session: ${lastReply?.text}`
+					: `Session ended: ${reason}`;
+		this.phase = 'ended';
+		this.dataMode = false;
+		this.#steps = [];
+		this.#pending = [];
+		this.#clearStored();
+		this.#note(this.endReason);
+		this.announcement = this.endReason;
+	}
+
+	#note(text: string): void {
+		this.#sink?.print([formatNote(text)]);
+	}
+
+	#stored(): StoredSession | null {
+		try {
+			const raw = sessionStorage.getItem(STORAGE_KEY);
+			if (!raw) return null;
+			const value = JSON.parse(raw) as StoredSession;
+			return typeof value.sessionId === 'string' && typeof value.resumeToken === 'string'
+				? value
+				: null;
+		} catch {
+			return null;
+		}
+	}
+
+	#store(value: StoredSession): void {
+		try {
+			sessionStorage.setItem(STORAGE_KEY, JSON.stringify(value));
+		} catch {
+			// Storage can be disabled; resuming after a reload then simply does not happen.
+		}
+	}
+
+	#clearStored(): void {
+		try {
+			sessionStorage.removeItem(STORAGE_KEY);
+		} catch {
+			// See #store.
+		}
+	}
+}
