@@ -409,3 +409,49 @@ export function findReplyContext(
 	}
 	return undefined;
 }
+
+/** What a reply class means after a particular command: `${context} ${digit}` → note. */
+export const replyClassNoteTable: ReadonlyMap<string, { note: string; rfc: RfcRef[] }> = new Map([
+	[
+		'RCPT 4',
+		{
+			note: 'Only this recipient is deferred: the client goes on with the others and retries this one later.',
+			rfc: [ref(5321, '4.1.1.3')]
+		}
+	],
+	[
+		'RCPT 5',
+		{
+			note: 'Only this recipient is refused: the others in the transaction are not affected, and the message can still be sent to them.',
+			rfc: [ref(5321, '4.1.1.3')]
+		}
+	],
+	[
+		'DATA-END 4',
+		{
+			note: 'One reply covers the message for all accepted recipients: the client keeps it queued and tries again later.',
+			rfc: [ref(5321, '4.2.5'), ref(5321, '4.5.4.1')]
+		}
+	],
+	[
+		'DATA-END 5',
+		{
+			note: 'One reply covers the message for all accepted recipients. The server did not take responsibility, so it sends no bounce: the client must report the failure to whoever gave it the message.',
+			rfc: [ref(5321, '4.2.5'), ref(5321, '6.1')]
+		}
+	],
+	[
+		'MAIL 5',
+		{
+			note: 'The sender was refused, so no transaction is open; RCPT and DATA will get 503.',
+			rfc: [ref(5321, '4.1.4')]
+		}
+	],
+	[
+		'EHLO 5',
+		{
+			note: 'A server that answers EHLO with 500/502 may be an old one: the client can fall back to HELO.',
+			rfc: [ref(5321, '4.1.1.1')]
+		}
+	]
+]);
