@@ -78,12 +78,15 @@ export class Sandbox {
 	readonly delivery: Delivery;
 	readonly greylist: Greylist;
 	#perAddress = new Map<string, number>();
+	#sockets = new Set<net.Socket>();
 
 	constructor(readonly deps: SandboxDeps) {
 		this.delivery = new Delivery(deps.store, deps.config.serverName);
 		this.greylist = new Greylist(deps.config.greylistSeconds);
 		for (const spec of LISTENER_SPECS) {
 			const smtp = new SMTPServer(this.#options(spec));
+			// Client resets and failed handshakes surface here; they end one session, never the server.
+			smtp.on('error', () => undefined);
 			const connections = (smtp as unknown as { connections: Set<Connection> }).connections;
 			const add = connections.add.bind(connections);
 			// The single hook point for each new connection object: correct its replies.
@@ -121,24 +124,24 @@ export class Sandbox {
 		}
 	}
 
-	/** Stops accepting, answers 421 to open sessions (BAD-INPUTS W12), and resolves when all are gone. */
+	/** Stops accepting, answers 421 to open sessions (BAD-INPUTS W12), then closes their sockets. */
 	async close(): Promise<void> {
+		const closed = [...this.servers.values()].map(
+			({ net: server }) => new Promise<void>((resolve) => server.close(() => resolve()))
+		);
 		for (const live of this.sessions.values()) {
 			live.endReason = 'Server shutting down';
-			live.connection?.send(421, 'Server shutting down');
+			clearTimeout(live.lifetime);
+			try {
+				live.connection?.send(421, 'Server shutting down');
+			} catch {
+				// The peer is already gone: nothing to tell it.
+			}
 		}
-		await Promise.all(
-			[...this.servers.values()].map(
-				({ smtp, net: server }) =>
-					new Promise<void>((resolve) => {
-						server.close(() => resolve());
-						(smtp as unknown as { connections: Set<Connection> }).connections.forEach((c) =>
-							(c as unknown as { close(): void }).close()
-						);
-					})
-			)
-		);
-		for (const live of this.sessions.values()) clearTimeout(live.lifetime);
+		// Give the 421s a moment to reach the clients, then close what is left.
+		await new Promise((resolve) => setTimeout(resolve, this.sessions.size ? 50 : 0));
+		for (const socket of this.#sockets) socket.destroy();
+		await Promise.all(closed);
 	}
 
 	#options(spec: ListenerSpec): SMTPServerOptions {
@@ -177,6 +180,7 @@ export class Sandbox {
 				const live = this.sessions.get(session.id);
 				if (live && !live.tappedSockets.has(socket as net.Socket)) {
 					const tlsSocket = socket as tls.TLSSocket;
+					tlsSocket.on('error', () => undefined);
 					live.tappedSockets.add(tlsSocket);
 					tlsSocket.on('data', (chunk: Buffer) => live.recorder.tap.feed(chunk));
 					live.recorder.tlsStarted(
@@ -330,6 +334,8 @@ export class Sandbox {
 
 	async #accept(spec: ListenerSpec, smtp: SMTPServer, socket: net.Socket): Promise<void> {
 		socket.on('error', () => undefined);
+		this.#sockets.add(socket);
+		socket.once('close', () => this.#sockets.delete(socket));
 		const identity = await this.deps.clients.resolve(socket.remoteAddress, socket.remotePort);
 		if (socket.destroyed) return;
 		const clientAddress = identity?.address ?? (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
@@ -424,7 +430,8 @@ function submissionReply(
 	data: unknown,
 	context: unknown
 ): { code: number; data: unknown; context: unknown } | null {
-	if (code === 250 && context === 'EHLO' && Array.isArray(data) && !connection.secure)
+	// The library sends the EHLO reply, its only multi-line 250, with context false (not 'EHLO').
+	if (code === 250 && Array.isArray(data) && !connection.secure)
 		return { code, data: data.filter((line) => !/^AUTH\b/i.test(String(line))), context };
 	if (code === 530 && /authentication required/i.test(String(data)))
 		return {
