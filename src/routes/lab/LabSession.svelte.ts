@@ -291,8 +291,8 @@ export class LabSession {
 				});
 				if (resumed) {
 					this.#note('Reconnected: this is the same SMTP session, carry on.');
+					// The bridge replays the session from the start; known events are skipped by seq.
 					this.announcement = 'Reconnected to the same SMTP session.';
-					this.#catchUp();
 				}
 				return;
 			}
@@ -316,17 +316,11 @@ export class LabSession {
 		}
 	}
 
-	/** After a resume, asks for any events the drop made us miss. */
-	#catchUp(): void {
-		const since = this.events.at(-1)?.seq ?? 0;
-		if (this.session && this.session.eventCount > since)
-			this.#socket?.send({ type: 'watch', sessionId: this.session.id, since });
-	}
-
 	#onEvent(event: SessionEvent): void {
 		const last = this.events.at(-1);
 		if (last && event.seq <= last.seq) return;
 		this.events = [...this.events, event];
+		if (event.dir === 'client' && event.text === '.') this.dataMode = false;
 		if (event.dir === 'client') {
 			const head = this.#echo[0];
 			const isBody = event.text !== '.' && (event.messageId || event.text.includes('\n'));
