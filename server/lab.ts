@@ -95,8 +95,7 @@ export async function startLab(config: LabConfig): Promise<Lab> {
 			})),
 		handleUpgrade: (req, socket, head) => bridge.handleUpgrade(req, socket, head),
 		close: async () => {
-			bridge.close();
-			await sandbox.close();
+			await Promise.all([bridge.close(), sandbox.close()]);
 			if ((globalThis as Record<symbol, unknown>)[LAB_KEY] === lab)
 				delete (globalThis as Record<symbol, unknown>)[LAB_KEY];
 		}

@@ -82,11 +82,19 @@ export class Bridge {
 		return true;
 	}
 
-	close(): void {
+	/** Says 1001 "going away" to every browser (they reconnect when the server is back). */
+	async close(): Promise<void> {
 		clearInterval(this.#heartbeat);
 		this.#unsubscribe();
-		for (const client of this.clients) client.ws.close(1001, 'server shutting down');
 		for (const session of this.sessions.values()) session.close();
+		const gone = [...this.clients].map(
+			(client) => new Promise<void>((resolve) => client.ws.once('close', () => resolve()))
+		);
+		for (const client of this.clients) client.ws.close(1001, 'server shutting down');
+		// A peer that does not finish the closing handshake is cut off.
+		const timer = setTimeout(() => this.clients.forEach((client) => client.ws.terminate()), 1000);
+		await Promise.all(gone);
+		clearTimeout(timer);
 		this.wss.close();
 	}
 
@@ -362,7 +370,7 @@ export class Bridge {
 	/** A consumer that cannot keep up is dropped, never buffered without bound (W6). */
 	#sendRaw(client: Client, payload: string): void {
 		if (client.ws.readyState !== client.ws.OPEN) return;
-		if (client.ws.bufferedAmount + payload.length > this.deps.config.wsMaxBufferedBytes) {
+		if (client.ws.bufferedAmount > this.deps.config.wsMaxBufferedBytes) {
 			client.ws.terminate();
 			return;
 		}

@@ -1,0 +1,88 @@
+/** A `ws` test client for the bridge: sends JSON, waits for the next message matching a test. */
+import WebSocket from 'ws';
+import type { ClientMessage, ServerMessage } from '../../src/lib/messages';
+
+export class BridgeClient {
+	readonly received: ServerMessage[] = [];
+	#waiters: (() => void)[] = [];
+	closed: Promise<{ code: number; reason: string }>;
+
+	private constructor(readonly ws: WebSocket) {
+		ws.on('message', (data) => {
+			this.received.push(JSON.parse(data.toString()) as ServerMessage);
+			this.#waiters.splice(0).forEach((w) => w());
+		});
+		this.closed = new Promise((resolve) =>
+			ws.once('close', (code, reason) => {
+				this.#waiters.splice(0).forEach((w) => w());
+				resolve({ code, reason: reason.toString() });
+			})
+		);
+	}
+
+	static connect(
+		url: string,
+		options: { origin?: string | null; localAddress?: string } = {}
+	): Promise<BridgeClient> {
+		const origin =
+			options.origin === undefined ? new URL(url).origin.replace('ws', 'http') : options.origin;
+		const ws = new WebSocket(url, {
+			headers: origin ? { origin } : {},
+			localAddress: options.localAddress
+		});
+		return new Promise((resolve, reject) => {
+			ws.once('open', () => resolve(new BridgeClient(ws)));
+			ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+			ws.once('error', reject);
+		});
+	}
+
+	send(message: ClientMessage | string): void {
+		this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+	}
+
+	/** Resolves with the first message (from index `from` on) that satisfies `test`. */
+	async next<T extends ServerMessage>(
+		test: (m: ServerMessage) => m is T,
+		timeoutMs = 5000,
+		from = 0
+	): Promise<T> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const found = this.received.slice(from).find(test);
+			if (found) return found;
+			const left = deadline - Date.now();
+			if (left <= 0 || this.ws.readyState === WebSocket.CLOSED)
+				throw new Error(`no matching message; got ${JSON.stringify(this.received.slice(-5))}`);
+			await new Promise<void>((resolve) => {
+				const timer = setTimeout(resolve, left);
+				this.#waiters.push(() => {
+					clearTimeout(timer);
+					resolve();
+				});
+			});
+		}
+	}
+
+	/** Waits for a server reply event in the given session whose text matches, from index `from` on. */
+	reply(sessionId: string, pattern: RegExp, timeoutMs = 5000, from = 0) {
+		return this.next(
+			(m): m is Extract<ServerMessage, { type: 'event' }> =>
+				m.type === 'event' &&
+				m.sessionId === sessionId &&
+				m.event.dir === 'server' &&
+				pattern.test(m.event.text),
+			timeoutMs,
+			from
+		);
+	}
+
+	close(): void {
+		this.ws.close();
+	}
+}
+
+export const isType =
+	<K extends ServerMessage['type']>(type: K) =>
+	(m: ServerMessage): m is Extract<ServerMessage, { type: K }> =>
+		m.type === type;
