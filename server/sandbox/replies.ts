@@ -44,6 +44,11 @@ export const SANDBOX_REPLIES = {
 	authRequired: { code: 530, enhanced: '5.7.0', text: 'Authentication required' }, // RFC 4954 §6
 	badCredentials: { code: 535, enhanced: '5.7.8', text: 'Authentication credentials invalid' }, // RFC 4954 §6
 	authSucceeded: { code: 235, enhanced: '2.7.0', text: 'Authentication successful' }, // RFC 4954 §6
+	unadvertisedParameter: {
+		code: 555,
+		enhanced: '5.5.4',
+		text: '{name} is not a parameter of any extension this server advertised'
+	}, // RFC 5321 §4.1.1.11 (555); RFC 3463 X.5.4 invalid command arguments
 	nonAsciiAddress: {
 		code: 553,
 		enhanced: '5.6.7',

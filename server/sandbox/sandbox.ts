@@ -66,6 +66,22 @@ export interface SandboxDeps {
 	createAnnotator: (listener: ListenerName) => Annotator;
 }
 
+/**
+ * MAIL and RCPT parameters of the extensions EHLO advertises: smtp-server passes any other on,
+ * and RFC 5321 §4.1.1.11 answers 555 to them.
+ */
+const MAIL_PARAMETERS = [
+	'SIZE', // RFC 1870
+	'BODY', // RFC 6152 8BITMIME
+	'SMTPUTF8', // RFC 6531
+	'RET', // RFC 3461 DSN
+	'ENVID' // RFC 3461 DSN
+];
+const RCPT_PARAMETERS = [
+	'NOTIFY', // RFC 3461 DSN
+	'ORCPT' // RFC 3461 DSN
+];
+
 const GTUBE_BYTES = Buffer.from(GTUBE);
 const NON_ASCII = /[^\x00-\x7f]/;
 
@@ -193,6 +209,9 @@ export class Sandbox {
 			onMailFrom: (address, session, callback) => {
 				const live = this.sessions.get(session.id);
 				if (live) live.recipients = [];
+				const unadvertised = unadvertisedParameter(address.args, MAIL_PARAMETERS);
+				if (unadvertised)
+					return callback(replyError('unadvertisedParameter', { name: unadvertised }));
 				if (
 					NON_ASCII.test(address.address) &&
 					!((address.args as Record<string, unknown> | false) || {}).SMTPUTF8
@@ -202,7 +221,10 @@ export class Sandbox {
 			},
 			onRcptTo: (address, session, callback) => {
 				const live = this.sessions.get(session.id);
-				const error = this.#checkRecipient(spec, address.address, session, live);
+				const unadvertised = unadvertisedParameter(address.args, RCPT_PARAMETERS);
+				const error = unadvertised
+					? replyError('unadvertisedParameter', { name: unadvertised })
+					: this.#checkRecipient(spec, address.address, session, live);
 				const args = (address.args ?? {}) as Record<string, string>;
 				const dsn = (address as unknown as { dsn?: { notify?: string[]; orcpt?: string } }).dsn;
 				live?.recipients.push({
@@ -440,6 +462,11 @@ function submissionReply(
 			context: false
 		};
 	return null;
+}
+
+function unadvertisedParameter(args: unknown, advertised: string[]): string | null {
+	if (!args || typeof args !== 'object') return null;
+	return Object.keys(args).find((key) => !advertised.includes(key.toUpperCase())) ?? null;
 }
 
 function paramsOf(args: unknown): Record<string, string | true> {

@@ -32,7 +32,18 @@ const LIBRARY_REPLY_CORRECTIONS: {
 	}, // policy close: RFC 3463 X.7.0
 	{ code: 421, pattern: /Too many connected clients/, enhanced: '4.7.0' }, // RFC 3463 X.7.0
 	{ code: 252, pattern: /./, enhanced: '2.0.0' }, // VRFY not verified: X.1.5 would claim the address is valid
-	{ code: 500, pattern: /line too long/i, enhanced: '5.5.6' } // RFC 3463 X.5.6 (was X.5.2 by default)
+	// The library closes on a command line over maxCommandLength with 421: a protocol error (X.5.0), not a bad connection (X.4.2).
+	{ code: 421, pattern: /line too long/i, enhanced: '4.5.0' },
+	// REQUIRETLS is not advertised (hideREQUIRETLS), yet the library answers it before TLS with 530: it is an unknown parameter.
+	{
+		code: 530,
+		pattern: /^REQUIRETLS/,
+		enhanced: '5.5.4',
+		rewrite: {
+			code: 555,
+			text: 'REQUIRETLS is not a parameter of any extension this server advertised'
+		}
+	}
 ];
 
 const ENHANCED_PREFIX = /^[245]\.\d{1,3}\.\d{1,3} /;

@@ -6,8 +6,8 @@ import PostalMime, { type Email } from 'postal-mime';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import type { MessageSummary } from '../../src/lib/messages';
-import { startTestLab, until } from './harness';
-import { message, ready, sleep, transaction } from './smtpSession';
+import { until } from './harness';
+import { message, ready, sleep, transaction, startQuickLab } from './smtpSession';
 
 let lab: Lab | undefined;
 afterEach(async () => {
@@ -39,7 +39,13 @@ function part(email: Email, mimeType: string): string | null {
 /** One delivery on mx with the given MAIL and RCPT parameters. */
 async function send(rcpt: string, mailParams = '', body = 'The original body.\r\n') {
 	const { c } = await ready(lab!, 'mx');
-	const t = await transaction(c, 'sender@example.com', [rcpt], message('dsn case', body), mailParams);
+	const t = await transaction(
+		c,
+		'sender@example.com',
+		[rcpt],
+		message('dsn case', body),
+		mailParams
+	);
 	c.close();
 	expect(t.mail).toMatch(/^250 /);
 	expect(t.rcpt[0]).toMatch(/^250 /);
@@ -49,7 +55,7 @@ async function send(rcpt: string, mailParams = '', body = 'The original body.\r\
 
 describe('NOTIFY', () => {
 	it('NOTIFY=SUCCESS puts a "delivered" report in the sender\'s mailbox', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const id = await send('<someone@example.com> NOTIFY=SUCCESS');
 		const { stored, email, text } = await report(id, 'delivery-report');
 		expect(stored.summary.envelope.mailFrom.address).toBe('');
@@ -63,7 +69,7 @@ describe('NOTIFY', () => {
 	});
 
 	it('without NOTIFY, a delivery gets no report (the default is FAILURE only)', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const id = await send('someone@example.com');
 		const control = await send('<other@example.com> NOTIFY=SUCCESS');
 		await until(() => reportsOn(control, 'delivery-report').length === 1);
@@ -71,7 +77,7 @@ describe('NOTIFY', () => {
 	});
 
 	it('NOTIFY=NEVER on bounce@ suppresses the bounce', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const id = await send('<bounce@example.com> NOTIFY=NEVER');
 		// A control sent afterwards does bounce: once its bounce is stored, the first would be too.
 		const control = await send('bounce@example.com');
@@ -85,7 +91,7 @@ describe('NOTIFY', () => {
 	});
 
 	it('NOTIFY=SUCCESS on bounce@ does not ask for the failure report', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const id = await send('<bounce@example.com> NOTIFY=SUCCESS');
 		const control = await send('<bounce@example.com> NOTIFY=FAILURE,DELAY');
 		await report(control, 'bounce');
@@ -96,7 +102,7 @@ describe('NOTIFY', () => {
 
 describe('RET', () => {
 	it('RET=FULL returns the whole original as message/rfc822', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const id = await send('bounce@example.com', 'RET=FULL', 'Full body line.\r\n');
 		const { text, stored } = await report(id, 'bounce');
 		const original = lab.store.messages.get(id)!.raw;
@@ -108,7 +114,7 @@ describe('RET', () => {
 	});
 
 	it('RET=HDRS returns the header block only, as text/rfc822-headers', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const id = await send('bounce@example.com', 'RET=HDRS', 'Secret body line.\r\n');
 		const { email, text } = await report(id, 'bounce');
 		expect(text).not.toMatch(/^Content-Type: message\/rfc822/im);
@@ -120,7 +126,7 @@ describe('RET', () => {
 
 describe('ENVID and ORCPT', () => {
 	it('ENVID comes back as Original-Envelope-Id, ORCPT as Original-Recipient', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const id = await send(
 			'<bounce@example.com> ORCPT=rfc822;x@example.com',
 			'ENVID=QQ314159 RET=HDRS'
@@ -134,7 +140,7 @@ describe('ENVID and ORCPT', () => {
 	});
 
 	it('ENVID and ORCPT also appear in a success report', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const id = await send(
 			'<someone@example.com> NOTIFY=SUCCESS ORCPT=rfc822;orig@example.org',
 			'ENVID=env-42'

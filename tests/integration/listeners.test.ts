@@ -8,7 +8,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import type { ListenerName } from '../../src/lib/messages';
-import { ports, startTestLab } from './harness';
+import { ports } from './harness';
 import {
 	ehlo,
 	ended,
@@ -18,7 +18,8 @@ import {
 	queuedId,
 	ready,
 	startTls,
-	storedSession
+	storedSession,
+	startQuickLab
 } from './smtpSession';
 
 let lab: Lab | undefined;
@@ -81,7 +82,7 @@ const ROUTES: Route[] = [
 describe('nodemailer through each listener', () => {
 	for (const route of ROUTES) {
 		it(`delivers byte-exact through ${route.label}`, async () => {
-			lab = await startTestLab();
+			lab = await startQuickLab();
 			const raw = await compose('rcpt@example.com', route.label);
 			expect(raw.includes('\r\n.leading dot\r\n')).toBe(true);
 			const transport = nodemailer.createTransport({
@@ -127,7 +128,7 @@ describe('nodemailer through each listener', () => {
 	}
 
 	it('keeps outbox-only mail without Return-Path (it was not delivered)', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const raw = await compose('friend@gmail.com', 'to the outbox');
 		const transport = nodemailer.createTransport({
 			host: '127.0.0.1',
@@ -155,7 +156,7 @@ describe('EHLO keywords', () => {
 	const keywords = (reply: string[]) => reply.slice(1).map((line) => line.slice(4));
 
 	it('advertises the taught extensions on every listener, with the configured SIZE', async () => {
-		lab = await startTestLab({ maxMessageBytes: 123_456 });
+		lab = await startQuickLab({ maxMessageBytes: 123_456 });
 		for (const listener of ['mx', 'submission', 'submissions'] as const) {
 			const { c } = await open(lab, listener);
 			const advertised = keywords(await ehlo(c));
@@ -167,7 +168,7 @@ describe('EHLO keywords', () => {
 	});
 
 	it('mx offers STARTTLS and never AUTH, before or after TLS', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const { c } = await open(lab, 'mx');
 		const before = keywords(await ehlo(c));
 		expect(before).toContain('STARTTLS');
@@ -180,7 +181,7 @@ describe('EHLO keywords', () => {
 	});
 
 	it('submissions never advertises STARTTLS (RFC 3207 §4.2) and offers AUTH at once', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const { c } = await open(lab, 'submissions');
 		const advertised = keywords(await ehlo(c));
 		expect(advertised).not.toContain('STARTTLS');
@@ -191,7 +192,7 @@ describe('EHLO keywords', () => {
 
 describe('submission rules', () => {
 	it('hides AUTH before TLS and answers AUTH and MAIL with 530 5.7.0 STARTTLS first', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const { c } = await open(lab, 'submission');
 		const before = await ehlo(c);
 		expect(before.some((line) => /^250[ -]AUTH\b/.test(line))).toBe(false);
@@ -206,7 +207,7 @@ describe('submission rules', () => {
 	});
 
 	it('after STARTTLS: AUTH PLAIN LOGIN advertised, MAIL needs AUTH, bad password 535, good 235', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const { c, id } = await open(lab, 'submission');
 		await ehlo(c);
 		await startTls(c);
@@ -225,7 +226,7 @@ describe('submission rules', () => {
 	});
 
 	it('AUTH LOGIN works inside TLS too', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const { c } = await open(lab, 'submissions');
 		await ehlo(c);
 		expect(await c.command('AUTH LOGIN')).toMatch(/^334 /);
@@ -237,7 +238,7 @@ describe('submission rules', () => {
 
 describe('relay and sandbox domains', () => {
 	it('mx refuses an outside domain with 550 5.7.1; authenticated submission puts it in the outbox', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const mx = await ready(lab, 'mx');
 		expect(await mx.c.command('MAIL FROM:<someone@example.com>')).toMatch(/^250 /);
 		expect(await mx.c.command('RCPT TO:<friend@gmail.com>')).toMatch(/^550 5\.7\.1 /);
@@ -257,7 +258,7 @@ describe('relay and sandbox domains', () => {
 	});
 
 	it('accepts postmaster@ and *.test domains, refuses look-alikes', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const { c } = await ready(lab, 'mx');
 		expect(await c.command('MAIL FROM:<someone@example.com>')).toMatch(/^250 /);
 		// RFC 5321 §4.5.1: postmaster must always be accepted.

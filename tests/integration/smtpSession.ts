@@ -3,10 +3,32 @@
  * walk it to the state a test needs (EHLO, STARTTLS, AUTH), send a message, and find what the
  * lab recorded for it. Built on the harness's RawSmtp; nothing here knows the expected replies.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULTS, type LabConfig } from '../../server/config';
 import type { Lab } from '../../server/lab';
+import { loadTlsMaterial } from '../../server/tls/certificate';
 import type { StoredSession } from '../../server/store/labStore';
 import type { ListenerName } from '../../src/lib/messages';
-import { ports, RawSmtp, until } from './harness';
+import { ports, RawSmtp, startTestLab, until } from './harness';
+
+let certificate: Promise<Pick<LabConfig, 'tlsCert' | 'tlsKey'>> | undefined;
+
+/**
+ * startTestLab with one certificate per test file, given as TLS_CERT/TLS_KEY files: generating
+ * a fresh RSA key for every lab costs about half a second.
+ */
+export async function startQuickLab(overrides: Partial<LabConfig> = {}): Promise<Lab> {
+	certificate ??= loadTlsMaterial(null, null, DEFAULTS.serverName).then((material) => {
+		const dir = mkdtempSync(join(tmpdir(), 'smtp-lab-test-'));
+		process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+		writeFileSync(join(dir, 'cert.pem'), material.cert);
+		writeFileSync(join(dir, 'key.pem'), material.key);
+		return { tlsCert: join(dir, 'cert.pem'), tlsKey: join(dir, 'key.pem') };
+	});
+	return startTestLab({ ...(await certificate), ...overrides });
+}
 
 export interface Opened {
 	c: RawSmtp;

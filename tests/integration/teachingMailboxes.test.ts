@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import { GTUBE } from '../../server/sandbox/policy';
 import type { MessageSummary } from '../../src/lib/messages';
-import { startTestLab, until } from './harness';
-import { message, ready, sleep, transaction } from './smtpSession';
+import { until } from './harness';
+import { message, ready, sleep, transaction, startQuickLab } from './smtpSession';
 
 let lab: Lab | undefined;
 afterEach(async () => {
@@ -22,7 +22,7 @@ function byKind(kind: MessageSummary['kind']): MessageSummary[] {
 
 describe('refusing and deferring mailboxes', () => {
 	it('unknown@ gets 550 5.1.1 and full@ gets 452 4.2.2, for that recipient only', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const { c } = await ready(lab, 'mx');
 		const t = await transaction(
 			c,
@@ -46,7 +46,7 @@ describe('refusing and deferring mailboxes', () => {
 	});
 
 	it('matches teaching local parts case-insensitively at any sandbox domain', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const { c } = await ready(lab, 'mx');
 		expect(await c.command('MAIL FROM:<sender@example.com>')).toMatch(/^250 /);
 		expect(await c.command('RCPT TO:<Unknown@lab.test>')).toMatch(/^550 5\.1\.1 /);
@@ -57,7 +57,7 @@ describe('refusing and deferring mailboxes', () => {
 
 describe('greylist@', () => {
 	it('defers the first try with 451 4.7.1 and accepts the same triplet after the window', async () => {
-		lab = await startTestLab({ greylistSeconds: 1 });
+		lab = await startQuickLab({ greylistSeconds: 1 });
 		const first = await ready(lab, 'mx');
 		expect(await first.c.command('MAIL FROM:<sender@example.com>')).toMatch(/^250 /);
 		expect(await first.c.command('RCPT TO:<greylist@example.com>')).toMatch(/^451 4\.7\.1 /);
@@ -86,7 +86,7 @@ describe('greylist@', () => {
 
 describe('bounce@', () => {
 	it('accepts, then bounces to a sandbox sender from the null sender as a multipart/report', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const { c } = await ready(lab, 'mx');
 		const original = message('will bounce', 'Body of the original.\r\n');
 		const t = await transaction(c, 'sender@example.com', ['bounce@example.com'], original);
@@ -123,7 +123,7 @@ describe('bounce@', () => {
 	});
 
 	it('never bounces to the null sender or to a sender outside the sandbox', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const { c } = await ready(lab, 'mx');
 		const fromNull = await transaction(c, '', ['bounce@example.com'], message('from <>'));
 		expect(fromNull.end).toMatch(/^250 /);
@@ -153,7 +153,7 @@ describe('bounce@', () => {
 
 describe('GTUBE', () => {
 	it('refuses the message after DATA with one 550 5.7.1 and stores it as refused for each recipient', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const { c } = await ready(lab, 'mx');
 		expect(await c.command('MAIL FROM:<sender@example.com>')).toMatch(/^250 /);
 		expect(await c.command('RCPT TO:<one@example.com>')).toMatch(/^250 /);
@@ -178,9 +178,14 @@ describe('GTUBE', () => {
 	});
 
 	it('a message without GTUBE in the same session is accepted', async () => {
-		lab = await startTestLab();
+		lab = await startQuickLab();
 		const { c } = await ready(lab, 'mx');
-		const spam = await transaction(c, 'a@example.com', ['one@example.com'], `Subject: x\r\n\r\n${GTUBE}\r\n`);
+		const spam = await transaction(
+			c,
+			'a@example.com',
+			['one@example.com'],
+			`Subject: x\r\n\r\n${GTUBE}\r\n`
+		);
 		expect(spam.end).toMatch(/^550 5\.7\.1 /);
 		const ham = await transaction(c, 'a@example.com', ['one@example.com'], message('ham'));
 		expect(ham.end).toMatch(/^250 /);
