@@ -59,6 +59,82 @@ const CONTENT_FIELD = /^([\x21-\x39\x3b-\x7e]+)[ \t]*:/;
 const FOLDED = /^[ \t]/;
 
 const CONTENT_RFC: RfcRef[] = [ref(5322, '2.1'), ref(5321, '4.5.2')];
+const RFC_UNKNOWN_COMMAND: RfcRef[] = [ref(5321, '4.2.4'), ref(5321, '3.8')];
+const RFC_AUTH: RfcRef[] = [ref(4954, '4')];
+const RFC_BLANK_LINE: RfcRef[] = [ref(5322, '2.1')];
+const RFC_FOLDING: RfcRef[] = [ref(5322, '2.2.3')];
+const RFC_HEADER_FIELD: RfcRef[] = [ref(5322, '2.2')];
+const RFC_MESSAGE: RfcRef[] = [ref(5322, '2.1'), ref(5322, '3.6'), ref(5321, '4.5.2')];
+const RFC_REPLY: RfcRef[] = [ref(5321, '4.2')];
+const RFC_VENDOR_KEYWORD: RfcRef[] = [ref(5321, '2.2.2'), ref(5321, '4.1.1.1')];
+const RFC_END_OF_DATA = ref(5321, '4.1.1.4');
+const RFC_REPLY_THEORY = ref(5321, '4.2.1');
+
+// The part of a reply's annotation that depends only on the line and its context, cached so
+// that a long session costs one Map lookup per repeated reply. Bounded: cleared when full.
+const replyCache = new Map<string, Annotation>();
+const REPLY_CACHE_MAX = 2000;
+
+function replyBase(reply: ParsedReply, context: string): Annotation {
+	const key = `${context}\u0000${reply.code}\u0000${reply.enhanced}\u0000${reply.text}`;
+	const hit = replyCache.get(key);
+	if (hit) return hit;
+	const { code, enhanced } = reply;
+	const digit = Math.floor(code / 100);
+	const codeRow: ReplyCodeRow | undefined = replyCodesByCode.get(String(code));
+	const ctxRow = findReplyContext(code, context, enhanced, reply.text);
+	const cls = replyClassByDigit.get(String(digit));
+	const category = replyCategoryByDigit.get(String(Math.floor(code / 10) % 10));
+	const e = enhanced ? describeEnhanced(enhanced) : undefined;
+	const notes: string[] = [];
+	if (e) {
+		notes.push(
+			`${e.code}: ${e.class.title} · ${e.subject?.title ?? 'unknown subject'} · ${e.title}${e.entry ? ` — ${e.summary}` : ''}`
+		);
+		if (!enhancedMatchesReply(e.code, code))
+			notes.push(
+				`The enhanced code’s class (${e.code[0]}) should match the reply’s first digit (${digit}).`
+			);
+	}
+	// RCPT rows in the context table already say "only this recipient"; elsewhere add the note.
+	const classNote = replyClassNoteTable.get(
+		`${context === 'BDAT-LAST' ? 'DATA-END' : context} ${digit}`
+	);
+	if (classNote && !(ctxRow?.after && context === 'RCPT')) notes.push(classNote.note);
+	if (context === 'UNSOLICITED' && code !== 421)
+		notes.push('No command was waiting for a reply: this reply is unexpected here.');
+	const rfc: RfcRef[] = [];
+	for (const r of [...(ctxRow?.rfc ?? []), ...(codeRow?.rfc ?? []), ...(e?.rfc ?? [])])
+		if (!rfc.some((x) => x.rfc === r.rfc && x.section === r.section)) rfc.push(r);
+	if (!rfc.length) rfc.push(RFC_REPLY_THEORY);
+	const detail = [
+		codeRow
+			? `RFC text: "${codeRow.code} ${codeRow.text}"`
+			: `${code} is not a registered reply code: read it by its digits.`,
+		cls
+			? `First digit ${digit} — ${cls.title}: ${cls.summary} ${cls.next}`
+			: `First digit ${digit}: not a valid reply class (RFC 5321 §4.2.3 allows 2–5).`,
+		category
+			? `Second digit ${Math.floor(code / 10) % 10} — ${category.title}: ${category.summary}`
+			: ''
+	]
+		.filter(Boolean)
+		.join('\n');
+	const annotation: Annotation = {
+		title: ctxRow?.title ?? codeRow?.title ?? `${code}: unknown reply code`,
+		summary: ctxRow?.summary ?? codeRow?.summary ?? cls?.summary ?? 'Not a valid SMTP reply code.',
+		code,
+		enhanced,
+		class: digit,
+		rfc,
+		detail,
+		notes,
+		ref: codeRow ? codeRow.ref : undefined
+	};
+	if (replyCache.size >= REPLY_CACHE_MAX) replyCache.clear();
+	replyCache.set(key, annotation);
+	return annotation;
+}
 
 /**
  * Annotates one session, line by line, in order. Stateful: it follows the state machine, the
@@ -216,7 +292,7 @@ export class SessionAnnotator {
 					? `Unknown command — did you mean ${parsed.suggestion}?`
 					: 'Unknown command',
 				summary: 'The server will answer 500 (command not recognised) and stay in the same state.',
-				rfc: [ref(5321, '4.2.4'), ref(5321, '3.8')],
+				rfc: RFC_UNKNOWN_COMMAND,
 				notes,
 				stateBefore: state,
 				stateAfter: state
@@ -244,7 +320,7 @@ export class SessionAnnotator {
 			summary: cancel
 				? '"*" cancels the authentication exchange; the server answers 501.'
 				: 'The client’s answer to the server’s 334 challenge, in base64.',
-			rfc: [ref(4954, '4')],
+			rfc: RFC_AUTH,
 			notes: explainAuthResponse(text, auth),
 			stateBefore: state,
 			stateAfter: state,
@@ -265,7 +341,7 @@ export class SessionAnnotator {
 				title: 'End of data: <CRLF>.<CRLF>',
 				summary:
 					'A line holding only a dot ends the message. The server now replies once for the whole message.',
-				rfc: [ref(5321, '4.1.1.4'), ...a.rfc!]
+				rfc: [RFC_END_OF_DATA, ...a.rfc!]
 			};
 		}
 		this.#content.push(text);
@@ -285,7 +361,7 @@ export class SessionAnnotator {
 					...base,
 					title: 'Blank line: end of the header section',
 					summary: 'The first empty line separates the header fields from the body.',
-					rfc: [ref(5322, '2.1')],
+					rfc: RFC_BLANK_LINE,
 					notes
 				};
 			}
@@ -296,7 +372,7 @@ export class SessionAnnotator {
 					title: 'Folded header line',
 					summary:
 						'Starts with white space: it continues the previous header field (unfolding removes only the line break).',
-					rfc: [ref(5322, '2.2.3')],
+					rfc: RFC_FOLDING,
 					notes
 				};
 			const m = CONTENT_FIELD.exec(text);
@@ -317,7 +393,7 @@ export class SessionAnnotator {
 					title: `${m[1]}: header field`,
 					summary:
 						'A header field this lab has no entry for (X- fields and vendor fields are common).',
-					rfc: [ref(5322, '2.2')],
+					rfc: RFC_HEADER_FIELD,
 					notes
 				};
 		}
@@ -370,7 +446,7 @@ export class SessionAnnotator {
 			summary: `${m.fields.length} header field(s), ${m.bodyLines} body line(s), ${m.size} octets.`,
 			detail:
 				'What the client sends after 354 is the message in Internet Message Format: header fields, one empty line, then the body. The envelope (MAIL FROM, RCPT TO) is not part of it.',
-			rfc: [ref(5322, '2.1'), ref(5322, '3.6'), ref(5321, '4.5.2')],
+			rfc: RFC_MESSAGE,
 			notes,
 			stateBefore: state,
 			stateAfter: state,
@@ -387,7 +463,7 @@ export class SessionAnnotator {
 			return {
 				title: 'Not a reply line',
 				summary: 'Every server reply line begins with a three-digit code (RFC 5321 §4.2).',
-				rfc: [ref(5321, '4.2')],
+				rfc: RFC_REPLY,
 				notes: [],
 				stateBefore: before,
 				stateAfter: before
@@ -465,7 +541,7 @@ export class SessionAnnotator {
 				code: reply.code,
 				enhanced: null,
 				class: 2,
-				rfc: [ref(5321, '2.2.2'), ref(5321, '4.1.1.1')],
+				rfc: RFC_VENDOR_KEYWORD,
 				notes,
 				ref: 'replies/250'
 			};
@@ -482,67 +558,14 @@ export class SessionAnnotator {
 	}
 
 	#replyAnnotation(reply: ParsedReply, context: string, pending?: Pending): Annotation {
-		const { code, enhanced } = reply;
-		const digit = Math.floor(code / 100);
-		const codeRow: ReplyCodeRow | undefined = replyCodesByCode.get(String(code));
-		const ctxRow = findReplyContext(code, context, enhanced, reply.text);
-		const cls = replyClassByDigit.get(String(digit));
-		const category = replyCategoryByDigit.get(String(Math.floor(code / 10) % 10));
-		const notes: string[] = [];
-		if (enhanced) {
-			const e = describeEnhanced(enhanced)!;
-			notes.push(
-				`${enhanced}: ${e.class.title} · ${e.subject?.title ?? 'unknown subject'} · ${e.title}${e.entry ? ` — ${e.summary}` : ''}`
-			);
-			if (!enhancedMatchesReply(enhanced, code))
-				notes.push(
-					`The enhanced code’s class (${enhanced[0]}) should match the reply’s first digit (${digit}).`
-				);
-		}
-		const classNote = replyClassNoteTable.get(
-			`${context === 'BDAT-LAST' ? 'DATA-END' : context} ${digit}`
-		);
-		if (classNote && !ctxRow?.after) notes.push(classNote.note);
-		if (code === 334) notes.push(...explainChallenge(reply.text, this.#auth?.mechanism));
+		const base = replyBase(reply, context);
+		const notes = base.notes!.slice();
+		if (reply.code === 334) notes.push(...explainChallenge(reply.text, this.#auth?.mechanism));
 		if (pending && this.#pending.length > 1)
 			notes.push(
 				`Answers "${pending.text}" — the oldest command still waiting for a reply (pipelining, RFC 2920).`
 			);
-		if (context === 'UNSOLICITED' && code !== 421)
-			notes.push('No command was waiting for a reply: this reply is unexpected here.');
-		const rfc: RfcRef[] = [];
-		for (const r of [
-			...(ctxRow?.rfc ?? []),
-			...(codeRow?.rfc ?? []),
-			...(enhanced ? describeEnhanced(enhanced)!.rfc : [])
-		])
-			if (!rfc.some((x) => x.rfc === r.rfc && x.section === r.section)) rfc.push(r);
-		if (!rfc.length) rfc.push(ref(5321, '4.2.1'));
-		const detail = [
-			codeRow
-				? `RFC text: "${codeRow.code} ${codeRow.text}"`
-				: `${code} is not a registered reply code: read it by its digits.`,
-			cls
-				? `First digit ${digit} — ${cls.title}: ${cls.summary} ${cls.next}`
-				: `First digit ${digit}: not a valid reply class (RFC 5321 §4.2.3 allows 2–5).`,
-			category
-				? `Second digit ${Math.floor(code / 10) % 10} — ${category.title}: ${category.summary}`
-				: ''
-		]
-			.filter(Boolean)
-			.join('\n');
-		return {
-			title: ctxRow?.title ?? codeRow?.title ?? `${code}: unknown reply code`,
-			summary:
-				ctxRow?.summary ?? codeRow?.summary ?? cls?.summary ?? 'Not a valid SMTP reply code.',
-			code,
-			enhanced,
-			class: digit,
-			rfc,
-			detail,
-			notes,
-			ref: codeRow ? codeRow.ref : undefined
-		};
+		return { ...base, notes };
 	}
 
 	/** Applies a complete reply to the session: state, EHLO keywords, AUTH, envelope. */

@@ -221,7 +221,7 @@ function parsePathCommand(
 
 /** Parses one command line (without its CRLF). Never throws. */
 export function parseCommand(line: string, options: ParseOptions = {}): ParsedCommand {
-	const raw = line.replace(/\r?\n?$/, '');
+	const raw = line.endsWith('\n') || line.endsWith('\r') ? line.replace(/\r?\n?$/, '') : line;
 	const issues: SyntaxIssue[] = [];
 	const octets = utf8Length(raw) + 2;
 	const m = LINE.exec(raw);

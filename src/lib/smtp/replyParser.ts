@@ -27,7 +27,9 @@ export const REPLY_LINE = /^\d{3}(?:[ -]|$)/;
 
 /** Parses one reply line (without CRLF); undefined if it is not one. */
 export function parseReply(line: string): ParsedReply | undefined {
-	const m = REPLY.exec(line.replace(/\r?\n?$/, ''));
+	const m = REPLY.exec(
+		line.endsWith('\n') || line.endsWith('\r') ? line.replace(/\r?\n?$/, '') : line
+	);
 	if (!m) return undefined;
 	const rest = m[3] ?? '';
 	const e = ENHANCED.exec(rest);

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import {
+	describeEnhanced,
+	enhancedClassTable,
+	enhancedCodeTable,
+	enhancedMatchesReply,
+	enhancedSubjectTable
+} from './enhancedCodes';
+
+/** An independent RFC 4180 parser: quoted fields with commas, "" and line breaks. */
+function parseCsv(text: string): string[][] {
+	const rows: string[][] = [];
+	let row: string[] = [];
+	let field = '';
+	let i = 0;
+	let quoted = false;
+	while (i < text.length) {
+		const c = text[i];
+		if (quoted) {
+			if (c === '"') {
+				if (text[i + 1] === '"') {
+					field += '"';
+					i += 2;
+					continue;
+				}
+				quoted = false;
+			} else field += c;
+		} else if (c === '"') quoted = true;
+		else if (c === ',') {
+			row.push(field);
+			field = '';
+		} else if (c === '\n') {
+			row.push(field);
+			rows.push(row);
+			row = [];
+			field = '';
+		} else if (c !== '\r') field += c;
+		i++;
+	}
+	if (field || row.length) {
+		row.push(field);
+		rows.push(row);
+	}
+	return rows;
+}
+
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+const csv = readFileSync(
+	new URL('../../../tests/fixtures/iana-smtp-enhanced-status-codes.csv', import.meta.url),
+	'utf8'
+);
+const [header, ...registry] = parseCsv(csv);
+
+describe('IANA registry (RFC 3463, RFC 5248)', () => {
+	test('the fixture has the registry columns', () => {
+		expect(header.slice(0, 5)).toEqual([
+			'Code',
+			'Sample Text',
+			'Associated basic status code',
+			'Description',
+			'Reference'
+		]);
+		expect(registry.length).toBe(79);
+	});
+
+	for (const [code, sample, , description] of registry) {
+		// Every registered X.s.d resolves, for each class, to its registry meaning.
+		test(`${code} resolves to "${squash(sample) || '(no sample text)'}"`, () => {
+			for (const cls of ['2', '4', '5']) {
+				const info = describeEnhanced(code.replace('X', cls))!;
+				expect(info.entry, `${cls}${code.slice(1)}`).toBeDefined();
+				expect(info.entry!.sampleText).toBe(squash(sample));
+				expect(info.summary).toBe(squash(description));
+				expect(info.ref).toBe(`enhanced/${cls}${code.slice(1)}`);
+			}
+		});
+	}
+
+	test('X.7.29 and X.7.30, registered after the copy, are added with their RFCs', () => {
+		expect(describeEnhanced('5.7.29')!.entry!.rfc[0].rfc).toBe(8617);
+		expect(describeEnhanced('5.7.30')!.title).toBe('REQUIRETLS support required');
+		expect(describeEnhanced('5.7.30')!.rfc[0].rfc).toBe(8689);
+		expect(enhancedCodeTable.length).toBe(81);
+	});
+});
+
+describe('fallback (RFC 3463 §2: class and subject still mean something)', () => {
+	const rows: [string, string | undefined, string | undefined][] = [
+		['5.1.99', 'Addressing status (detail 99 not in the registry)', 'Permanent failure'], // unknown detail
+		['4.9.1', 'Unregistered subject 9', 'Persistent transient failure'], // unknown subject
+		['2.0.0', 'Other undefined Status', 'Success'] // registered
+	];
+	for (const [code, title, cls] of rows)
+		test(code, () => {
+			const info = describeEnhanced(code)!;
+			expect(info.title).toBe(title);
+			expect(info.class.title).toBe(cls);
+		});
+	test('not an enhanced code', () => {
+		for (const bad of ['3.1.1', '5.1', 'x.1.1', '5.1.1.1', ''])
+			expect(describeEnhanced(bad)).toBeUndefined();
+	});
+	test('class and subject tables', () => {
+		expect(enhancedClassTable.map((r) => r.class)).toEqual([2, 4, 5]);
+		expect(enhancedSubjectTable.map((r) => r.subject)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+		expect(enhancedSubjectTable[1].rfc[1]).toEqual({ rfc: 3463, section: '3.2' });
+	});
+	test('class must agree with the reply code (RFC 3463 §2)', () => {
+		expect(enhancedMatchesReply('5.1.1', 550)).toBe(true);
+		expect(enhancedMatchesReply('2.1.5', 550)).toBe(false);
+	});
+});
