@@ -152,6 +152,8 @@ export class SessionAnnotator {
 	#inContent = false;
 	#content: string[] = [];
 	#contentHeader = true;
+	/** The content arrived as one isData event: the "." line only ends it. */
+	#contentFromData = false;
 	#envelope = { mailFrom: '', rcptTo: [] as string[], mailFromSet: false };
 	#sizeLimit: number | undefined;
 
@@ -246,8 +248,11 @@ export class SessionAnnotator {
 	#clientLine(input: AnnotateInput): Annotation {
 		const state = this.#ctx.state;
 		if (input.isData) {
-			this.#inContent = false;
-			this.#pending.push({ context: 'DATA-END', text: '<message content>' });
+			// The recorder sends the whole content as one event, then the "." line on its own:
+			// stay in content mode until that line, which ends the data.
+			this.#inContent = true;
+			this.#contentFromData = true;
+			this.#content = [];
 			return this.#messageAnnotation(analyzeMessage(input.text), state);
 		}
 		if (this.#inContent) return this.#contentLine(input.text, state);
@@ -333,8 +338,12 @@ export class SessionAnnotator {
 		if (text === '.') {
 			this.#inContent = false;
 			this.#pending.push({ context: 'DATA-END', text: '.' });
-			const anatomy = analyzeMessage(this.#content.join('\r\n'));
-			const a = this.#messageAnnotation(anatomy, state);
+			const fromData = this.#contentFromData;
+			this.#contentFromData = false;
+			// The message was already described on its isData event; do not repeat it.
+			const a = fromData
+				? { ...base, rfc: CONTENT_RFC, notes: [] }
+				: this.#messageAnnotation(analyzeMessage(this.#content.join('\r\n')), state);
 			this.#content = [];
 			return {
 				...a,
