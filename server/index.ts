@@ -35,7 +35,9 @@ async function main(): Promise<void> {
 		.listeners()
 		.map((l) => `${l.name} ${l.port} (stands for ${l.standsFor})`)
 		.join(', ');
-	console.log(`SMTP Lab listening on http://localhost:${port} — SMTP: ${ports}`);
+	console.log(
+		`SMTP Lab listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port} — SMTP: ${ports}`
+	);
 
 	let stopping = false;
 	const stop = async () => {

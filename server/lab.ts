@@ -12,7 +12,8 @@ import { PORT_VARIABLES, type LabConfig } from './config';
 import { createAnnotator } from './recorder/annotator';
 import { ClientAddressRegistry } from './sandbox/clientAddresses';
 import { LISTENER_SPECS, Sandbox } from './sandbox/sandbox';
-import { LabStore } from './store/labStore';
+import { LabStore, type StoredMessage } from './store/labStore';
+import { buildMessageView, type MessageView } from './store/messageView';
 import { loadTlsMaterial, type TlsMaterial } from './tls/certificate';
 
 export const LAB_KEY = Symbol.for('smtp-lab.lab');
@@ -33,6 +34,8 @@ export interface Lab {
 	tls: TlsMaterial;
 	startedAt: number;
 	listeners(): ListenerInfo[];
+	/** The parsed view of a stored message, made on first look and kept with it. */
+	messageView(stored: StoredMessage): Promise<MessageView>;
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
 	close(): Promise<void>;
 }
@@ -93,6 +96,7 @@ export async function startLab(config: LabConfig): Promise<Lab> {
 				tls: spec.implicitTls ? 'implicit' : 'starttls',
 				auth: spec.auth
 			})),
+		messageView: (stored) => (stored.view ??= buildMessageView(stored.raw, config.parseBudgetMs)),
 		handleUpgrade: (req, socket, head) => bridge.handleUpgrade(req, socket, head),
 		close: async () => {
 			await Promise.all([bridge.close(), sandbox.close()]);

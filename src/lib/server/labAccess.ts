@@ -3,7 +3,7 @@
  * Routes never touch sockets; they read and clear the store.
  */
 import { json } from '@sveltejs/kit';
-import { currentLab, type Lab } from '../../../server/lab';
+import type { Lab } from '../../../server/lab';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -16,8 +16,11 @@ export class ApiError extends Error {
 	}
 }
 
+/** Same key as server/lab.ts's LAB_KEY; read here without importing the server's code into Kit. */
+const LAB_KEY = Symbol.for('smtp-lab.lab');
+
 export function lab(): Lab {
-	const running = currentLab();
+	const running = (globalThis as Record<symbol, unknown>)[LAB_KEY] as Lab | undefined;
 	if (!running) throw new ApiError(503, 'the sandbox is not running');
 	return running;
 }

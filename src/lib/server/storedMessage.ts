@@ -1,5 +1,5 @@
 import type { StoredMessage } from '../../../server/store/labStore';
-import { buildMessageView, type MessageView } from '../../../server/store/messageView';
+import type { MessageView } from '../../../server/store/messageView';
 import { ApiError, checkId, lab } from './labAccess';
 
 export function storedMessage(id: string): StoredMessage {
@@ -10,6 +10,5 @@ export function storedMessage(id: string): StoredMessage {
 
 /** Parsed on first look and kept with the message (parsing is never on the accept path). */
 export function messageView(stored: StoredMessage): Promise<MessageView> {
-	stored.view ??= buildMessageView(stored.raw, lab().config.parseBudgetMs);
-	return stored.view;
+	return lab().messageView(stored);
 }

@@ -478,11 +478,9 @@ export class SessionAnnotator {
 				stateAfter: before
 			};
 		let open = this.#reply;
-		const notes: string[] = [];
+		let codeChanged: string | undefined;
 		if (open && open.code !== reply.code) {
-			notes.push(
-				`The code changed within a multi-line reply (${open.code} → ${reply.code}); all lines must carry the same code (RFC 5321 §4.2.1).`
-			);
+			codeChanged = `The code changed within a multi-line reply (${open.code} → ${reply.code}); all lines must carry the same code (RFC 5321 §4.2.1).`;
 			open = undefined;
 		}
 		let first = false;
@@ -501,7 +499,7 @@ export class SessionAnnotator {
 		}
 		// Each line after the first of an EHLO reply is one extension keyword.
 		let result = open.keywords && !first ? this.#ehloKeyword(reply, open) : open.annotation;
-		if (notes.length) result = { ...result, notes: [...(result.notes ?? []), ...notes] };
+		if (codeChanged) result = { ...result, notes: [...(result.notes ?? []), codeChanged] };
 		if (!reply.last) return { ...result, stateBefore: before, stateAfter: before };
 		// The reply is complete: it answers the oldest pending command.
 		this.#reply = undefined;
@@ -568,13 +566,14 @@ export class SessionAnnotator {
 
 	#replyAnnotation(reply: ParsedReply, context: string, pending?: Pending): Annotation {
 		const base = replyBase(reply, context);
-		const notes = base.notes!.slice();
-		if (reply.code === 334) notes.push(...explainChallenge(reply.text, this.#auth?.mechanism));
+		const extra: string[] =
+			reply.code === 334 ? explainChallenge(reply.text, this.#auth?.mechanism) : [];
 		if (pending && this.#pending.length > 1)
-			notes.push(
+			extra.push(
 				`Answers "${pending.text}" — the oldest command still waiting for a reply (pipelining, RFC 2920).`
 			);
-		return { ...base, notes };
+		// The cached base is shared: copy it only when this line adds notes of its own.
+		return extra.length ? { ...base, notes: [...base.notes!, ...extra] } : base;
 	}
 
 	/** Applies a complete reply to the session: state, EHLO keywords, AUTH, envelope. */

@@ -1,0 +1,34 @@
+import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
+import type { SessionSummary } from '$lib/messages';
+
+/** The live list of every session on the sandbox, from the bridge's watch-all stream. */
+export class LiveSessions {
+	sessions = $state<SessionSummary[]>([]);
+	status = $state<SocketStatus>('connecting');
+	#socket: LabSocket;
+
+	constructor() {
+		this.#socket = new LabSocket();
+		this.#socket.onStatus((status) => {
+			this.status = status;
+			// Re-subscribe after every reconnect: the snapshot replaces what we had.
+			if (status === 'open') this.#socket.send({ type: 'watch-all' });
+		});
+		this.#socket.onMessage((message) => {
+			if (message.type === 'snapshot') this.sessions = message.sessions;
+			else if (message.type === 'session') this.#upsert(message.session);
+			else if (message.type === 'cleared' && message.what === 'sessions')
+				this.sessions = this.sessions.filter((s) => s.endedAt === null);
+		});
+	}
+
+	#upsert(session: SessionSummary): void {
+		const at = this.sessions.findIndex((s) => s.id === session.id);
+		if (at >= 0) this.sessions[at] = session;
+		else this.sessions = [session, ...this.sessions];
+	}
+
+	close(): void {
+		this.#socket.close();
+	}
+}
