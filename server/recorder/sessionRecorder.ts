@@ -51,6 +51,8 @@ export class SessionRecorder {
 	#inMultiline = false;
 	/** True after a 334: the next client line is an AUTH response (credentials). */
 	#authResponseNext = false;
+	/** AUTH answers a client may pipeline before any 334 arrives (RFC 4954 allows it), still due. */
+	#authLinesAhead = 0;
 	#pendingMessageId: string | null = null;
 	#ended = false;
 
@@ -111,6 +113,8 @@ export class SessionRecorder {
 			if (!this.#inMultiline) this.#replyId++;
 			this.#inMultiline = !final;
 			this.#authResponseNext = code === 334;
+			// The exchange ended (235, 535, or AUTH refused outright): later lines are commands again.
+			if (final && code !== 334) this.#authLinesAhead = 0;
 			this.#append('server', wireText(Buffer.from(line, 'utf8')), [], { replyId: this.#replyId });
 			if (final) this.tap.reply(code);
 		}
@@ -151,8 +155,11 @@ export class SessionRecorder {
 
 	#clientLine(line: TappedLine): void {
 		const text = wireText(line.bytes);
-		const credential = this.#authResponseNext || /^AUTH\s+\S+\s+\S/i.test(text);
+		const answer = this.#authResponseNext || this.#authLinesAhead > 0;
+		const credential = answer || /^AUTH\s+\S+\s+\S/i.test(text);
 		this.#authResponseNext = false;
+		if (this.#authLinesAhead > 0) this.#authLinesAhead--;
+		else if (!answer) this.#authLinesAhead = authAnswersDue(text);
 		if (!credential) {
 			this.#append('client', text, line.anomalies, {});
 			return;
@@ -199,6 +206,17 @@ export class SessionRecorder {
 			}
 		);
 	}
+}
+
+/** How many answer lines follow an AUTH command line before the mechanism is done. */
+const AUTH_ANSWERS: [RegExp, number][] = [
+	[/^AUTH\s+PLAIN\s*$/i, 1], // RFC 4616: the credentials, after an empty 334
+	[/^AUTH\s+LOGIN\s*$/i, 2], // the username, then the password
+	[/^AUTH\s+LOGIN\s+\S+\s*$/i, 1] // the username came as initial response: the password
+];
+
+function authAnswersDue(line: string): number {
+	return AUTH_ANSWERS.find(([pattern]) => pattern.test(line))?.[1] ?? 0;
 }
 
 /** What every viewer but the owner learns about a credential line: its role, not its content. */
