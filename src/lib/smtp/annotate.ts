@@ -500,6 +500,8 @@ export class SessionAnnotator {
 		// Each line after the first of an EHLO reply is one extension keyword.
 		let result = open.keywords && !first ? this.#ehloKeyword(reply, open) : open.annotation;
 		if (codeChanged) result = { ...result, notes: [...(result.notes ?? []), codeChanged] };
+		// Cached annotations are shared between lines: hand out a copy of the notes array.
+		result = { ...result, notes: result.notes ? result.notes.slice() : [] };
 		if (!reply.last) return { ...result, stateBefore: before, stateAfter: before };
 		// The reply is complete: it answers the oldest pending command.
 		this.#reply = undefined;
