@@ -118,5 +118,7 @@ describe('transcriptText', () => {
 			'* Connected\nS: 220 sandbox ESMTP\nC: EHLO me\n'
 		);
 		expect(transcriptText([session[14]])).toBe('C: Subject: hi\nC: \nC: ..dot\n');
+		const content = { ...session[14], text: 'Subject: hi\n\nbody\n' };
+		expect(transcriptText([content])).toBe('C: Subject: hi\nC: \nC: body\n');
 	});
 });

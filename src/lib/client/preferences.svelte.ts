@@ -36,6 +36,8 @@ class Preferences {
 		const root = document.documentElement;
 		if (this.theme === 'system') delete root.dataset.theme;
 		else root.dataset.theme = this.theme;
+		// Form controls and scrollbars follow the chosen theme, not only the system's.
+		root.style.colorScheme = this.theme === 'system' ? '' : this.theme;
 		if (this.presenter) root.dataset.presenter = 'true';
 		else delete root.dataset.presenter;
 		try {

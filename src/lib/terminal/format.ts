@@ -52,6 +52,7 @@ export function formatEvent(event: Pick<SessionEvent, 'dir' | 'text'>): string[]
 				? SGR.system
 				: classStyle(event.text);
 	return event.text
+		.replace(/\n$/, '')
 		.split('\n')
 		.map((line) => `${style}${PREFIX[event.dir]}${sanitizeForTerminal(line)}${SGR.reset}`);
 }

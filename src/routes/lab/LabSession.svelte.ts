@@ -213,7 +213,7 @@ export class LabSession {
 			if (wire[i] !== line) {
 				this.stuffed = [...this.stuffed, { typed: line, sent: wire[i] }];
 				this.#note(
-					`Sent as "${wire[i]}": a line starting with "." gets one more "." (dot-stuffing, RFC 5321 §4.5.2), so the server cannot mistake it for the end of the message. The server removes it again.`
+					`↳ sent as "${wire[i]}": dot-stuffed (RFC 5321 §4.5.2) so it cannot end the message; the server removes the extra dot.`
 				);
 			}
 		}
@@ -307,6 +307,9 @@ export class LabSession {
 				if (this.phase === 'reconnecting') {
 					// The bridge no longer knows the session (it ended or the server restarted).
 					this.#clearStored();
+					this.dataMode = false;
+					this.#steps = [];
+					this.#pending = [];
 					this.phase = this.session ? 'ended' : 'idle';
 					this.endReason = this.session ? 'The session could not be resumed: it has ended.' : null;
 				}
