@@ -6,6 +6,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { newId } from '../ids';
 import type { ListenerName, SessionEvent } from '../../src/lib/messages';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
 
@@ -18,7 +19,7 @@ export interface LoopbackTarget {
 }
 
 export class LoopbackSession {
-	readonly id = randomBytes(9).toString('base64url');
+	readonly id = newId();
 	readonly resumeToken = randomBytes(18).toString('base64url');
 	#socket: net.Socket | tls.TLSSocket;
 	#raw: net.Socket;

@@ -1,9 +1,13 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Turns bytes from the wire into display text: printable UTF-8 stays as it is, everything else
  * (control characters, invalid UTF-8, NUL, ESC) becomes `\xNN`, so no byte a client sends can act
  * on a terminal or a page that shows it (BAD-INPUTS W8).
  */
 export function wireText(bytes: Uint8Array, keepNewlines = false): string {
+	const fast = wireTextFast(bytes, keepNewlines);
+	if (fast !== null) return fast;
 	// With keepNewlines (message content), CRLF and bare LF both become "\n"; the recorder marks bare LFs as anomalies.
 	let out = '';
 	let i = 0;
@@ -46,4 +50,20 @@ export function wireText(bytes: Uint8Array, keepNewlines = false): string {
 function isContinuation(bytes: Uint8Array, from: number, count: number): boolean {
 	for (let k = from; k < from + count; k++) if ((bytes[k] & 0xc0) !== 0x80) return false;
 	return true;
+}
+
+/** Characters that are never shown raw: C0 controls but TAB, LF and CR (handled apart), DEL, C1. */
+const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
+
+/**
+ * The common case, valid UTF-8 with no control characters but line endings, decoded natively;
+ * null sends the bytes to the byte-by-byte path above.
+ */
+function wireTextFast(bytes: Uint8Array, keepNewlines: boolean): string | null {
+	if (!isUtf8(bytes)) return null;
+	const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+	if (UNSAFE.test(text)) return null;
+	if (!keepNewlines) return /[\r\n]/.test(text) ? null : text;
+	const lines = text.replace(/\r\n/g, '\n');
+	return lines.includes('\r') ? null : lines;
 }

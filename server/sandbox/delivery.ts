@@ -3,8 +3,8 @@
  * recipient's outcome, the trace fields added at delivery (RFC 5321 §4.4), the outbox for
  * outside domains, and delivery status notifications (RFC 3461/3464/6522).
  */
-import { randomBytes } from 'node:crypto';
 import type { Envelope, ListenerName, MessageKind, RecipientResult } from '../../src/lib/messages';
+import { newId } from '../ids';
 import type { LabStore } from '../store/labStore';
 import { composeDsn, type DsnRecipient } from './deliveryStatus';
 import { domainOf, isSandboxDomain, teachingMailbox } from './policy';
@@ -26,10 +26,6 @@ export interface ReceivedMessage {
 	helo: string;
 	ret: 'FULL' | 'HDRS' | null;
 	envid: string | null;
-}
-
-export function newMessageId(): string {
-	return randomBytes(9).toString('base64url');
 }
 
 /** RFC 3848 protocol names for the Received field's "with" clause. */
@@ -150,7 +146,7 @@ export class Delivery {
 	}
 
 	#sendReport(message: ReceivedMessage, recipients: DsnRecipient[], kind: MessageKind): void {
-		const id = newMessageId();
+		const id = newId();
 		const sender = message.envelope.mailFrom.address;
 		const raw = composeDsn({
 			reportingMta: this.serverName,

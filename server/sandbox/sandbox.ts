@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { randomBytes } from 'node:crypto';
+import { newId } from '../ids';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { ListenerName, RecipientResult } from '../../src/lib/messages';
 import type { LabConfig } from '../config';
@@ -15,7 +15,7 @@ import { SessionRecorder } from '../recorder/sessionRecorder';
 import type { LabStore } from '../store/labStore';
 import type { TlsMaterial } from '../tls/certificate';
 import type { ClientAddressRegistry } from './clientAddresses';
-import { Delivery, newMessageId } from './delivery';
+import { Delivery } from './delivery';
 import {
 	checkPassword,
 	domainOf,
@@ -280,7 +280,7 @@ export class Sandbox {
 		callback: (err?: Error | null, message?: string) => void
 	): void {
 		const live = this.sessions.get(session.id);
-		const id = newMessageId();
+		const id = newId();
 		live?.recorder.setPendingMessageId(id);
 		const limit = this.deps.config.maxMessageBytes;
 		const chunks: Buffer[] = [];
@@ -375,7 +375,7 @@ export class Sandbox {
 			return;
 		}
 		this.#perAddress.set(clientAddress, fromAddress + 1);
-		const id = identity?.sessionId ?? randomBytes(9).toString('base64url');
+		const id = identity?.sessionId ?? newId();
 		const recorder = new SessionRecorder({
 			id,
 			listener: spec.name,

@@ -1,0 +1,9 @@
+/** `npm run bench`: every benchmark, printed with the machine it ran on. */
+import os from 'node:os';
+import { benchSandboxThroughput } from './sandboxThroughput';
+
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+console.log(`SMTP Lab benchmarks on ${machine}\n`);
+
+console.log('Sandbox throughput (full recording + store + one WebSocket watcher vs bare smtp-server):');
+for (const line of await benchSandboxThroughput()) console.log(`  ${line}`);
