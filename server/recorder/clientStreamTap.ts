@@ -74,7 +74,9 @@ export class ClientStreamTap {
 			this.#release();
 		} else if (this.#mode === 'await-tls-reply') {
 			if (code === 220) {
-				const injected = Buffer.concat(this.#pending);
+				// Bytes of the same packet as STARTTLS wait in the buffer, later ones in pending.
+				const injected = Buffer.concat([this.#buffer, ...this.#pending]);
+				this.#buffer = Buffer.alloc(0);
 				this.#pending = [];
 				this.#pendingBytes = 0;
 				if (injected.length) this.sink.discarded(injected);
