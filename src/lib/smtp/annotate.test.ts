@@ -553,8 +553,9 @@ describe('system events, odd replies, pipelining notes', () => {
 	});
 });
 
-describe('performance', () => {
-	test('10,000 lines annotate well under 50 ms', () => {
+describe('long sessions', () => {
+	// Speed is measured by `npm run bench`, not asserted here: timed assertions are flaky.
+	test('10,000 lines: one annotation per line, the state machine still in step', () => {
 		const block = [
 			C('MAIL FROM:<a@b.example> SIZE=100'),
 			S('250 2.1.0 OK'),
@@ -573,15 +574,20 @@ describe('performance', () => {
 		const lines: TranscriptLine[] = [...GREETED];
 		while (lines.length < 10_000) lines.push(...block);
 		lines.length = 10_000;
-		// Best of several runs: the first ones include JIT warm-up, and the CI machine is shared.
-		let ms = Infinity;
-		for (let i = 0; i < 8; i++) {
-			const t0 = performance.now();
-			annotateTranscript(lines);
-			ms = Math.min(ms, performance.now() - t0);
-		}
-		console.log(`annotated 10,000 lines in ${ms.toFixed(1)} ms`);
-		// A regression guard only: the figure is logged; the shared CI machine makes a tight bound flaky.
-		expect(ms).toBeLessThan(200);
+		const annotations = annotateTranscript(lines);
+		expect(annotations).toHaveLength(10_000);
+		expect(annotations.filter(isFallback)).toEqual([]);
+	});
+	test('AUTH answers that look like base64 but are not never throw', () => {
+		const a = annotateTranscript([
+			...GREETED,
+			C('AUTH LOGIN'),
+			S('334 VXNlcm5hbWU6'),
+			C('abcde='),
+			S('334 UGFzc3dvcmQ6'),
+			C('a===')
+		]);
+		expect(a.at(-3)!.notes!.join()).toMatch(/Not valid base64/);
+		expect(a.at(-1)!.notes!.join()).toMatch(/Not valid base64/);
 	});
 });

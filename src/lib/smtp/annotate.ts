@@ -498,16 +498,17 @@ export class SessionAnnotator {
 			first = true;
 		}
 		// Each line after the first of an EHLO reply is one extension keyword.
-		let result = open.keywords && !first ? this.#ehloKeyword(reply, open) : open.annotation;
-		if (codeChanged) result = { ...result, notes: [...(result.notes ?? []), codeChanged] };
-		// Cached annotations are shared between lines: hand out a copy of the notes array.
-		result = { ...result, notes: result.notes ? result.notes.slice() : [] };
-		if (!reply.last) return { ...result, stateBefore: before, stateAfter: before };
+		const result = open.keywords && !first ? this.#ehloKeyword(reply, open) : open.annotation;
+		// Cached annotations are shared between lines: hand out a copy of the notes array. One
+		// spread per line: a long session allocates little.
+		const notes = result.notes ? result.notes.slice() : [];
+		if (codeChanged) notes.push(codeChanged);
+		if (!reply.last) return { ...result, notes, stateBefore: before, stateAfter: before };
 		// The reply is complete: it answers the oldest pending command.
 		this.#reply = undefined;
 		if (open.pending) this.#pending.shift();
 		this.#complete(open, reply);
-		return { ...result, stateBefore: before, stateAfter: this.#ctx.state };
+		return { ...result, notes, stateBefore: before, stateAfter: this.#ctx.state };
 	}
 
 	#ehloKeyword(reply: ParsedReply, open: OpenReply): Annotation {
