@@ -53,7 +53,7 @@ function isContinuation(bytes: Uint8Array, from: number, count: number): boolean
 }
 
 /** Characters that are never shown raw: C0 controls but TAB, LF and CR (handled apart), DEL, C1. */
-const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
+const UNSAFE = /(?![\t\r\n])[\p{Cc}\ufffd]/u;
 
 /**
  * The common case, valid UTF-8 with no control characters but line endings, decoded natively;

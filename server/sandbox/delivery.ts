@@ -35,7 +35,7 @@ function withProtocol(tls: boolean, auth: boolean): string {
 
 /** Header field values must not carry CR/LF from client-supplied text (HELO names, addresses). */
 function clean(value: string): string {
-	return value.replace(/[\r\n\u0000-\u001f\u007f]/g, '?');
+	return value.replace(/\p{Cc}/gu, '?');
 }
 
 export class Delivery {

@@ -83,7 +83,7 @@ const RCPT_PARAMETERS = [
 ];
 
 const GTUBE_BYTES = Buffer.from(GTUBE);
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[^\p{ASCII}]/u;
 
 export class Sandbox {
 	readonly servers = new Map<
