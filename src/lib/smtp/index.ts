@@ -91,3 +91,15 @@ export {
 	type TranscriptLine
 } from './annotate';
 export { parseTranscript } from './transcriptImport';
+export {
+	referenceEntries,
+	referencePaths,
+	findReferenceEntry,
+	searchReference,
+	referenceSectionTable,
+	referenceSectionRfc,
+	type ReferenceEntry,
+	type ReferenceFact,
+	type ReferenceLink,
+	type ReferenceSectionRow
+} from './referenceIndex';
