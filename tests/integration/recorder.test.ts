@@ -9,7 +9,6 @@ import type { SessionEvent } from '../../src/lib/messages';
 import {
 	ehlo,
 	ended,
-	lines,
 	open,
 	plain,
 	ready,
