@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig, ConfigError } from '../../server/config';
+
+let blocker: net.Server;
+let busyPort: number;
+beforeAll(async () => {
+	blocker = net.createServer();
+	await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+	busyPort = (blocker.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+
+function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+	return new Promise((resolve) => {
+		const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+			env: {
+				...process.env,
+				PORT: '0',
+				SMTP_PORT: '0',
+				SUBMISSION_PORT: '0',
+				SMTPS_PORT: '0',
+				...env
+			},
+			stdio: ['ignore', 'ignore', 'pipe']
+		});
+		let stderr = '';
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		child.once('exit', (code) => resolve({ code, stderr }));
+	});
+}
+
+describe('startup', () => {
+	it.each([
+		['SMTP_PORT', 'mx'],
+		['SUBMISSION_PORT', 'submission'],
+		['SMTPS_PORT', 'submissions']
+	])(
+		'a busy %s stops the server with one line naming the port and the variable',
+		async (variable, listener) => {
+			const { code, stderr } = await start({ [variable]: String(busyPort) });
+			expect(code).toBe(1);
+			const lines = stderr.trim().split('\n');
+			expect(lines).toHaveLength(1);
+			expect(lines[0]).toContain(`Port ${busyPort} (the ${listener} listener) is already in use`);
+			expect(lines[0]).toContain(`set ${variable}`);
+		},
+		30_000
+	);
+
+	it('a malformed number is a one-line configuration error', async () => {
+		expect(() => readConfig({ MAX_RECIPIENTS: 'lots' })).toThrow(ConfigError);
+		const { code, stderr } = await start({ IDLE_TIMEOUT_SECONDS: '-5' });
+		expect(code).toBe(1);
+		expect(stderr.trim()).toBe(
+			'SMTP Lab: IDLE_TIMEOUT_SECONDS must be a whole number ≥ 0, got "-5"'
+		);
+	}, 30_000);
+
+	it('reads every documented variable', () => {
+		const config = readConfig({
+			PORT: '8080',
+			GREYLIST_SECONDS: '3',
+			MAX_MESSAGE_BYTES: '2048',
+			MAX_SESSIONS_PER_ADDRESS: '7',
+			ORIGIN: 'https://lab.example.org'
+		});
+		expect(config).toMatchObject({
+			port: 8080,
+			greylistSeconds: 3,
+			maxMessageBytes: 2048,
+			maxSessionsPerAddress: 7,
+			origin: 'https://lab.example.org'
+		});
+	});
+});
