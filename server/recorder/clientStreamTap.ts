@@ -45,6 +45,10 @@ export class ClientStreamTap {
 	#pendingBytes = 0;
 	#buffer: Buffer = Buffer.alloc(0);
 	#outstanding = 0;
+	/** The start of DATA content that outgrew maxBufferedBytes (so over any message limit). */
+	#dataHead: Buffer | null = null;
+	/** Where the next search for <CRLF>.<CRLF> starts: the bytes before it were searched. */
+	#scanFrom = 0;
 
 	constructor(
 		readonly sink: TapSink,
@@ -98,8 +102,13 @@ export class ClientStreamTap {
 
 	/** Whatever is still buffered when the connection ends (a partial line or partial DATA). */
 	flushPartial(): Buffer {
-		const rest = Buffer.concat([this.#buffer, ...this.#pending]);
+		const rest = Buffer.concat([
+			...(this.#dataHead ? [this.#dataHead] : []),
+			this.#buffer,
+			...this.#pending
+		]);
 		this.#buffer = Buffer.alloc(0);
+		this.#dataHead = null;
 		this.#pending = [];
 		return rest;
 	}
@@ -157,21 +166,40 @@ export class ClientStreamTap {
 		// "." alone right after 354 ends an empty message: the CRLF before it is DATA's own.
 		let end: number;
 		let contentEnd: number;
-		if (this.#buffer.subarray(0, 3).equals(Buffer.from('.\r\n'))) {
+		if (!this.#dataHead && this.#buffer.subarray(0, 3).equals(Buffer.from('.\r\n'))) {
 			end = 3;
 			contentEnd = 0;
 		} else {
-			const at = this.#buffer.indexOf(CRLF_DOT_CRLF);
-			if (at < 0) return false;
+			const at = this.#buffer.indexOf(CRLF_DOT_CRLF, this.#scanFrom);
+			if (at < 0) {
+				this.#holdData();
+				return false;
+			}
 			contentEnd = at + 2;
 			end = at + CRLF_DOT_CRLF.length;
 		}
-		const content = Buffer.from(this.#buffer.subarray(0, contentEnd));
+		const content = this.#dataHead ?? Buffer.from(this.#buffer.subarray(0, contentEnd));
+		this.#dataHead = null;
+		this.#scanFrom = 0;
 		this.#buffer = this.#buffer.subarray(end);
 		this.#mode = 'command';
 		this.#outstanding = 1; // the one reply to the end of data
 		this.sink.data(inspectData(content));
 		return true;
+	}
+
+	/**
+	 * More DATA content is needed. The search resumes where it stopped (a terminator may begin in
+	 * the last 4 bytes), and past maxBufferedBytes only the start is kept: smtp-server drops an
+	 * over-limit message, and the tap must not hold what the sandbox refuses to (BAD-INPUTS S5).
+	 */
+	#holdData(): void {
+		const overlap = CRLF_DOT_CRLF.length - 1;
+		this.#scanFrom = Math.max(0, this.#buffer.length - overlap);
+		if (this.#buffer.length <= this.maxBufferedBytes) return;
+		this.#dataHead ??= Buffer.from(this.#buffer.subarray(0, this.maxBufferedBytes));
+		this.#buffer = Buffer.from(this.#buffer.subarray(this.#buffer.length - overlap));
+		this.#scanFrom = 0;
 	}
 }
 

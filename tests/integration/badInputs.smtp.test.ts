@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import { buildMessageView } from '../../server/store/messageView';
 import { outboundAttempts } from '../setup/forbidOutboundConnections';
-import { ports, RawSmtp } from './harness';
+import { ports, RawSmtp, until } from './harness';
 import {
 	ehlo,
 	ended,
@@ -38,6 +38,12 @@ const collect = vm.runInNewContext('gc') as () => void;
 function retainedHeap(): number {
 	collect();
 	return process.memoryUsage().heapUsed;
+}
+/** Retained heap plus Buffer memory (which lives outside the V8 heap). */
+function retainedMemory(): number {
+	collect();
+	const usage = process.memoryUsage();
+	return usage.heapUsed + usage.arrayBuffers;
 }
 
 /** The lab still serves: a new session on mx delivers a message. */
@@ -148,6 +154,20 @@ describe('BAD-INPUTS, SMTP side', () => {
 			`Subject: big\r\n\r\n${'z'.repeat(50_000)}\r\n`
 		);
 		expect(big.end).toMatch(/^552 5\.3\.4 /);
+		expect(lab.store.messages.size).toBe(0);
+		// 32 MiB without an end: neither the sandbox nor its recorder may hold it.
+		expect(await c.command('MAIL FROM:<a@example.com>')).toMatch(/^250 /);
+		expect(await c.command('RCPT TO:<b@example.com>')).toMatch(/^250 /);
+		expect(await c.command('DATA')).toMatch(/^354 /);
+		const before = retainedMemory();
+		const chunk = Buffer.from(('z'.repeat(1022) + '\r\n').repeat(1024));
+		for (let i = 0; i < 32; i++)
+			if (!c.socket.write(chunk)) await new Promise((resolve) => c.socket.once('drain', resolve));
+		await until(() => c.socket.writableLength === 0);
+		await sleep(300);
+		expect(retainedMemory() - before).toBeLessThan(16 * 1024 * 1024);
+		c.send('.\r\n');
+		expect((await c.reply()).at(-1)).toMatch(/^552 5\.3\.4 /);
 		expect(lab.store.messages.size).toBe(0);
 		const declared = await c.command('MAIL FROM:<a@example.com> SIZE=1001');
 		expect(declared).toMatch(/^552 5\.3\.4 /);
