@@ -5,5 +5,7 @@ import { benchSandboxThroughput } from './sandboxThroughput';
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
 console.log(`SMTP Lab benchmarks on ${machine}\n`);
 
-console.log('Sandbox throughput (full recording + store + one WebSocket watcher vs bare smtp-server):');
+console.log(
+	'Sandbox throughput (full recording + store + one WebSocket watcher vs bare smtp-server):'
+);
 for (const line of await benchSandboxThroughput()) console.log(`  ${line}`);

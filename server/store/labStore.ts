@@ -111,10 +111,9 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		const session = message.summary.sessionId
 			? this.sessions.get(message.summary.sessionId)
 			: undefined;
-		if (session) {
-			session.summary.messageIds.push(message.summary.id);
-			this.emit('session', session.summary);
-		}
+		// No 'session' change is emitted: watchers learn of the message (it names its session),
+		// and re-sending a summary whose id list grows with every message would cost O(n²).
+		if (session) session.summary.messageIds.push(message.summary.id);
 		this.#evictMessages();
 		this.emit('message', message.summary);
 	}

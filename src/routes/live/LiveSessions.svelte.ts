@@ -17,6 +17,8 @@ export class LiveSessions {
 		this.#socket.onMessage((message) => {
 			if (message.type === 'snapshot') this.sessions = message.sessions;
 			else if (message.type === 'session') this.#upsert(message.session);
+			else if (message.type === 'message')
+				this.#countMessage(message.message.sessionId, message.message.id);
 			else if (message.type === 'cleared' && message.what === 'sessions')
 				this.sessions = this.sessions.filter((s) => s.endedAt === null);
 		});
@@ -26,6 +28,12 @@ export class LiveSessions {
 		const at = this.sessions.findIndex((s) => s.id === session.id);
 		if (at >= 0) this.sessions[at] = session;
 		else this.sessions = [session, ...this.sessions];
+	}
+
+	/** A new message names its session; the session's summary is not re-sent for it. */
+	#countMessage(sessionId: string | null, messageId: string): void {
+		const session = this.sessions.find((s) => s.id === sessionId);
+		if (session && !session.messageIds.includes(messageId)) session.messageIds.push(messageId);
 	}
 
 	close(): void {
