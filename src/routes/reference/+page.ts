@@ -1,0 +1,2 @@
+// The reference is generated from the engine's tables: the same page for everyone, built once.
+export const prerender = true;
