@@ -1,0 +1,115 @@
+/**
+ * Steps that recur in many examples (connect, EHLO, QUIT) and the replies the sandbox gives to
+ * ordinary commands. Still data: each returns a plain step object.
+ */
+import type { ListenerName, RfcRef } from '../messages';
+import type { ExpectedReply, Step } from './types';
+
+export const rfc = (number: number, section = ''): RfcRef => ({ rfc: number, section });
+
+/** The sandbox's replies to commands that go well (checked by tests/integration/examples.test.ts). */
+export const REPLY = {
+	greeting: { code: 220, enhanced: null },
+	ehlo: { code: 250, enhanced: null },
+	mail: { code: 250, enhanced: '2.1.0' },
+	rcpt: { code: 250, enhanced: '2.1.5' },
+	data: { code: 354, enhanced: null },
+	queued: { code: 250, enhanced: '2.6.0' },
+	rset: { code: 250, enhanced: '2.0.0' },
+	quit: { code: 221, enhanced: '2.0.0' },
+	startTls: { code: 220, enhanced: '2.0.0' },
+	authOk: { code: 235, enhanced: '2.7.0' }
+} as const satisfies Record<string, ExpectedReply>;
+
+const LISTENER_WORDS: Record<ListenerName, string> = {
+	mx: 'the mx listener, which stands for port 25: a mail exchanger receiving mail for its own domains from other servers',
+	submission:
+		'the submission listener, which stands for port 587: where a mail program hands new mail to its provider (RFC 6409)',
+	submissions:
+		'the submissions listener, which stands for port 465: submission with TLS from the very first byte (RFC 8314)'
+};
+
+export function connect(listener: ListenerName, narration?: string, id = 'connect'): Step {
+	return {
+		kind: 'open',
+		id,
+		listener,
+		title: `Connect to ${listener}`,
+		narration:
+			narration ??
+			`We open a TCP connection to ${LISTENER_WORDS[listener]}. In SMTP the server speaks first: its 220 greeting says it is ready and names itself.`,
+		rfc: [rfc(5321, '3.1'), rfc(5321, '4.2')],
+		expect: [REPLY.greeting]
+	};
+}
+
+export function ehlo(narration?: string, id = 'ehlo', name = 'client.example.org'): Step {
+	return {
+		kind: 'send',
+		id,
+		lines: [`EHLO ${name}`],
+		title: 'EHLO: say who we are',
+		narration:
+			narration ??
+			'EHLO introduces the client by its host name and asks what the server can do. The reply is a multi-line 250: every line after the first names an extension (PIPELINING, SIZE, DSN …) the client may now use.',
+		rfc: [rfc(5321, '4.1.1.1')],
+		expect: [REPLY.ehlo]
+	};
+}
+
+export function mailFrom(address: string, narration: string, id = 'mail-from'): Step {
+	return {
+		kind: 'send',
+		id,
+		lines: [`MAIL FROM:<${address}>`],
+		title: 'MAIL FROM: start a transaction',
+		narration,
+		rfc: [rfc(5321, '4.1.1.2')],
+		expect: [REPLY.mail]
+	};
+}
+
+export function rcptTo(
+	address: string,
+	narration: string,
+	expect: ExpectedReply = REPLY.rcpt,
+	id = `rcpt-${address.split('@')[0]}`
+): Step {
+	return {
+		kind: 'send',
+		id,
+		lines: [`RCPT TO:<${address}>`],
+		title: `RCPT TO: ${address}`,
+		narration,
+		rfc: [rfc(5321, '4.1.1.3')],
+		expect: [expect]
+	};
+}
+
+export function data(narration?: string, id = 'data'): Step {
+	return {
+		kind: 'send',
+		id,
+		lines: ['DATA'],
+		title: 'DATA: ready to send the message',
+		narration:
+			narration ??
+			'DATA asks to send the message itself. The 354 reply means "go ahead": from now on every line is content, until a line with a single dot.',
+		rfc: [rfc(5321, '4.1.1.4')],
+		expect: [REPLY.data]
+	};
+}
+
+export function quit(narration?: string, id = 'quit'): Step {
+	return {
+		kind: 'send',
+		id,
+		lines: ['QUIT'],
+		title: 'QUIT: say goodbye',
+		narration:
+			narration ??
+			'QUIT ends the session politely: the server answers 221 and closes the connection.',
+		rfc: [rfc(5321, '4.1.1.10')],
+		expect: [REPLY.quit]
+	};
+}

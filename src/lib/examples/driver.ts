@@ -1,0 +1,259 @@
+/**
+ * Runs an example's steps over the bridge's WebSocket protocol. Transport-agnostic: give it a
+ * `send` for client messages and feed it every server message; the browser player wires it to
+ * LabSocket, the integration test to a `ws` client. Every reply it reports is the sandbox's.
+ */
+import type { ClientMessage, ListenerName, ServerMessage, SessionEvent } from '../messages';
+import {
+	checkReplies,
+	endsSession,
+	stepInput,
+	stepProgress,
+	waitMs,
+	type ObservedReply,
+	type ReplyCheck
+} from './runner';
+import type { RunContext, Step } from './types';
+
+export interface SessionTrack {
+	id: string;
+	listener: ListenerName;
+	resumeToken: string;
+	events: SessionEvent[];
+	closed: boolean;
+}
+
+export interface StepRecord {
+	index: number;
+	stepId: string;
+	/** The session the step ran in (null for a wait before any session). */
+	sessionId: string | null;
+	/** The step's events are `events.slice(from, to)` of that session. */
+	from: number;
+	to: number;
+	replies: ObservedReply[];
+	checks: ReplyCheck[];
+	/** Every expected reply came, with the expected codes. */
+	ok: boolean;
+	/** Why the step could not finish (no reply in time, the bridge refused, stopped). */
+	error: string | null;
+}
+
+export class StepAborted extends Error {
+	constructor() {
+		super('stopped');
+	}
+}
+
+export interface DriverOptions {
+	/** Input messages per second; the bridge allows 50 (WS_MESSAGES_PER_SECOND). */
+	messagesPerSecond?: number;
+	/** How long a step may wait for its replies. */
+	replyTimeoutMs?: number;
+	/** Called whenever something arrived (for a view to refresh). */
+	onchange?: () => void;
+}
+
+export class ExampleDriver {
+	readonly sessions: SessionTrack[] = [];
+	current: SessionTrack | null = null;
+	lastError: string | null = null;
+	#send: (message: ClientMessage) => boolean;
+	#waiters = new Set<() => void>();
+	#options: Required<Omit<DriverOptions, 'onchange'>> & Pick<DriverOptions, 'onchange'>;
+	#sentAt: number[] = [];
+	#pendingOpen = false;
+	#errors = 0;
+
+	constructor(send: (message: ClientMessage) => boolean, options: DriverOptions = {}) {
+		this.#send = send;
+		this.#options = { messagesPerSecond: 40, replyTimeoutMs: 15_000, ...options };
+	}
+
+	/** Feed every server message of the socket here. */
+	receive(message: ServerMessage): void {
+		switch (message.type) {
+			case 'opened': {
+				if (!this.#pendingOpen) break;
+				this.#pendingOpen = false;
+				const track: SessionTrack = {
+					id: message.session.id,
+					listener: message.session.listener,
+					resumeToken: message.resumeToken,
+					events: [],
+					closed: false
+				};
+				this.sessions.push(track);
+				this.current = track;
+				break;
+			}
+			case 'event': {
+				const track = this.sessions.find((s) => s.id === message.sessionId);
+				if (!track) return;
+				const last = track.events.at(-1);
+				if (last && message.event.seq <= last.seq) return;
+				track.events.push(message.event);
+				break;
+			}
+			case 'closed': {
+				const track = this.sessions.find((s) => s.id === message.sessionId);
+				if (track) track.closed = true;
+				break;
+			}
+			case 'error':
+				this.lastError = message.message;
+				this.#errors++;
+				break;
+			default:
+				return;
+		}
+		this.#options.onchange?.();
+		for (const wake of [...this.#waiters]) wake();
+	}
+
+	/** Runs one step and resolves with what happened; never throws for a server's answer. */
+	async run(step: Step, index: number, ctx: RunContext, signal?: AbortSignal): Promise<StepRecord> {
+		const track = step.kind === 'open' ? null : this.current;
+		const record: StepRecord = {
+			index,
+			stepId: step.id,
+			sessionId: track?.id ?? null,
+			from: track?.events.length ?? 0,
+			to: track?.events.length ?? 0,
+			replies: [],
+			checks: checkReplies(step.expect, []),
+			ok: step.expect.length === 0,
+			error: null
+		};
+		const errorsBefore = this.#errors;
+		try {
+			if (step.kind === 'wait') {
+				await this.#sleep(waitMs(step, ctx), signal);
+				return record;
+			}
+			let session: SessionTrack;
+			if (step.kind === 'open') {
+				session = await this.#open(step.listener, signal);
+				record.sessionId = session.id;
+			} else {
+				if (!track || track.closed) throw new Error('no open session to send to');
+				session = track;
+				for (const piece of stepInput(step, ctx)) {
+					await this.#pace(signal);
+					if (!this.#send({ type: 'input', data: piece }))
+						throw new Error('the connection to the lab is down');
+				}
+			}
+			const events = () => session.events.slice(record.from);
+			await this.#until(
+				() =>
+					stepProgress(step, events()).done ||
+					session.closed ||
+					(this.#errors > errorsBefore && step.kind !== 'open'),
+				signal
+			);
+			if (endsSession(step))
+				await this.#until(() => session.closed, signal, 3000).catch(() => undefined);
+			const progress = stepProgress(step, events());
+			record.to = session.events.length;
+			record.replies = progress.replies;
+			record.checks = checkReplies(step.expect, progress.replies);
+			record.ok = record.checks.every((c) => c.ok);
+			if (!progress.done)
+				record.error =
+					this.#errors > errorsBefore
+						? `the lab refused the input: ${this.lastError}`
+						: 'the server closed the session before the expected reply';
+		} catch (error) {
+			if (error instanceof StepAborted) throw error;
+			record.error = (error as Error).message;
+			record.ok = false;
+			if (record.sessionId) {
+				const s = this.sessions.find((x) => x.id === record.sessionId);
+				if (s) record.to = s.events.length;
+			}
+		}
+		return record;
+	}
+
+	/** Hangs up the current session (if any) and waits for the bridge to say it closed. */
+	async hangUp(signal?: AbortSignal): Promise<void> {
+		const track = this.current;
+		if (!track || track.closed) return;
+		this.#send({ type: 'close' });
+		await this.#until(() => track.closed, signal, 5000).catch((error) => {
+			if (error instanceof StepAborted) throw error;
+		});
+	}
+
+	async #open(listener: ListenerName, signal?: AbortSignal): Promise<SessionTrack> {
+		await this.hangUp(signal);
+		const before = this.sessions.length;
+		this.#pendingOpen = true;
+		if (!this.#send({ type: 'open', listener })) {
+			this.#pendingOpen = false;
+			throw new Error('the connection to the lab is down');
+		}
+		const errorsBefore = this.#errors;
+		await this.#until(() => this.sessions.length > before || this.#errors > errorsBefore, signal);
+		if (this.sessions.length === before) {
+			this.#pendingOpen = false;
+			throw new Error(`the lab could not open a session: ${this.lastError}`);
+		}
+		return this.sessions[this.sessions.length - 1];
+	}
+
+	/** Keeps under the bridge's rate limit, with room for the page's other messages. */
+	async #pace(signal?: AbortSignal): Promise<void> {
+		const limit = this.#options.messagesPerSecond;
+		for (;;) {
+			const now = Date.now();
+			this.#sentAt = this.#sentAt.filter((t) => now - t < 1000);
+			if (this.#sentAt.length < limit) {
+				this.#sentAt.push(now);
+				return;
+			}
+			await this.#sleep(1000 - (now - this.#sentAt[0]) + 5, signal);
+		}
+	}
+
+	#sleep(ms: number, signal?: AbortSignal): Promise<void> {
+		return new Promise((resolve, reject) => {
+			if (signal?.aborted) return reject(new StepAborted());
+			const timer = setTimeout(() => {
+				signal?.removeEventListener('abort', onAbort);
+				resolve();
+			}, ms);
+			const onAbort = () => {
+				clearTimeout(timer);
+				reject(new StepAborted());
+			};
+			signal?.addEventListener('abort', onAbort, { once: true });
+		});
+	}
+
+	#until(check: () => boolean, signal?: AbortSignal, timeoutMs?: number): Promise<void> {
+		const limit = timeoutMs ?? this.#options.replyTimeoutMs;
+		return new Promise((resolve, reject) => {
+			if (signal?.aborted) return reject(new StepAborted());
+			if (check()) return resolve();
+			const finish = (error?: Error) => {
+				clearTimeout(timer);
+				this.#waiters.delete(wake);
+				signal?.removeEventListener('abort', onAbort);
+				if (error) reject(error);
+				else resolve();
+			};
+			const wake = () => {
+				if (check()) finish();
+			};
+			const onAbort = () => finish(new StepAborted());
+			const timer = setTimeout(
+				() => finish(new Error(`no reply within ${Math.round(limit / 1000)} s`)),
+				limit
+			);
+			this.#waiters.add(wake);
+			signal?.addEventListener('abort', onAbort, { once: true });
+		});
+	}
+}

@@ -1,0 +1,163 @@
+/**
+ * Every example of /examples runs end to end against a real sandbox through the real bridge,
+ * driven by the same driver the browser player uses; each step's reply code and enhanced code
+ * are asserted from the example's own expectations.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { ServerMessage } from '../../src/lib/messages';
+import { EXAMPLES, findExample } from '../../src/lib/examples/catalogue';
+import { ExampleDriver, type StepRecord } from '../../src/lib/examples/driver';
+import { formatExpected } from '../../src/lib/examples/runner';
+import type { Example, RunContext } from '../../src/lib/examples/types';
+import { composeExample } from '../../server/examples/compose';
+import type { Lab } from '../../server/lab';
+import { startTestLab, until } from './harness';
+import { startWebServer } from './webServer';
+import { BridgeClient } from './wsClient';
+
+let lab: Lab;
+let web: Awaited<ReturnType<typeof startWebServer>>;
+
+beforeAll(async () => {
+	lab = await startTestLab({ greylistSeconds: 1 });
+	web = await startWebServer(lab);
+});
+
+afterAll(async () => {
+	await web?.close();
+	await lab?.close();
+});
+
+async function play(example: Example): Promise<{ records: StepRecord[]; driver: ExampleDriver }> {
+	const client = await BridgeClient.connect(web.wsUrl);
+	const driver = new ExampleDriver((message) => {
+		client.send(message);
+		return true;
+	});
+	client.ws.on('message', (data) => driver.receive(JSON.parse(data.toString()) as ServerMessage));
+	const composed = await composeExample(example);
+	const ctx: RunContext = {
+		run: Math.random().toString(36).slice(2, 8),
+		greylistSeconds: lab.config.greylistSeconds,
+		maxMessageBytes: lab.config.maxMessageBytes,
+		...composed
+	};
+	const records: StepRecord[] = [];
+	try {
+		for (const [index, step] of example.steps.entries())
+			records.push(await driver.run(step, index, ctx));
+	} finally {
+		client.close();
+	}
+	return { records, driver };
+}
+
+function messagesOf(sessionId: string) {
+	return [...lab.store.messages.values()].filter((m) => m.summary.sessionId === sessionId);
+}
+
+describe('every example, live', () => {
+	test('the catalogue has 17 examples with unique slugs and step ids', () => {
+		expect(EXAMPLES).toHaveLength(17);
+		expect(new Set(EXAMPLES.map((e) => e.slug)).size).toBe(17);
+		for (const example of EXAMPLES) {
+			const ids = example.steps.map((s) => s.id);
+			expect(new Set(ids).size, example.slug).toBe(ids.length);
+			expect(example.steps[0].kind, example.slug).toBe('open');
+		}
+		expect(findExample('../etc')).toBeUndefined();
+	});
+
+	for (const example of EXAMPLES) {
+		test(`${example.order}. ${example.title}`, { timeout: 30_000 }, async () => {
+			const { records, driver } = await play(example);
+			for (const [index, step] of example.steps.entries()) {
+				const record = records[index];
+				const label = `${example.slug} step ${index + 1} (${step.id})`;
+				expect(record.error, label).toBeNull();
+				const observed = record.replies.map((r) => ({ code: r.code, enhanced: r.enhanced }));
+				expect(
+					observed,
+					`${label}: expected ${step.expect.map(formatExpected).join(', ')}`
+				).toEqual(step.expect);
+			}
+			// Every session the example opened ended with its QUIT.
+			await until(() => driver.sessions.every((s) => s.closed), 3000);
+
+			const session = driver.sessions[0];
+			const stored = messagesOf(session.id);
+			switch (example.slug) {
+				case 'many-recipients':
+					expect(stored[0].summary.envelope.rcptTo.map((r) => r.address)).toContain(
+						'dave@example.com'
+					);
+					expect(stored[0].raw.toString()).not.toMatch(/dave@/i);
+					break;
+				case 'unknown-recipient':
+					expect(
+						stored[0].summary.recipients
+							.filter((r) => r.outcome === 'delivered')
+							.map((r) => r.address)
+							.sort()
+					).toEqual(['bob@example.com', 'carol@example.net']);
+					break;
+				case 'bounce': {
+					const id = stored[0].summary.id;
+					await until(() =>
+						[...lab.store.messages.values()].some(
+							(m) => m.summary.reportsOn === id && m.summary.kind === 'bounce'
+						)
+					);
+					await until(() =>
+						[...lab.store.messages.values()].some(
+							(m) => m.summary.reportsOn === id && m.summary.kind === 'delivery-report'
+						)
+					);
+					const report = [...lab.store.messages.values()].find((m) => m.summary.reportsOn === id);
+					expect(report?.summary.envelope.mailFrom.address).toBe('');
+					expect(report?.raw.toString()).toMatch(/multipart\/report/i);
+					break;
+				}
+				case 'attachments':
+					expect(stored[0].raw.toString()).toMatch(/Content-Type: image\/png/i);
+					expect(stored[0].raw.toString()).toMatch(/multipart\/mixed/i);
+					break;
+				case 'dot-stuffing': {
+					const raw = stored[0].raw.toString();
+					expect(raw).toContain('\r\n.\r\n...and so on.\r\n.hidden files');
+					expect(session.events.some((e) => e.anomalies.includes('dot-stuffed'))).toBe(true);
+					break;
+				}
+				case 'bulk-mail':
+					expect(stored[0].raw.toString()).toMatch(
+						/List-Unsubscribe-Post: List-Unsubscribe=One-Click/
+					);
+					break;
+				case 'too-large':
+				case 'spam-refused':
+					expect(
+						stored.filter(
+							(m) =>
+								m.summary.kind === 'mail' &&
+								m.summary.recipients.some((r) => r.outcome === 'delivered')
+						)
+					).toHaveLength(0);
+					break;
+				case 'smuggling': {
+					expect(stored).toHaveLength(1);
+					expect(stored[0].raw.toString()).toContain('Urgent: wire the money');
+					expect(session.events.some((e) => e.anomalies.includes('smuggling-pattern'))).toBe(true);
+					break;
+				}
+				case 'ports':
+					expect(driver.sessions.map((s) => s.listener)).toEqual([
+						'mx',
+						'submission',
+						'submissions'
+					]);
+					for (const s of driver.sessions) expect(messagesOf(s.id)).toHaveLength(1);
+					break;
+			}
+		});
+	}
+});
