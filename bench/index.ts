@@ -1,5 +1,7 @@
 /** `npm run bench`: every benchmark, printed with the machine it ran on. */
 import os from 'node:os';
+import { benchAnnotate } from './annotateTranscript';
+import { benchLabBrowser } from './labBrowser';
 import { benchSandboxThroughput } from './sandboxThroughput';
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
@@ -9,3 +11,9 @@ console.log(
 	'Sandbox throughput (full recording + store + one WebSocket watcher vs bare smtp-server):'
 );
 for (const line of await benchSandboxThroughput()) console.log(`  ${line}`);
+
+console.log('\nAnnotation engine (src/lib/smtp):');
+for (const line of benchAnnotate()) console.log(`  ${line}`);
+
+console.log('\nThe lab in Chromium (production build):');
+for (const line of await benchLabBrowser()) console.log(`  ${line}`);

@@ -1,0 +1,140 @@
+/**
+ * The lab in Chromium against the production server (issue 4): the JavaScript /lab loads
+ * (gzipped), and the time from Enter to the annotated reply rendered in the timeline, beside a
+ * raw WebSocket round trip to the bridge measured in the same page and run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+
+const COMMANDS = 50;
+
+async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+	const child = spawn(process.execPath, ['build/server/index.js'], {
+		env: {
+			...process.env,
+			PORT: '0',
+			HOST: '127.0.0.1',
+			SMTP_PORT: '0',
+			SUBMISSION_PORT: '0',
+			SMTPS_PORT: '0'
+		},
+		stdio: ['ignore', 'pipe', 'inherit']
+	});
+	const url = await new Promise<string>((resolve, reject) => {
+		let output = '';
+		child.stdout!.on('data', (chunk: Buffer) => {
+			output += chunk;
+			const match = /listening on (http:\/\/\S+)/.exec(output);
+			if (match) resolve(match[1]);
+		});
+		child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+	});
+	return { url, child };
+}
+
+function percentile(sorted: number[], p: number): number {
+	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export async function benchLabBrowser(): Promise<string[]> {
+	const { url, child } = await startServer();
+	const browser = await chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking']
+	});
+	try {
+		const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+		// tsx (esbuild keepNames) wraps functions in __name(); page.evaluate ships them as source.
+		await page.addInitScript('window.__name = (f) => f');
+		const scripts = new Map<string, number>();
+		page.on('response', async (response) => {
+			if (response.request().resourceType() !== 'script') return;
+			scripts.set(response.url(), gzipSync(await response.body()).length);
+		});
+		await page.goto(`${url}/lab`, { waitUntil: 'networkidle' });
+		await page.locator('.xterm-helper-textarea').waitFor({ state: 'attached' });
+		const jsKb = [...scripts.values()].reduce((a, b) => a + b, 0) / 1024;
+
+		await page.getByRole('button', { name: 'Connect' }).click();
+		const replies = page.locator('section.timeline li.row.server');
+		await replies.first().waitFor();
+		await page.locator('.xterm-helper-textarea').focus();
+
+		// Enter → the reply's row is in the timeline: marked in the page, so no test-driver latency counts.
+		await page.evaluate(() => {
+			const w = window as unknown as { __rendered: number[]; __pressed: number[] };
+			w.__rendered = [];
+			w.__pressed = [];
+			document.addEventListener(
+				'keydown',
+				(e) => e.key === 'Enter' && w.__pressed.push(performance.now()),
+				true
+			);
+			const list = document.querySelector('section.timeline ol, section.timeline ul');
+			new MutationObserver((records) => {
+				for (const r of records)
+					for (const node of r.addedNodes)
+						if (node instanceof HTMLElement && node.matches('li.row.server'))
+							w.__rendered.push(performance.now());
+			}).observe(list!, { childList: true, subtree: true });
+		});
+		for (let i = 0; i < COMMANDS; i++) {
+			const before = await replies.count();
+			await page.keyboard.type('NOOP');
+			await page.keyboard.press('Enter');
+			await page.waitForFunction(
+				(n) => document.querySelectorAll('section.timeline li.row.server').length > n,
+				before
+			);
+		}
+		const ui = await page.evaluate(() => {
+			const w = window as unknown as { __rendered: number[]; __pressed: number[] };
+			return w.__pressed.map((t, i) => w.__rendered[i] - t);
+		});
+
+		const raw = await page.evaluate(async (count) => {
+			const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/ws`);
+			await new Promise((r) => ws.addEventListener('open', r, { once: true }));
+			const next = (
+				test: (m: { type: string; event?: { dir: string; text: string } }) => boolean
+			) =>
+				new Promise<void>((resolve) => {
+					const on = (e: MessageEvent) => {
+						if (test(JSON.parse(e.data))) {
+							ws.removeEventListener('message', on);
+							resolve();
+						}
+					};
+					ws.addEventListener('message', on);
+				});
+			ws.send(JSON.stringify({ type: 'open', listener: 'mx' }));
+			await next(
+				(m) => m.type === 'event' && m.event!.dir === 'server' && m.event!.text.startsWith('220')
+			);
+			const times: number[] = [];
+			for (let i = 0; i < count; i++) {
+				const started = performance.now();
+				const reply = next(
+					(m) => m.type === 'event' && m.event!.dir === 'server' && m.event!.text.startsWith('250')
+				);
+				ws.send(JSON.stringify({ type: 'input', data: 'NOOP\r\n' }));
+				await reply;
+				times.push(performance.now() - started);
+			}
+			ws.close();
+			return times;
+		}, COMMANDS);
+
+		ui.sort((a, b) => a - b);
+		raw.sort((a, b) => a - b);
+		return [
+			`/lab first load: ${jsKb.toFixed(0)} KB of JavaScript gzipped (${scripts.size} files, xterm included; budget 200 KB)`,
+			`Enter → annotated reply rendered: p50 ${percentile(ui, 50).toFixed(1)} ms, p95 ${percentile(ui, 95).toFixed(1)} ms over ${COMMANDS} commands (budget p95 < 50 ms)`,
+			`raw WebSocket round trip (same page, same run): p50 ${percentile(raw, 50).toFixed(1)} ms, p95 ${percentile(raw, 95).toFixed(1)} ms`
+		];
+	} finally {
+		await browser.close();
+		child.kill('SIGTERM');
+	}
+}
