@@ -186,6 +186,8 @@ export class SessionRecorder {
 		secret?: string,
 		isData = false
 	): void {
+		// Past the event budget nothing more is kept: spare the annotation work (a flood pays it).
+		if (this.#store.sessions.get(this.id)?.summary.truncated !== false) return;
 		const annotation = this.#annotator.annotate({
 			dir,
 			text: secret ?? text,
