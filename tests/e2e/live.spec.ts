@@ -31,6 +31,8 @@ test('a session sent by nodemailer appears on /live as it happens, and its page 
 	await expect(page.getByText('EHLO e2e-client.test').first()).toBeVisible();
 	await expect(page.getByText(`Subject: ${subject}`, { exact: false }).first()).toBeVisible();
 	await expect(page.getByText(/^250 2\.6\.0 Queued as/)).toBeVisible();
-	await expect(page.getByText('A line holding only a dot ends the message', { exact: false }).first()).toBeVisible();
+	await expect(
+		page.getByText('A line holding only a dot ends the message', { exact: false }).first()
+	).toBeVisible();
 	await expect(page.getByRole('status')).toHaveText(/Ended/);
 });

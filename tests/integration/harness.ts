@@ -74,7 +74,8 @@ export class RawSmtp {
 			if (end >= 0) return this.#lines.splice(0, end + 1);
 			if (this.socket.destroyed && !this.#lines.length) throw new Error('connection closed');
 			const left = deadline - Date.now();
-			if (left <= 0) throw new Error(`no reply within ${timeoutMs} ms; have ${JSON.stringify(this.#lines)}`);
+			if (left <= 0)
+				throw new Error(`no reply within ${timeoutMs} ms; have ${JSON.stringify(this.#lines)}`);
 			await new Promise<void>((resolve) => {
 				const timer = setTimeout(resolve, left);
 				this.#waiters.push(() => {

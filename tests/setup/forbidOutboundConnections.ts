@@ -19,15 +19,17 @@ if (!proto[GUARD]) {
 	net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
 		const first = args[0];
 		const options = (Array.isArray(first) ? first[0] : first) as
-			| { host?: string; port?: number; path?: string }
-			| number
-			| string;
+			{ host?: string; port?: number; path?: string } | number | string;
 		let host: string | undefined;
-		if (typeof options === 'object' && options !== null) host = options.path ? undefined : (options.host ?? 'localhost');
-		else if (typeof options === 'number') host = typeof args[1] === 'string' ? (args[1] as string) : 'localhost';
+		if (typeof options === 'object' && options !== null)
+			host = options.path ? undefined : (options.host ?? 'localhost');
+		else if (typeof options === 'number')
+			host = typeof args[1] === 'string' ? (args[1] as string) : 'localhost';
 		if (host !== undefined && !LOOPBACK.test(host)) {
 			(proto[GUARD] as string[]).push(host);
-			process.nextTick(() => this.destroy(new Error(`outbound connection to ${host} blocked by the test guard`)));
+			process.nextTick(() =>
+				this.destroy(new Error(`outbound connection to ${host} blocked by the test guard`))
+			);
 			return this;
 		}
 		return original.apply(this, args);
