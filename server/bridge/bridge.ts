@@ -33,6 +33,10 @@ export interface BridgeDeps {
 
 interface Client {
 	ws: WebSocket;
+	/** The upgraded TCP socket under `ws`, corked while a tick's frames are written. */
+	socket: Duplex;
+	corked: boolean;
+	tickBytes: number;
 	address: string;
 	alive: boolean;
 	tokens: number;
@@ -117,6 +121,9 @@ export class Bridge {
 	#connected(ws: WebSocket, req: IncomingMessage): void {
 		const client: Client = {
 			ws,
+			socket: req.socket,
+			corked: false,
+			tickBytes: 0,
 			address: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
 			alive: true,
 			tokens: this.deps.config.wsMessagesPerSecond,
@@ -370,10 +377,23 @@ export class Bridge {
 	/** A consumer that cannot keep up is dropped, never buffered without bound (W6). */
 	#sendRaw(client: Client, payload: string): void {
 		if (client.ws.readyState !== client.ws.OPEN) return;
-		if (client.ws.bufferedAmount > this.deps.config.wsMaxBufferedBytes) {
+		// What this tick wrote is still corked: only older bytes mean the peer is not reading.
+		if (client.ws.bufferedAmount - client.tickBytes > this.deps.config.wsMaxBufferedBytes) {
 			client.ws.terminate();
 			return;
 		}
+		// Frames sent in one tick leave in one write: events come in bursts (a reply's lines, a
+		// pipelined group), and a syscall per frame cost more than the frames themselves.
+		if (!client.corked) {
+			client.corked = true;
+			client.socket.cork();
+			process.nextTick(() => {
+				client.corked = false;
+				client.tickBytes = 0;
+				client.socket.uncork();
+			});
+		}
+		client.tickBytes += payload.length;
 		client.ws.send(payload);
 	}
 
