@@ -1,7 +1,7 @@
 import type { RequestHandler } from './$types';
 import { json } from '@sveltejs/kit';
 import type { MessageDetail } from '$lib/messages';
-import { answer } from '$lib/server/labAccess';
+import { answer, lab } from '$lib/server/labAccess';
 import { messageView, storedMessage } from '$lib/server/storedMessage';
 
 function traceFields(trace: string) {
@@ -13,6 +13,23 @@ function traceFields(trace: string) {
 			const colon = line.indexOf(':');
 			return { name: line.slice(0, colon), value: line.slice(colon + 1).trim() };
 		});
+}
+
+/**
+ * The seq of the DATA command that carried a message in its session's transcript (the content
+ * event's seq if the command is not found), so a message can open its session at that line.
+ */
+function dataSeq(sessionId: string | null, messageId: string): number | null {
+	const events = sessionId ? lab().store.sessions.get(sessionId)?.events : undefined;
+	if (!events) return null;
+	const at = events.findIndex((e) => e.messageId === messageId);
+	if (at < 0) return null;
+	for (let i = at - 1; i >= 0; i--) {
+		const e = events[i];
+		if (e.dir === 'client' && /^DATA\s*$/i.test(e.text)) return e.seq;
+		if (e.messageId) break;
+	}
+	return events[at].seq;
 }
 
 export const GET: RequestHandler = ({ params }) =>
@@ -27,5 +44,5 @@ export const GET: RequestHandler = ({ params }) =>
 			parseNote: view.parseNote,
 			traceFields: traceFields(stored.trace)
 		};
-		return json({ message });
+		return json({ message, dataSeq: dataSeq(stored.summary.sessionId, stored.summary.id) });
 	});
