@@ -23,6 +23,8 @@ export interface LabConfig {
 	maxEventsPerSession: number;
 	tlsCert: string | null;
 	tlsKey: string | null;
+	/** Where the self-signed certificate made at first start is kept (null: in memory only). */
+	tlsDir: string | null;
 	/** Name the sandbox gives itself in its greeting and trace fields (never the machine's). */
 	serverName: string;
 	/** WebSocket limits. */
@@ -60,6 +62,7 @@ export const DEFAULTS: LabConfig = {
 	maxEventsPerSession: 5000,
 	tlsCert: null,
 	tlsKey: null,
+	tlsDir: '.data/tls',
 	serverName: 'sandbox.smtp-lab.test',
 	wsMaxPayloadBytes: 64 * 1024,
 	wsMessagesPerSecond: 50,
@@ -92,6 +95,7 @@ const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['MAX_EVENTS_PER_SESSION', 'maxEventsPerSession', 'int'],
 	['TLS_CERT', 'tlsCert', 'string'],
 	['TLS_KEY', 'tlsKey', 'string'],
+	['TLS_DIR', 'tlsDir', 'string'],
 	['WS_MESSAGES_PER_SECOND', 'wsMessagesPerSecond', 'int'],
 	['RESUME_GRACE_SECONDS', 'resumeGraceSeconds', 'int']
 ];

@@ -43,7 +43,12 @@ export interface Lab {
 export class PortInUseError extends Error {}
 
 export async function startLab(config: LabConfig): Promise<Lab> {
-	const tls = await loadTlsMaterial(config.tlsCert, config.tlsKey, config.serverName);
+	const tls = await loadTlsMaterial(
+		config.tlsCert,
+		config.tlsKey,
+		config.serverName,
+		config.tlsDir
+	);
 	const store = new LabStore(config);
 	const clients = new ClientAddressRegistry();
 	const sandbox = new Sandbox({ config, store, tls, clients, createAnnotator });
