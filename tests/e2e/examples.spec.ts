@@ -1,0 +1,256 @@
+import type { Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from './fixtures';
+
+/**
+ * The example player against the real production server (GREYLIST_SECONDS=1): every reply on
+ * screen comes from the live sandbox.
+ */
+
+const player = (page: Page) => page.locator('.player');
+
+/** Waits until the player rests at step `n` with nothing in flight. */
+async function at(page: Page, n: number) {
+	await expect(player(page)).toHaveAttribute('data-position', String(n), { timeout: 15_000 });
+	await expect(player(page)).toHaveAttribute('data-status', 'ready', { timeout: 15_000 });
+}
+
+async function expectAllChecksOk(page: Page) {
+	const checks = page.locator('.on-wire [data-testid=check]');
+	const count = await checks.count();
+	for (let i = 0; i < count; i++) await expect(checks.nth(i)).toContainText('✓');
+}
+
+test('catalogue lists the 17 examples in order, each linked', async ({ page }) => {
+	await page.goto('/examples');
+	const cards = page.locator('.cards > li');
+	await expect(cards).toHaveCount(17);
+	await expect(cards.first()).toContainText('Your first message');
+	await expect(cards.first()).toContainText('mx (25)');
+	await expect(cards.nth(16)).toContainText('SMTP smuggling');
+	await expect(cards.first().locator('a')).toHaveAttribute('href', '/examples/first-message');
+	const results = await new AxeBuilder({ page }).analyze();
+	const serious = results.violations.filter((v) =>
+		['serious', 'critical'].includes(v.impact ?? '')
+	);
+	expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+});
+
+test('keyboard only: play "first message" to the end, then back a step by replaying', async ({
+	page
+}) => {
+	await page.goto('/examples');
+	// Tab to the first example's link and open it with Enter.
+	for (let i = 0; i < 30; i++) {
+		await page.keyboard.press('Tab');
+		const href = await page.evaluate(() => document.activeElement?.getAttribute('href'));
+		if (href === '/examples/first-message') break;
+	}
+	await page.keyboard.press('Enter');
+	await expect(page).toHaveURL(/\/examples\/first-message/);
+	await at(page, 0);
+	await expect(page.getByTestId('step-title')).toHaveText('Your first message');
+
+	const titles = [
+		'Connect to mx',
+		'EHLO: say who we are',
+		'MAIL FROM: start a transaction',
+		'RCPT TO: bob@example.com',
+		'DATA: ready to send the message',
+		'The message, then a line with a single dot',
+		'QUIT: say goodbye'
+	];
+	const replies = [
+		/^220 /,
+		/^250 SIZE/,
+		/^250 2\.1\.0/,
+		/^250 2\.1\.5/,
+		/^354 /,
+		/^250 2\.6\.0/,
+		/^221 /
+	];
+	for (const [i, title] of titles.entries()) {
+		await page.keyboard.press(i % 2 ? 'Space' : 'ArrowRight');
+		await at(page, i + 1);
+		await expect(page.getByTestId('step-title')).toHaveText(title);
+		await expect(page.locator('.on-wire li.server .text').last()).toHaveText(replies[i]);
+		await expectAllChecksOk(page);
+	}
+	await expect(page).toHaveURL(/step=7/);
+	await expect(page.locator('.takeaway')).toContainText('envelope');
+	// The message panel shows the delivered message; the mailbox link is there.
+	await expect(page.locator('section.message')).toContainText('Subject: Hello from SMTP Lab');
+	await expect(page.locator('section.message a', { hasText: 'Open in the mailbox' })).toBeVisible();
+
+	// Back: SMTP cannot go back, so the player replays a fresh session up to step 6.
+	const sessionBefore = await page.evaluate(
+		() =>
+			(window as unknown as { __smtpExamples: { player: { records: { sessionId: string }[] } } })
+				.__smtpExamples.player.records[0].sessionId
+	);
+	await page.keyboard.press('ArrowLeft');
+	await at(page, 6);
+	await expect(page.getByTestId('step-title')).toHaveText(titles[5]);
+	await expectAllChecksOk(page);
+	const sessionAfter = await page.evaluate(
+		() =>
+			(window as unknown as { __smtpExamples: { player: { records: { sessionId: string }[] } } })
+				.__smtpExamples.player.records[0].sessionId
+	);
+	expect(sessionAfter).not.toBe(sessionBefore);
+});
+
+test('keyboard only: PIPELINING — four replies matched in order, the body after 354', async ({
+	page
+}) => {
+	await page.goto('/examples/pipelining');
+	await at(page, 0);
+	for (let i = 1; i <= 3; i++) {
+		await page.keyboard.press('ArrowRight');
+		await at(page, i);
+	}
+	await expect(page.getByTestId('step-title')).toHaveText('Four commands in one write');
+	const server = page.locator('.on-wire li.server .text');
+	await expect(server).toHaveText([/^250 2\.1\.0/, /^250 2\.1\.5/, /^550 5\.1\.1/, /^354 /]);
+	await expect(page.locator('.on-wire li.client .text')).toHaveCount(4);
+	await expectAllChecksOk(page);
+	await page.keyboard.press('ArrowRight');
+	await at(page, 4);
+	await expect(server.last()).toHaveText(/^250 2\.6\.0/);
+	await expect(page.locator('[data-testid=rcpt]')).toHaveCount(2);
+	await expect(page.locator('[data-testid=rcpt]').nth(1)).toContainText('refused');
+});
+
+test('a ?step=N link restores that step by replaying it live', async ({ page }) => {
+	await page.goto('/examples/unknown-recipient?step=5');
+	await at(page, 5);
+	await expect(page.getByTestId('step-title')).toHaveText('RCPT TO: unknown@example.com');
+	await expect(page.getByTestId('narration')).toContainText('5.1.1');
+	await expect(page.locator('.on-wire li.server .text')).toHaveText(/^550 5\.1\.1/);
+	await expectAllChecksOk(page);
+	await expect(page.locator('g.state.current')).toHaveAttribute('data-state', 'rcpt');
+	await expect(page.locator('[data-testid=rcpt]')).toHaveCount(2);
+	await expect(page.locator('[data-testid=rcpt]').nth(1)).toContainText('refused');
+	await expect(page.locator('nav.steps a[aria-current=step]')).toContainText(
+		'RCPT TO: unknown@example.com'
+	);
+	await expect(page.locator('#step-rcpt-unknown')).toBeAttached();
+
+	// A #step-<id> anchor alone works too.
+	await page.goto('/examples/greylisting#step-rcpt-first');
+	await at(page, 4);
+	await expect(page.locator('.on-wire li.server .text')).toHaveText(/^451 4\.7\.1/);
+});
+
+test('greylisting: the player waits the window, then the retry is accepted', async ({ page }) => {
+	await page.goto('/examples/greylisting?step=8');
+	await at(page, 8);
+	await expect(page.locator('.on-wire li.server .text')).toHaveText(/^250 2\.1\.5/);
+	await expectAllChecksOk(page);
+});
+
+test('"Try it yourself" hands the live session to the lab, which takes one more command', async ({
+	page
+}) => {
+	await page.goto('/examples/first-message?step=4');
+	await at(page, 4);
+	const sessionId = await page.evaluate(
+		() =>
+			(window as unknown as { __smtpExamples: { player: { records: { sessionId: string }[] } } })
+				.__smtpExamples.player.records[0].sessionId
+	);
+	const tryIt = page.getByRole('button', { name: 'Try it yourself in the lab' });
+	await tryIt.focus();
+	await page.keyboard.press('Enter');
+	await expect(page).toHaveURL(/\/lab$/);
+	// The lab resumed the same SMTP session: its transcript so far is there.
+	await expect(page.locator('section.timeline li.row.server .text').last()).toHaveText(
+		/^250 2\.1\.5/
+	);
+	await expect(page.locator('.status.open')).toBeVisible();
+	const labSession = await page.evaluate(
+		() =>
+			(window as unknown as { __smtpLab: { lab: { session: { id: string } } } }).__smtpLab.lab
+				.session.id
+	);
+	expect(labSession).toBe(sessionId);
+	await page.locator('.xterm-helper-textarea').focus();
+	await page.keyboard.type('RCPT TO:<carol@example.net>');
+	await page.keyboard.press('Enter');
+	await expect(page.locator('section.timeline li.row.client .text').last()).toHaveText(
+		'RCPT TO:<carol@example.net>'
+	);
+	await expect(page.locator('section.timeline li.row.server .text').last()).toHaveText(
+		/^250 2\.1\.5/
+	);
+});
+
+test('presenter mode at 1280×720, a phone at 390×844, axe on a player page', async ({ page }) => {
+	await page.setViewportSize({ width: 1280, height: 720 });
+	await page.goto('/examples/submission?step=6');
+	await at(page, 6);
+	const results = await new AxeBuilder({ page }).analyze();
+	const serious = results.violations.filter((v) =>
+		['serious', 'critical'].includes(v.impact ?? '')
+	);
+	expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+	await page.screenshot({ path: 'test-results/screenshots/examples-player-1280x720.png' });
+
+	await page.getByRole('button', { name: 'Presenter mode' }).click();
+	await expect(page.locator('.player.presenting')).toBeVisible();
+	await page.keyboard.press('ArrowRight');
+	await at(page, 7);
+	await expect(page.locator('.narration.big')).toContainText('base64');
+	// Controls hide when the pointer rests; the projector shows narration and wire only.
+	await expect(page.locator('.present-controls')).toHaveCSS('opacity', '0', { timeout: 5000 });
+	await page.screenshot({ path: 'test-results/screenshots/examples-presenter-1280x720.png' });
+	await page.mouse.move(600, 400);
+	await page.mouse.move(640, 420);
+	await expect(page.locator('.present-controls')).toHaveCSS('opacity', '1');
+	await page.screenshot({
+		path: 'test-results/screenshots/examples-presenter-controls-1280x720.png'
+	});
+	await page.keyboard.press('Escape');
+	await expect(page.locator('.player.presenting')).toHaveCount(0);
+
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.goto('/examples/many-recipients?step=6');
+	await at(page, 6);
+	await page.screenshot({ path: 'test-results/screenshots/examples-player-390x844.png' });
+	await page.goto('/examples');
+	await page.screenshot({ path: 'test-results/screenshots/examples-catalogue-390x844.png' });
+});
+
+test('handout: the whole example run live, every step expanded', async ({ page }) => {
+	await page.goto('/examples/dot-stuffing?handout');
+	await expect(page.locator('.progress')).toContainText('Recorded from a live run', {
+		timeout: 15_000
+	});
+	await expect(page.locator('li.step')).toHaveCount(7);
+	await expect(page.locator('[data-testid=check]')).toHaveCount(7);
+	for (const check of await page.locator('[data-testid=check]').all())
+		await expect(check).toContainText('✓');
+	await expect(page.locator('.badge', { hasText: 'dot-stuffed' }).first()).toBeVisible();
+	await page.emulateMedia({ media: 'print' });
+	await expect(page.locator('header').first()).toBeHidden();
+	await page.screenshot({
+		path: 'test-results/screenshots/examples-handout-print.png',
+		fullPage: true
+	});
+});
+
+test('the API composes an example and refuses unknown ones with JSON', async ({ request }) => {
+	const ok = await request.get('/api/examples/attachments');
+	expect(ok.status()).toBe(200);
+	const body = (await ok.json()) as {
+		messages: Record<string, string>;
+		facts: Record<string, number>;
+	};
+	expect(body.messages.message).toMatch(/multipart\/mixed/);
+	expect(body.facts.pictureBytes).toBeGreaterThan(0);
+	const missing = await request.get('/api/examples/no-such-example');
+	expect(missing.status()).toBe(404);
+	expect(await missing.json()).toEqual({ error: expect.stringContaining('no example') });
+	const bad = await request.get('/api/examples/..%2F..');
+	expect([400, 404]).toContain(bad.status());
+});
