@@ -5,7 +5,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const { request, url } = event;
 	if (url.pathname.startsWith('/api/') && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
 		const origin = request.headers.get('origin');
-		if (origin && origin !== url.origin)
+		// Compare host and port only: without ORIGIN set, adapter-node assumes https for url, so a
+		// same-origin page served over http would otherwise be refused.
+		if (origin && hostOf(origin) !== url.host)
 			return new Response(JSON.stringify({ error: 'cross-origin request refused' }), {
 				status: 403,
 				headers: { 'content-type': 'application/json' }
@@ -13,6 +15,14 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 	return resolve(event);
 };
+
+function hostOf(origin: string): string | null {
+	try {
+		return new URL(origin).host;
+	} catch {
+		return null;
+	}
+}
 
 /** Never show a stack trace to a visitor. */
 export const handleError: HandleServerError = ({ error, status }) => {
