@@ -48,7 +48,8 @@ export function ehlo(narration?: string, id = 'ehlo', name = 'client.example.org
 		kind: 'send',
 		id,
 		lines: [`EHLO ${name}`],
-		title: 'EHLO: say who we are',
+		// After STARTTLS the client must ask again (RFC 3207 §4.2).
+		title: /tls|again/.test(id) ? 'EHLO again, inside TLS' : 'EHLO: say who we are',
 		narration:
 			narration ??
 			'EHLO introduces the client by its host name and asks what the server can do. The reply is a multi-line 250: every line after the first names an extension (PIPELINING, SIZE, DSN …) the client may now use.',
