@@ -82,7 +82,7 @@ describe('every example, live', () => {
 				).toEqual(step.expect);
 			}
 			// Every session the example opened ended with its QUIT.
-			await until(() => driver.sessions.every((s) => s.closed), 3000);
+			await until(() => driver.sessions.every((s) => s.closed), 10_000);
 
 			const session = driver.sessions[0];
 			const stored = messagesOf(session.id);

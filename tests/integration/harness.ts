@@ -108,7 +108,7 @@ export class RawSmtp {
 	}
 }
 
-export function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+export function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
 		const tick = () => {
