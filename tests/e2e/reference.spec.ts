@@ -25,7 +25,7 @@ test.describe('/reference', () => {
 		const count = page.getByRole('status');
 		await expect(count).toHaveText(/^\d+ entries$/);
 		const total = Number((await count.textContent())!.match(/\d+/)![0]);
-		expect(total).toBeGreaterThan(250);
+		expect(total).toBeGreaterThan(200);
 
 		await search.fill('5.1.1');
 		await expect(count).toHaveText(new RegExp(`^\\d+ of ${total} entries match “5.1.1”$`));
@@ -62,7 +62,7 @@ test.describe('/reference', () => {
 			/^5\.1\.1 Bad destination mailbox address/,
 			'/reference/replies/550'
 		],
-		['/reference/extensions/pipelining', /^PIPELINING/, '/reference/commands/mail'],
+		['/reference/extensions/pipelining', /^PIPELINING/, ''],
 		['/reference/headers/list-unsubscribe', /^List-Unsubscribe$/, ''],
 		['/reference/commands/rcpt', /^RCPT TO/, '/reference/replies/550']
 	];

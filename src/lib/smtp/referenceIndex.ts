@@ -44,6 +44,8 @@ export interface ReferenceFact {
 	code?: boolean;
 	/** Shown as a link to another entry. */
 	ref?: string;
+	/** Said after the value, outside the link. */
+	note?: string;
 }
 
 export interface ReferenceEntry {
@@ -264,11 +266,7 @@ function replies(): ReferenceEntry[] {
 			{ label: 'Reply text in the RFC', value: `${r.code} ${r.text}`, code: true }
 		];
 		if (cls)
-			facts.push({
-				label: `First digit ${digit}`,
-				value: `${cls.title}. ${cls.next}`,
-				ref: cls.ref
-			});
+			facts.push({ label: `First digit ${digit}`, value: cls.title, ref: cls.ref, note: cls.next });
 		if (category)
 			facts.push({
 				label: `Second digit ${second}`,
@@ -344,7 +342,8 @@ function enhancedCode(row: EnhancedCodeRow): ReferenceEntry {
 				links: [{ ref: `enhanced/x.${row.subject}.x`, label: `X.${row.subject}.X` }]
 			}
 		],
-		aliases: CLASS_DIGITS.map((d) => `${d}${row.key.slice(1)}`)
+		// 4.1.1 and 5.1.1 find X.1.1; so does 550, the reply it goes with.
+		aliases: [...CLASS_DIGITS.map((d) => `${d}${row.key.slice(1)}`), ...basicCodes(row).map(String)]
 	};
 }
 
