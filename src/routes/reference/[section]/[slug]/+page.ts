@@ -2,12 +2,11 @@ import { error } from '@sveltejs/kit';
 import { findReferenceEntry, referencePaths } from '$lib/smtp';
 import type { EntryGenerator, PageLoad } from './$types';
 
-// Rendered on request from the pure tables (cheap, no lab needed). Ready to prerender: the
-// crawler that follows every link of a prerendered page also follows the site navigation, and
-// fails the build while a linked section (/examples) does not exist yet. Once it does, set
-// prerender to 'auto' ('auto' keeps the server route for codes missing from the registry,
-// such as 5.1.99); entries() already lists every slug.
-export const prerender = false;
+// Built at build time, one page per slug of entries(). 'auto' keeps the route on the server
+// too, so that a valid enhanced code missing from the registry (5.1.99) still gets its
+// class-and-subject page. The prerender crawl follows every link on these pages, the site
+// navigation included: a link to a route that does not exist fails the build.
+export const prerender = 'auto';
 
 export const entries: EntryGenerator = () => referencePaths();
 
