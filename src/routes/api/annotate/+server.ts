@@ -10,7 +10,7 @@ import { parseTranscript } from '$lib/smtp';
 import type { RequestHandler } from './$types';
 
 function tooLarge(limit: number): ApiError {
-	return new ApiError(413, `the transcript is larger than ${limit} bytes`);
+	return new ApiError(413, `the body is larger than ${limit} bytes, the limit for a transcript`);
 }
 
 /** Reads the body as UTF-8, refusing it (413) as soon as it passes `limit` bytes. */
