@@ -335,6 +335,8 @@ test('a bounce puts a delivery status notification in the sender’s mailbox; NO
 	await expect(panel.locator('dd code', { hasText: /^failed$/ })).toBeVisible();
 	await expect(panel.getByText('Diagnostic-Code', { exact: true })).toBeVisible();
 	await expect(panel.getByText('Written by the sandbox itself', { exact: false })).toBeVisible();
+	await page.getByRole('heading', { name: 'This report, part by part' }).scrollIntoViewIfNeeded();
+	await page.screenshot({ path: 'test-results/screenshots/mailbox-bounce-delivery-1280x720.png' });
 	expect(await seriousViolations(page)).toEqual([]);
 
 	// The delivery report: Action delivered, Status 2.0.0, Original-Envelope-Id.
