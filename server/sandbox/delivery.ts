@@ -165,6 +165,7 @@ export class Delivery {
 				sessionId: null,
 				raw,
 				helo: this.serverName,
+				listener: null,
 				clientAddress: '127.0.0.1',
 				tls: false,
 				tlsProtocol: null,

@@ -60,7 +60,9 @@ export async function buildMessageView(raw: Uint8Array, budgetMs: number): Promi
 				node.contentType.parsed.params.name ??
 				null;
 			const bytes = node.content ? new Uint8Array(node.content) : new Uint8Array(0);
-			const partId = id || '1';
+			// IMAP numbering (RFC 3501 §6.4.5): a single-part message's body is "1"; a multipart
+			// message's parts are 1, 2, … and the whole message has the empty id.
+			const partId = id || (node.childNodes.length ? '' : '1');
 			if (!children.length) content.set(partId, { contentType: type, filename, bytes });
 			return {
 				id: partId,
