@@ -53,7 +53,9 @@ function isContinuation(bytes: Uint8Array, from: number, count: number): boolean
 }
 
 /** Characters that are never shown raw: C0 controls but TAB, LF and CR (handled apart), DEL, C1. */
-const UNSAFE = /(?![\t\r\n])[\p{Cc}\ufffd]/u;
+// A plain class: the /u property form (\p{Cc}) is several times slower on 100 KB messages.
+// eslint-disable-next-line no-control-regex -- finding control characters is this regex's job
+const UNSAFE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]/;
 
 /**
  * The common case, valid UTF-8 with no control characters but line endings, decoded natively;

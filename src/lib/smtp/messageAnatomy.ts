@@ -53,11 +53,12 @@ const SMUGGLING = /(?:^|[^\r])\n\.\r?\n|\r\n\.\n/;
 export function analyzeMessage(content: string): MessageAnatomy {
 	const crlf = content.includes('\r\n');
 	const lines = content.split(crlf ? '\r\n' : '\n');
-	let bareLf = 0;
-	let bareCr = 0;
-	if (crlf) for (const l of lines) bareLf += l.split('\n').length - 1;
-	for (const l of lines) bareCr += l.split('\r').length - 1;
+	// Counted on the whole content with native scans: this runs on every recorded message.
+	const crlfs = crlf ? countOf(content, '\r\n') : 0;
+	const bareLf = crlf ? countOf(content, '\n') - crlfs : 0;
+	const bareCr = countOf(content, '\r') - crlfs;
 	const smuggling = crlf && SMUGGLING.test(content);
+	const eightBit = EIGHT_BIT.test(content);
 	if (lines.length && lines[lines.length - 1] === '') lines.pop();
 	let terminated = false;
 	if (lines.length && lines[lines.length - 1] === '.') {
@@ -68,12 +69,10 @@ export function analyzeMessage(content: string): MessageAnatomy {
 	let over78 = 0;
 	let over998 = 0;
 	let size = 0;
-	let eightBit = false;
 	const unstuffed = lines.map((line) => {
 		size += line.length + 2;
 		if (line.length > 78) over78++;
 		if (line.length > 998) over998++;
-		if (!eightBit && EIGHT_BIT.test(line)) eightBit = true;
 		if (line.length > 1 && line[0] === '.') {
 			dotStuffedLines++;
 			return line.slice(1);
@@ -159,4 +158,10 @@ export function analyzeMessage(content: string): MessageAnatomy {
 		encodings,
 		multipart
 	};
+}
+
+function countOf(text: string, part: string): number {
+	let count = 0;
+	for (let at = text.indexOf(part); at !== -1; at = text.indexOf(part, at + part.length)) count++;
+	return count;
 }
