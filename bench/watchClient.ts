@@ -1,0 +1,28 @@
+/**
+ * The WebSocket watcher of the throughput benchmark, in its own process (a real watcher is a
+ * browser elsewhere): watch-all, then watch every new session; prints how many messages it got
+ * when the parent sends it a line on stdin.
+ */
+import { once } from 'node:events';
+import WebSocket from 'ws';
+
+const [wsUrl, origin] = process.argv.slice(2);
+const watcher = new WebSocket(wsUrl, { headers: { origin } });
+await once(watcher, 'open');
+let received = 0;
+watcher.on('message', (data) => {
+	received++;
+	const parsed = JSON.parse(data.toString()) as {
+		type: string;
+		session?: { id: string; eventCount: number };
+	};
+	if (parsed.type === 'session' && parsed.session?.eventCount === 0)
+		watcher.send(JSON.stringify({ type: 'watch', sessionId: parsed.session.id, since: 0 }));
+});
+watcher.send(JSON.stringify({ type: 'watch-all' }));
+console.log('ready');
+process.stdin.once('data', () => {
+	console.log(JSON.stringify({ received }));
+	watcher.close();
+	process.exit(0);
+});
