@@ -8,11 +8,17 @@ import type { LabConfig } from '../../server/config';
 import type { Lab } from '../../server/lab';
 import { GTUBE } from '../../server/sandbox/policy';
 import { SANDBOX_REPLIES, type SandboxReplyName } from '../../server/sandbox/replies';
+import { isFallback, SessionAnnotator } from '../../src/lib/smtp';
 import { ports, RawSmtp } from './harness';
 import { ehlo, lines, open, plain, ready, startTls, startQuickLab } from './smtpSession';
 
 let lab: Lab | undefined;
 afterEach(async () => {
+	// Issue 3: every reply the sandbox can emit gets a specific annotation, never the fallback.
+	for (const session of lab?.store.sessions.values() ?? [])
+		for (const event of session.events)
+			if (event.dir === 'server')
+				expect(isFallback(event.annotation), `annotation of "${event.text}"`).toBe(false);
 	await lab?.close();
 	lab = undefined;
 });
@@ -185,6 +191,10 @@ describe("the sandbox's own replies (server/sandbox/replies.ts)", () => {
 			const [, enhanced, text] = /^\d{3} (\S+) (.*)$/.exec(line) ?? [];
 			expect(enhanced).toBe(row.enhanced);
 			expect(text).toMatch(textPattern(row.text));
+			// Refused connections are not recorded: annotate the line as a session's first reply.
+			expect(isFallback(new SessionAnnotator().annotate({ dir: 'server', text: line }))).toBe(
+				false
+			);
 		});
 	}
 });
