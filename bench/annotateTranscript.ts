@@ -50,21 +50,24 @@ const SESSION: [Direction, string][] = [
 	['server', '221 2.0.0 Bye']
 ];
 
-export function benchAnnotate(lines = 10_000, rounds = 15): string[] {
+export function benchAnnotate(lines = 10_000, rounds = 15, warmup = 5): string[] {
 	const transcript: { dir: Direction; text: string }[] = [];
 	while (transcript.length < lines)
 		for (const [dir, text] of SESSION) transcript.push({ dir, text });
 	transcript.length = lines;
-	const times: number[] = [];
-	for (let round = 0; round < rounds; round++) {
+	const run = () => {
 		const started = performance.now();
 		const annotator = new SessionAnnotator({ listener: 'submission' });
 		for (const line of transcript) annotator.annotate(line);
-		times.push(performance.now() - started);
-	}
-	times.sort((a, b) => a - b);
+		return performance.now() - started;
+	};
+	// The first run is what a learner pasting one transcript meets (the engine not yet
+	// optimised by the JIT); the median after a warm-up is the steady cost on a live server.
+	const cold = run();
+	for (let i = 1; i < warmup; i++) run();
+	const times = Array.from({ length: rounds }, run).sort((a, b) => a - b);
 	const median = times[Math.floor(times.length / 2)];
 	return [
-		`${lines.toLocaleString('en')} lines: median ${median.toFixed(1)} ms, best ${times[0].toFixed(1)} ms over ${rounds} rounds (budget: under 50 ms)`
+		`${lines.toLocaleString('en')} lines: first (cold) run ${cold.toFixed(1)} ms; warm median ${median.toFixed(1)} ms, best ${times[0].toFixed(1)} ms over ${rounds} rounds after ${warmup} warm-up runs (budget: under 50 ms)`
 	];
 }

@@ -1,12 +1,13 @@
 /**
  * The WebSocket watcher of the throughput benchmark, in its own process (a real watcher is a
- * browser elsewhere): watch-all, then watch every new session; prints how many messages it got
- * when the parent sends it a line on stdin.
+ * browser elsewhere). Mode `lists` is the /live page: watch-all only. Mode `transcripts` also
+ * watches every new session line by line, as a teacher following every transcript would.
+ * Prints how many messages it got when the parent sends it a line on stdin.
  */
 import { once } from 'node:events';
 import WebSocket from 'ws';
 
-const [wsUrl, origin] = process.argv.slice(2);
+const [wsUrl, origin, mode] = process.argv.slice(2);
 const watcher = new WebSocket(wsUrl, { headers: { origin } });
 await once(watcher, 'open');
 let received = 0;
@@ -16,7 +17,7 @@ watcher.on('message', (data) => {
 		type: string;
 		session?: { id: string; eventCount: number };
 	};
-	if (parsed.type === 'session' && parsed.session?.eventCount === 0)
+	if (mode === 'transcripts' && parsed.type === 'session' && parsed.session?.eventCount === 0)
 		watcher.send(JSON.stringify({ type: 'watch', sessionId: parsed.session.id, since: 0 }));
 });
 watcher.send(JSON.stringify({ type: 'watch-all' }));

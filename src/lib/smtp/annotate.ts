@@ -503,12 +503,12 @@ export class SessionAnnotator {
 		// spread per line: a long session allocates little.
 		const notes = result.notes ? result.notes.slice() : [];
 		if (codeChanged) notes.push(codeChanged);
-		if (!reply.last) return { ...result, notes, stateBefore: before, stateAfter: before };
+		if (!reply.last) return withState(result, notes, before, before);
 		// The reply is complete: it answers the oldest pending command.
 		this.#reply = undefined;
 		if (open.pending) this.#pending.shift();
 		this.#complete(open, reply);
-		return { ...result, notes, stateBefore: before, stateAfter: this.#ctx.state };
+		return withState(result, notes, before, this.#ctx.state);
 	}
 
 	#ehloKeyword(reply: ParsedReply, open: OpenReply): Annotation {
@@ -636,4 +636,24 @@ export function stateLabel(id: string): string {
 /** 1048576 → "1,048,576"; toLocaleString goes through ICU and costs more than a whole line's annotation. */
 function groupDigits(n: number): string {
 	return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/**
+ * A cached reply annotation with this line's notes and states. Written field by field rather
+ * than spread: every annotation then has one shape, which keeps the hot path monomorphic.
+ */
+function withState(
+	a: Annotation,
+	notes: string[],
+	stateBefore: StateId,
+	stateAfter: StateId
+): Annotation {
+	const out: Annotation = { title: a.title, summary: a.summary, notes, stateBefore, stateAfter };
+	if (a.code !== undefined) out.code = a.code;
+	if (a.enhanced !== undefined) out.enhanced = a.enhanced;
+	if (a.class !== undefined) out.class = a.class;
+	if (a.rfc !== undefined) out.rfc = a.rfc;
+	if (a.detail !== undefined) out.detail = a.detail;
+	if (a.ref !== undefined) out.ref = a.ref;
+	return out;
 }
