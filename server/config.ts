@@ -21,6 +21,8 @@ export interface LabConfig {
 	maxStoredMessages: number;
 	maxStoredBytes: number;
 	maxEventsPerSession: number;
+	/** Bytes of a message's content shown in its DATA event; the mailbox keeps all of it. */
+	maxDataEventBytes: number;
 	tlsCert: string | null;
 	tlsKey: string | null;
 	/** Where the self-signed certificate made at first start is kept (null: in memory only). */
@@ -60,6 +62,7 @@ export const DEFAULTS: LabConfig = {
 	maxStoredMessages: 500,
 	maxStoredBytes: 64 * MiB,
 	maxEventsPerSession: 5000,
+	maxDataEventBytes: 64 * 1024,
 	tlsCert: null,
 	tlsKey: null,
 	tlsDir: '.data/tls',
@@ -93,6 +96,7 @@ const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['MAX_STORED_MESSAGES', 'maxStoredMessages', 'int'],
 	['MAX_STORED_BYTES', 'maxStoredBytes', 'int'],
 	['MAX_EVENTS_PER_SESSION', 'maxEventsPerSession', 'int'],
+	['MAX_DATA_EVENT_BYTES', 'maxDataEventBytes', 'int'],
 	['TLS_CERT', 'tlsCert', 'string'],
 	['TLS_KEY', 'tlsKey', 'string'],
 	['TLS_DIR', 'tlsDir', 'string'],

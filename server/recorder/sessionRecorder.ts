@@ -32,6 +32,8 @@ export interface RecorderOptions {
 	store: LabStore;
 	annotator: Annotator;
 	maxBufferedBytes: number;
+	/** How much of a message's content its DATA event shows (MAX_DATA_EVENT_BYTES). */
+	maxDataEventBytes: number;
 }
 
 const MASK = '•••••• (hidden: credentials are shown only in the browser that typed them)';
@@ -170,11 +172,20 @@ export class SessionRecorder {
 	}
 
 	#clientData(data: TappedData): void {
-		const text = wireText(data.bytes.subarray(0, 256 * 1024), true);
+		// A transcript shows the start of a long message (whole lines); the anomalies above were
+		// found in all of it, and the mailbox keeps every byte.
+		const limit = this.options.maxDataEventBytes;
+		const cut = data.bytes.length > limit;
+		const end = cut ? data.bytes.lastIndexOf(0x0a, limit - 1) + 1 || limit : data.bytes.length;
+		const text = wireText(data.bytes.subarray(0, end), true);
 		const extra: Partial<SessionEvent> = {};
 		if (this.#pendingMessageId) extra.messageId = this.#pendingMessageId;
 		this.#pendingMessageId = null;
-		this.#append('client', text, data.anomalies, extra, undefined, true);
+		const anomalies: Anomaly[] = cut ? [...data.anomalies, 'truncated'] : data.anomalies;
+		const note = cut
+			? `This transcript shows the first ${end.toLocaleString('en')} of ${data.bytes.length.toLocaleString('en')} bytes (MAX_DATA_EVENT_BYTES); the counts above describe that part, and the mailbox has the whole message.`
+			: undefined;
+		this.#append('client', text, anomalies, extra, undefined, true, note);
 		this.#append('client', '.', [], {});
 	}
 
@@ -184,7 +195,8 @@ export class SessionRecorder {
 		anomalies: Anomaly[],
 		extra: Partial<SessionEvent>,
 		secret?: string,
-		isData = false
+		isData = false,
+		note?: string
 	): void {
 		// Past the event budget nothing more is kept: spare the annotation work (a flood pays it).
 		if (this.#store.sessions.get(this.id)?.summary.truncated !== false) return;
@@ -194,6 +206,7 @@ export class SessionRecorder {
 			kind: extra.kind,
 			isData
 		});
+		if (note) annotation.notes = [...(annotation.notes ?? []), note];
 		const event = { at: Date.now(), dir, text, anomalies, ...extra };
 		if (secret === undefined) {
 			this.#store.appendEvent(this.id, { ...event, annotation });

@@ -384,7 +384,8 @@ export class Sandbox {
 			clientAddress,
 			store: this.deps.store,
 			annotator: this.deps.createAnnotator(spec.name),
-			maxBufferedBytes: config.maxMessageBytes + 64 * 1024
+			maxBufferedBytes: config.maxMessageBytes + 64 * 1024,
+			maxDataEventBytes: config.maxDataEventBytes
 		});
 		const live: LiveSession = {
 			recorder,

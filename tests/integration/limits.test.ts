@@ -263,4 +263,30 @@ describe('the bounded store', () => {
 		await until(() => session.summary.endedAt !== null);
 		expect(session.events).toHaveLength(12);
 	});
+
+	it('maxDataEventBytes: a DATA event shows whole lines up to the limit, the mailbox keeps every byte', async () => {
+		lab = await startQuickLab({ maxDataEventBytes: 1024 });
+		const { c, id } = await open(lab, 'mx');
+		await lines(c, 'EHLO client.example.test');
+		const line = 'x'.repeat(98) + '\r\n'; // 100 octets a line
+		const fits = 'Subject: fits\r\n\r\n' + line.repeat(10); // 1017 octets: under the limit
+		const long = 'Subject: long\r\n\r\n' + line.repeat(30) + '.after the cut\r\n';
+		const first = await transaction(c, 'alice@example.com', ['bob@example.com'], fits);
+		const second = await transaction(c, 'alice@example.com', ['bob@example.com'], long);
+		const dataEvents = storedSession(lab, id).events.filter((e) => e.messageId);
+		expect(dataEvents).toHaveLength(2);
+		const [whole, cut] = dataEvents;
+		expect(whole.anomalies).not.toContain('truncated');
+		expect(whole.text).toBe(fits.replace(/\r\n/g, '\n'));
+		expect(cut.anomalies).toContain('truncated');
+		// Cut after the last whole line that fits: 17 octets of header and blank line + 10 lines.
+		expect(cut.text).toBe(long.slice(0, 17 + 10 * 100).replace(/\r\n/g, '\n'));
+		// Anomalies are still found in the whole message (the stuffed line is past the cut).
+		expect(cut.anomalies).toContain('dot-stuffed');
+		// 3,034 bytes on the wire: the last line went out dot-stuffed.
+		expect(cut.annotation.notes?.join(' ')).toMatch(/first 1,017 of 3,034 bytes/);
+		expect(lab.store.messages.get(first.messageId!)!.raw.toString()).toBe(fits);
+		expect(lab.store.messages.get(second.messageId!)!.raw.toString()).toBe(long);
+		c.close();
+	});
 });
