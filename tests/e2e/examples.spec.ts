@@ -254,3 +254,25 @@ test('the API composes an example and refuses unknown ones with JSON', async ({ 
 	const bad = await request.get('/api/examples/..%2F..');
 	expect([400, 404]).toContain(bad.status());
 });
+
+test('Play advances by itself at the chosen speed, Pause holds the step, Play resumes to the end', async ({
+	page
+}) => {
+	await page.goto('/examples/first-message');
+	await at(page, 0);
+	await page.getByLabel('Speed').selectOption('4');
+	await page.getByRole('button', { name: 'Play' }).focus();
+	await page.keyboard.press('Enter');
+	// No key is pressed after Play: the player moves on its own, step after step.
+	await expect(player(page)).toHaveAttribute('data-position', /^[2-7]$/, { timeout: 20_000 });
+	await page.getByRole('button', { name: 'Pause' }).click();
+	await expect(player(page)).toHaveAttribute('data-status', 'ready', { timeout: 15_000 });
+	const held = await player(page).getAttribute('data-position');
+	await page.waitForTimeout(3000);
+	await expect(player(page)).toHaveAttribute('data-position', held!);
+	await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+	await page.getByRole('button', { name: 'Play' }).click();
+	await at(page, 7);
+	await expect(page.locator('.on-wire li.server .text').last()).toHaveText(/^221 /);
+	await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+});
