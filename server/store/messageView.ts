@@ -70,6 +70,7 @@ export async function buildMessageView(raw: Uint8Array, budgetMs: number): Promi
 				encoding: node.contentTransferEncoding.encoding || null,
 				filename,
 				disposition: node.contentDisposition.parsed.value || null,
+				contentId: contentIdOf(node),
 				size: bytes.length,
 				children
 			};
@@ -94,4 +95,9 @@ export async function buildMessageView(raw: Uint8Array, budgetMs: number): Promi
 
 function unparsed(note: string): MessageView {
 	return { headers: [], parts: [], parsed: false, parseNote: note, content: new Map() };
+}
+
+function contentIdOf(node: MimeNode): string | null {
+	const value = node.headers.find((h) => h.key === 'content-id')?.value.trim();
+	return value ? value.replace(/^<|>$/g, '') : null;
 }

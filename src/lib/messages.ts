@@ -132,6 +132,8 @@ export interface MimePart {
 	encoding: string | null;
 	filename: string | null;
 	disposition: string | null;
+	/** Content-ID without its angle brackets: HTML parts refer to it as cid:… (RFC 2392). */
+	contentId: string | null;
 	/** Size of the decoded content in bytes. */
 	size: number;
 	children: MimePart[];

@@ -384,3 +384,36 @@ test('mail from an outside client appears in /mailbox live; Clear everything ask
 	await expect(page.getByText('No mail yet.')).toBeVisible();
 	expect(await seriousViolations(page)).toEqual([]);
 });
+
+test('an inline image (cid:, RFC 2392) shows in the rendered HTML as data:, with nothing fetched from elsewhere', async ({
+	page,
+	request,
+	smtpPorts
+}) => {
+	const seen = guard(page);
+	const token = `inline-${Date.now()}`;
+	const t = transport(smtpPorts.mx);
+	await t.sendMail({
+		from: 'alice@example.com',
+		to: 'bob@example.com',
+		subject: token,
+		html: '<p>Our logo:</p><img id="logo" src="cid:logo@smtp-lab.test" alt="logo">',
+		attachments: [
+			{ filename: 'logo.png', content: PNG, contentType: 'image/png', cid: 'logo@smtp-lab.test' }
+		]
+	});
+	t.close();
+	const summary = await findMessage(request, (m) => m.subject === token);
+	const detail = (await (await request.get(`/api/messages/${summary.id}`)).json()).message;
+	const json = JSON.stringify(detail.parts);
+	expect(json).toContain('"contentId":"logo@smtp-lab.test"');
+
+	await page.goto(`/mailbox/${summary.id}/rendered`);
+	const frame = page.frameLocator('iframe');
+	const logo = frame.locator('#logo');
+	await expect(logo).toHaveAttribute('src', /^data:image\/png;base64,/);
+	// The image decoded: the PNG's real size, not a broken-image placeholder.
+	await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+	expect(seen.dialogs).toEqual([]);
+	expect(seen.remote).toEqual([]);
+});

@@ -60,7 +60,12 @@ const CSS_URL = /url\(\s*(['"]?)\s*([^'")]*?)\s*\1\s*\)/gi;
 const CSS_IMPORT = /@import[^;]*;?/gi;
 
 /** Cleans mail HTML in the browser. Each call uses its own DOMPurify instance and hooks. */
-export function cleanMailHtml(html: string, allowRemoteImages: boolean): CleanHtml {
+export function cleanMailHtml(
+	html: string,
+	allowRemoteImages: boolean,
+	/** Inline images of this message (RFC 2392 cid: URLs) as data: URLs, by Content-ID. */
+	inlineImages: ReadonlyMap<string, string> = new Map()
+): CleanHtml {
 	const purify = DOMPurify(window);
 	const blockedImages: string[] = [];
 	const links: string[] = [];
@@ -78,6 +83,10 @@ export function cleanMailHtml(html: string, allowRemoteImages: boolean): CleanHt
 	purify.addHook('afterSanitizeAttributes', (node) => {
 		const style = node.getAttribute('style');
 		if (style) node.setAttribute('style', cleanCss(style));
+		// A cid: image is part of this very message: shown, as data: (nothing is fetched).
+		const cid = /^\s*cid:(.+)$/i.exec(node.getAttribute('src') ?? '')?.[1];
+		const inline = cid === undefined ? undefined : inlineImages.get(decodeCid(cid.trim()));
+		if (inline) node.setAttribute('src', inline);
 		for (const name of URL_ATTRIBUTES) {
 			const value = node.getAttribute(name);
 			// Only inline data: images load; anything else (remote, or relative to this site) waits.
@@ -112,4 +121,12 @@ export function cleanMailHtml(html: string, allowRemoteImages: boolean): CleanHt
 		removed: purify.removed.length,
 		links
 	};
+}
+
+function decodeCid(cid: string): string {
+	try {
+		return decodeURIComponent(cid);
+	} catch {
+		return cid;
+	}
 }
