@@ -2,7 +2,6 @@
  * Issue 2 §2, limits: each one at its edge, over real sockets. The limit is set through the
  * lab's configuration and probed at exactly the limit and one past it.
  */
-import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import { ports, RawSmtp, until } from './harness';
@@ -13,6 +12,7 @@ import {
 	open,
 	ready,
 	sleep,
+	sendFromOtherAddress,
 	startQuickLab,
 	storedSession,
 	transaction
@@ -144,18 +144,7 @@ describe('sessions', () => {
 		await excess.closed;
 
 		// Another client address (127.0.0.2 is loopback too) still gets in and delivers.
-		const transport = nodemailer.createTransport({
-			host: '127.0.0.1',
-			port: ports(lab).mx,
-			localAddress: '127.0.0.2',
-			ignoreTLS: true
-		});
-		const info = await transport.sendMail({
-			envelope: { from: 'a@example.com', to: ['b@example.com'] },
-			raw: message('from another address')
-		});
-		transport.close();
-		expect(info.response).toMatch(/^250 /);
+		expect(await sendFromOtherAddress(lab, 'from another address')).toMatch(/^250 /);
 		const other = lab.store.listSessions().find((s) => s.clientAddress === '127.0.0.2');
 		expect(other).toBeDefined();
 		for (const { c } of held) expect(await c.command('NOOP')).toMatch(/^250 /);

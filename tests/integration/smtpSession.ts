@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import nodemailer from 'nodemailer';
 import { DEFAULTS, type LabConfig } from '../../server/config';
 import type { Lab } from '../../server/lab';
 import { loadTlsMaterial } from '../../server/tls/certificate';
@@ -153,4 +154,20 @@ export function message(subject: string, body = 'Hello from the tests.\r\n'): st
 
 export function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Sends one message to mx from another loopback address (127.0.0.2): a different client. */
+export async function sendFromOtherAddress(lab: Lab, subject: string): Promise<string> {
+	const transport = nodemailer.createTransport({
+		host: '127.0.0.1',
+		port: ports(lab).mx,
+		localAddress: '127.0.0.2',
+		ignoreTLS: true
+	});
+	const info = await transport.sendMail({
+		envelope: { from: 'a@example.com', to: ['b@example.com'] },
+		raw: message(subject)
+	});
+	transport.close();
+	return info.response;
 }
