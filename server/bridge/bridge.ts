@@ -23,6 +23,13 @@ import { LoopbackSession, type LoopbackTarget } from './loopbackSession';
 export const WS_PATH = '/ws';
 /** Longest `input` accepted in one message: more than a screenful of pasted SMTP. */
 export const MAX_INPUT_CHARS = 16 * 1024;
+/**
+ * How long what a client watches (other sessions' lines, list changes) is gathered before it is
+ * written: one display frame at 60 Hz, so no page can show the difference. A busy sandbox then
+ * costs one write per frame per watcher instead of one per line (see bench/). A client's own
+ * session and the replies to its requests are written at the end of the tick.
+ */
+export const WATCHER_FLUSH_MS = 16;
 
 export interface BridgeDeps {
 	config: LabConfig;
@@ -33,10 +40,16 @@ export interface BridgeDeps {
 
 interface Client {
 	ws: WebSocket;
-	/** The upgraded TCP socket under `ws`, corked while a tick's frames are written. */
+	/** The upgraded TCP socket under `ws`, corked while frames are gathered for one write. */
 	socket: Duplex;
 	corked: boolean;
-	tickBytes: number;
+	/** Bytes written since the socket was corked: still held by us, not by a slow peer. */
+	corkedBytes: number;
+	/** A flush is due at the end of this tick (replies to this client, its own session). */
+	flushThisTick: boolean;
+	/** What the client watches, gathered for WATCHER_FLUSH_MS and serialised when written. */
+	queue: (string | ServerMessage)[];
+	flushTimer: NodeJS.Timeout | null;
 	address: string;
 	alive: boolean;
 	tokens: number;
@@ -44,6 +57,15 @@ interface Client {
 	owned: LoopbackSession | null;
 	watching: Set<string>;
 	watchAll: boolean;
+}
+
+/** A message watched by several clients is serialised once, when the first of them is written. */
+const serialisedMessages = new WeakMap<ServerMessage, string>();
+
+function serialised(message: ServerMessage): string {
+	let text = serialisedMessages.get(message);
+	if (text === undefined) serialisedMessages.set(message, (text = JSON.stringify(message)));
+	return text;
 }
 
 export class Bridge {
@@ -123,7 +145,10 @@ export class Bridge {
 			ws,
 			socket: req.socket,
 			corked: false,
-			tickBytes: 0,
+			corkedBytes: 0,
+			flushThisTick: false,
+			queue: [],
+			flushTimer: null,
 			address: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
 			alive: true,
 			tokens: this.deps.config.wsMessagesPerSecond,
@@ -328,13 +353,15 @@ export class Bridge {
 			if (owner) this.#sendEvent(owner, sessionId, this.#ownerView(sessionId, event));
 			const watchers = this.#watchers.get(sessionId);
 			if (!watchers?.size) return;
-			// Serialise once for every watcher (fan-out).
-			const payload = JSON.stringify({ type: 'event', sessionId, event } satisfies ServerMessage);
-			for (const watcher of watchers) if (watcher !== owner) this.#sendRaw(watcher, payload);
+			// Serialised when the watchers' frame is written, once for all of them (fan-out).
+			const message: ServerMessage = { type: 'event', sessionId, event };
+			for (const watcher of watchers)
+				if (watcher !== owner) this.#sendRaw(watcher, message, 'frame');
 		};
 		const onSession = (session: SessionSummary) => {
 			const payload = JSON.stringify({ type: 'session', session } satisfies ServerMessage);
-			for (const client of this.clients) if (client.watchAll) this.#sendRaw(client, payload);
+			for (const client of this.clients)
+				if (client.watchAll) this.#sendRaw(client, payload, 'frame');
 			if (session.endedAt === null) return;
 			const closed = JSON.stringify({
 				type: 'closed',
@@ -344,15 +371,17 @@ export class Bridge {
 			const owner = this.#owners.get(session.id);
 			if (owner) this.#sendRaw(owner, closed);
 			for (const watcher of this.#watchers.get(session.id) ?? [])
-				if (watcher !== owner) this.#sendRaw(watcher, closed);
+				if (watcher !== owner) this.#sendRaw(watcher, closed, 'frame');
 		};
 		const onMessage = (message: MessageSummary) => {
 			const payload = JSON.stringify({ type: 'message', message } satisfies ServerMessage);
-			for (const client of this.clients) if (client.watchAll) this.#sendRaw(client, payload);
+			for (const client of this.clients)
+				if (client.watchAll) this.#sendRaw(client, payload, 'frame');
 		};
 		const onCleared = (what: 'sessions' | 'messages') => {
 			const payload = JSON.stringify({ type: 'cleared', what } satisfies ServerMessage);
-			for (const client of this.clients) if (client.watchAll) this.#sendRaw(client, payload);
+			for (const client of this.clients)
+				if (client.watchAll) this.#sendRaw(client, payload, 'frame');
 		};
 		store.on('event', onEvent);
 		store.on('session', onSession);
@@ -374,27 +403,63 @@ export class Bridge {
 		this.#sendRaw(client, JSON.stringify(message));
 	}
 
-	/** A consumer that cannot keep up is dropped, never buffered without bound (W6). */
-	#sendRaw(client: Client, payload: string): void {
+	/**
+	 * Writes a message to a client: at the end of this tick (`tick`), or gathered with the other
+	 * lines the client watches for WATCHER_FLUSH_MS (`frame`). A consumer that cannot keep up is
+	 * dropped, never buffered without bound (W6).
+	 */
+	#sendRaw(client: Client, payload: string | ServerMessage, when: 'tick' | 'frame' = 'tick'): void {
 		if (client.ws.readyState !== client.ws.OPEN) return;
-		// What this tick wrote is still corked: only older bytes mean the peer is not reading.
-		if (client.ws.bufferedAmount - client.tickBytes > this.deps.config.wsMaxBufferedBytes) {
+		// Bytes still corked are ours to write: only older bytes mean the peer is not reading.
+		if (client.ws.bufferedAmount - client.corkedBytes > this.deps.config.wsMaxBufferedBytes) {
 			client.ws.terminate();
 			return;
 		}
-		// Frames sent in one tick leave in one write: events come in bursts (a reply's lines, a
-		// pipelined group), and a syscall per frame cost more than the frames themselves.
-		if (!client.corked) {
-			client.corked = true;
-			client.socket.cork();
-			process.nextTick(() => {
-				client.corked = false;
-				client.tickBytes = 0;
-				client.socket.uncork();
-			});
+		if (when === 'frame') {
+			client.queue.push(payload);
+			client.flushTimer ??= setTimeout(() => this.#flush(client), WATCHER_FLUSH_MS);
+			return;
 		}
-		client.tickBytes += payload.length;
-		client.ws.send(payload);
+		// Frames written while the socket is corked leave in one write: a syscall (and a wake-up
+		// of the peer) per frame cost more than the frames themselves.
+		this.#cork(client);
+		this.#writeQueued(client);
+		this.#write(client, payload);
+		if (client.flushThisTick) return;
+		client.flushThisTick = true;
+		process.nextTick(() => this.#flush(client));
+	}
+
+	#cork(client: Client): void {
+		if (client.corked) return;
+		client.corked = true;
+		client.socket.cork();
+	}
+
+	/** What was gathered goes out first, so a client gets its messages in the order they were sent. */
+	#writeQueued(client: Client): void {
+		if (client.flushTimer) clearTimeout(client.flushTimer);
+		client.flushTimer = null;
+		const queued = client.queue;
+		if (!queued.length) return;
+		client.queue = [];
+		for (const payload of queued) this.#write(client, payload);
+	}
+
+	#write(client: Client, payload: string | ServerMessage): void {
+		const text = typeof payload === 'string' ? payload : serialised(payload);
+		client.corkedBytes += text.length;
+		client.ws.send(text);
+	}
+
+	#flush(client: Client): void {
+		client.flushThisTick = false;
+		if (client.ws.readyState !== client.ws.OPEN) return;
+		this.#cork(client);
+		this.#writeQueued(client);
+		client.corked = false;
+		client.corkedBytes = 0;
+		client.socket.uncork();
 	}
 
 	#beat(): void {
@@ -410,6 +475,7 @@ export class Bridge {
 
 	#gone(client: Client): void {
 		this.clients.delete(client);
+		if (client.flushTimer) clearTimeout(client.flushTimer);
 		for (const sessionId of client.watching) this.#watchers.get(sessionId)?.delete(client);
 		const session = client.owned;
 		if (!session || this.#owners.get(session.id) !== client) return;

@@ -57,6 +57,8 @@ export class SessionRecorder {
 	#authLinesAhead = 0;
 	#pendingMessageId: string | null = null;
 	#ended = false;
+	/** Recording work in wire order, done once this turn's replies are written (see #later). */
+	#jobs: (() => void)[] = [];
 
 	constructor(readonly options: RecorderOptions) {
 		this.id = options.id;
@@ -97,6 +99,25 @@ export class SessionRecorder {
 		);
 	}
 
+	/**
+	 * Queues recording work (decoding, annotating, storing, telling watchers) for the end of this
+	 * turn of the event loop. The tap and the reply bookkeeping stay synchronous, so the order of
+	 * lines is fixed now; the work runs after smtp-server has written its reply, off the path
+	 * between a client's command and the answer it waits for (see bench/). Everything queued runs
+	 * before the process reads from any socket again.
+	 */
+	#later(job: () => void): void {
+		this.#jobs.push(job);
+		if (this.#jobs.length === 1) setImmediate(() => this.flush());
+	}
+
+	/** Does the queued recording work now (the queue also empties by itself, see #later). */
+	flush(): void {
+		const jobs = this.#jobs;
+		this.#jobs = [];
+		for (const job of jobs) job();
+	}
+
 	get ended(): boolean {
 		return this.#ended;
 	}
@@ -117,23 +138,26 @@ export class SessionRecorder {
 			this.#authResponseNext = code === 334;
 			// The exchange ended (235, 535, or AUTH refused outright): later lines are commands again.
 			if (final && code !== 334) this.#authLinesAhead = 0;
-			this.#append('server', wireText(Buffer.from(line, 'utf8')), [], { replyId: this.#replyId });
+			const replyId = this.#replyId;
+			this.#later(() =>
+				this.#append('server', wireText(Buffer.from(line, 'utf8')), [], { replyId })
+			);
 			if (final) this.tap.reply(code);
 		}
 	}
 
 	system(kind: NonNullable<SessionEvent['kind']>, text: string): void {
-		this.#append('system', text, [], { kind });
+		this.#later(() => this.#append('system', text, [], { kind }));
 	}
 
 	tlsStarted(protocol: string, cipher: string): void {
 		this.tap.tlsStarted();
-		this.#store.updateSession(this.id, { tls: { protocol, cipher } });
+		this.#later(() => this.#store.updateSession(this.id, { tls: { protocol, cipher } }));
 		this.system('tls', `TLS started (${protocol}, ${cipher}); the lines below travel encrypted`);
 	}
 
 	authenticated(user: string): void {
-		this.#store.updateSession(this.id, { authUser: user });
+		this.#later(() => this.#store.updateSession(this.id, { authUser: user }));
 		this.system('auth', `Authenticated as ${user}`);
 	}
 
@@ -152,10 +176,12 @@ export class SessionRecorder {
 				`Unfinished line when the connection closed: ${wireText(rest).slice(0, 200)}`
 			);
 		this.system(kind, reason);
-		this.#store.updateSession(this.id, { endedAt: Date.now(), endReason: reason });
+		const endedAt = Date.now();
+		this.#later(() => this.#store.updateSession(this.id, { endedAt, endReason: reason }));
 	}
 
 	#clientLine(line: TappedLine): void {
+		// Decoded now (cheap, and AUTH bookkeeping needs it); annotated and stored later.
 		const text = wireText(line.bytes);
 		const answer = this.#authResponseNext || this.#authLinesAhead > 0;
 		const credential = answer || /^AUTH\s+\S+\s+\S/i.test(text);
@@ -163,24 +189,29 @@ export class SessionRecorder {
 		if (this.#authLinesAhead > 0) this.#authLinesAhead--;
 		else if (!answer) this.#authLinesAhead = authAnswersDue(text);
 		if (!credential) {
-			this.#append('client', text, line.anomalies, {});
+			this.#later(() => this.#append('client', text, line.anomalies, {}));
 			return;
 		}
 		// The annotation sees the real line (to decode it); stored text and teaching text are masked.
 		const masked = /^AUTH\s/i.test(text) ? text.replace(/^(AUTH\s+\S+\s+).*$/i, `$1${MASK}`) : MASK;
-		this.#append('client', masked, [...line.anomalies, 'credentials-masked'], {}, text);
+		const anomalies: Anomaly[] = [...line.anomalies, 'credentials-masked'];
+		this.#later(() => this.#append('client', masked, anomalies, {}, text));
 	}
 
 	#clientData(data: TappedData): void {
+		const messageId = this.#pendingMessageId;
+		this.#pendingMessageId = null;
+		this.#later(() => this.#recordContent(data, messageId));
+	}
+
+	#recordContent(data: TappedData, messageId: string | null): void {
 		// A transcript shows the start of a long message (whole lines); the anomalies above were
 		// found in all of it, and the mailbox keeps every byte.
 		const limit = this.options.maxDataEventBytes;
 		const cut = data.bytes.length > limit;
 		const end = cut ? data.bytes.lastIndexOf(0x0a, limit - 1) + 1 || limit : data.bytes.length;
 		const text = wireText(data.bytes.subarray(0, end), true);
-		const extra: Partial<SessionEvent> = {};
-		if (this.#pendingMessageId) extra.messageId = this.#pendingMessageId;
-		this.#pendingMessageId = null;
+		const extra: Partial<SessionEvent> = messageId ? { messageId } : {};
 		const anomalies: Anomaly[] = cut ? [...data.anomalies, 'truncated'] : data.anomalies;
 		const note = cut
 			? `This transcript shows the first ${end.toLocaleString('en')} of ${data.bytes.length.toLocaleString('en')} bytes (MAX_DATA_EVENT_BYTES); the counts above describe that part, and the mailbox has the whole message.`
