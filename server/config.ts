@@ -62,7 +62,7 @@ export const DEFAULTS: LabConfig = {
 	maxStoredMessages: 500,
 	maxStoredBytes: 64 * MiB,
 	maxEventsPerSession: 5000,
-	maxDataEventBytes: 64 * 1024,
+	maxDataEventBytes: 16 * 1024,
 	tlsCert: null,
 	tlsKey: null,
 	tlsDir: '.data/tls',

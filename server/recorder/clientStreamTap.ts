@@ -178,7 +178,8 @@ export class ClientStreamTap {
 			contentEnd = at + 2;
 			end = at + CRLF_DOT_CRLF.length;
 		}
-		const content = this.#dataHead ?? Buffer.from(this.#buffer.subarray(0, contentEnd));
+		// A view, not a copy: the recorder reads it once, soon, and keeps only the text it makes.
+		const content = this.#dataHead ?? this.#buffer.subarray(0, contentEnd);
 		this.#dataHead = null;
 		this.#scanFrom = 0;
 		this.#buffer = this.#buffer.subarray(end);
