@@ -59,13 +59,18 @@ interface Client {
 	watchAll: boolean;
 }
 
-/** A message watched by several clients is serialised once, when the first of them is written. */
-const serialisedMessages = new WeakMap<ServerMessage, string>();
+/**
+ * A message watched by several clients is serialised once, when the first of them is written,
+ * and encoded to UTF-8 once: a Buffer is written as it is, where a string would be encoded again
+ * for every socket (teaching text has typographic characters, so these are two-byte strings).
+ */
+const encodedMessages = new WeakMap<ServerMessage, Buffer>();
 
-function serialised(message: ServerMessage): string {
-	let text = serialisedMessages.get(message);
-	if (text === undefined) serialisedMessages.set(message, (text = JSON.stringify(message)));
-	return text;
+function encoded(message: ServerMessage): Buffer {
+	let bytes = encodedMessages.get(message);
+	if (bytes === undefined)
+		encodedMessages.set(message, (bytes = Buffer.from(JSON.stringify(message))));
+	return bytes;
 }
 
 export class Bridge {
@@ -447,9 +452,9 @@ export class Bridge {
 	}
 
 	#write(client: Client, payload: string | ServerMessage): void {
-		const text = typeof payload === 'string' ? payload : serialised(payload);
-		client.corkedBytes += text.length;
-		client.ws.send(text);
+		const bytes = typeof payload === 'string' ? Buffer.from(payload) : encoded(payload);
+		client.corkedBytes += bytes.length;
+		client.ws.send(bytes, { binary: false });
 	}
 
 	#flush(client: Client): void {
