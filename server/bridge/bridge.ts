@@ -30,6 +30,8 @@ export const MAX_INPUT_CHARS = 16 * 1024;
  * session and the replies to its requests are written at the end of the tick.
  */
 export const WATCHER_FLUSH_MS = 16;
+/** Watched messages written per turn of the event loop (see #flushFrame). */
+export const WATCHER_FLUSH_SLICE = 32;
 
 export interface BridgeDeps {
 	config: LabConfig;
@@ -50,6 +52,8 @@ interface Client {
 	/** What the client watches, gathered for WATCHER_FLUSH_MS and serialised when written. */
 	queue: (string | ServerMessage)[];
 	flushTimer: NodeJS.Timeout | null;
+	/** The queue is being written a slice per turn of the event loop. */
+	slicing: boolean;
 	address: string;
 	alive: boolean;
 	tokens: number;
@@ -154,6 +158,7 @@ export class Bridge {
 			flushThisTick: false,
 			queue: [],
 			flushTimer: null,
+			slicing: false,
 			address: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
 			alive: true,
 			tokens: this.deps.config.wsMessagesPerSecond,
@@ -422,17 +427,37 @@ export class Bridge {
 		}
 		if (when === 'frame') {
 			client.queue.push(payload);
-			client.flushTimer ??= setTimeout(() => this.#flush(client), WATCHER_FLUSH_MS);
+			if (!client.flushTimer && !client.slicing)
+				client.flushTimer = setTimeout(() => this.#flushFrame(client), WATCHER_FLUSH_MS);
 			return;
 		}
 		// Frames written while the socket is corked leave in one write: a syscall (and a wake-up
 		// of the peer) per frame cost more than the frames themselves.
 		this.#cork(client);
-		this.#writeQueued(client);
+		this.#writeQueued(client, client.queue.length);
 		this.#write(client, payload);
 		if (client.flushThisTick) return;
 		client.flushThisTick = true;
-		process.nextTick(() => this.#flush(client));
+		process.nextTick(() => {
+			client.flushThisTick = false;
+			this.#uncork(client);
+		});
+	}
+
+	/**
+	 * Writes what a client watches, WATCHER_FLUSH_SLICE messages per turn of the event loop:
+	 * between slices the server reads its sockets, so an SMTP reply never waits for a long frame.
+	 */
+	#flushFrame(client: Client): void {
+		client.flushTimer = null;
+		client.slicing = false;
+		if (client.ws.readyState !== client.ws.OPEN) return;
+		this.#cork(client);
+		this.#writeQueued(client, WATCHER_FLUSH_SLICE);
+		this.#uncork(client);
+		if (!client.queue.length) return;
+		client.slicing = true;
+		setImmediate(() => this.#flushFrame(client));
 	}
 
 	#cork(client: Client): void {
@@ -441,30 +466,29 @@ export class Bridge {
 		client.socket.cork();
 	}
 
-	/** What was gathered goes out first, so a client gets its messages in the order they were sent. */
-	#writeQueued(client: Client): void {
-		if (client.flushTimer) clearTimeout(client.flushTimer);
-		client.flushTimer = null;
-		const queued = client.queue;
-		if (!queued.length) return;
-		client.queue = [];
-		for (const payload of queued) this.#write(client, payload);
+	#uncork(client: Client): void {
+		if (!client.corked) return;
+		client.corked = false;
+		client.corkedBytes = 0;
+		client.socket.uncork();
+	}
+
+	/** The oldest gathered messages go out first, so a client gets messages in the order sent. */
+	#writeQueued(client: Client, count: number): void {
+		if (!client.queue.length) return;
+		const batch = count >= client.queue.length ? client.queue : client.queue.slice(0, count);
+		client.queue = count >= client.queue.length ? [] : client.queue.slice(count);
+		if (!client.queue.length && client.flushTimer) {
+			clearTimeout(client.flushTimer);
+			client.flushTimer = null;
+		}
+		for (const payload of batch) this.#write(client, payload);
 	}
 
 	#write(client: Client, payload: string | ServerMessage): void {
 		const bytes = typeof payload === 'string' ? Buffer.from(payload) : encoded(payload);
 		client.corkedBytes += bytes.length;
 		client.ws.send(bytes, { binary: false });
-	}
-
-	#flush(client: Client): void {
-		client.flushThisTick = false;
-		if (client.ws.readyState !== client.ws.OPEN) return;
-		this.#cork(client);
-		this.#writeQueued(client);
-		client.corked = false;
-		client.corkedBytes = 0;
-		client.socket.uncork();
 	}
 
 	#beat(): void {

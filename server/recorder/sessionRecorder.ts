@@ -139,15 +139,17 @@ export class SessionRecorder {
 			// The exchange ended (235, 535, or AUTH refused outright): later lines are commands again.
 			if (final && code !== 334) this.#authLinesAhead = 0;
 			const replyId = this.#replyId;
+			const at = Date.now();
 			this.#later(() =>
-				this.#append('server', wireText(Buffer.from(line, 'utf8')), [], { replyId })
+				this.#append(at, 'server', wireText(Buffer.from(line, 'utf8')), [], { replyId })
 			);
 			if (final) this.tap.reply(code);
 		}
 	}
 
 	system(kind: NonNullable<SessionEvent['kind']>, text: string): void {
-		this.#later(() => this.#append('system', text, [], { kind }));
+		const at = Date.now();
+		this.#later(() => this.#append(at, 'system', text, [], { kind }));
 	}
 
 	tlsStarted(protocol: string, cipher: string): void {
@@ -188,43 +190,46 @@ export class SessionRecorder {
 		this.#authResponseNext = false;
 		if (this.#authLinesAhead > 0) this.#authLinesAhead--;
 		else if (!answer) this.#authLinesAhead = authAnswersDue(text);
+		const at = Date.now();
 		if (!credential) {
-			this.#later(() => this.#append('client', text, line.anomalies, {}));
+			this.#later(() => this.#append(at, 'client', text, line.anomalies, {}));
 			return;
 		}
 		// The annotation sees the real line (to decode it); stored text and teaching text are masked.
 		const masked = /^AUTH\s/i.test(text) ? text.replace(/^(AUTH\s+\S+\s+).*$/i, `$1${MASK}`) : MASK;
 		const anomalies: Anomaly[] = [...line.anomalies, 'credentials-masked'];
-		this.#later(() => this.#append('client', masked, anomalies, {}, text));
+		this.#later(() => this.#append(at, 'client', masked, anomalies, {}, text));
 	}
 
 	#clientData(data: TappedData): void {
 		const messageId = this.#pendingMessageId;
 		this.#pendingMessageId = null;
-		this.#later(() => this.#recordContent(data, messageId));
+		const at = Date.now();
+		this.#later(() => this.#recordContent(at, data, messageId));
 	}
 
-	#recordContent(data: TappedData, messageId: string | null): void {
+	#recordContent(at: number, data: TappedData, messageId: string | null): void {
 		// A transcript shows the start of a long message (whole lines); the anomalies above were
 		// found in all of it, and the mailbox keeps every byte.
 		const limit = this.options.maxDataEventBytes;
 		const cut = data.bytes.length > limit;
 		const end = cut ? data.bytes.lastIndexOf(0x0a, limit - 1) + 1 || limit : data.bytes.length;
 		const text = wireText(data.bytes.subarray(0, end), true);
-		const extra: Partial<SessionEvent> = messageId ? { messageId } : {};
+		const extra = messageId ? { messageId } : {};
 		const anomalies: Anomaly[] = cut ? [...data.anomalies, 'truncated'] : data.anomalies;
 		const note = cut
 			? `This transcript shows the first ${end.toLocaleString('en')} of ${data.bytes.length.toLocaleString('en')} bytes (MAX_DATA_EVENT_BYTES); the counts above describe that part, and the mailbox has the whole message.`
 			: undefined;
-		this.#append('client', text, anomalies, extra, undefined, true, note);
-		this.#append('client', '.', [], {});
+		this.#append(at, 'client', text, anomalies, extra, undefined, true, note);
+		this.#append(at, 'client', '.', [], {});
 	}
 
 	#append(
+		at: number,
 		dir: Direction,
 		text: string,
 		anomalies: Anomaly[],
-		extra: Partial<SessionEvent>,
+		extra: Pick<SessionEvent, 'replyId' | 'messageId' | 'kind'>,
 		secret?: string,
 		isData = false,
 		note?: string
@@ -238,18 +243,22 @@ export class SessionRecorder {
 			isData
 		});
 		if (note) annotation.notes = [...(annotation.notes ?? []), note];
-		const event = { at: Date.now(), dir, text, anomalies, ...extra };
-		if (secret === undefined) {
-			this.#store.appendEvent(this.id, { ...event, annotation });
-			return;
-		}
+		// One object of one shape per event (absent fields are undefined, which JSON leaves out).
+		const event: SessionEvent = {
+			seq: 0,
+			at,
+			dir,
+			text,
+			anomalies,
+			annotation: secret === undefined ? annotation : maskedAnnotation(annotation),
+			replyId: extra.replyId,
+			messageId: extra.messageId,
+			kind: extra.kind
+		};
 		this.#store.appendEvent(
 			this.id,
-			{ ...event, annotation: maskedAnnotation(annotation) },
-			{
-				text: secret,
-				annotation
-			}
+			event,
+			secret === undefined ? undefined : { text: secret, annotation }
 		);
 	}
 }

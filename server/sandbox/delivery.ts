@@ -184,11 +184,14 @@ export class Delivery {
 }
 
 /** From and Subject for lists, read cheaply from the header block (full parsing is lazy). */
+const HEADER_END = Buffer.from('\r\n\r\n');
+const FROM_FIELD = /^From:[ \t]*(.*)$/im;
+const SUBJECT_FIELD = /^Subject:[ \t]*(.*)$/im;
+
 export function parseHeaderSummary(raw: Buffer): { from: string; subject: string } {
-	const end = raw.indexOf('\r\n\r\n');
+	const end = raw.indexOf(HEADER_END);
 	const head = raw.subarray(0, end < 0 ? Math.min(raw.length, 64 * 1024) : end).toString('utf8');
 	const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
-	const field = (name: string) =>
-		new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(unfolded)?.[1]?.trim().slice(0, 300) ?? '';
-	return { from: field('From'), subject: field('Subject') };
+	const field = (pattern: RegExp) => pattern.exec(unfolded)?.[1]?.trim().slice(0, 300) ?? '';
+	return { from: field(FROM_FIELD), subject: field(SUBJECT_FIELD) };
 }

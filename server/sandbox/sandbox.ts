@@ -327,8 +327,10 @@ export class Sandbox {
 				this.delivery.refuse(message, `${row.code} ${replyText('spamRefused')}`);
 				return callback(replyError('spamRefused'));
 			}
-			this.delivery.accept(message);
+			// The reply goes out first (the callback writes it): storing and telling watchers is
+			// this server's work, not something the client should wait for.
 			callback(null, `Queued as ${id}: the message is now this server's responsibility`);
+			this.delivery.accept(message);
 		});
 	}
 

@@ -66,16 +66,20 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		return stored;
 	}
 
-	/** Appends an event; returns null once the session's event budget is spent. */
+	/**
+	 * Appends an event, numbering it (the store owns `seq`: the event's own is overwritten);
+	 * returns null once the session's event budget is spent.
+	 */
 	appendEvent(
 		sessionId: string,
-		event: Omit<SessionEvent, 'seq'>,
+		event: SessionEvent,
 		secret?: { text: string; annotation: Annotation }
 	): SessionEvent | null {
 		const stored = this.sessions.get(sessionId);
 		if (!stored || stored.summary.truncated) return null;
 		const seq = stored.events.length + 1;
-		let full: SessionEvent = { ...event, seq };
+		let full = event;
+		full.seq = seq;
 		if (seq >= this.limits.maxEventsPerSession) {
 			stored.summary.truncated = true;
 			full = {

@@ -15,7 +15,7 @@ import {
 	replyCodesByCode,
 	type ReplyCodeRow
 } from './replyCodes';
-import { findReplyContext, replyClassNoteTable } from './replyContexts';
+import { findReplyContext, replyClassNoteTable, type ReplyContextRow } from './replyContexts';
 import { ref } from './rfc';
 import {
 	initialContext,
@@ -68,21 +68,26 @@ const RFC_MESSAGE: RfcRef[] = [ref(5322, '2.1'), ref(5322, '3.6'), ref(5321, '4.
 const RFC_REPLY: RfcRef[] = [ref(5321, '4.2')];
 const RFC_VENDOR_KEYWORD: RfcRef[] = [ref(5321, '2.2.2'), ref(5321, '4.1.1.1')];
 const RFC_END_OF_DATA = ref(5321, '4.1.1.4');
+const END_OF_DATA_RFC: RfcRef[] = [RFC_END_OF_DATA, ...CONTENT_RFC];
 const RFC_REPLY_THEORY = ref(5321, '4.2.1');
 
-// The part of a reply's annotation that depends only on the line and its context, cached so
-// that a long session costs one Map lookup per repeated reply. Bounded: cleared when full.
-const replyCache = new Map<string, Annotation>();
+// The part of a reply's annotation that depends only on its context, code, enhanced code and
+// the context row its text matched (the text matters no further: "250 2.6.0 Queued as <id>"
+// differs on every message), cached so that a long session costs one Map lookup per reply.
+// Bounded: cleared when full.
+const replyCache = new Map<ReplyContextRow | undefined, Map<string, Annotation>>();
+let replyCacheSize = 0;
 const REPLY_CACHE_MAX = 2000;
 
 function replyBase(reply: ParsedReply, context: string): Annotation {
-	const key = `${context}\u0000${reply.code}\u0000${reply.enhanced}\u0000${reply.text}`;
-	const hit = replyCache.get(key);
-	if (hit) return hit;
 	const { code, enhanced } = reply;
+	const ctxRow = findReplyContext(code, context, enhanced, reply.text);
+	const key = `${context}\u0000${code}\u0000${enhanced}`;
+	let forRow = replyCache.get(ctxRow);
+	const hit = forRow?.get(key);
+	if (hit) return hit;
 	const digit = Math.floor(code / 100);
 	const codeRow: ReplyCodeRow | undefined = replyCodesByCode.get(String(code));
-	const ctxRow = findReplyContext(code, context, enhanced, reply.text);
 	const cls = replyClassByDigit.get(String(digit));
 	const category = replyCategoryByDigit.get(String(Math.floor(code / 10) % 10));
 	const e = enhanced ? describeEnhanced(enhanced) : undefined;
@@ -131,8 +136,14 @@ function replyBase(reply: ParsedReply, context: string): Annotation {
 		notes,
 		ref: codeRow ? codeRow.ref : undefined
 	};
-	if (replyCache.size >= REPLY_CACHE_MAX) replyCache.clear();
-	replyCache.set(key, annotation);
+	if (replyCacheSize >= REPLY_CACHE_MAX) {
+		replyCache.clear();
+		replyCacheSize = 0;
+		forRow = undefined;
+	}
+	if (!forRow) replyCache.set(ctxRow, (forRow = new Map()));
+	forRow.set(key, annotation);
+	replyCacheSize++;
 	return annotation;
 }
 
@@ -334,25 +345,30 @@ export class SessionAnnotator {
 	}
 
 	#contentLine(text: string, state: StateId): Annotation {
-		const base = { stateBefore: state, stateAfter: state, rfc: CONTENT_RFC, ref: 'states/data' };
 		if (text === '.') {
 			this.#inContent = false;
 			this.#pending.push({ context: 'DATA-END', text: '.' });
 			const fromData = this.#contentFromData;
 			this.#contentFromData = false;
 			// The message was already described on its isData event; do not repeat it.
-			const a = fromData
-				? { ...base, rfc: CONTENT_RFC, notes: [] }
+			const message = fromData
+				? null
 				: this.#messageAnnotation(analyzeMessage(this.#content.join('\r\n')), state);
 			this.#content = [];
-			return {
-				...a,
+			const end: Annotation = {
 				title: 'End of data: <CRLF>.<CRLF>',
 				summary:
 					'A line holding only a dot ends the message. The server now replies once for the whole message.',
-				rfc: [RFC_END_OF_DATA, ...a.rfc!]
+				rfc: message ? [RFC_END_OF_DATA, ...message.rfc!] : END_OF_DATA_RFC,
+				notes: message?.notes ?? [],
+				stateBefore: state,
+				stateAfter: state,
+				ref: 'states/data'
 			};
+			if (message?.detail) end.detail = message.detail;
+			return end;
 		}
+		const base = { stateBefore: state, stateAfter: state, rfc: CONTENT_RFC, ref: 'states/data' };
 		this.#content.push(text);
 		const notes: string[] = [];
 		if (text.length > 1 && text[0] === '.')

@@ -83,15 +83,22 @@ export function compareEnvelope(
 	headers: HeaderField[]
 ): EnvelopeFinding[] {
 	const findings: EnvelopeFinding[] = [];
-	const field = (name: string) => headers.filter((h) => h.name.toLowerCase() === name);
-	const shown = new Set([...field('to'), ...field('cc')].flatMap((h) => addressesIn(h.value)));
+	// One pass over the fields: this runs on every recorded message.
+	const shown = new Set<string>();
+	const from: string[] = [];
+	let returnPath = false;
+	for (const h of headers) {
+		const name = h.name.toLowerCase();
+		if (name === 'to' || name === 'cc') for (const a of addressesIn(h.value)) shown.add(a);
+		else if (name === 'from') from.push(...addressesIn(h.value));
+		else if (name === 'return-path') returnPath = true;
+	}
 	const hidden = envelope.rcptTo.map(normal).filter((a) => !shown.has(a));
 	findings.push(
 		hidden.length
 			? finding('bcc', hidden, hidden.join(', '))
 			: finding('all-recipients-listed', envelope.rcptTo)
 	);
-	const from = field('from').flatMap((h) => addressesIn(h.value));
 	if (envelope.mailFrom === '') findings.push(finding('null-sender', []));
 	if (!from.length) findings.push(finding('no-from', []));
 	else if (envelope.mailFrom !== '') {
@@ -103,7 +110,7 @@ export function compareEnvelope(
 		);
 	}
 	findings.push(
-		field('return-path').length
+		returnPath
 			? finding('return-path-present', [])
 			: finding('return-path-absent', [envelope.mailFrom], envelope.mailFrom)
 	);

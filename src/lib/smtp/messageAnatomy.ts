@@ -17,7 +17,6 @@ export interface MessageAnatomy {
 	/** Index (0-based) of the blank line that ends the header section; -1 if there is none. */
 	blankLine: number;
 	bodyLines: number;
-	body: string;
 	/** The content ended with the "." line (RFC 5321 §4.1.1.4). */
 	terminated: boolean;
 	dotStuffedLines: number;
@@ -42,6 +41,7 @@ export interface MessageAnatomy {
 const FIELD = /^([\x21-\x39\x3b-\x7e]+)[ \t]*:(.*)$/;
 const FOLDED = /^[ \t]/;
 const EIGHT_BIT = /[\u0080-\uffff]/;
+const DOT = 0x2e;
 // <LF>.<LF>, <LF>.<CR><LF> with a bare LF, or <CR><LF>.<LF>: end-of-data look-alikes that
 // different servers read differently (SMTP smuggling).
 const SMUGGLING = /(?:^|[^\r])\n\.\r?\n|\r\n\.\n/;
@@ -52,49 +52,68 @@ const SMUGGLING = /(?:^|[^\r])\n\.\r?\n|\r\n\.\n/;
  */
 export function analyzeMessage(content: string): MessageAnatomy {
 	const crlf = content.includes('\r\n');
-	const lines = content.split(crlf ? '\r\n' : '\n');
+	const separator = crlf ? '\r\n' : '\n';
 	// Counted on the whole content with native scans: this runs on every recorded message.
 	const crlfs = crlf ? countOf(content, '\r\n') : 0;
 	const bareLf = crlf ? countOf(content, '\n') - crlfs : 0;
 	const bareCr = countOf(content, '\r') - crlfs;
 	const smuggling = crlf && SMUGGLING.test(content);
 	const eightBit = EIGHT_BIT.test(content);
-	if (lines.length && lines[lines.length - 1] === '') lines.pop();
+	// Lines as offsets: only header lines become strings, a long body costs no allocation.
+	const starts: number[] = [];
+	const ends: number[] = [];
+	for (let from = 0; ;) {
+		const at = content.indexOf(separator, from);
+		starts.push(from);
+		ends.push(at === -1 ? content.length : at);
+		if (at === -1) break;
+		from = at + separator.length;
+	}
+	let count = starts.length;
+	if (count && ends[count - 1] === starts[count - 1]) count--;
 	let terminated = false;
-	if (lines.length && lines[lines.length - 1] === '.') {
-		lines.pop();
+	if (count && ends[count - 1] - starts[count - 1] === 1 && content[starts[count - 1]] === '.') {
+		count--;
 		terminated = true;
 	}
 	let dotStuffedLines = 0;
 	let over78 = 0;
 	let over998 = 0;
 	let size = 0;
-	const unstuffed = lines.map((line) => {
-		size += line.length + 2;
-		if (line.length > 78) over78++;
-		if (line.length > 998) over998++;
-		if (line.length > 1 && line[0] === '.') {
-			dotStuffedLines++;
-			return line.slice(1);
-		}
-		return line;
-	});
+	for (let i = 0; i < count; i++) {
+		const length = ends[i] - starts[i];
+		size += length + 2;
+		if (length > 78) over78++;
+		if (length > 998) over998++;
+		if (length > 1 && content.charCodeAt(starts[i]) === DOT) dotStuffedLines++;
+	}
+	/** Line i without the dot a client doubled (RFC 5321 §4.5.2). */
+	const line = (i: number) => {
+		const stuffed = ends[i] - starts[i] > 1 && content.charCodeAt(starts[i]) === DOT;
+		return content.slice(starts[i] + (stuffed ? 1 : 0), ends[i]);
+	};
 	// Content whose first line is not a header field has no header section at all.
-	const hasHeader = unstuffed.length > 0 && FIELD.test(unstuffed[0]);
-	const blankLine = hasHeader ? unstuffed.indexOf('') : -1;
-	const headerEnd = !hasHeader ? 0 : blankLine === -1 ? unstuffed.length : blankLine;
+	const hasHeader = count > 0 && FIELD.test(line(0));
+	let blankLine = -1;
+	if (hasHeader)
+		for (let i = 0; i < count; i++)
+			if (ends[i] === starts[i]) {
+				blankLine = i;
+				break;
+			}
+	const headerEnd = !hasHeader ? 0 : blankLine === -1 ? count : blankLine;
 	const fields: AnatomyField[] = [];
 	let malformedHeaderLines = 0;
 	for (let i = 0; i < headerEnd; i++) {
-		const line = unstuffed[i];
+		const text = line(i);
 		const last = fields[fields.length - 1];
-		if (FOLDED.test(line) && last) {
+		if (FOLDED.test(text) && last) {
 			// Unfolding removes the CRLF only, keeping the white space (RFC 5322 §2.2.3).
-			last.value += line;
+			last.value += text;
 			last.lines++;
 			continue;
 		}
-		const m = FIELD.exec(line);
+		const m = FIELD.exec(text);
 		if (!m) {
 			malformedHeaderLines++;
 			continue;
@@ -130,19 +149,20 @@ export function analyzeMessage(content: string): MessageAnatomy {
 		.map(([k]) => headerFieldsByName.get(k)!.name);
 	// Parts' own Content-Transfer-Encoding lines in a multipart body.
 	if (multipart) {
-		for (let i = headerEnd + 1; i < unstuffed.length; i++) {
-			const m = /^content-transfer-encoding:\s*(\S+)/i.exec(unstuffed[i]);
+		for (let i = headerEnd + 1; i < count; i++) {
+			const text = line(i);
+			if (text[0] !== 'c' && text[0] !== 'C') continue;
+			const m = /^content-transfer-encoding:\s*(\S+)/i.exec(text);
 			const row = m && transferEncodingsByName.get(m[1].toLowerCase());
 			if (row && !encodings.includes(row)) encodings.push(row);
 		}
 	}
-	const bodyStart = !hasHeader ? 0 : blankLine === -1 ? unstuffed.length : blankLine + 1;
+	const bodyStart = !hasHeader ? 0 : blankLine === -1 ? count : blankLine + 1;
 	return {
 		fields,
 		headerLines: headerEnd,
 		blankLine,
-		bodyLines: unstuffed.length - bodyStart,
-		body: unstuffed.slice(bodyStart).join('\n'),
+		bodyLines: count - bodyStart,
 		terminated,
 		dotStuffedLines,
 		bareLf,

@@ -53,7 +53,7 @@ describe('message anatomy (RFC 5322, RFC 5321 §4.5.2)', () => {
 		expect(m.fields.map((f) => f.name)).toEqual(['Date', 'From', 'Subject']);
 		expect(m.fields[2]).toMatchObject({ value: 'a  folded', lines: 2 });
 		expect(m.blankLine).toBe(4);
-		expect(m.body).toBe('.leading dot\nline');
+		expect(m.bodyLines).toBe(2);
 		expect(m.dotStuffedLines).toBe(1);
 		expect(m.terminated).toBe(true);
 		expect(m.missingRequired).toEqual([]);
