@@ -13,7 +13,7 @@ import { startLab } from '../server/lab';
 import { startWebServer } from '../tests/integration/webServer';
 
 /** Rounds per configuration; the median is reported. */
-const ROUNDS = 5;
+const ROUNDS = 7;
 /** Lines recorded per message on the mx listener: MAIL, 250, RCPT, 250, DATA, 354, content, ".", 250. */
 const EVENTS_PER_MESSAGE = 9;
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import type { ServerMessage } from '../../src/lib/messages';
 import { startTestLab, until } from './harness';
+import { WATCHER_FLUSH_SLICE } from '../../server/bridge/bridge';
 import { startWebServer } from './webServer';
 import { BridgeClient, isType } from './wsClient';
 
@@ -159,6 +160,48 @@ describe('resume and watch', () => {
 			.map((m) => (m as { event: { seq: number } }).event.seq);
 		expect(Math.min(...seqs)).toBe(3);
 		expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+		owner.close();
+		watcher.close();
+	});
+
+	it(`a watcher gets a pipelined burst whole and in order, past WATCHER_FLUSH_SLICE (${WATCHER_FLUSH_SLICE}) lines a frame`, async () => {
+		const owner = await BridgeClient.connect(web.wsUrl);
+		const { session } = await openSession(owner);
+		const watcher = await BridgeClient.connect(web.wsUrl);
+		watcher.send({ type: 'watch', sessionId: session.id, since: 0 });
+		await watcher.next(isType('event'));
+		const noops = WATCHER_FLUSH_SLICE * 2;
+		owner.send({ type: 'input', data: 'NOOP\r\n'.repeat(noops) });
+		const stored = () => lab.store.sessions.get(session.id)!.events;
+		await until(() => stored().filter((e) => /^250 /.test(e.text)).length === noops);
+		const last = stored()[stored().length - 1].seq;
+		await watcher.next(
+			(m): m is Extract<ServerMessage, { type: 'event' }> =>
+				m.type === 'event' && m.event.seq === last
+		);
+		const seqs = watcher.received.flatMap((m) => (m.type === 'event' ? [m.event.seq] : []));
+		expect(seqs).toEqual(stored().map((e) => e.seq));
+		owner.close();
+		watcher.close();
+	});
+
+	it('replies to a watcher come after the lines gathered for it before them', async () => {
+		const owner = await BridgeClient.connect(web.wsUrl);
+		const { session } = await openSession(owner);
+		const watcher = await BridgeClient.connect(web.wsUrl);
+		watcher.send({ type: 'watch', sessionId: session.id, since: 0 });
+		await watcher.next(isType('event'));
+		// As soon as the reply is recorded (and gathered for the watcher), the watcher asks for
+		// something that is answered at once: the answer must not overtake the gathered line.
+		lab.store.on('event', (id, event) => {
+			if (id === session.id && event.text.startsWith('250 ')) watcher.send('{not json');
+		});
+		owner.send({ type: 'input', data: 'NOOP\r\n' });
+		await watcher.next(isType('error'));
+		const order = watcher.received.map((m) => (m.type === 'event' ? m.event.text : m.type));
+		const reply = order.findIndex((text) => text.startsWith('250 '));
+		expect(reply).toBeGreaterThan(-1);
+		expect(reply).toBeLessThan(order.indexOf('error'));
 		owner.close();
 		watcher.close();
 	});
