@@ -49,8 +49,8 @@ interface Client {
 	corkedBytes: number;
 	/** A flush is due at the end of this tick (replies to this client, its own session). */
 	flushThisTick: boolean;
-	/** What the client watches, gathered for WATCHER_FLUSH_MS and serialised when written. */
-	queue: (string | ServerMessage)[];
+	/** What the client watches, serialised, gathered for WATCHER_FLUSH_MS. */
+	queue: (string | Buffer)[];
 	flushTimer: NodeJS.Timeout | null;
 	/** The queue is being written a slice per turn of the event loop. */
 	slicing: boolean;
@@ -61,20 +61,6 @@ interface Client {
 	owned: LoopbackSession | null;
 	watching: Set<string>;
 	watchAll: boolean;
-}
-
-/**
- * A message watched by several clients is serialised once, when the first of them is written,
- * and encoded to UTF-8 once: a Buffer is written as it is, where a string would be encoded again
- * for every socket (teaching text has typographic characters, so these are two-byte strings).
- */
-const encodedMessages = new WeakMap<ServerMessage, Buffer>();
-
-function encoded(message: ServerMessage): Buffer {
-	let bytes = encodedMessages.get(message);
-	if (bytes === undefined)
-		encodedMessages.set(message, (bytes = Buffer.from(JSON.stringify(message))));
-	return bytes;
 }
 
 export class Bridge {
@@ -363,10 +349,13 @@ export class Bridge {
 			if (owner) this.#sendEvent(owner, sessionId, this.#ownerView(sessionId, event));
 			const watchers = this.#watchers.get(sessionId);
 			if (!watchers?.size) return;
-			// Serialised when the watchers' frame is written, once for all of them (fan-out).
-			const message: ServerMessage = { type: 'event', sessionId, event };
+			// Serialised now, while the event is fresh in memory, and encoded to UTF-8 once for all
+			// watchers (fan-out): a Buffer is written as it is, a string would be encoded per socket.
+			const payload = Buffer.from(
+				JSON.stringify({ type: 'event', sessionId, event } satisfies ServerMessage)
+			);
 			for (const watcher of watchers)
-				if (watcher !== owner) this.#sendRaw(watcher, message, 'frame');
+				if (watcher !== owner) this.#sendRaw(watcher, payload, 'frame');
 		};
 		const onSession = (session: SessionSummary) => {
 			const payload = JSON.stringify({ type: 'session', session } satisfies ServerMessage);
@@ -418,7 +407,7 @@ export class Bridge {
 	 * lines the client watches for WATCHER_FLUSH_MS (`frame`). A consumer that cannot keep up is
 	 * dropped, never buffered without bound (W6).
 	 */
-	#sendRaw(client: Client, payload: string | ServerMessage, when: 'tick' | 'frame' = 'tick'): void {
+	#sendRaw(client: Client, payload: string | Buffer, when: 'tick' | 'frame' = 'tick'): void {
 		if (client.ws.readyState !== client.ws.OPEN) return;
 		// Bytes still corked are ours to write: only older bytes mean the peer is not reading.
 		if (client.ws.bufferedAmount - client.corkedBytes > this.deps.config.wsMaxBufferedBytes) {
@@ -485,8 +474,8 @@ export class Bridge {
 		for (const payload of batch) this.#write(client, payload);
 	}
 
-	#write(client: Client, payload: string | ServerMessage): void {
-		const bytes = typeof payload === 'string' ? Buffer.from(payload) : encoded(payload);
+	#write(client: Client, payload: string | Buffer): void {
+		const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
 		client.corkedBytes += bytes.length;
 		client.ws.send(bytes, { binary: false });
 	}
