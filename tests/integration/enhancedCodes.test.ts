@@ -262,6 +262,22 @@ describe("the library's replies, corrected where needed (server/sandbox/wireRepl
 		expect(await c.command('RCPT TO:<b@example.com> NOTIFY=SOMETIMES')).toMatch(/^501 5\.5\.4 /);
 	});
 
+	it('an AUTH answer that does not decode to credentials: 501 5.5.2 (RFC 4954 §6)', async () => {
+		lab = await startQuickLab();
+		const { c } = await open(lab, 'submissions');
+		await ehlo(c);
+		expect(await c.command('AUTH PLAIN !!!!')).toMatch(/^501 5\.5\.2 /);
+		expect(
+			await c.command(`AUTH PLAIN ${Buffer.from('no separators').toString('base64')}`)
+		).toMatch(/^501 5\.5\.2 /);
+		expect(await c.command('AUTH LOGIN')).toMatch(/^334 /);
+		expect(await c.command('=')).toMatch(/^501 5\.5\.2 /);
+		// Well-formed credentials that are wrong are another matter (535 5.7.8).
+		expect(
+			await c.command(`AUTH PLAIN ${Buffer.from('\0alice\0nope').toString('base64')}`)
+		).toMatch(/^535 5\.7\.8 /);
+	});
+
 	it('unadvertised MAIL and RCPT parameters, REQUIRETLS included: 555 5.5.4', async () => {
 		lab = await startQuickLab();
 		const { c } = await ready(lab, 'mx');

@@ -349,6 +349,21 @@ describe('AUTH exchanges are decoded', () => {
 		expect(a[a.length - 2].title).toMatch(/cancelled/);
 		expect(a[a.length - 1].title).toBe('Authentication cancelled');
 	});
+	test('an answer that does not decode to credentials: 501 5.5.2 (RFC 4954 §6)', () => {
+		const plain = annotateTranscript([...GREETED, C('AUTH PLAIN !!!!'), S('501 5.5.2 bad')]);
+		expect(plain[plain.length - 1].title).toBe('AUTH answer not understood');
+		const login = annotateTranscript([
+			...GREETED,
+			C('AUTH LOGIN'),
+			S('334 VXNlcm5hbWU6'),
+			C('='),
+			S('501 5.5.2 bad')
+		]);
+		expect(login[login.length - 1].title).toBe('AUTH answer not understood');
+		// Another 501 after AUTH (a syntax error in the command) is not this.
+		const syntax = annotateTranscript([...GREETED, C('AUTH'), S('501 5.5.4 syntax')]);
+		expect(syntax[syntax.length - 1].title).not.toBe('AUTH answer not understood');
+	});
 	test('CRAM-MD5, XOAUTH2 and OAUTHBEARER', () => {
 		const cram = annotateTranscript([
 			...GREETED,

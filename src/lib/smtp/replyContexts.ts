@@ -204,6 +204,15 @@ export const replyContextTable: readonly ReplyContextRow[] = [
 	},
 	{
 		code: 501,
+		after: ['AUTH', 'AUTH-CONT'],
+		enhanced: '5.5.2',
+		title: 'AUTH answer not understood',
+		summary:
+			'The server could not decode the answer into credentials: it was not base64, or it lacked what the mechanism needs (PLAIN: authorization identity, NUL, user name, NUL, password). The exchange is over and the session stays unauthenticated.',
+		rfc: [ref(4954, '4'), ref(4954, '6'), ref(4616, '2')]
+	},
+	{
+		code: 501,
 		after: ['AUTH-CANCEL'],
 		title: 'Authentication cancelled',
 		summary: 'The client answered "*", which cancels the AUTH exchange.',
