@@ -53,6 +53,8 @@ test.describe('/annotate', () => {
 		await page.keyboard.insertText(SWAKS);
 		await page.keyboard.press('Control+Enter');
 		await expect(page.getByRole('status')).toHaveText(/21 lines annotated/);
+		// A pasted transcript has no real times: no "+12 ms" column.
+		await expect(page.locator('li.row .delta')).toHaveCount(0);
 
 		const refused = row(page, '550 5.1.1 No such user here');
 		await expect(refused.locator('.badge')).toHaveText('5xx refused');

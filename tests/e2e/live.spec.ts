@@ -35,4 +35,6 @@ test('a session sent by nodemailer appears on /live as it happens, and its page 
 		page.getByText('A line holding only a dot ends the message', { exact: false }).first()
 	).toBeVisible();
 	await expect(page.getByRole('status')).toHaveText(/Ended/);
+	// A recorded session has real times: each line after the first says how long after the last.
+	await expect(page.locator('li.row .delta').nth(1)).toHaveText(/^\+\d+(\.\d)? (ms|s)$/);
 });
