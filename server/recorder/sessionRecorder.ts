@@ -103,16 +103,15 @@ export class SessionRecorder {
 	 * Queues recording work (decoding, annotating, storing, telling watchers) for the end of this
 	 * turn of the event loop. The tap and the reply bookkeeping stay synchronous, so the order of
 	 * lines is fixed now; the work runs after smtp-server has written its reply, off the path
-	 * between a client's command and the answer it waits for (see bench/). Everything queued runs
-	 * before the process reads from any socket again.
+	 * between a client's command and the answer it waits for (see bench/). Work queued while a
+	 * socket was read (nearly all of it) runs before the next socket is read.
 	 */
 	#later(job: () => void): void {
 		this.#jobs.push(job);
-		if (this.#jobs.length === 1) setImmediate(() => this.flush());
+		if (this.#jobs.length === 1) setImmediate(() => this.#runJobs());
 	}
 
-	/** Does the queued recording work now (the queue also empties by itself, see #later). */
-	flush(): void {
+	#runJobs(): void {
 		const jobs = this.#jobs;
 		this.#jobs = [];
 		for (const job of jobs) job();
