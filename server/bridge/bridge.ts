@@ -423,7 +423,7 @@ export class Bridge {
 		// Frames written while the socket is corked leave in one write: a syscall (and a wake-up
 		// of the peer) per frame cost more than the frames themselves.
 		this.#cork(client);
-		this.#writeQueued(client, client.queue.length);
+		this.#writeQueued(client, Infinity);
 		this.#write(client, payload);
 		if (client.flushThisTick) return;
 		client.flushThisTick = true;
@@ -465,8 +465,7 @@ export class Bridge {
 	/** The oldest gathered messages go out first, so a client gets messages in the order sent. */
 	#writeQueued(client: Client, count: number): void {
 		if (!client.queue.length) return;
-		const batch = count >= client.queue.length ? client.queue : client.queue.slice(0, count);
-		client.queue = count >= client.queue.length ? [] : client.queue.slice(count);
+		const batch = client.queue.splice(0, count);
 		if (!client.queue.length && client.flushTimer) {
 			clearTimeout(client.flushTimer);
 			client.flushTimer = null;

@@ -106,8 +106,10 @@ export class SessionRecorder {
 	 * between a client's command and the answer it waits for (see bench/). Work queued while a
 	 * socket was read (nearly all of it) runs before the next socket is read.
 	 */
-	#later(job: () => void): void {
-		this.#jobs.push(job);
+	#later(job: (at: number) => void): void {
+		// Stamped now: the time the line crossed the wire, not the time the work runs.
+		const at = Date.now();
+		this.#jobs.push(() => job(at));
 		if (this.#jobs.length === 1) setImmediate(() => this.#runJobs());
 	}
 
@@ -138,8 +140,7 @@ export class SessionRecorder {
 			// The exchange ended (235, 535, or AUTH refused outright): later lines are commands again.
 			if (final && code !== 334) this.#authLinesAhead = 0;
 			const replyId = this.#replyId;
-			const at = Date.now();
-			this.#later(() =>
+			this.#later((at) =>
 				this.#append(at, 'server', wireText(Buffer.from(line, 'utf8')), [], { replyId })
 			);
 			if (final) this.tap.reply(code);
@@ -147,8 +148,7 @@ export class SessionRecorder {
 	}
 
 	system(kind: NonNullable<SessionEvent['kind']>, text: string): void {
-		const at = Date.now();
-		this.#later(() => this.#append(at, 'system', text, [], { kind }));
+		this.#later((at) => this.#append(at, 'system', text, [], { kind }));
 	}
 
 	tlsStarted(protocol: string, cipher: string): void {
@@ -177,8 +177,7 @@ export class SessionRecorder {
 				`Unfinished line when the connection closed: ${wireText(rest).slice(0, 200)}`
 			);
 		this.system(kind, reason);
-		const endedAt = Date.now();
-		this.#later(() => this.#store.updateSession(this.id, { endedAt, endReason: reason }));
+		this.#later((endedAt) => this.#store.updateSession(this.id, { endedAt, endReason: reason }));
 	}
 
 	#clientLine(line: TappedLine): void {
@@ -189,22 +188,20 @@ export class SessionRecorder {
 		this.#authResponseNext = false;
 		if (this.#authLinesAhead > 0) this.#authLinesAhead--;
 		else if (!answer) this.#authLinesAhead = authAnswersDue(text);
-		const at = Date.now();
 		if (!credential) {
-			this.#later(() => this.#append(at, 'client', text, line.anomalies, {}));
+			this.#later((at) => this.#append(at, 'client', text, line.anomalies, {}));
 			return;
 		}
 		// The annotation sees the real line (to decode it); stored text and teaching text are masked.
 		const masked = /^AUTH\s/i.test(text) ? text.replace(/^(AUTH\s+\S+\s+).*$/i, `$1${MASK}`) : MASK;
 		const anomalies: Anomaly[] = [...line.anomalies, 'credentials-masked'];
-		this.#later(() => this.#append(at, 'client', masked, anomalies, {}, text));
+		this.#later((at) => this.#append(at, 'client', masked, anomalies, {}, text));
 	}
 
 	#clientData(data: TappedData): void {
 		const messageId = this.#pendingMessageId;
 		this.#pendingMessageId = null;
-		const at = Date.now();
-		this.#later(() => this.#recordContent(at, data, messageId));
+		this.#later((at) => this.#recordContent(at, data, messageId));
 	}
 
 	#recordContent(at: number, data: TappedData, messageId: string | null): void {
