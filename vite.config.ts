@@ -10,6 +10,9 @@ export default defineConfig({
 		testTimeout: 20_000,
 		hookTimeout: 20_000,
 		setupFiles: ['tests/setup/forbidOutboundConnections.ts'],
+		// Files and the tests in each run in a random order (the seed is printed), so a test that
+		// leans on another's leftovers fails here instead of passing by luck.
+		sequence: { shuffle: true },
 		coverage: {
 			provider: 'v8',
 			include: ['src/lib/smtp/**/*.ts'],

@@ -15,11 +15,16 @@ function check(name: string, rows: Row[]) {
 	test(`${name}: every line is annotated`, () => {
 		for (const e of events) expect(e.annotation.title, e.text).toBeTruthy();
 	});
-	for (const [text, ref, after, code, enhanced] of rows)
-		test(`${name}: ${text}`, () => {
-			const e = events.find((x) => x.text === text && (x as { _seen?: boolean })._seen !== true)!;
-			expect(e, text).toBeDefined();
-			(e as { _seen?: boolean })._seen = true;
+	// A text that repeats ("250 OK") is matched by occurrence: the nth row with it checks the nth
+	// line with it. Counted here, while the tests are collected, so no test depends on another
+	// having run first (vitest runs them shuffled).
+	const occurrences = new Map<string, number>();
+	for (const [text, ref, after, code, enhanced] of rows) {
+		const nth = occurrences.get(text) ?? 0;
+		occurrences.set(text, nth + 1);
+		test(`${name}: ${text}${nth > 0 ? ` (#${nth + 1})` : ''}`, () => {
+			const e = events.filter((x) => x.text === text)[nth];
+			expect(e, `${text} (#${nth + 1})`).toBeDefined();
 			expect(e.annotation.ref).toBe(ref);
 			expect(e.annotation.stateAfter).toBe(after);
 			if (code !== undefined) {
@@ -28,6 +33,7 @@ function check(name: string, rows: Row[]) {
 			}
 			if (enhanced !== undefined) expect(e.annotation.enhanced).toBe(enhanced);
 		});
+	}
 }
 
 describe('RFC 5321 Appendix D.1: a typical transaction', () => {
