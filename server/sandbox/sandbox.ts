@@ -25,7 +25,14 @@ import {
 	teachingMailbox
 } from './policy';
 import { replyError, replyText, SANDBOX_REPLIES } from './replies';
-import { installWireReplies, type SendOwner } from './wireReplies';
+import {
+	assertSmtpServerVersion,
+	onEachConnection,
+	replyLogger,
+	wrapSend,
+	type LibraryConnection
+} from './smtpServerPatches';
+import { correctReply } from './wireReplies';
 
 export interface ListenerSpec {
 	name: ListenerName;
@@ -41,17 +48,11 @@ export const LISTENER_SPECS: ListenerSpec[] = [
 	{ name: 'submissions', standsFor: 465, implicitTls: true, auth: true }
 ];
 
-interface Connection extends SendOwner {
-	id: string;
-	secure: boolean;
-	session: SMTPServerSession;
-}
-
 interface LiveSession {
 	recorder: SessionRecorder;
 	clientAddress: string;
 	spec: ListenerSpec;
-	connection: Connection | null;
+	connection: LibraryConnection | null;
 	tappedSockets: WeakSet<net.Socket>;
 	recipients: RecipientResult[];
 	lifetime: NodeJS.Timeout;
@@ -97,19 +98,14 @@ export class Sandbox {
 	#sockets = new Set<net.Socket>();
 
 	constructor(readonly deps: SandboxDeps) {
+		assertSmtpServerVersion();
 		this.delivery = new Delivery(deps.store, deps.config.serverName);
 		this.greylist = new Greylist(deps.config.greylistSeconds);
 		for (const spec of LISTENER_SPECS) {
 			const smtp = new SMTPServer(this.#options(spec));
 			// Client resets and failed handshakes surface here; they end one session, never the server.
 			smtp.on('error', () => undefined);
-			const connections = (smtp as unknown as { connections: Set<Connection> }).connections;
-			const add = connections.add.bind(connections);
-			// The single hook point for each new connection object: correct its replies.
-			connections.add = (connection: Connection) => {
-				this.#adopt(spec, connection);
-				return add(connection);
-			};
+			onEachConnection(smtp, (connection) => this.#adopt(spec, connection));
 			const server = spec.implicitTls
 				? tls.createServer({ key: deps.tls.key, cert: deps.tls.cert }, (socket) =>
 						this.#accept(spec, smtp, socket)
@@ -182,7 +178,7 @@ export class Sandbox {
 			authOptional: !spec.auth,
 			allowInsecureAuth: false,
 			disabledCommands: spec.auth ? ['WIZ', 'SHELL', 'KILL'] : ['AUTH', 'WIZ', 'SHELL', 'KILL'],
-			logger: this.#logger(),
+			logger: replyLogger((id, line) => this.#replied(id, line)),
 			onAuth: (auth, session, callback) => {
 				const live = this.sessions.get(session.id);
 				if (auth.method !== 'PLAIN' && auth.method !== 'LOGIN')
@@ -226,7 +222,7 @@ export class Sandbox {
 					? replyError('unadvertisedParameter', { name: unadvertised })
 					: this.#checkRecipient(spec, address.address, session, live);
 				const args = (address.args ?? {}) as Record<string, string>;
-				const dsn = (address as unknown as { dsn?: { notify?: string[]; orcpt?: string } }).dsn;
+				const dsn = address.dsn;
 				live?.recipients.push({
 					address: address.address,
 					outcome: error ? (error.responseCode < 500 ? 'deferred' : 'refused') : 'delivered',
@@ -295,9 +291,7 @@ export class Sandbox {
 				return callback(replyError('messageTooBig', { limit }));
 			const raw = Buffer.concat(chunks, size);
 			const mailFrom = session.envelope.mailFrom || { address: '', args: {} };
-			const dsn = (
-				session.envelope as unknown as { dsn?: { ret?: string | null; envid?: string | null } }
-			).dsn;
+			const dsn = session.envelope.dsn;
 			const socketTls = live?.recorder
 				? this.deps.store.sessions.get(live.recorder.id)?.summary.tls
 				: null;
@@ -334,26 +328,13 @@ export class Sandbox {
 		});
 	}
 
-	#logger() {
-		const noop = () => undefined;
-		return {
-			trace: noop,
-			info: noop,
-			warn: noop,
-			error: noop,
-			fatal: noop,
-			debug: (entry: { tnx?: string; cid?: string }, message: string, payload?: string) => {
-				if (entry.tnx !== 'send' || message !== 'S:' || !entry.cid || payload === undefined) return;
-				const live = this.sessions.get(entry.cid);
-				if (!live) return;
-				live.recorder.serverReply(payload);
-				if (payload.startsWith('421') && /Timeout/.test(payload))
-					live.endReason = 'Idle timeout (421)';
-				else if (payload.startsWith('221')) live.endReason = 'Client said QUIT (221)';
-				else if (payload.startsWith('421'))
-					live.endReason ??= `Server closed the session: ${payload}`;
-			}
-		};
+	#replied(id: string, payload: string): void {
+		const live = this.sessions.get(id);
+		if (!live) return;
+		live.recorder.serverReply(payload);
+		if (payload.startsWith('421') && /Timeout/.test(payload)) live.endReason = 'Idle timeout (421)';
+		else if (payload.startsWith('221')) live.endReason = 'Client said QUIT (221)';
+		else if (payload.startsWith('421')) live.endReason ??= `Server closed the session: ${payload}`;
 	}
 
 	async #accept(spec: ListenerSpec, smtp: SMTPServer, socket: net.Socket): Promise<void> {
@@ -424,12 +405,17 @@ export class Sandbox {
 		smtp.connect(socket, { id, remoteAddress: clientAddress });
 	}
 
-	#adopt(spec: ListenerSpec, connection: Connection): void {
+	#adopt(spec: ListenerSpec, connection: LibraryConnection): void {
 		const live = this.sessions.get(connection.id);
 		if (live) live.connection = connection;
-		installWireReplies(connection, (code, data, context) =>
-			spec.auth ? submissionReply(connection, code, data, context) : null
-		);
+		wrapSend(connection, (code, data, context) => {
+			const adjusted = (spec.auth && submissionReply(connection, code, data, context)) || {
+				code,
+				data,
+				context
+			};
+			return correctReply(adjusted.code, adjusted.data, adjusted.context);
+		});
 	}
 
 	#end(id: string, live: LiveSession): void {
@@ -450,7 +436,7 @@ export class Sandbox {
  * gets `530 5.7.0 Authentication required` (RFC 4954 §6).
  */
 function submissionReply(
-	connection: Connection,
+	connection: LibraryConnection,
 	code: number,
 	data: unknown,
 	context: unknown

@@ -2,11 +2,12 @@
  * The one place that decides which enhanced status code (RFC 3463, RFC 2034) goes on the wire.
  *
  * smtp-server 3.21 picks an enhanced code from the basic code alone when a reply has no
- * context, so a hook's `550` would say 5.1.1 even for relay denied or spam. This layer wraps
- * each connection's `send` (its single write site): replies whose text already begins with an
- * enhanced code (the sandbox's own, from replies.ts) go out as they are; the library's own
- * replies are corrected from the table below. Pinned to smtp-server 3.21: the table's patterns
- * are the library's texts, and a test asserts every row on the wire.
+ * context, so a hook's `550` would say 5.1.1 even for relay denied or spam. The sandbox runs
+ * every reply through `correctReply` (smtpServerPatches.ts wraps the connection's `send`):
+ * replies whose text already begins with an enhanced code (the sandbox's own, from replies.ts)
+ * go out as they are; the library's own replies are corrected from the table below. Its
+ * patterns are the texts of the pinned smtp-server version, and a test asserts every row on the
+ * wire.
  */
 
 /** smtp-server's own reply texts whose default enhanced code is wrong for what they say. */
@@ -53,12 +54,6 @@ const ENHANCED_PREFIX = /^[245]\.\d{1,3}\.\d{1,3} /;
 /** RFC 2034 §3: no enhanced code on the greeting, on the HELO/EHLO reply, or on 3xx replies. */
 const NO_ENHANCED_CONTEXTS = new Set(['HELO', 'EHLO', 'LHLO']);
 
-type Send = (code: number, data: unknown, context?: unknown) => void;
-
-export interface SendOwner {
-	send: Send;
-}
-
 export function correctReply(
 	code: number,
 	data: unknown,
@@ -77,20 +72,4 @@ export function correctReply(
 		return { code: finalCode, data: `${row.enhanced} ${finalText}`, context: false };
 	}
 	return { code, data, context };
-}
-
-type Adjust = (
-	code: number,
-	data: unknown,
-	context: unknown
-) => { code: number; data: unknown; context: unknown } | null;
-
-/** Wraps the connection's send; `adjust` lets a listener apply its own policy first. */
-export function installWireReplies(connection: SendOwner, adjust?: Adjust): void {
-	const original = connection.send.bind(connection);
-	connection.send = (code, data, context) => {
-		const adjusted = adjust?.(code, data, context) ?? { code, data, context };
-		const fixed = correctReply(adjusted.code, adjusted.data, adjusted.context);
-		original(fixed.code, fixed.data, fixed.context);
-	};
 }

@@ -1,0 +1,144 @@
+/**
+ * Every use of smtp-server's internals, in one module, for one exact version. The sandbox needs
+ * a few things the library has no option for: a hook on each new connection, a wrapper around
+ * the connection's single write site (so the enhanced code on the wire is the right one), its
+ * own answer to some commands, and the replies as written (read from its debug log). Each
+ * depends on code that is not part of the library's API, so package.json pins the exact
+ * version and `assertSmtpServerVersion` stops the server at startup when another is installed.
+ */
+import { createRequire } from 'node:module';
+import type { SMTPServer, SMTPServerSession } from 'smtp-server';
+
+/** The version these patches were written against and tested with (package.json pins it). */
+export const SMTP_SERVER_VERSION = '3.21.6';
+
+export function installedSmtpServerVersion(): string {
+	const require = createRequire(import.meta.url);
+	return (require('smtp-server/package.json') as { version: string }).version;
+}
+
+/** Throws when the installed smtp-server is not the one the patches below were checked against. */
+export function assertSmtpServerVersion(installed = installedSmtpServerVersion()): void {
+	if (installed !== SMTP_SERVER_VERSION)
+		throw new Error(
+			`smtp-server ${installed} is installed, but server/sandbox/smtpServerPatches.ts is written for ${SMTP_SERVER_VERSION}: ` +
+				`run "npm ci", or check every patch in that module against the new version and update SMTP_SERVER_VERSION.`
+		);
+}
+
+type Send = (code: number, data: unknown, context?: unknown) => void;
+type Handler = (command: Buffer, callback: () => void) => void;
+
+/** The parts of smtp-server's (untyped, internal) SMTPConnection the sandbox uses. */
+export interface LibraryConnection {
+	id: string;
+	/** True once the connection is inside TLS (implicit or after STARTTLS). */
+	secure: boolean;
+	session: SMTPServerSession;
+	send: Send;
+	/** The last HELO/EHLO/LHLO verb the client used, false before one. */
+	openingCommand: string | false;
+}
+
+interface ConnectionInternals extends LibraryConnection {
+	_parseAddressCommand(
+		name: string,
+		command: Buffer
+	): { args: Record<string, unknown> | false } | false;
+	[handler: `handler_${string}`]: Handler | undefined;
+}
+
+/** Calls `adopt` for each new connection object, before it sends its greeting. */
+export function onEachConnection(
+	smtp: SMTPServer,
+	adopt: (connection: LibraryConnection) => void
+): void {
+	const connections = smtp.connections as unknown as Set<LibraryConnection>;
+	const add = connections.add.bind(connections);
+	connections.add = (connection: LibraryConnection) => {
+		adopt(connection);
+		return add(connection);
+	};
+}
+
+export type SendAdjust = (
+	code: number,
+	data: unknown,
+	context: unknown
+) => { code: number; data: unknown; context: unknown };
+
+/** Wraps the connection's `send`, the one place every reply is written. */
+export function wrapSend(connection: LibraryConnection, adjust: SendAdjust): void {
+	const original = connection.send.bind(connection);
+	connection.send = (code, data, context) => {
+		const fixed = adjust(code, data, context);
+		original(fixed.code, fixed.data, fixed.context);
+	};
+}
+
+/** What a command interceptor decides: a reply of its own, or the library's handling (null). */
+export type CommandAnswer = { code: number; text: string } | null;
+
+export interface CommandContext {
+	verb: string;
+	/** The command line's text after the verb, trimmed. */
+	argument: string;
+	openingCommand: string | false;
+	/** The ESMTP parameters of a MAIL/RCPT line as the library parses them (none: {}). */
+	parameters(): Record<string, unknown>;
+}
+
+/**
+ * Lets the sandbox answer `verbs` itself. The library's checks that run before any handler
+ * (greeting not sent yet, HELO first, AUTH required) still apply; a verb the library has no
+ * handler for becomes a recognised command, so `intercept` must answer it.
+ */
+export function interceptCommands(
+	connection: LibraryConnection,
+	verbs: readonly string[],
+	intercept: (context: CommandContext) => CommandAnswer
+): void {
+	const internals = connection as ConnectionInternals;
+	for (const verb of verbs) {
+		const original = internals[`handler_${verb}`]?.bind(connection);
+		internals[`handler_${verb}`] = (command, callback) => {
+			const line = command.toString();
+			const answer = intercept({
+				verb,
+				argument: line.slice(verb.length).trim(),
+				openingCommand: internals.openingCommand,
+				parameters: () => {
+					const parsed = internals._parseAddressCommand(
+						verb === 'MAIL' ? 'mail from' : 'rcpt to',
+						command
+					);
+					return (parsed && parsed.args) || {};
+				}
+			});
+			if (answer || !original) {
+				connection.send(answer?.code ?? 502, answer?.text ?? `${verb} not implemented`);
+				return callback();
+			}
+			original(command, callback);
+		};
+	}
+}
+
+/**
+ * A logger for the library's `logger` option that reports each reply line as written: the
+ * library logs every write at debug level as ("S:", line) with the connection id.
+ */
+export function replyLogger(onReply: (connectionId: string, line: string) => void) {
+	const noop = () => undefined;
+	return {
+		trace: noop,
+		info: noop,
+		warn: noop,
+		error: noop,
+		fatal: noop,
+		debug: (entry: { tnx?: string; cid?: string }, message: string, payload?: string) => {
+			if (entry.tnx !== 'send' || message !== 'S:' || !entry.cid || payload === undefined) return;
+			onReply(entry.cid, payload);
+		}
+	};
+}
