@@ -25,6 +25,14 @@ export interface ReplyContextRow {
 const AUTH = ['AUTH', 'AUTH-CONT'] as const;
 const END = ['DATA-END', 'BDAT-LAST'] as const;
 
+/** 552 for "too many recipients", known by its enhanced code (X.5.3) or its text. */
+const OLD_TOO_MANY_RECIPIENTS = {
+	title: 'Too many recipients (old code)',
+	summary:
+		'RFC 821 wrongly used 552 for "too many recipients"; the correct code is 452, and a client should treat this 552 as temporary: send the message to the recipients already accepted, then the rest in another transaction.',
+	rfc: [ref(5321, '4.5.3.1.10')]
+};
+
 export const replyContextTable: readonly ReplyContextRow[] = [
 	{
 		code: 220,
@@ -339,13 +347,35 @@ export const replyContextTable: readonly ReplyContextRow[] = [
 			'The server takes no more recipients in this transaction. The client sends the message to those already accepted, then the rest in another transaction.',
 		rfc: [ref(5321, '4.5.3.1.10')]
 	},
+	// 552 after RCPT means one of three things; the enhanced code or the text tells which.
 	{
 		code: 552,
 		after: ['RCPT'],
-		title: 'Too many recipients (old code)',
+		enhanced: '5.2.2',
+		title: 'Mailbox full (refused as permanent)',
 		summary:
-			'RFC 821 wrongly used 552 for "too many recipients"; a client should treat it as temporary (452).',
-		rfc: [ref(5321, '4.5.3.1.10')]
+			'The recipient’s mailbox is over its quota. Only this recipient is refused. 552 is a permanent reply, so the sender gives up on this recipient, although the registry says a full mailbox should be a persistent transient failure (the recipient can make room): 452 4.2.2 is the usual form, which lets the sender retry.',
+		rfc: [ref(3463, '3.3'), ref(5321, '4.2.3')]
+	},
+	{
+		code: 552,
+		after: ['RCPT'],
+		enhanced: '5.5.3',
+		...OLD_TOO_MANY_RECIPIENTS
+	},
+	{
+		code: 552,
+		after: ['RCPT'],
+		text: /too many recipients/i,
+		...OLD_TOO_MANY_RECIPIENTS
+	},
+	{
+		code: 552,
+		after: ['RCPT'],
+		title: 'Message too big for this recipient',
+		summary:
+			'The server will not take a message of the size declared with MAIL FROM … SIZE= for this recipient (or this recipient’s storage allocation is exceeded). Only this recipient is refused, permanently: the sender reports it rather than retrying.',
+		rfc: [ref(1870, '6.4'), ref(5321, '4.2.3')]
 	},
 	{
 		code: 552,

@@ -1,0 +1,52 @@
+/**
+ * Issue 10 (an independent audit): what the annotations teach must follow the RFCs. Expected
+ * strings are written by hand from the RFC text cited on each row.
+ */
+import { describe, expect, test } from 'vitest';
+import type { Annotation } from '../messages';
+import { annotateTranscript, type TranscriptLine } from './annotate';
+
+const C = (text: string): TranscriptLine => ({ dir: 'client', text });
+const S = (text: string): TranscriptLine => ({ dir: 'server', text });
+
+function last(lines: TranscriptLine[]): Annotation {
+	return annotateTranscript(lines).at(-1)!;
+}
+
+const GREETED = [
+	S('220 lab.example ESMTP'),
+	C('EHLO me.example'),
+	S('250-lab.example'),
+	S('250-SIZE 1048576'),
+	S('250 ENHANCEDSTATUSCODES')
+];
+const IN_MAIL = [...GREETED, C('MAIL FROM:<a@me.example>'), S('250 2.1.0 OK')];
+
+describe('552 after RCPT: three meanings, one title each', () => {
+	// [reply, title expected, RFC the row follows]
+	const rows: [string, RegExp, string][] = [
+		// RFC 5321 §4.5.3.1.10: only "too many recipients" is the old code (452 is correct).
+		['552 5.5.3 Too many recipients', /^Too many recipients \(old code\)$/, '5321 §4.5.3.1.10'],
+		['552 Too many recipients', /^Too many recipients \(old code\)$/, '5321 §4.5.3.1.10'],
+		// RFC 3463 §3.3 X.2.2 mailbox full: a persistent transient failure, sent here as permanent.
+		['552 5.2.2 Mailbox full', /^Mailbox full/, '3463 §3.3'],
+		// RFC 1870 §6.4: per-recipient refusal for the declared size.
+		['552 5.3.4 Message too big for this user', /too big/, '1870 §6.4'],
+		['552 5.2.3 Message exceeds quota for this user', /too big/, '1870 §6.4']
+	];
+	for (const [reply, title, rule] of rows)
+		test(`${reply} (RFC ${rule})`, () => {
+			const a = last([...IN_MAIL, C('RCPT TO:<b@lab.example>'), S(reply)]);
+			expect(a.title).toMatch(title);
+			if (!/Too many/.test(reply)) expect(a.title).not.toMatch(/Too many recipients/);
+		});
+	test('552 5.2.2 says 452 4.2.2 is the usual form', () => {
+		const a = last([...IN_MAIL, C('RCPT TO:<full@lab.example>'), S('552 5.2.2 Mailbox full')]);
+		expect(a.summary).toContain('452 4.2.2');
+		expect(a.rfc).toContainEqual({ rfc: 3463, section: '3.3' });
+	});
+	test('552 for the declared size cites RFC 1870 §6.4', () => {
+		const a = last([...IN_MAIL, C('RCPT TO:<b@lab.example>'), S('552 5.3.4 Too big')]);
+		expect(a.rfc).toContainEqual({ rfc: 1870, section: '6.4' });
+	});
+});
