@@ -7,7 +7,7 @@ import type { Envelope, ListenerName, MessageKind, RecipientResult } from '../..
 import { newId } from '../ids';
 import type { LabStore } from '../store/labStore';
 import { composeDsn, type DsnRecipient } from './deliveryStatus';
-import { domainOf, isSandboxDomain, teachingMailbox } from './policy';
+import { domainOf, isLocalRecipient, isSandboxDomain, teachingMailbox } from './policy';
 import { rfc5322Date } from './rfc5322Date';
 import { SANDBOX_REPLIES } from './replies';
 
@@ -48,7 +48,7 @@ export class Delivery {
 	accept(message: ReceivedMessage): void {
 		const accepted = message.recipients.map((r) => {
 			if (r.outcome !== 'delivered') return r;
-			if (!isSandboxDomain(domainOf(r.address))) return { ...r, outcome: 'outbox' as const };
+			if (!isLocalRecipient(r.address)) return { ...r, outcome: 'outbox' as const };
 			if (teachingMailbox(r.address)?.behaviour === 'bounce')
 				return { ...r, outcome: 'bounced' as const };
 			return r;

@@ -76,6 +76,19 @@ export function isSandboxDomain(domain: string): boolean {
 	);
 }
 
+/**
+ * RFC 5321 §4.5.1: "RCPT TO:<Postmaster>" with no domain, the local name matched case-insensitively,
+ * MUST be accepted; it is this server's own postmaster.
+ */
+export function isBarePostmaster(address: string): boolean {
+	return !address.includes('@') && address.toLowerCase() === 'postmaster';
+}
+
+/** Mail for it is delivered here: at a sandbox domain, or the bare postmaster. */
+export function isLocalRecipient(address: string): boolean {
+	return isSandboxDomain(domainOf(address)) || isBarePostmaster(address);
+}
+
 /** Local parts are compared case-insensitively for the teaching mailboxes only (RFC 5321 §2.4 lets a server choose). */
 export function teachingMailbox(address: string): TeachingMailbox | undefined {
 	const local = localPartOf(address).toLowerCase();

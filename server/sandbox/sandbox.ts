@@ -21,7 +21,7 @@ import {
 	domainOf,
 	Greylist,
 	GTUBE,
-	isSandboxDomain,
+	isLocalRecipient,
 	teachingMailbox
 } from './policy';
 import { replyError, replyText, SANDBOX_REPLIES } from './replies';
@@ -254,7 +254,7 @@ export class Sandbox {
 		if (NON_ASCII.test(address) && !(mailArgs as Record<string, unknown>).SMTPUTF8)
 			return replyError('nonAsciiAddress');
 		const domain = domainOf(address);
-		if (!isSandboxDomain(domain)) {
+		if (!isLocalRecipient(address)) {
 			// Authenticated submission may address the world: it goes to the outbox, never out.
 			if (spec.auth && session.user) return null;
 			return replyError('relayDenied', { domain: domain || '(no domain)' });

@@ -8,7 +8,7 @@ import type { Lab } from '../../server/lab';
 import { GTUBE } from '../../server/sandbox/policy';
 import type { MessageSummary } from '../../src/lib/messages';
 import { until } from './harness';
-import { message, ready, sleep, transaction, startQuickLab } from './smtpSession';
+import { ehlo, message, open, ready, sleep, transaction, startQuickLab } from './smtpSession';
 
 let lab: Lab | undefined;
 afterEach(async () => {
@@ -190,6 +190,48 @@ describe('GTUBE', () => {
 		const ham = await transaction(c, 'a@example.com', ['one@example.com'], message('ham'));
 		expect(ham.end).toMatch(/^250 /);
 		expect(lab.store.messages.get(ham.messageId!)!.summary.recipients[0].outcome).toBe('delivered');
+		c.close();
+	});
+});
+
+describe('postmaster (RFC 5321 §4.5.1)', () => {
+	it('accepts RCPT TO:<Postmaster> with no domain, in any case, and delivers it here', async () => {
+		lab = await startQuickLab();
+		const { c } = await ready(lab, 'mx');
+		const t = await transaction(
+			c,
+			'sender@example.com',
+			['<Postmaster>', '<postmaster>', '<POSTMASTER>', '<PostMaster@example.net>'],
+			message('to the postmaster')
+		);
+		for (const reply of t.rcpt) expect(reply).toMatch(/^250 2\.1\.5 /);
+		expect(t.end).toMatch(/^250 /);
+		const stored = lab.store.messages.get(t.messageId!)!;
+		// Delivered to this server's own postmaster, not the outbox of mail to relay.
+		expect(stored.summary.recipients.map((r) => r.outcome)).toEqual([
+			'delivered',
+			'delivered',
+			'delivered',
+			'delivered'
+		]);
+		expect(stored.trace).toMatch(/^Return-Path: <sender@example\.com>\r\n/);
+		c.close();
+	});
+
+	it('only the bare local name "postmaster" is special: other bare names are not', async () => {
+		lab = await startQuickLab();
+		const { c } = await ready(lab, 'mx');
+		await c.command('MAIL FROM:<sender@example.com>');
+		expect(await c.command('RCPT TO:<webmaster>')).toMatch(/^501 5\.1\.3 /);
+		c.close();
+	});
+
+	it('on submission, AUTH still comes first (RFC 6409 §4.3)', async () => {
+		lab = await startQuickLab();
+		const { c } = await open(lab, 'submissions');
+		await ehlo(c);
+		expect(await c.command('MAIL FROM:<sender@example.com>')).toMatch(/^530 5\.7\.0 /);
+		expect(await c.command('RCPT TO:<Postmaster>')).toMatch(/^530 5\.7\.0 /);
 		c.close();
 	});
 });
