@@ -344,7 +344,6 @@ export class Bridge {
 
 	#follow(store: LabStore): () => void {
 		const onEvent = (sessionId: string, event: SessionEvent) => {
-			this.sessions.get(sessionId)?.observe(event);
 			const owner = this.#owners.get(sessionId);
 			if (owner) this.#sendEvent(owner, sessionId, this.#ownerView(sessionId, event));
 			const watchers = this.#watchers.get(sessionId);

@@ -7,7 +7,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId } from '../ids';
-import type { ListenerName, SessionEvent } from '../../src/lib/messages';
+import type { ListenerName } from '../../src/lib/messages';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
 
 export interface LoopbackTarget {
@@ -18,22 +18,28 @@ export interface LoopbackTarget {
 	fingerprint256: string;
 }
 
+/** A final reply line: a code not followed by "-" (RFC 5321 §4.2.1). */
+const FINAL_REPLY = /^(\d{3})(?!-)/;
+
 export class LoopbackSession {
 	readonly id = newId();
 	readonly resumeToken = randomBytes(18).toString('base64url');
 	#socket: net.Socket | tls.TLSSocket;
 	#raw: net.Socket;
-	#queue: string[] = [];
-	#upgrading = false;
 	#closed = false;
 	#closeListeners = new Set<(reason: string) => void>();
-	/** Final reply lines the sandbox recorded, and those that reached this socket. */
-	#recordedReplies = 0;
-	#receivedReplies = 0;
-	#partialLine = '';
-	/** After which received reply the TLS handshake must start (the 220 to STARTTLS). */
-	#tlsAfterReply: number | null = null;
-	#countReplies = (chunk: Buffer) => this.#count(chunk);
+	/** What the sandbox answered on this socket so far, and the line it is still sending. */
+	#greeted = false;
+	#replyPartial = '';
+	/** Command lines sent and not answered yet, oldest first: each gets one reply. */
+	#unanswered: string[] = [];
+	#sentPartial = '';
+	/** Sending a message's content (after 354 to DATA), whose lines get no reply until ".". */
+	#inContent = false;
+	/** Input held while our STARTTLS waits for its reply or the handshake runs. */
+	#held: string[] = [];
+	#upgrading = false;
+	#onReplies = (chunk: Buffer) => this.#readReplies(chunk);
 	/** Timer that closes a session whose browser went away and did not come back. */
 	graceTimer: NodeJS.Timeout | null = null;
 
@@ -59,13 +65,8 @@ export class LoopbackSession {
 			if (this.graceTimer) clearTimeout(this.graceTimer);
 			for (const listener of this.#closeListeners) listener('connection closed');
 		});
-		if (target.implicitTls) {
-			this.#socket = this.#wrapTls(raw);
-			this.#socket.on('data', this.#countReplies);
-		} else {
-			this.#socket = raw;
-			raw.on('data', this.#countReplies);
-		}
+		this.#socket = target.implicitTls ? this.#wrapTls(raw) : raw;
+		this.#socket.on('data', this.#onReplies);
 	}
 
 	matches(token: string): boolean {
@@ -84,21 +85,13 @@ export class LoopbackSession {
 
 	write(data: string): void {
 		if (this.#closed) return;
-		if (this.#upgrading || this.#tlsAfterReply !== null) this.#queue.push(data);
-		else this.#socket.write(data);
-	}
-
-	/**
-	 * Fed with this session's recorded events. The recorder says when the sandbox answered
-	 * STARTTLS with 220; the handshake starts once that reply has also arrived here, since replies
-	 * to earlier pipelined commands may still be on their way.
-	 */
-	observe(event: SessionEvent): void {
-		if (event.dir === 'server' && /^\d{3}(?!-)/.test(event.text)) this.#recordedReplies++;
-		else if (event.dir === 'system' && event.kind === 'starttls') {
-			this.#tlsAfterReply = this.#recordedReplies;
-			this.#maybeUpgrade();
+		// After STARTTLS, RFC 3207 §4.2: wait for the reply, and after 220 send only inside TLS.
+		if (this.#upgrading || this.#awaitingStartTls()) {
+			this.#held.push(data);
+			return;
 		}
+		this.#socket.write(data);
+		this.#track(data);
 	}
 
 	close(): void {
@@ -106,24 +99,73 @@ export class LoopbackSession {
 		this.#raw.destroy();
 	}
 
-	#count(chunk: Buffer): void {
-		const lines = (this.#partialLine + chunk.toString('latin1')).split('\r\n');
-		this.#partialLine = lines.pop() ?? '';
-		for (const line of lines) if (/^\d{3}(?!-)/.test(line)) this.#receivedReplies++;
-		this.#maybeUpgrade();
+	#awaitingStartTls(): boolean {
+		return this.#unanswered.some((line) => /^STARTTLS\s*$/i.test(line));
 	}
 
-	#maybeUpgrade(): void {
-		if (this.#tlsAfterReply === null || this.#receivedReplies < this.#tlsAfterReply) return;
-		this.#tlsAfterReply = null;
+	/** Splits what was sent into command lines (as smtp-server does) and message content. */
+	#track(data: string): void {
+		const lines = (this.#sentPartial + data).split(/\r?\n/);
+		this.#sentPartial = lines.pop() ?? '';
+		for (const line of lines) {
+			if (!this.#inContent) this.#unanswered.push(line);
+			else if (line === '.') {
+				this.#inContent = false;
+				this.#unanswered.push(line);
+			}
+		}
+	}
+
+	#readReplies(chunk: Buffer): void {
+		const lines = (this.#replyPartial + chunk.toString('latin1')).split('\r\n');
+		this.#replyPartial = lines.pop() ?? '';
+		for (const line of lines) {
+			const code = FINAL_REPLY.exec(line)?.[1];
+			if (code) this.#answered(Number(code));
+		}
+	}
+
+	/** One final reply arrived: it answers the oldest unanswered line (the first, the connection). */
+	#answered(code: number): void {
+		if (!this.#greeted) {
+			this.#greeted = true;
+			return;
+		}
+		const command = this.#unanswered.shift();
+		if (command === undefined) return;
+		if (/^DATA\s*$/i.test(command) && code === 354) this.#startContent();
+		if (/^STARTTLS\s*$/i.test(command) && code === 220) {
+			// Lines pipelined after STARTTLS went out in plaintext: the sandbox discards them (S13).
+			this.#unanswered = [];
+			this.#sentPartial = '';
+			this.#upgrade();
+			return;
+		}
+		if (!this.#upgrading && !this.#awaitingStartTls()) this.#release();
+	}
+
+	/** Lines already sent after DATA are content up to "."; if "." is not sent yet, later ones too. */
+	#startContent(): void {
+		const end = this.#unanswered.indexOf('.');
+		if (end < 0) {
+			this.#unanswered = [];
+			this.#inContent = true;
+		} else this.#unanswered.splice(0, end);
+	}
+
+	#release(): void {
+		for (const data of this.#held.splice(0)) this.write(data);
+	}
+
+	#upgrade(): void {
 		this.#upgrading = true;
-		this.#raw.off('data', this.#countReplies);
+		this.#raw.off('data', this.#onReplies);
 		const secure = this.#wrapTls(this.#raw);
-		secure.on('data', this.#countReplies);
+		secure.on('data', this.#onReplies);
 		secure.once('secureConnect', () => {
 			this.#socket = secure;
 			this.#upgrading = false;
-			for (const data of this.#queue.splice(0)) secure.write(data);
+			this.#release();
 		});
 	}
 

@@ -94,6 +94,50 @@ describe('the bridge opens real SMTP sessions', () => {
 		client.close();
 	});
 
+	it('starts TLS on its own 220 to STARTTLS, even once the transcript stopped recording (MAX_EVENTS_PER_SESSION)', async () => {
+		await lab.close();
+		lab = await startTestLab({ maxEventsPerSession: 30 });
+		await web.close();
+		web = await startWebServer(lab);
+		const client = await BridgeClient.connect(web.wsUrl);
+		const { session } = await openSession(client);
+		client.send({ type: 'input', data: 'EHLO learner.test\r\n' });
+		await client.reply(session.id, /^250 /);
+		const summary = () => lab.store.sessions.get(session.id)!.summary;
+		while (!summary().truncated) {
+			const from = client.received.length;
+			client.send({ type: 'input', data: 'NOOP\r\n' });
+			await client.next(isType('event'), 5000, from);
+		}
+		// Nothing of what follows is recorded: the bridge must see the 220 on its own socket.
+		client.send({ type: 'input', data: 'STARTTLS\r\n' });
+		client.send({ type: 'input', data: 'EHLO learner.test\r\n' });
+		client.send({ type: 'input', data: 'MAIL FROM:<alice@example.com>\r\n' });
+		client.send({ type: 'input', data: 'RCPT TO:<bob@example.com>\r\n' });
+		client.send({ type: 'input', data: 'DATA\r\n' });
+		client.send({ type: 'input', data: 'Subject: after the limit\r\n\r\nhello\r\n.\r\n' });
+		await until(() => summary().messageIds.length === 1);
+		expect(summary().tls?.protocol).toMatch(/^TLSv1\.[23]$/);
+		const message = lab.store.messages.get(summary().messageIds[0])!;
+		expect(message.summary.subject).toBe('after the limit');
+		expect(lab.bridge.sessions.get(session.id)?.closed).toBe(false);
+		client.close();
+	});
+
+	it('S13 through the bridge: input pipelined after STARTTLS goes out in plaintext and is discarded; later input travels inside TLS', async () => {
+		const client = await BridgeClient.connect(web.wsUrl);
+		const { session } = await openSession(client);
+		client.send({ type: 'input', data: 'EHLO learner.test\r\n' });
+		await client.reply(session.id, /^250 /);
+		client.send({ type: 'input', data: 'STARTTLS\r\nMAIL FROM:<injected@example.com>\r\n' });
+		client.send({ type: 'input', data: 'EHLO learner.test\r\n' });
+		client.send({ type: 'input', data: 'RCPT TO:<bob@example.com>\r\n' });
+		// Had the injected MAIL FROM run, RCPT would be accepted.
+		await client.reply(session.id, /^503 5\.5\.1 /);
+		expect(lab.store.sessions.get(session.id)?.summary.tls?.protocol).toMatch(/^TLSv1\.[23]$/);
+		client.close();
+	});
+
 	it('works on the implicit-TLS listener', async () => {
 		const client = await BridgeClient.connect(web.wsUrl);
 		const { session } = await openSession(client, 'submissions');
