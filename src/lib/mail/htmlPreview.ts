@@ -56,8 +56,64 @@ export interface CleanHtml {
 }
 
 const URL_ATTRIBUTES = ['src', 'srcset', 'background', 'poster'];
-const CSS_URL = /url\(\s*(['"]?)\s*([^'")]*?)\s*\1\s*\)/gi;
+// A url() with its argument quoted or bare; any other "url(" (unbalanced quotes, white space
+// inside) is taken up to its ")" and blocked too, so nothing that looks like a fetch survives.
+const CSS_URL = /url\(\s*(?:"([^"]*)"|'([^']*)'|([^"'()\s]*))\s*\)|url\(([^)]*)\)?/gi;
+// image-set() also takes bare strings as image URLs (CSS Images 4 §2.2): the whole function
+// goes (one level of nested parentheses, as in url() or type()); mail rarely needs it.
+const CSS_IMAGE_SET = /(?:-webkit-)?image-set\((?:[^()]|\([^()]*\))*\)?/gi;
 const CSS_IMPORT = /@import[^;]*;?/gi;
+const CSS_COMMENT = /\/\*[\s\S]*?(?:\*\/|$)/g;
+/**
+ * An escape: backslash + 1–6 hex digits + one optional white space, backslash + newline (a
+ * line continuation), or backslash + any other character (that character).
+ * @see https://www.w3.org/TR/css-syntax-3/#consume-escaped-code-point
+ */
+const CSS_ESCAPE = /\\(?:([0-9a-f]{1,6})(?:\r\n|[ \t\r\n\f])?|(\r\n|[\r\n\f])|([\s\S])|$)/gi;
+
+function escapedCodePoint(hex: string): string {
+	const code = parseInt(hex, 16);
+	const invalid = code === 0 || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff;
+	return String.fromCodePoint(invalid ? 0xfffd : code);
+}
+
+/**
+ * Mail CSS as the browser would read it, then filtered: comments removed and escapes decoded
+ * first, so `u\72l(`, `u\000072 l(`, `u\rl(` and `u/**\/rl(` are all seen as `url(`. The
+ * result is what the browser gets: no backslash is left to decode a second time (`\5c 72`),
+ * and `<` is written back as an escape so decoded text cannot close a <style> element.
+ */
+export function cleanCss(
+	css: string,
+	allowRemoteImages: boolean
+): { css: string; blocked: string[] } {
+	const blocked: string[] = [];
+	const plain = css
+		.replace(CSS_COMMENT, '')
+		.replace(CSS_ESCAPE, (_e, hex?: string, newline?: string, char?: string) =>
+			hex ? escapedCodePoint(hex) : newline ? '' : (char ?? '\ufffd')
+		)
+		.replace(/\\/g, '')
+		.replace(CSS_COMMENT, '');
+	const cleaned = plain
+		.replace(CSS_IMPORT, (rule) => {
+			blocked.push(rule.replace(/^@import\s*|;$/gi, '').trim());
+			return '';
+		})
+		.replace(CSS_IMAGE_SET, (whole) => {
+			blocked.push(whole);
+			return 'none';
+		})
+		.replace(CSS_URL, (whole, dq?: string, sq?: string, bare?: string, unreadable?: string) => {
+			const url = (dq ?? sq ?? bare ?? unreadable ?? '').trim();
+			const allowed = /^data:/i.test(url) || (allowRemoteImages && /^https:/i.test(url));
+			if (allowed && unreadable === undefined) return whole;
+			blocked.push(url);
+			return 'none';
+		})
+		.replace(/</g, '\\3c ');
+	return { css: cleaned, blocked };
+}
 
 /** Cleans mail HTML in the browser. Each call uses its own DOMPurify instance and hooks. */
 export function cleanMailHtml(
@@ -71,18 +127,18 @@ export function cleanMailHtml(
 	const links: string[] = [];
 	// CSS can fetch too (background images, @import, fonts): the CSP blocks those, but Chromium's
 	// preload scanner may still start the request, so remote url()s are removed here as well.
-	const cleanCss = (css: string) =>
-		css.replace(CSS_IMPORT, '').replace(CSS_URL, (whole, _q: string, url: string) => {
-			if (/^data:/i.test(url) || (allowRemoteImages && /^https:/i.test(url))) return whole;
-			blockedImages.push(url);
-			return 'none';
-		});
+	const filterCss = (css: string) => {
+		const result = cleanCss(css, allowRemoteImages);
+		blockedImages.push(...result.blocked);
+		return result.css;
+	};
 	purify.addHook('uponSanitizeElement', (node, data) => {
-		if (data.tagName === 'style' && node.textContent) node.textContent = cleanCss(node.textContent);
+		if (data.tagName === 'style' && node.textContent)
+			node.textContent = filterCss(node.textContent);
 	});
 	purify.addHook('afterSanitizeAttributes', (node) => {
 		const style = node.getAttribute('style');
-		if (style) node.setAttribute('style', cleanCss(style));
+		if (style) node.setAttribute('style', filterCss(style));
 		// A cid: image is part of this very message: shown, as data: (nothing is fetched).
 		const cid = /^\s*cid:(.+)$/i.exec(node.getAttribute('src') ?? '')?.[1];
 		const inline = cid === undefined ? undefined : inlineImages.get(decodeCid(cid.trim()));
