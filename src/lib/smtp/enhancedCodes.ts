@@ -129,11 +129,85 @@ export const enhancedCodeTable: readonly EnhancedCodeRow[] = [
 	};
 });
 
+/**
+ * RFC 3463 §2: the subject and detail keep their meaning in every class; the class decides the
+ * outcome. The registry words most details as failures, and some as "only permanent" or "only
+ * transient"; where the class changes what a code says, this row says it for that class.
+ */
+export interface EnhancedClassWordingRow {
+	/** Registry key, "X.6.0". */
+	key: string;
+	class: 2 | 4 | 5;
+	/** Replaces the registry's sample text when it names a failure. */
+	title?: string;
+	summary: string;
+	rfc: RfcRef[];
+}
+
+export const enhancedClassWordingTable: readonly EnhancedClassWordingRow[] = [
+	{
+		key: 'X.0.0',
+		class: 2,
+		summary:
+			'Success, and nothing more specific to say: only the class is known (e.g. "250 2.0.0 OK", "221 2.0.0 Bye").',
+		rfc: [ref(3463, '2'), ref(3463, '3.1')]
+	},
+	{
+		key: 'X.1.0',
+		class: 2,
+		summary:
+			'Success concerning an address: the originator or destination address was accepted (e.g. "250 2.1.0 Sender OK").',
+		rfc: [ref(3463, '2'), ref(3463, '3.2')]
+	},
+	{
+		key: 'X.2.0',
+		class: 2,
+		summary: 'Success concerning the destination mailbox.',
+		rfc: [ref(3463, '2'), ref(3463, '3.3')]
+	},
+	{
+		key: 'X.3.0',
+		class: 2,
+		summary: 'Success concerning the destination mail system.',
+		rfc: [ref(3463, '2'), ref(3463, '3.4')]
+	},
+	{
+		key: 'X.5.0',
+		class: 2,
+		summary: 'Success concerning the mail protocol: the command was carried out.',
+		rfc: [ref(3463, '2'), ref(3463, '3.6')]
+	},
+	{
+		key: 'X.6.0',
+		class: 2,
+		title: 'Other or undefined media status',
+		summary:
+			'Success concerning the message content: the message was accepted (e.g. "250 2.6.0 Message queued").',
+		rfc: [ref(3463, '2'), ref(3463, '3.7')]
+	},
+	{
+		key: 'X.7.0',
+		class: 2,
+		summary:
+			'Success concerning security or policy: e.g. authentication succeeded ("235 2.7.0") or the TLS handshake may start.',
+		rfc: [ref(3463, '2'), ref(3463, '3.8')]
+	},
+	{
+		key: 'X.2.2',
+		class: 5,
+		summary:
+			'The mailbox is full, reported as a permanent failure: the sender gives up. The registry says a full mailbox "should be used as a persistent transient failure" (the recipient can make room): 4.2.2, with 452, lets the sender retry.',
+		rfc: [ref(3463, '3.3')]
+	}
+];
+
+const wordingByCode = indexBy(enhancedClassWordingTable, (r) => `${r.class}${r.key.slice(1)}`);
+
 const byKey = indexBy(enhancedCodeTable, (r) => r.key);
 const classByNumber = indexBy(enhancedClassTable, (r) => String(r.class));
 const subjectByNumber = indexBy(enhancedSubjectTable, (r) => String(r.subject));
 
-/** RFC 3463 §2 / §4 grammar: class "." subject "." detail, subject and detail 1–3 digits. */
+/** RFC 3463 §2 and RFC 2034 §4 grammar: class "." subject "." detail, subject and detail 1–3 digits. */
 const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})$/;
 
 export interface EnhancedCodeInfo {
@@ -157,19 +231,26 @@ export function describeEnhanced(code: string): EnhancedCodeInfo | undefined {
 	const cls = classByNumber.get(m[1])!;
 	const subj = subjectByNumber.get(String(Number(m[2])));
 	const entry = byKey.get(`X.${Number(m[2])}.${Number(m[3])}`);
-	const title = entry
-		? entry.title
-		: subj
-			? `${subj.title} (detail ${m[3]} not in the registry)`
-			: `Unregistered subject ${m[2]}`;
+	const wording = wordingByCode.get(`${m[1]}.${Number(m[2])}.${Number(m[3])}`);
+	const title = wording?.title
+		? wording.title
+		: entry
+			? entry.title
+			: subj
+				? `${subj.title} (detail ${m[3]} not in the registry)`
+				: `Unregistered subject ${m[2]}`;
 	return {
 		code,
 		class: cls,
 		subject: subj,
 		entry,
 		title,
-		summary: entry ? entry.summary : (subj?.summary ?? cls.summary),
-		rfc: entry ? entry.rfc : (subj?.rfc ?? cls.rfc),
+		summary: wording?.summary ?? (entry ? entry.summary : (subj?.summary ?? cls.summary)),
+		rfc: wording
+			? [...wording.rfc, ...(entry?.rfc ?? [])]
+			: entry
+				? entry.rfc
+				: (subj?.rfc ?? cls.rfc),
 		ref: `enhanced/${code}`
 	};
 }

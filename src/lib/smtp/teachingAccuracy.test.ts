@@ -50,3 +50,28 @@ describe('552 after RCPT: three meanings, one title each', () => {
 		expect(a.rfc).toContainEqual({ rfc: 1870, section: '6.4' });
 	});
 });
+
+describe('enhanced codes are read in the reply’s class (RFC 3463 §2)', () => {
+	const DONE = [...IN_MAIL, C('RCPT TO:<b@lab.example>'), S('250 2.1.5 OK'), C('DATA')];
+	// [lines, what the enhanced-code note must not say, what it must say]
+	const rows: [string, TranscriptLine[], RegExp, RegExp][] = [
+		[
+			'250 2.6.0 after the data',
+			[...DONE, S('354 go'), C('Subject: x'), C(''), C('.'), S('250 2.6.0 Queued as 1')],
+			/considered undeliverable/,
+			/^2\.6\.0: Success · .*accepted/
+		],
+		[
+			'235 2.7.0',
+			[...GREETED, C('AUTH PLAIN AGEAYg=='), S('235 2.7.0 Authentication successful')],
+			/caused the message to be returned/,
+			/^2\.7\.0: Success · .*authentication succeeded/
+		]
+	];
+	for (const [name, lines, not, must] of rows)
+		test(name, () => {
+			const note = last(lines).notes![0];
+			expect(note).not.toMatch(not);
+			expect(note).toMatch(must);
+		});
+});
