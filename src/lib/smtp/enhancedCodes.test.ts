@@ -54,7 +54,17 @@ const [header, ...registry] = parseCsv(csv);
 
 // RFC 3463 §2: the class decides the outcome. These codes' registry descriptions speak of another
 // class (a failure, "only permanent", "persistent transient"), so they get their class's wording.
-const reworded = new Set(['2.0.0', '2.1.0', '2.2.0', '2.3.0', '2.5.0', '2.6.0', '2.7.0', '5.2.2']);
+const reworded = new Set([
+	'2.0.0',
+	'2.1.0',
+	'2.2.0',
+	'2.3.0',
+	'2.5.0',
+	'2.6.0',
+	'2.7.0',
+	'5.2.2',
+	'4.7.1'
+]);
 
 describe('IANA registry (RFC 3463, RFC 5248)', () => {
 	test('the fixture has the registry columns', () => {
@@ -125,7 +135,8 @@ describe('the class decides the outcome (RFC 3463 §2)', () => {
 		['2.7.0', /returned/, /succeeded/], // "235 2.7.0 Authentication successful"
 		['2.0.0', /error/, /Success/],
 		['2.1.0', /caused this DSN/, /accepted/],
-		['5.2.2', /^The mailbox is full because/, /permanent/] // X.2.2: "persistent transient failure"
+		['5.2.2', /^The mailbox is full because/, /permanent/], // X.2.2: "persistent transient failure"
+		['4.7.1', /^The sender is not authorized/, /try again later/] // greylisting
 	];
 	for (const [code, not, must] of rows)
 		test(code, () => {
@@ -136,5 +147,12 @@ describe('the class decides the outcome (RFC 3463 §2)', () => {
 	test('2.6.0 is not titled an error', () => {
 		expect(describeEnhanced('2.6.0')!.title).not.toMatch(/error/);
 		expect(describeEnhanced('5.6.0')!.title).toBe('Other or undefined media error');
+	});
+	test('4.7.1 says the registry lists 451 among X.7.1’s basic codes', () => {
+		const x71 = registry.find((r) => r[0] === 'X.7.1')!;
+		expect(x71[2].split(/,\s*/)).toContain('451');
+		expect(describeEnhanced('4.7.1')!.summary).toMatch(/registry lists 451/);
+		// The permanent class keeps the registry's wording.
+		expect(describeEnhanced('5.7.1')!.summary).toBe(squash(x71[3]));
 	});
 });

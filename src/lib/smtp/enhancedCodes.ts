@@ -198,6 +198,13 @@ export const enhancedClassWordingTable: readonly EnhancedClassWordingRow[] = [
 		summary:
 			'The mailbox is full, reported as a permanent failure: the sender gives up. The registry says a full mailbox "should be used as a persistent transient failure" (the recipient can make room): 4.2.2, with 452, lets the sender retry.',
 		rfc: [ref(3463, '3.3')]
+	},
+	{
+		key: 'X.7.1',
+		class: 4,
+		summary:
+			'Not authorized, for now: the sender may try again later — this is how greylisting answers (451 4.7.1). The registry’s description calls X.7.1 "useful only as a permanent error", yet the same registry lists 451 among X.7.1’s basic codes.',
+		rfc: [ref(3463, '3.8'), ref(5248, '')]
 	}
 ];
 

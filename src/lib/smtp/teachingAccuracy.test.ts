@@ -66,6 +66,12 @@ describe('enhanced codes are read in the reply’s class (RFC 3463 §2)', () => 
 			[...GREETED, C('AUTH PLAIN AGEAYg=='), S('235 2.7.0 Authentication successful')],
 			/caused the message to be returned/,
 			/^2\.7\.0: Success · .*authentication succeeded/
+		],
+		[
+			'451 4.7.1 greylisting',
+			[...IN_MAIL, C('RCPT TO:<greylist@lab.example>'), S('451 4.7.1 Greylisted, try later')],
+			/^(?!.*registry lists 451).*useful only as a permanent error/,
+			/^4\.7\.1: .*registry lists 451 among X\.7\.1’s basic codes/
 		]
 	];
 	for (const [name, lines, not, must] of rows)
