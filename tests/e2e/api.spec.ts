@@ -126,20 +126,60 @@ test('API errors are JSON: 404 unknown, 400 malformed, 403 other origin, 413 too
 	expect(baseURL).toBeTruthy();
 });
 
-test('DELETE clears the store (a teacher resets between classes)', async ({
+test('DELETE clears the store (a teacher resets between classes): ended sessions go, live ones stay', async ({
 	request,
 	smtpPorts
 }) => {
-	await sendRaw(
+	type Summary = { id: string; endedAt: number | null };
+	const sessions = async () =>
+		(await (await request.get('/api/sessions')).json()).sessions as Summary[];
+
+	// An ended session: sendRaw says QUIT, and the server closes the connection.
+	const messageId = await sendRaw(
 		smtpPorts.mx,
 		{ from: 'alice@example.com', to: ['bob@example.com'] },
 		'Subject: to clear\r\n\r\nbye'
 	);
-	expect((await (await request.get('/api/messages')).json()).messages.length).toBeGreaterThan(0);
-	expect((await request.delete('/api/messages')).status()).toBe(200);
-	expect((await (await request.get('/api/messages')).json()).messages).toEqual([]);
-	await new Promise((r) => setTimeout(r, 200));
-	expect((await request.delete('/api/sessions')).status()).toBe(200);
-	const left = (await (await request.get('/api/sessions')).json()).sessions;
-	expect(left.every((s: { endedAt: number | null }) => s.endedAt === null)).toBe(true);
+	const endedId: string = (await (await request.get(`/api/messages/${messageId}`)).json()).message
+		.sessionId;
+	await expect
+		.poll(async () => (await sessions()).find((s) => s.id === endedId)?.endedAt ?? null)
+		.not.toBeNull();
+
+	// A live session: a learner still connected, found by the EHLO name only it used.
+	const ehlo = `EHLO keep-${Date.now()}.test`;
+	const live = net.connect({ port: smtpPorts.mx, host: '127.0.0.1' });
+	try {
+		let received = '';
+		live.on('data', (chunk) => (received += chunk.toString()));
+		await expect.poll(() => received).toMatch(/^220 /m);
+		live.write(`${ehlo}\r\n`);
+		await expect.poll(() => received).toMatch(/^250 /m);
+		const findLive = async () => {
+			for (const s of (await sessions()).filter((s) => s.endedAt === null)) {
+				const transcript = await (await request.get(`/api/sessions/${s.id}/transcript.txt`)).text();
+				if (transcript.split('\n').includes(`C: ${ehlo}`)) return s.id;
+			}
+		};
+		await expect.poll(findLive, { message: 'the live session is listed' }).toBeDefined();
+		const liveId = (await findLive())!;
+
+		expect((await request.delete('/api/messages')).status()).toBe(200);
+		expect((await (await request.get('/api/messages')).json()).messages).toEqual([]);
+		expect((await request.delete('/api/sessions')).status()).toBe(200);
+		const left = await sessions();
+		expect(left.find((s) => s.id === endedId)).toBeUndefined();
+		expect((await request.get(`/api/sessions/${endedId}`)).status()).toBe(404);
+		expect(left.find((s) => s.id === liveId)).toMatchObject({ endedAt: null });
+		expect(left.every((s) => s.endedAt === null)).toBe(true);
+		// The live session still works after the clear, and is still recorded.
+		received = '';
+		live.write('NOOP\r\n');
+		await expect.poll(() => received).toMatch(/^250 /m);
+		await expect
+			.poll(async () => (await request.get(`/api/sessions/${liveId}/transcript.txt`)).text())
+			.toMatch(/^C: NOOP$/m);
+	} finally {
+		live.destroy();
+	}
 });
