@@ -67,7 +67,10 @@ export async function buildMessageView(raw: Uint8Array, budgetMs: number): Promi
 			return {
 				id: partId,
 				contentType: type,
-				encoding: node.contentTransferEncoding.encoding || null,
+				// postal-mime reports "8bit" when the field is absent; absent means 7bit (RFC 2045 §6.1).
+				encoding: node.headers.some((h) => h.key === 'content-transfer-encoding')
+					? node.contentTransferEncoding.encoding || null
+					: null,
 				filename,
 				disposition: node.contentDisposition.parsed.value || null,
 				contentId: contentIdOf(node),

@@ -21,6 +21,8 @@ export interface EntityLayout {
 	type: string;
 	/** Content-Type parameters, names lower case (charset, boundary, name …). */
 	params: Record<string, string>;
+	/** The Content-Transfer-Encoding value as written; null when the field is absent. */
+	transferEncoding: string | null;
 	children: EntityLayout[];
 }
 
@@ -59,7 +61,15 @@ export function layoutEntity(raw: string, start = 0, end = raw.length, depth = 0
 	}
 	const header = raw.slice(start, Math.min(bodyStart, end));
 	const { type, params } = parseContentType(headerValue(header, 'content-type') ?? '');
-	const entity: EntityLayout = { start, bodyStart, end, type, params, children: [] };
+	const entity: EntityLayout = {
+		start,
+		bodyStart,
+		end,
+		type,
+		params,
+		transferEncoding: headerValue(header, 'content-transfer-encoding'),
+		children: []
+	};
 	if (type.startsWith('multipart/') && params.boundary && depth < MAX_DEPTH) {
 		for (const [s, e] of splitMultipart(raw, bodyStart, end, params.boundary))
 			entity.children.push(layoutEntity(raw, s, e, depth + 1));

@@ -1,5 +1,6 @@
 import type { MimePart } from '../messages';
 import { lineAt, type EntityLayout } from './mimeLayout';
+import { partTransfer, type PartTransfer } from './transferEncoding';
 
 export interface PartNode {
 	part: MimePart;
@@ -13,6 +14,8 @@ export interface PartNode {
 	lines: [number, number] | null;
 	/** Content-Type parameters as written (charset, boundary, name). */
 	params: Record<string, string>;
+	/** Its transfer encoding from its own header and body bytes; null when not located. */
+	transfer: PartTransfer | null;
 	children: PartNode[];
 }
 
@@ -35,6 +38,9 @@ export function partTree(
 			? [lineAt(binary, layout.start), lineAt(binary, Math.max(layout.start, layout.end - 1))]
 			: null,
 		params: layout?.params ?? {},
+		transfer: layout
+			? partTransfer(layout.transferEncoding, binary.slice(layout.bodyStart, layout.end))
+			: null,
 		children: part.children.map((child, i) => partTree(child, layout?.children[i], binary, false))
 	};
 }
