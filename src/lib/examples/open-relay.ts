@@ -7,11 +7,11 @@ export const example: Example = {
 	title: 'Open relay refused',
 	teaches:
 		'A mail exchanger refuses recipients at domains it is not responsible for (550 5.7.1), and why open relays are abused.',
-	rfc: [rfc(5321, '3.6.2'), rfc(5321, '7.1')],
+	rfc: [rfc(5321, '3.6.2'), rfc(5321, '7.9')],
 	intro:
 		'Port 25 needs no login — so what stops anyone from using it to send mail anywhere? The mail exchanger accepts mail only for the domains it serves.',
 	takeaway:
-		'An open relay — a server that forwards mail for anyone to anywhere — is a gift to spammers: their mail arrives from someone else’s good address and reputation. Relaying is for authenticated users on submission (587/465); on port 25 a server accepts only its own domains (RFC 5321 §3.6.2, §7.1).',
+		'An open relay — a server that forwards mail for anyone to anywhere — is a gift to spammers: their mail arrives from someone else’s good address and reputation. Relaying is for authenticated users on submission (587/465); on port 25 a server accepts only its own domains (RFC 5321 §3.6.2, §7.9).',
 	steps: [
 		connect('mx'),
 		ehlo(),

@@ -77,7 +77,7 @@ export const example: Example = {
 			title: 'RCPT TO an outside domain',
 			narration:
 				'A submission server relays for its authenticated users, so a recipient at any domain is accepted. The sandbox keeps it in its outbox: "would be relayed — not sent (sandbox)".',
-			rfc: [rfc(6409, '4'), rfc(5321, '3.6.2')],
+			rfc: [rfc(6409, '4.3'), rfc(5321, '3.6.3')],
 			expect: [REPLY.rcpt]
 		},
 		data(),
@@ -87,7 +87,7 @@ export const example: Example = {
 			title: 'The message',
 			narration:
 				'The message, inside TLS. A real provider would now look up the MX of elsewhere.example and deliver on port 25.',
-			rfc: [rfc(6409, '8')],
+			rfc: [rfc(6409, '2.1'), rfc(5321, '5.1')],
 			expect: [REPLY.queued],
 			message: {
 				kind: 'compose',

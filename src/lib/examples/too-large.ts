@@ -15,7 +15,7 @@ export const example: Example = {
 	steps: [
 		connect('mx'),
 		ehlo(
-			'Look at the last line of the EHLO reply: SIZE {maxMessageBytes}. That is the largest message, in bytes, this server accepts (RFC 1870 §4).'
+			'Look at the last line of the EHLO reply: SIZE {maxMessageBytes}. That is the largest message, in bytes, this server accepts (RFC 1870 §3).'
 		),
 		{
 			kind: 'send',
@@ -23,8 +23,8 @@ export const example: Example = {
 			lines: ['MAIL FROM:<alice@example.org> SIZE={sizeOverLimit}'],
 			title: 'MAIL FROM with SIZE= over the limit',
 			narration:
-				'The client declares its message will be {sizeOverLimit} bytes — one more than the limit. The server refuses at once with 552 5.3.4 (“message too big for system”, RFC 3463 §3.4), before any content is sent (RFC 1870 §6).',
-			rfc: [rfc(1870, '6'), rfc(3463, '3.4')],
+				'The client declares its message will be {sizeOverLimit} bytes — one more than the limit. The server refuses at once with 552 5.3.4 (“message too big for system”, RFC 3463 §3.4), before any content is sent (RFC 1870 §6.1).',
+			rfc: [rfc(1870, '6.1'), rfc(3463, '3.4')],
 			expect: [{ code: 552, enhanced: '5.3.4' }]
 		},
 		mailFrom(
@@ -39,7 +39,7 @@ export const example: Example = {
 			title: 'Over a megabyte of content',
 			narration:
 				'Now the player sends a generated message just over {maxMessageBytes} bytes — in pieces of 16 000 characters, the most the lab’s WebSocket takes in one message, paced under its limit of 50 messages a second (about two seconds). The server reads it all, then answers 552 5.3.4 and stores nothing.',
-			rfc: [rfc(1870, '6'), rfc(5321, '4.5.3.1.10')],
+			rfc: [rfc(1870, '4'), rfc(5321, '4.5.3.1.7'), rfc(5321, '4.5.3.1.9')],
 			expect: [{ code: 552, enhanced: '5.3.4' }],
 			message: { kind: 'oversize', subject: 'A very large message' }
 		},

@@ -32,7 +32,7 @@ export const extensionTable: readonly ExtensionRow[] = [
 		clientUse:
 			'Adds SIZE=<octets> to MAIL FROM so that a too-big message is refused (552) before it is sent.',
 		params: 'size',
-		rfc: [ref(1870, '4'), ref(1870, '6')]
+		rfc: [ref(1870, '3'), ref(1870, '6')]
 	}),
 	ext('8BITMIME', {
 		title: '8BITMIME — 8-bit message content',

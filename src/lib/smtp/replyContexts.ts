@@ -288,7 +288,7 @@ export const replyContextTable: readonly ReplyContextRow[] = [
 		title: 'Relaying denied',
 		summary:
 			'This server does not accept mail for that domain from an unauthenticated client: it is not the recipient’s mail exchanger, and it will not relay. Authenticate on a submission port instead.',
-		rfc: [ref(5321, '3.6.1'), ref(5321, '7.9'), ref(3463, '3.8')]
+		rfc: [ref(5321, '3.6.2'), ref(5321, '7.9'), ref(3463, '3.8')]
 	},
 	{
 		code: 550,
@@ -449,48 +449,90 @@ export function findReplyContext(
 	return undefined;
 }
 
-/** What a reply class means after a particular command: `${context} ${digit}` → note. */
-export const replyClassNoteTable: ReadonlyMap<string, { note: string; rfc: RfcRef[] }> = new Map([
-	[
-		'RCPT 4',
-		{
-			note: 'Only this recipient is deferred: the client goes on with the others and retries this one later.',
-			rfc: [ref(5321, '4.1.1.3')]
-		}
-	],
-	[
-		'RCPT 5',
-		{
-			note: 'Only this recipient is refused: the others in the transaction are not affected, and the message can still be sent to them.',
-			rfc: [ref(5321, '4.1.1.3')]
-		}
-	],
-	[
-		'DATA-END 4',
-		{
-			note: 'One reply covers the message for all accepted recipients: the client keeps it queued and tries again later.',
-			rfc: [ref(5321, '4.2.5'), ref(5321, '4.5.4.1')]
-		}
-	],
-	[
-		'DATA-END 5',
-		{
-			note: 'One reply covers the message for all accepted recipients. The server did not take responsibility, so it sends no bounce: the client must report the failure to whoever gave it the message.',
-			rfc: [ref(5321, '4.2.5'), ref(5321, '6.1')]
-		}
-	],
-	[
-		'MAIL 5',
-		{
-			note: 'The sender was refused, so no transaction is open; RCPT and DATA will get 503.',
-			rfc: [ref(5321, '4.1.4')]
-		}
-	],
-	[
-		'EHLO 5',
-		{
-			note: 'A server that answers EHLO with 500/502 may be an old one: the client can fall back to HELO.',
-			rfc: [ref(5321, '4.1.1.1')]
-		}
-	]
-]);
+/**
+ * A note on what a reply means for the session. It depends on the command answered, the exact
+ * reply (a 503 is not a 550) and whether a mail transaction was open when the reply came.
+ */
+export interface ReplyNoteRow {
+	after: readonly string[];
+	/** Exact reply codes; or `classes`, the first digits, where every code of the class means it. */
+	codes?: readonly number[];
+	classes?: readonly number[];
+	/** Matches only when a mail transaction was (true) or was not (false) open before the reply. */
+	inTransaction?: boolean;
+	note: string;
+	rfc: RfcRef[];
+}
+
+/** Rows are tried in order; the first match gives the note. */
+export const replyNoteTable: readonly ReplyNoteRow[] = [
+	{
+		after: ['RCPT'],
+		codes: [450, 451, 452, 455],
+		inTransaction: true,
+		note: 'Only this recipient is deferred: the client goes on with the others and retries this one later.',
+		rfc: [ref(5321, '4.1.1.3')]
+	},
+	{
+		after: ['RCPT'],
+		codes: [501, 550, 551, 552, 553, 555],
+		inTransaction: true,
+		note: 'Only this recipient is refused: the others in the transaction are not affected, and the message can still be sent to them.',
+		rfc: [ref(5321, '4.1.1.3')]
+	},
+	{
+		after: ['RCPT'],
+		codes: [503],
+		inTransaction: false,
+		note: 'No mail transaction is open (no MAIL FROM was accepted), so there is no envelope to add a recipient to: send MAIL FROM first. The server stays in the same state.',
+		rfc: [ref(5321, '3.3'), ref(5321, '4.1.4')]
+	},
+	{
+		after: ['MAIL'],
+		codes: [501, 503, 530, 550, 552, 553, 555],
+		inTransaction: false,
+		note: 'The sender was refused, so no transaction is open; RCPT and DATA will get 503.',
+		rfc: [ref(5321, '4.1.4')]
+	},
+	{
+		after: ['MAIL'],
+		codes: [503],
+		inTransaction: true,
+		note: 'A mail transaction is already open, and MAIL must not be sent until it has ended (after the reply to the data) or been aborted (RSET). Only this MAIL is refused: the open transaction keeps its sender and recipients.',
+		rfc: [ref(5321, '4.1.4')]
+	},
+	{
+		after: ['DATA-END', 'BDAT-LAST'],
+		classes: [4],
+		note: 'One reply covers the message for all accepted recipients: the client keeps it queued and tries again later.',
+		rfc: [ref(5321, '4.2.5'), ref(5321, '4.5.4.1')]
+	},
+	{
+		after: ['DATA-END', 'BDAT-LAST'],
+		classes: [5],
+		note: 'One reply covers the message for all accepted recipients. The server did not take responsibility, so it sends no bounce: the client must report the failure to whoever gave it the message.',
+		rfc: [ref(5321, '4.2.5'), ref(5321, '6.1')]
+	},
+	{
+		// §3.2: fall back after "command not recognized" (500); §4.3.2: 502 only from an old server.
+		after: ['EHLO'],
+		codes: [500, 502],
+		note: 'A server that answers EHLO with 500 (command not recognised) or 502 (not implemented) may be an old one without extensions: the client can fall back to HELO.',
+		rfc: [ref(5321, '3.2'), ref(5321, '4.3.2')]
+	}
+];
+
+/** The note for this reply, in this context, with or without an open transaction. */
+export function findReplyNote(
+	context: string,
+	code: number,
+	inTransaction: boolean
+): ReplyNoteRow | undefined {
+	const digit = Math.floor(code / 100);
+	return replyNoteTable.find(
+		(row) =>
+			row.after.includes(context) &&
+			(row.codes ? row.codes.includes(code) : row.classes!.includes(digit)) &&
+			(row.inTransaction === undefined || row.inTransaction === inTransaction)
+	);
+}
