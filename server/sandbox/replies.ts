@@ -64,6 +64,36 @@ export const SANDBOX_REPLIES = {
 		enhanced: '4.7.0',
 		text: 'Too many sessions from your address, try again later'
 	}, // RFC 5321 §4.2.2 421
+	verifyDisabled: {
+		code: 252,
+		enhanced: '2.5.0',
+		text: 'VRFY is disabled here: the address is neither verified nor refused; RCPT TO will say'
+	}, // RFC 5321 §7.3: disabled for security MUST answer 252; IANA lists 252 under X.5.0 (X.1.5 would claim the address valid)
+	expandDisabled: {
+		code: 252,
+		enhanced: '2.5.0',
+		text: 'EXPN is disabled here: list members are not shown'
+	}, // RFC 5321 §7.3 (EXPN too); disabled, so not listed in EHLO (§3.5.2)
+	argumentRequired: {
+		code: 501,
+		enhanced: '5.5.4',
+		text: '{verb} needs an argument'
+	}, // RFC 5321 §4.1.1.6, §4.1.1.7: vrfy = "VRFY" SP String, expn = "EXPN" SP String; X.5.4 invalid arguments
+	turnNotImplemented: {
+		code: 502,
+		enhanced: '5.5.1',
+		text: 'TURN is recognised but not implemented: it is obsolete (RFC 5321 Appendix F.1)'
+	}, // RFC 5321 §4.2.4: 502 for a recognised command not implemented (500 is for unrecognised); RFC 3463 X.5.1 "unsupported"
+	noArgumentsAllowed: {
+		code: 501,
+		enhanced: '5.5.4',
+		text: '{verb} takes no arguments'
+	}, // RFC 5321 §4.3.2: DATA, RSET, QUIT SHOULD get 501 with arguments; RFC 3463 X.5.4 invalid command arguments
+	parametersNeedEhlo: {
+		code: 555,
+		enhanced: '5.5.4',
+		text: '{name} is a parameter of an extension, and after HELO this server advertised none: say EHLO'
+	}, // RFC 5321 §4.1.1.11 (555); §4.3.2: arguments need "EHLO-advertised extensions", and HELO advertises none
 	sessionTooLong: {
 		code: 421,
 		enhanced: '4.4.2',

@@ -25,8 +25,10 @@ import {
 	teachingMailbox
 } from './policy';
 import { replyError, replyText, SANDBOX_REPLIES } from './replies';
+import { ANSWERED_COMMANDS, answerCommand } from './commandAnswers';
 import {
 	assertSmtpServerVersion,
+	interceptCommands,
 	onEachConnection,
 	replyLogger,
 	wrapSend,
@@ -416,6 +418,7 @@ export class Sandbox {
 			};
 			return correctReply(adjusted.code, adjusted.data, adjusted.context);
 		});
+		interceptCommands(connection, ANSWERED_COMMANDS, answerCommand);
 	}
 
 	#end(id: string, live: LiveSession): void {

@@ -115,11 +115,14 @@ export function interceptCommands(
 					return (parsed && parsed.args) || {};
 				}
 			});
-			if (answer || !original) {
-				connection.send(answer?.code ?? 502, answer?.text ?? `${verb} not implemented`);
+			if (answer) {
+				connection.send(answer.code, answer.text);
 				return callback();
 			}
-			original(command, callback);
+			if (original) return original(command, callback);
+			// A verb the library has no handler for, left unanswered: what the library would say.
+			connection.send(500, 'Error: command not recognized');
+			callback();
 		};
 	}
 }

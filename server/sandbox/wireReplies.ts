@@ -32,7 +32,6 @@ const LIBRARY_REPLY_CORRECTIONS: {
 		enhanced: '4.7.0'
 	}, // policy close: RFC 3463 X.7.0
 	{ code: 421, pattern: /Too many connected clients/, enhanced: '4.7.0' }, // RFC 3463 X.7.0
-	{ code: 252, pattern: /./, enhanced: '2.0.0' }, // VRFY not verified: X.1.5 would claim the address is valid
 	// An AUTH answer that does not decode to credentials: RFC 4954 §6 "501 5.5.2 Cannot Base64-decode Client responses".
 	{ code: 501, pattern: /^(invalid userdata|missing username)/, enhanced: '5.5.2' },
 	// The library closes on a command line over maxCommandLength with 421: a protocol error (X.5.0), not a bad connection (X.4.2).
