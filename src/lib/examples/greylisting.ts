@@ -31,7 +31,7 @@ export const example: Example = {
 			title: 'RCPT TO: greylisted',
 			narration:
 				'The server has never seen this client, sender and recipient together, so it answers 451 with 4.7.1: class 4 means transient — "try again later" — and the sender must keep the message (RFC 5321 §4.2.1).',
-			rfc: [rfc(5321, '4.2.1'), rfc(6647, '2.1')],
+			rfc: [rfc(5321, '4.2.1'), rfc(6647, '2.4')],
 			expect: [{ code: 451, enhanced: '4.7.1' }]
 		},
 		{
@@ -70,7 +70,7 @@ export const example: Example = {
 			title: 'RCPT TO: accepted this time',
 			narration:
 				'Same client, sender and recipient, after the window: the greylist lets it through with 250.',
-			rfc: [rfc(6647, '2.1')],
+			rfc: [rfc(6647, '2.4')],
 			expect: [REPLY.rcpt]
 		},
 		data(),

@@ -41,7 +41,7 @@ export const onwardStepTable: readonly OnwardStepRow[] = [
 		summary:
 			'A single MX record pointing at "." says the domain accepts no mail. The sender does not try at all and reports the failure at once (status 5.1.10, reply 556).',
 		branchOf: 'mx-lookup',
-		rfc: [ref(7505, '3')]
+		rfc: [ref(7505, '3'), ref(7505, '4.1')]
 	},
 	{
 		id: 'connect',
@@ -95,7 +95,7 @@ export const recipientOutcomeTable: readonly RecipientOutcomeRow[] = [
 		label: 'outbox — not sent (sandbox)',
 		summary:
 			'Accepted for a domain outside the sandbox: a real server would relay it to that domain’s mail exchanger. The sandbox never sends mail out, so it stays in the outbox.',
-		rfc: [ref(6409, '1'), ref(5321, '5.1')]
+		rfc: [ref(6409, '2.1'), ref(5321, '5.1')]
 	},
 	{
 		outcome: 'deferred',

@@ -6,6 +6,7 @@ import type { RfcRef } from '../messages';
 import { EXAMPLES } from '../examples/catalogue';
 import { deliveryStatusFieldTable } from './deliveryStatusFields';
 import { extensionTable } from './extensions';
+import { onwardStepTable, recipientOutcomesByName } from './onwardDelivery';
 import { referenceEntries } from './referenceIndex';
 import { replyContextTable } from './replyContexts';
 
@@ -212,6 +213,33 @@ describe('corrected citations', () => {
 				['RFC 5321 §7.9', 'Scope of Operation of SMTP Servers']
 			],
 			['RFC 5321 §3.6.1']
+		],
+		[
+			// The sandbox greylists a (client, sender, recipient) tuple at RCPT; §2.1 is greylisting
+			// of the TCP connection by the client's address alone.
+			'greylisting: RCPT TO greylisted, then accepted',
+			() => [...step('greylisting', 'rcpt-first').rfc, ...step('greylisting', 'rcpt-retry').rfc],
+			[['RFC 6647 §2.4', 'SMTP RCPT Greylisting']],
+			['RFC 6647 §2.1']
+		],
+		[
+			'recipient outcome "outbox": would be relayed to the MX',
+			() => recipientOutcomesByName.get('outbox')!.rfc,
+			[
+				['RFC 6409 §2.1', 'Definitions of Terms Used in This Memo'],
+				['RFC 5321 §5.1', 'Locating the Target Host']
+			],
+			['RFC 6409 §1']
+		],
+		[
+			// 556 and 5.1.10 are in §4.1; §3 only defines the record.
+			'onward delivery: null MX',
+			() => onwardStepTable.find((s) => s.id === 'null-mx')!.rfc,
+			[
+				['RFC 7505 §3', 'MX Resource Records Specifying Null MX'],
+				['RFC 7505 §4.1', 'SMTP Server Benefits']
+			],
+			[]
 		],
 		[
 			'EHLO keyword SIZE',
