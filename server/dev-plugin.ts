@@ -7,11 +7,22 @@ import type { Server as HttpServer } from 'node:http';
 import type { Plugin } from 'vite';
 import { readConfig } from './config';
 import { startLab, type Lab } from './lab';
+import { ownHostsNotice } from '../src/lib/server/siteOrigin';
+
+/** Vite calls configureServer again on every restart; the notice is said once. */
+let noticeGiven = false;
 
 function attach(httpServer: HttpServer | null): void {
 	if (!httpServer) return;
 	let lab: Lab | null = null;
-	const ready = startLab(readConfig()).then(
+	const config = readConfig();
+	httpServer.once('listening', () => {
+		const address = httpServer.address();
+		if (config.origin || noticeGiven || typeof address !== 'object' || !address) return;
+		noticeGiven = true;
+		console.warn(`SMTP Lab: ${ownHostsNotice(address.port)}`);
+	});
+	const ready = startLab(config).then(
 		(started) => (lab = started),
 		(error: Error) => {
 			console.error(`SMTP Lab: ${error.message}`);

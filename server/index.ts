@@ -5,6 +5,7 @@
 import http from 'node:http';
 import { readConfig, ConfigError } from './config';
 import { startLab, PortInUseError } from './lab';
+import { ownHostsNotice } from '../src/lib/server/siteOrigin';
 
 async function main(): Promise<void> {
 	const config = readConfig();
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
 	console.log(
 		`SMTP Lab listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port} — SMTP: ${ports}`
 	);
+	if (!config.origin) console.warn(`SMTP Lab: ${ownHostsNotice(port)}`);
 
 	let stopping = false;
 	const stop = async () => {

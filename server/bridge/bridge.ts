@@ -15,6 +15,7 @@ import {
 	type SessionEvent,
 	type SessionSummary
 } from '../../src/lib/messages';
+import { fromSiteOrigin } from '../../src/lib/server/siteOrigin';
 import type { LabConfig } from '../config';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
 import type { LabStore } from '../store/labStore';
@@ -127,12 +128,7 @@ export class Bridge {
 	#originAllowed(req: IncomingMessage): boolean {
 		const origin = req.headers.origin;
 		if (!origin) return false;
-		if (this.deps.config.origin) return origin === this.deps.config.origin.replace(/\/$/, '');
-		try {
-			return new URL(origin).host === req.headers.host;
-		} catch {
-			return false;
-		}
+		return fromSiteOrigin(origin, req.headers.host, this.deps.config.origin, req.socket.localPort);
 	}
 
 	#connected(ws: WebSocket, req: IncomingMessage): void {
@@ -360,6 +356,9 @@ export class Bridge {
 			const payload = JSON.stringify({ type: 'session', session } satisfies ServerMessage);
 			for (const client of this.clients)
 				if (client.watchAll) this.#sendRaw(client, payload, 'frame');
+			// A session's own page follows its summary too (TLS, AUTH user, message links).
+			for (const watcher of this.#watchers.get(session.id) ?? [])
+				if (!watcher.watchAll) this.#sendRaw(watcher, payload, 'frame');
 			if (session.endedAt === null) return;
 			const closed = JSON.stringify({
 				type: 'closed',

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import type { ServerMessage } from '../../src/lib/messages';
@@ -17,6 +19,36 @@ afterEach(async () => {
 	await lab.close();
 	await web.close();
 });
+
+/** Sends a real WebSocket upgrade request with exactly these Host and Origin headers. */
+function upgradeStatus(wsUrl: string, host: string, origin: string): Promise<number> {
+	const { port } = new URL(wsUrl);
+	return new Promise((resolve, reject) => {
+		const request = http.request({
+			host: '127.0.0.1',
+			port,
+			path: '/ws',
+			headers: {
+				host,
+				origin,
+				connection: 'Upgrade',
+				upgrade: 'websocket',
+				'sec-websocket-version': '13',
+				'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ=='
+			}
+		});
+		request.once('upgrade', (response, socket) => {
+			socket.destroy();
+			resolve(response.statusCode ?? 0);
+		});
+		request.once('response', (response) => {
+			response.resume();
+			resolve(response.statusCode ?? 0);
+		});
+		request.once('error', reject);
+		request.end();
+	});
+}
 
 async function openSession(
 	client: BridgeClient,
@@ -288,6 +320,43 @@ describe('bad WebSocket input (BAD-INPUTS W1–W7)', () => {
 		await expect(
 			BridgeClient.connect(web.wsUrl.replace('/ws', '/%77s'), { origin: web.url })
 		).rejects.toThrow(/HTTP 40[34]/);
+	});
+
+	it("W1: without ORIGIN, a forged Host with a matching Origin (DNS rebinding) is refused with 403 before the upgrade; loopback names and this machine's own addresses are accepted", async () => {
+		const port = Number(new URL(web.wsUrl).port);
+		const own = Object.values(networkInterfaces())
+			.flat()
+			.find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+		const cases: [string, number][] = [
+			[`evil.example:${port}`, 403],
+			[`127.0.0.1.evil.example:${port}`, 403],
+			[`localhost.evil.example:${port}`, 403],
+			[`127.0.0.1:${port + 1}`, 403], // the right host at another port
+			[`localhost:${port}`, 101],
+			[`app.localhost:${port}`, 101],
+			[`127.0.0.1:${port}`, 101],
+			[`127.0.0.2:${port}`, 101],
+			[`[::1]:${port}`, 101],
+			...(own ? [[`${own}:${port}`, 101] as [string, number]] : [])
+		];
+		for (const [host, status] of cases)
+			expect([host, await upgradeStatus(web.wsUrl, host, `http://${host}`)]).toEqual([
+				host,
+				status
+			]);
+	});
+
+	it('W1: with ORIGIN set, only ORIGIN is accepted, whatever the Host', async () => {
+		await lab.close();
+		lab = await startTestLab({ origin: 'https://lab.example.org' });
+		await web.close();
+		web = await startWebServer(lab);
+		const port = new URL(web.wsUrl).port;
+		expect(await upgradeStatus(web.wsUrl, 'lab.example.org', 'https://lab.example.org')).toBe(101);
+		expect(await upgradeStatus(web.wsUrl, `localhost:${port}`, `http://localhost:${port}`)).toBe(
+			403
+		);
+		expect(await upgradeStatus(web.wsUrl, 'evil.example', 'https://evil.example')).toBe(403);
 	});
 
 	it('W2: closes with 1009 on a frame over the size limit', async () => {
