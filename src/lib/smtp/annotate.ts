@@ -15,7 +15,7 @@ import {
 	replyCodesByCode,
 	type ReplyCodeRow
 } from './replyCodes';
-import { findReplyContext, replyClassNoteTable, type ReplyContextRow } from './replyContexts';
+import { findReplyContext, findReplyNote, type ReplyContextRow } from './replyContexts';
 import { ref } from './rfc';
 import {
 	initialContext,
@@ -79,10 +79,10 @@ const replyCache = new Map<ReplyContextRow | undefined, Map<string, Annotation>>
 let replyCacheSize = 0;
 const REPLY_CACHE_MAX = 2000;
 
-function replyBase(reply: ParsedReply, context: string): Annotation {
+function replyBase(reply: ParsedReply, context: string, inTransaction: boolean): Annotation {
 	const { code, enhanced } = reply;
 	const ctxRow = findReplyContext(code, context, enhanced, reply.text);
-	const key = `${context}\u0000${code}\u0000${enhanced}`;
+	const key = `${context}\u0000${code}\u0000${enhanced}\u0000${inTransaction}`;
 	let forRow = replyCache.get(ctxRow);
 	const hit = forRow?.get(key);
 	if (hit) return hit;
@@ -102,14 +102,14 @@ function replyBase(reply: ParsedReply, context: string): Annotation {
 			);
 	}
 	// RCPT rows in the context table already say "only this recipient"; elsewhere add the note.
-	const classNote = replyClassNoteTable.get(
-		`${context === 'BDAT-LAST' ? 'DATA-END' : context} ${digit}`
-	);
-	if (classNote && !(ctxRow?.after && context === 'RCPT')) notes.push(classNote.note);
+	let replyNote = findReplyNote(context, code, inTransaction);
+	if (ctxRow?.after && context === 'RCPT') replyNote = undefined;
+	if (replyNote) notes.push(replyNote.note);
 	if (context === 'UNSOLICITED' && code !== 421)
 		notes.push('No command was waiting for a reply: this reply is unexpected here.');
 	const rfc: RfcRef[] = [];
-	for (const r of [...(ctxRow?.rfc ?? []), ...(codeRow?.rfc ?? []), ...(e?.rfc ?? [])])
+	const cited = [...(ctxRow?.rfc ?? []), ...(codeRow?.rfc ?? []), ...(replyNote?.rfc ?? [])];
+	for (const r of [...cited, ...(e?.rfc ?? [])])
 		if (!rfc.some((x) => x.rfc === r.rfc && x.section === r.section)) rfc.push(r);
 	if (!rfc.length) rfc.push(RFC_REPLY_THEORY);
 	const detail = [
@@ -584,7 +584,8 @@ export class SessionAnnotator {
 	}
 
 	#replyAnnotation(reply: ParsedReply, context: string, pending?: Pending): Annotation {
-		const base = replyBase(reply, context);
+		const s = this.#ctx.state;
+		const base = replyBase(reply, context, s === 'mail' || s === 'rcpt' || s === 'data');
 		const extra: string[] =
 			reply.code === 334 ? explainChallenge(reply.text, this.#auth?.mechanism) : [];
 		if (pending && this.#pending.length > 1)

@@ -81,3 +81,96 @@ describe('enhanced codes are read in the reply’s class (RFC 3463 §2)', () => 
 			expect(note).toMatch(must);
 		});
 });
+
+describe('notes follow the actual reply and the session state (RFC 5321 §3.2, §4.1.4, §4.3.2)', () => {
+	const IN_RCPT = [...IN_MAIL, C('RCPT TO:<b@lab.example>'), S('250 2.1.5 OK')];
+	const notesOf = (lines: TranscriptLine[]) => {
+		const a = last(lines);
+		return [a.summary, ...a.notes!].join('\n');
+	};
+	// [name, lines, note that must appear (or null), note that must not appear (or null)]
+	const rows: [string, TranscriptLine[], RegExp | null, RegExp | null][] = [
+		[
+			'503 to a second MAIL: the open transaction carries on',
+			[...IN_RCPT, C('MAIL FROM:<c@me.example>'), S('503 5.5.1 Error: nested MAIL command')],
+			/already open/,
+			/no transaction is open/
+		],
+		[
+			'550 to the first MAIL: no transaction is open',
+			[...GREETED, C('MAIL FROM:<c@me.example>'), S('550 5.7.1 Sender refused')],
+			/no transaction is open/,
+			null
+		],
+		[
+			'501 to the first MAIL: no transaction is open',
+			[...GREETED, C('MAIL FROM:<c@me.example> x=?'), S('501 5.5.4 Bad parameter')],
+			/no transaction is open/,
+			null
+		],
+		[
+			'503 to RCPT outside a transaction: send MAIL FROM first',
+			[...GREETED, C('RCPT TO:<b@lab.example>'), S('503 5.5.1 Error: need MAIL command')],
+			/send MAIL FROM first/,
+			/others in the transaction/
+		],
+		[
+			'501 to RCPT outside a transaction: no word of other recipients',
+			[...GREETED, C('RCPT TO:b'), S('501 5.5.4 Syntax error')],
+			null,
+			/others in the transaction/
+		],
+		[
+			'501 to RCPT inside a transaction: only this recipient',
+			[...IN_RCPT, C('RCPT TO:b'), S('501 5.5.4 Syntax error')],
+			/Only this recipient is refused/,
+			null
+		],
+		[
+			'550 to RCPT inside a transaction: only this recipient',
+			[...IN_RCPT, C('RCPT TO:<c@lab.example>'), S('550 5.2.1 Mailbox disabled')],
+			/Only this recipient is refused/,
+			null
+		],
+		[
+			'421 to RCPT: the connection closes, nothing goes on',
+			[...IN_RCPT, C('RCPT TO:<c@lab.example>'), S('421 4.3.2 Shutting down')],
+			null,
+			/goes on with the others/
+		],
+		[
+			'501 to EHLO without a domain: no HELO fallback',
+			[S('220 lab.example'), C('EHLO'), S('501 5.5.4 Syntax: EHLO hostname')],
+			null,
+			/fall back to HELO/
+		],
+		[
+			'550 to EHLO: no HELO fallback',
+			[S('220 lab.example'), C('EHLO me.example'), S('550 5.7.1 Go away')],
+			null,
+			/fall back to HELO/
+		],
+		[
+			'500 to EHLO: fall back to HELO (§3.2)',
+			[S('220 old.example'), C('EHLO me.example'), S('500 Command not recognized')],
+			/fall back to HELO/,
+			null
+		],
+		[
+			'502 to EHLO: an old-style server (§4.3.2)',
+			[S('220 old.example'), C('EHLO me.example'), S('502 Command not implemented')],
+			/fall back to HELO/,
+			null
+		]
+	];
+	for (const [name, lines, must, not] of rows)
+		test(name, () => {
+			const notes = notesOf(lines);
+			if (must) expect(notes).toMatch(must);
+			if (not) expect(notes).not.toMatch(not);
+		});
+	test('the HELO fallback cites RFC 5321 §3.2', () => {
+		const a = last([S('220 old.example'), C('EHLO me.example'), S('500 Command not recognized')]);
+		expect(a.rfc).toContainEqual({ rfc: 5321, section: '3.2' });
+	});
+});
