@@ -38,6 +38,16 @@ function clean(value: string): string {
 	return value.replace(/\p{Cc}/gu, '?');
 }
 
+/**
+ * RFC 5321 §4.4 TCP-info = address-literal / ( Domain FWS address-literal ): the address the
+ * connection came from, as an address literal (§4.1.3), "[IPv6:…]" for IPv6. No Domain: that
+ * part would come from a reverse lookup of the address (never the client's EHLO), and the
+ * sandbox does none.
+ */
+function addressLiteral(address: string): string {
+	return address.includes(':') ? `[IPv6:${address}]` : `[${address}]`;
+}
+
 export class Delivery {
 	constructor(
 		readonly store: LabStore,
@@ -76,7 +86,7 @@ export class Delivery {
 		const date = new Date();
 		const forClause = recipients.length === 1 ? `\r\n\tfor <${clean(recipients[0].address)}>` : '';
 		const received =
-			`Received: from ${clean(message.helo || 'unknown')} (${clean(message.clientAddress)})\r\n` +
+			`Received: from ${clean(message.helo || 'unknown')} (${addressLiteral(clean(message.clientAddress))})\r\n` +
 			`\tby ${this.serverName} (SMTP Lab sandbox${message.listener ? `, ${message.listener} listener` : ''})` +
 			`${message.tlsProtocol ? ` (${message.tlsProtocol})` : ''}\r\n` +
 			`\twith ${withProtocol(message.tls, Boolean(message.authUser))} id ${message.id}${forClause};\r\n` +

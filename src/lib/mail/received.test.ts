@@ -4,9 +4,9 @@ import { parseReceived } from './received';
 describe('parseReceived (RFC 5321 §4.4 Stamp)', () => {
 	it.each([
 		[
-			'from client.test (127.0.0.1) by sandbox.test (SMTP Lab sandbox, mx listener) with ESMTP id ABC for <bob@example.com>; Sat, 28 Nov 2026 05:21:06 +0000',
+			'from client.test ([127.0.0.1]) by sandbox.test (SMTP Lab sandbox, mx listener) with ESMTP id ABC for <bob@example.com>; Sat, 28 Nov 2026 05:21:06 +0000',
 			[
-				['from', 'client.test (127.0.0.1)'],
+				['from', 'client.test ([127.0.0.1])'],
 				['by', 'sandbox.test (SMTP Lab sandbox, mx listener)'],
 				['with', 'ESMTP'],
 				['id', 'ABC'],
