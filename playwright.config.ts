@@ -3,6 +3,11 @@ import { defineConfig } from '@playwright/test';
 /**
  * Browser tests drive the real production server (build/server/index.js, started on port 0 by
  * tests/e2e/globalSetup.ts) in Debian's Chromium; no browser is ever downloaded.
+ *
+ * Two projects: `e2e` is the tests (`npm test`, `npm run test:e2e`); `screenshots` only takes the
+ * pictures the team reviews at 1280×720, 1920×1080 and 390×844 (`npm run screenshots`, into
+ * test-results/screenshots/). A test tagged @screenshots belongs to the second, so a picture is
+ * never counted as a passing test.
  */
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -27,5 +32,9 @@ export default defineConfig({
 			]
 		},
 		trace: 'off'
-	}
+	},
+	projects: [
+		{ name: 'e2e', grepInvert: /@screenshots/ },
+		{ name: 'screenshots', grep: /@screenshots/ }
+	]
 });

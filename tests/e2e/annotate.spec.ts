@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, expectFitsViewport, test } from './fixtures';
 
 /** /annotate (issue 3 §6): paste a transcript, read it annotated. Keyboard only where it counts. */
 
@@ -168,13 +168,14 @@ test.describe('/annotate', () => {
 		{ name: '1280x720', width: 1280, height: 720 },
 		{ name: '390x844', width: 390, height: 844 }
 	])
-		test(`screenshots at ${size.name}`, async ({ page }) => {
+		test(`screenshots at ${size.name}`, { tag: '@screenshots' }, async ({ page }) => {
 			await page.setViewportSize({ width: size.width, height: size.height });
 			await open(page);
 			await page.screenshot({ path: `test-results/screenshots/annotate-${size.name}.png` });
 			await page.getByRole('button', { name: 'swaks: STARTTLS and AUTH' }).click();
 			await row(page, '550 5.1.1 No such user here').locator('button.row-head').click();
 			await row(page, '550 5.1.1 No such user here').scrollIntoViewIfNeeded();
+			await expect(row(page, '550 5.1.1 No such user here')).toBeInViewport();
 			await page.screenshot({
 				path: `test-results/screenshots/annotate-${size.name}-annotated.png`
 			});
@@ -182,5 +183,6 @@ test.describe('/annotate', () => {
 				path: `test-results/screenshots/annotate-${size.name}-full.png`,
 				fullPage: true
 			});
+			await expectFitsViewport(page);
 		});
 });

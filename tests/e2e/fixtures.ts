@@ -1,5 +1,5 @@
 /** The tests' `test`: baseURL is the production server that globalSetup started. */
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 
 export const test = base.extend<{
 	smtpPorts: { mx: number; submission: number; submissions: number };
@@ -16,3 +16,14 @@ export const test = base.extend<{
 });
 
 export { expect };
+
+/** The page is no wider than the viewport: nothing to scroll sideways, nothing cut off at the edge. */
+export async function expectFitsViewport(page: Page) {
+	const overflow = await page.evaluate(
+		() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+	);
+	expect(
+		overflow,
+		`page ${page.url()} is ${overflow}px wider than the viewport`
+	).toBeLessThanOrEqual(0);
+}

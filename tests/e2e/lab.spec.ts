@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, expectFitsViewport, test } from './fixtures';
 import AxeBuilder from '@axe-core/playwright';
 
 /**
@@ -288,7 +288,7 @@ const SIZES = [
 ];
 
 for (const size of SIZES) {
-	test(`screenshots at ${size.name}`, async ({ page }) => {
+	test(`screenshots at ${size.name}`, { tag: '@screenshots' }, async ({ page }) => {
 		await page.setViewportSize({ width: size.width, height: size.height });
 		await connect(page, 'mx');
 		await paste(
@@ -301,6 +301,8 @@ for (const size of SIZES) {
 			path: `test-results/screenshots/lab-${size.name}-full.png`,
 			fullPage: true
 		});
+		await expect(terminal(page)).toBeVisible();
+		await expectFitsViewport(page);
 		const presenter = page.getByRole('button', { name: 'Presenter mode' });
 		await presenter.click();
 		await expect(page.locator('html')).toHaveAttribute('data-presenter', 'true');
@@ -314,5 +316,6 @@ for (const size of SIZES) {
 		await theme.click();
 		await page.goto('/connect');
 		await page.screenshot({ path: `test-results/screenshots/connect-${size.name}.png` });
+		await expectFitsViewport(page);
 	});
 }

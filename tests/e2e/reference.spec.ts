@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { parseTranscript } from '../../src/lib/smtp/transcriptImport';
 import { sampleTranscripts } from '../../src/routes/annotate/samples';
-import { expect, test } from './fixtures';
+import { expect, expectFitsViewport, test } from './fixtures';
 
 /** The reference pages (issue 3 §7) against the production server. */
 
@@ -126,10 +126,11 @@ test.describe('/reference', () => {
 		{ name: '1280x720', width: 1280, height: 720 },
 		{ name: '390x844', width: 390, height: 844 }
 	])
-		test(`screenshots at ${size.name}`, async ({ page }) => {
+		test(`screenshots at ${size.name}`, { tag: '@screenshots' }, async ({ page }) => {
 			await page.setViewportSize({ width: size.width, height: size.height });
 			await hydrated(page, '/reference');
 			await page.screenshot({ path: `test-results/screenshots/reference-${size.name}.png` });
+			await expectFitsViewport(page);
 			await page.getByRole('searchbox', { name: 'Search the reference' }).fill('550');
 			await page.screenshot({ path: `test-results/screenshots/reference-${size.name}-search.png` });
 			await hydrated(page, '/reference/replies/550');
@@ -137,5 +138,7 @@ test.describe('/reference', () => {
 				path: `test-results/screenshots/reference-${size.name}-550.png`,
 				fullPage: true
 			});
+			await expect(page.getByRole('heading', { level: 1 })).toContainText('550');
+			await expectFitsViewport(page);
 		});
 });
