@@ -175,8 +175,15 @@ const sandboxReplies: [string, TranscriptLine[], RegExp, number, string | null][
 		'5.5.4'
 	],
 	[
-		'502 5.5.1',
-		[...GREETED, C('EXPN list'), S('502 5.5.1 Command not implemented')],
+		'502 5.5.1 TURN',
+		[...GREETED, C('TURN'), S('502 5.5.1 Command not implemented')],
+		/TURN refused/,
+		502,
+		'5.5.1'
+	],
+	[
+		'502 5.5.1 other',
+		[...GREETED, C('HELP'), S('502 5.5.1 Command not implemented')],
 		/502 Command not implemented/,
 		502,
 		'5.5.1'
@@ -217,11 +224,18 @@ const sandboxReplies: [string, TranscriptLine[], RegExp, number, string | null][
 		'2.0.0'
 	],
 	[
-		'252 2.1.5 VRFY',
-		[...GREETED, C('VRFY bob'), S('252 2.1.5 Send some mail, I will try my best')],
+		'252 2.5.0 VRFY',
+		[...GREETED, C('VRFY bob'), S('252 2.5.0 Cannot VRFY user, but will accept message')],
 		/Cannot verify/,
 		252,
-		'2.1.5'
+		'2.5.0'
+	],
+	[
+		'252 2.5.0 EXPN',
+		[...GREETED, C('EXPN staff'), S('252 2.5.0 Cannot EXPN list')],
+		/List not expanded/,
+		252,
+		'2.5.0'
 	],
 	[
 		'214 HELP',

@@ -174,13 +174,13 @@ export const commandTable: readonly CommandRow[] = [
 		args: 'string',
 		summary: 'Asks whether the argument names a user or mailbox, and if so its full address.',
 		answer:
-			'250 with the mailbox, 252 if the server will not say but will accept mail for it, 550/551/553 if not; many servers disable VRFY for privacy (502, or 252 for everything).',
+			'250 with the mailbox, but only when the server has really verified it; 252 when it cannot verify the address but will accept mail for it; 550/551/553 if not. A server that disables VRFY for security reasons MUST answer 252 (RFC 5321 §7.3); one that answers VRFY with 502 or 500 is "not in full compliance" (§3.5.3).',
 		stateChange: 'No change; VRFY is not part of a mail transaction.',
 		detail:
-			'Because VRFY lets anyone test which addresses exist, servers often answer 252 to every VRFY (RFC 5321 §3.5.3, §7.3).',
+			'Because VRFY lets anyone test which addresses exist, many sites disable it. RFC 5321 §7.3: such a site MUST answer 252, not a code that could be confused with a successful or failed verification (250 or 550). A server that answers VRFY with 502 or 500 is "not in full compliance" (§3.5.3).',
 		replies: { success: [250, 251, 252], error: [550, 551, 553, 502, 504] },
 		endsPipelineGroup: true,
-		rfc: [ref(5321, '4.1.1.6'), ref(5321, '3.5')]
+		rfc: [ref(5321, '4.1.1.6'), ref(5321, '3.5.3'), ref(5321, '7.3')]
 	}),
 	cmd('EXPN', {
 		title: 'EXPN — expand a mailing list',
@@ -188,11 +188,13 @@ export const commandTable: readonly CommandRow[] = [
 		args: 'string',
 		summary: 'Asks the server to list the members of a mailing list.',
 		answer:
-			'A multi-line 250 with one member per line, or 252/550/502; most servers disable it (§7.3).',
+			'A multi-line 250 with one member per line, only after a real expansion; 252 from a site that disables EXPN for security reasons (a MUST, RFC 5321 §7.3); 550 if there is no such list; 500 or 502 from a server that does not implement it.',
 		stateChange: 'No change.',
+		detail:
+			'EXPN reveals who is on a list, and address harvesters use it, so many sites disable it; RFC 5321 §7.3 then requires 252, as for VRFY. Implementations should still support EXPN, for example only for authenticated users (§7.3).',
 		replies: { success: [250, 252], error: [550, 500, 502, 504] },
 		endsPipelineGroup: true,
-		rfc: [ref(5321, '4.1.1.7'), ref(5321, '3.5')]
+		rfc: [ref(5321, '4.1.1.7'), ref(5321, '3.5.3'), ref(5321, '7.3')]
 	}),
 	cmd('HELP', {
 		title: 'HELP — ask for help',

@@ -174,7 +174,8 @@ export const enhancedClassWordingTable: readonly EnhancedClassWordingRow[] = [
 	{
 		key: 'X.5.0',
 		class: 2,
-		summary: 'Success concerning the mail protocol: the command was carried out.',
+		summary:
+			'A positive reply concerning the mail protocol: the command was acceptable and answered (e.g. "252 2.5.0" to a VRFY the server will not verify).',
 		rfc: [ref(3463, '2'), ref(3463, '3.6')]
 	},
 	{

@@ -166,12 +166,44 @@ export const replyContextTable: readonly ReplyContextRow[] = [
 	},
 	{
 		code: 252,
-		after: ['VRFY', 'EXPN'],
+		after: ['VRFY'],
 		title: 'Cannot verify, but will accept mail for it',
 		summary:
-			'The server will not say whether this address exists (common, for privacy), but it would take a message for it.',
+			'The server does not say whether this address exists, but it would take a message for it. A server that disables VRFY for security reasons MUST answer 252, so that its answer cannot be mistaken for a verification, successful (250) or failed (550).',
 		rfc: [ref(5321, '3.5.3'), ref(5321, '7.3')]
 	},
+	{
+		code: 252,
+		after: ['EXPN'],
+		title: 'List not expanded',
+		summary:
+			'The server does not list the members (252 is what a site that disables EXPN for security reasons MUST answer), but it would take a message for the address.',
+		rfc: [ref(5321, '3.5.3'), ref(5321, '7.3')]
+	},
+	...[502, 500].map((code) => ({
+		code,
+		after: ['VRFY'],
+		title: 'VRFY not implemented',
+		summary:
+			'The server does not verify addresses. RFC 5321 calls a server that answers VRFY with 500 or 502 "not in full compliance": a site that disables VRFY for security reasons must answer 252 instead.',
+		rfc: [ref(5321, '3.5.3'), ref(5321, '7.3')]
+	})),
+	...[502, 500].map((code) => ({
+		code,
+		after: ['EXPN'],
+		title: 'EXPN not implemented',
+		summary:
+			'The server does not expand lists: 500 and 502 are among the replies RFC 5321 lists for EXPN. A server that has EXPN but disables it for security reasons must answer 252 instead.',
+		rfc: [ref(5321, '4.3.2'), ref(5321, '7.3')]
+	})),
+	...[502, 500].map((code) => ({
+		code,
+		after: ['TURN'],
+		title: 'TURN refused (as it should be)',
+		summary:
+			'TURN is deprecated: without strong authentication it lets a client divert mail, and systems should not use it. 502 says the server knows the command but does not implement it, 500 that it does not recognise it.',
+		rfc: [ref(5321, 'F.1'), ref(5321, '4.2.4')]
+	})),
 	{
 		code: 250,
 		after: ['EXPN'],

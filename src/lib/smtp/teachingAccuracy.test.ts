@@ -174,3 +174,42 @@ describe('notes follow the actual reply and the session state (RFC 5321 §3.2, �
 		expect(a.rfc).toContainEqual({ rfc: 5321, section: '3.2' });
 	});
 });
+
+describe('VRFY and EXPN (RFC 5321 §3.5.3, §7.3)', () => {
+	const text = (a: Annotation) => [a.title, a.summary, a.detail ?? ''].join('\n');
+	test('VRFY teaches the 252 MUST and that 502 is "not in full compliance"', () => {
+		const a = last([...GREETED, C('VRFY bob')]);
+		expect(text(a)).toMatch(/disables VRFY for security reasons MUST answer 252/);
+		expect(text(a)).toMatch(/not in full compliance/);
+		expect(a.rfc).toContainEqual({ rfc: 5321, section: '7.3' });
+		expect(a.rfc).toContainEqual({ rfc: 5321, section: '3.5.3' });
+	});
+	test('EXPN teaches the same 252 MUST', () => {
+		const a = last([...GREETED, C('EXPN staff')]);
+		expect(text(a)).toMatch(/disables EXPN for security reasons \(a MUST, RFC 5321 §7\.3\)/);
+		expect(a.rfc).toContainEqual({ rfc: 5321, section: '7.3' });
+	});
+	// [command, reply, title, text the annotation must hold]
+	const rows: [string, string, RegExp, RegExp][] = [
+		['VRFY bob', '252 2.5.0 Cannot VRFY user', /Cannot verify/, /MUST answer 252/],
+		['EXPN staff', '252 2.5.0 Cannot EXPN list', /List not expanded/, /MUST answer/],
+		['VRFY bob', '502 5.5.1 VRFY disabled', /VRFY not implemented/, /not in full compliance/],
+		['VRFY bob', '500 5.5.2 Unknown command', /VRFY not implemented/, /not in full compliance/],
+		['EXPN staff', '502 5.5.1 Not implemented', /EXPN not implemented/, /must answer 252/],
+		['TURN', '502 5.5.1 Not implemented', /TURN refused/, /deprecated/]
+	];
+	for (const [command, reply, title, must] of rows)
+		test(`${command} → ${reply}`, () => {
+			const a = last([...GREETED, C(command), S(reply)]);
+			expect(a.title).toMatch(title);
+			expect(text(a)).toMatch(must);
+		});
+	test('252 2.5.0 is not read as "the command was carried out"', () => {
+		const a = last([...GREETED, C('VRFY bob'), S('252 2.5.0 Cannot VRFY user')]);
+		expect(a.notes![0]).toMatch(/^2\.5\.0: Success · .*acceptable and answered/);
+	});
+	test('TURN refused cites RFC 5321 Appendix F.1', () => {
+		const a = last([...GREETED, C('TURN'), S('502 5.5.1 Not implemented')]);
+		expect(a.rfc).toContainEqual({ rfc: 5321, section: 'F.1' });
+	});
+});
