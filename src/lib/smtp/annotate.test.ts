@@ -472,7 +472,8 @@ describe('message content', () => {
 		expect(a.title).toMatch(/header fields, blank line, body/);
 		expect(notes).toContain('Subject: Hello world — decoded');
 		expect(notes).toContain('Missing required field(s): Date');
-		expect(notes).toContain('hidden@lab.example although no To: or Cc:');
+		// The blind copy is told only with the 250 that accepts the message (below).
+		expect(notes).not.toContain('hidden@lab.example');
 		expect(notes).toContain('1 dot-stuffed');
 		expect(notes).toContain('1.37');
 		expect(ann.pendingCommands).toEqual([]);
@@ -481,7 +482,9 @@ describe('message content', () => {
 		expect(dot.title).toMatch(/End of data/);
 		expect(dot.notes).toEqual([]);
 		expect(ann.pendingCommands).toEqual(['.']);
-		expect(ann.annotate(S('250 2.6.0 queued')).title).toMatch(/Queued/);
+		const queued = ann.annotate(S('250 2.6.0 queued'));
+		expect(queued.title).toMatch(/Queued/);
+		expect(queued.notes!.join()).toContain('hidden@lab.example, although no To: or Cc:');
 		expect(ann.state).toBe('identified');
 	});
 	test('content lines: unknown header, long lines, 8-bit without 8BITMIME', () => {

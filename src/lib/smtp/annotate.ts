@@ -167,6 +167,8 @@ export class SessionAnnotator {
 	#contentFromData = false;
 	#envelope = { mailFrom: '', rcptTo: [] as string[], mailFromSet: false };
 	#sizeLimit: number | undefined;
+	/** The blind-copy finding of the last message: said only with the 250 that accepts it. */
+	#blindCopies: string | undefined;
 
 	constructor(options: { listener?: ListenerName } = {}) {
 		this.#listener = options.listener;
@@ -463,8 +465,13 @@ export class SessionAnnotator {
 		if (m.eightBit && this.#extensions && !this.#extensions.has('8BITMIME'))
 			notes.push('8-bit characters, but the server did not advertise 8BITMIME (RFC 6152).');
 		for (const e of m.encodings) notes.push(`${e.name}: ${e.summary}`);
+		this.#blindCopies = undefined;
 		if (this.#envelope.mailFromSet && this.#envelope.rcptTo.length) {
-			for (const f of compareEnvelope(this.#envelope, m.fields)) notes.push(f.text);
+			for (const f of compareEnvelope(this.#envelope, m.fields)) {
+				// Without a header section there is no To: or Cc: to be blind to.
+				if (f.id === 'bcc') this.#blindCopies = m.headerLines ? f.text : undefined;
+				else notes.push(f.text);
+			}
 		}
 		return {
 			title: 'The message: header fields, blank line, body',
@@ -588,6 +595,13 @@ export class SessionAnnotator {
 		const base = replyBase(reply, context, s === 'mail' || s === 'rcpt' || s === 'data');
 		const extra: string[] =
 			reply.code === 334 ? explainChallenge(reply.text, this.#auth?.mechanism) : [];
+		// Only a 250 to the end of the data means the server took the message for them (§4.1.1.4).
+		if (
+			reply.code === 250 &&
+			(context === 'DATA-END' || context === 'BDAT-LAST') &&
+			this.#blindCopies
+		)
+			extra.push(this.#blindCopies);
 		if (pending && this.#pending.length > 1)
 			extra.push(
 				`Answers "${pending.text}" — the oldest command still waiting for a reply (pipelining, RFC 2920).`
@@ -613,6 +627,7 @@ export class SessionAnnotator {
 				this.#auth.challenge = decodeBase64(reply.text.trim());
 			}
 		} else if (context.startsWith('AUTH')) this.#auth = undefined;
+		if (context === 'DATA-END' || context === 'BDAT-LAST') this.#blindCopies = undefined;
 		if (context === 'DATA' && digit === 3) {
 			this.#inContent = true;
 			this.#contentHeader = true;

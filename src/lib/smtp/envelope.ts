@@ -26,7 +26,7 @@ export interface EnvelopeFinding {
 
 const FINDINGS: Record<EnvelopeFindingId, { text: string; rfc: RfcRef[] }> = {
 	bcc: {
-		text: 'Delivered to {value} although no To: or Cc: field names them: this is what Bcc is. The envelope decides who gets the message; the header fields only say what readers see.',
+		text: 'Accepted for {value}, although no To: or Cc: field names them: this is what Bcc is. The envelope decides who gets the message; the header fields only say what readers see.',
 		rfc: [ref(5321, '3.3'), ref(5322, '3.6.3')]
 	},
 	'all-recipients-listed': {

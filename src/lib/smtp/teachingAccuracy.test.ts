@@ -213,3 +213,54 @@ describe('VRFY and EXPN (RFC 5321 §3.5.3, §7.3)', () => {
 		expect(a.rfc).toContainEqual({ rfc: 5321, section: 'F.1' });
 	});
 });
+
+describe('a blind copy is told only with the 250 that accepts the message (RFC 5321 §4.1.1.4)', () => {
+	const ENVELOPE = [
+		...IN_MAIL,
+		C('RCPT TO:<b@lab.example>'),
+		S('250 2.1.5 OK'),
+		C('RCPT TO:<hidden@lab.example>'),
+		S('250 2.1.5 OK'),
+		C('DATA'),
+		S('354 go')
+	];
+	const HEADERS = [C('From: a@me.example'), C('To: b@lab.example'), C('Subject: hi'), C('')];
+	const BLIND = /hidden@lab\.example.*this is what Bcc is/;
+	const blindNotes = (lines: TranscriptLine[]) =>
+		annotateTranscript(lines).map((a) => a.notes!.some((n) => BLIND.test(n)));
+	test('250: said on the reply, not before', () => {
+		const said = blindNotes([...ENVELOPE, ...HEADERS, C('body'), C('.'), S('250 2.6.0 Queued')]);
+		expect(said.at(-1)).toBe(true);
+		expect(said.slice(0, -1)).not.toContain(true);
+	});
+	test('refused after the data (550): never said', () => {
+		const said = blindNotes([...ENVELOPE, ...HEADERS, C('spam'), C('.'), S('550 5.7.1 Spam')]);
+		expect(said).not.toContain(true);
+	});
+	test('deferred after the data (451): never said', () => {
+		const said = blindNotes([...ENVELOPE, ...HEADERS, C('x'), C('.'), S('451 4.3.0 Try later')]);
+		expect(said).not.toContain(true);
+	});
+	test('no header section: nothing to be blind to, never said', () => {
+		const said = blindNotes([...ENVELOPE, C(''), C('only a body'), C('.'), S('250 2.6.0 Queued')]);
+		expect(said).not.toContain(true);
+	});
+	test('a refused message does not leak into the next one', () => {
+		const said = blindNotes([
+			...ENVELOPE,
+			...HEADERS,
+			C('.'),
+			S('550 5.7.1 Spam'),
+			C('MAIL FROM:<a@me.example>'),
+			S('250 2.1.0 OK'),
+			C('RCPT TO:<b@lab.example>'),
+			S('250 2.1.5 OK'),
+			C('DATA'),
+			S('354 go'),
+			...HEADERS,
+			C('.'),
+			S('250 2.6.0 Queued')
+		]);
+		expect(said).not.toContain(true);
+	});
+});
