@@ -34,7 +34,7 @@ export const authMechanismTable: readonly AuthMechanismRow[] = [
 	mech('CRAM-MD5', {
 		title: 'CRAM-MD5',
 		summary:
-			'Challenge–response: the server sends a unique challenge, the client answers with its user name and an HMAC-MD5 of the challenge keyed with the password. The password is not sent, but the server must keep the password or an equivalent of it, and MD5 is weak.',
+			'Challenge–response: the server sends a unique challenge, the client answers with its user name and an HMAC-MD5 of the challenge keyed with the password. The password is not sent, but the server must keep the password or an equivalent of it, and MD5 is weak. RFC 2195 is on the standards track (a Proposed Standard), but an IETF draft proposed moving it to Historic: prefer SCRAM, or PLAIN inside TLS.',
 		standardised: true,
 		sendsPassword: false,
 		rfc: [ref(2195, '')]

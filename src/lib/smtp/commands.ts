@@ -215,7 +215,7 @@ export const commandTable: readonly CommandRow[] = [
 		answer:
 			'220 Ready to start TLS; 454 if TLS is temporarily unavailable; 501 if arguments were given.',
 		stateChange:
-			'After the TLS handshake the server forgets everything the client said before (including EHLO): the client must send EHLO again (RFC 3207 §4.2).',
+			'After the TLS handshake the session is back at its start: the server forgets everything the client said before (including EHLO), the client forgets the extension list, and the client SHOULD send EHLO as its first command (RFC 3207 §4.2) — a mail transaction needs one anyway (RFC 5321 §4.1.4).',
 		detail:
 			'Until STARTTLS, everything — including AUTH credentials — crosses the network in clear text. A server may answer other commands with 530 "Must issue a STARTTLS command first". Port 465 (RFC 8314) starts with TLS instead, so STARTTLS is not used there.',
 		replies: { success: [220], error: [454, 501] },
@@ -330,7 +330,7 @@ export const parameterTable: readonly ParameterRow[] = [
 		'RET',
 		'DSN',
 		'FULL | HDRS',
-		'If a delivery status notification is sent, return the full message or only its header fields.',
+		'If a delivery status notification is sent, return the full message (FULL) or only its header fields (HDRS). Without RET, the server may return either.',
 		[ref(3461, '4.3')]
 	),
 	param(
@@ -370,7 +370,7 @@ export const parameterTable: readonly ParameterRow[] = [
 		'NOTIFY',
 		'DSN',
 		'NEVER | SUCCESS,FAILURE,DELAY',
-		'When to send a delivery status notification for this recipient: never, or on success, failure and/or delay.',
+		'When to send a delivery status notification for this recipient: NEVER, or any of SUCCESS, FAILURE and DELAY. Without NOTIFY, the server may act as if NOTIFY=FAILURE or NOTIFY=FAILURE,DELAY had been given.',
 		[ref(3461, '4.1')]
 	),
 	param(

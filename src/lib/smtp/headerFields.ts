@@ -60,7 +60,7 @@ export const headerFieldTable: readonly HeaderFieldRow[] = [
 	}),
 	field('Bcc', {
 		summary:
-			'"Blind carbon copy": recipients not shown to the others. Usually removed before sending; the envelope RCPT TO is what actually delivers to them.',
+			'"Blind carbon copy": recipients not shown to the others. It may be handled three ways: removed from every copy; removed from the To:/Cc: recipients’ copy but kept in the copy for the Bcc: recipients; or sent with no addresses, to show that blind copies went out. Either way the envelope RCPT TO is what delivers to them.',
 		max: 1,
 		rfc: [DESTINATION]
 	}),

@@ -47,7 +47,7 @@ export const replyContextTable: readonly ReplyContextRow[] = [
 		after: ['STARTTLS'],
 		title: 'Ready to start TLS',
 		summary:
-			'The next bytes on this connection are the TLS handshake. After it, the client must send EHLO again: the server forgets everything said before TLS.',
+			'The next bytes on this connection are the TLS handshake. After it, both sides forget what was said before TLS, and the client should send EHLO again as its first command, to learn the extensions offered over TLS.',
 		rfc: [ref(3207, '4'), ref(3207, '4.2')]
 	},
 	{

@@ -70,8 +70,8 @@ export const stateTable: readonly StateRow[] = [
 	),
 	state(
 		'tls',
-		'In TLS, must EHLO again',
-		'The TLS handshake is done. The server has forgotten everything said before TLS, so the client sends EHLO again (RFC 3207 §4.2).',
+		'In TLS, EHLO again',
+		'The TLS handshake is done. Both sides have forgotten what was said before TLS; the client should send EHLO as its first command (RFC 3207 §4.2), and must before a mail transaction (RFC 5321 §4.1.4).',
 		['EHLO', 'HELO', ...ANYTIME],
 		[ref(3207, '4.2')]
 	),

@@ -5,6 +5,10 @@
 import { describe, expect, test } from 'vitest';
 import type { Annotation } from '../messages';
 import { annotateTranscript, type TranscriptLine } from './annotate';
+import { authMechanismsByName } from './authMechanisms';
+import { parametersByName } from './commands';
+import { headerFieldsByName } from './headerFields';
+import { statesById } from './stateMachine';
 
 const C = (text: string): TranscriptLine => ({ dir: 'client', text });
 const S = (text: string): TranscriptLine => ({ dir: 'server', text });
@@ -262,5 +266,41 @@ describe('a blind copy is told only with the 250 that accepts the message (RFC 5
 			S('250 2.6.0 Queued')
 		]);
 		expect(said).not.toContain(true);
+	});
+});
+
+describe('engine facts (RFC 3461 §4.1, §4.3; RFC 3207 §4.2; RFC 2195; RFC 5322 §3.6.3)', () => {
+	test('NOTIFY: without it, FAILURE or FAILURE,DELAY (RFC 3461 §4.1)', () => {
+		const row = parametersByName.get('RCPT NOTIFY')!;
+		expect(row.summary).toMatch(/Without NOTIFY, .*NOTIFY=FAILURE or NOTIFY=FAILURE,DELAY/);
+		expect(row.rfc).toContainEqual({ rfc: 3461, section: '4.1' });
+		const a = last([...IN_MAIL, C('RCPT TO:<b@lab.example> NOTIFY=SUCCESS')]);
+		expect(a.notes!.join()).toMatch(/NOTIFY=FAILURE,DELAY/);
+	});
+	test('RET: without it, headers or the full message (RFC 3461 §4.3)', () => {
+		const row = parametersByName.get('MAIL RET')!;
+		expect(row.summary).toMatch(/Without RET, the server may return either/);
+		expect(row.rfc).toContainEqual({ rfc: 3461, section: '4.3' });
+	});
+	test('after STARTTLS the client SHOULD send EHLO (RFC 3207 §4.2), not "must"', () => {
+		const command = last([...GREETED, C('STARTTLS')]);
+		expect(command.detail).toMatch(/SHOULD send EHLO as its first command \(RFC 3207 §4\.2\)/);
+		const reply = last([...GREETED, C('STARTTLS'), S('220 2.0.0 Ready to start TLS')]);
+		expect(reply.summary).toMatch(/should send EHLO again/);
+		expect(reply.summary).not.toMatch(/must send EHLO/);
+		expect(statesById.get('tls')!.summary).toMatch(/should send EHLO .*\(RFC 3207 §4\.2\)/);
+		expect(statesById.get('tls')!.label).not.toMatch(/must/);
+	});
+	test('CRAM-MD5: RFC 2195 is a Proposed Standard, said with its standing', () => {
+		const row = authMechanismsByName.get('CRAM-MD5')!;
+		expect(row.standardised).toBe(true);
+		expect(row.summary).toMatch(/Proposed Standard/);
+		expect(row.summary).toMatch(/Historic/);
+	});
+	test('Bcc: RFC 5322 §3.6.3 allows three ways', () => {
+		const row = headerFieldsByName.get('bcc')!;
+		expect(row.summary).toMatch(/three ways/);
+		expect(row.summary).not.toMatch(/Usually removed/);
+		expect(row.rfc).toContainEqual({ rfc: 5322, section: '3.6.3' });
 	});
 });
