@@ -1,7 +1,7 @@
 import type { Annotation, Direction, ListenerName, RfcRef, SessionEvent } from '../messages';
 import { authMechanismsByName, explainAuthResponse, explainChallenge } from './authMechanisms';
 import { decodeBase64 } from './base64';
-import { parseCommand, type ParsedCommand } from './commandParser';
+import { correctedPathCommand, parseCommand, type ParsedCommand } from './commandParser';
 import { parametersByName } from './commands';
 import { describeEnhanced, enhancedMatchesReply } from './enhancedCodes';
 import { compareEnvelope } from './envelope';
@@ -24,7 +24,7 @@ import {
 	type SessionContext,
 	type StateId
 } from './stateMachine';
-import { syntaxNoteText } from './syntaxNotes';
+import { pathFixTable, syntaxNoteText } from './syntaxNotes';
 import { listenersByName, systemEventsByKind } from './systemEvents';
 
 export interface AnnotateInput {
@@ -316,11 +316,12 @@ export class SessionAnnotator {
 				stateAfter: state
 			};
 		}
+		const fixed = correctedPathCommand(parsed);
 		return {
 			title: row.title,
-			summary: row.summary,
+			summary: fixed ? pathFixTable.command.summary.replace('{fixed}', fixed) : row.summary,
 			detail: `Expected answer: ${row.answer}\nThen: ${row.stateChange}`,
-			rfc: row.rfc,
+			rfc: fixed ? mergeRfc(pathFixTable.command.rfc, row.rfc) : row.rfc,
 			notes,
 			stateBefore: state,
 			stateAfter: state,
@@ -606,6 +607,17 @@ export class SessionAnnotator {
 			extra.push(
 				`Answers "${pending.text}" — the oldest command still waiting for a reply (pipelining, RFC 2920).`
 			);
+		const fixed = reply.code === 501 && pending?.parsed && correctedPathCommand(pending.parsed);
+		if (fixed) {
+			const fix = pathFixTable.reply;
+			return {
+				...base,
+				title: fix.title.replace('{fixed}', fixed),
+				summary: fix.summary.replace('{fixed}', fixed),
+				rfc: mergeRfc(fix.rfc, base.rfc!),
+				notes: [...base.notes!, ...extra]
+			};
+		}
 		// The cached base is shared: copy it only when this line adds notes of its own.
 		return extra.length ? { ...base, notes: [...base.notes!, ...extra] } : base;
 	}
@@ -663,6 +675,12 @@ export function annotateTranscript(
 /** Label of a state id, for display. */
 export function stateLabel(id: string): string {
 	return statesById.get(id)?.label ?? id;
+}
+
+/** Citations of `first`, then those of `then` not already among them. */
+function mergeRfc(first: readonly RfcRef[], then: readonly RfcRef[]): RfcRef[] {
+	const seen = (r: RfcRef) => first.some((x) => x.rfc === r.rfc && x.section === r.section);
+	return [...first, ...then.filter((r) => !seen(r))];
 }
 
 /** 1048576 → "1,048,576"; toLocaleString goes through ICU and costs more than a whole line's annotation. */

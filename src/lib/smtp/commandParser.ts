@@ -1,6 +1,6 @@
 import { commandsByVerb, parametersByName, type CommandRow } from './commands';
 import { closest } from './editDistance';
-import type { SyntaxIssue } from './syntaxNotes';
+import { PATH_SYNTAX_SLIPS, type SyntaxIssue } from './syntaxNotes';
 
 /*
  * The grammar this parser follows, from RFC 5321 §4.1.1 and §4.1.2 (ABNF, RFC 5234):
@@ -217,6 +217,22 @@ function parsePathCommand(
 	// RFC 6531 §3.4: non-ASCII in MAIL/RCPT needs SMTPUTF8 on MAIL; we can only see this line.
 	if (NON_ASCII.test(path.address) && !(verb === 'MAIL' && smtputf8))
 		issues.push({ id: 'non-ascii-without-smtputf8' });
+}
+
+/**
+ * MAIL FROM / RCPT TO as the grammar wants it — "MAIL FROM:<alice@example.com>", no space around
+ * the colon (RFC 5321 §3.3, §4.1.2) — when the line has only those slips; undefined otherwise
+ * (a line with no domain, or no slip, has nothing this could mend).
+ */
+export function correctedPathCommand(parsed: ParsedCommand): string | undefined {
+	const path = parsed.path;
+	if (!path || (!path.domain && !path.isNull)) return undefined;
+	if (!parsed.issues.some((i) => PATH_SYNTAX_SLIPS.has(i.id))) return undefined;
+	const params = parsed.params.map((p) =>
+		p.value === true ? p.keyword : `${p.keyword}=${p.value}`
+	);
+	const keyword = parsed.verb === 'MAIL' ? 'MAIL FROM' : 'RCPT TO';
+	return [`${keyword}:<${path.address}>`, ...params].join(' ');
 }
 
 /** Parses one command line (without its CRLF). Never throws. */

@@ -218,6 +218,31 @@ export const syntaxNoteTable: readonly SyntaxNoteRow[] = [
 	}
 ];
 
+/** Slips in MAIL FROM / RCPT TO that the corrected line shown beside them fixes. */
+export const PATH_SYNTAX_SLIPS: ReadonlySet<SyntaxIssueId> = new Set([
+	'missing-brackets',
+	'space-after-colon',
+	'missing-colon'
+]);
+
+/**
+ * The corrected line, shown where it is seen without a click: in the summary of the command and
+ * in the title and summary of the 501 that refuses it. {fixed} is the learner's own line, mended.
+ */
+export const pathFixTable = {
+	command: {
+		summary:
+			'Write it as {fixed}: the address in angle brackets, no space after the colon. A strict server answers the line as typed with 501.',
+		rfc: [ref(5321, '3.3'), ref(5321, '4.1.2')]
+	},
+	reply: {
+		title: 'Syntax error: write {fixed}',
+		summary:
+			'The server did not accept the address as typed. Send {fixed}: the address in angle brackets, no space after the colon.',
+		rfc: [ref(5321, '3.3'), ref(5321, '4.1.2')]
+	}
+} as const;
+
 const byId = new Map(syntaxNoteTable.map((r) => [r.id, r]));
 
 /** The note text for an issue, with its placeholders filled in. */

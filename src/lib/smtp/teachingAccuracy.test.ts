@@ -304,3 +304,38 @@ describe('engine facts (RFC 3461 §4.1, §4.3; RFC 3207 §4.2; RFC 2195; RFC 532
 		expect(row.rfc).toContainEqual({ rfc: 5322, section: '3.6.3' });
 	});
 });
+
+describe('the commonest slip gets its fix without a click (RFC 5321 §3.3)', () => {
+	// [typed, corrected line written by hand]
+	const rows: [string, string][] = [
+		['MAIL FROM: alice@example.com', 'MAIL FROM:<alice@example.com>'],
+		['MAIL FROM:alice@example.com', 'MAIL FROM:<alice@example.com>'],
+		['MAIL FROM: <alice@example.com>', 'MAIL FROM:<alice@example.com>'],
+		['MAIL FROM alice@example.com', 'MAIL FROM:<alice@example.com>'],
+		['mail from: bob@example.org SIZE=100', 'MAIL FROM:<bob@example.org> SIZE=100'],
+		['RCPT TO: carol@example.net', 'RCPT TO:<carol@example.net>']
+	];
+	for (const [typed, fixed] of rows) {
+		const before = typed.startsWith('RCPT') ? IN_MAIL : GREETED;
+		test(`${typed}: the command's summary shows ${fixed}`, () => {
+			const a = last([...before, C(typed)]);
+			expect(a.summary).toContain(`Write it as ${fixed}:`);
+			expect(a.rfc).toContainEqual({ rfc: 5321, section: '3.3' });
+		});
+		test(`${typed} → 501: the reply's title and summary show ${fixed}`, () => {
+			const a = last([...before, C(typed), S('501 5.1.7 Bad sender address syntax')]);
+			expect(a.title).toBe(`Syntax error: write ${fixed}`);
+			expect(a.summary).toContain(`Send ${fixed}:`);
+			expect(a.code).toBe(501);
+			expect(a.ref).toBe('replies/501');
+		});
+	}
+	test('a correct line, or one with no domain, gets no such fix', () => {
+		expect(last([...GREETED, C('MAIL FROM:<alice@example.com>')]).summary).not.toMatch(
+			/Write it as/
+		);
+		expect(last([...GREETED, C('MAIL FROM: alice')]).summary).not.toMatch(/Write it as/);
+		const ok = last([...GREETED, C('MAIL FROM: alice@example.com'), S('250 2.1.0 OK')]);
+		expect(ok.title).not.toMatch(/Syntax error/);
+	});
+});
