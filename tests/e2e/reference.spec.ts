@@ -46,6 +46,25 @@ test.describe('/reference', () => {
 		await expect(count).toHaveText(`${total} entries`);
 	});
 
+	test('a beginner’s word finds the glossary: typing IMAP shows the entry, which opens', async ({
+		page
+	}) => {
+		await hydrated(page, '/reference');
+		await page.getByRole('searchbox', { name: 'Search the reference' }).fill('IMAP');
+		await expect(page.getByRole('status')).toHaveText(/entries match “IMAP”$/);
+		const entry = page.getByRole('link', { name: /^IMAP\s*reading mail that stays on the server/ });
+		await expect(entry).toBeVisible();
+		await expect(entry).toHaveAttribute('href', '/reference/glossary/imap');
+		await entry.click();
+		await expect(page).toHaveURL(/\/reference\/glossary\/imap$/);
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^IMAP — reading mail/);
+		await expect(page.getByRole('link', { name: 'RFC 9051 §2.1' })).toHaveAttribute(
+			'href',
+			'https://www.rfc-editor.org/rfc/rfc9051#section-2.1'
+		);
+		await expect(page.locator('a[href="/reference/glossary/pop3"]').first()).toBeVisible();
+	});
+
 	test('a search can be shared as ?q=', async ({ page }) => {
 		await hydrated(page, '/reference?q=pipelining');
 		await expect(page.getByRole('searchbox', { name: 'Search the reference' })).toHaveValue(

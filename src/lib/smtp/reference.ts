@@ -2,7 +2,15 @@ import type { RfcRef } from '../messages';
 
 /** The reference sections a row can live in; `${section}/${slug}` is its deep link. */
 export type ReferenceSection =
-	'commands' | 'replies' | 'enhanced' | 'extensions' | 'headers' | 'states' | 'auth' | 'events';
+	| 'glossary'
+	| 'commands'
+	| 'replies'
+	| 'enhanced'
+	| 'extensions'
+	| 'headers'
+	| 'states'
+	| 'auth'
+	| 'events';
 
 /** What every teaching-text row has: a stable key, a URL slug, and its citations. */
 export interface ReferenceRow {

@@ -173,4 +173,93 @@ describe('searchReference', () => {
 	test('no match', () => {
 		expect(searchReference(all, 'zzzz-nothing')).toEqual([]);
 	});
+	// Issue 10 §12: the words a beginner types find a glossary entry.
+	test.each([
+		['IMAP', 'glossary/imap'],
+		['imap', 'glossary/imap'],
+		['POP3', 'glossary/pop3'],
+		['pop', 'glossary/pop3'],
+		['587', 'glossary/port-587'],
+		['port 587', 'glossary/port-587'],
+		['465', 'glossary/port-465'],
+		['25', 'glossary/port-25'],
+		['Port 25', 'glossary/port-25'],
+		['2525', 'glossary/port-2525'],
+		['MX', 'glossary/mx'],
+		['mx record', 'glossary/mx'],
+		['spam', 'glossary/spam'],
+		['Spam', 'glossary/spam'],
+		['bounce', 'glossary/bounce'],
+		['DSN', 'glossary/bounce'],
+		['DNS', 'glossary/dns'],
+		['MIME', 'glossary/mime'],
+		['envelope', 'glossary/envelope'],
+		['header', 'glossary/header'],
+		['STARTTLS', 'glossary/starttls'],
+		['submission', 'glossary/submission'],
+		['relay', 'glossary/relay'],
+		['open relay', 'glossary/relay'],
+		['greylisting', 'glossary/greylisting'],
+		['graylisting', 'glossary/greylisting'],
+		['TLS', 'glossary/tls'],
+		['ssl', 'glossary/tls']
+	])('%j finds %s', (q, ref) => {
+		expect(searchReference(all, q).map((e) => e.ref)).toContain(ref);
+	});
+});
+
+describe('glossary', () => {
+	test('every entry is deep-linkable, cites an RFC section and links on', () => {
+		const glossary = referenceEntries().filter((e) => e.section === 'glossary');
+		expect(glossary.map((e) => e.slug).sort()).toEqual(
+			[
+				'bounce',
+				'dns',
+				'envelope',
+				'greylisting',
+				'header',
+				'imap',
+				'mime',
+				'mx',
+				'pop3',
+				'port-25',
+				'port-2525',
+				'port-465',
+				'port-587',
+				'relay',
+				'spam',
+				'starttls',
+				'submission',
+				'tls'
+			].sort()
+		);
+		for (const e of glossary) {
+			expect(findReferenceEntry('glossary', e.slug), e.ref).toBe(e);
+			expect(referencePaths()).toContainEqual({ section: 'glossary', slug: e.slug });
+			expect(
+				e.rfc.some((r) => r.section),
+				e.ref
+			).toBe(true);
+			expect(e.related.flatMap((g) => g.links).length, e.ref).toBeGreaterThan(0);
+		}
+	});
+	test('2525 is an unofficial submission port, never delivery to an MX; the lab’s mx listener only borrows the number', () => {
+		const e = findReferenceEntry('glossary', 'port-2525')!;
+		expect(e.summary).toMatch(
+			/unofficial alternative submission port|also accept submission on 2525/
+		);
+		expect(e.summary).toContain('never used to deliver to an MX');
+		expect(e.detail).toContain('mx listener, which stands for port 25');
+		expect(e.facts).toContainEqual({
+			label: 'In this lab',
+			value: 'The mx listener, standing for port 25'
+		});
+	});
+	test('MX cites RFC 5321 §5.1 and null MX RFC 7505; a bounce cites RFC 3464 and RFC 6522; MIME RFC 2045/2046', () => {
+		const cites = (slug: string) =>
+			findReferenceEntry('glossary', slug)!.rfc.map((r) => `${r.rfc} ${r.section}`);
+		expect(cites('mx')).toEqual(expect.arrayContaining(['5321 5.1', '7505 3']));
+		expect(cites('bounce')).toEqual(expect.arrayContaining(['3464 2', '6522 3']));
+		expect(cites('mime')).toEqual(expect.arrayContaining(['2045 1', '2046 5.1']));
+	});
 });

@@ -9,6 +9,7 @@ import {
 	type EnhancedCodeRow
 } from './enhancedCodes';
 import { extensionTable } from './extensions';
+import { glossaryTable } from './glossary';
 import { headerFieldTable } from './headerFields';
 import type { ReferenceSection } from './reference';
 import {
@@ -74,6 +75,12 @@ export interface ReferenceSectionRow {
 }
 
 export const referenceSectionTable: readonly ReferenceSectionRow[] = [
+	{
+		id: 'glossary',
+		title: 'Glossary',
+		summary:
+			'The words around SMTP in plain language: ports (25, 587, 465, 2525), IMAP and POP3, MX, DNS, spam, bounces, TLS.'
+	},
 	{
 		id: 'commands',
 		title: 'Commands',
@@ -647,11 +654,30 @@ function events(): ReferenceEntry[] {
 	}));
 }
 
+function glossary(): ReferenceEntry[] {
+	return glossaryTable.map((g) => ({
+		section: 'glossary',
+		slug: g.slug,
+		ref: g.ref,
+		key: g.key,
+		label: g.term,
+		group: g.group,
+		title: g.title,
+		summary: g.summary,
+		detail: g.detail,
+		rfc: g.rfc,
+		facts: g.facts,
+		related: [{ heading: 'See also', links: g.seeAlso }],
+		aliases: g.aliases
+	}));
+}
+
 let built: { list: ReferenceEntry[]; byRef: Map<string, ReferenceEntry> } | undefined;
 
 function index() {
 	if (!built) {
 		const list = [
+			...glossary(),
 			...commands(),
 			...replies(),
 			...enhanced(),
@@ -714,6 +740,7 @@ export function searchReference(
 
 /** Citations of a whole section, for its heading. */
 export const referenceSectionRfc: Readonly<Record<ReferenceSection, RfcRef[]>> = {
+	glossary: [ref(5321, '2.3')],
 	commands: [ref(5321, '4.1')],
 	replies: [ref(5321, '4.2')],
 	enhanced: [ref(3463, ''), ref(2034, '')],
