@@ -415,7 +415,15 @@ export const replyContextTable: readonly ReplyContextRow[] = [
 		title: 'Message too big (declared SIZE)',
 		summary:
 			'The size given with MAIL FROM … SIZE= is over the server’s limit: refused before any data is sent.',
-		rfc: [ref(1870, '6')]
+		rfc: [ref(1870, '6.1'), ref(1870, '6.2')]
+	},
+	{
+		code: 452,
+		after: ['MAIL'],
+		title: 'No room now for a message this size',
+		summary:
+			'The server lacks the storage for a message of the declared size at the moment, but may have it later: the client sends RSET or QUIT and tries again later.',
+		rfc: [ref(1870, '6.1'), ref(1870, '6.2')]
 	},
 	{
 		code: 552,

@@ -339,3 +339,18 @@ describe('the commonest slip gets its fix without a click (RFC 5321 §3.3)', () 
 		expect(ok.title).not.toMatch(/Syntax error/);
 	});
 });
+
+describe('RFC 1870 size refusals to MAIL FROM … SIZE=', () => {
+	// [reply, title, RFC 1870 section of the reply (§6.1) and of what the client does (§6.2)]
+	const rows: [string, RegExp][] = [
+		['552 5.3.4 Message size exceeds fixed maximum message size', /too big \(declared SIZE\)/],
+		['452 4.3.1 Insufficient system storage', /No room now/]
+	];
+	for (const [reply, title] of rows)
+		test(reply, () => {
+			const a = last([...GREETED, C('MAIL FROM:<a@me.example> SIZE=99999999'), S(reply)]);
+			expect(a.title).toMatch(title);
+			expect(a.rfc).toContainEqual({ rfc: 1870, section: '6.1' });
+			expect(a.rfc).toContainEqual({ rfc: 1870, section: '6.2' });
+		});
+});
