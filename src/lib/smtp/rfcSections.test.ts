@@ -32,31 +32,41 @@ interface Citation extends RfcRef {
 	where: string;
 }
 
-const SECTION = String.raw`(?:[A-Z](?:\.\d+)*|\d+(?:\.\d+)*)`;
+const SECTION = String.raw`(?:[A-Z](?:\.\d+)*|\d+(?:\.\d+)*)\b`;
 const CALL = /\b(?:ref|rfc)\((\d{3,4})(?:,\s*'([^']*)')?\)/g;
 const OBJECT = /\{\s*rfc:\s*(\d{3,4}),\s*section:\s*'([^']*)'\s*\}/g;
-// "RFC 5321 §3.6.2, §7.9" or "RFC 3463 §2 and §3.8": every § after the number belongs to it.
+// "RFC 5321 §3.6.2, §7.9", "RFC 3463 §2 and §3.8", "RFC 5321 section 4.5.5": every section
+// after the number belongs to it.
+const MARK = String.raw`(?:§\s?|[Ss]ections?\s+)`;
 const TEXT = new RegExp(
-	String.raw`RFC\s?(\d{3,4})((?:(?:\s*,\s*|\s+and\s+|\s+or\s+|\s*/\s*|\s+)§\s?${SECTION})+)`,
+	String.raw`RFC\s?(\d{3,4})((?:(?:\s*,\s*|\s+and\s+|\s+or\s+|\s*/\s*|\s+)${MARK}${SECTION})+)`,
 	'g'
 );
-const TEXT_SECTION = new RegExp(String.raw`§\s?(${SECTION})`, 'g');
+const TEXT_SECTION = new RegExp(String.raw`${MARK}(${SECTION})`, 'g');
+// Links in comments: rfc-editor.org/rfc/rfc5321#section-4.1.1.2, #appendix-D.1.
+const LINK = /rfc(\d{3,4})#(?:section|appendix)-([\dA-Z](?:\.?\d+)*)/g;
 
-/** Every citation written in the source: ref()/rfc() calls, { rfc, section } rows, "RFC n §s" text. */
+/** The citations on one line of source: ref()/rfc() calls, { rfc, section } rows, text, links. */
+function citationsInLine(line: string): RfcRef[] {
+	const out: RfcRef[] = [];
+	for (const m of line.matchAll(CALL)) out.push({ rfc: +m[1], section: m[2] ?? '' });
+	for (const m of line.matchAll(OBJECT)) out.push({ rfc: +m[1], section: m[2] });
+	for (const m of line.matchAll(LINK)) out.push({ rfc: +m[1], section: m[2] });
+	for (const m of line.matchAll(TEXT))
+		for (const s of m[2].matchAll(TEXT_SECTION)) out.push({ rfc: +m[1], section: s[1] });
+	return out;
+}
+
 function citationsInSource(): Citation[] {
 	const out: Citation[] = [];
 	for (const dir of SOURCE_DIRS)
-		for (const file of sourceFiles(join(ROOT, dir))) {
-			const lines = readFileSync(file, 'utf8').split('\n');
-			lines.forEach((line, i) => {
-				const where = `${relative(ROOT, file)}:${i + 1}`;
-				for (const m of line.matchAll(CALL)) out.push({ rfc: +m[1], section: m[2] ?? '', where });
-				for (const m of line.matchAll(OBJECT)) out.push({ rfc: +m[1], section: m[2], where });
-				for (const m of line.matchAll(TEXT))
-					for (const s of m[2].matchAll(TEXT_SECTION))
-						out.push({ rfc: +m[1], section: s[1].replace(/\.$/, ''), where });
-			});
-		}
+		for (const file of sourceFiles(join(ROOT, dir)))
+			readFileSync(file, 'utf8')
+				.split('\n')
+				.forEach((line, i) => {
+					const where = `${relative(ROOT, file)}:${i + 1}`;
+					for (const c of citationsInLine(line)) out.push({ ...c, where });
+				});
 	return out;
 }
 
@@ -114,6 +124,22 @@ const inSource = citationsInSource();
 const all = [...inSource, ...citationsInTables()];
 
 describe('citations', () => {
+	test.each([
+		// [a line of source, the citations read from it]
+		["rfc: [ref(5321, '4.1.1.3'), ref(3464, '')]", '5321 4.1.1.3, 3464 '],
+		["rfc: [rfc(1870, '6.1'), rfc(3463, '3.4')],", '1870 6.1, 3463 3.4'],
+		["rfc: [{ rfc: 3463, section: '3.2' }]", '3463 3.2'],
+		["'… only its own domains (RFC 5321 §3.6.2, §7.9).'", '5321 3.6.2, 5321 7.9'],
+		['/** RFC 3463 §2 and RFC 2034 §4 grammar */', '3463 2, 2034 4'],
+		['It was refused (see RFC 5321 section 4.5.5).', '5321 4.5.5'],
+		['* @see https://www.rfc-editor.org/rfc/rfc5321#appendix-D.1', '5321 D.1'],
+		['* @see https://www.rfc-editor.org/rfc/rfc4954#section-4.', '4954 4'],
+		['RFC 5321 section about relays, RFC 6409', '']
+	])('reads %s', (line, expected) => {
+		const got = citationsInLine(line).map((c) => `${c.rfc} ${c.section}`);
+		expect(got.join(', ')).toBe(expected);
+	});
+
 	test('the scan finds the citations the code is made of', () => {
 		expect(inSource.length).toBeGreaterThan(500);
 		const labels = new Set(inSource.map(label));
