@@ -7,6 +7,7 @@ import type {
 	SessionOrigin,
 	SessionSummary
 } from '../../src/lib/messages';
+import { commandsByVerb } from '../../src/lib/smtp/commands';
 import type { LabStore } from '../store/labStore';
 import { ClientStreamTap, type TappedData, type TappedLine } from './clientStreamTap';
 import { wireText } from './wireText';
@@ -51,10 +52,27 @@ export class SessionRecorder {
 	#annotator: Annotator;
 	#replyId = 0;
 	#inMultiline = false;
-	/** True after a 334: the next client line is an AUTH response (credentials). */
-	#authResponseNext = false;
-	/** AUTH answers a client may pipeline before any 334 arrives (RFC 4954 allows it), still due. */
-	#authLinesAhead = 0;
+	/**
+	 * Which reply answers which line: every client line (and each message content) gets exactly
+	 * one final reply, in order (RFC 5321 §4.2; pipelined too, RFC 2920 §3), AUTH answers
+	 * included (RFC 4954 §4: 334 or a final reply). The greeting answers nothing (-1).
+	 */
+	#linesSent = 0;
+	#linesAnswered = -1;
+	/**
+	 * An AUTH exchange may be pending: from an AUTH line (or any 334) until a final reply other
+	 * than 334 answers the latest AUTH line or a line after it. Every client line meanwhile may be
+	 * a credential (an answer typed or pipelined before its 334), so it is masked.
+	 */
+	#authOpen = false;
+	#lastAuthLine = 0;
+	/**
+	 * Right after a refused AUTH exchange, lines that look like answers are masked (a learner
+	 * typing them anyway, e.g. username then password after a 530) until another line comes.
+	 */
+	#afterRefusedAuth = false;
+	/** The masked-away text of this session, kept out of every other line's teaching text. */
+	#secrets: string[] = [];
 	#pendingMessageId: string | null = null;
 	#ended = false;
 	/** Recording work in wire order, done once this turn's replies are written (see #later). */
@@ -136,15 +154,27 @@ export class SessionRecorder {
 			const final = !match || match[2] !== '-';
 			if (!this.#inMultiline) this.#replyId++;
 			this.#inMultiline = !final;
-			this.#authResponseNext = code === 334;
-			// The exchange ended (235, 535, or AUTH refused outright): later lines are commands again.
-			if (final && code !== 334) this.#authLinesAhead = 0;
+			if (final) this.#answered(code);
 			const replyId = this.#replyId;
 			this.#later((at) =>
 				this.#append(at, 'server', wireText(Buffer.from(line, 'utf8')), [], { replyId })
 			);
 			if (final) this.tap.reply(code);
 		}
+	}
+
+	/** A final reply answered the oldest unanswered line: the AUTH bookkeeping moves on. */
+	#answered(code: number): void {
+		const line = ++this.#linesAnswered;
+		if (line < 1) return;
+		if (code === 334) {
+			this.#authOpen = true;
+			return;
+		}
+		if (!this.#authOpen || line < this.#lastAuthLine) return;
+		// The exchange ended (235, 535, 501 for a bad answer or a cancel, or AUTH refused outright).
+		this.#authOpen = false;
+		if (Math.floor(code / 100) !== 2) this.#afterRefusedAuth = true;
 	}
 
 	system(kind: NonNullable<SessionEvent['kind']>, text: string): void {
@@ -183,19 +213,39 @@ export class SessionRecorder {
 	#clientLine(line: TappedLine): void {
 		// Decoded now (cheap, and AUTH bookkeeping needs it); annotated and stored later.
 		const text = wireText(line.bytes);
-		const answer = this.#authResponseNext || this.#authLinesAhead > 0;
-		const credential = answer || /^AUTH\s+\S+\s+\S/i.test(text);
-		this.#authResponseNext = false;
-		if (this.#authLinesAhead > 0) this.#authLinesAhead--;
-		else if (!answer) this.#authLinesAhead = authAnswersDue(text);
-		if (!credential) {
+		const n = ++this.#linesSent;
+		const masked = this.#maskedText(text);
+		if (AUTH_LINE.test(text)) {
+			this.#authOpen = true;
+			this.#lastAuthLine = n;
+		}
+		if (masked === null) {
 			this.#later((at) => this.#append(at, 'client', text, line.anomalies, {}));
 			return;
 		}
 		// The annotation sees the real line (to decode it); stored text and teaching text are masked.
-		const masked = /^AUTH\s/i.test(text) ? text.replace(/^(AUTH\s+\S+\s+).*$/i, `$1${MASK}`) : MASK;
 		const anomalies: Anomaly[] = [...line.anomalies, 'credentials-masked'];
 		this.#later((at) => this.#append(at, 'client', masked, anomalies, {}, text));
+	}
+
+	/** What others may see of a client line: null when it can carry no credential. */
+	#maskedText(text: string): string | null {
+		const lateAnswer = this.#afterRefusedAuth && looksLikeAuthAnswer(text);
+		this.#afterRefusedAuth = lateAnswer;
+		if (this.#authOpen || lateAnswer) {
+			if (!text.trim()) return null;
+			this.#keepSecret(text.trim());
+			return MASK;
+		}
+		const command = AUTH_WITH_PAYLOAD.exec(text);
+		if (!command) return null;
+		this.#keepSecret(command[2].trim());
+		return command[1] + MASK;
+	}
+
+	#keepSecret(secret: string): void {
+		// Shorter strings (a cancelling "*", an empty "=") carry no credential.
+		if (secret.length >= MIN_SECRET_LENGTH) this.#secrets.push(secret);
 	}
 
 	#clientData(data: TappedData): void {
@@ -239,6 +289,10 @@ export class SessionRecorder {
 			isData
 		});
 		if (note) annotation.notes = [...(annotation.notes ?? []), note];
+		const shown =
+			secret === undefined
+				? withoutSecrets(annotation, this.#secrets)
+				: maskedAnnotation(annotation);
 		// One object of one shape per event (absent fields are undefined, which JSON leaves out).
 		const event: SessionEvent = {
 			seq: 0,
@@ -246,7 +300,7 @@ export class SessionRecorder {
 			dir,
 			text,
 			anomalies,
-			annotation: secret === undefined ? annotation : maskedAnnotation(annotation),
+			annotation: shown,
 			replyId: extra.replyId,
 			messageId: extra.messageId,
 			kind: extra.kind
@@ -259,15 +313,44 @@ export class SessionRecorder {
 	}
 }
 
-/** How many answer lines follow an AUTH command line before the mechanism is done. */
-const AUTH_ANSWERS: [RegExp, number][] = [
-	[/^AUTH\s+PLAIN\s*$/i, 1], // RFC 4616: the credentials, after an empty 334
-	[/^AUTH\s+LOGIN\s*$/i, 2], // the username, then the password
-	[/^AUTH\s+LOGIN\s+\S+\s*$/i, 1] // the username came as initial response: the password
-];
+/** RFC 4954 §4: AUTH, in any case; smtp-server refuses leading blanks, but they carry a payload. */
+const AUTH_LINE = /^\s*AUTH(?:\s|$)/i;
+/** An AUTH line with an initial response: the verb and mechanism stay readable, the rest is masked. */
+const AUTH_WITH_PAYLOAD = /^(\s*AUTH\s+\S+\s+)(\S.*)$/i;
+/** One token on the line: base64 (RFC 4648 §4), or a password typed in clear. */
+const ONE_TOKEN = /^\s*\S+\s*$/;
+const MIN_SECRET_LENGTH = 4;
 
-function authAnswersDue(line: string): number {
-	return AUTH_ANSWERS.find(([pattern]) => pattern.test(line))?.[1] ?? 0;
+/**
+ * After a refused AUTH, a line of one token that is no SMTP verb is an answer typed anyway:
+ * every SMTP command with an argument has a blank in it (RFC 5321 §4.1.1).
+ */
+function looksLikeAuthAnswer(text: string): boolean {
+	return ONE_TOKEN.test(text) && !commandsByVerb.has(text.trim().toUpperCase());
+}
+
+/**
+ * Teaching text of other lines may quote a credential line (a reply "answers AUTH PLAIN …"
+ * when commands were pipelined): every masked-away string is replaced there too.
+ */
+function withoutSecrets(annotation: Annotation, secrets: string[]): Annotation {
+	if (!secrets.length) return annotation;
+	const clean = (value: string) =>
+		secrets.reduce((text, secret) => text.split(secret).join(MASK), value);
+	const texts = [
+		annotation.title,
+		annotation.summary,
+		annotation.detail ?? '',
+		...(annotation.notes ?? [])
+	];
+	if (!texts.some((text) => secrets.some((secret) => text.includes(secret)))) return annotation;
+	return {
+		...annotation,
+		title: clean(annotation.title),
+		summary: clean(annotation.summary),
+		detail: annotation.detail === undefined ? undefined : clean(annotation.detail),
+		notes: annotation.notes?.map(clean)
+	};
 }
 
 /** What every viewer but the owner learns about a credential line: its role, not its content. */
@@ -275,7 +358,7 @@ function maskedAnnotation(real: Annotation): Annotation {
 	return {
 		title: real.title,
 		summary:
-			'AUTH credentials. Their decoded value is shown only in the browser that typed them. Base64 is an encoding, not encryption: anyone who sees these bytes can decode them, which is why TLS comes first.',
+			'May carry AUTH credentials (an AUTH line, or a line sent during an AUTH exchange or right after a refused one), so its content is shown only in the browser that typed it. Base64 is an encoding, not encryption: anyone who sees these bytes can decode them, which is why TLS comes first.',
 		rfc: real.rfc,
 		ref: real.ref,
 		stateBefore: real.stateBefore,

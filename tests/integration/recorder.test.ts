@@ -185,6 +185,31 @@ describe('credentials', () => {
 		expect(leaks(session.events)).toEqual([]);
 	});
 
+	it('masks an AUTH line with a leading blank, though the server does not take it as AUTH', async () => {
+		lab = await startQuickLab();
+		const { c, id } = await open(lab, 'submissions');
+		await ehlo(c);
+		expect(await c.command(` AUTH PLAIN ${plain('alice', 'wonderland')}`)).toMatch(/^500 /);
+		c.close();
+		const session = await ended(lab, id);
+		expect(leaks(session.events)).toEqual([]);
+		const line = session.events.find((e) => e.dir === 'client' && /^ AUTH PLAIN /.test(e.text));
+		expect(line?.anomalies).toContain('credentials-masked');
+	});
+
+	it('masks the base64 line typed after a refused "AUTH PLAIN =", and a verb after it not', async () => {
+		lab = await startQuickLab();
+		const { c, id } = await open(lab, 'submissions');
+		await ehlo(c);
+		expect(await c.command('AUTH PLAIN =')).toMatch(/^501 /);
+		await c.command(plain('alice', 'wonderland'));
+		expect(await c.command('NOOP')).toMatch(/^250 /);
+		c.close();
+		const session = await ended(lab, id);
+		expect(leaks(session.events)).toEqual([]);
+		expect(session.events.find((e) => e.text === 'NOOP')?.anomalies).toEqual([]);
+	});
+
 	it('masks credentials sent before TLS on submission, though they are refused', async () => {
 		lab = await startQuickLab();
 		const { c, id } = await open(lab, 'submission');
