@@ -170,7 +170,7 @@ test('hostile HTML mail: every tab, no script, no dialog, no remote request, byt
 	);
 	await expect(panel.getByText('Bcc — not in To: or Cc:')).toHaveCount(1);
 	await expect(
-		panel.getByText(/Delivered to carol@example\.com although no To: or Cc:/)
+		panel.getByText(/Accepted for carol@example\.com, although no To: or Cc:/)
 	).toBeVisible();
 	await expect(panel.getByText('Return-Path:', { exact: false }).first()).toBeVisible();
 	await expect(panel.getByRole('heading', { name: /Hop 1/ })).toBeVisible();
