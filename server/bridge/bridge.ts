@@ -16,10 +16,13 @@ import {
 	type SessionSummary
 } from '../../src/lib/messages';
 import { fromSiteOrigin } from '../../src/lib/server/siteOrigin';
+import { SessionAnnotator } from '../../src/lib/smtp/annotate';
+import { listenersByName } from '../../src/lib/smtp/systemEvents';
 import type { LabConfig } from '../config';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
 import type { LabStore } from '../store/labStore';
 import { LoopbackSession, type LoopbackTarget } from './loopbackSession';
+import { refusalReason } from './refusals';
 
 export const WS_PATH = '/ws';
 /** Longest `input` accepted in one message: more than a screenful of pasted SMTP. */
@@ -231,41 +234,95 @@ export class Bridge {
 		);
 		this.sessions.set(session.id, session);
 		this.#attach(client, session);
-		session.onClose(() => {
-			// The store's summary gets its end a moment later; wait for it, then forget the session.
-			setTimeout(() => {
-				if (this.sessions.get(session.id) !== session) return;
-				this.sessions.delete(session.id);
-				const owner = this.#owners.get(session.id);
-				this.#owners.delete(session.id);
-				if (owner && owner.owned === session) {
-					owner.owned = null;
-					if (!this.deps.store.sessions.get(session.id))
-						this.#send(owner, {
-							type: 'closed',
-							sessionId: session.id,
-							reason: 'connection closed'
-						});
-				}
-			}, 50);
-		});
-		this.#whenRecorded(session.id, (summary) => {
+		const stopWaiting = this.#whenRecorded(session.id, (summary) => {
 			if (client.owned === session)
 				this.#send(client, { type: 'opened', session: summary, resumeToken: session.resumeToken });
 		});
+		session.onGreeting((reply) => {
+			// The sandbox records a session before it greets it: one it refused is never recorded.
+			if (this.deps.store.sessions.has(session.id)) return;
+			stopWaiting();
+			this.#refused(session, reply);
+		});
+		session.onClose(() => {
+			stopWaiting();
+			const stored = this.deps.store.sessions.get(session.id);
+			// A recorded session is forgotten when the store records its end (#follow), whose
+			// `closed` tells the owner why.
+			if (stored?.summary.endedAt === null) return;
+			this.#forget(session, stored ? null : 'connection closed');
+		});
 	}
 
-	#whenRecorded(sessionId: string, then: (summary: SessionSummary) => void): void {
+	/** Calls `then` with the session's summary once the sandbox records it; returns the cancel. */
+	#whenRecorded(sessionId: string, then: (summary: SessionSummary) => void): () => void {
 		const existing = this.deps.store.sessions.get(sessionId);
-		if (existing) return then(existing.summary);
+		if (existing) {
+			then(existing.summary);
+			return () => undefined;
+		}
+		const stop = () => this.deps.store.off('session', onSession);
 		const onSession = (summary: SessionSummary) => {
 			if (summary.id !== sessionId) return;
-			this.deps.store.off('session', onSession);
-			clearTimeout(timer);
+			stop();
 			then(summary);
 		};
-		const timer = setTimeout(() => this.deps.store.off('session', onSession), 5000);
 		this.deps.store.on('session', onSession);
+		return stop;
+	}
+
+	/**
+	 * The sandbox answered the connection with `reply` (421 at MAX_SESSIONS or
+	 * MAX_SESSIONS_PER_ADDRESS) and closed it, without recording it: the bridge tells the page
+	 * itself, as a session of one annotated line, and why, and what to do.
+	 */
+	#refused(session: LoopbackSession, reply: string): void {
+		const owner = this.#owners.get(session.id);
+		this.#forget(session, null);
+		session.close();
+		if (!owner) return;
+		const reason = refusalReason(reply, this.deps.config);
+		const at = Date.now();
+		const summary: SessionSummary = {
+			id: session.id,
+			listener: session.listener,
+			standsFor: listenersByName.get(session.listener)?.port ?? 0,
+			origin: 'browser',
+			clientAddress: session.browserAddress,
+			startedAt: at,
+			endedAt: at,
+			endReason: reason,
+			tls: null,
+			authUser: null,
+			messageIds: [],
+			eventCount: 1,
+			truncated: false
+		};
+		const annotation = new SessionAnnotator({ listener: session.listener }).annotate({
+			dir: 'server',
+			text: reply
+		});
+		this.#send(owner, { type: 'opened', session: summary, resumeToken: session.resumeToken });
+		this.#sendEvent(owner, session.id, {
+			seq: 1,
+			at,
+			dir: 'server',
+			text: reply,
+			anomalies: [],
+			annotation
+		});
+		this.#send(owner, { type: 'closed', sessionId: session.id, reason });
+	}
+
+	/** The session is over: no page owns it any more. An unrecorded one is closed with `reason`. */
+	#forget(session: LoopbackSession, reason: string | null): void {
+		if (this.sessions.get(session.id) !== session) return;
+		this.sessions.delete(session.id);
+		const owner = this.#owners.get(session.id);
+		this.#owners.delete(session.id);
+		if (!owner || owner.owned !== session) return;
+		owner.owned = null;
+		if (reason) this.#send(owner, { type: 'closed', sessionId: session.id, reason });
 	}
 
 	#attach(client: Client, session: LoopbackSession): void {
@@ -369,6 +426,8 @@ export class Bridge {
 			if (owner) this.#sendRaw(owner, closed);
 			for (const watcher of this.#watchers.get(session.id) ?? [])
 				if (watcher !== owner) this.#sendRaw(watcher, closed, 'frame');
+			const live = this.sessions.get(session.id);
+			if (live) this.#forget(live, null);
 		};
 		const onMessage = (message: MessageSummary) => {
 			const payload = JSON.stringify({ type: 'message', message } satisfies ServerMessage);

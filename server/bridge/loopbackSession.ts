@@ -28,6 +28,7 @@ export class LoopbackSession {
 	#raw: net.Socket;
 	#closed = false;
 	#closeListeners = new Set<(reason: string) => void>();
+	#greetingListeners = new Set<(reply: string) => void>();
 	/** What the sandbox answered on this socket so far, and the line it is still sending. */
 	#greeted = false;
 	#replyPartial = '';
@@ -83,6 +84,11 @@ export class LoopbackSession {
 		this.#closeListeners.add(listener);
 	}
 
+	/** Called with the last line of the sandbox's opening reply (220, or 421 when refused). */
+	onGreeting(listener: (reply: string) => void): void {
+		this.#greetingListeners.add(listener);
+	}
+
 	write(data: string): void {
 		if (this.#closed) return;
 		// After STARTTLS, RFC 3207 §4.2: wait for the reply, and after 220 send only inside TLS.
@@ -121,14 +127,15 @@ export class LoopbackSession {
 		this.#replyPartial = lines.pop() ?? '';
 		for (const line of lines) {
 			const code = FINAL_REPLY.exec(line)?.[1];
-			if (code) this.#answered(Number(code));
+			if (code) this.#answered(Number(code), line);
 		}
 	}
 
 	/** One final reply arrived: it answers the oldest unanswered line (the first, the connection). */
-	#answered(code: number): void {
+	#answered(code: number, line: string): void {
 		if (!this.#greeted) {
 			this.#greeted = true;
+			for (const listener of this.#greetingListeners) listener(line);
 			return;
 		}
 		const command = this.#unanswered.shift();

@@ -180,6 +180,63 @@ describe('the bridge opens real SMTP sessions', () => {
 	});
 });
 
+describe('a session the sandbox refuses (421 at a limit)', () => {
+	async function refusedOpen(client: BridgeClient) {
+		const from = client.received.length;
+		client.send({ type: 'open', listener: 'mx' });
+		const opened = await client.next(isType('opened'), 5000, from);
+		const reply = await client.reply(opened.session.id, /^421 /, 5000, from);
+		const closed = await client.next(isType('closed'), 5000, from);
+		return { opened, reply, closed };
+	}
+
+	it('at MAX_SESSIONS_PER_ADDRESS: the page gets the 421 line, annotated, and a closed saying what to do', async () => {
+		await lab.close();
+		lab = await startTestLab({ maxSessionsPerAddress: 1 });
+		await web.close();
+		web = await startWebServer(lab);
+		const first = await BridgeClient.connect(web.wsUrl);
+		const { session } = await openSession(first);
+		const second = await BridgeClient.connect(web.wsUrl);
+		const { opened, reply, closed } = await refusedOpen(second);
+		expect(opened.session.endedAt).not.toBeNull();
+		expect(reply.event.text).toBe('421 4.7.0 Too many sessions from your address, try again later');
+		expect(reply.event.annotation.code).toBe(421);
+		expect(reply.event.annotation.enhanced).toBe('4.7.0');
+		expect(closed.sessionId).toBe(opened.session.id);
+		expect(closed.reason).toContain('421 4.7.0 Too many sessions from your address');
+		expect(closed.reason).toContain('other tabs');
+		expect(closed.reason).toContain('MAX_SESSIONS_PER_ADDRESS');
+		// The page may try again: once the first session ends, a new one opens.
+		first.send({ type: 'input', data: 'QUIT\r\n' });
+		await first.next(
+			(m): m is Extract<ServerMessage, { type: 'closed' }> =>
+				m.type === 'closed' && m.sessionId === session.id
+		);
+		const from = second.received.length;
+		second.send({ type: 'open', listener: 'mx' });
+		const again = await second.next(isType('opened'), 5000, from);
+		await second.reply(again.session.id, /^220 /, 5000, from);
+		expect(second.received.slice(from).some((m) => m.type === 'error')).toBe(false);
+		first.close();
+		second.close();
+	});
+
+	it('at MAX_SESSIONS: the closed reason names MAX_SESSIONS', async () => {
+		await lab.close();
+		lab = await startTestLab({ maxSessions: 0 });
+		await web.close();
+		web = await startWebServer(lab);
+		const client = await BridgeClient.connect(web.wsUrl);
+		const { reply, closed } = await refusedOpen(client);
+		expect(reply.event.text).toBe('421 4.7.0 Too many sessions on the sandbox, try again later');
+		expect(closed.reason).toContain('421 4.7.0 Too many sessions on the sandbox');
+		expect(closed.reason).toMatch(/MAX_SESSIONS\b(?!_)/);
+		expect(lab.bridge.sessions.size).toBe(0);
+		client.close();
+	});
+});
+
 describe('resume and watch', () => {
 	it('resumes the same SMTP session after the WebSocket drops', async () => {
 		const first = await BridgeClient.connect(web.wsUrl);

@@ -358,11 +358,15 @@ export class LabSession {
 		const lastReply = this.events.findLast((e) => e.dir === 'server');
 		const code = lastReply ? replyCode(lastReply.text) : null;
 		this.endReason =
-			code === 221
-				? `Session ended: you said QUIT and the server said goodbye (${lastReply?.text}).`
-				: code === 421
-					? `The server closed the session: ${lastReply?.text}`
-					: `Session ended: ${reason}`;
+			// Opened already ended: the sandbox refused it in place of a greeting (a limit), and the
+			// bridge's reason gives its reply and what to do.
+			this.session?.endedAt != null
+				? reason
+				: code === 221
+					? `Session ended: you said QUIT and the server said goodbye (${lastReply?.text}).`
+					: code === 421
+						? `The server closed the session: ${lastReply?.text}`
+						: `Session ended: ${reason}`;
 		this.phase = 'ended';
 		this.dataMode = false;
 		this.#steps = [];

@@ -41,6 +41,8 @@ export class ExamplePlayer {
 	speed = $state(1);
 	error = $state<string | null>(null);
 	socketStatus = $state<SocketStatus>('connecting');
+	/** Why the sandbox refused the last session it was asked for (null: it was not refused). */
+	refusal = $state<string | null>(null);
 	/** Bumped whenever the driver learns something; views derive from it. */
 	#tick = $state(0);
 	ctx = $state.raw<RunContext | null>(null);
@@ -104,7 +106,13 @@ export class ExamplePlayer {
 	start(startAt = 0): () => void {
 		const socket = new LabSocket();
 		this.#socket = socket;
-		const offMessage = socket.onMessage((message) => this.#driver.receive(message));
+		const offMessage = socket.onMessage((message) => {
+			this.#driver.receive(message);
+			// A session opened already ended was refused by the sandbox (a limit): the bridge's
+			// reason gives its reply and what to do.
+			if (message.type === 'opened')
+				this.refusal = message.session.endedAt === null ? null : message.session.endReason;
+		});
 		const offStatus = socket.onStatus((status) => (this.socketStatus = status));
 		const hook = { player: this };
 		(window as unknown as { __smtpExamples?: typeof hook }).__smtpExamples = hook;

@@ -1,0 +1,32 @@
+/**
+ * What a learner can do when the sandbox refuses a browser's session in place of its greeting:
+ * 421 closes the channel at once (RFC 5321 §3.8) and is transient (§4.2.1: the same request may
+ * succeed later). The sandbox does not record such sessions (a flood must not evict real ones), so
+ * the bridge tells its own page, naming the limit and the setting behind it.
+ */
+import type { LabConfig } from '../config';
+import { SANDBOX_REPLIES, replyText, type SandboxReplyName } from '../sandbox/replies';
+
+const REFUSALS: [SandboxReplyName, (config: LabConfig) => string][] = [
+	[
+		'tooManyFromAddress',
+		(config) =>
+			`Your address has reached MAX_SESSIONS_PER_ADDRESS (${config.maxSessionsPerAddress} open sessions at once): close the lab or examples open in other tabs, or wait for those sessions to end (an idle one closes after IDLE_TIMEOUT_SECONDS, ${config.idleTimeoutSeconds} s). The operator can raise MAX_SESSIONS_PER_ADDRESS.`
+	], // RFC 5321 §3.8, §4.2.1
+	[
+		'tooManySessions',
+		(config) =>
+			`The sandbox has reached MAX_SESSIONS (${config.maxSessions} open sessions at once): wait a minute and connect again. The operator can raise MAX_SESSIONS.`
+	] // RFC 5321 §3.8, §4.2.1
+];
+
+/** Shown for a refusal this table does not know. */
+const TRY_LATER = 'Wait a moment and connect again.'; // RFC 5321 §4.2.1
+
+/** The `closed` reason for a session the sandbox refused with `reply` (its last line). */
+export function refusalReason(reply: string, config: LabConfig): string {
+	const row = REFUSALS.find(
+		([name]) => reply === `${SANDBOX_REPLIES[name].code} ${replyText(name)}`
+	);
+	return `The sandbox refused the session: ${reply}. ${row ? row[1](config) : TRY_LATER}`;
+}

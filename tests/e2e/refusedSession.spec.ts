@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { expect, test } from './fixtures';
+
+/**
+ * A session the sandbox refuses (421 at MAX_SESSIONS_PER_ADDRESS) is shown with the sandbox's
+ * reply and what to do, in the lab and in the example player. A production server of its own,
+ * with MAX_SESSIONS_PER_ADDRESS=0 so that every session is refused, on ports the OS picks.
+ */
+
+let server: ChildProcess;
+let url: string;
+let stderr = '';
+
+test.beforeAll(async () => {
+	const inherited = { ...process.env };
+	delete inherited.ORIGIN;
+	server = spawn(process.execPath, ['build/server/index.js'], {
+		env: {
+			...inherited,
+			PORT: '0',
+			HOST: '127.0.0.1',
+			SMTP_HOST: '127.0.0.1',
+			SMTP_PORT: '0',
+			SUBMISSION_PORT: '0',
+			SMTPS_PORT: '0',
+			MAX_SESSIONS_PER_ADDRESS: '0'
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	server.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+	url = await new Promise<string>((resolve, reject) => {
+		let output = '';
+		server.stdout?.on('data', (chunk: Buffer) => {
+			output += chunk.toString();
+			const match = /listening on (http:\/\/\S+)/.exec(output);
+			if (match) resolve(match[1]);
+		});
+		server.once('exit', (code) =>
+			reject(new Error(`server exited with ${code}: ${output} ${stderr}`))
+		);
+	});
+});
+
+test.afterAll(async () => {
+	const exited = new Promise((resolve) => server.once('exit', resolve));
+	server.kill('SIGTERM');
+	await exited;
+});
+
+test('without ORIGIN the server says once at startup which hosts it accepts', async () => {
+	await expect.poll(() => stderr).toContain('ORIGIN is not set');
+	expect(stderr.split('ORIGIN is not set').length - 1).toBe(1);
+	expect(stderr).toContain('localhost, 127.0.0.1, [::1]');
+});
+
+test('the lab shows the 421 and what to do, not "Connecting…"', async ({ page }) => {
+	await page.goto(`${url}/lab`);
+	await expect(page.locator('.xterm-helper-textarea')).toBeAttached();
+	await page.getByRole('button', { name: 'Connect' }).click();
+	const banner = page.locator('.banner', { hasText: 'The sandbox refused the session' });
+	await expect(banner).toContainText('421 4.7.0 Too many sessions from your address');
+	await expect(banner).toContainText('close the lab or examples open in other tabs');
+	await expect(banner).toContainText('MAX_SESSIONS_PER_ADDRESS');
+	await expect(page.locator('p.status')).toHaveText('Session ended');
+	await expect(page.locator('section.timeline li.row.server .text')).toHaveText([
+		/^421 4\.7\.0 Too many sessions from your address/
+	]);
+});
+
+test('the example player shows the 421 and what to do, not "Waiting for the server…"', async ({
+	page
+}) => {
+	await page.goto(`${url}/examples/first-message`);
+	await expect(page.getByRole('button', { name: /Next/ })).toBeEnabled();
+	await page.getByRole('button', { name: /Next/ }).click();
+	const refusal = page.getByTestId('refusal');
+	await expect(refusal).toContainText('421 4.7.0 Too many sessions from your address');
+	await expect(refusal).toContainText('close the lab or examples open in other tabs');
+	await expect(refusal).toContainText('MAX_SESSIONS_PER_ADDRESS');
+	await expect(page.getByText('Waiting for the server…')).toHaveCount(0);
+});
