@@ -87,7 +87,8 @@ describe('IANA registry (RFC 3463, RFC 5248)', () => {
 				expect(info.entry!.sampleText).toBe(squash(sample));
 				expect(info.entry!.summary).toBe(squash(description));
 				// Where the class changes the meaning, the class's own wording replaces it (below).
-				if (!reworded.has(`${cls}${code.slice(1)}`)) expect(info.summary).toBe(squash(description));
+				if (!reworded.has(`${cls}${code.slice(1)}`))
+					expect(info.summary.startsWith(squash(description))).toBe(true);
 				expect(info.ref).toBe(`enhanced/${cls}${code.slice(1)}`);
 			}
 		});
@@ -154,5 +155,27 @@ describe('the class decides the outcome (RFC 3463 §2)', () => {
 		expect(describeEnhanced('4.7.1')!.summary).toMatch(/registry lists 451/);
 		// The permanent class keeps the registry's wording.
 		expect(describeEnhanced('5.7.1')!.summary).toBe(squash(x71[3]));
+	});
+});
+
+describe('a detail the registry reserves for one failure class, sent in the other (RFC 3463 §2)', () => {
+	// [code, the outcome its class gives] — registry: "only useful for permanent failures" (X.1.1,
+	// listed with 451), "useful only as a permanent error" (X.5.4, listed with 451), "useful only
+	// as a persistent transient error" (X.4.2, X.3.1).
+	const rows: [string, RegExp][] = [
+		['4.1.1', /sent with class 4, it is a transient one/],
+		['4.5.4', /sent with class 4, it is a transient one/],
+		['5.4.2', /sent with class 5, it is a permanent one/],
+		['5.3.1', /sent with class 5, it is a permanent one/]
+	];
+	for (const [code, outcome] of rows)
+		test(code, () => {
+			const info = describeEnhanced(code)!;
+			expect(info.summary).toMatch(outcome);
+			expect(info.rfc).toContainEqual({ rfc: 3463, section: '2' });
+		});
+	test('in the class the registry means, its text stands alone', () => {
+		for (const code of ['5.1.1', '4.4.2', '5.5.4', '4.3.1'])
+			expect(describeEnhanced(code)!.summary).not.toMatch(/the class decides/);
 	});
 });

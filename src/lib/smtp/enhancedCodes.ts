@@ -211,6 +211,44 @@ export const enhancedClassWordingTable: readonly EnhancedClassWordingRow[] = [
 
 const wordingByCode = indexBy(enhancedClassWordingTable, (r) => `${r.class}${r.key.slice(1)}`);
 
+/**
+ * The registry reserves some details for one class ("useful only as a permanent error"), yet
+ * lists basic codes of the other class for several of them (X.1.1 with 451, X.5.4 with 451).
+ * Used in the other class, the class still decides the outcome (RFC 3463 §2); this says so.
+ */
+export const registryClassRestrictionTable: readonly {
+	/** Phrases of the registry's descriptions that reserve a detail for one class. */
+	phrase: RegExp;
+	/** The class the phrase reserves it for. */
+	class: 4 | 5;
+	/** Appended to the summary when the code comes in the other failure class. */
+	note: string;
+	rfc: RfcRef[];
+}[] = [
+	{
+		phrase:
+			/only useful for permanent failures|useful only as a permanent error|should be used as a permanent failure/,
+		class: 5,
+		note: 'The registry describes this detail for permanent failures; sent with class 4, it is a transient one: the class decides, and the sender may try again later.',
+		rfc: [ref(3463, '2')]
+	},
+	{
+		phrase:
+			/useful only as a persistent transient error|should be used as a persistent transient failure/,
+		class: 4,
+		note: 'The registry describes this detail for persistent transient failures; sent with class 5, it is a permanent one: the class decides, and the sender gives up.',
+		rfc: [ref(3463, '2')]
+	}
+];
+
+/** The restriction row whose class the code's class contradicts (4 vs 5), if any. */
+function contradictedRestriction(entry: EnhancedCodeRow | undefined, cls: number) {
+	if (!entry || cls === 2) return undefined;
+	return registryClassRestrictionTable.find(
+		(r) => r.class !== cls && r.phrase.test(entry.description)
+	);
+}
+
 const byKey = indexBy(enhancedCodeTable, (r) => r.key);
 const classByNumber = indexBy(enhancedClassTable, (r) => String(r.class));
 const subjectByNumber = indexBy(enhancedSubjectTable, (r) => String(r.subject));
@@ -240,6 +278,7 @@ export function describeEnhanced(code: string): EnhancedCodeInfo | undefined {
 	const subj = subjectByNumber.get(String(Number(m[2])));
 	const entry = byKey.get(`X.${Number(m[2])}.${Number(m[3])}`);
 	const wording = wordingByCode.get(`${m[1]}.${Number(m[2])}.${Number(m[3])}`);
+	const restriction = wording ? undefined : contradictedRestriction(entry, cls.class);
 	const title = wording?.title
 		? wording.title
 		: entry
@@ -247,18 +286,23 @@ export function describeEnhanced(code: string): EnhancedCodeInfo | undefined {
 			: subj
 				? `${subj.title} (detail ${m[3]} not in the registry)`
 				: `Unregistered subject ${m[2]}`;
+	let summary = entry ? entry.summary : (subj?.summary ?? cls.summary);
+	let rfc = entry ? entry.rfc : (subj?.rfc ?? cls.rfc);
+	if (wording) {
+		summary = wording.summary;
+		rfc = [...wording.rfc, ...rfc];
+	} else if (restriction) {
+		summary = `${summary} ${restriction.note}`;
+		rfc = [...rfc, ...restriction.rfc];
+	}
 	return {
 		code,
 		class: cls,
 		subject: subj,
 		entry,
 		title,
-		summary: wording?.summary ?? (entry ? entry.summary : (subj?.summary ?? cls.summary)),
-		rfc: wording
-			? [...wording.rfc, ...(entry?.rfc ?? [])]
-			: entry
-				? entry.rfc
-				: (subj?.rfc ?? cls.rfc),
+		summary,
+		rfc,
 		ref: `enhanced/${code}`
 	};
 }
