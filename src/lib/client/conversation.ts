@@ -184,19 +184,5 @@ export function transactionOf(exchanges: readonly Exchange[]): TransactionView |
 	return current;
 }
 
-/** The transcript as text, one line per event: `C: `, `S: ` or `* ` before the exact text. */
-export function transcriptText(events: readonly SessionEvent[]): string {
-	const prefix = { client: 'C: ', server: 'S: ', system: '* ' } as const;
-	return (
-		events
-			// Message content ends with its last line's newline: that is not one more line.
-			.flatMap((event) =>
-				event.text
-					.replace(/\n$/, '')
-					.split('\n')
-					.map((text) => prefix[event.dir] + text)
-			)
-			.join('\n')
-			.concat('\n')
-	);
-}
+/** The lab's export: the same text as /api/sessions/:id/transcript.txt (one function for both). */
+export { transcriptText } from '../transcriptText';
