@@ -5,6 +5,9 @@ import { fromSiteOrigin } from '$lib/server/siteOrigin';
 /** API requests from other origins that change state are refused with JSON (BAD-INPUTS W11). */
 export const handle: Handle = async ({ event, resolve }) => {
 	const { request, url } = event;
+	// Kit answers a path it cannot percent-decode with its HTML error page; the API answers JSON.
+	if (url.pathname.startsWith('/api/') && !decodablePath(url.pathname))
+		return jsonError(400, 'malformed percent-encoding in the path');
 	if (url.pathname.startsWith('/api/') && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
 		const origin = request.headers.get('origin');
 		// Compare host and port only: without ORIGIN set, adapter-node assumes https for url, so a
@@ -13,16 +16,32 @@ export const handle: Handle = async ({ event, resolve }) => {
 		const localPort = (event.platform as { req?: IncomingMessage } | undefined)?.req?.socket
 			.localPort;
 		if (origin && !fromSiteOrigin(origin, url.host, process.env.ORIGIN, localPort))
-			return new Response(JSON.stringify({ error: 'cross-origin request refused' }), {
-				status: 403,
-				headers: { 'content-type': 'application/json' }
-			});
+			return jsonError(403, 'cross-origin request refused');
 	}
 	return resolve(event);
 };
 
-/** Never show a stack trace to a visitor. */
-export const handleError: HandleServerError = ({ error, status }) => {
-	if (status !== 404) console.error(error);
-	return { message: status === 404 ? 'Not found' : 'Internal error' };
+/**
+ * Never show a stack trace to a visitor. A 4xx is the visitor's mistake (a malformed or unknown
+ * path): answered, not logged; only a server error is logged, with its stack.
+ */
+export const handleError: HandleServerError = ({ error, status, message }) => {
+	if (status >= 500) console.error(error);
+	return { message: status === 404 ? 'Not found' : status < 500 ? message : 'Internal error' };
 };
+
+function jsonError(status: number, message: string): Response {
+	return new Response(JSON.stringify({ error: message }), {
+		status,
+		headers: { 'content-type': 'application/json' }
+	});
+}
+
+function decodablePath(pathname: string): boolean {
+	try {
+		decodeURI(pathname);
+		return true;
+	} catch {
+		return false;
+	}
+}
