@@ -27,7 +27,7 @@ export const example: Example = {
 			expect: [REPLY.startTls]
 		},
 		ehlo(
-			'After TLS the client must forget what it learned and send EHLO again (RFC 3207 §4.2): an attacker could have altered the first list. Compare: STARTTLS is gone (TLS is already on) and AUTH PLAIN LOGIN appears (RFC 4954), because a password can now travel safely.',
+			'After TLS the client must forget what it learned, since an attacker could have altered the first list, and SHOULD send EHLO again (RFC 3207 §4.2). Compare: STARTTLS is gone (TLS is already on) and AUTH PLAIN LOGIN appears (RFC 4954), because a password can now travel safely.',
 			'ehlo-again'
 		),
 		quit()

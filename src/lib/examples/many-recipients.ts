@@ -11,7 +11,7 @@ export const example: Example = {
 	intro:
 		'Alice writes to Bob, copies Carol, and blind-copies Dave. All three get the message from one transaction: the content crosses the network once.',
 	takeaway:
-		'The server delivered to the three envelope recipients. Dave is in no header field: that is all Bcc is — a recipient in the envelope only. The To: and Cc: lines are for the reader, not for delivery.',
+		'The server delivered to the three envelope recipients. Dave is in no header field: here Bcc is a recipient in the envelope only. The To: and Cc: lines are for the reader, not for delivery.',
 	steps: [
 		connect('mx'),
 		ehlo(),
@@ -26,7 +26,7 @@ export const example: Example = {
 		rcptTo('carol@example.net', 'Carol will appear in the Cc: line of the message.'),
 		rcptTo(
 			'dave@example.com',
-			'Dave is the blind copy: he is named here, in the envelope, and nowhere in the message. That is how Bcc works (RFC 5322 §3.6.3): a well-behaved mail program removes the Bcc: line before sending.'
+			'Dave is the blind copy: he is named here, in the envelope, and nowhere in the message. That is how Bcc works (RFC 5322 §3.6.3): a mail program either removes the Bcc: line from every copy, or removes it from the To: and Cc: recipients’ copy and sends the blind recipients a separate copy that keeps it, or sends a Bcc: line with no addresses. This message has no Bcc: line.'
 		),
 		data(),
 		{

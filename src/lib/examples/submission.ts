@@ -38,7 +38,7 @@ export const example: Example = {
 			expect: [REPLY.startTls]
 		},
 		ehlo(
-			'EHLO again, as required after TLS (RFC 3207 §4.2). Now the list contains AUTH PLAIN LOGIN.',
+			'EHLO again: after TLS both sides have forgotten the first EHLO, so the client SHOULD send it again (RFC 3207 §4.2), and a mail transaction needs one anyway (RFC 5321 §4.1.4). Now the list contains AUTH PLAIN LOGIN.',
 			'ehlo-tls'
 		),
 		{
