@@ -1,15 +1,16 @@
 /**
  * Every setting of the lab, read from the environment once. Each limit is named here, has a
- * default, and is documented in the README's configuration table.
+ * default, and is documented in the README's configuration table. The listeners' ports, their
+ * defaults and variables come from the listener table (src/lib/listeners.ts).
  */
-export interface LabConfig {
+import { LISTENER_TABLE, type ListenerConfigKey } from '../src/lib/listeners';
+
+/** One number per listener (`smtpPort`, `submissionPort`, …), keyed as its row says. */
+export interface LabConfig extends Record<ListenerConfigKey, number> {
 	port: number;
 	host: string;
 	origin: string | null;
 	smtpHost: string;
-	smtpPort: number;
-	submissionPort: number;
-	smtpsPort: number;
 	greylistSeconds: number;
 	maxMessageBytes: number;
 	maxRecipients: number;
@@ -37,8 +38,11 @@ export interface LabConfig {
 	resumeGraceSeconds: number;
 	/** Time and size budget for parsing one message for display. */
 	parseBudgetMs: number;
-	/** HTTP body limit for POST /api/annotate. */
+	/** POST /api/annotate: body size, lines, requests at once and per minute from one address. */
 	maxAnnotateBytes: number;
+	maxAnnotateLines: number;
+	annotateConcurrentPerAddress: number;
+	annotateRequestsPerMinute: number;
 }
 
 const MiB = 1024 * 1024;
@@ -48,9 +52,10 @@ export const DEFAULTS: LabConfig = {
 	host: '0.0.0.0',
 	origin: null,
 	smtpHost: '127.0.0.1',
-	smtpPort: 2525,
-	submissionPort: 2587,
-	smtpsPort: 2465,
+	...(Object.fromEntries(LISTENER_TABLE.map((row) => [row.configKey, row.defaultPort])) as Record<
+		ListenerConfigKey,
+		number
+	>),
 	greylistSeconds: 10,
 	maxMessageBytes: 1 * MiB,
 	maxRecipients: 100, // RFC 5321 §4.5.3.1.8: at least 100 must be accepted
@@ -73,18 +78,23 @@ export const DEFAULTS: LabConfig = {
 	wsHeartbeatSeconds: 30,
 	resumeGraceSeconds: 60,
 	parseBudgetMs: 250,
-	maxAnnotateBytes: 256 * 1024
+	maxAnnotateBytes: 256 * 1024,
+	maxAnnotateLines: 10_000,
+	annotateConcurrentPerAddress: 2,
+	annotateRequestsPerMinute: 60
 };
 
 /** Environment variable → config key, with how to read it. */
-const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
+export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['PORT', 'port', 'int'],
 	['HOST', 'host', 'string'],
 	['ORIGIN', 'origin', 'string'],
 	['SMTP_HOST', 'smtpHost', 'string'],
-	['SMTP_PORT', 'smtpPort', 'int'],
-	['SUBMISSION_PORT', 'submissionPort', 'int'],
-	['SMTPS_PORT', 'smtpsPort', 'int'],
+	...LISTENER_TABLE.map((row): [string, keyof LabConfig, 'int'] => [
+		row.portVariable,
+		row.configKey,
+		'int'
+	]),
 	['GREYLIST_SECONDS', 'greylistSeconds', 'int'],
 	['MAX_MESSAGE_BYTES', 'maxMessageBytes', 'int'],
 	['MAX_RECIPIENTS', 'maxRecipients', 'int'],
@@ -101,7 +111,11 @@ const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['TLS_KEY', 'tlsKey', 'string'],
 	['TLS_DIR', 'tlsDir', 'string'],
 	['WS_MESSAGES_PER_SECOND', 'wsMessagesPerSecond', 'int'],
-	['RESUME_GRACE_SECONDS', 'resumeGraceSeconds', 'int']
+	['RESUME_GRACE_SECONDS', 'resumeGraceSeconds', 'int'],
+	['MAX_ANNOTATE_BYTES', 'maxAnnotateBytes', 'int'],
+	['MAX_ANNOTATE_LINES', 'maxAnnotateLines', 'int'],
+	['ANNOTATE_CONCURRENT_PER_ADDRESS', 'annotateConcurrentPerAddress', 'int'],
+	['ANNOTATE_REQUESTS_PER_MINUTE', 'annotateRequestsPerMinute', 'int']
 ];
 
 export class ConfigError extends Error {}
@@ -130,11 +144,3 @@ export function readConfig(
 		);
 	return { ...config, ...overrides };
 }
-
-/** Which environment variable sets the port of each listener, for clear EADDRINUSE messages. */
-export const PORT_VARIABLES = {
-	http: 'PORT',
-	mx: 'SMTP_PORT',
-	submission: 'SUBMISSION_PORT',
-	submissions: 'SMTPS_PORT'
-} as const;

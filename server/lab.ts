@@ -6,25 +6,23 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { LISTENER_TABLE, listenerRow, type Listener } from '../src/lib/listeners';
 import type { ListenerName } from '../src/lib/messages';
 import { Bridge } from './bridge/bridge';
-import { PORT_VARIABLES, type LabConfig } from './config';
+import type { LabConfig } from './config';
 import { createAnnotator } from './recorder/annotator';
 import { ClientAddressRegistry } from './sandbox/clientAddresses';
-import { LISTENER_SPECS, Sandbox } from './sandbox/sandbox';
+import { Sandbox } from './sandbox/sandbox';
 import { LabStore, type StoredMessage } from './store/labStore';
 import { buildMessageView, type MessageView } from './store/messageView';
 import { loadTlsMaterial, type TlsMaterial } from './tls/certificate';
 
 export const LAB_KEY = Symbol.for('smtp-lab.lab');
 
-export interface ListenerInfo {
-	name: ListenerName;
+/** A listener as /api/health reports it: its row's facts and the port it is bound to. */
+export type ListenerInfo = Pick<Listener, 'name' | 'standsFor' | 'tls' | 'auth'> & {
 	port: number;
-	standsFor: number;
-	tls: 'starttls' | 'implicit';
-	auth: boolean;
-}
+};
 
 export interface Lab {
 	config: LabConfig;
@@ -52,21 +50,15 @@ export async function startLab(config: LabConfig): Promise<Lab> {
 	const store = new LabStore(config);
 	const clients = new ClientAddressRegistry();
 	const sandbox = new Sandbox({ config, store, tls, clients, createAnnotator });
+	const portOf = (name: ListenerName) => config[listenerRow(name).configKey];
 	try {
-		await sandbox.listen(
-			{ mx: config.smtpPort, submission: config.submissionPort, submissions: config.smtpsPort },
-			config.smtpHost
-		);
+		await sandbox.listen(portOf, config.smtpHost);
 	} catch (error) {
 		await sandbox.close();
 		const err = error as NodeJS.ErrnoException & { listener?: ListenerName };
 		if (err.code === 'EADDRINUSE' && err.listener) {
-			const variable = PORT_VARIABLES[err.listener];
-			const port = {
-				mx: config.smtpPort,
-				submission: config.submissionPort,
-				submissions: config.smtpsPort
-			}[err.listener];
+			const variable = listenerRow(err.listener).portVariable;
+			const port = portOf(err.listener);
 			throw new PortInUseError(
 				`Port ${port} (the ${err.listener} listener) is already in use: set ${variable} to a free port, e.g. ${variable}=${port + 10000}.`
 			);
@@ -82,7 +74,7 @@ export async function startLab(config: LabConfig): Promise<Lab> {
 		target: (listener) => ({
 			host: connectHost,
 			port: sandbox.port(listener),
-			implicitTls: listener === 'submissions',
+			implicitTls: listenerRow(listener).tls === 'implicit',
 			fingerprint256: tls.fingerprint256
 		})
 	});
@@ -94,12 +86,12 @@ export async function startLab(config: LabConfig): Promise<Lab> {
 		tls,
 		startedAt: Date.now(),
 		listeners: () =>
-			LISTENER_SPECS.map((spec) => ({
-				name: spec.name,
-				port: sandbox.port(spec.name),
-				standsFor: spec.standsFor,
-				tls: spec.implicitTls ? 'implicit' : 'starttls',
-				auth: spec.auth
+			LISTENER_TABLE.map((row) => ({
+				name: row.name,
+				port: sandbox.port(row.name),
+				standsFor: row.standsFor,
+				tls: row.tls,
+				auth: row.auth
 			})),
 		messageView: (stored) => (stored.view ??= buildMessageView(stored.raw, config.parseBudgetMs)),
 		handleUpgrade: (req, socket, head) => bridge.handleUpgrade(req, socket, head),

@@ -1,61 +1,16 @@
 /**
- * Who the sandbox is: its domains, its accounts and its teaching mailboxes. Each teaching
- * mailbox is a row: the local part and what it does, so the site and the tests read the same
- * table.
+ * Enforces the sandbox's policy: its domains, accounts and teaching mailboxes are data in
+ * src/lib/sandboxPolicy.ts (the pages render the same rows); the checks live here.
  */
-import type { SandboxReplyName } from './replies';
+import {
+	ACCOUNTS,
+	SANDBOX_DOMAINS,
+	SANDBOX_TLD,
+	TEACHING_MAILBOXES,
+	type TeachingMailbox
+} from '../../src/lib/sandboxPolicy';
 
-/** RFC 2606 reserves these for documentation and testing: they can never be real mail domains. */
-export const SANDBOX_DOMAINS = ['example.com', 'example.net', 'example.org'] as const;
-/** RFC 2606 §2: the whole .test top-level domain is reserved for testing. */
-export const SANDBOX_TLD = '.test';
-
-export const ACCOUNTS: Record<string, string> = {
-	alice: 'wonderland',
-	bob: 'builder'
-};
-
-export type TeachingBehaviour = 'refuse' | 'defer' | 'greylist' | 'bounce';
-
-export interface TeachingMailbox {
-	localPart: string;
-	behaviour: TeachingBehaviour;
-	reply: SandboxReplyName | null;
-	lesson: string;
-}
-
-export const TEACHING_MAILBOXES: TeachingMailbox[] = [
-	{
-		localPart: 'unknown',
-		behaviour: 'refuse',
-		reply: 'unknownUser',
-		lesson: 'A recipient that does not exist: a permanent 550 5.1.1 for this recipient only.'
-	},
-	{
-		localPart: 'full',
-		behaviour: 'defer',
-		reply: 'mailboxFull',
-		lesson:
-			'A full mailbox: a transient 452 4.2.2; the sender keeps the message and tries again later.'
-	},
-	{
-		localPart: 'greylist',
-		behaviour: 'greylist',
-		reply: 'greylisted',
-		lesson:
-			'Greylisting: 451 4.7.1 on the first try, accepted when the same client, sender and recipient retry after the window.'
-	},
-	{
-		localPart: 'bounce',
-		behaviour: 'bounce',
-		reply: null,
-		lesson:
-			'Accepted, then bounced: a delivery status notification goes back to the sender from the null sender <>.'
-	}
-];
-
-/** The GTUBE test string, the standard anti-spam test pattern (as SpamAssassin defines it). */
-export const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
+export { GTUBE } from '../../src/lib/sandboxPolicy';
 
 export function domainOf(address: string): string {
 	const at = address.lastIndexOf('@');
@@ -96,7 +51,7 @@ export function teachingMailbox(address: string): TeachingMailbox | undefined {
 }
 
 export function checkPassword(username: string, password: string): boolean {
-	return Object.hasOwn(ACCOUNTS, username) && ACCOUNTS[username] === password;
+	return ACCOUNTS.some((account) => account.user === username && account.password === password);
 }
 
 /**

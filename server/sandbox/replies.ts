@@ -3,6 +3,8 @@
  * belongs on the wire. smtp-server would otherwise pick one from the basic code alone
  * (a hook's 550 comes out as 5.1.1 even for relay denied), so these rows are authoritative.
  */
+import { SPAM_RULE, teachingReply } from '../../src/lib/sandboxPolicy';
+
 export interface SandboxReply {
 	code: number;
 	enhanced: string;
@@ -10,19 +12,17 @@ export interface SandboxReply {
 }
 
 export const SANDBOX_REPLIES = {
+	// The teaching mailboxes' codes are part of the policy (src/lib/sandboxPolicy.ts), which the pages show.
 	unknownUser: {
-		code: 550,
-		enhanced: '5.1.1',
+		...teachingReply('unknown'),
 		text: 'No such mailbox here (teaching mailbox unknown@)'
 	}, // RFC 3463 X.1.1 bad destination mailbox
 	mailboxFull: {
-		code: 452,
-		enhanced: '4.2.2',
+		...teachingReply('full'),
 		text: 'Mailbox full, try again later (teaching mailbox full@)'
 	}, // RFC 3463 X.2.2 mailbox full; RFC 5321 §4.2.3 452
 	greylisted: {
-		code: 451,
-		enhanced: '4.7.1',
+		...teachingReply('greylist'),
 		text: 'Greylisted: try again in {seconds} seconds (teaching mailbox greylist@)'
 	}, // RFC 3463 X.7.1 delivery not authorized; RFC 6647 greylisting
 	relayDenied: {
@@ -31,8 +31,7 @@ export const SANDBOX_REPLIES = {
 		text: 'Relaying denied: {domain} is not a domain this server accepts mail for'
 	}, // RFC 5321 §3.6.2 relays; RFC 3463 X.7.1
 	spamRefused: {
-		code: 550,
-		enhanced: '5.7.1',
+		...SPAM_RULE.reply,
 		text: 'Message refused: content matches the GTUBE spam test string'
 	}, // RFC 3463 X.7.1; one reply for all recipients (RFC 5321 §4.2.5)
 	messageTooBig: {

@@ -8,6 +8,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { newId } from '../ids';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import { LISTENER_TABLE, type Listener } from '../../src/lib/listeners';
 import type { ListenerName, RecipientResult } from '../../src/lib/messages';
 import type { LabConfig } from '../config';
 import type { Annotator } from '../recorder/sessionRecorder';
@@ -36,24 +37,10 @@ import {
 } from './smtpServerPatches';
 import { correctReply } from './wireReplies';
 
-export interface ListenerSpec {
-	name: ListenerName;
-	/** The real-world port this listener stands in for. */
-	standsFor: 25 | 587 | 465;
-	implicitTls: boolean;
-	auth: boolean;
-}
-
-export const LISTENER_SPECS: ListenerSpec[] = [
-	{ name: 'mx', standsFor: 25, implicitTls: false, auth: false },
-	{ name: 'submission', standsFor: 587, implicitTls: false, auth: true },
-	{ name: 'submissions', standsFor: 465, implicitTls: true, auth: true }
-];
-
 interface LiveSession {
 	recorder: SessionRecorder;
 	clientAddress: string;
-	spec: ListenerSpec;
+	spec: Listener;
 	connection: LibraryConnection | null;
 	tappedSockets: WeakSet<net.Socket>;
 	recipients: RecipientResult[];
@@ -89,10 +76,7 @@ const GTUBE_BYTES = Buffer.from(GTUBE);
 const NON_ASCII = /[^\p{ASCII}]/u;
 
 export class Sandbox {
-	readonly servers = new Map<
-		ListenerName,
-		{ spec: ListenerSpec; smtp: SMTPServer; net: net.Server }
-	>();
+	readonly servers = new Map<ListenerName, { spec: Listener; smtp: SMTPServer; net: net.Server }>();
 	readonly sessions = new Map<string, LiveSession>();
 	readonly delivery: Delivery;
 	readonly greylist: Greylist;
@@ -103,17 +87,18 @@ export class Sandbox {
 		assertSmtpServerVersion();
 		this.delivery = new Delivery(deps.store, deps.config.serverName);
 		this.greylist = new Greylist(deps.config.greylistSeconds);
-		for (const spec of LISTENER_SPECS) {
+		for (const spec of LISTENER_TABLE) {
 			const smtp = new SMTPServer(this.#options(spec));
 			// Client resets and failed handshakes surface here; they end one session, never the server.
 			smtp.on('error', () => undefined);
 			onEachConnection(smtp, (connection) => this.#adopt(spec, connection));
-			const server = spec.implicitTls
-				? tls.createServer({ key: deps.tls.key, cert: deps.tls.cert }, (socket) =>
-						this.#accept(spec, smtp, socket)
-					)
-				: net.createServer((socket) => this.#accept(spec, smtp, socket));
-			if (spec.implicitTls)
+			const server =
+				spec.tls === 'implicit'
+					? tls.createServer({ key: deps.tls.key, cert: deps.tls.cert }, (socket) =>
+							this.#accept(spec, smtp, socket)
+						)
+					: net.createServer((socket) => this.#accept(spec, smtp, socket));
+			if (spec.tls === 'implicit')
 				(server as tls.Server).on('tlsClientError', (_err, socket) => socket.destroy());
 			this.servers.set(spec.name, { spec, smtp, net: server });
 		}
@@ -124,13 +109,13 @@ export class Sandbox {
 		return typeof address === 'object' && address ? address.port : 0;
 	}
 
-	async listen(ports: Record<ListenerName, number>, host: string): Promise<void> {
+	async listen(portOf: (name: ListenerName) => number, host: string): Promise<void> {
 		for (const [name, { net: server }] of this.servers) {
 			await new Promise<void>((resolve, reject) => {
 				const onError = (err: NodeJS.ErrnoException) =>
 					reject(Object.assign(err, { listener: name }));
 				server.once('error', onError);
-				server.listen(ports[name], host, () => {
+				server.listen(portOf(name), host, () => {
 					server.off('error', onError);
 					resolve();
 				});
@@ -158,15 +143,15 @@ export class Sandbox {
 		await Promise.all(closed);
 	}
 
-	#options(spec: ListenerSpec): SMTPServerOptions {
+	#options(spec: Listener): SMTPServerOptions {
 		const { config, tls: material } = this.deps;
 		return {
 			name: config.serverName,
 			key: material.key,
 			cert: material.cert,
-			secure: spec.implicitTls,
+			secure: spec.tls === 'implicit',
 			// Implicit TLS is terminated by our own tls.Server, so the library gets a decrypted socket.
-			secured: spec.implicitTls,
+			secured: spec.tls === 'implicit',
 			size: config.maxMessageBytes,
 			maxRecipients: config.maxRecipients,
 			socketTimeout: config.idleTimeoutSeconds * 1000,
@@ -247,7 +232,7 @@ export class Sandbox {
 	}
 
 	#checkRecipient(
-		spec: ListenerSpec,
+		spec: Listener,
 		address: string,
 		session: SMTPServerSession,
 		live: LiveSession | undefined
@@ -262,17 +247,18 @@ export class Sandbox {
 			return replyError('relayDenied', { domain: domain || '(no domain)' });
 		}
 		const mailbox = teachingMailbox(address);
-		if (!mailbox || mailbox.behaviour === 'bounce') return null;
-		if (mailbox.behaviour === 'greylist') {
+		if (mailbox?.behaviour === 'refuse') return replyError('unknownUser');
+		if (mailbox?.behaviour === 'defer') return replyError('mailboxFull');
+		if (mailbox?.behaviour === 'greylist') {
 			const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
 			const wait = this.greylist.check(live?.clientAddress ?? '', sender, address);
 			return wait > 0 ? replyError('greylisted', { seconds: wait }) : null;
 		}
-		return mailbox.reply ? replyError(mailbox.reply) : null;
+		return null;
 	}
 
 	#receive(
-		spec: ListenerSpec,
+		spec: Listener,
 		stream: NodeJS.ReadableStream & { sizeExceeded?: boolean },
 		session: SMTPServerSession,
 		callback: (err?: Error | null, message?: string) => void
@@ -339,7 +325,7 @@ export class Sandbox {
 		else if (payload.startsWith('421')) live.endReason ??= `Server closed the session: ${payload}`;
 	}
 
-	async #accept(spec: ListenerSpec, smtp: SMTPServer, socket: net.Socket): Promise<void> {
+	async #accept(spec: Listener, smtp: SMTPServer, socket: net.Socket): Promise<void> {
 		socket.on('error', () => undefined);
 		this.#sockets.add(socket);
 		socket.once('close', () => this.#sockets.delete(socket));
@@ -407,7 +393,7 @@ export class Sandbox {
 		smtp.connect(socket, { id, remoteAddress: clientAddress });
 	}
 
-	#adopt(spec: ListenerSpec, connection: LibraryConnection): void {
+	#adopt(spec: Listener, connection: LibraryConnection): void {
 		const live = this.sessions.get(connection.id);
 		if (live) live.connection = connection;
 		wrapSend(connection, (code, data, context) => {

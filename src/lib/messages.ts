@@ -5,8 +5,9 @@
  * and `parseServerMessage`.
  */
 
-export const LISTENERS = ['mx', 'submission', 'submissions'] as const;
-export type ListenerName = (typeof LISTENERS)[number];
+// The listeners' names come from their table (src/lib/listeners.ts).
+import { LISTENERS, type ListenerName } from './listeners';
+export { LISTENERS, type ListenerName };
 
 export type Direction = 'client' | 'server' | 'system';
 

@@ -3,22 +3,19 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { readConfig, type LabConfig } from '../../server/config';
 import { startLab, type Lab } from '../../server/lab';
+import { LISTENER_TABLE, type ListenerName } from '../../src/lib/listeners';
+
+/** Every listener on a port the system chooses. */
+const ANY_FREE_PORT = Object.fromEntries(LISTENER_TABLE.map((row) => [row.configKey, 0]));
 
 export async function startTestLab(overrides: Partial<LabConfig> = {}): Promise<Lab> {
-	return startLab(
-		readConfig(
-			{},
-			{ smtpPort: 0, submissionPort: 0, smtpsPort: 0, smtpHost: '127.0.0.1', ...overrides }
-		)
-	);
+	return startLab(readConfig({}, { ...ANY_FREE_PORT, smtpHost: '127.0.0.1', ...overrides }));
 }
 
-export function ports(lab: Lab) {
-	return {
-		mx: lab.sandbox.port('mx'),
-		submission: lab.sandbox.port('submission'),
-		submissions: lab.sandbox.port('submissions')
-	};
+export function ports(lab: Lab): Record<ListenerName, number> {
+	return Object.fromEntries(
+		LISTENER_TABLE.map((row) => [row.name, lab.sandbox.port(row.name)])
+	) as Record<ListenerName, number>;
 }
 
 /**

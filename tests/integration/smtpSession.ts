@@ -11,6 +11,7 @@ import { DEFAULTS, type LabConfig } from '../../server/config';
 import type { Lab } from '../../server/lab';
 import { loadTlsMaterial } from '../../server/tls/certificate';
 import type { StoredSession } from '../../server/store/labStore';
+import { listenerRow } from '../../src/lib/listeners';
 import type { ListenerName } from '../../src/lib/messages';
 import { ports, RawSmtp, startTestLab, until } from './harness';
 
@@ -41,7 +42,7 @@ export interface Opened {
 /** Connects to a listener (implicit TLS for submissions) and reads the greeting. */
 export async function open(lab: Lab, listener: ListenerName): Promise<Opened> {
 	const before = new Set(lab.store.sessions.keys());
-	const c = await RawSmtp.connect(ports(lab)[listener], listener === 'submissions');
+	const c = await RawSmtp.connect(ports(lab)[listener], listenerRow(listener).tls === 'implicit');
 	const greeting = await c.reply();
 	const id = [...lab.store.sessions.keys()].find((key) => !before.has(key));
 	if (!id) throw new Error(`no session recorded for the connection: ${greeting.join(' | ')}`);

@@ -2,6 +2,7 @@
  * The examples in their suggested order. Each lives in its own file as data (types.ts); the
  * player, the handout and the integration test all read them from here.
  */
+import type { ListenerName } from '../messages';
 import type { Example } from './types';
 import { example as firstMessage } from './first-message';
 import { example as ehloReply } from './ehlo-reply';
@@ -49,8 +50,8 @@ export function findExample(slug: string): Example | undefined {
 }
 
 /** The listeners an example connects to, in order of first use. */
-export function listenersOf(example: Example): string[] {
-	const names: string[] = [];
+export function listenersOf(example: Example): ListenerName[] {
+	const names: ListenerName[] = [];
 	for (const step of example.steps)
 		if (step.kind === 'open' && !names.includes(step.listener)) names.push(step.listener);
 	return names;

@@ -2,6 +2,7 @@
  * Steps that recur in many examples (connect, EHLO, QUIT) and the replies the sandbox gives to
  * ordinary commands. Still data: each returns a plain step object.
  */
+import { listenerRow } from '../listeners';
 import type { ListenerName, RfcRef } from '../messages';
 import type { ExpectedReply, Step } from './types';
 
@@ -21,14 +22,6 @@ export const REPLY = {
 	authOk: { code: 235, enhanced: '2.7.0' }
 } as const satisfies Record<string, ExpectedReply>;
 
-const LISTENER_WORDS: Record<ListenerName, string> = {
-	mx: 'the mx listener, which stands for port 25: a mail exchanger receiving mail for its own domains from other servers',
-	submission:
-		'the submission listener, which stands for port 587: where a mail program hands new mail to its provider (RFC 6409)',
-	submissions:
-		'the submissions listener, which stands for port 465: submission with TLS from the very first byte (RFC 8314)'
-};
-
 export function connect(listener: ListenerName, narration?: string, id = 'connect'): Step {
 	return {
 		kind: 'open',
@@ -37,7 +30,7 @@ export function connect(listener: ListenerName, narration?: string, id = 'connec
 		title: `Connect to ${listener}`,
 		narration:
 			narration ??
-			`We open a TCP connection to ${LISTENER_WORDS[listener]}. In SMTP the server speaks first: its 220 greeting says it is ready and names itself.`,
+			`We open a TCP connection to the ${listener} listener, which stands for port ${listenerRow(listener).standsFor}. ${listenerRow(listener).role} In SMTP the server speaks first: its 220 greeting says it is ready and names itself.`,
 		rfc: [rfc(5321, '3.1'), rfc(5321, '4.2')],
 		expect: [REPLY.greeting]
 	};

@@ -1,8 +1,11 @@
+import { LISTENER_TABLE } from '../listeners';
 import type { ListenerName, RfcRef, SessionEvent } from '../messages';
 import { ref } from './rfc';
 
+/** A listener as the annotations explain it: a view of its row in src/lib/listeners.ts. */
 export interface ListenerRow {
 	listener: ListenerName;
+	/** The real-world port it stands for. */
 	port: number;
 	title: string;
 	summary: string;
@@ -11,35 +14,14 @@ export interface ListenerRow {
 	rfc: RfcRef[];
 }
 
-export const listenerTable: readonly ListenerRow[] = [
-	{
-		listener: 'mx',
-		port: 25,
-		title: 'Port 25: server to server',
-		summary:
-			'Where a sending mail server delivers to the recipient domain’s mail exchanger (MX). No login: the server accepts mail for its own domains and refuses to relay to others.',
-		implicitTls: false,
-		rfc: [ref(5321, '4.5.4.2'), ref(5321, '5.1')]
-	},
-	{
-		listener: 'submission',
-		port: 587,
-		title: 'Port 587: message submission',
-		summary:
-			'Where a mail program hands a new message to its own provider’s server: STARTTLS first, then AUTH, then mail to any domain.',
-		implicitTls: false,
-		rfc: [ref(6409, ''), ref(3207, '4')]
-	},
-	{
-		listener: 'submissions',
-		port: 465,
-		title: 'Port 465: submission over implicit TLS',
-		summary:
-			'Like 587, but TLS starts at once, before the greeting, so STARTTLS is not used. RFC 8314 recommends it for mail programs.',
-		implicitTls: true,
-		rfc: [ref(8314, '3.3')]
-	}
-];
+export const listenerTable: readonly ListenerRow[] = LISTENER_TABLE.map((row) => ({
+	listener: row.name,
+	port: row.standsFor,
+	title: row.title,
+	summary: row.role,
+	implicitTls: row.tls === 'implicit',
+	rfc: [...row.rfc]
+}));
 
 export const listenersByName: ReadonlyMap<string, ListenerRow> = new Map(
 	listenerTable.map((r) => [r.listener, r])

@@ -1,23 +1,12 @@
+import { LISTENER_TABLE } from '$lib/listeners';
 import type { ListenerName } from '$lib/messages';
 import type { PageLoad } from './$types';
 
-export interface HealthListener {
-	name: ListenerName;
-	port: number;
-	standsFor: number;
-}
-
 interface Health {
-	listeners?: HealthListener[];
+	listeners?: { name: ListenerName; port: number }[];
+	smtpHost?: string;
 	tls?: { fingerprint256?: string };
 }
-
-/** The ports a client must use come from the running server; the defaults if it cannot say. */
-const FALLBACK: HealthListener[] = [
-	{ name: 'mx', port: 2525, standsFor: 25 },
-	{ name: 'submission', port: 2587, standsFor: 587 },
-	{ name: 'submissions', port: 2465, standsFor: 465 }
-];
 
 export const load: PageLoad = async ({ fetch, url }) => {
 	let health: Health | null = null;
@@ -27,9 +16,17 @@ export const load: PageLoad = async ({ fetch, url }) => {
 	} catch {
 		health = null;
 	}
+	// The ports a client must use come from the running server; the defaults if it cannot say.
+	const ports = Object.fromEntries(
+		LISTENER_TABLE.map((row) => [
+			row.name,
+			health?.listeners?.find((l) => l.name === row.name)?.port ?? row.defaultPort
+		])
+	) as Record<ListenerName, number>;
 	return {
 		host: url.hostname || 'localhost',
-		listeners: health?.listeners?.length ? health.listeners : FALLBACK,
+		ports,
+		smtpHost: health?.smtpHost ?? null,
 		fingerprint: health?.tls?.fingerprint256 ?? null,
 		healthy: health !== null
 	};

@@ -1,4 +1,5 @@
 import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
+import { LISTENER_TABLE, type Listener } from '$lib/listeners';
 import {
 	capabilitiesOf,
 	isFinalReplyLine,
@@ -30,29 +31,10 @@ const STORAGE_KEY = 'smtp-lab:session';
 /** Stands in for the body of a message in the local echo queue (it is echoed line by line). */
 const BODY = Symbol('body');
 
-export const LISTENER_INFO: Record<
-	ListenerName,
-	{ label: string; standsFor: number; role: string; hop: 'mx' | 'submission' }
-> = {
-	mx: {
-		label: 'MX (port 25)',
-		standsFor: 25,
-		role: 'Server-to-server delivery: the sender’s outgoing server hands the message to the recipient domain’s mail exchanger. STARTTLS, no AUTH; relaying to outside domains is refused.',
-		hop: 'mx'
-	},
-	submission: {
-		label: 'Submission (port 587)',
-		standsFor: 587,
-		role: 'A mail program hands a new message to its own provider (RFC 6409): STARTTLS first, then AUTH, then any recipient — even outside domains.',
-		hop: 'submission'
-	},
-	submissions: {
-		label: 'Submissions (port 465)',
-		standsFor: 465,
-		role: 'The same submission service with TLS from the first byte (RFC 8314): no STARTTLS needed.',
-		hop: 'submission'
-	}
-};
+/** Each listener's row (label, role, hop), by name. */
+export const LISTENER_INFO = Object.fromEntries(
+	LISTENER_TABLE.map((row) => [row.name, row])
+) as Record<ListenerName, Listener>;
 
 /**
  * One learner's SMTP session in the lab: the WebSocket to the bridge, the events of the session,

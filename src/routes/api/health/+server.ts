@@ -8,6 +8,8 @@ export const GET = () =>
 			ok: true,
 			uptimeSeconds: Math.round((Date.now() - running.startedAt) / 1000),
 			listeners: running.listeners(),
+			// Where the SMTP listeners are bound: /connect warns when it is loopback only.
+			smtpHost: running.config.smtpHost,
 			tls: { fingerprint256: running.tls.fingerprint256, selfSigned: running.tls.selfSigned },
 			sessions: running.store.sessions.size,
 			liveSessions: running.sandbox.sessions.size,

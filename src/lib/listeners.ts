@@ -1,0 +1,86 @@
+/**
+ * The sandbox's listeners, one row each: what the server opens (port, TLS, AUTH), which
+ * environment variable sets the port, and how every page names and explains it. Read by the
+ * sandbox, the configuration, /api/health, the annotation engine, the lab, /connect and the
+ * examples, so a new listener is one row here. Pure data: shared by server and browser.
+ */
+import type { RfcRef } from './messages';
+import { ref } from './smtp/rfc';
+
+export interface ListenerRow {
+	name: string;
+	/** The real-world port this listener stands in for. */
+	standsFor: number;
+	/** Its port here unless `portVariable` says otherwise (ports below 1024 need root). */
+	defaultPort: number;
+	/** The environment variable that sets its port, and the LabConfig key it fills. */
+	portVariable: string;
+	configKey: string;
+	/** STARTTLS after the greeting (RFC 3207), or TLS from the first byte (RFC 8314 §3.3). */
+	tls: 'starttls' | 'implicit';
+	/** AUTH offered after TLS and required before MAIL (RFC 4954, RFC 6409 §4.3). */
+	auth: boolean;
+	/** The name in pickers and status lines. */
+	label: string;
+	/** Which hop of a message's way it plays: handing mail to one's provider, or server to server. */
+	hop: 'submission' | 'mx';
+	title: string;
+	/** What it is for, and what the sandbox does there. */
+	role: string;
+	rfc: RfcRef[];
+}
+
+export const LISTENER_TABLE = [
+	{
+		name: 'mx',
+		standsFor: 25,
+		defaultPort: 2525,
+		portVariable: 'SMTP_PORT',
+		configKey: 'smtpPort',
+		tls: 'starttls',
+		auth: false,
+		label: 'MX (port 25)',
+		hop: 'mx',
+		title: 'Port 25: server to server',
+		role: 'Where a sending mail server delivers to the recipient domain’s mail exchanger (MX). STARTTLS is offered, there is no AUTH, and only the server’s own (sandbox) domains are accepted: relaying anywhere else is refused with 550 5.7.1.',
+		rfc: [ref(5321, '4.5.4.2'), ref(5321, '5.1')]
+	},
+	{
+		name: 'submission',
+		standsFor: 587,
+		defaultPort: 2587,
+		portVariable: 'SUBMISSION_PORT',
+		configKey: 'submissionPort',
+		tls: 'starttls',
+		auth: true,
+		label: 'Submission (port 587)',
+		hop: 'submission',
+		title: 'Port 587: message submission',
+		role: 'Where a mail program hands a new message to its own provider: STARTTLS first, then AUTH (not offered before TLS), then recipients anywhere. Mail for outside domains lands in the outbox, marked “not sent (sandbox)”.',
+		rfc: [ref(6409, ''), ref(3207, '4')]
+	},
+	{
+		name: 'submissions',
+		standsFor: 465,
+		defaultPort: 2465,
+		portVariable: 'SMTPS_PORT',
+		configKey: 'smtpsPort',
+		tls: 'implicit',
+		auth: true,
+		label: 'Submissions (port 465)',
+		hop: 'submission',
+		title: 'Port 465: submission over implicit TLS',
+		role: 'The same submission service with TLS from the first byte: the handshake comes before the greeting, so there is no STARTTLS. RFC 8314 recommends it for mail programs.',
+		rfc: [ref(8314, '3.3')]
+	}
+] as const satisfies readonly ListenerRow[];
+
+export type ListenerName = (typeof LISTENER_TABLE)[number]['name'];
+export type ListenerConfigKey = (typeof LISTENER_TABLE)[number]['configKey'];
+export type Listener = (typeof LISTENER_TABLE)[number];
+
+export const LISTENERS: readonly ListenerName[] = LISTENER_TABLE.map((row) => row.name);
+
+export function listenerRow(name: ListenerName): Listener {
+	return LISTENER_TABLE.find((row) => row.name === name)!;
+}
