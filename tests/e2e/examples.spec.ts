@@ -258,6 +258,8 @@ test('the API composes an example and refuses unknown ones with JSON', async ({ 
 test('Play advances by itself at the chosen speed, Pause holds the step, Play resumes to the end', async ({
 	page
 }) => {
+	// The page's clock runs as usual until the test stops it to move time on by hand.
+	await page.clock.install();
 	await page.goto('/examples/first-message');
 	await at(page, 0);
 	await page.getByLabel('Speed').selectOption('4');
@@ -268,11 +270,82 @@ test('Play advances by itself at the chosen speed, Pause holds the step, Play re
 	await page.getByRole('button', { name: 'Pause' }).click();
 	await expect(player(page)).toHaveAttribute('data-status', 'ready', { timeout: 15_000 });
 	const held = await player(page).getAttribute('data-position');
-	await page.waitForTimeout(3000);
+	// Stop the page's clock (half a second on), then run three more seconds of its timers:
+	// more than a step's pause at 4×.
+	await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 500);
+	await page.clock.runFor(3000);
+	await expect(player(page)).toHaveAttribute('data-status', 'ready');
 	await expect(player(page)).toHaveAttribute('data-position', held!);
+	await page.clock.resume();
 	await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
 	await page.getByRole('button', { name: 'Play' }).click();
 	await at(page, 7);
 	await expect(page.locator('.on-wire li.server .text').last()).toHaveText(/^221 /);
 	await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+});
+
+test('"Copy link to this step" copies the step on screen, and the copied link opens that step', async ({
+	page,
+	baseURL
+}) => {
+	await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+		origin: baseURL
+	});
+	await page.goto('/examples/first-message');
+	await at(page, 0);
+	await page.keyboard.press('ArrowRight');
+	await at(page, 1);
+	await page.keyboard.press('ArrowRight');
+	await at(page, 2);
+	await page.getByRole('button', { name: 'Copy link to this step' }).click();
+	await expect(page.getByRole('button', { name: 'Link copied' })).toBeVisible();
+	const copied = new URL(await page.evaluate(() => navigator.clipboard.readText()));
+	expect(copied.pathname).toBe('/examples/first-message');
+	expect(copied.searchParams.get('step')).toBe('2');
+	expect(copied.hash).toBe('#step-ehlo');
+
+	await page.goto(copied.href);
+	await at(page, 2);
+	await expect(page.getByTestId('step-title')).toHaveText('EHLO: say who we are');
+});
+
+test('at the end of an example: continue from the last open step in the lab', async ({ page }) => {
+	await page.goto('/examples/first-message?step=7');
+	await at(page, 7);
+	// QUIT ended the session; step 6 was the last step after which it was open.
+	const resume = page.getByRole('button', { name: 'Continue from step 6 in the lab' });
+	await expect(resume).toBeEnabled();
+	await expect(page.getByTestId('try-hint')).toContainText('This session has ended');
+	await resume.click();
+	await expect(page).toHaveURL(/\/lab$/, { timeout: 20_000 });
+	// A new session, replayed up to the accepted message, now open in the lab.
+	await expect(page.locator('.status.open')).toBeVisible();
+	await expect(page.locator('section.timeline li.row.server .text').last()).toHaveText(
+		/^250 2\.6\.0/
+	);
+	await page.locator('.xterm-helper-textarea').focus();
+	await page.keyboard.type('QUIT');
+	await page.keyboard.press('Enter');
+	await expect(page.locator('section.timeline li.row.server .text').last()).toHaveText(/^221 /);
+});
+
+test('at the end of an example: a new lab session on the same listener (/lab?listener=…)', async ({
+	page
+}) => {
+	await page.goto('/examples/submission?step=99');
+	await expect(player(page)).toHaveAttribute('data-status', 'ready', { timeout: 20_000 });
+	await expect(page.locator('.where')).toHaveText(/^Step (\d+) of \1$/);
+	const fresh = page.getByRole('link', { name: 'New session on submission in the lab' });
+	await expect(fresh).toHaveAttribute('href', '/lab?listener=submission');
+	await fresh.click();
+	await expect(page).toHaveURL(/\/lab\?listener=submission$/);
+	await expect(page.locator('input[name=listener][value=submission]')).toBeChecked();
+	await expect(page.locator('.status.open')).toBeVisible();
+	await expect(page.locator('section.timeline li.row.server .text').first()).toHaveText(/^220 /);
+	const listener = await page.evaluate(
+		() =>
+			(window as unknown as { __smtpLab: { lab: { session: { listener: string } } } }).__smtpLab.lab
+				.session.listener
+	);
+	expect(listener).toBe('submission');
 });

@@ -97,6 +97,27 @@ export class ExamplePlayer {
 		return Boolean(track && !track.closed) && this.status === 'ready';
 	});
 
+	/** The session on screen is open (false before the first session and once it has ended). */
+	sessionOpen = $derived.by(() => {
+		void this.#tick;
+		const track = this.#driver.current;
+		return Boolean(track && !track.closed);
+	});
+
+	/**
+	 * Once the session has ended: the last step after which it was still open (the step before
+	 * the one that ended it), for "continue from step N". Null when it ended in its first step.
+	 */
+	lastOpenStep = $derived.by(() => {
+		void this.#tick;
+		const track = this.#driver.current;
+		if (!track?.closed) return null;
+		const first = this.records.findIndex((r) => r.sessionId === track.id);
+		const closing = this.records.findLastIndex((r) => r.sessionId === track.id);
+		// records[i] is step i + 1, so the step before the closing one is step `closing`.
+		return first >= 0 && closing > first ? closing : null;
+	});
+
 	/** Text with the run's values filled in ({greylistSeconds}, {pictureBytes} …). */
 	text(template: string): string {
 		return this.ctx ? fill(template, this.ctx) : template;
