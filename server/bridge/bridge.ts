@@ -376,6 +376,8 @@ export class Bridge {
 		set.add(client);
 		for (const event of stored.events)
 			if (event.seq > since) this.#sendEvent(client, sessionId, event);
+		// The summary as it is now; later changes follow as `session` messages.
+		this.#send(client, { type: 'session', session: stored.summary });
 		if (stored.summary.endedAt !== null)
 			this.#send(client, {
 				type: 'closed',
@@ -435,6 +437,10 @@ export class Bridge {
 				if (client.watchAll) this.#sendRaw(client, payload, 'frame');
 		};
 		const onCleared = (what: 'sessions' | 'messages') => {
+			// The store sends no summary change per message (see addMessage): a session's own page
+			// learns of its messages from the messages themselves.
+			for (const watcher of (message.sessionId && this.#watchers.get(message.sessionId)) || [])
+				if (!watcher.watchAll) this.#sendRaw(watcher, payload, 'frame');
 			const payload = JSON.stringify({ type: 'cleared', what } satisfies ServerMessage);
 			for (const client of this.clients)
 				if (client.watchAll) this.#sendRaw(client, payload, 'frame');
