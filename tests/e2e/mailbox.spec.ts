@@ -209,7 +209,12 @@ test('hostile HTML mail: every tab, no script, no dialog, no remote request, byt
 	// Allowing remote images adds https: only; the http: pixel stays blocked.
 	await panel.getByLabel('Load remote images (HTTPS only)').check();
 	await expect(iframe).toHaveAttribute('srcdoc', /img-src data: https:/);
-	await page.waitForTimeout(500);
+	// The frame has loaded the new document (its policy allows https:) before axe reads it.
+	await expect(
+		page
+			.frameLocator('iframe')
+			.locator('meta[http-equiv="Content-Security-Policy"][content*="https:"]')
+	).toBeAttached();
 	expect(await seriousViolations(page, true)).toEqual([]);
 
 	// Attachments: the PNG, byte for byte.
@@ -416,4 +421,74 @@ test('an inline image (cid:, RFC 2392) shows in the rendered HTML as data:, with
 	await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
 	expect(seen.dialogs).toEqual([]);
 	expect(seen.remote).toEqual([]);
+});
+
+/** Sends `raw` exactly as given (header and body), over the mx listener. */
+async function sendRaw(port: number, raw: Buffer) {
+	const t = transport(port);
+	await t.sendMail({ envelope: { from: 'alice@example.com', to: ['bob@example.com'] }, raw });
+	t.close();
+}
+
+test('transfer encoding: no Content-Transfer-Encoding is 7bit (RFC 2045 §6.1); 8-bit bytes in it are flagged', async ({
+	page,
+	request,
+	smtpPorts
+}) => {
+	const token = `cte-${Date.now()}`;
+	const header = (subject: string) =>
+		`From: alice@example.com\r\nTo: bob@example.com\r\nSubject: ${subject}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n`;
+	await sendRaw(smtpPorts.mx, Buffer.from(`${header(`ascii ${token}`)}Just ASCII.\r\n`, 'utf8'));
+	await sendRaw(
+		smtpPorts.mx,
+		Buffer.from(`${header(`eight ${token}`)}Grüße aus Köln.\r\n`, 'utf8')
+	);
+	const ascii = await findMessage(request, (m) => m.subject === `ascii ${token}`);
+	const eight = await findMessage(request, (m) => m.subject === `eight ${token}`);
+
+	await page.goto(`/mailbox/${ascii.id}`);
+	const panel = page.getByRole('tabpanel');
+	const encoding = panel.locator('dt:text-is("Transfer encoding") + dd');
+	await expect(encoding).toHaveText('7bit (not declared)');
+	await expect(panel.getByTestId('transfer-finding')).toContainText(
+		'No Content-Transfer-Encoding field, so the part is 7bit'
+	);
+	await expect(panel.getByTestId('transfer-finding')).toContainText('RFC 2045 §6.1');
+	await expect(panel.getByText('needs a server with 8BITMIME')).toHaveCount(0);
+
+	await page.goto(`/mailbox/${eight.id}`);
+	await expect(encoding).toHaveText('7bit (not declared)');
+	await expect(panel.getByTestId('transfer-finding')).toContainText('8-bit bytes in a 7bit part');
+	await expect(panel.getByTestId('transfer-finding')).toContainText('RFC 2045 §6.2');
+});
+
+test('CSS escapes and comments cannot smuggle a remote url() into the rendered HTML', async ({
+	page,
+	request,
+	smtpPorts
+}) => {
+	const token = `css-${Date.now()}`;
+	const t = transport(smtpPorts.mx);
+	await t.sendMail({
+		from: 'mallory@example.com',
+		to: 'bob@example.com',
+		subject: `CSS escapes ${token}`,
+		// The <style> comes after content: a leading one would be hoisted out of the body.
+		html: `<p style="background:u\\72l(http://${REMOTE}/hex.png)">hex escape</p>
+<style>div.c { background: u/**/rl(http://${REMOTE}/comment.png) }</style>
+<p style="background:u\\000072 l(http://${REMOTE}/six.png)">six digits</p>
+<p style="background:u\\r\\l(http://${REMOTE}/char.png)">escaped letters</p>
+<div class="c">comment</div>`
+	});
+	t.close();
+	const summary = await findMessage(request, (m) => m.subject === `CSS escapes ${token}`);
+	await page.goto(`/mailbox/${summary.id}/rendered`);
+	const panel = page.getByRole('tabpanel');
+	const iframe = panel.locator('iframe');
+	await expect(page.frameLocator('iframe').getByText('hex escape')).toBeVisible();
+	const srcdoc = (await iframe.getAttribute('srcdoc'))!;
+	expect(srcdoc).not.toContain(REMOTE);
+	expect(srcdoc).toContain('div.c'); // the <style> element was filtered, not dropped
+	for (const name of ['comment', 'hex', 'six', 'char'])
+		await expect(panel.getByText(`http://${REMOTE}/${name}.png`)).toBeVisible();
 });
