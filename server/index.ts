@@ -36,10 +36,11 @@ async function main(): Promise<void> {
 		.listeners()
 		.map((l) => `${l.name} ${l.port} (stands for ${l.standsFor})`)
 		.join(', ');
+	// The URL and the ports come last, where a reader of the terminal looks.
+	if (!config.origin) console.warn(`SMTP Lab: ${ownHostsNotice(port)}`);
 	console.log(
 		`SMTP Lab listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port} — SMTP: ${ports}`
 	);
-	if (!config.origin) console.warn(`SMTP Lab: ${ownHostsNotice(port)}`);
 
 	let stopping = false;
 	const stop = async () => {
