@@ -374,10 +374,10 @@ export class Bridge {
 		let set = this.#watchers.get(sessionId);
 		if (!set) this.#watchers.set(sessionId, (set = new Set()));
 		set.add(client);
-		for (const event of stored.events)
-			if (event.seq > since) this.#sendEvent(client, sessionId, event);
 		// The summary as it is now; later changes follow as `session` messages.
 		this.#send(client, { type: 'session', session: stored.summary });
+		for (const event of stored.events)
+			if (event.seq > since) this.#sendEvent(client, sessionId, event);
 		if (stored.summary.endedAt !== null)
 			this.#send(client, {
 				type: 'closed',
@@ -435,12 +435,12 @@ export class Bridge {
 			const payload = JSON.stringify({ type: 'message', message } satisfies ServerMessage);
 			for (const client of this.clients)
 				if (client.watchAll) this.#sendRaw(client, payload, 'frame');
-		};
-		const onCleared = (what: 'sessions' | 'messages') => {
 			// The store sends no summary change per message (see addMessage): a session's own page
 			// learns of its messages from the messages themselves.
 			for (const watcher of (message.sessionId && this.#watchers.get(message.sessionId)) || [])
 				if (!watcher.watchAll) this.#sendRaw(watcher, payload, 'frame');
+		};
+		const onCleared = (what: 'sessions' | 'messages') => {
 			const payload = JSON.stringify({ type: 'cleared', what } satisfies ServerMessage);
 			for (const client of this.clients)
 				if (client.watchAll) this.#sendRaw(client, payload, 'frame');
