@@ -7,6 +7,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId } from '../ids';
+import { parseReply } from '../../src/lib/smtp/replyParser';
 import type { ListenerName } from '../../src/lib/messages';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
 
@@ -17,9 +18,6 @@ export interface LoopbackTarget {
 	/** The sandbox's own certificate fingerprint: the bridge trusts that one certificate only. */
 	fingerprint256: string;
 }
-
-/** A final reply line: a code not followed by "-" (RFC 5321 §4.2.1). */
-const FINAL_REPLY = /^(\d{3})(?!-)/;
 
 export class LoopbackSession {
 	readonly id = newId();
@@ -126,8 +124,8 @@ export class LoopbackSession {
 		const lines = (this.#replyPartial + chunk.toString('latin1')).split('\r\n');
 		this.#replyPartial = lines.pop() ?? '';
 		for (const line of lines) {
-			const code = FINAL_REPLY.exec(line)?.[1];
-			if (code) this.#answered(Number(code), line);
+			const reply = parseReply(line);
+			if (reply?.last) this.#answered(reply.code, line);
 		}
 	}
 

@@ -8,6 +8,7 @@ import type {
 	SessionSummary
 } from '../../src/lib/messages';
 import { commandsByVerb } from '../../src/lib/smtp/commands';
+import { parseReply } from '../../src/lib/smtp/replyParser';
 import type { LabStore } from '../store/labStore';
 import { ClientStreamTap, type TappedData, type TappedLine } from './clientStreamTap';
 import { wireText } from './wireText';
@@ -149,9 +150,10 @@ export class SessionRecorder {
 	serverReply(payload: string): void {
 		for (const line of payload.split('\r\n')) {
 			if (!line) continue;
-			const match = /^(\d{3})([ -])?/.exec(line);
-			const code = match ? Number(match[1]) : 0;
-			const final = !match || match[2] !== '-';
+			const reply = parseReply(line);
+			// A line that is no reply ends the open one rather than leaving it open for good.
+			const code = reply?.code ?? 0;
+			const final = reply?.last ?? true;
 			if (!this.#inMultiline) this.#replyId++;
 			this.#inMultiline = !final;
 			if (final) this.#answered(code);

@@ -12,6 +12,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import type { ServerMessage, SessionEvent } from '../../src/lib/messages';
+import { isFinalReplyLine } from '../../src/lib/smtp/replyParser';
 import { GET as sessionDetail } from '../../src/routes/api/sessions/[id]/+server';
 import { GET as sessionTranscript } from '../../src/routes/api/sessions/[id]/transcript.txt/+server';
 import { until, type RawSmtp } from './harness';
@@ -275,7 +276,7 @@ async function runBridge(plan: Plan): Promise<void> {
 	watcher.send({ type: 'watch', sessionId: session.id, since: 0 });
 	const finalReplies = () =>
 		owner.received.filter(
-			(m) => m.type === 'event' && m.event.dir === 'server' && /^\d{3}(?!-)/.test(m.event.text)
+			(m) => m.type === 'event' && m.event.dir === 'server' && isFinalReplyLine(m.event.text)
 		).length;
 	let expected = 1; // the greeting
 	const send = async (lines: string[], split: boolean) => {

@@ -4,6 +4,7 @@ import tls from 'node:tls';
 import { readConfig, type LabConfig } from '../../server/config';
 import { startLab, type Lab } from '../../server/lab';
 import { LISTENER_TABLE, type ListenerName } from '../../src/lib/listeners';
+import { isFinalReplyLine } from '../../src/lib/smtp/replyParser';
 
 /** Every listener on a port the system chooses. */
 const ANY_FREE_PORT = Object.fromEntries(LISTENER_TABLE.map((row) => [row.configKey, 0]));
@@ -67,7 +68,7 @@ export class RawSmtp {
 	async reply(timeoutMs = 5000): Promise<string[]> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
-			const end = this.#lines.findIndex((l) => /^\d{3}(?!-)/.test(l));
+			const end = this.#lines.findIndex(isFinalReplyLine);
 			if (end >= 0) return this.#lines.splice(0, end + 1);
 			if (this.socket.destroyed && !this.#lines.length) throw new Error('connection closed');
 			const left = deadline - Date.now();

@@ -121,4 +121,14 @@ describe('transcriptText', () => {
 		const content = { ...session[14], text: 'Subject: hi\n\nbody\n' };
 		expect(transcriptText([content])).toBe('C: Subject: hi\nC: \nC: body\n');
 	});
+
+	it('a reply ends only on an RFC 5321 §4.2 final reply line, not on "250x" or "600 x"', () => {
+		const exchanges = pairExchanges([
+			ev('client', 'NOOP'),
+			ev('server', '250x'),
+			ev('server', '600 x'),
+			ev('server', '250 OK')
+		]);
+		expect(exchanges.map((e) => [e.verb, e.code, e.reply.length])).toEqual([['NOOP', 250, 3]]);
+	});
 });

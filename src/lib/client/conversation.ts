@@ -1,5 +1,6 @@
 import type { SessionEvent } from '../messages';
 import { parseEhloKeywords, type Capabilities } from '../terminal/complete';
+import { isFinalReplyLine, parseReply } from '../smtp/replyParser';
 
 /**
  * Pairs the lines of a recorded session into command → reply exchanges. SMTP answers commands
@@ -20,23 +21,17 @@ export interface Exchange {
 	body?: SessionEvent;
 }
 
-const REPLY_LINE = /^(\d{3})(-)?/;
-
 export function verbOf(text: string): string {
 	if (text === '.') return '.';
 	const word = /^[A-Za-z]+/.exec(text)?.[0] ?? '';
 	return word.toUpperCase();
 }
 
-/** True when a server line ends its reply ("250 OK", not the "250-" continuation lines). */
-export function isFinalReplyLine(text: string): boolean {
-	const match = REPLY_LINE.exec(text);
-	return !match || match[2] !== '-';
-}
+/** The lab reads replies through this module. */
+export { isFinalReplyLine };
 
 export function replyCode(text: string): number | null {
-	const match = REPLY_LINE.exec(text);
-	return match ? Number(match[1]) : null;
+	return parseReply(text)?.code ?? null;
 }
 
 export function pairExchanges(events: readonly SessionEvent[]): Exchange[] {

@@ -87,6 +87,11 @@ describe('runner', () => {
 		).toEqual([true, false]);
 	});
 
+	test('replies: only RFC 5321 §4.2 reply lines end a reply ("600 x", "250x" do not)', () => {
+		const replies = repliesIn([server('600 x'), server('250x'), server('250 OK')]);
+		expect(replies.map((r) => [r.code, r.lines.length])).toEqual([[250, 3]]);
+	});
+
 	test('STARTTLS is done only when the TLS handshake is recorded', () => {
 		const step = { kind: 'send', lines: ['STARTTLS'], expect: [{ code: 220 }] } as unknown as Step;
 		const ready = server('220 2.0.0 Ready to start TLS');

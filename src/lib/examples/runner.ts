@@ -5,6 +5,7 @@
  * (see driver.ts).
  */
 import type { SessionEvent } from '../messages';
+import { parseReply } from '../smtp/replyParser';
 import type { ExpectedReply, RunContext, Step } from './types';
 
 /** The bridge refuses `input` longer than this (server/bridge MAX_INPUT_CHARS is 16 KiB). */
@@ -91,10 +92,6 @@ export interface ObservedReply {
 	lines: string[];
 }
 
-const FINAL = /^(\d{3})(?: |$)/;
-const CONTINUATION = /^\d{3}-/;
-const ENHANCED = /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})(?=\s|$)/;
-
 /** The complete replies among a step's events, in order (RFC 5321 §4.2.1 multi-line replies). */
 export function repliesIn(events: readonly SessionEvent[]): ObservedReply[] {
 	const replies: ObservedReply[] = [];
@@ -102,15 +99,11 @@ export function repliesIn(events: readonly SessionEvent[]): ObservedReply[] {
 	for (const event of events) {
 		if (event.dir !== 'server') continue;
 		lines.push(event.text);
-		if (CONTINUATION.test(event.text)) continue;
-		const final = FINAL.exec(event.text);
-		if (!final) continue;
+		const reply = parseReply(event.text);
+		// A continuation ("250-…") or a line that is no reply: the reply is not complete yet.
+		if (!reply?.last) continue;
 		// The enhanced code is on every line of a reply that has one; take the final line's.
-		replies.push({
-			code: Number(final[1]),
-			enhanced: ENHANCED.exec(event.text)?.[1] ?? null,
-			lines
-		});
+		replies.push({ code: reply.code, enhanced: reply.enhanced, lines });
 		lines = [];
 	}
 	return replies;

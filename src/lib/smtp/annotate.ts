@@ -88,8 +88,9 @@ function replyBase(reply: ParsedReply, context: string, inTransaction: boolean):
 	if (hit) return hit;
 	const digit = Math.floor(code / 100);
 	const codeRow: ReplyCodeRow | undefined = replyCodesByCode.get(String(code));
-	const cls = replyClassByDigit.get(String(digit));
-	const category = replyCategoryByDigit.get(String(Math.floor(code / 10) % 10));
+	// parseReply admits first digits 2–5 and second digits 0–5 only: each has its table row.
+	const cls = replyClassByDigit.get(String(digit))!;
+	const category = replyCategoryByDigit.get(String(Math.floor(code / 10) % 10))!;
 	const e = enhanced ? describeEnhanced(enhanced) : undefined;
 	const notes: string[] = [];
 	if (e) {
@@ -116,18 +117,12 @@ function replyBase(reply: ParsedReply, context: string, inTransaction: boolean):
 		codeRow
 			? `RFC text: "${codeRow.code} ${codeRow.text}"`
 			: `${code} is not a registered reply code: read it by its digits.`,
-		cls
-			? `First digit ${digit} — ${cls.title}: ${cls.summary} ${cls.next}`
-			: `First digit ${digit}: not a valid reply class (RFC 5321 §4.2.3 allows 2–5).`,
-		category
-			? `Second digit ${Math.floor(code / 10) % 10} — ${category.title}: ${category.summary}`
-			: ''
-	]
-		.filter(Boolean)
-		.join('\n');
+		`First digit ${digit} — ${cls.title}: ${cls.summary} ${cls.next}`,
+		`Second digit ${category.digit} — ${category.title}: ${category.summary}`
+	].join('\n');
 	const annotation: Annotation = {
 		title: ctxRow?.title ?? codeRow?.title ?? `${code}: unknown reply code`,
-		summary: ctxRow?.summary ?? codeRow?.summary ?? cls?.summary ?? 'Not a valid SMTP reply code.',
+		summary: ctxRow?.summary ?? codeRow?.summary ?? cls.summary,
 		code,
 		enhanced,
 		class: digit,
@@ -495,7 +490,8 @@ export class SessionAnnotator {
 		if (!reply)
 			return {
 				title: 'Not a reply line',
-				summary: 'Every server reply line begins with a three-digit code (RFC 5321 §4.2).',
+				summary:
+					'Every server reply line begins with a reply code — three digits, the first 2 to 5, the second 0 to 5 — then a space, a hyphen or the end of the line (RFC 5321 §4.2). A client SHOULD treat a code whose first digit is not 2 to 5 as a fatal error and end the mail transaction (RFC 5321 §4.2).',
 				rfc: RFC_REPLY,
 				notes: [],
 				stateBefore: before,

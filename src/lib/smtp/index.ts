@@ -35,7 +35,7 @@ export {
 	type ReplyClassRow
 } from './replyCodes';
 export { replyContextTable, findReplyContext, type ReplyContextRow } from './replyContexts';
-export { parseReply, REPLY_LINE, type ParsedReply } from './replyParser';
+export { parseReply, type ParsedReply } from './replyParser';
 export {
 	enhancedCodeTable,
 	enhancedClassTable,

@@ -1,6 +1,6 @@
 import type { Anomaly, Direction, ListenerName, SessionEvent } from '../messages';
 import { SessionAnnotator } from './annotate';
-import { REPLY_LINE } from './replyParser';
+import { isFinalReplyLine, parseReply } from './replyParser';
 
 /*
  * Transcript formats recognised, line by line:
@@ -34,7 +34,8 @@ const PREFIX_DIR: Record<string, Direction> = {
 	'===': 'system',
 	'***': 'system'
 };
-const SWAKS_REPLY_PAD = /^ {0,2}(?=\d{3})/;
+/** swaks pads a reply after its arrow with up to two spaces. */
+const SWAKS_REPLY_PAD = /^ {1,2}/;
 const STAGE_DIRECTION = /^<[^<>@]*>$/;
 const TELNET_CHATTER =
 	/^(Trying \S+|Connected to \S+|Escape character is|Connection closed by foreign host|telnet>|openssl s_client|CONNECTED\(|---$|depth=|verify return:)/;
@@ -73,7 +74,10 @@ function classify(lines: string[]): Classified[] {
 			}
 			const dir = PREFIX_DIR[m[1]];
 			let text = m[2];
-			if (dir === 'server') text = text.replace(SWAKS_REPLY_PAD, '');
+			if (dir === 'server') {
+				const unpadded = text.replace(SWAKS_REPLY_PAD, '');
+				if (parseReply(unpadded)) text = unpadded;
+			}
 			if (dir === 'system') {
 				out.push({ dir, kind: m[1] === '***' ? 'note' : systemKind(text), text });
 				continue;
@@ -82,7 +86,7 @@ function classify(lines: string[]): Classified[] {
 				out.push({ dir: 'system', kind: systemKind(text), text: text.trim() });
 				continue;
 			}
-			if (dir === 'server' && !REPLY_LINE.test(text)) {
+			if (dir === 'server' && !parseReply(text)) {
 				out.push({
 					dir: 'system',
 					kind: 'note',
@@ -96,7 +100,7 @@ function classify(lines: string[]): Classified[] {
 			continue;
 		}
 		// Bare transcript.
-		if (!inData && REPLY_LINE.test(line)) {
+		if (!inData && parseReply(line)) {
 			out.push({ dir: 'server', text: line });
 			if (line.startsWith('354')) inData = true;
 			continue;
@@ -157,7 +161,7 @@ export function parseTranscript(
 		if (c.dir === 'server') {
 			openReply ??= ++replyId;
 			event.replyId = openReply;
-			if (!/^\d{3}-/.test(c.text)) openReply = undefined;
+			if (isFinalReplyLine(c.text)) openReply = undefined;
 		}
 		events.push(event);
 	}
