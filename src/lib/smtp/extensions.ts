@@ -161,7 +161,14 @@ export interface EhloLine {
 	vendor: boolean;
 }
 
-/** RFC 5321 §4.1.1.1: ehlo-line = ehlo-keyword *( SP / "=" ehlo-param ) */
+/**
+ * RFC 5321 §4.1.1.1:
+ *   ehlo-line    = ehlo-keyword *( SP ehlo-param )
+ *   ehlo-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")
+ *   ehlo-param   = 1*(%d33-126)
+ * Keywords are case-insensitive. "AUTH=LOGIN PLAIN" is outside this grammar (and RFC 4954's):
+ * a form from before the AUTH standard that some servers still send for old clients.
+ */
 export function parseEhloLine(text: string): EhloLine {
 	const words = text.trim().split(/ +/);
 	let keyword = (words.shift() ?? '').toUpperCase();

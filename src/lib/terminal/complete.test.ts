@@ -16,6 +16,17 @@ describe('parseEhloKeywords', () => {
 		expect(caps.SIZE).toEqual(['10485760']);
 		expect(caps.PIPELINING).toEqual([]);
 	});
+	// [EHLO reply line, keyword → parameters]: RFC 5321 §4.1.1.1 ehlo-line, read like the annotator.
+	const rows: [string, Record<string, string[]>][] = [
+		['250-auth plain', { AUTH: ['plain'] }], // keywords are case-insensitive
+		['250-AUTH=PLAIN LOGIN', { AUTH: ['PLAIN', 'LOGIN'] }], // the pre-standard AUTH= form
+		['250-SIZE  1000', { SIZE: ['1000'] }], // a doubled SP is no empty parameter
+		['250 DSN', { DSN: [] }],
+		['250-', {}], // a continuation with no text has no keyword
+		['600-PIPELINING', {}] // not a reply line (RFC 5321 §4.2)
+	];
+	for (const [line, expected] of rows)
+		it(JSON.stringify(line), () => expect(parseEhloKeywords([line])).toEqual(expected));
 });
 
 describe('completeSmtp', () => {

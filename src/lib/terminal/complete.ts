@@ -3,6 +3,9 @@
  * advertised in its EHLO reply, and the parameters of the extensions it advertised.
  */
 
+import { parseEhloLine } from '../smtp/extensions';
+import { parseReply } from '../smtp/replyParser';
+
 /** EHLO keyword → its parameters, as the server advertised them ("AUTH PLAIN LOGIN"). */
 export type Capabilities = Readonly<Record<string, readonly string[]>>;
 
@@ -44,15 +47,16 @@ const RCPT_PARAMS: Record<string, string[]> = {
 
 /**
  * Reads the keywords out of the lines of an EHLO reply after the first, e.g.
- * ["250-PIPELINING", "250 AUTH PLAIN LOGIN"] → { PIPELINING: [], AUTH: ['PLAIN', 'LOGIN'] }.
- * @see https://www.rfc-editor.org/rfc/rfc5321#section-4.1.1.1
+ * ["250-PIPELINING", "250 AUTH PLAIN LOGIN"] → { PIPELINING: [], AUTH: ['PLAIN', 'LOGIN'] },
+ * with the annotator's parsers (RFC 5321 §4.2 reply lines, §4.1.1.1 ehlo-line).
  */
 export function parseEhloKeywords(lines: readonly string[]): Capabilities {
 	const caps: Record<string, string[]> = {};
 	for (const line of lines) {
-		const words = line.slice(4).trim().split(/\s+/).filter(Boolean);
-		if (words.length === 0) continue;
-		caps[words[0].toUpperCase()] = words.slice(1);
+		const text = parseReply(line)?.text.trim();
+		if (!text) continue;
+		const { keyword, params } = parseEhloLine(text);
+		caps[keyword] = params;
 	}
 	return caps;
 }
