@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { expect, test } from './fixtures';
 
 /**
  * A session the sandbox refuses (421 at MAX_SESSIONS_PER_ADDRESS) is shown with the sandbox's
- * reply and what to do, in the lab and in the example player. A production server of its own,
- * with MAX_SESSIONS_PER_ADDRESS=0 so that every session is refused, on ports the OS picks.
+ * reply and what to do, in the lab and in the example player (issue 11.6); and, without ORIGIN,
+ * the startup notice and the API's refusal of a forged Host (issue 11.5). A production server of
+ * its own, with MAX_SESSIONS_PER_ADDRESS=0 so that every session is refused, on ports the OS picks.
  */
 
 let server: ChildProcess;
@@ -51,6 +53,33 @@ test('without ORIGIN the server says once at startup which hosts it accepts', as
 	await expect.poll(() => stderr).toContain('ORIGIN is not set');
 	expect(stderr.split('ORIGIN is not set').length - 1).toBe(1);
 	expect(stderr).toContain('localhost, 127.0.0.1, [::1]');
+});
+
+test('without ORIGIN an API write from a page at a forged Host (DNS rebinding) gets 403', async () => {
+	const { port } = new URL(url);
+	const deleteSessions = (host: string) =>
+		new Promise<{ status: number; body: string }>((resolve, reject) => {
+			const request = http.request(
+				{
+					host: '127.0.0.1',
+					port,
+					method: 'DELETE',
+					path: '/api/sessions',
+					headers: { host, origin: `http://${host}` }
+				},
+				(response) => {
+					let body = '';
+					response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+					response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+				}
+			);
+			request.once('error', reject);
+			request.end();
+		});
+	const forged = await deleteSessions(`evil.example:${port}`);
+	expect(forged.status).toBe(403);
+	expect(JSON.parse(forged.body)).toEqual({ error: 'cross-origin request refused' });
+	expect((await deleteSessions(`localhost:${port}`)).status).toBe(200);
 });
 
 test('the lab shows the 421 and what to do, not "Connecting…"', async ({ page }) => {
