@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { LISTENER_TABLE, listenerRow, type Listener } from '../src/lib/listeners';
 import type { ListenerName } from '../src/lib/messages';
 import { Bridge } from './bridge/bridge';
+import { systemClock, type Clock } from './clock';
 import type { LabConfig } from './config';
 import { createAnnotator } from './recorder/annotator';
 import { ClientAddressRegistry } from './sandbox/clientAddresses';
@@ -40,7 +41,13 @@ export interface Lab {
 
 export class PortInUseError extends Error {}
 
-export async function startLab(config: LabConfig): Promise<Lab> {
+export interface LabOptions {
+	/** The clock the policies read; tests pass one they advance by hand. */
+	clock?: Clock;
+}
+
+export async function startLab(config: LabConfig, options: LabOptions = {}): Promise<Lab> {
+	const clock = options.clock ?? systemClock;
 	const tls = await loadTlsMaterial(
 		config.tlsCert,
 		config.tlsKey,
@@ -49,7 +56,7 @@ export async function startLab(config: LabConfig): Promise<Lab> {
 	);
 	const store = new LabStore(config);
 	const clients = new ClientAddressRegistry();
-	const sandbox = new Sandbox({ config, store, tls, clients, createAnnotator });
+	const sandbox = new Sandbox({ config, store, tls, clients, createAnnotator, clock });
 	const portOf = (name: ListenerName) => config[listenerRow(name).configKey];
 	try {
 		await sandbox.listen(portOf, config.smtpHost);
@@ -71,6 +78,7 @@ export async function startLab(config: LabConfig): Promise<Lab> {
 		config,
 		store,
 		clients,
+		clock,
 		target: (listener) => ({
 			host: connectHost,
 			port: sandbox.port(listener),

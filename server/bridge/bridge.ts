@@ -18,6 +18,7 @@ import {
 import { fromSiteOrigin } from '../../src/lib/server/siteOrigin';
 import { SessionAnnotator } from '../../src/lib/smtp/annotate';
 import { listenersByName } from '../../src/lib/smtp/systemEvents';
+import type { Clock } from '../clock';
 import type { LabConfig } from '../config';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
 import type { LabStore } from '../store/labStore';
@@ -39,6 +40,7 @@ export const WATCHER_FLUSH_SLICE = 32;
 
 export interface BridgeDeps {
 	config: LabConfig;
+	clock: Clock;
 	store: LabStore;
 	clients: ClientAddressRegistry;
 	target: (listener: ListenerName) => LoopbackTarget;
@@ -147,7 +149,7 @@ export class Bridge {
 			address: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
 			alive: true,
 			tokens: this.deps.config.wsMessagesPerSecond,
-			lastRefill: Date.now(),
+			lastRefill: this.deps.clock.now(),
 			owned: null,
 			watching: new Set(),
 			watchAll: false
@@ -175,7 +177,7 @@ export class Bridge {
 
 	#takeToken(client: Client): boolean {
 		const rate = this.deps.config.wsMessagesPerSecond;
-		const now = Date.now();
+		const now = this.deps.clock.now();
 		client.tokens = Math.min(rate, client.tokens + ((now - client.lastRefill) / 1000) * rate);
 		client.lastRefill = now;
 		if (client.tokens < 1) return false;

@@ -10,6 +10,7 @@ import { newId } from '../ids';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { LISTENER_TABLE, type Listener } from '../../src/lib/listeners';
 import type { ListenerName, RecipientResult } from '../../src/lib/messages';
+import type { Clock } from '../clock';
 import type { LabConfig } from '../config';
 import type { Annotator } from '../recorder/sessionRecorder';
 import { SessionRecorder } from '../recorder/sessionRecorder';
@@ -44,7 +45,8 @@ interface LiveSession {
 	connection: LibraryConnection | null;
 	tappedSockets: WeakSet<net.Socket>;
 	recipients: RecipientResult[];
-	lifetime: NodeJS.Timeout;
+	/** Cancels the lifetime timer. */
+	lifetime: () => void;
 	endReason: string | null;
 }
 
@@ -54,6 +56,7 @@ export interface SandboxDeps {
 	tls: TlsMaterial;
 	clients: ClientAddressRegistry;
 	createAnnotator: (listener: ListenerName) => Annotator;
+	clock: Clock;
 }
 
 /**
@@ -130,7 +133,7 @@ export class Sandbox {
 		);
 		for (const live of this.sessions.values()) {
 			live.endReason = 'Server shutting down';
-			clearTimeout(live.lifetime);
+			live.lifetime();
 			try {
 				live.connection?.send(421, 'Server shutting down');
 			} catch {
@@ -251,7 +254,12 @@ export class Sandbox {
 		if (mailbox?.behaviour === 'defer') return replyError('mailboxFull');
 		if (mailbox?.behaviour === 'greylist') {
 			const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-			const wait = this.greylist.check(live?.clientAddress ?? '', sender, address);
+			const wait = this.greylist.check(
+				live?.clientAddress ?? '',
+				sender,
+				address,
+				this.deps.clock.now()
+			);
 			return wait > 0 ? replyError('greylisted', { seconds: wait }) : null;
 		}
 		return null;
@@ -366,15 +374,14 @@ export class Sandbox {
 			tappedSockets: new WeakSet([socket]),
 			recipients: [],
 			endReason: null,
-			lifetime: setTimeout(() => {
+			lifetime: this.deps.clock.after(config.maxSessionSeconds * 1000, () => {
 				live.endReason = 'Session lifetime reached (421)';
 				live.connection?.send(
 					421,
 					replyText('sessionTooLong', { seconds: config.maxSessionSeconds })
 				);
-			}, config.maxSessionSeconds * 1000)
+			})
 		};
-		live.lifetime.unref();
 		this.sessions.set(id, live);
 		const tlsInfo =
 			socket instanceof tls.TLSSocket
@@ -410,7 +417,7 @@ export class Sandbox {
 	#end(id: string, live: LiveSession): void {
 		if (!this.sessions.has(id)) return;
 		this.sessions.delete(id);
-		clearTimeout(live.lifetime);
+		live.lifetime();
 		const left = (this.#perAddress.get(live.clientAddress) ?? 1) - 1;
 		if (left > 0) this.#perAddress.set(live.clientAddress, left);
 		else this.#perAddress.delete(live.clientAddress);

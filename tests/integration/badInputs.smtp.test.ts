@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import { buildMessageView } from '../../server/store/messageView';
 import { outboundAttempts } from '../setup/forbidOutboundConnections';
-import { ports, RawSmtp, until } from './harness';
+import { ManualClock, ports, RawSmtp, until } from './harness';
 import {
 	ehlo,
 	ended,
@@ -235,27 +235,22 @@ describe('BAD-INPUTS, SMTP side', () => {
 	});
 
 	it('S10: an idle client gets 421; a client trickling bytes meets the session lifetime cap', async () => {
-		lab = await startQuickLab({ idleTimeoutSeconds: 1, maxSessionSeconds: 2 });
+		const clock = new ManualClock();
+		lab = await startQuickLab({ idleTimeoutSeconds: 1, maxSessionSeconds: 2 }, { clock });
 		const idle = await ready(lab, 'mx');
 		expect((await idle.c.reply(3000)).at(-1)).toMatch(/^421 /);
 		await idle.c.closed;
 		expect((await ended(lab, idle.id)).events.at(-1)!.kind).toBe('timeout');
 
 		const trickle = await ready(lab, 'mx');
-		const started = Date.now();
-		let stop = false;
 		const pending = trickle.c.reply(5000);
-		// One byte of an endless line every 200 ms: never idle for a whole second.
-		void (async () => {
-			while (!stop && !trickle.c.socket.destroyed) {
-				trickle.c.send('x');
-				await sleep(200);
-			}
-		})();
-		const reply = (await pending).at(-1)!;
-		stop = true;
-		expect(reply).toMatch(/^421 4\.4\.2 /);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(1800);
+		// One byte of an endless line every 200 ms of the session's life (the lifetime clock is the
+		// test's): never idle, never a whole command, until the cap.
+		for (let alive = 0; alive < 2000; alive += 200) {
+			trickle.c.send('x');
+			clock.advance(200);
+		}
+		expect((await pending).at(-1)).toMatch(/^421 4\.4\.2 /);
 		const session = await ended(lab, trickle.id);
 		expect(session.summary.endReason).toMatch(/lifetime/i);
 		trickle.c.close();
@@ -268,15 +263,16 @@ describe('BAD-INPUTS, SMTP side', () => {
 			await c.command('MAIL FROM:<a@example.com>');
 			await c.command('RCPT TO:<b@example.com>');
 			expect(await c.command('DATA')).toMatch(/^354 /);
-			c.send('Subject: cut short\r\n\r\nhalf a mess');
-			await sleep(50);
+			// Sent before the FIN or RST on the same connection: the server reads these bytes first.
+			const partial = 'Subject: cut short\r\n\r\nhalf a mess';
+			c.send(partial);
 			if (how === 'fin') c.socket.end();
 			else (c.socket as net.Socket).resetAndDestroy();
 			const session = await ended(lab, id);
 			expect(session.summary.endReason, how).toBeTruthy();
 			const notes = session.events.filter((e) => e.kind === 'note');
 			expect(
-				notes.some((e) => /DATA/.test(e.text)),
+				notes.some((e) => e.text.includes(`middle of DATA after ${partial.length} bytes`)),
 				how
 			).toBe(true);
 			expect(['disconnect', 'timeout']).toContain(session.events.at(-1)!.kind);
@@ -294,7 +290,7 @@ describe('BAD-INPUTS, SMTP side', () => {
 		await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
 		// Never read: the server's replies pile up in the socket buffers, not in our process.
 		socket.pause();
-		await sleep(200);
+		await until(() => lab!.store.listSessions().length === 1);
 		const id = lab.store.listSessions()[0].id;
 		socket.write('EHLO flood.example.test\r\n' + 'NOOP\r\n'.repeat(30_000));
 		const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
@@ -491,7 +487,9 @@ describe('BAD-INPUTS, SMTP side', () => {
 		expect(t.end).toMatch(/^250 /);
 		expect(lab.store.messages.get(t.messageId!)!.summary.recipients[0].outcome).toBe('outbox');
 		sub.c.close();
-		await sleep(100);
+		// Everything the lab does for these sessions is done once they are recorded as ended.
+		await ended(lab, mx.id);
+		await ended(lab, sub.id);
 		expect(outboundAttempts).toEqual([]);
 	});
 });

@@ -3,7 +3,7 @@ import { networkInterfaces } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import type { ServerMessage } from '../../src/lib/messages';
-import { startTestLab, until } from './harness';
+import { ManualClock, startTestLab, until } from './harness';
 import { WATCHER_FLUSH_SLICE } from '../../server/bridge/bridge';
 import { startWebServer } from './webServer';
 import { BridgeClient, isType } from './wsClient';
@@ -507,16 +507,24 @@ describe('bad WebSocket input (BAD-INPUTS W1–W7)', () => {
 	});
 
 	it('W7: an input flood is rate limited and over-long input is refused, with errors', async () => {
+		await lab.close();
+		await web.close();
+		const clock = new ManualClock();
+		lab = await startTestLab({ resumeGraceSeconds: 5 }, { clock });
+		web = await startWebServer(lab);
+		const rate = lab.config.wsMessagesPerSecond;
 		const client = await BridgeClient.connect(web.wsUrl);
 		await openSession(client);
-		for (let i = 0; i < lab.config.wsMessagesPerSecond * 3; i++)
-			client.send({ type: 'input', data: 'NOOP\r\n' });
-		const limited = await client.next(
-			(m): m is Extract<ServerMessage, { type: 'error' }> =>
-				m.type === 'error' && /rate limit/.test(m.message)
+		// The clock stands still: the open and rate - 1 inputs pass, every input after them is refused.
+		for (let i = 0; i < rate * 3; i++) client.send({ type: 'input', data: 'NOOP\r\n' });
+		const limited = () =>
+			client.received.filter((m) => m.type === 'error' && /rate limit/.test(m.message));
+		await until(() => limited().length === rate * 3 - (rate - 1));
+		expect((limited()[0] as Extract<ServerMessage, { type: 'error' }>).message).toContain(
+			String(rate)
 		);
-		expect(limited.message).toContain(String(lab.config.wsMessagesPerSecond));
-		await new Promise((r) => setTimeout(r, 1100));
+		// A second later the allowance is back.
+		clock.advance(1000);
 		const from = client.received.length;
 		client.send({ type: 'input', data: 'x'.repeat(20_000) });
 		const tooLong = await client.next(isType('error'), 5000, from);

@@ -1,16 +1,55 @@
 /** Starts a real lab on port 0 for a test, and talks to it over real sockets. */
 import net from 'node:net';
 import tls from 'node:tls';
+import type { Clock } from '../../server/clock';
 import { readConfig, type LabConfig } from '../../server/config';
-import { startLab, type Lab } from '../../server/lab';
+import { startLab, type Lab, type LabOptions } from '../../server/lab';
 import { LISTENER_TABLE, type ListenerName } from '../../src/lib/listeners';
 import { isFinalReplyLine } from '../../src/lib/smtp/replyParser';
 
 /** Every listener on a port the system chooses. */
 const ANY_FREE_PORT = Object.fromEntries(LISTENER_TABLE.map((row) => [row.configKey, 0]));
 
-export async function startTestLab(overrides: Partial<LabConfig> = {}): Promise<Lab> {
-	return startLab(readConfig({}, { ...ANY_FREE_PORT, smtpHost: '127.0.0.1', ...overrides }));
+export async function startTestLab(
+	overrides: Partial<LabConfig> = {},
+	options: LabOptions = {}
+): Promise<Lab> {
+	return startLab(
+		readConfig({}, { ...ANY_FREE_PORT, smtpHost: '127.0.0.1', ...overrides }),
+		options
+	);
+}
+
+/**
+ * A clock that stands still until the test moves it: `advance(ms)` runs, in time order, every
+ * callback that falls due. Hand it to startTestLab to test a policy's time limit at its edge
+ * without waiting for it.
+ */
+export class ManualClock implements Clock {
+	#now = Date.now();
+	#pending = new Set<{ at: number; callback: () => void }>();
+
+	now(): number {
+		return this.#now;
+	}
+
+	after(ms: number, callback: () => void): () => void {
+		const timer = { at: this.#now + ms, callback };
+		this.#pending.add(timer);
+		return () => this.#pending.delete(timer);
+	}
+
+	advance(ms: number): void {
+		const until = this.#now + ms;
+		for (;;) {
+			const due = [...this.#pending].filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0];
+			if (!due) break;
+			this.#pending.delete(due);
+			this.#now = due.at;
+			due.callback();
+		}
+		this.#now = until;
+	}
 }
 
 export function ports(lab: Lab): Record<ListenerName, number> {

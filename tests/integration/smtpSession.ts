@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { DEFAULTS, type LabConfig } from '../../server/config';
-import type { Lab } from '../../server/lab';
+import type { Lab, LabOptions } from '../../server/lab';
 import { loadTlsMaterial } from '../../server/tls/certificate';
 import type { StoredSession } from '../../server/store/labStore';
 import { listenerRow } from '../../src/lib/listeners';
@@ -21,7 +21,10 @@ let certificate: Promise<Pick<LabConfig, 'tlsCert' | 'tlsKey'>> | undefined;
  * startTestLab with one certificate per test file, given as TLS_CERT/TLS_KEY files: generating
  * a fresh RSA key for every lab costs about half a second.
  */
-export async function startQuickLab(overrides: Partial<LabConfig> = {}): Promise<Lab> {
+export async function startQuickLab(
+	overrides: Partial<LabConfig> = {},
+	options: LabOptions = {}
+): Promise<Lab> {
 	certificate ??= loadTlsMaterial(null, null, DEFAULTS.serverName).then((material) => {
 		const dir = mkdtempSync(join(tmpdir(), 'smtp-lab-test-'));
 		process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -29,7 +32,7 @@ export async function startQuickLab(overrides: Partial<LabConfig> = {}): Promise
 		writeFileSync(join(dir, 'key.pem'), material.key);
 		return { tlsCert: join(dir, 'cert.pem'), tlsKey: join(dir, 'key.pem') };
 	});
-	return startTestLab({ ...(await certificate), ...overrides });
+	return startTestLab({ ...(await certificate), ...overrides }, options);
 }
 
 export interface Opened {

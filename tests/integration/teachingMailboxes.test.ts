@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import { GTUBE } from '../../server/sandbox/policy';
 import type { MessageSummary } from '../../src/lib/messages';
-import { until } from './harness';
-import { ehlo, message, open, ready, sleep, transaction, startQuickLab } from './smtpSession';
+import { ManualClock, until } from './harness';
+import { ehlo, message, open, ready, transaction, startQuickLab } from './smtpSession';
 
 let lab: Lab | undefined;
 afterEach(async () => {
@@ -57,15 +57,21 @@ describe('refusing and deferring mailboxes', () => {
 
 describe('greylist@', () => {
 	it('defers the first try with 451 4.7.1 and accepts the same triplet after the window', async () => {
-		lab = await startQuickLab({ greylistSeconds: 1 });
+		const clock = new ManualClock();
+		lab = await startQuickLab({ greylistSeconds: 10 }, { clock });
 		const first = await ready(lab, 'mx');
 		expect(await first.c.command('MAIL FROM:<sender@example.com>')).toMatch(/^250 /);
-		expect(await first.c.command('RCPT TO:<greylist@example.com>')).toMatch(/^451 4\.7\.1 /);
-		// Too early: still deferred.
-		expect(await first.c.command('RCPT TO:<greylist@example.com>')).toMatch(/^451 4\.7\.1 /);
+		expect(await first.c.command('RCPT TO:<greylist@example.com>')).toMatch(
+			/^451 4\.7\.1 .*try again in 10 seconds/
+		);
+		// Too early, even one millisecond before the window ends: still deferred.
+		clock.advance(9_999);
+		expect(await first.c.command('RCPT TO:<greylist@example.com>')).toMatch(
+			/^451 4\.7\.1 .*try again in 1 seconds/
+		);
 		first.c.close();
 
-		await sleep(1100);
+		clock.advance(1);
 		const retry = await ready(lab, 'mx');
 		const t = await transaction(
 			retry.c,
