@@ -2,7 +2,7 @@
 // shown only if it fails), then runs the production server, whose last line is the URL and the
 // SMTP ports.
 import { spawn } from 'node:child_process';
-import { utimesSync, writeFileSync } from 'node:fs';
+import { rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { STAMP, staleBecause } from './buildStamp.js';
 
@@ -11,6 +11,8 @@ const reason = staleBecause(root);
 if (reason) {
 	const started = new Date();
 	process.stdout.write(`SMTP Lab: building (${reason})… `);
+	// A build that fails half-way must not look finished to the next start.
+	rmSync(`${root}/${STAMP}`, { force: true });
 	const { code, output } = await run('npm', ['run', '--silent', 'build']);
 	if (code !== 0) {
 		process.stdout.write('failed.\n');
