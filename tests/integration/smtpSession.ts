@@ -156,10 +156,6 @@ export function message(subject: string, body = 'Hello from the tests.\r\n'): st
 	return `From: <sender@example.com>\r\nTo: <rcpt@example.com>\r\nSubject: ${subject}\r\n\r\n${body}`;
 }
 
-export function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Sends one message to mx from another loopback address (127.0.0.2): a different client. */
 export async function sendFromOtherAddress(lab: Lab, subject: string): Promise<string> {
 	const transport = nodemailer.createTransport({
