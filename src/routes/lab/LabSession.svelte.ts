@@ -50,6 +50,8 @@ export class LabSession {
 	/** Between the 354 reply to DATA and the learner's ".". */
 	dataMode = $state(false);
 	endReason = $state<string | null>(null);
+	/** The sandbox refused the session in place of a greeting (a limit): it was never recorded. */
+	refused = $state(false);
 	error = $state<string | null>(null);
 	/** The latest reply in words, for the polite live region. */
 	announcement = $state('');
@@ -119,6 +121,7 @@ export class LabSession {
 		this.stuffed = [];
 		this.session = null;
 		this.endReason = null;
+		this.refused = false;
 		this.error = null;
 		this.dataMode = false;
 		this.#echo = [];
@@ -264,6 +267,8 @@ export class LabSession {
 			case 'opened': {
 				const resumed = this.session?.id === message.session.id || this.phase === 'reconnecting';
 				this.session = message.session;
+				// Opened already ended: the bridge's `closed` reason gives the reply and what to do.
+				this.refused = message.session.endedAt !== null;
 				this.phase = 'open';
 				this.error = null;
 				this.#store({
@@ -340,9 +345,7 @@ export class LabSession {
 		const lastReply = this.events.findLast((e) => e.dir === 'server');
 		const code = lastReply ? replyCode(lastReply.text) : null;
 		this.endReason =
-			// Opened already ended: the sandbox refused it in place of a greeting (a limit), and the
-			// bridge's reason gives its reply and what to do.
-			this.session?.endedAt != null
+			this.refused
 				? reason
 				: code === 221
 					? `Session ended: you said QUIT and the server said goodbye (${lastReply?.text}).`
