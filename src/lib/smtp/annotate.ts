@@ -8,6 +8,7 @@ import { compareEnvelope } from './envelope';
 import { parseEhloLine } from './extensions';
 import { headerFieldsByName } from './headerFields';
 import { analyzeMessage, type MessageAnatomy } from './messageAnatomy';
+import { annotationText, fillText } from './annotationTexts';
 import { parseReply, type ParsedReply } from './replyParser';
 import {
 	replyCategoryByDigit,
@@ -58,18 +59,16 @@ interface OpenReply {
 const CONTENT_FIELD = /^([\x21-\x39\x3b-\x7e]+)[ \t]*:/;
 const FOLDED = /^[ \t]/;
 
-const CONTENT_RFC: RfcRef[] = [ref(5322, '2.1'), ref(5321, '4.5.2')];
-const RFC_UNKNOWN_COMMAND: RfcRef[] = [ref(5321, '4.2.4'), ref(5321, '3.8')];
-const RFC_AUTH: RfcRef[] = [ref(4954, '4')];
-const RFC_BLANK_LINE: RfcRef[] = [ref(5322, '2.1')];
-const RFC_FOLDING: RfcRef[] = [ref(5322, '2.2.3')];
-const RFC_HEADER_FIELD: RfcRef[] = [ref(5322, '2.2')];
-const RFC_MESSAGE: RfcRef[] = [ref(5322, '2.1'), ref(5322, '3.6'), ref(5321, '4.5.2')];
-const RFC_REPLY: RfcRef[] = [ref(5321, '4.2')];
-const RFC_VENDOR_KEYWORD: RfcRef[] = [ref(5321, '2.2.2'), ref(5321, '4.1.1.1')];
-const RFC_END_OF_DATA = ref(5321, '4.1.1.4');
-const END_OF_DATA_RFC: RfcRef[] = [RFC_END_OF_DATA, ...CONTENT_RFC];
+const BODY_LINE = annotationText('body-line');
+const END_OF_DATA = annotationText('end-of-data');
+const NOT_A_REPLY = annotationText('not-a-reply');
+const END_OF_DATA_RFC: RfcRef[] = [...END_OF_DATA.rfc, ...BODY_LINE.rfc];
 const RFC_REPLY_THEORY = ref(5321, '4.2.1');
+
+/** The note of a row of annotationTexts.ts, its placeholders filled. */
+function note(id: string, values?: object): string {
+	return fillText(annotationText(id).note!, values);
+}
 
 // The part of a reply's annotation that depends only on its context, code, enhanced code and
 // the context row its text matched (the text matters no further: "250 2.6.0 Queued as <id>"
@@ -98,16 +97,13 @@ function replyBase(reply: ParsedReply, context: string, inTransaction: boolean):
 			`${e.code}: ${e.class.title} · ${e.subject?.title ?? 'unknown subject'} · ${e.title}${e.entry ? ` — ${e.summary}` : ''}`
 		);
 		if (!enhancedMatchesReply(e.code, code))
-			notes.push(
-				`The enhanced code’s class (${e.code[0]}) should match the reply’s first digit (${digit}).`
-			);
+			notes.push(note('enhanced-class-mismatch', { enhancedClass: e.code[0], digit }));
 	}
 	// RCPT rows in the context table already say "only this recipient"; elsewhere add the note.
 	let replyNote = findReplyNote(context, code, inTransaction);
 	if (ctxRow?.after && context === 'RCPT') replyNote = undefined;
 	if (replyNote) notes.push(replyNote.note);
-	if (context === 'UNSOLICITED' && code !== 421)
-		notes.push('No command was waiting for a reply: this reply is unexpected here.');
+	if (context === 'UNSOLICITED' && code !== 421) notes.push(note('unsolicited-reply'));
 	const rfc: RfcRef[] = [];
 	const cited = [...(ctxRow?.rfc ?? []), ...(codeRow?.rfc ?? []), ...(replyNote?.rfc ?? [])];
 	for (const r of [...cited, ...(e?.rfc ?? [])])
@@ -115,13 +111,16 @@ function replyBase(reply: ParsedReply, context: string, inTransaction: boolean):
 	if (!rfc.length) rfc.push(RFC_REPLY_THEORY);
 	const detail = [
 		codeRow
-			? `RFC text: "${codeRow.code} ${codeRow.text}"`
-			: `${code} is not a registered reply code: read it by its digits.`,
-		`First digit ${digit} — ${cls.title}: ${cls.summary} ${cls.next}`,
-		`Second digit ${category.digit} — ${category.title}: ${category.summary}`
+			? note('registered-code', { code, text: codeRow.text })
+			: note('unregistered-code', { code }),
+		note('first-digit', { digit, title: cls.title, summary: cls.summary, next: cls.next }),
+		note('second-digit', category)
 	].join('\n');
 	const annotation: Annotation = {
-		title: ctxRow?.title ?? codeRow?.title ?? `${code}: unknown reply code`,
+		title:
+			ctxRow?.title ??
+			codeRow?.title ??
+			fillText(annotationText('unregistered-code').title!, { code }),
 		summary: ctxRow?.summary ?? codeRow?.summary ?? cls.summary,
 		code,
 		enhanced,
@@ -218,7 +217,8 @@ export class SessionAnnotator {
 			this.#ctx = { ...this.#ctx, tls: true };
 		} else if (input.kind === 'disconnect') {
 			this.#ctx = { ...this.#ctx, state: 'closed' };
-			if (this.#pending.length) notes.push(`${this.#pending.length} command(s) never got a reply.`);
+			if (this.#pending.length)
+				notes.push(note('unanswered-at-disconnect', { count: this.#pending.length }));
 			this.#pending = [];
 		}
 		if (input.text && summary !== input.text) notes.push(input.text);
@@ -246,10 +246,7 @@ export class SessionAnnotator {
 		}
 		const a = this.#clientLine(input);
 		if (unfinished)
-			a.notes = [
-				`The previous ${unfinished.code} reply never got its last line ("${unfinished.code} " with a space); a multi-line reply must end with one (RFC 5321 §4.2.1).`,
-				...(a.notes ?? [])
-			];
+			a.notes = [note('reply-never-ended', { code: unfinished.code }), ...(a.notes ?? [])];
 		return a;
 	}
 
@@ -273,16 +270,14 @@ export class SessionAnnotator {
 		const notes = parsed.issues.map(syntaxNoteText);
 		if (parsed.path && !parsed.path.isNull && row) {
 			notes.unshift(
-				`${row.verb === 'MAIL' ? 'Envelope sender' : 'Envelope recipient'}: ${parsed.path.address}`
+				note(row.verb === 'MAIL' ? 'envelope-sender' : 'envelope-recipient', parsed.path)
 			);
 		}
 		for (const p of parsed.params) {
 			const prow = parametersByName.get(`${parsed.verb} ${p.keyword}`);
 			if (prow) notes.push(`${p.keyword}${p.value === true ? '' : '=' + p.value}: ${prow.summary}`);
 			if (p.keyword === 'SIZE' && this.#sizeLimit && Number(p.value) > this.#sizeLimit)
-				notes.push(
-					`Declared size ${p.value} is over the server’s SIZE ${this.#sizeLimit}: expect 552.`
-				);
+				notes.push(note('size-over-limit', { size: String(p.value), limit: this.#sizeLimit }));
 		}
 		if (row?.verb === 'AUTH' && parsed.auth) {
 			const mech = authMechanismsByName.get(parsed.auth.mechanism);
@@ -290,22 +285,18 @@ export class SessionAnnotator {
 			if (mech) notes.push(`${mech.title}: ${mech.summary}`);
 			if (parsed.auth.initialResponse !== undefined)
 				notes.push(...explainAuthResponse(parsed.auth.initialResponse, this.#auth));
-			if (mech?.sendsPassword && !this.#ctx.tls)
-				notes.push(
-					'This connection is not encrypted: the credentials can be read by anyone on the path. Use STARTTLS first.'
-				);
+			if (mech?.sendsPassword && !this.#ctx.tls) notes.push(note('credentials-in-clear'));
 		}
 		if (this.#pending.length > 1)
-			notes.push(
-				`Sent before the reply to "${this.#pending[0].text}": pipelined (RFC 2920); replies will come in order.`
-			);
+			notes.push(note('pipelined-command', { command: this.#pending[0].text }));
 		if (!row) {
+			const unknown = annotationText(
+				parsed.suggestion ? 'unknown-command-suggestion' : 'unknown-command'
+			);
 			return {
-				title: parsed.suggestion
-					? `Unknown command — did you mean ${parsed.suggestion}?`
-					: 'Unknown command',
-				summary: 'The server will answer 500 (command not recognised) and stay in the same state.',
-				rfc: RFC_UNKNOWN_COMMAND,
+				title: fillText(unknown.title!, { suggestion: parsed.suggestion ?? '' }),
+				summary: unknown.summary!,
+				rfc: unknown.rfc,
 				notes,
 				stateBefore: state,
 				stateAfter: state
@@ -315,7 +306,7 @@ export class SessionAnnotator {
 		return {
 			title: row.title,
 			summary: fixed ? pathFixTable.command.summary.replace('{fixed}', fixed) : row.summary,
-			detail: `Expected answer: ${row.answer}\nThen: ${row.stateChange}`,
+			detail: note('command-answer', row),
 			rfc: fixed ? mergeRfc(pathFixTable.command.rfc, row.rfc) : row.rfc,
 			notes,
 			stateBefore: state,
@@ -329,12 +320,11 @@ export class SessionAnnotator {
 		const cancel = text.trim() === '*';
 		const auth = this.#auth ?? { mechanism: '', step: 1 };
 		this.#pending.push({ context: cancel ? 'AUTH-CANCEL' : 'AUTH-CONT', text });
+		const says = annotationText(cancel ? 'auth-cancel' : 'auth-response');
 		return {
-			title: cancel ? 'AUTH cancelled by the client' : 'AUTH response',
-			summary: cancel
-				? '"*" cancels the authentication exchange; the server answers 501.'
-				: 'The client’s answer to the server’s 334 challenge, in base64.',
-			rfc: RFC_AUTH,
+			title: says.title!,
+			summary: says.summary!,
+			rfc: says.rfc,
 			notes: explainAuthResponse(text, auth),
 			stateBefore: state,
 			stateAfter: state,
@@ -354,10 +344,9 @@ export class SessionAnnotator {
 				: this.#messageAnnotation(analyzeMessage(this.#content.join('\r\n')), state);
 			this.#content = [];
 			const end: Annotation = {
-				title: 'End of data: <CRLF>.<CRLF>',
-				summary:
-					'A line holding only a dot ends the message. The server now replies once for the whole message.',
-				rfc: message ? [RFC_END_OF_DATA, ...message.rfc!] : END_OF_DATA_RFC,
+				title: END_OF_DATA.title!,
+				summary: END_OF_DATA.summary!,
+				rfc: message ? [...END_OF_DATA.rfc, ...message.rfc!] : END_OF_DATA_RFC,
 				notes: message?.notes ?? [],
 				stateBefore: state,
 				stateAfter: state,
@@ -366,44 +355,30 @@ export class SessionAnnotator {
 			if (message?.detail) end.detail = message.detail;
 			return end;
 		}
-		const base = { stateBefore: state, stateAfter: state, rfc: CONTENT_RFC, ref: 'states/data' };
+		const base = { stateBefore: state, stateAfter: state, rfc: BODY_LINE.rfc, ref: 'states/data' };
 		this.#content.push(text);
 		const notes: string[] = [];
-		if (text.length > 1 && text[0] === '.')
-			notes.push(
-				'Dot-stuffed: the client doubled a leading dot so that the line is not mistaken for the end of data; the server removes one (RFC 5321 §4.5.2).'
-			);
-		if (text.length > 998)
-			notes.push(`${text.length} characters: over the 998 allowed per line (RFC 5322 §2.1.1).`);
-		else if (text.length > 78)
-			notes.push(`${text.length} characters: lines should be at most 78 (RFC 5322 §2.1.1).`);
+		if (text.length > 1 && text[0] === '.') notes.push(note('dot-stuffed-line'));
+		if (text.length > 998) notes.push(note('line-over-998', { length: text.length }));
+		else if (text.length > 78) notes.push(note('line-over-78', { length: text.length }));
 		if (this.#contentHeader) {
 			if (text === '') {
 				this.#contentHeader = false;
-				return {
-					...base,
-					title: 'Blank line: end of the header section',
-					summary: 'The first empty line separates the header fields from the body.',
-					rfc: RFC_BLANK_LINE,
-					notes
-				};
+				const blank = annotationText('blank-line');
+				return { ...base, title: blank.title!, summary: blank.summary!, rfc: blank.rfc, notes };
 			}
 			const last = this.#content.length > 1;
-			if (FOLDED.test(text) && last)
-				return {
-					...base,
-					title: 'Folded header line',
-					summary:
-						'Starts with white space: it continues the previous header field (unfolding removes only the line break).',
-					rfc: RFC_FOLDING,
-					notes
-				};
+			if (FOLDED.test(text) && last) {
+				const folded = annotationText('folded-line');
+				return { ...base, title: folded.title!, summary: folded.summary!, rfc: folded.rfc, notes };
+			}
 			const m = CONTENT_FIELD.exec(text);
 			const field = m && headerFieldsByName.get(m[1].toLowerCase());
+			const fieldLine = annotationText('header-field');
 			if (field)
 				return {
 					...base,
-					title: `${field.name}: header field`,
+					title: fillText(fieldLine.title!, field),
 					summary: field.summary,
 					rfc: field.rfc,
 					notes,
@@ -413,53 +388,45 @@ export class SessionAnnotator {
 			else
 				return {
 					...base,
-					title: `${m[1]}: header field`,
-					summary:
-						'A header field this lab has no entry for (X- fields and vendor fields are common).',
-					rfc: RFC_HEADER_FIELD,
+					title: fillText(fieldLine.title!, { name: m[1] }),
+					summary: fieldLine.summary!,
+					rfc: fieldLine.rfc,
 					notes
 				};
 		}
-		return { ...base, title: 'Body line', summary: 'Part of the message body.', notes };
+		return { ...base, title: BODY_LINE.title!, summary: BODY_LINE.summary!, notes };
 	}
 
 	#messageAnnotation(m: MessageAnatomy, state: StateId): Annotation {
 		const notes: string[] = [];
 		for (const f of m.fields) {
-			const folded = f.lines > 1 ? ` (folded over ${f.lines} lines)` : '';
+			const folded = f.lines > 1 ? note('message-field-folded', f) : '';
+			const decoded = f.decoded ? note('message-field-decoded') : '';
 			notes.push(
-				`${f.name}: ${f.decoded ?? f.value}${folded}${f.decoded ? ' — decoded from RFC 2047 encoded words' : ''}`
+				note('message-field', { name: f.name, value: f.decoded ?? f.value }) + folded + decoded
 			);
 		}
 		notes.push(
 			m.headerLines === 0
-				? 'No header fields: the content starts with the body.'
+				? note('no-header-fields')
 				: m.blankLine >= 0
-					? `Blank line after ${m.headerLines} header line(s); then ${m.bodyLines} body line(s).`
-					: 'No blank line after the header fields: the message has no body.'
+					? note('header-and-body', m)
+					: note('no-blank-line')
 		);
 		if (m.missingRequired.length)
-			notes.push(`Missing required field(s): ${m.missingRequired.join(', ')} (RFC 5322 §3.6).`);
+			notes.push(note('missing-required-fields', { fields: m.missingRequired.join(', ') }));
 		if (m.duplicated.length)
-			notes.push(`Appears more often than allowed: ${m.duplicated.join(', ')} (RFC 5322 §3.6).`);
+			notes.push(note('duplicated-fields', { fields: m.duplicated.join(', ') }));
 		if (m.malformedHeaderLines)
-			notes.push(`${m.malformedHeaderLines} line(s) in the header section are not header fields.`);
-		if (m.dotStuffedLines)
-			notes.push(
-				`${m.dotStuffedLines} dot-stuffed line(s): a leading dot was doubled (RFC 5321 §4.5.2).`
-			);
-		if (m.bareLf) notes.push(`${m.bareLf} bare LF (line feed without CR) (RFC 5321 §2.3.8).`);
-		if (m.bareCr) notes.push(`${m.bareCr} bare CR (carriage return without LF) (RFC 5321 §2.3.8).`);
-		if (m.smuggling)
-			notes.push(
-				'An end-of-data look-alike (<LF>.<LF>, <LF>.<CR><LF> or <CR><LF>.<LF>): servers that disagree on it can be tricked into seeing two messages (SMTP smuggling).'
-			);
-		if (m.over998)
-			notes.push(`${m.over998} line(s) over 998 characters (RFC 5322 §2.1.1: MUST NOT).`);
-		if (m.over78)
-			notes.push(`${m.over78} line(s) over 78 characters (RFC 5322 §2.1.1: SHOULD NOT).`);
+			notes.push(note('malformed-header-lines', { count: m.malformedHeaderLines }));
+		if (m.dotStuffedLines) notes.push(note('dot-stuffed-lines', { count: m.dotStuffedLines }));
+		if (m.bareLf) notes.push(note('bare-lf', { count: m.bareLf }));
+		if (m.bareCr) notes.push(note('bare-cr', { count: m.bareCr }));
+		if (m.smuggling) notes.push(note('smuggling'));
+		if (m.over998) notes.push(note('lines-over-998', { count: m.over998 }));
+		if (m.over78) notes.push(note('lines-over-78', { count: m.over78 }));
 		if (m.eightBit && this.#extensions && !this.#extensions.has('8BITMIME'))
-			notes.push('8-bit characters, but the server did not advertise 8BITMIME (RFC 6152).');
+			notes.push(note('eight-bit-without-8bitmime'));
 		for (const e of m.encodings) notes.push(`${e.name}: ${e.summary}`);
 		this.#blindCopies = undefined;
 		if (this.#envelope.mailFromSet && this.#envelope.rcptTo.length) {
@@ -469,12 +436,16 @@ export class SessionAnnotator {
 				else notes.push(f.text);
 			}
 		}
+		const message = annotationText('message');
 		return {
-			title: 'The message: header fields, blank line, body',
-			summary: `${m.fields.length} header field(s), ${m.bodyLines} body line(s), ${m.size} octets.`,
-			detail:
-				'What the client sends after 354 is the message in Internet Message Format: header fields, one empty line, then the body. The envelope (MAIL FROM, RCPT TO) is not part of it.',
-			rfc: RFC_MESSAGE,
+			title: message.title!,
+			summary: fillText(message.summary!, {
+				fields: m.fields.length,
+				bodyLines: m.bodyLines,
+				size: m.size
+			}),
+			detail: message.note,
+			rfc: message.rfc,
 			notes,
 			stateBefore: state,
 			stateAfter: state,
@@ -489,10 +460,9 @@ export class SessionAnnotator {
 		const reply = parseReply(text);
 		if (!reply)
 			return {
-				title: 'Not a reply line',
-				summary:
-					'Every server reply line begins with a reply code — three digits, the first 2 to 5, the second 0 to 5 — then a space, a hyphen or the end of the line (RFC 5321 §4.2). A client SHOULD treat a code whose first digit is not 2 to 5 as a fatal error and end the mail transaction (RFC 5321 §4.2).',
-				rfc: RFC_REPLY,
+				title: NOT_A_REPLY.title!,
+				summary: NOT_A_REPLY.summary!,
+				rfc: NOT_A_REPLY.rfc,
 				notes: [],
 				stateBefore: before,
 				stateAfter: before
@@ -500,7 +470,7 @@ export class SessionAnnotator {
 		let open = this.#reply;
 		let codeChanged: string | undefined;
 		if (open && open.code !== reply.code) {
-			codeChanged = `The code changed within a multi-line reply (${open.code} → ${reply.code}); all lines must carry the same code (RFC 5321 §4.2.1).`;
+			codeChanged = note('code-changed', { from: open.code, to: reply.code });
 			open = undefined;
 		}
 		let first = false;
@@ -535,13 +505,13 @@ export class SessionAnnotator {
 		const line = parseEhloLine(reply.text);
 		open.keywords!.add(line.keyword);
 		const notes: string[] = [];
-		if (line.row) notes.push(`A client: ${line.row.clientUse}`);
+		if (line.row) notes.push(note('ehlo-client-use', line.row));
 		if (line.row?.params === 'size' && line.params[0]) {
 			const n = Number(line.params[0]);
 			notes.push(
 				n > 0
-					? `Largest message: ${groupDigits(n)} octets (${(n / 1048576).toFixed(1)} MiB).`
-					: 'SIZE 0: no fixed maximum announced.'
+					? note('ehlo-size', { octets: groupDigits(n), mib: (n / 1048576).toFixed(1) })
+					: note('ehlo-size-zero')
 			);
 			this.#sizeLimit = n > 0 ? n : undefined;
 		}
@@ -549,32 +519,31 @@ export class SessionAnnotator {
 			for (const name of line.params) {
 				const mech = authMechanismsByName.get(name.toUpperCase());
 				notes.push(
-					mech
-						? `${mech.title}: ${mech.summary}`
-						: `${name}: a mechanism this lab has no entry for.`
+					mech ? `${mech.title}: ${mech.summary}` : note('ehlo-unknown-mechanism', { name })
 				);
 			}
 			if (
 				!this.#ctx.tls &&
 				line.params.some((p) => authMechanismsByName.get(p.toUpperCase())?.sendsPassword)
 			)
-				notes.push('Password mechanisms offered before TLS: a careful client does STARTTLS first.');
+				notes.push(note('ehlo-passwords-before-tls'));
 		}
-		if (line.legacyEquals)
-			notes.push('"AUTH=…" is the pre-standard form some servers still send for old clients.');
-		if (!line.row)
+		if (line.legacyEquals) notes.push(note('ehlo-legacy-auth'));
+		if (!line.row) {
+			const vendor = annotationText(
+				line.keyword.startsWith('X') ? 'ehlo-private-keyword' : 'ehlo-unknown-keyword'
+			);
 			return {
-				title: `${line.keyword}: extension`,
-				summary: line.keyword.startsWith('X')
-					? 'A private (X-) extension: its meaning is defined by the server’s vendor, not by an RFC.'
-					: 'An extension keyword this lab has no entry for: a vendor extension or a newer RFC. A client ignores keywords it does not know.',
+				title: fillText(vendor.title!, line),
+				summary: vendor.summary!,
 				code: reply.code,
 				enhanced: null,
 				class: 2,
-				rfc: RFC_VENDOR_KEYWORD,
+				rfc: vendor.rfc,
 				notes,
 				ref: 'replies/250'
 			};
+		}
 		return {
 			title: line.row.title,
 			summary: line.row.summary,
@@ -600,9 +569,7 @@ export class SessionAnnotator {
 		)
 			extra.push(this.#blindCopies);
 		if (pending && this.#pending.length > 1)
-			extra.push(
-				`Answers "${pending.text}" — the oldest command still waiting for a reply (pipelining, RFC 2920).`
-			);
+			extra.push(note('answers-oldest-command', { command: pending.text }));
 		const fixed = reply.code === 501 && pending?.parsed && correctedPathCommand(pending.parsed);
 		if (fixed) {
 			const fix = pathFixTable.reply;
