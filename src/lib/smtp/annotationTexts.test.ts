@@ -1,7 +1,12 @@
 /** The annotator's own texts are table rows (issue 12 item 8); annotate.ts only looks them up. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { annotationTextTable, annotationTextsById, fillText } from './annotationTexts';
+import {
+	annotationText,
+	annotationTextTable,
+	annotationTextsById,
+	fillText
+} from './annotationTexts';
 
 const SOURCE = readFileSync(new URL('./annotate.ts', import.meta.url), 'utf8');
 /** annotate.ts without its comments. */
@@ -34,6 +39,7 @@ describe('annotationTexts', () => {
 		);
 		expect(looked.length).toBeGreaterThan(0);
 		for (const id of looked) expect(annotationTextsById.has(id), id).toBe(true);
+		expect(() => annotationText('no-such-row')).toThrow(/no annotation text row/);
 	});
 	test('fillText fills placeholders once, and leaves unknown ones', () => {
 		expect(fillText('{a} and {b}', { a: 1 })).toBe('1 and {b}');
