@@ -8,6 +8,12 @@ describe('formatEvent', () => {
 		expect(formatEvent({ dir: 'server', text: '451 Later' })[0]).toContain('\x1b[33m');
 		expect(formatEvent({ dir: 'server', text: '550 No' })[0]).toContain('\x1b[31m');
 	});
+	it('colours only lines that are replies by the RFC 5321 §4.2 grammar', () => {
+		// Reply-code = %x32-35 %x30-35 %x30-39, then SP, "-" or the end of the line.
+		// Lines that are not replies keep the plain server colour (white), not a class colour.
+		expect(formatEvent({ dir: 'server', text: '250x' })[0]).toBe('\x1b[37mS: 250x\x1b[0m');
+		expect(formatEvent({ dir: 'server', text: '560 x' })[0]).toBe('\x1b[37mS: 560 x\x1b[0m');
+	});
 	it('marks client and system lines and splits bodies into lines', () => {
 		expect(formatEvent({ dir: 'client', text: 'a\nb' })).toEqual([
 			'\x1b[1;37mC: a\x1b[0m',

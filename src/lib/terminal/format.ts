@@ -1,4 +1,5 @@
 import type { SessionEvent } from '../messages';
+import { parseReply } from '../smtp/replyParser';
 import { sanitizeForTerminal } from './sanitize';
 
 /**
@@ -39,8 +40,8 @@ export const terminalTheme = {
 const PREFIX = { client: 'C: ', server: 'S: ', system: '*  ' } as const;
 
 function classStyle(text: string): string {
-	const digit = /^([2-5])\d\d/.exec(text)?.[1];
-	return digit ? SGR[`class${digit}` as 'class2'] : SGR.server;
+	const reply = parseReply(text.split('\n', 1)[0]);
+	return reply ? SGR[`class${Math.floor(reply.code / 100)}` as 'class2'] : SGR.server;
 }
 
 /** One styled terminal line per line of the event's text, sanitised. */
