@@ -1,8 +1,8 @@
 /**
  * The one place that creates the lab: store, sandbox listeners, WebSocket bridge. Used by the
  * production entry (server/index.ts), the Vite plugin (dev and preview) and the tests. Routes
- * reach it through `globalThis[LAB_KEY]`, since Vite and SvelteKit may load two copies of a
- * module and a module-level singleton would not be shared.
+ * reach its narrow interface (server/labApi.ts) through `globalThis[LAB_API_KEY]`, since Vite
+ * and SvelteKit may load two copies of a module and a module-level singleton would not be shared.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,6 +11,7 @@ import type { ListenerName } from '../src/lib/messages';
 import { Bridge } from './bridge/bridge';
 import { systemClock, type Clock } from './clock';
 import type { LabConfig } from './config';
+import { createLabApi, LAB_API_KEY } from './labApi';
 import { createAnnotator } from './recorder/annotator';
 import { ClientAddressRegistry } from './sandbox/clientAddresses';
 import { Sandbox } from './sandbox/sandbox';
@@ -105,11 +106,15 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		handleUpgrade: (req, socket, head) => bridge.handleUpgrade(req, socket, head),
 		close: async () => {
 			await Promise.all([bridge.close(), sandbox.close()]);
-			if ((globalThis as Record<symbol, unknown>)[LAB_KEY] === lab)
+			if ((globalThis as Record<symbol, unknown>)[LAB_KEY] === lab) {
 				delete (globalThis as Record<symbol, unknown>)[LAB_KEY];
+				delete (globalThis as Record<symbol, unknown>)[LAB_API_KEY];
+			}
 		}
 	};
 	(globalThis as Record<symbol, unknown>)[LAB_KEY] = lab;
+	// Routes get only the narrow interface (server/labApi.ts), never the lab itself.
+	(globalThis as Record<symbol, unknown>)[LAB_API_KEY] = createLabApi(lab);
 	return lab;
 }
 

@@ -1,26 +1,29 @@
 /**
- * How API routes reach the running lab: the one object server/lab.ts registers on globalThis.
- * Routes never touch sockets; they read and clear the store.
+ * How API routes reach the running lab: the one narrow interface (server/labApi.ts) that the lab
+ * registers on globalThis. Routes import from server/ only types (a test checks it): no
+ * server code is bundled into SvelteKit's output.
  */
 import { json } from '@sveltejs/kit';
-import type { Lab } from '../../../server/lab';
+import type { LabApi } from '../../../server/labApi';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export class ApiError extends Error {
 	constructor(
 		readonly status: number,
-		message: string
+		message: string,
+		/** Extra response headers (Retry-After with a 429). */
+		readonly headers: Record<string, string> = {}
 	) {
 		super(message);
 	}
 }
 
-/** Same key as server/lab.ts's LAB_KEY; read here without importing the server's code into Kit. */
-const LAB_KEY = Symbol.for('smtp-lab.lab');
+/** Same key as server/labApi.ts's LAB_API_KEY; read here without importing the server's code. */
+const LAB_API_KEY = Symbol.for('smtp-lab.api');
 
-export function lab(): Lab {
-	const running = (globalThis as Record<symbol, unknown>)[LAB_KEY] as Lab | undefined;
+export function labApi(): LabApi {
+	const running = (globalThis as Record<symbol, unknown>)[LAB_API_KEY] as LabApi | undefined;
 	if (!running) throw new ApiError(503, 'the sandbox is not running');
 	return running;
 }
@@ -30,8 +33,12 @@ export function checkId(id: string, what: string): string {
 	return id;
 }
 
-export function jsonError(status: number, message: string): Response {
-	return json({ error: message }, { status });
+export function jsonError(
+	status: number,
+	message: string,
+	headers: Record<string, string> = {}
+): Response {
+	return json({ error: message }, { status, headers });
 }
 
 /** Runs a route body; ApiErrors become their JSON error, anything else a 500 without a stack. */
@@ -39,7 +46,7 @@ export async function answer(body: () => Response | Promise<Response>): Promise<
 	try {
 		return await body();
 	} catch (error) {
-		if (error instanceof ApiError) return jsonError(error.status, error.message);
+		if (error instanceof ApiError) return jsonError(error.status, error.message, error.headers);
 		console.error(error);
 		return jsonError(500, 'internal error');
 	}

@@ -5,7 +5,7 @@
  */
 import { json } from '@sveltejs/kit';
 import { LISTENERS, type ListenerName } from '$lib/messages';
-import { ApiError, answer, lab } from '$lib/server/labAccess';
+import { ApiError, answer, labApi } from '$lib/server/labAccess';
 import { parseTranscript } from '$lib/smtp';
 import type { RequestHandler } from './$types';
 
@@ -66,7 +66,7 @@ export const POST: RequestHandler = ({ request }) =>
 		const type = mediaType(request);
 		if (type !== 'text/plain' && type !== 'application/json')
 			throw new ApiError(400, 'send the transcript as text/plain or as JSON { "text": "…" }');
-		const body = await readCapped(request, lab().config.maxAnnotateBytes);
+		const body = await readCapped(request, labApi().settings.maxAnnotateBytes);
 		const input = type === 'application/json' ? parseJsonBody(body) : { text: body };
 		const events = parseTranscript(input.text, { listener: input.listener });
 		return json({ events }, { headers: { 'cache-control': 'no-store' } });

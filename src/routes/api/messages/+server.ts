@@ -1,10 +1,10 @@
 import { json } from '@sveltejs/kit';
-import { answer, lab } from '$lib/server/labAccess';
+import { answer, labApi } from '$lib/server/labAccess';
 
-export const GET = () => answer(() => json({ messages: lab().store.listMessages() }));
+export const GET = () => answer(() => json({ messages: labApi().messages() }));
 
 export const DELETE = () =>
 	answer(() => {
-		lab().store.clearMessages();
+		labApi().clearMessages();
 		return json({ ok: true });
 	});

@@ -1,10 +1,10 @@
 import { json } from '@sveltejs/kit';
-import { answer, lab } from '$lib/server/labAccess';
+import { answer, labApi } from '$lib/server/labAccess';
 
-export const GET = () => answer(() => json({ sessions: lab().store.listSessions() }));
+export const GET = () => answer(() => json({ sessions: labApi().sessions() }));
 
 export const DELETE = () =>
 	answer(() => {
-		lab().store.clearSessions();
+		labApi().clearSessions();
 		return json({ ok: true });
 	});

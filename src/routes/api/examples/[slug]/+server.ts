@@ -1,7 +1,6 @@
 import { json } from '@sveltejs/kit';
-import { ApiError, answer, lab } from '$lib/server/labAccess';
+import { ApiError, answer, labApi } from '$lib/server/labAccess';
 import { findExample, SLUG_PATTERN } from '$lib/examples/catalogue';
-import { composeExample } from '../../../../../server/examples/compose';
 import type { RequestHandler } from './$types';
 
 /**
@@ -14,12 +13,12 @@ export const GET: RequestHandler = ({ params }) =>
 		if (!SLUG_PATTERN.test(params.slug)) throw new ApiError(400, 'malformed example name');
 		const example = findExample(params.slug);
 		if (!example) throw new ApiError(404, `no example named "${params.slug}"`);
-		const running = lab();
-		const composed = await composeExample(example);
+		const api = labApi();
+		const composed = await api.composeExample(example);
 		return json({
 			slug: example.slug,
-			greylistSeconds: running.config.greylistSeconds,
-			maxMessageBytes: running.config.maxMessageBytes,
+			greylistSeconds: api.settings.greylistSeconds,
+			maxMessageBytes: api.settings.maxMessageBytes,
 			messages: composed.messages,
 			facts: composed.facts
 		});

@@ -1,8 +1,8 @@
 import type { RequestHandler } from './$types';
 import { json } from '@sveltejs/kit';
 import type { MessageDetail } from '$lib/messages';
-import { answer, lab } from '$lib/server/labAccess';
-import { messageView, storedMessage } from '$lib/server/storedMessage';
+import { answer, labApi } from '$lib/server/labAccess';
+import { storedMessage } from '$lib/server/storedMessage';
 
 function traceFields(trace: string) {
 	return trace
@@ -20,7 +20,7 @@ function traceFields(trace: string) {
  * event's seq if the command is not found), so a message can open its session at that line.
  */
 function dataSeq(sessionId: string | null, messageId: string): number | null {
-	const events = sessionId ? lab().store.sessions.get(sessionId)?.events : undefined;
+	const events = sessionId ? labApi().session(sessionId)?.events : undefined;
 	if (!events) return null;
 	const at = events.findIndex((e) => e.messageId === messageId);
 	if (at < 0) return null;
@@ -35,7 +35,7 @@ function dataSeq(sessionId: string | null, messageId: string): number | null {
 export const GET: RequestHandler = ({ params }) =>
 	answer(async () => {
 		const stored = storedMessage(params.id);
-		const view = await messageView(stored);
+		const view = await labApi().messageView(stored);
 		const message: MessageDetail = {
 			...stored.summary,
 			headers: view.headers,

@@ -1,10 +1,10 @@
 import type { RequestHandler } from './$types';
 import { json } from '@sveltejs/kit';
-import { answer, ApiError, checkId, lab } from '$lib/server/labAccess';
+import { answer, ApiError, checkId, labApi } from '$lib/server/labAccess';
 
 export const GET: RequestHandler = ({ params }) =>
 	answer(() => {
-		const stored = lab().store.sessions.get(checkId(params.id, 'session'));
+		const stored = labApi().session(checkId(params.id, 'session'));
 		if (!stored) throw new ApiError(404, 'no such session');
 		return json({ session: stored.summary, events: stored.events });
 	});

@@ -1,10 +1,10 @@
 import type { RequestHandler } from './$types';
-import { answer, ApiError, checkId, lab } from '$lib/server/labAccess';
+import { answer, ApiError, checkId, labApi } from '$lib/server/labAccess';
 import { transcriptText } from '$lib/transcriptText';
 
 export const GET: RequestHandler = ({ params }) =>
 	answer(() => {
-		const stored = lab().store.sessions.get(checkId(params.id, 'session'));
+		const stored = labApi().session(checkId(params.id, 'session'));
 		if (!stored) throw new ApiError(404, 'no such session');
 		return new Response(transcriptText(stored.events), {
 			headers: { 'content-type': 'text/plain; charset=utf-8' }

@@ -1,6 +1,6 @@
 import type { RequestHandler } from './$types';
-import { answer, ApiError } from '$lib/server/labAccess';
-import { messageView, storedMessage } from '$lib/server/storedMessage';
+import { answer, ApiError, labApi } from '$lib/server/labAccess';
+import { storedMessage } from '$lib/server/storedMessage';
 
 const PART_ID = /^\d{1,4}(\.\d{1,4}){0,50}$/;
 
@@ -10,7 +10,7 @@ export const GET: RequestHandler = ({ params }) =>
 		const stored = storedMessage(params.id);
 		if (!PART_ID.test(params.part))
 			throw new ApiError(400, 'malformed part id (expected e.g. 1.2)');
-		const part = (await messageView(stored)).content.get(params.part);
+		const part = (await labApi().messageView(stored)).content.get(params.part);
 		if (!part) throw new ApiError(404, 'no such leaf part');
 		const filename = (part.filename ?? `part-${params.part}`).replace(/[^\w.\- ]/g, '_');
 		return new Response(new Uint8Array(part.bytes), {
