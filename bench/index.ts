@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, printed with the machine it ran on. */
 import os from 'node:os';
+import { benchAnnotateAbuse } from './annotateAbuse';
 import { benchAnnotate } from './annotateTranscript';
 import { benchLabBrowser } from './labBrowser';
 import { benchSandboxThroughput } from './sandboxThroughput';
@@ -14,6 +15,9 @@ for (const line of await benchSandboxThroughput()) console.log(`  ${line}`);
 
 console.log('\nAnnotation engine (src/lib/smtp):');
 for (const line of benchAnnotate()) console.log(`  ${line}`);
+
+console.log('\nPOST /api/annotate abuse (production build):');
+for (const line of await benchAnnotateAbuse()) console.log(`  ${line}`);
 
 console.log('\nThe lab in Chromium (production build):');
 for (const line of await benchLabBrowser()) console.log(`  ${line}`);

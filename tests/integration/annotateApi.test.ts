@@ -1,27 +1,40 @@
 /**
- * POST /api/annotate (issue 3 §6): the route module's handler behind a real HTTP server, with a
- * real lab registered for its configuration. Validation (400), the size cap (413, also for a
- * chunked body that never says its length) and the recorder's event shape.
+ * POST /api/annotate (issue 3 §6, issue 11 §2): the route module's handler behind a real HTTP
+ * server, with a real lab registered for its configuration. Validation (400), the size cap (413,
+ * also for a chunked body that never says its length), the line cap (413), requests per address
+ * at once and per minute (429 with Retry-After), and the compact answer: teaching text once,
+ * expanding to exactly the recorder's event shape.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expandAnnotateAnswer, type AnnotateAnswer } from '../../src/lib/annotateAnswer';
 import type { SessionEvent } from '../../src/lib/messages';
+import { DEFAULTS } from '../../server/config';
 import type { Lab } from '../../server/lab';
+import { parseTranscript } from '../../src/lib/smtp';
 import { POST } from '../../src/routes/api/annotate/+server';
 import { startTestLab } from './harness';
 
-const LIMIT = 4096;
-type Handler = (event: { request: Request }) => Promise<Response>;
-const handle = POST as unknown as Handler;
+const LIMIT = DEFAULTS.maxAnnotateBytes;
+const MAX_LINES = DEFAULTS.maxAnnotateLines;
+const PER_MINUTE = 20;
+const AT_ONCE = 2;
+type Handler = (event: { request: Request; getClientAddress: () => string }) => Promise<Response>;
+const route = POST as unknown as Handler;
+const handle = ({ request }: { request: Request }) =>
+	route({ request, getClientAddress: () => '127.0.0.99' });
 
 let lab: Lab;
 let server: http.Server;
 let base: string;
 
 beforeAll(async () => {
-	lab = await startTestLab({ maxAnnotateBytes: LIMIT });
+	lab = await startTestLab({
+		annotateRequestsPerMinute: PER_MINUTE,
+		annotateConcurrentPerAddress: AT_ONCE
+	});
 	// Node's request → a web Request with a streaming body, as adapter-node does.
 	server = http.createServer(async (req, res) => {
 		const headers = new Headers();
@@ -33,7 +46,10 @@ beforeAll(async () => {
 			body: req.method === 'POST' ? (Readable.toWeb(req) as ReadableStream) : undefined,
 			duplex: 'half'
 		} as RequestInit);
-		const response = await handle({ request });
+		const response = await route({
+			request,
+			getClientAddress: () => (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '')
+		});
 		res.writeHead(response.status, Object.fromEntries(response.headers));
 		res.end(Buffer.from(await response.arrayBuffer()));
 	});
@@ -61,12 +77,44 @@ const SWAKS = `=== Trying lab.example:587...
  -> QUIT
 <-  221 2.0.0 Bye`;
 
-async function post(body: BodyInit, contentType?: string): Promise<Response> {
-	return fetch(base, {
+/** Each request from its own loopback address, unless one is given: the limits are per address. */
+let nextAddress = 0;
+const freshAddress = () =>
+	`127.0.${1 + Math.floor(nextAddress / 250)}.${2 + (nextAddress++ % 250)}`;
+
+async function post(
+	body: BodyInit,
+	contentType?: string,
+	localAddress = freshAddress()
+): Promise<Response> {
+	const request = new Request(base, {
 		method: 'POST',
 		headers: contentType ? { 'content-type': contentType } : {},
 		body
 	});
+	const bytes = Buffer.from(await request.arrayBuffer());
+	const headers = Object.fromEntries(request.headers);
+	return new Promise((resolve, reject) => {
+		const req = http.request(base, { method: 'POST', headers, localAddress }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (chunk: Buffer) => chunks.push(chunk));
+			res.on('end', () =>
+				resolve(
+					new Response(Buffer.concat(chunks), {
+						status: res.statusCode,
+						headers: res.headers as Record<string, string>
+					})
+				)
+			);
+		});
+		req.on('error', reject);
+		req.end(bytes);
+	});
+}
+
+/** The answer, expanded to the recorder's event shape. */
+async function eventsOf(response: Response): Promise<SessionEvent[]> {
+	return expandAnnotateAnswer((await response.json()) as AnnotateAnswer);
 }
 
 describe('POST /api/annotate', () => {
@@ -74,7 +122,7 @@ describe('POST /api/annotate', () => {
 		const response = await post(SWAKS, 'text/plain; charset=utf-8');
 		expect(response.status).toBe(200);
 		expect(response.headers.get('content-type')).toMatch(/application\/json/);
-		const { events } = (await response.json()) as { events: SessionEvent[] };
+		const events = await eventsOf(response);
 		expect(events).toHaveLength(13);
 		expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
 		for (const e of events) {
@@ -98,7 +146,7 @@ describe('POST /api/annotate', () => {
 			'application/json'
 		);
 		expect(response.status).toBe(200);
-		const { events } = (await response.json()) as { events: SessionEvent[] };
+		const events = await eventsOf(response);
 		expect(events.map((e) => [e.dir, e.text])).toEqual([
 			['server', '220 hi'],
 			['client', 'EHLO me'],
@@ -110,7 +158,7 @@ describe('POST /api/annotate', () => {
 	it('garbage in: 200, a note for each line it could not place, never an error', async () => {
 		const response = await post('-> EHLO me\n%%% nonsense\n\u0000\u0001 binary', 'text/plain');
 		expect(response.status).toBe(200);
-		const { events } = (await response.json()) as { events: SessionEvent[] };
+		const events = await eventsOf(response);
 		const notes = events.filter((e) => e.dir === 'system');
 		expect(notes).toHaveLength(2);
 		for (const n of notes) expect(n.text).toMatch(/^Unrecognised line, skipped/);
@@ -119,7 +167,7 @@ describe('POST /api/annotate', () => {
 	it('an empty body gives no events', async () => {
 		const response = await post('', 'text/plain');
 		expect(response.status).toBe(200);
-		expect(await response.json()).toEqual({ events: [] });
+		expect(await response.json()).toEqual({ events: [], teaching: {}, notes: [] });
 	});
 
 	it.each([
@@ -144,12 +192,14 @@ describe('POST /api/annotate', () => {
 	);
 
 	it('accepts exactly the limit and refuses one byte more with 413 JSON', async () => {
-		const exact = 'C: NOOP\n'.repeat(LIMIT / 8);
+		const exact = `C: NOOP${' '.repeat(24)}\n`.repeat(LIMIT / 32);
 		expect(Buffer.byteLength(exact)).toBe(LIMIT);
 		expect((await post(exact, 'text/plain')).status).toBe(200);
 		const response = await post(exact + 'x', 'text/plain');
 		expect(response.status).toBe(413);
-		expect(((await response.json()) as { error: string }).error).toMatch(/larger than 4096/);
+		expect(((await response.json()) as { error: string }).error).toMatch(
+			new RegExp(`larger than ${LIMIT} bytes.*MAX_ANNOTATE_BYTES`)
+		);
 	});
 
 	it('counts bytes, not characters', async () => {
@@ -168,7 +218,7 @@ describe('POST /api/annotate', () => {
 				resolve(res.statusCode ?? 0);
 			});
 			req.on('error', reject);
-			for (let i = 0; i < 8; i++) req.write('C: NOOP\n'.repeat(128));
+			for (let i = 0; i <= LIMIT / 1024; i++) req.write('C: NOOP\n'.repeat(128));
 			req.end();
 		});
 		expect(status).toBe(413);
@@ -210,5 +260,85 @@ describe('POST /api/annotate', () => {
 		const response = await handle({ request });
 		expect(response.status).toBe(413);
 		expect(pulled).toBeLessThanOrEqual(1);
+	});
+
+	it('accepts MAX_ANNOTATE_LINES lines and refuses one more with 413 naming the limit', async () => {
+		const exact = 'C: NOOP\n'.repeat(MAX_LINES);
+		const ok = await post(exact, 'text/plain');
+		expect(ok.status).toBe(200);
+		expect((await eventsOf(ok)).length).toBe(MAX_LINES);
+		// Without a final line ending the last line counts all the same.
+		expect((await post(exact.slice(0, -1), 'text/plain')).status).toBe(200);
+		const response = await post(exact + 'C: NOOP', 'text/plain');
+		expect(response.status).toBe(413);
+		expect(((await response.json()) as { error: string }).error).toMatch(
+			new RegExp(`more than ${MAX_LINES} lines.*MAX_ANNOTATE_LINES`)
+		);
+	});
+
+	it('sends the teaching text once: the answer expands to exactly the engine’s events', async () => {
+		const text = 'S: 220 hi\n' + 'C: NOOP\nS: 250 2.0.0 OK\n'.repeat(2000);
+		const response = await post(text, 'text/plain');
+		const raw = await response.text();
+		const answer = JSON.parse(raw) as AnnotateAnswer;
+		expect(expandAnnotateAnswer(answer)).toEqual(parseTranscript(text));
+		// The NOOP lines and their replies share their explanations.
+		expect(Object.keys(answer.teaching).length).toBeLessThan(10);
+		const noop = answer.events.filter((e) => e.text === 'NOOP');
+		expect(new Set(noop.map((e) => e.annotation.teaching)).size).toBe(1);
+		const summary = answer.teaching[noop[0].annotation.teaching].summary;
+		expect(raw.split(summary).length - 1).toBe(1);
+		// So do the replies' notes (the enhanced code 2.0.0 explained).
+		const replies = answer.events.filter((e) => e.text.startsWith('250'));
+		expect(new Set(replies.map((e) => JSON.stringify(e.annotation.notes))).size).toBe(1);
+		const note = answer.notes[replies[0].annotation.notes![0]];
+		expect(raw.split(note.replace(/"/g, '\\"')).length - 1).toBe(1);
+	});
+
+	it(`429 with Retry-After past ${PER_MINUTE} requests a minute from one address`, async () => {
+		const address = '127.0.0.2';
+		for (let i = 0; i < PER_MINUTE; i++)
+			expect((await post('C: NOOP', 'text/plain', address)).status).toBe(200);
+		const refused = await post('C: NOOP', 'text/plain', address);
+		expect(refused.status).toBe(429);
+		expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+		expect(((await refused.json()) as { error: string }).error).toMatch(
+			/ANNOTATE_REQUESTS_PER_MINUTE/
+		);
+		// Another address is not affected.
+		expect((await post('C: NOOP', 'text/plain')).status).toBe(200);
+	});
+
+	it(`429 past ${AT_ONCE} requests at once from one address; a finished one frees its place`, async () => {
+		const address = '127.0.0.3';
+		// Requests whose bodies are still arriving hold their place.
+		const open = Array.from({ length: AT_ONCE }, () => {
+			const req = http.request(base, {
+				method: 'POST',
+				headers: { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' },
+				localAddress: address
+			});
+			const status = new Promise<number>((resolve, reject) => {
+				req.on('response', (res) => {
+					res.resume();
+					resolve(res.statusCode ?? 0);
+				});
+				req.on('error', reject);
+			});
+			req.write('S: 220 hi\n');
+			return { req, status };
+		});
+		// The server has started both handlers once a third request is refused.
+		let refused: Response | undefined;
+		for (let i = 0; i < 100 && refused?.status !== 429; i++)
+			refused = await post('C: NOOP', 'text/plain', address);
+		expect(refused?.status).toBe(429);
+		expect(refused?.headers.get('retry-after')).toBe('1');
+		expect(((await refused!.json()) as { error: string }).error).toMatch(
+			/ANNOTATE_CONCURRENT_PER_ADDRESS/
+		);
+		for (const { req } of open) req.end('C: QUIT\n');
+		expect(await Promise.all(open.map((o) => o.status))).toEqual([200, 200]);
+		expect((await post('C: NOOP', 'text/plain', address)).status).toBe(200);
 	});
 });

@@ -53,9 +53,9 @@ function systemKind(text: string): SessionEvent['kind'] {
 	return 'note';
 }
 
-function classify(lines: string[]): Classified[] {
+/** Classifies line by line, lazily: a server yields to its event loop between lines. */
+function* classify(lines: string[]): Generator<Classified> {
 	const prefixed = lines.some((l) => PREFIXED.test(l));
-	const out: Classified[] = [];
 	let inData = false;
 	for (const raw of lines) {
 		const line = raw.replace(/\r$/, '');
@@ -65,11 +65,11 @@ function classify(lines: string[]): Classified[] {
 				const t = line.trim();
 				if (!t) continue;
 				const kind = systemKind(t);
-				out.push({
+				yield {
 					dir: 'system',
 					kind,
 					text: kind === 'note' ? `Unrecognised line, skipped: ${t.slice(0, 200)}` : t
-				});
+				};
 				continue;
 			}
 			const dir = PREFIX_DIR[m[1]];
@@ -79,41 +79,40 @@ function classify(lines: string[]): Classified[] {
 				if (parseReply(unpadded)) text = unpadded;
 			}
 			if (dir === 'system') {
-				out.push({ dir, kind: m[1] === '***' ? 'note' : systemKind(text), text });
+				yield { dir, kind: m[1] === '***' ? 'note' : systemKind(text), text };
 				continue;
 			}
 			if (!inData && STAGE_DIRECTION.test(text.trim())) {
-				out.push({ dir: 'system', kind: systemKind(text), text: text.trim() });
+				yield { dir: 'system', kind: systemKind(text), text: text.trim() };
 				continue;
 			}
 			if (dir === 'server' && !parseReply(text)) {
-				out.push({
+				yield {
 					dir: 'system',
 					kind: 'note',
 					text: `Server line without a reply code: ${text.slice(0, 200)}`
-				});
+				};
 				continue;
 			}
 			if (dir === 'server' && text.startsWith('354')) inData = true;
 			if (dir === 'client' && inData && text === '.') inData = false;
-			out.push({ dir, text });
+			yield { dir, text };
 			continue;
 		}
 		// Bare transcript.
 		if (!inData && parseReply(line)) {
-			out.push({ dir: 'server', text: line });
+			yield { dir: 'server', text: line };
 			if (line.startsWith('354')) inData = true;
 			continue;
 		}
 		if (!inData && TELNET_CHATTER.test(line)) {
-			out.push({ dir: 'system', kind: systemKind(line), text: line });
+			yield { dir: 'system', kind: systemKind(line), text: line };
 			continue;
 		}
 		if (!inData && !line.trim()) continue;
 		if (inData && line === '.') inData = false;
-		out.push({ dir: 'client', text: line });
+		yield { dir: 'client', text: line };
 	}
-	return out;
 }
 
 const NON_ASCII = /[\u0080-\uffff]/;
@@ -141,16 +140,24 @@ export function parseTranscript(
 	text: string,
 	options: { listener?: ListenerName } = {}
 ): SessionEvent[] {
+	return [...transcriptEvents(text, options)];
+}
+
+/** parseTranscript one event at a time, so a server can yield to its event loop between them. */
+export function* transcriptEvents(
+	text: string,
+	options: { listener?: ListenerName } = {}
+): Generator<SessionEvent> {
 	const classified = classify(text.split('\n'));
 	const annotator = new SessionAnnotator(options);
-	const events: SessionEvent[] = [];
+	let seq = 0;
 	let replyId = 0;
 	let openReply: number | undefined;
 	for (const c of classified) {
 		const inData = annotator.state === 'data';
 		const annotation = annotator.annotate(c);
 		const event: SessionEvent = {
-			seq: events.length + 1,
+			seq: ++seq,
 			at: 0,
 			dir: c.dir,
 			text: c.text,
@@ -163,7 +170,6 @@ export function parseTranscript(
 			event.replyId = openReply;
 			if (isFinalReplyLine(c.text)) openReply = undefined;
 		}
-		events.push(event);
+		yield event;
 	}
-	return events;
 }

@@ -1,16 +1,28 @@
 /**
- * POST /api/annotate: a pasted transcript in, annotated events out, in the recorder's shape.
- * The body is `text/plain`, or JSON `{ "text": "…", "listener"?: "mx" | "submission" |
- * "submissions" }`. Size-limited while reading: the body is never buffered past the limit.
+ * POST /api/annotate: a pasted transcript in, annotated events out, in the recorder's shape with
+ * the teaching text sent once (src/lib/annotateAnswer.ts). The body is `text/plain`, or JSON
+ * `{ "text": "…", "listener"?: "mx" | "submission" | "submissions" }`. Every cost is bounded:
+ * the body while it is read (MAX_ANNOTATE_BYTES), its lines (MAX_ANNOTATE_LINES), requests per
+ * address at once and per minute (429), and the annotating itself yields to the event loop
+ * every few milliseconds, so SMTP sessions and other pages are never held up for a frame.
  */
-import { json } from '@sveltejs/kit';
+import { AnnotateAnswerCompactor } from '$lib/annotateAnswer';
 import { LISTENERS, type ListenerName } from '$lib/messages';
 import { ApiError, answer, labApi } from '$lib/server/labAccess';
-import { parseTranscript } from '$lib/smtp';
+import { transcriptEvents } from '$lib/smtp/transcriptImport';
 import type { RequestHandler } from './$types';
 
+/**
+ * How long annotating may run in one turn of the event loop — all requests together — before
+ * the loop serves sockets again: a quarter of a 16 ms frame.
+ */
+const SLICE_MS = 4;
+
 function tooLarge(limit: number): ApiError {
-	return new ApiError(413, `the body is larger than ${limit} bytes, the limit for a transcript`);
+	return new ApiError(
+		413,
+		`the body is larger than ${limit} bytes, the limit for a transcript (MAX_ANNOTATE_BYTES)`
+	);
 }
 
 /** Reads the body as UTF-8, refusing it (413) as soon as it passes `limit` bytes. */
@@ -61,13 +73,67 @@ function parseJsonBody(body: string): { text: string; listener?: ListenerName } 
 	return { text, listener: listener as ListenerName | undefined };
 }
 
-export const POST: RequestHandler = ({ request }) =>
+/** Lines as the transcript reader counts them: a final line ending adds no line. */
+function lineCount(text: string): number {
+	let count = 0;
+	for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
+	return text.endsWith('\n') || text === '' ? count : count + 1;
+}
+
+let turnStarted = 0;
+let nextTurn: Promise<void> | null = null;
+
+/**
+ * Waits while this turn's budget is spent. Every request waits for the same next turn, so
+ * concurrent requests share one SLICE_MS between them instead of taking one each.
+ */
+async function slice(): Promise<void> {
+	while (performance.now() - turnStarted > SLICE_MS)
+		await (nextTurn ??= new Promise<void>((resolve) =>
+			setImmediate(() => {
+				nextTurn = null;
+				turnStarted = performance.now();
+				resolve();
+			})
+		));
+}
+
+/** The answer as JSON text, made (and each event serialised) in slices. */
+async function annotateInSlices(text: string, listener: ListenerName | undefined) {
+	const compactor = new AnnotateAnswerCompactor();
+	const events: string[] = [];
+	for (const event of transcriptEvents(text, { listener })) {
+		if (performance.now() - turnStarted > SLICE_MS) await slice();
+		events.push(JSON.stringify(compactor.compact(event)));
+	}
+	const teaching = JSON.stringify(compactor.teaching);
+	return `{"events":[${events.join(',')}],"teaching":${teaching},"notes":${JSON.stringify(compactor.notes)}}`;
+}
+
+export const POST: RequestHandler = ({ request, getClientAddress }) =>
 	answer(async () => {
-		const type = mediaType(request);
-		if (type !== 'text/plain' && type !== 'application/json')
-			throw new ApiError(400, 'send the transcript as text/plain or as JSON { "text": "…" }');
-		const body = await readCapped(request, labApi().settings.maxAnnotateBytes);
-		const input = type === 'application/json' ? parseJsonBody(body) : { text: body };
-		const events = parseTranscript(input.text, { listener: input.listener });
-		return json({ events }, { headers: { 'cache-control': 'no-store' } });
+		const api = labApi();
+		const admission = api.annotateGate.admit(getClientAddress());
+		if (!admission.admitted)
+			throw new ApiError(429, admission.error, {
+				'retry-after': String(admission.retryAfterSeconds)
+			});
+		try {
+			const type = mediaType(request);
+			if (type !== 'text/plain' && type !== 'application/json')
+				throw new ApiError(400, 'send the transcript as text/plain or as JSON { "text": "…" }');
+			const body = await readCapped(request, api.settings.maxAnnotateBytes);
+			const input = type === 'application/json' ? parseJsonBody(body) : { text: body };
+			const limit = api.settings.maxAnnotateLines;
+			if (lineCount(input.text) > limit)
+				throw new ApiError(
+					413,
+					`the transcript has more than ${limit} lines, the limit (MAX_ANNOTATE_LINES)`
+				);
+			return new Response(await annotateInSlices(input.text, input.listener), {
+				headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }
+			});
+		} finally {
+			admission.release();
+		}
 	});
