@@ -1,0 +1,107 @@
+/**
+ * What browsers watch: one session's lines (`watch`), or the lists of sessions and messages
+ * (`watch-all`). What the store records is serialised once and written to every watcher with its
+ * next frame (Peer WATCHER_FLUSH_MS); a session's owner gets its lines from SessionOwnership.
+ */
+import type {
+	MessageSummary,
+	ServerMessage,
+	SessionEvent,
+	SessionSummary
+} from '../../src/lib/messages';
+import type { LabStore } from '../store/labStore';
+import type { Peer } from './peers';
+
+export class FanOut {
+	/** Who watches each session's lines. */
+	#watchers = new Map<string, Set<Peer>>();
+	/** Who follows the lists of sessions and messages. */
+	#watchingAll = new Set<Peer>();
+
+	constructor(
+		readonly store: LabStore,
+		readonly ownerOf: (sessionId: string) => Peer | undefined
+	) {}
+
+	watch(peer: Peer, sessionId: string, since: number): void {
+		const stored = this.store.sessions.get(sessionId);
+		if (!stored) return peer.send({ type: 'error', message: `unknown session ${sessionId}` });
+		let set = this.#watchers.get(sessionId);
+		if (!set) this.#watchers.set(sessionId, (set = new Set()));
+		set.add(peer);
+		// The summary as it is now; later changes follow as `session` messages.
+		peer.send({ type: 'session', session: stored.summary });
+		for (const event of stored.events) if (event.seq > since) peer.sendEvent(sessionId, event);
+		if (stored.summary.endedAt !== null)
+			peer.send({ type: 'closed', sessionId, reason: stored.summary.endReason ?? 'ended' });
+	}
+
+	unwatch(peer: Peer, sessionId: string): void {
+		this.#watchers.get(sessionId)?.delete(peer);
+	}
+
+	watchAll(peer: Peer): void {
+		this.#watchingAll.add(peer);
+		peer.send({
+			type: 'snapshot',
+			sessions: this.store.listSessions(),
+			messages: this.store.listMessages()
+		});
+	}
+
+	/** The peer's socket closed. */
+	drop(peer: Peer): void {
+		this.#watchingAll.delete(peer);
+		for (const watchers of this.#watchers.values()) watchers.delete(peer);
+	}
+
+	eventRecorded(sessionId: string, event: SessionEvent): void {
+		const watchers = this.#watchers.get(sessionId);
+		if (!watchers?.size) return;
+		// Serialised now, while the event is fresh in memory, and encoded to UTF-8 once for all
+		// watchers: a Buffer is written as it is, a string would be encoded per socket.
+		const payload = Buffer.from(
+			JSON.stringify({ type: 'event', sessionId, event } satisfies ServerMessage)
+		);
+		const owner = this.ownerOf(sessionId);
+		for (const watcher of watchers) if (watcher !== owner) watcher.sendSerialised(payload, 'frame');
+	}
+
+	sessionChanged(session: SessionSummary): void {
+		const payload = JSON.stringify({ type: 'session', session } satisfies ServerMessage);
+		this.#toListWatchers(payload);
+		// A session's own page follows its summary too (TLS, AUTH user, message links).
+		this.#toSessionWatchers(session.id, payload);
+		if (session.endedAt === null) return;
+		const closed = JSON.stringify({
+			type: 'closed',
+			sessionId: session.id,
+			reason: session.endReason ?? 'ended'
+		} satisfies ServerMessage);
+		const owner = this.ownerOf(session.id);
+		for (const watcher of this.#watchers.get(session.id) ?? [])
+			if (watcher !== owner) watcher.sendSerialised(closed, 'frame');
+	}
+
+	messageAdded(message: MessageSummary): void {
+		const payload = JSON.stringify({ type: 'message', message } satisfies ServerMessage);
+		this.#toListWatchers(payload);
+		// The store sends no summary change per message (see addMessage): a session's own page
+		// learns of its messages from the messages themselves.
+		if (message.sessionId) this.#toSessionWatchers(message.sessionId, payload);
+	}
+
+	cleared(what: 'sessions' | 'messages'): void {
+		this.#toListWatchers(JSON.stringify({ type: 'cleared', what } satisfies ServerMessage));
+	}
+
+	#toListWatchers(payload: string): void {
+		for (const peer of this.#watchingAll) peer.sendSerialised(payload, 'frame');
+	}
+
+	/** Those who watch the lists already got `payload` there. */
+	#toSessionWatchers(sessionId: string, payload: string): void {
+		for (const watcher of this.#watchers.get(sessionId) ?? [])
+			if (!this.#watchingAll.has(watcher)) watcher.sendSerialised(payload, 'frame');
+	}
+}
