@@ -1,0 +1,182 @@
+/**
+ * The sandbox's answers at smtp-server's hooks for one listener: AUTH against the sandbox
+ * accounts, the recorder's tap on the socket STARTTLS makes, MAIL and RCPT against the
+ * advertised extensions and the sandbox policy, DATA (spam test, then delivery) and the
+ * session's end.
+ */
+import type net from 'node:net';
+import type tls from 'node:tls';
+import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
+import type { Listener } from '../../src/lib/listeners';
+import type { Clock } from '../clock';
+import type { LabConfig } from '../config';
+import { newId } from '../ids';
+import type { LabStore } from '../store/labStore';
+import type { Delivery } from './delivery';
+import { assembleMessage, readData } from './messageAssembly';
+import {
+	checkPassword,
+	domainOf,
+	type Greylist,
+	GTUBE,
+	isLocalRecipient,
+	teachingMailbox
+} from './policy';
+import { replyError, replyText, SANDBOX_REPLIES } from './replies';
+import type { LiveSession, LiveSessions } from './sessions';
+
+export interface HooksDeps {
+	config: LabConfig;
+	store: LabStore;
+	clock: Clock;
+	sessions: LiveSessions;
+	greylist: Greylist;
+	delivery: Delivery;
+}
+
+export type SandboxHooks = Pick<
+	SMTPServerOptions,
+	'onAuth' | 'onSecure' | 'onMailFrom' | 'onRcptTo' | 'onData' | 'onClose'
+>;
+
+/**
+ * MAIL and RCPT parameters of the extensions EHLO advertises: smtp-server passes any other on,
+ * and RFC 5321 §4.1.1.11 answers 555 to them.
+ */
+const MAIL_PARAMETERS = [
+	'SIZE', // RFC 1870
+	'BODY', // RFC 6152 8BITMIME
+	'SMTPUTF8', // RFC 6531
+	'RET', // RFC 3461 DSN
+	'ENVID' // RFC 3461 DSN
+];
+const RCPT_PARAMETERS = [
+	'NOTIFY', // RFC 3461 DSN
+	'ORCPT' // RFC 3461 DSN
+];
+
+const GTUBE_BYTES = Buffer.from(GTUBE);
+const NON_ASCII = /[^\p{ASCII}]/u;
+
+export function sandboxHooks(spec: Listener, deps: HooksDeps): SandboxHooks {
+	const { sessions } = deps;
+	return {
+		onAuth: (auth, session, callback) => {
+			const live = sessions.get(session.id);
+			if (auth.method !== 'PLAIN' && auth.method !== 'LOGIN')
+				return callback(replyError('badCredentials'));
+			if (!checkPassword(auth.username ?? '', auth.password ?? ''))
+				return callback(replyError('badCredentials'));
+			live?.recorder.authenticated(auth.username ?? '');
+			callback(null, { user: auth.username });
+		},
+		onSecure: (socket, session, callback) => {
+			const live = sessions.get(session.id);
+			if (live && !live.tappedSockets.has(socket as net.Socket)) {
+				const tlsSocket = socket as tls.TLSSocket;
+				tlsSocket.on('error', () => undefined);
+				live.tappedSockets.add(tlsSocket);
+				tlsSocket.on('data', (chunk: Buffer) => live.recorder.tap.feed(chunk));
+				live.recorder.tlsStarted(
+					tlsSocket.getProtocol() ?? 'TLS',
+					tlsSocket.getCipher()?.name ?? ''
+				);
+			}
+			callback();
+		},
+		onMailFrom: (address, session, callback) => {
+			const live = sessions.get(session.id);
+			if (live) live.recipients = [];
+			const unadvertised = unadvertisedParameter(address.args, MAIL_PARAMETERS);
+			if (unadvertised)
+				return callback(replyError('unadvertisedParameter', { name: unadvertised }));
+			if (
+				NON_ASCII.test(address.address) &&
+				!((address.args as Record<string, unknown> | false) || {}).SMTPUTF8
+			)
+				return callback(replyError('nonAsciiAddress'));
+			callback();
+		},
+		onRcptTo: (address, session, callback) => {
+			const live = sessions.get(session.id);
+			const unadvertised = unadvertisedParameter(address.args, RCPT_PARAMETERS);
+			const error = unadvertised
+				? replyError('unadvertisedParameter', { name: unadvertised })
+				: checkRecipient(spec, address.address, session, live, deps);
+			const args = (address.args ?? {}) as Record<string, string>;
+			const dsn = address.dsn;
+			live?.recipients.push({
+				address: address.address,
+				outcome: error ? (error.responseCode < 500 ? 'deferred' : 'refused') : 'delivered',
+				reply: error ? `${error.responseCode} ${error.message}` : '250 2.1.5 Accepted',
+				...(dsn?.notify
+					? { notify: dsn.notify }
+					: args.NOTIFY
+						? { notify: args.NOTIFY.toUpperCase().split(',') }
+						: {}),
+				...((dsn?.orcpt ?? args.ORCPT) ? { orcpt: dsn?.orcpt ?? args.ORCPT } : {})
+			});
+			callback(error ?? undefined);
+		},
+		onData: (stream, session, callback) => {
+			const live = sessions.get(session.id);
+			const id = newId();
+			live?.recorder.setPendingMessageId(id);
+			const limit = deps.config.maxMessageBytes;
+			readData(stream, limit, (raw) => {
+				if (!raw) return callback(replyError('messageTooBig', { limit }));
+				const socketTls = live ? deps.store.sessions.get(live.recorder.id)?.summary.tls : null;
+				const message = assembleMessage(
+					id,
+					spec.name,
+					raw,
+					session,
+					live,
+					socketTls?.protocol ?? null
+				);
+				if (raw.includes(GTUBE_BYTES)) {
+					const row = SANDBOX_REPLIES.spamRefused;
+					deps.delivery.refuse(message, `${row.code} ${replyText('spamRefused')}`);
+					return callback(replyError('spamRefused'));
+				}
+				// The reply goes out first (the callback writes it): storing and telling watchers is
+				// this server's work, not something the client should wait for.
+				callback(null, `Queued as ${id}: the message is now this server's responsibility`);
+				deps.delivery.accept(message);
+			});
+		},
+		onClose: (session) => sessions.end(session.id)
+	};
+}
+
+function checkRecipient(
+	spec: Listener,
+	address: string,
+	session: SMTPServerSession,
+	live: LiveSession | undefined,
+	deps: HooksDeps
+): (Error & { responseCode: number }) | null {
+	const mailArgs = (session.envelope.mailFrom && session.envelope.mailFrom.args) || {};
+	if (NON_ASCII.test(address) && !(mailArgs as Record<string, unknown>).SMTPUTF8)
+		return replyError('nonAsciiAddress');
+	const domain = domainOf(address);
+	if (!isLocalRecipient(address)) {
+		// Authenticated submission may address the world: it goes to the outbox, never out.
+		if (spec.auth && session.user) return null;
+		return replyError('relayDenied', { domain: domain || '(no domain)' });
+	}
+	const mailbox = teachingMailbox(address);
+	if (mailbox?.behaviour === 'refuse') return replyError('unknownUser');
+	if (mailbox?.behaviour === 'defer') return replyError('mailboxFull');
+	if (mailbox?.behaviour === 'greylist') {
+		const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+		const wait = deps.greylist.check(live?.clientAddress ?? '', sender, address, deps.clock.now());
+		return wait > 0 ? replyError('greylisted', { seconds: wait }) : null;
+	}
+	return null;
+}
+
+function unadvertisedParameter(args: unknown, advertised: string[]): string | null {
+	if (!args || typeof args !== 'object') return null;
+	return Object.keys(args).find((key) => !advertised.includes(key.toUpperCase())) ?? null;
+}

@@ -1,0 +1,102 @@
+/**
+ * The sandbox's listening sockets, one per row of the listener table. The project owns each
+ * socket, not smtp-server, so it can tap the client's bytes before the library sees them (the
+ * library hides bare LFs and dot-stuffing), apply its own session limits, terminate implicit TLS
+ * itself, and use the browser's address for sessions that come through the bridge; then it hands
+ * the socket to the listener's smtp-server.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import type { SMTPServer } from 'smtp-server';
+import { LISTENER_TABLE, type Listener } from '../../src/lib/listeners';
+import type { ListenerName } from '../../src/lib/messages';
+import type { LabConfig } from '../config';
+import type { TlsMaterial } from '../tls/certificate';
+import type { ClientAddressRegistry } from './clientAddresses';
+import { replyText, SANDBOX_REPLIES } from './replies';
+import type { LiveSessions } from './sessions';
+
+export interface ListenersDeps {
+	config: LabConfig;
+	tls: TlsMaterial;
+	clients: ClientAddressRegistry;
+	sessions: LiveSessions;
+	/** The smtp-server that runs the sessions of a listener. */
+	smtpServerOf: (spec: Listener) => SMTPServer;
+}
+
+export class Listeners {
+	#servers = new Map<ListenerName, net.Server>();
+	/** Every accepted socket still open, so shutdown can close what the 421 did not. */
+	#sockets = new Set<net.Socket>();
+
+	constructor(readonly deps: ListenersDeps) {
+		for (const spec of LISTENER_TABLE) {
+			const smtp = deps.smtpServerOf(spec);
+			const server =
+				spec.tls === 'implicit'
+					? tls.createServer({ key: deps.tls.key, cert: deps.tls.cert }, (socket) =>
+							this.#accept(spec, smtp, socket)
+						)
+					: net.createServer((socket) => this.#accept(spec, smtp, socket));
+			if (spec.tls === 'implicit')
+				(server as tls.Server).on('tlsClientError', (_err, socket) => socket.destroy());
+			this.#servers.set(spec.name, server);
+		}
+	}
+
+	port(name: ListenerName): number {
+		const address = this.#servers.get(name)?.address();
+		return typeof address === 'object' && address ? address.port : 0;
+	}
+
+	async listen(portOf: (name: ListenerName) => number, host: string): Promise<void> {
+		for (const [name, server] of this.#servers) {
+			await new Promise<void>((resolve, reject) => {
+				const onError = (err: NodeJS.ErrnoException) =>
+					reject(Object.assign(err, { listener: name }));
+				server.once('error', onError);
+				server.listen(portOf(name), host, () => {
+					server.off('error', onError);
+					resolve();
+				});
+			});
+		}
+	}
+
+	/** Stops accepting; resolves once every listener is closed, which waits for open sockets. */
+	stopAccepting(): Promise<void> {
+		return Promise.all(
+			[...this.#servers.values()].map(
+				(server) => new Promise<void>((resolve) => server.close(() => resolve()))
+			)
+		).then(() => undefined);
+	}
+
+	destroySockets(): void {
+		for (const socket of this.#sockets) socket.destroy();
+	}
+
+	async #accept(spec: Listener, smtp: SMTPServer, socket: net.Socket): Promise<void> {
+		socket.on('error', () => undefined);
+		this.#sockets.add(socket);
+		socket.once('close', () => this.#sockets.delete(socket));
+		const { config, clients, sessions } = this.deps;
+		const identity = await clients.resolve(socket.remoteAddress, socket.remotePort);
+		if (socket.destroyed) return;
+		const clientAddress = identity?.address ?? (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+		const refusal =
+			sessions.size >= config.maxSessions
+				? 'tooManySessions'
+				: sessions.fromAddress(clientAddress) >= config.maxSessionsPerAddress
+					? 'tooManyFromAddress'
+					: null;
+		if (refusal) {
+			// Not recorded: a flood must not evict real sessions from the bounded store.
+			socket.end(`${SANDBOX_REPLIES[refusal].code} ${replyText(refusal)}\r\n`);
+			return;
+		}
+		const id = sessions.open(spec, socket, clientAddress, identity);
+		smtp.connect(socket, { id, remoteAddress: clientAddress });
+	}
+}

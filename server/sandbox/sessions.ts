@@ -1,0 +1,148 @@
+/**
+ * The sandbox's open sessions: each one's recorder, client address and library connection, its
+ * lifetime timer, why it ended, and how many sessions each client address has open (the
+ * listeners' per-address limit reads it).
+ */
+import type net from 'node:net';
+import tls from 'node:tls';
+import type { Listener } from '../../src/lib/listeners';
+import type { ListenerName, RecipientResult } from '../../src/lib/messages';
+import type { Clock } from '../clock';
+import type { LabConfig } from '../config';
+import { newId } from '../ids';
+import { SessionRecorder, type Annotator } from '../recorder/sessionRecorder';
+import type { LabStore } from '../store/labStore';
+import type { ClientIdentity } from './clientAddresses';
+import { replyText } from './replies';
+import type { LibraryConnection } from './smtpServerPatches';
+
+export interface LiveSession {
+	recorder: SessionRecorder;
+	clientAddress: string;
+	/** smtp-server's connection object, once it has one: the way to send this session a 421. */
+	connection: LibraryConnection | null;
+	/** The sockets whose bytes the recorder already reads (the accepted one, then the STARTTLS one). */
+	tappedSockets: WeakSet<net.Socket>;
+	/** The RCPT TOs of the current transaction with their outcome; MAIL FROM starts a new list. */
+	recipients: RecipientResult[];
+	/** Cancels the lifetime timer. */
+	lifetime: () => void;
+	endReason: string | null;
+}
+
+export interface SessionsDeps {
+	config: LabConfig;
+	store: LabStore;
+	createAnnotator: (listener: ListenerName) => Annotator;
+	clock: Clock;
+}
+
+export class LiveSessions {
+	#byId = new Map<string, LiveSession>();
+	#perAddress = new Map<string, number>();
+
+	constructor(readonly deps: SessionsDeps) {}
+
+	get size(): number {
+		return this.#byId.size;
+	}
+
+	get(id: string): LiveSession | undefined {
+		return this.#byId.get(id);
+	}
+
+	/** How many sessions the client address has open. */
+	fromAddress(clientAddress: string): number {
+		return this.#perAddress.get(clientAddress) ?? 0;
+	}
+
+	/** Records a new session on an accepted socket and returns its id. */
+	open(
+		spec: Listener,
+		socket: net.Socket,
+		clientAddress: string,
+		identity: ClientIdentity | undefined
+	): string {
+		const { config, store } = this.deps;
+		this.#perAddress.set(clientAddress, this.fromAddress(clientAddress) + 1);
+		const id = identity?.sessionId ?? newId();
+		const recorder = new SessionRecorder({
+			id,
+			listener: spec.name,
+			standsFor: spec.standsFor,
+			origin: identity ? 'browser' : 'external',
+			clientAddress,
+			store,
+			annotator: this.deps.createAnnotator(spec.name),
+			maxBufferedBytes: config.maxMessageBytes + 64 * 1024,
+			maxDataEventBytes: config.maxDataEventBytes
+		});
+		const live: LiveSession = {
+			recorder,
+			clientAddress,
+			connection: null,
+			tappedSockets: new WeakSet([socket]),
+			recipients: [],
+			endReason: null,
+			lifetime: this.deps.clock.after(config.maxSessionSeconds * 1000, () => {
+				live.endReason = 'Session lifetime reached (421)';
+				live.connection?.send(
+					421,
+					replyText('sessionTooLong', { seconds: config.maxSessionSeconds })
+				);
+			})
+		};
+		this.#byId.set(id, live);
+		const tlsInfo =
+			socket instanceof tls.TLSSocket
+				? ` over TLS (${socket.getProtocol()}, ${socket.getCipher()?.name}) from the first byte`
+				: '';
+		recorder.system(
+			'connect',
+			`Connected to the ${spec.name} listener (stands for port ${spec.standsFor}) from ${clientAddress}${tlsInfo}`
+		);
+		if (socket instanceof tls.TLSSocket)
+			store.updateSession(id, {
+				tls: { protocol: socket.getProtocol() ?? 'TLS', cipher: socket.getCipher()?.name ?? '' }
+			});
+		socket.on('data', (chunk: Buffer) => recorder.tap.feed(chunk));
+		socket.once('close', () => this.end(id));
+		return id;
+	}
+
+	/** Records a reply as written, and the end reason a closing reply gives. */
+	replied(id: string, payload: string): void {
+		const live = this.#byId.get(id);
+		if (!live) return;
+		live.recorder.serverReply(payload);
+		if (payload.startsWith('421') && /Timeout/.test(payload)) live.endReason = 'Idle timeout (421)';
+		else if (payload.startsWith('221')) live.endReason = 'Client said QUIT (221)';
+		else if (payload.startsWith('421')) live.endReason ??= `Server closed the session: ${payload}`;
+	}
+
+	/** Answers 421 to every open session (BAD-INPUTS W12); their sockets close after. */
+	shutDown(reason: string): void {
+		for (const live of this.#byId.values()) {
+			live.endReason = reason;
+			live.lifetime();
+			try {
+				live.connection?.send(421, reason);
+			} catch {
+				// The peer is already gone: nothing to tell it.
+			}
+		}
+	}
+
+	/** Ends a session once: the socket's close and the library's onClose both call it. */
+	end(id: string): void {
+		const live = this.#byId.get(id);
+		if (!live) return;
+		this.#byId.delete(id);
+		live.lifetime();
+		const left = this.fromAddress(live.clientAddress) - 1;
+		if (left > 0) this.#perAddress.set(live.clientAddress, left);
+		else this.#perAddress.delete(live.clientAddress);
+		const reason = live.endReason ?? 'Connection closed';
+		live.recorder.end(reason, reason.startsWith('Idle timeout') ? 'timeout' : 'disconnect');
+	}
+}
