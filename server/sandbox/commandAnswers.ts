@@ -4,40 +4,47 @@
  * any command (greeting first, HELO/EHLO first, AUTH on submission) still apply.
  */
 import { replyText, SANDBOX_REPLIES, type SandboxReplyName } from './replies';
-import type { CommandAnswer, CommandContext } from './smtpServerPatches';
+import type {
+	CommandAnswer,
+	CommandAnswers,
+	CommandContext,
+	CommandReply
+} from './smtpServerPatches';
 
-/** RFC 5321 §4.3.2: "commands that are specified in this document as not accepting arguments". */
-const WITHOUT_ARGUMENTS = ['DATA', 'RSET', 'QUIT'];
-/** RFC 5321 §7.3: disabled for security, so each gets 252, "not verified, not refused". */
-const DISABLED_FOR_SECURITY: Record<string, SandboxReplyName> = {
-	VRFY: 'verifyDisabled',
-	EXPN: 'expandDisabled'
-};
-
-export const ANSWERED_COMMANDS = [
-	...WITHOUT_ARGUMENTS,
-	...Object.keys(DISABLED_FOR_SECURITY),
-	'TURN',
-	'MAIL',
-	'RCPT'
-] as const;
-
-function answer(name: SandboxReplyName, values: Record<string, string> = {}): CommandAnswer {
+function answer(name: SandboxReplyName, values: Record<string, string> = {}): CommandReply {
 	return { code: SANDBOX_REPLIES[name].code, text: replyText(name, values) };
 }
 
-export function answerCommand(context: CommandContext): CommandAnswer {
-	const { verb, argument } = context;
-	if (WITHOUT_ARGUMENTS.includes(verb))
-		return argument ? answer('noArgumentsAllowed', { verb }) : null;
-	const disabled = DISABLED_FOR_SECURITY[verb];
-	if (disabled) return argument ? answer(disabled) : answer('argumentRequired', { verb });
-	// TURN (RFC 821) is recognised: 502, not the library's 500 "command not recognized".
-	if (verb === 'TURN') return answer('turnNotImplemented');
-	// MAIL and RCPT: parameters belong to extensions, and HELO advertised none.
-	if (context.openingCommand === 'HELO') {
-		const [name] = Object.keys(context.parameters());
-		if (name) return answer('parametersNeedEhlo', { name: name.toUpperCase() });
-	}
-	return null;
+/** RFC 5321 §4.3.2: "commands that are specified in this document as not accepting arguments". */
+function withoutArguments({ verb, argument }: CommandContext): CommandAnswer {
+	return argument ? answer('noArgumentsAllowed', { verb }) : null;
 }
+
+/** RFC 5321 §7.3: disabled for security, so each gets 252, "not verified, not refused". */
+function disabledForSecurity(name: SandboxReplyName) {
+	return ({ verb, argument }: CommandContext): CommandReply =>
+		argument ? answer(name) : answer('argumentRequired', { verb });
+}
+
+/** MAIL and RCPT: parameters belong to extensions, and HELO advertised none. */
+function parametersNeedEhlo(context: CommandContext): CommandAnswer {
+	if (context.openingCommand !== 'HELO') return null;
+	const [name] = Object.keys(context.parameters());
+	return name ? answer('parametersNeedEhlo', { name: name.toUpperCase() }) : null;
+}
+
+export const COMMAND_ANSWERS: CommandAnswers = {
+	intercepted: {
+		DATA: withoutArguments, // RFC 5321 §4.3.2
+		RSET: withoutArguments, // RFC 5321 §4.3.2
+		QUIT: withoutArguments, // RFC 5321 §4.3.2
+		VRFY: disabledForSecurity('verifyDisabled'), // RFC 5321 §7.3
+		MAIL: parametersNeedEhlo, // RFC 5321 §4.1.1.11
+		RCPT: parametersNeedEhlo // RFC 5321 §4.1.1.11
+	},
+	added: {
+		EXPN: disabledForSecurity('expandDisabled'), // RFC 5321 §7.3
+		// TURN (RFC 821) is recognised: 502, not the library's 500 "command not recognized".
+		TURN: () => answer('turnNotImplemented') // RFC 5321 §4.2.4
+	}
+};

@@ -5,7 +5,7 @@
  * (commandAnswers.ts).
  */
 import type { Listener } from '../../src/lib/listeners';
-import { ANSWERED_COMMANDS, answerCommand } from './commandAnswers';
+import { COMMAND_ANSWERS } from './commandAnswers';
 import { replyText } from './replies';
 import type { LiveSessions } from './sessions';
 import { interceptCommands, wrapSend, type LibraryConnection } from './smtpServerPatches';
@@ -26,7 +26,7 @@ export function adoptConnection(
 		};
 		return correctReply(adjusted.code, adjusted.data, adjusted.context);
 	});
-	interceptCommands(connection, ANSWERED_COMMANDS, answerCommand);
+	interceptCommands(connection, COMMAND_ANSWERS);
 }
 
 /**

@@ -29,6 +29,26 @@ export function assertSmtpServerVersion(installed = installedSmtpServerVersion()
 type Send = (code: number, data: unknown, context?: unknown) => void;
 type Handler = (command: Buffer, callback: () => void) => void;
 
+/** The commands smtp-server has a handler for (`handler_<VERB>` in its smtp-connection.js). */
+export type LibraryVerb =
+	| 'EHLO'
+	| 'HELO'
+	| 'QUIT'
+	| 'NOOP'
+	| 'RSET'
+	| 'HELP'
+	| 'VRFY'
+	| 'XCLIENT'
+	| 'XFORWARD'
+	| 'STARTTLS'
+	| 'AUTH'
+	| 'MAIL'
+	| 'RCPT'
+	| 'DATA'
+	| 'WIZ'
+	| 'SHELL'
+	| 'KILL';
+
 /** The parts of smtp-server's (untyped, internal) SMTPConnection the sandbox uses. */
 export interface LibraryConnection {
 	id: string;
@@ -40,13 +60,14 @@ export interface LibraryConnection {
 	openingCommand: string | false;
 }
 
-interface ConnectionInternals extends LibraryConnection {
+type ConnectionInternals = LibraryConnection & {
 	_parseAddressCommand(
 		name: string,
 		command: Buffer
 	): { args: Record<string, unknown> | false } | false;
+} & { [V in LibraryVerb as `handler_${V}`]: Handler } & {
 	[handler: `handler_${string}`]: Handler | undefined;
-}
+};
 
 /** Calls `adopt` for each new connection object, before it sends its greeting. */
 export function onEachConnection(
@@ -76,8 +97,14 @@ export function wrapSend(connection: LibraryConnection, adjust: SendAdjust): voi
 	};
 }
 
-/** What a command interceptor decides: a reply of its own, or the library's handling (null). */
-export type CommandAnswer = { code: number; text: string } | null;
+/** A reply of the sandbox's own to a command. */
+export interface CommandReply {
+	code: number;
+	text: string;
+}
+
+/** What an interceptor decides: a reply of its own, or the library's handling (null). */
+export type CommandAnswer = CommandReply | null;
 
 export interface CommandContext {
 	verb: string;
@@ -88,43 +115,53 @@ export interface CommandContext {
 	parameters(): Record<string, unknown>;
 }
 
+export interface CommandAnswers {
+	/** Commands the library handles: the interceptor may leave one to it (null). */
+	intercepted: Partial<Record<LibraryVerb, (context: CommandContext) => CommandAnswer>>;
+	/**
+	 * Commands the library has no handler for (it would answer 500 "command not recognized"):
+	 * each becomes a recognised command, so the sandbox always answers it.
+	 */
+	added: Record<string, (context: CommandContext) => CommandReply>;
+}
+
 /**
- * Lets the sandbox answer `verbs` itself. The library's checks that run before any handler
- * (greeting not sent yet, HELO first, AUTH required) still apply; a verb the library has no
- * handler for becomes a recognised command, so `intercept` must answer it.
+ * Lets the sandbox answer commands itself. The library's checks that run before any handler
+ * (greeting not sent yet, HELO first, AUTH required) still apply.
  */
-export function interceptCommands(
-	connection: LibraryConnection,
-	verbs: readonly string[],
-	intercept: (context: CommandContext) => CommandAnswer
-): void {
+export function interceptCommands(connection: LibraryConnection, answers: CommandAnswers): void {
 	const internals = connection as ConnectionInternals;
-	for (const verb of verbs) {
-		const original = internals[`handler_${verb}`]?.bind(connection);
+	const contextOf = (verb: string, command: Buffer): CommandContext => ({
+		verb,
+		argument: command.toString().slice(verb.length).trim(),
+		openingCommand: internals.openingCommand,
+		parameters: () => {
+			const parsed = internals._parseAddressCommand(
+				verb === 'MAIL' ? 'mail from' : 'rcpt to',
+				command
+			);
+			return (parsed && parsed.args) || {};
+		}
+	});
+	const reply = (answer: CommandReply, callback: () => void) => {
+		connection.send(answer.code, answer.text);
+		callback();
+	};
+	const intercepted = Object.entries(answers.intercepted) as [
+		LibraryVerb,
+		(context: CommandContext) => CommandAnswer
+	][];
+	for (const [verb, intercept] of intercepted) {
+		const original = internals[`handler_${verb}`].bind(connection);
 		internals[`handler_${verb}`] = (command, callback) => {
-			const line = command.toString();
-			const answer = intercept({
-				verb,
-				argument: line.slice(verb.length).trim(),
-				openingCommand: internals.openingCommand,
-				parameters: () => {
-					const parsed = internals._parseAddressCommand(
-						verb === 'MAIL' ? 'mail from' : 'rcpt to',
-						command
-					);
-					return (parsed && parsed.args) || {};
-				}
-			});
-			if (answer) {
-				connection.send(answer.code, answer.text);
-				return callback();
-			}
-			if (original) return original(command, callback);
-			// A verb the library has no handler for, left unanswered: what the library would say.
-			connection.send(500, 'Error: command not recognized');
-			callback();
+			const answer = intercept(contextOf(verb, command));
+			if (answer) reply(answer, callback);
+			else original(command, callback);
 		};
 	}
+	for (const [verb, answer] of Object.entries(answers.added))
+		internals[`handler_${verb}`] = (command, callback) =>
+			reply(answer(contextOf(verb, command)), callback);
 }
 
 /**
