@@ -30,8 +30,12 @@ async function send(page: Page, line: string, reply?: RegExp) {
 async function tabToConnect(page: Page) {
 	for (let i = 0; i < 40; i++) {
 		await page.keyboard.press('Tab');
-		const name = await page.evaluate(() => document.activeElement?.textContent?.trim());
-		if (name === 'Connect') return;
+		// The site navigation has a "Connect" link too (the /connect page): stop at the button.
+		const focused = await page.evaluate(() => ({
+			tag: document.activeElement?.tagName,
+			name: document.activeElement?.textContent?.trim()
+		}));
+		if (focused.tag === 'BUTTON' && focused.name === 'Connect') return;
 	}
 	throw new Error('Connect button not reachable with Tab');
 }
