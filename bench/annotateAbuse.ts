@@ -5,10 +5,10 @@
  * the default per-address limits, once with them lifted (0), which leaves only the route's
  * slicing between the posts and the SMTP sessions. Load goes to 127.0.0.1 only, for a fixed time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { DEFAULTS } from '../server/config';
+import { startProductionServer } from '../tests/productionServer';
 
 const CLIENTS = 6;
 const IDLE_MS = 4000;
@@ -22,34 +22,6 @@ function maximumBody(): string {
 	const body = lines.join('');
 	if (Buffer.byteLength(body) > DEFAULTS.maxAnnotateBytes) throw new Error('body over the limit');
 	return body;
-}
-
-async function startServer(
-	env: Record<string, string>
-): Promise<{ url: string; child: ChildProcess }> {
-	const child = spawn(process.execPath, ['build/server/index.js'], {
-		env: {
-			...process.env,
-			PORT: '0',
-			HOST: '127.0.0.1',
-			SMTP_HOST: '127.0.0.1',
-			SMTP_PORT: '0',
-			SUBMISSION_PORT: '0',
-			SMTPS_PORT: '0',
-			...env
-		},
-		stdio: ['ignore', 'pipe', 'ignore']
-	});
-	const url = await new Promise<string>((resolve, reject) => {
-		let output = '';
-		child.stdout!.on('data', (chunk: Buffer) => {
-			output += chunk;
-			const match = /listening on (http:\/\/\S+)/.exec(output);
-			if (match) resolve(match[1].replace('localhost', '127.0.0.1'));
-		});
-		child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
-	});
-	return { url, child };
 }
 
 async function mxPort(url: string): Promise<number> {
@@ -126,7 +98,8 @@ function summary(times: number[]): string {
 }
 
 async function scenario(label: string, env: Record<string, string>): Promise<string[]> {
-	const { url, child } = await startServer(env);
+	const server = await startProductionServer(env);
+	const url = server.url.replace('localhost', '127.0.0.1');
 	try {
 		const port = await mxPort(url);
 		const idle = await noopLatencies(port, IDLE_MS);
@@ -148,8 +121,7 @@ async function scenario(label: string, env: Record<string, string>): Promise<str
 			`  ${CLIENTS} clients posting maximum bodies: NOOP ${summary(loaded)}; posts answered ${answers} in ${LOAD_MS / 1000} s`
 		];
 	} finally {
-		child.kill('SIGTERM');
-		await new Promise((resolve) => child.once('exit', resolve));
+		await server.stop();
 	}
 }
 

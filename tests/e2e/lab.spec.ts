@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { send, serverRows } from './labTerminal';
 import { expect, expectFitsViewport, test } from './fixtures';
 import AxeBuilder from '@axe-core/playwright';
 
@@ -8,23 +9,8 @@ import AxeBuilder from '@axe-core/playwright';
  */
 
 const rows = (page: Page) => page.locator('section.timeline li.row');
-const serverRows = (page: Page) => page.locator('section.timeline li.row.server .text');
 const terminal = (page: Page) => page.locator('.xterm-rows');
 const currentState = (page: Page) => page.locator('g.state.current');
-
-/** Types a line into the terminal and waits for the final line of its reply. */
-async function send(page: Page, line: string, reply?: RegExp) {
-	const before = await serverRows(page).count();
-	await page.keyboard.type(line);
-	await page.keyboard.press('Enter');
-	if (!reply) return;
-	await expect
-		.poll(async () => {
-			const texts = await serverRows(page).allInnerTexts();
-			return texts.slice(before).some((text) => reply.test(text));
-		})
-		.toBe(true);
-}
 
 /** Tabs from the top of the page to the Connect button, as a keyboard user would. */
 async function tabToConnect(page: Page) {

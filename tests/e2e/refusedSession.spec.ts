@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startProductionServer, type ProductionServer } from '../productionServer';
 import http from 'node:http';
 import { expect, test } from './fixtures';
 
@@ -9,50 +9,20 @@ import { expect, test } from './fixtures';
  * its own, with MAX_SESSIONS_PER_ADDRESS=0 so that every session is refused, on ports the OS picks.
  */
 
-let server: ChildProcess;
+let server: ProductionServer;
 let url: string;
-let stderr = '';
 
 test.beforeAll(async () => {
-	const inherited = { ...process.env };
-	delete inherited.ORIGIN;
-	server = spawn(process.execPath, ['build/server/index.js'], {
-		env: {
-			...inherited,
-			PORT: '0',
-			HOST: '127.0.0.1',
-			SMTP_HOST: '127.0.0.1',
-			SMTP_PORT: '0',
-			SUBMISSION_PORT: '0',
-			SMTPS_PORT: '0',
-			MAX_SESSIONS_PER_ADDRESS: '0'
-		},
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	server.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-	url = await new Promise<string>((resolve, reject) => {
-		let output = '';
-		server.stdout?.on('data', (chunk: Buffer) => {
-			output += chunk.toString();
-			const match = /listening on (http:\/\/\S+)/.exec(output);
-			if (match) resolve(match[1]);
-		});
-		server.once('exit', (code) =>
-			reject(new Error(`server exited with ${code}: ${output} ${stderr}`))
-		);
-	});
+	server = await startProductionServer({ ORIGIN: undefined, MAX_SESSIONS_PER_ADDRESS: '0' });
+	url = server.url;
 });
 
-test.afterAll(async () => {
-	const exited = new Promise((resolve) => server.once('exit', resolve));
-	server.kill('SIGTERM');
-	await exited;
-});
+test.afterAll(() => server.stop());
 
 test('without ORIGIN the server says once at startup which hosts it accepts', async () => {
-	await expect.poll(() => stderr).toContain('ORIGIN is not set');
-	expect(stderr.split('ORIGIN is not set').length - 1).toBe(1);
-	expect(stderr).toContain('localhost, 127.0.0.1, [::1]');
+	await expect.poll(() => server.stderr()).toContain('ORIGIN is not set');
+	expect(server.stderr().split('ORIGIN is not set').length - 1).toBe(1);
+	expect(server.stderr()).toContain('localhost, 127.0.0.1, [::1]');
 });
 
 test('without ORIGIN an API write from a page at a forged Host (DNS rebinding) gets 403', async () => {

@@ -1,5 +1,5 @@
-import type { Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
+import { send, serverRows } from './labTerminal';
 import { expect, test } from './fixtures';
 
 /**
@@ -7,20 +7,6 @@ import { expect, test } from './fixtures';
  * the same session gives the same bytes — message content included (its last line ending is not
  * one more line).
  */
-
-const serverRows = (page: Page) => page.locator('section.timeline li.row.server .text');
-
-async function send(page: Page, line: string, reply?: RegExp) {
-	const before = await serverRows(page).count();
-	await page.keyboard.type(line);
-	await page.keyboard.press('Enter');
-	if (!reply) return;
-	await expect
-		.poll(async () =>
-			(await serverRows(page).allInnerTexts()).slice(before).some((t) => reply.test(t))
-		)
-		.toBe(true);
-}
 
 test('the lab export and transcript.txt of one session are byte-identical', async ({
 	page,

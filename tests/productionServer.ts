@@ -1,0 +1,70 @@
+/**
+ * Starts the production server (node build/server/index.js) on loopback with every port chosen by
+ * the OS, and waits for its "listening on" line. Used by the browser tests' global setup, by specs
+ * that need a server with other settings, and by the benchmarks.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+export interface ProductionServer {
+	/** The site's URL, from the server's own "listening on" line. */
+	url: string;
+	/** Everything the server wrote to stderr so far (when started with stderr: 'capture'). */
+	stderr(): string;
+	stop(): Promise<void>;
+}
+
+/** Ports 0 and loopback for every listener; a value of undefined removes that variable. */
+const LOOPBACK_ANY_PORT = {
+	PORT: '0',
+	HOST: '127.0.0.1',
+	SMTP_HOST: '127.0.0.1',
+	SMTP_PORT: '0',
+	SUBMISSION_PORT: '0',
+	SMTPS_PORT: '0'
+};
+
+export async function startProductionServer(
+	env: Record<string, string | undefined> = {},
+	{ stderr = 'capture' }: { stderr?: 'capture' | 'inherit' } = {}
+): Promise<ProductionServer> {
+	if (!existsSync('build/server/index.js'))
+		throw new Error('run `npm run build` before starting the production server');
+	const merged: Record<string, string | undefined> = {
+		...process.env,
+		...LOOPBACK_ANY_PORT,
+		...env
+	};
+	for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+	const child = spawn(process.execPath, ['build/server/index.js'], {
+		env: merged,
+		stdio: ['ignore', 'pipe', stderr === 'capture' ? 'pipe' : 'inherit']
+	});
+	let logged = '';
+	child.stderr?.on('data', (chunk: Buffer) => (logged += chunk.toString()));
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	const url = await new Promise<string>((resolve, reject) => {
+		let output = '';
+		const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 30_000);
+		child.stdout!.on('data', (chunk: Buffer) => {
+			output += chunk.toString();
+			const match = /listening on (http:\/\/\S+)/.exec(output);
+			if (match) {
+				clearTimeout(timer);
+				resolve(match[1]);
+			}
+		});
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`server exited with ${code}: ${output} ${logged}`));
+		});
+	});
+	return {
+		url,
+		stderr: () => logged,
+		async stop() {
+			child.kill('SIGTERM');
+			await exited;
+		}
+	};
+}
