@@ -160,6 +160,15 @@ test('submission: STARTTLS, AUTH PLAIN with the helper, mail to an outside domai
 test('a pasted transaction is pipelined and each reply is matched to its command', async ({
 	page
 }) => {
+	// The terminal's DOM holds only its visible rows: make it tall enough that the paste note and
+	// every reply stay on screen while the replies arrive (its height is not what this checks).
+	await page.addInitScript(() =>
+		document.addEventListener('DOMContentLoaded', () => {
+			const style = document.createElement('style');
+			style.textContent = '.terminal-area .frame { height: 60rem !important; }';
+			document.head.append(style);
+		})
+	);
 	await connect(page, 'mx');
 	await send(page, 'EHLO paste.example.org', /^250 /);
 	await expect(serverRows(page).filter({ hasText: 'PIPELINING' })).toHaveCount(1);
