@@ -3,7 +3,7 @@
  * machine). The transcript is a realistic mix: a session with STARTTLS, AUTH, a pipelined
  * transaction, refusals and message content, repeated to 10,000 lines.
  */
-import { SessionAnnotator } from '../src/lib/smtp/annotate';
+import { SessionAnnotator } from '../src/lib/smtp/annotate/annotate';
 import type { Direction } from '../src/lib/messages';
 
 const SESSION: [Direction, string][] = [

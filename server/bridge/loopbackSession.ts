@@ -7,7 +7,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId } from '../ids';
-import { parseReply } from '../../src/lib/smtp/replyParser';
+import { parseReply } from '../../src/lib/smtp/protocol/replyParser';
 import type { ListenerName } from '../../src/lib/messages';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
 

@@ -4,8 +4,8 @@
  * and gets it back with the resume token.
  */
 import type { ListenerName, SessionEvent, SessionSummary } from '../../src/lib/messages';
-import { SessionAnnotator } from '../../src/lib/smtp/annotate';
-import { listenersByName } from '../../src/lib/smtp/systemEvents';
+import { SessionAnnotator } from '../../src/lib/smtp/annotate/annotate';
+import { listenersByName } from '../../src/lib/smtp/tables/systemEvents';
 import type { LabConfig } from '../config';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
 import type { LabStore } from '../store/labStore';

@@ -7,8 +7,8 @@ import type {
 	SessionOrigin,
 	SessionSummary
 } from '../../src/lib/messages';
-import { commandsByVerb } from '../../src/lib/smtp/commands';
-import { parseReply } from '../../src/lib/smtp/replyParser';
+import { commandsByVerb } from '../../src/lib/smtp/tables/commands';
+import { parseReply } from '../../src/lib/smtp/protocol/replyParser';
 import type { LabStore } from '../store/labStore';
 import { ClientStreamTap, type TappedData, type TappedLine } from './clientStreamTap';
 import { wireText } from './wireText';

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { parseTranscript } from '../../src/lib/smtp/transcriptImport';
+import { parseTranscript } from '../../src/lib/smtp/annotate/transcriptImport';
 import { sampleTranscripts } from '../../src/routes/annotate/samples';
 import { expect, expectFitsViewport, test } from './fixtures';
 

@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import type { ServerMessage, SessionEvent } from '../../src/lib/messages';
-import { isFinalReplyLine } from '../../src/lib/smtp/replyParser';
+import { isFinalReplyLine } from '../../src/lib/smtp/protocol/replyParser';
 import { GET as sessionDetail } from '../../src/routes/api/sessions/[id]/+server';
 import { GET as sessionTranscript } from '../../src/routes/api/sessions/[id]/transcript.txt/+server';
 import { until, type RawSmtp } from './harness';

@@ -5,7 +5,7 @@ import type { Clock } from '../../server/clock';
 import { readConfig, type LabConfig } from '../../server/config';
 import { startLab, type Lab, type LabOptions } from '../../server/lab';
 import { LISTENER_TABLE, type ListenerName } from '../../src/lib/listeners';
-import { isFinalReplyLine } from '../../src/lib/smtp/replyParser';
+import { isFinalReplyLine } from '../../src/lib/smtp/protocol/replyParser';
 
 /** Every listener on a port the system chooses. */
 const ANY_FREE_PORT = Object.fromEntries(LISTENER_TABLE.map((row) => [row.configKey, 0]));

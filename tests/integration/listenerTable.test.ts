@@ -9,7 +9,7 @@ import { DEFAULTS, ENVIRONMENT, readConfig } from '../../server/config';
 import type { Lab } from '../../server/lab';
 import { LISTENER_TABLE, LISTENERS } from '../../src/lib/listeners';
 import { LISTENERS as MESSAGE_LISTENERS } from '../../src/lib/messages';
-import { listenerTable } from '../../src/lib/smtp/systemEvents';
+import { listenerTable } from '../../src/lib/smtp/tables/systemEvents';
 import { GET as health } from '../../src/routes/api/health/+server';
 import { ports } from './harness';
 import { ehlo, open, startQuickLab, startTls } from './smtpSession';

@@ -1,6 +1,6 @@
 import type { SessionEvent } from '../messages';
 import { parseEhloKeywords, type Capabilities } from '../terminal/complete';
-import { isFinalReplyLine, parseReply } from '../smtp/replyParser';
+import { isFinalReplyLine, parseReply } from '../smtp/protocol/replyParser';
 
 /**
  * Pairs the lines of a recorded session into command → reply exchanges. SMTP answers commands

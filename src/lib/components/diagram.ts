@@ -1,5 +1,5 @@
 import type { DiagramState } from '$lib/components/StateDiagram.svelte';
-import { stateTable, transitionTable, type StateId } from '$lib/smtp/stateMachine';
+import { stateTable, transitionTable, type StateId } from '$lib/smtp/protocol/stateMachine';
 
 /** Moments in the transition table that are not verbs, and the state they happen in. */
 const MOMENT_SOURCES: Record<string, StateId[]> = {

@@ -5,7 +5,7 @@
  * (see driver.ts).
  */
 import type { SessionEvent } from '../messages';
-import { parseReply } from '../smtp/replyParser';
+import { parseReply } from '../smtp/protocol/replyParser';
 import type { ExpectedReply, RunContext, Step } from './types';
 
 /** The bridge refuses `input` longer than this (server/bridge MAX_INPUT_CHARS is 16 KiB). */

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import * as smtp from './index';
-import { syntaxNoteRfc } from './syntaxNotes';
+import { syntaxNoteRfc } from './tables/syntaxNotes';
 
 test('the public API exports the tables and entry points', () => {
 	for (const name of [

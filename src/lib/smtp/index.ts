@@ -4,28 +4,28 @@
  * Pure: no Node or DOM imports; runs in the browser and on the server.
  */
 export { rfcUrl, rfcLabel, ref } from './rfc';
-export type { ReferenceRow, ReferenceSection } from './reference';
+export type { ReferenceRow, ReferenceSection } from './reference/reference';
 export {
 	commandTable,
 	commandsByVerb,
 	parameterTable,
 	type CommandRow,
 	type ParameterRow
-} from './commands';
+} from './tables/commands';
 export {
 	parseCommand,
 	utf8Length,
 	type ParsedCommand,
 	type ParsedPath,
 	type EsmtpParam
-} from './commandParser';
+} from './protocol/commandParser';
 export {
 	syntaxNoteTable,
 	syntaxNoteText,
 	type SyntaxIssue,
 	type SyntaxIssueId
-} from './syntaxNotes';
-export { editDistance, closest } from './editDistance';
+} from './tables/syntaxNotes';
+export { editDistance, closest } from './protocol/editDistance';
 export {
 	replyCodeTable,
 	replyClassTable,
@@ -33,9 +33,9 @@ export {
 	replyCodesByCode,
 	type ReplyCodeRow,
 	type ReplyClassRow
-} from './replyCodes';
-export { replyContextTable, findReplyContext, type ReplyContextRow } from './replyContexts';
-export { parseReply, type ParsedReply } from './replyParser';
+} from './tables/replyCodes';
+export { replyContextTable, findReplyContext, type ReplyContextRow } from './tables/replyContexts';
+export { parseReply, type ParsedReply } from './protocol/replyParser';
 export {
 	enhancedCodeTable,
 	enhancedClassTable,
@@ -43,20 +43,26 @@ export {
 	describeEnhanced,
 	type EnhancedCodeRow,
 	type EnhancedCodeInfo
-} from './enhancedCodes';
+} from './tables/enhancedCodes';
 export {
 	extensionTable,
 	extensionsByKeyword,
 	parseEhloLine,
 	type ExtensionRow
-} from './extensions';
+} from './tables/extensions';
 export {
 	authMechanismTable,
 	explainAuthResponse,
 	explainChallenge,
 	type AuthMechanismRow
-} from './authMechanisms';
-export { decodeBase64, decodeBase64Bytes, encodeBase64, isBase64, showControls } from './base64';
+} from './tables/authMechanisms';
+export {
+	decodeBase64,
+	decodeBase64Bytes,
+	encodeBase64,
+	isBase64,
+	showControls
+} from './protocol/base64';
 export {
 	stateTable,
 	statesById,
@@ -69,19 +75,24 @@ export {
 	type StateRow,
 	type TransitionRow,
 	type SessionContext
-} from './stateMachine';
-export { splitPipelineGroups, type PipelineGroup } from './pipelining';
+} from './protocol/stateMachine';
+export { splitPipelineGroups, type PipelineGroup } from './protocol/pipelining';
 export {
 	headerFieldTable,
 	headerFieldsByName,
 	REQUIRED_FIELDS,
 	type HeaderFieldRow
-} from './headerFields';
-export { decodeEncodedWords } from './encodedWords';
-export { transferEncodingTable, base64EncodedSize } from './encodings';
-export { analyzeMessage, type MessageAnatomy } from './messageAnatomy';
-export { compareEnvelope, addressesIn, type EnvelopeFinding, type EnvelopeInput } from './envelope';
-export { listenerTable, systemEventTable } from './systemEvents';
+} from './tables/headerFields';
+export { decodeEncodedWords } from './message/encodedWords';
+export { transferEncodingTable, base64EncodedSize } from './message/encodings';
+export { analyzeMessage, type MessageAnatomy } from './message/messageAnatomy';
+export {
+	compareEnvelope,
+	addressesIn,
+	type EnvelopeFinding,
+	type EnvelopeInput
+} from './message/envelope';
+export { listenerTable, systemEventTable } from './tables/systemEvents';
 export {
 	SessionAnnotator,
 	annotateTranscript,
@@ -89,8 +100,8 @@ export {
 	stateLabel,
 	type AnnotateInput,
 	type TranscriptLine
-} from './annotate';
-export { parseTranscript } from './transcriptImport';
+} from './annotate/annotate';
+export { parseTranscript } from './annotate/transcriptImport';
 export {
 	referenceEntries,
 	referencePaths,
@@ -102,4 +113,4 @@ export {
 	type ReferenceFact,
 	type ReferenceLink,
 	type ReferenceSectionRow
-} from './referenceIndex';
+} from './reference/referenceIndex';

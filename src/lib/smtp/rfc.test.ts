@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { rfcLabel, rfcUrl } from './rfc';
-import { rowId } from './reference';
-import { editDistance, closest } from './editDistance';
+import { rowId } from './reference/reference';
+import { editDistance, closest } from './protocol/editDistance';
 
 const rows: [Parameters<typeof rfcUrl>[0], string][] = [
 	[{ rfc: 5321, section: '4.1.1.2' }, 'https://www.rfc-editor.org/rfc/rfc5321#section-4.1.1.2'],

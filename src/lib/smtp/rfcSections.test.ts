@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import type { RfcRef } from '../messages';
 import { EXAMPLES } from '../examples/catalogue';
-import { deliveryStatusFieldTable } from './deliveryStatusFields';
-import { extensionTable } from './extensions';
-import { onwardStepTable, recipientOutcomesByName } from './onwardDelivery';
-import { referenceEntries } from './referenceIndex';
-import { replyContextTable } from './replyContexts';
+import { deliveryStatusFieldTable } from './tables/deliveryStatusFields';
+import { extensionTable } from './tables/extensions';
+import { onwardStepTable, recipientOutcomesByName } from './tables/onwardDelivery';
+import { referenceEntries } from './reference/referenceIndex';
+import { replyContextTable } from './tables/replyContexts';
 
 /*
  * Every section number the code cites is checked against the RFC texts kept beside the repository

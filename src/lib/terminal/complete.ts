@@ -3,8 +3,8 @@
  * advertised in its EHLO reply, and the parameters of the extensions it advertised.
  */
 
-import { parseEhloLine } from '../smtp/extensions';
-import { parseReply } from '../smtp/replyParser';
+import { parseEhloLine } from '../smtp/tables/extensions';
+import { parseReply } from '../smtp/protocol/replyParser';
 
 /** EHLO keyword → its parameters, as the server advertised them ("AUTH PLAIN LOGIN"). */
 export type Capabilities = Readonly<Record<string, readonly string[]>>;

@@ -1,5 +1,5 @@
 import type { SessionEvent } from '../messages';
-import { parseReply } from '../smtp/replyParser';
+import { parseReply } from '../smtp/protocol/replyParser';
 import { sanitizeForTerminal } from './sanitize';
 
 /**

@@ -9,7 +9,7 @@
 import { AnnotateAnswerCompactor } from '$lib/annotateAnswer';
 import { LISTENERS, type ListenerName } from '$lib/messages';
 import { ApiError, answer, labApi } from '$lib/server/labAccess';
-import { transcriptEvents } from '$lib/smtp/transcriptImport';
+import { transcriptEvents } from '$lib/smtp/annotate/transcriptImport';
 import type { RequestHandler } from './$types';
 
 /**
