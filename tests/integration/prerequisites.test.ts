@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import playwrightConfig from '../../playwright.config';
+import { checkPrerequisites, PACKAGES } from '../prerequisites.js';
+
+/** `npm test` checks the Debian packages the tests need before it runs anything. */
+describe('test prerequisites', () => {
+	let dir: string | undefined;
+	afterEach(() => {
+		if (dir) rmSync(dir, { recursive: true, force: true });
+		dir = undefined;
+	});
+
+	it('checks for the browser the Playwright config launches', () => {
+		const browser = playwrightConfig.use?.launchOptions?.executablePath;
+		expect(PACKAGES.map(([, file]) => file)).toContain(browser);
+	});
+
+	it('without root, a missing package stops the run with the one apt-get line', () => {
+		dir = mkdtempSync(join(tmpdir(), 'prereq-'));
+		const installs: string[][] = [];
+		const stop = checkPrerequisites(
+			[
+				['present-pkg', fileURLToPath(import.meta.url), 'x'],
+				['absent-pkg', join(dir, 'absent'), 'y']
+			],
+			{ isRoot: false, install: (names: string[]) => installs.push(names), log: () => {} }
+		);
+		expect(stop).toBe('Install it, then run npm test again:\n  sudo apt-get install -y absent-pkg');
+		expect(installs).toEqual([]);
+	});
+
+	it('as root, only the missing packages are installed, and the run goes on once they are there', () => {
+		dir = mkdtempSync(join(tmpdir(), 'prereq-'));
+		const file = join(dir, 'installed-by-apt');
+		const installs: string[][] = [];
+		const stop = checkPrerequisites([['absent-pkg', file, 'y']], {
+			isRoot: true,
+			install: (names: string[]) => {
+				installs.push(names);
+				writeFileSync(file, '');
+			},
+			log: () => {}
+		});
+		expect(installs).toEqual([['absent-pkg']]);
+		expect(stop).toBeNull();
+	});
+
+	it('as root, a package apt-get did not install stops the run', () => {
+		dir = mkdtempSync(join(tmpdir(), 'prereq-'));
+		const stop = checkPrerequisites([['absent-pkg', join(dir, 'never'), 'y']], {
+			isRoot: true,
+			install: () => {},
+			log: () => {}
+		});
+		expect(stop).toBe('apt-get did not install absent-pkg.');
+	});
+});
