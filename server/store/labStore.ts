@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { MessageView } from './messageView';
+import type { StoreBatch, StorePersistence } from './persistence';
 import type {
 	Annotation,
 	MessageSummary,
@@ -38,20 +39,101 @@ export interface StoreEvents {
 	cleared: ['sessions' | 'messages'];
 }
 
+/** The end reason of a session that was open when the server stopped. */
+export const RESTART_END_REASON = 'the server restarted while this session was open';
+
 /**
- * The bounded in-memory store of sessions and messages. Oldest entries are evicted past the
- * counts or the byte total; a session keeps at most `maxEventsPerSession` events and says so
+ * The bounded store of sessions and messages, read from memory. Oldest entries are evicted past
+ * the counts or the byte total; a session keeps at most `maxEventsPerSession` events and says so
  * with one final system event when it stops keeping them.
+ *
+ * With a persistence (a database), it loads everything at start and queues every change; the
+ * queue is written in one transaction once per turn of the event loop, after the turn's SMTP
+ * replies are written, never on their path. Unmasked credentials (`secrets`) are never written:
+ * after a restart nobody owns a session, so everyone sees the masked text.
  */
 export class LabStore extends EventEmitter<StoreEvents> {
 	readonly sessions = new Map<string, StoredSession>();
 	readonly messages = new Map<string, StoredMessage>();
 	#messageBytes = 0;
+	#persistence: StorePersistence | null;
+	#dirtySessions = new Set<string>();
+	#pending: Omit<StoreBatch, 'sessions'> = emptyBatch();
+	#flushScheduled = false;
 
-	constructor(readonly limits: StoreLimits) {
+	constructor(
+		readonly limits: StoreLimits,
+		persistence: StorePersistence | null = null
+	) {
 		super();
 		// Every watcher and API reader subscribes; the default cap of 10 would warn falsely.
 		this.setMaxListeners(0);
+		this.#persistence = persistence;
+		if (persistence) this.#hydrate(persistence);
+	}
+
+	/** Loads what the database holds; sessions left open by the last run are closed, saying why. */
+	#hydrate(persistence: StorePersistence): void {
+		const state = persistence.load();
+		for (const { summary, events } of state.sessions) {
+			this.sessions.set(summary.id, { summary, events, secrets: new Map() });
+			if (summary.endedAt !== null) continue;
+			const at = Date.now();
+			this.appendEvent(summary.id, {
+				seq: 0,
+				at,
+				dir: 'system',
+				kind: 'note',
+				text: `Session closed: ${RESTART_END_REASON}.`,
+				anomalies: [],
+				annotation: {
+					title: 'Closed by a restart',
+					summary:
+						'The lab stopped while this connection was open; the connection did not survive it. Everything recorded up to then is kept.'
+				}
+			});
+			this.updateSession(summary.id, { endedAt: at, endReason: RESTART_END_REASON });
+		}
+		for (const message of state.messages) {
+			this.messages.set(message.summary.id, message);
+			this.#messageBytes += message.raw.length + message.trace.length;
+		}
+		// Limits lowered since the last run apply now.
+		this.#evictSessions();
+		this.#evictMessages();
+	}
+
+	/** Writes every queued change now (the lab calls it once more before closing). */
+	flush(): void {
+		this.#flushScheduled = false;
+		if (!this.#persistence) return;
+		const sessions: SessionSummary[] = [];
+		for (const id of this.#dirtySessions) {
+			const stored = this.sessions.get(id);
+			if (stored) sessions.push(stored.summary);
+		}
+		const batch: StoreBatch = { sessions, ...this.#pending };
+		this.#dirtySessions = new Set();
+		this.#pending = emptyBatch();
+		this.#persistence.write(batch);
+	}
+
+	/**
+	 * Writes what is queued and closes the database; the store stays usable in memory, and what
+	 * changes later (a socket closing after shutdown) is not written.
+	 */
+	close(): void {
+		this.flush();
+		this.#persistence?.close();
+		this.#persistence = null;
+	}
+
+	#changed(sessionId: string | null): void {
+		if (!this.#persistence) return;
+		if (sessionId !== null) this.#dirtySessions.add(sessionId);
+		if (this.#flushScheduled) return;
+		this.#flushScheduled = true;
+		setImmediate(() => this.flush());
 	}
 
 	get storedBytes(): number {
@@ -61,6 +143,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	addSession(summary: SessionSummary): StoredSession {
 		const stored: StoredSession = { summary, events: [], secrets: new Map() };
 		this.sessions.set(summary.id, stored);
+		this.#changed(summary.id);
 		this.#evictSessions();
 		this.emit('session', summary);
 		return stored;
@@ -98,6 +181,8 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		stored.events.push(full);
 		if (secret !== undefined) stored.secrets.set(seq, secret);
 		stored.summary.eventCount = stored.events.length;
+		if (this.#persistence) this.#pending.events.push({ sessionId, event: full });
+		this.#changed(sessionId);
 		this.emit('event', sessionId, full);
 		return full;
 	}
@@ -106,6 +191,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		const stored = this.sessions.get(sessionId);
 		if (!stored) return;
 		Object.assign(stored.summary, change);
+		this.#changed(sessionId);
 		this.emit('session', stored.summary);
 	}
 
@@ -118,6 +204,11 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		// No 'session' change is emitted: watchers learn of the message (it names its session),
 		// and re-sending a summary whose id list grows with every message would cost O(n²).
 		if (session) session.summary.messageIds.push(message.summary.id);
+		if (this.#persistence) {
+			const { summary, raw, trace } = message;
+			this.#pending.newMessages.push({ summary, raw, trace });
+		}
+		this.#changed(session ? session.summary.id : null);
 		this.#evictMessages();
 		this.emit('message', message.summary);
 	}
@@ -125,7 +216,10 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	/** Tells watchers that a stored message changed (for example, a bounce was sent for it). */
 	touchMessage(id: string): void {
 		const stored = this.messages.get(id);
-		if (stored) this.emit('message', stored.summary);
+		if (!stored) return;
+		if (this.#persistence) this.#pending.changedMessages.push(stored.summary);
+		this.#changed(null);
+		this.emit('message', stored.summary);
 	}
 
 	listSessions(): SessionSummary[] {
@@ -139,12 +233,14 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	clearSessions(): void {
 		for (const [id, stored] of this.sessions) {
 			// Live sessions stay: their sockets are still open and a learner is typing in them.
-			if (stored.summary.endedAt !== null) this.sessions.delete(id);
+			if (stored.summary.endedAt !== null) this.#deleteSession(id);
 		}
 		this.emit('cleared', 'sessions');
 	}
 
 	clearMessages(): void {
+		if (this.#persistence) this.#pending.deletedMessages.push(...this.messages.keys());
+		this.#changed(null);
 		this.messages.clear();
 		this.#messageBytes = 0;
 		this.emit('cleared', 'messages');
@@ -154,8 +250,14 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		if (this.sessions.size <= this.limits.maxStoredSessions) return;
 		for (const [id, stored] of this.sessions) {
 			if (this.sessions.size <= this.limits.maxStoredSessions) break;
-			if (stored.summary.endedAt !== null) this.sessions.delete(id);
+			if (stored.summary.endedAt !== null) this.#deleteSession(id);
 		}
+	}
+
+	#deleteSession(id: string): void {
+		this.sessions.delete(id);
+		if (this.#persistence) this.#pending.deletedSessions.push(id);
+		this.#changed(null);
 	}
 
 	#evictMessages(): void {
@@ -167,6 +269,18 @@ export class LabStore extends EventEmitter<StoreEvents> {
 				break;
 			this.messages.delete(id);
 			this.#messageBytes -= stored.raw.length + stored.trace.length;
+			if (this.#persistence) this.#pending.deletedMessages.push(id);
+			this.#changed(null);
 		}
 	}
+}
+
+function emptyBatch(): Omit<StoreBatch, 'sessions'> {
+	return {
+		events: [],
+		newMessages: [],
+		changedMessages: [],
+		deletedSessions: [],
+		deletedMessages: []
+	};
 }

@@ -1,0 +1,50 @@
+/**
+ * What the lab's store needs from a database, and nothing more: load everything at start, apply
+ * one batch of changes, close. SQLite implements it (server/store/sqlite/); a PostgreSQL
+ * implementation can follow behind the same interface. Callers of the store never see it.
+ */
+import type { MessageSummary, SessionEvent, SessionSummary } from '../../src/lib/messages';
+
+export interface PersistedSession {
+	summary: SessionSummary;
+	/** In `seq` order. */
+	events: SessionEvent[];
+}
+
+export interface PersistedMessage {
+	summary: MessageSummary;
+	/** The exact bytes received. */
+	raw: Buffer;
+	trace: string;
+}
+
+/** Everything stored, each kind in the order it was first added (oldest first). */
+export interface PersistedState {
+	sessions: PersistedSession[];
+	messages: PersistedMessage[];
+}
+
+/**
+ * One batch of changes, applied atomically. Ids are never reused, so applying the upserts and
+ * inserts before the deletions gives the same result as applying them in the order they happened.
+ */
+export interface StoreBatch {
+	/** New or changed sessions, in their current state. */
+	sessions: SessionSummary[];
+	events: { sessionId: string; event: SessionEvent }[];
+	newMessages: PersistedMessage[];
+	/** Messages whose summary changed after they were stored. */
+	changedMessages: MessageSummary[];
+	/** Deleted with their events. */
+	deletedSessions: string[];
+	deletedMessages: string[];
+}
+
+export interface StorePersistence {
+	load(): PersistedState;
+	write(batch: StoreBatch): void;
+	close(): void;
+}
+
+/** A database that cannot be opened or written: startup stops with this one line. */
+export class StorageError extends Error {}

@@ -1,0 +1,49 @@
+/**
+ * The SQLite schema, as numbered migrations applied in order. A database records the ones it has
+ * (table schema_migrations); opening it applies the rest in one transaction. Never edit a
+ * migration once released: add the next one.
+ */
+export interface Migration {
+	version: number;
+	description: string;
+	sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+	{
+		version: 1,
+		description: 'sessions, their events, messages with their exact bytes',
+		sql: `
+			CREATE TABLE sessions (
+				position INTEGER PRIMARY KEY,
+				id TEXT NOT NULL UNIQUE,
+				summary TEXT NOT NULL
+			);
+			CREATE TABLE events (
+				session_id TEXT NOT NULL,
+				seq INTEGER NOT NULL,
+				event TEXT NOT NULL,
+				PRIMARY KEY (session_id, seq)
+			);
+			CREATE TABLE messages (
+				position INTEGER PRIMARY KEY,
+				id TEXT NOT NULL UNIQUE,
+				summary TEXT NOT NULL,
+				raw BLOB NOT NULL,
+				trace TEXT NOT NULL
+			);`
+	},
+	{
+		version: 2,
+		description:
+			'messages.session_id and received_at as columns (filled from the summary), for the retention queries to come',
+		sql: `
+			ALTER TABLE messages ADD COLUMN session_id TEXT;
+			ALTER TABLE messages ADD COLUMN received_at INTEGER NOT NULL DEFAULT 0;
+			UPDATE messages SET
+				session_id = json_extract(summary, '$.sessionId'),
+				received_at = json_extract(summary, '$.receivedAt');
+			CREATE INDEX messages_by_received_at ON messages (received_at);
+			CREATE INDEX messages_by_session ON messages (session_id);`
+	}
+];

@@ -1,0 +1,289 @@
+/**
+ * The durable store against a real SQLite file in a temporary directory: what goes in comes back
+ * after the database is closed and opened again, byte for byte.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MessageSummary, SessionEvent, SessionSummary } from '../../../src/lib/messages';
+import { LabStore, RESTART_END_REASON, type StoreLimits } from '../labStore';
+import { StorageError, type StoreBatch } from '../persistence';
+import { DATABASE_FILE, SqlitePersistence, openSqlitePersistence } from './sqlitePersistence';
+
+const LIMITS: StoreLimits = {
+	maxStoredSessions: 100,
+	maxStoredMessages: 100,
+	maxStoredBytes: 1024 * 1024,
+	maxEventsPerSession: 100
+};
+
+let dir: string;
+let file: string;
+const open: LabStore[] = [];
+beforeEach(() => {
+	dir = mkdtempSync(path.join(tmpdir(), 'smtp-lab-store-'));
+	file = path.join(dir, DATABASE_FILE);
+});
+afterEach(() => {
+	for (const store of open.splice(0)) store.close();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+function storeOn(limits: StoreLimits = LIMITS): LabStore {
+	const store = new LabStore(limits, new SqlitePersistence(file));
+	open.push(store);
+	return store;
+}
+
+/** Closes a store (its last write included) and opens the same file again. */
+function reopen(store: LabStore, limits: StoreLimits = LIMITS): LabStore {
+	store.close();
+	open.splice(open.indexOf(store), 1);
+	return storeOn(limits);
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+function session(id: string, endedAt: number | null = 1_764_000_002_000): SessionSummary {
+	return {
+		id,
+		listener: 'mx',
+		standsFor: 25,
+		origin: 'external',
+		clientAddress: '127.0.0.1',
+		startedAt: 1_764_000_000_000,
+		endedAt,
+		endReason: endedAt === null ? null : 'Client said QUIT (221)',
+		tls: null,
+		authUser: null,
+		messageIds: [],
+		eventCount: 0,
+		truncated: false
+	};
+}
+
+function event(text: string, dir: SessionEvent['dir'] = 'client'): SessionEvent {
+	return {
+		seq: 0,
+		at: 1_764_000_000_100,
+		dir,
+		text,
+		anomalies: [],
+		annotation: { title: text, summary: `about ${text}` }
+	};
+}
+
+function messageSummary(id: string, sessionId: string | null, size: number): MessageSummary {
+	return {
+		id,
+		sessionId,
+		listener: 'mx',
+		kind: 'mail',
+		receivedAt: 1_764_000_001_000,
+		from: 'alice@example.com',
+		subject: 'café',
+		size,
+		envelope: {
+			mailFrom: { address: 'alice@example.com', params: { BODY: '8BITMIME' } },
+			rcptTo: [
+				{ address: 'bob@example.com', params: { NOTIFY: 'SUCCESS,FAILURE' } },
+				{ address: 'bounce@example.com', params: {} }
+			]
+		},
+		recipients: [
+			{
+				address: 'bob@example.com',
+				outcome: 'delivered',
+				reply: '250 2.1.5 Accepted',
+				notify: ['SUCCESS', 'FAILURE'],
+				orcpt: 'rfc822;bob@example.com'
+			},
+			{ address: 'bounce@example.com', outcome: 'bounced', reply: '250 2.1.5 Accepted' },
+			{ address: 'later@example.com', outcome: 'deferred', reply: '451 4.7.1 Greylisted' },
+			{ address: 'nobody@example.com', outcome: 'refused', reply: '550 5.1.1 No such user' }
+		],
+		tls: false,
+		authUser: null
+	};
+}
+
+// CRLF, 8-bit bytes (UTF-8 and not), a NUL byte, a lone CR and a final byte without newline.
+const RAW = Buffer.from([
+	...Buffer.from('Subject: caf\u00e9\r\n\r\n'),
+	0x00,
+	0xff,
+	0xfe,
+	0x80,
+	0x0d,
+	0x41,
+	0x0d,
+	0x0a,
+	0x7f
+]);
+
+describe('SQLite persistence: a store opened again has everything it had', () => {
+	it('keeps sessions, events, messages (exact bytes), outcomes and reports, not the secrets', async () => {
+		const first = storeOn();
+		first.addSession(session('s1', null));
+		first.appendEvent('s1', event('EHLO client.example.test'));
+		first.appendEvent('s1', event('AUTH PLAIN ******'), {
+			text: 'AUTH PLAIN AGFsaWNlAHNlY3JldA==',
+			annotation: { title: 'AUTH', summary: 'unmasked' }
+		});
+		first.updateSession('s1', {
+			tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384' },
+			authUser: 'alice'
+		});
+		first.addMessage({ summary: messageSummary('m1', 's1', RAW.length), raw: RAW, trace: 'T\r\n' });
+		const bounce = {
+			...messageSummary('m2', null, 3),
+			kind: 'bounce' as const,
+			reportsOn: 'm1'
+		};
+		first.addMessage({ summary: bounce, raw: Buffer.from('DSN'), trace: '' });
+		first.updateSession('s1', { endedAt: 1_764_000_009_000, endReason: 'Client said QUIT (221)' });
+		// A summary changed after it was stored (as a later report would).
+		first.messages.get('m2')!.summary.subject = 'Undelivered Mail Returned to Sender';
+		first.touchMessage('m2');
+		await nextTurn();
+
+		const second = reopen(first);
+		expect([...second.sessions.keys()]).toEqual(['s1']);
+		const s1 = second.sessions.get('s1')!;
+		expect(s1.summary).toEqual({
+			...session('s1'),
+			endedAt: 1_764_000_009_000,
+			tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384' },
+			authUser: 'alice',
+			messageIds: ['m1'],
+			eventCount: 2
+		});
+		expect(s1.events).toEqual([
+			{ ...event('EHLO client.example.test'), seq: 1 },
+			{ ...event('AUTH PLAIN ******'), seq: 2 }
+		]);
+		expect(s1.secrets.size).toBe(0);
+		expect([...second.messages.keys()]).toEqual(['m1', 'm2']);
+		const m1 = second.messages.get('m1')!;
+		expect(m1.raw.equals(RAW)).toBe(true);
+		expect(m1.trace).toBe('T\r\n');
+		expect(m1.summary).toEqual(messageSummary('m1', 's1', RAW.length));
+		expect(second.messages.get('m2')!.summary).toEqual({
+			...bounce,
+			subject: 'Undelivered Mail Returned to Sender'
+		});
+		expect(second.storedBytes).toBe(RAW.length + 3 + 3);
+	});
+
+	it('writes a turn of changes in one batch, after the turn, never during it', async () => {
+		const persistence = new SqlitePersistence(file);
+		const batches: StoreBatch[] = [];
+		const counting = new LabStore(LIMITS, {
+			load: () => persistence.load(),
+			write: (batch) => {
+				batches.push(structuredClone(batch));
+				persistence.write(batch);
+			},
+			close: () => persistence.close()
+		});
+		open.push(counting);
+		counting.addSession(session('s1'));
+		for (let i = 0; i < 50; i++) counting.appendEvent('s1', event(`NOOP ${i}`));
+		expect(batches).toHaveLength(0);
+		await nextTurn();
+		expect(batches).toHaveLength(1);
+		expect(batches[0].events).toHaveLength(50);
+		expect(batches[0].sessions.map((s) => s.eventCount)).toEqual([50]);
+	});
+
+	it('evicting past the limits and clearing delete from the database too', async () => {
+		const limits = { ...LIMITS, maxStoredMessages: 2, maxStoredSessions: 2 };
+		const first = storeOn(limits);
+		for (const id of ['s1', 's2', 's3']) first.addSession(session(id));
+		first.addSession(session('live', null));
+		for (const id of ['m1', 'm2', 'm3'])
+			first.addMessage({ summary: messageSummary(id, null, 1), raw: Buffer.from('x'), trace: '' });
+		await nextTurn();
+		const second = reopen(first, limits);
+		expect([...second.sessions.keys()]).toEqual(['s3', 'live']);
+		expect([...second.messages.keys()]).toEqual(['m2', 'm3']);
+		// 'live' was closed by this start (see below); a session open now survives the clearing.
+		second.addSession(session('open', null));
+		second.clearMessages();
+		second.clearSessions();
+		const third = reopen(second, limits);
+		expect(third.messages.size).toBe(0);
+		expect([...third.sessions.keys()]).toEqual(['open']);
+	});
+
+	it('a session left open by a stopped server is closed at the next start, saying why', async () => {
+		const crashed = storeOn();
+		crashed.addSession(session('open1', null));
+		crashed.appendEvent('open1', event('EHLO client.example.test'));
+		await nextTurn();
+		// No close(): the process died. A new start opens the same file.
+		const restarted = storeOn();
+		const stored = restarted.sessions.get('open1')!;
+		expect(stored.summary.endReason).toBe('the server restarted while this session was open');
+		expect(stored.summary.endedAt).toEqual(expect.any(Number));
+		expect(stored.events.map((e) => [e.seq, e.dir, e.text])).toEqual([
+			[1, 'client', 'EHLO client.example.test'],
+			[2, 'system', 'Session closed: the server restarted while this session was open.']
+		]);
+		// …and that is written, too.
+		const again = reopen(restarted);
+		expect(again.sessions.get('open1')!.summary.endReason).toBe(RESTART_END_REASON);
+		expect(again.sessions.get('open1')!.events).toHaveLength(2);
+	});
+});
+
+describe('SQLite schema migrations', () => {
+	it('a database at schema version 1 (written by hand) opens upgraded, its data kept', () => {
+		const old = new Database(file);
+		old.exec(readFileSync(path.join(import.meta.dirname, 'fixtures/schema-v1.sql'), 'utf8'));
+		old.close();
+
+		const store = storeOn();
+		const message = store.messages.get('oldmessage01')!;
+		expect(message.raw).toEqual(
+			Buffer.concat([
+				Buffer.from('Subject: caf\u00e9\r\n\r\nbytes '),
+				Buffer.from([0x00]),
+				Buffer.from(' and '),
+				Buffer.from([0xff, 0xfe, 0x0d, 0x0a])
+			])
+		);
+		expect(message.trace).toBe('Return-Path: <alice@example.com>\r\n');
+		expect(message.summary.subject).toBe('café');
+		expect(store.sessions.get('oldsession01')!.events[0].text).toBe(
+			'220 sandbox.smtp-lab.test ESMTP'
+		);
+		store.close();
+		open.splice(0);
+
+		const check = new Database(file, { readonly: true });
+		expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([
+			{ version: 1 },
+			{ version: 2 }
+		]);
+		// Version 2's columns were filled from the rows version 1 left.
+		expect(check.prepare('SELECT session_id, received_at FROM messages').get()).toEqual({
+			session_id: 'oldsession01',
+			received_at: 1764000000500
+		});
+		check.close();
+	});
+
+	it('a database from a newer version is refused with one clear line', () => {
+		new SqlitePersistence(file).close();
+		const db = new Database(file);
+		db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)').run();
+		db.close();
+		expect(() => openSqlitePersistence(dir)).toThrow(StorageError);
+		expect(() => openSqlitePersistence(dir)).toThrow(
+			/schema version 99, newer than this code knows \(2\)/
+		);
+	});
+});

@@ -1,0 +1,154 @@
+/**
+ * The store's persistence in one SQLite file (better-sqlite3): WAL mode, so readers never wait
+ * for the writer and a committed batch is one append to the log (synced at checkpoints, with
+ * synchronous=NORMAL); one transaction per batch.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { MessageSummary, SessionEvent, SessionSummary } from '../../../src/lib/messages';
+import {
+	StorageError,
+	type PersistedMessage,
+	type PersistedSession,
+	type PersistedState,
+	type StoreBatch,
+	type StorePersistence
+} from '../persistence';
+import { MIGRATIONS, type Migration } from './migrations';
+
+export const DATABASE_FILE = 'smtp-lab.sqlite';
+
+export class SqlitePersistence implements StorePersistence {
+	readonly #db: Database.Database;
+	readonly #write: (batch: StoreBatch) => void;
+
+	/** Opens (creating if needed) `file` and brings its schema up to `migrations`' last version. */
+	constructor(file: string, migrations: Migration[] = MIGRATIONS) {
+		this.#db = new Database(file);
+		try {
+			this.#db.pragma('journal_mode = WAL');
+			// With WAL, NORMAL never corrupts the file: a power cut may lose only the last batches.
+			this.#db.pragma('synchronous = NORMAL');
+			migrate(this.#db, migrations);
+		} catch (error) {
+			this.#db.close();
+			throw error;
+		}
+		const upsertSession = this.#db.prepare(
+			'INSERT INTO sessions (id, summary) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET summary = excluded.summary'
+		);
+		const insertEvent = this.#db.prepare(
+			'INSERT OR REPLACE INTO events (session_id, seq, event) VALUES (?, ?, ?)'
+		);
+		const insertMessage = this.#db.prepare(
+			'INSERT INTO messages (id, summary, raw, trace, session_id, received_at) VALUES (?, ?, ?, ?, ?, ?)'
+		);
+		const updateMessage = this.#db.prepare('UPDATE messages SET summary = ? WHERE id = ?');
+		const deleteSession = this.#db.prepare('DELETE FROM sessions WHERE id = ?');
+		const deleteEvents = this.#db.prepare('DELETE FROM events WHERE session_id = ?');
+		const deleteMessage = this.#db.prepare('DELETE FROM messages WHERE id = ?');
+		this.#write = this.#db.transaction((batch: StoreBatch) => {
+			for (const summary of batch.sessions) upsertSession.run(summary.id, JSON.stringify(summary));
+			for (const { sessionId, event } of batch.events)
+				insertEvent.run(sessionId, event.seq, JSON.stringify(event));
+			for (const { summary, raw, trace } of batch.newMessages)
+				insertMessage.run(
+					summary.id,
+					JSON.stringify(summary),
+					raw,
+					trace,
+					summary.sessionId,
+					summary.receivedAt
+				);
+			for (const summary of batch.changedMessages)
+				updateMessage.run(JSON.stringify(summary), summary.id);
+			for (const id of batch.deletedSessions) {
+				deleteSession.run(id);
+				deleteEvents.run(id);
+			}
+			for (const id of batch.deletedMessages) deleteMessage.run(id);
+		});
+	}
+
+	load(): PersistedState {
+		const sessions = new Map<string, PersistedSession>();
+		for (const row of this.#db.prepare('SELECT summary FROM sessions ORDER BY position').all() as {
+			summary: string;
+		}[]) {
+			const summary = JSON.parse(row.summary) as SessionSummary;
+			sessions.set(summary.id, { summary, events: [] });
+		}
+		for (const row of this.#db
+			.prepare('SELECT session_id, event FROM events ORDER BY session_id, seq')
+			.all() as { session_id: string; event: string }[])
+			sessions.get(row.session_id)?.events.push(JSON.parse(row.event) as SessionEvent);
+		const messages = (
+			this.#db.prepare('SELECT summary, raw, trace FROM messages ORDER BY position').all() as {
+				summary: string;
+				raw: Buffer;
+				trace: string;
+			}[]
+		).map((row): PersistedMessage => ({
+			summary: JSON.parse(row.summary) as MessageSummary,
+			raw: row.raw,
+			trace: row.trace
+		}));
+		return { sessions: [...sessions.values()], messages };
+	}
+
+	write(batch: StoreBatch): void {
+		this.#write(batch);
+	}
+
+	close(): void {
+		this.#db.close();
+	}
+}
+
+function migrate(db: Database.Database, migrations: Migration[]): void {
+	db.exec(
+		'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)'
+	);
+	const applied = new Set(
+		(db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+			(row) => row.version
+		)
+	);
+	const newest = Math.max(0, ...applied);
+	const known = Math.max(0, ...migrations.map((m) => m.version));
+	if (newest > known)
+		throw new StorageError(
+			`the database is at schema version ${newest}, newer than this code knows (${known}): run a newer SMTP Lab`
+		);
+	const record = db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
+	db.transaction(() => {
+		for (const migration of migrations) {
+			if (applied.has(migration.version)) continue;
+			db.exec(migration.sql);
+			record.run(migration.version, Date.now());
+		}
+	})();
+}
+
+/**
+ * Opens the lab's database in `dataDir`, creating the directory if needed. Any failure (not a
+ * directory, not writable, not a database) becomes one StorageError line naming DATA_DIR.
+ */
+export function openSqlitePersistence(dataDir: string): SqlitePersistence {
+	const file = path.join(dataDir, DATABASE_FILE);
+	try {
+		mkdirSync(dataDir, { recursive: true });
+		return new SqlitePersistence(file);
+	} catch (error) {
+		const { message, code } = error as Error & { code?: string };
+		// SQLITE_NOTADB, SQLITE_CORRUPT: the file is there but unreadable; anything else is the place.
+		const advice =
+			code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT'
+				? 'move the file away to start with an empty lab, or set DATA_DIR to another directory'
+				: 'set DATA_DIR to a directory SMTP Lab can create and write';
+		throw new StorageError(
+			`cannot open the database ${file} (DATA_DIR=${dataDir}): ${message}; ${advice}.`
+		);
+	}
+}
