@@ -1,10 +1,14 @@
 /**
  * Messages per second through the full sandbox (recording every line, storing every message,
  * one WebSocket watcher) against a bare smtp-server that only drains the data, measured in the
- * same run, over reused connections (issue 2 §7). The load generator and the watcher run in
+ * same run, over reused connections (issue 2 §7). The lab writes to its database as in production
+ * (a fresh DATA_DIR in the system's temporary directory per run). The load generator and the watcher run in
  * their own processes; all three share this machine's cores.
  */
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import { SMTPServer } from 'smtp-server';
@@ -93,8 +97,9 @@ async function bare(size: number, count: number): Promise<Run> {
 }
 
 async function sandbox(size: number, count: number, mode: WatchMode): Promise<Run> {
+	const dataDir = mkdtempSync(path.join(tmpdir(), 'smtp-lab-bench-'));
 	const lab = await startLab(
-		readConfig({}, { smtpPort: 0, submissionPort: 0, smtpsPort: 0, smtpHost: '127.0.0.1' })
+		readConfig({}, { smtpPort: 0, submissionPort: 0, smtpsPort: 0, smtpHost: '127.0.0.1', dataDir })
 	);
 	const web = await startWebServer(lab);
 	const watcher = await watch(web.wsUrl, web.url, mode);
@@ -105,6 +110,7 @@ async function sandbox(size: number, count: number, mode: WatchMode): Promise<Ru
 	await new Promise((resolve) => setTimeout(resolve, 200));
 	const watched = await watcher.stop();
 	await lab.close();
+	rmSync(dataDir, { recursive: true, force: true });
 	await web.close();
 	if (watched.messages < count)
 		throw new Error(`the watcher was told of ${watched.messages} of ${count} messages`);

@@ -3,6 +3,7 @@
  * default, and is documented in the README's configuration table. The listeners' ports, their
  * defaults and variables come from the listener table (src/lib/listeners.ts).
  */
+import path from 'node:path';
 import { LISTENER_TABLE, type ListenerConfigKey } from '../src/lib/listeners';
 
 /** One number per listener (`smtpPort`, `submissionPort`, …), keyed as its row says. */
@@ -28,6 +29,8 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	tlsKey: string | null;
 	/** Where the self-signed certificate made at first start is kept (null: in memory only). */
 	tlsDir: string | null;
+	/** Where the database is kept (null: sessions and messages in memory only, as tests use). */
+	dataDir: string | null;
 	/** Name the sandbox gives itself in its greeting and trace fields (never the machine's). */
 	serverName: string;
 	/** WebSocket limits. */
@@ -70,7 +73,8 @@ export const DEFAULTS: LabConfig = {
 	maxDataEventBytes: 16 * 1024,
 	tlsCert: null,
 	tlsKey: null,
-	tlsDir: '.data/tls',
+	tlsDir: null, // <dataDir>/tls unless TLS_DIR says otherwise (see readConfig)
+	dataDir: '.data',
 	serverName: 'sandbox.smtp-lab.test',
 	wsMaxPayloadBytes: 64 * 1024,
 	wsMessagesPerSecond: 50,
@@ -110,6 +114,7 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['TLS_CERT', 'tlsCert', 'string'],
 	['TLS_KEY', 'tlsKey', 'string'],
 	['TLS_DIR', 'tlsDir', 'string'],
+	['DATA_DIR', 'dataDir', 'string'],
 	['WS_MESSAGES_PER_SECOND', 'wsMessagesPerSecond', 'int'],
 	['RESUME_GRACE_SECONDS', 'resumeGraceSeconds', 'int'],
 	['MAX_ANNOTATE_BYTES', 'maxAnnotateBytes', 'int'],
@@ -142,5 +147,9 @@ export function readConfig(
 		console.warn(
 			'MAX_RECIPIENTS is below 100: RFC 5321 §4.5.3.1.8 requires servers to accept at least 100.'
 		);
-	return { ...config, ...overrides };
+	const merged = { ...config, ...overrides };
+	// The TLS material lives beside the database unless TLS_DIR puts it elsewhere.
+	if (!('tlsDir' in overrides) && !env.TLS_DIR)
+		merged.tlsDir = merged.dataDir === null ? '.data/tls' : path.join(merged.dataDir, 'tls');
+	return merged;
 }

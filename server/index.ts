@@ -5,6 +5,7 @@
 import http from 'node:http';
 import { readConfig, ConfigError } from './config';
 import { startLab, PortInUseError } from './lab';
+import { StorageError } from './store/persistence';
 import { ownHostsNotice } from '../src/lib/server/siteOrigin';
 
 async function main(): Promise<void> {
@@ -57,7 +58,11 @@ async function main(): Promise<void> {
 
 main().catch((error: Error) => {
 	// One clear line for the errors a user can fix; a stack only for real bugs.
-	if (error instanceof PortInUseError || error instanceof ConfigError)
+	if (
+		error instanceof PortInUseError ||
+		error instanceof ConfigError ||
+		error instanceof StorageError
+	)
 		console.error(`SMTP Lab: ${error.message}`);
 	else console.error(error);
 	process.exit(1);

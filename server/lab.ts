@@ -17,6 +17,7 @@ import { ClientAddressRegistry } from './sandbox/clientAddresses';
 import { Sandbox } from './sandbox/sandbox';
 import { LabStore, type StoredMessage } from './store/labStore';
 import { buildMessageView, type MessageView } from './store/messageView';
+import { openSqlitePersistence } from './store/sqlite/sqlitePersistence';
 import { loadTlsMaterial, type TlsMaterial } from './tls/certificate';
 
 export const LAB_KEY = Symbol.for('smtp-lab.lab');
@@ -49,13 +50,17 @@ export interface LabOptions {
 
 export async function startLab(config: LabConfig, options: LabOptions = {}): Promise<Lab> {
 	const clock = options.clock ?? systemClock;
+	// The database opens first: a bad DATA_DIR stops startup before anything listens.
+	const store = new LabStore(
+		config,
+		config.dataDir === null ? null : openSqlitePersistence(config.dataDir)
+	);
 	const tls = await loadTlsMaterial(
 		config.tlsCert,
 		config.tlsKey,
 		config.serverName,
 		config.tlsDir
 	);
-	const store = new LabStore(config);
 	const clients = new ClientAddressRegistry();
 	const sandbox = new Sandbox({ config, store, tls, clients, createAnnotator, clock });
 	const portOf = (name: ListenerName) => config[listenerRow(name).configKey];
@@ -63,6 +68,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		await sandbox.listen(portOf, config.smtpHost);
 	} catch (error) {
 		await sandbox.close();
+		store.close();
 		const err = error as NodeJS.ErrnoException & { listener?: ListenerName };
 		if (err.code === 'EADDRINUSE' && err.listener) {
 			const variable = listenerRow(err.listener).portVariable;
@@ -106,6 +112,9 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		handleUpgrade: (req, socket, head) => bridge.handleUpgrade(req, socket, head),
 		close: async () => {
 			await Promise.all([bridge.close(), sandbox.close()]);
+			// The sessions just shut down record their end in the next turn; then the last write.
+			await new Promise((resolve) => setImmediate(resolve));
+			store.close();
 			if ((globalThis as Record<symbol, unknown>)[LAB_KEY] === lab) {
 				delete (globalThis as Record<symbol, unknown>)[LAB_KEY];
 				delete (globalThis as Record<symbol, unknown>)[LAB_API_KEY];

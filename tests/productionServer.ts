@@ -4,7 +4,9 @@
  * that need a server with other settings, and by the benchmarks.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 export interface ProductionServer {
 	/** The site's URL, from the server's own "listening on" line. */
@@ -30,9 +32,12 @@ export async function startProductionServer(
 ): Promise<ProductionServer> {
 	if (!existsSync('build/server/index.js'))
 		throw new Error('run `npm run build` before starting the production server');
+	// A fresh database per start (removed at stop), unless the caller names one.
+	const dataDir = mkdtempSync(path.join(tmpdir(), 'smtp-lab-data-'));
 	const merged: Record<string, string | undefined> = {
 		...process.env,
 		...LOOPBACK_ANY_PORT,
+		DATA_DIR: dataDir,
 		...env
 	};
 	for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
@@ -43,7 +48,7 @@ export async function startProductionServer(
 	let logged = '';
 	child.stderr?.on('data', (chunk: Buffer) => (logged += chunk.toString()));
 	const exited = new Promise((resolve) => child.once('exit', resolve));
-	const url = await new Promise<string>((resolve, reject) => {
+	const listening = new Promise<string>((resolve, reject) => {
 		let output = '';
 		const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 30_000);
 		child.stdout!.on('data', (chunk: Buffer) => {
@@ -59,12 +64,20 @@ export async function startProductionServer(
 			reject(new Error(`server exited with ${code}: ${output} ${logged}`));
 		});
 	});
+	let url: string;
+	try {
+		url = await listening;
+	} catch (error) {
+		rmSync(dataDir, { recursive: true, force: true });
+		throw error;
+	}
 	return {
 		url,
 		stderr: () => logged,
 		async stop() {
 			child.kill('SIGTERM');
 			await exited;
+			rmSync(dataDir, { recursive: true, force: true });
 		}
 	};
 }

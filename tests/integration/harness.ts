@@ -7,7 +7,10 @@ import { startLab, type Lab, type LabOptions } from '../../server/lab';
 import { LISTENER_TABLE, type ListenerName } from '../../src/lib/listeners';
 import { isFinalReplyLine } from '../../src/lib/smtp/protocol/replyParser';
 
-/** Every listener on a port the system chooses. */
+/**
+ * Every listener on a port the system chooses; sessions and messages in memory only unless the
+ * test gives a `dataDir`.
+ */
 const ANY_FREE_PORT = Object.fromEntries(LISTENER_TABLE.map((row) => [row.configKey, 0]));
 
 export async function startTestLab(
@@ -15,7 +18,7 @@ export async function startTestLab(
 	options: LabOptions = {}
 ): Promise<Lab> {
 	return startLab(
-		readConfig({}, { ...ANY_FREE_PORT, smtpHost: '127.0.0.1', ...overrides }),
+		readConfig({}, { ...ANY_FREE_PORT, smtpHost: '127.0.0.1', dataDir: null, ...overrides }),
 		options
 	);
 }

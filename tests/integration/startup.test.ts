@@ -1,17 +1,26 @@
 import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig, ConfigError } from '../../server/config';
+import { DATABASE_FILE } from '../../server/store/sqlite/sqlitePersistence';
 
 let blocker: net.Server;
 let busyPort: number;
+let dataDir: string;
 beforeAll(async () => {
+	dataDir = mkdtempSync(path.join(tmpdir(), 'smtp-lab-startup-'));
 	blocker = net.createServer();
 	await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
 	busyPort = (blocker.address() as AddressInfo).port;
 });
-afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+afterAll(async () => {
+	await new Promise<void>((resolve) => blocker.close(() => resolve()));
+	rmSync(dataDir, { recursive: true, force: true });
+});
 
 function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
 	return new Promise((resolve) => {
@@ -22,6 +31,7 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stde
 				SMTP_PORT: '0',
 				SUBMISSION_PORT: '0',
 				SMTPS_PORT: '0',
+				DATA_DIR: dataDir,
 				...env
 			},
 			stdio: ['ignore', 'ignore', 'pipe']
@@ -57,6 +67,30 @@ describe('startup', () => {
 		expect(stderr.trim()).toBe(
 			'SMTP Lab: IDLE_TIMEOUT_SECONDS must be a whole number ≥ 0, got "-5"'
 		);
+	}, 30_000);
+
+	it('a DATA_DIR holding a corrupt database stops the server with one line naming DATA_DIR', async () => {
+		const corrupt = path.join(dataDir, 'corrupt');
+		mkdirSync(corrupt);
+		writeFileSync(path.join(corrupt, DATABASE_FILE), 'this is not a database '.repeat(400));
+		const { code, stderr } = await start({ DATA_DIR: corrupt });
+		expect(code).toBe(1);
+		const lines = stderr.trim().split('\n');
+		expect(lines).toHaveLength(1);
+		expect(lines[0]).toMatch(/^SMTP Lab: cannot open the database .* \(DATA_DIR=.*corrupt\)/);
+		expect(lines[0]).toContain('file is not a database');
+	}, 30_000);
+
+	it('a DATA_DIR that cannot be created (under a regular file) stops the server with one line', async () => {
+		// Tests run as root, for whom chmod proves nothing: a path under a file fails for everyone.
+		const file = path.join(dataDir, 'a-file');
+		writeFileSync(file, '');
+		const { code, stderr } = await start({ DATA_DIR: path.join(file, 'data') });
+		expect(code).toBe(1);
+		const lines = stderr.trim().split('\n');
+		expect(lines).toHaveLength(1);
+		expect(lines[0]).toMatch(/^SMTP Lab: cannot open the database .* \(DATA_DIR=.*a-file\/data\)/);
+		expect(lines[0]).toContain('ENOTDIR');
 	}, 30_000);
 
 	it('reads every documented variable', () => {
