@@ -60,6 +60,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	#dirtySessions = new Set<string>();
 	#pending: Omit<StoreBatch, 'sessions'> = emptyBatch();
 	#flushScheduled = false;
+	#writeFailing = false;
 
 	constructor(
 		readonly limits: StoreLimits,
@@ -113,9 +114,21 @@ export class LabStore extends EventEmitter<StoreEvents> {
 			if (stored) sessions.push(stored.summary);
 		}
 		const batch: StoreBatch = { sessions, ...this.#pending };
+		try {
+			this.#persistence.write(batch);
+		} catch (error) {
+			// The batch was rolled back and stays queued: the next change writes it again. The lab
+			// keeps running from memory; one line says so until a write succeeds.
+			if (!this.#writeFailing)
+				console.error(
+					`SMTP Lab: writing to the database failed (${(error as Error).message}); sessions and messages stay in memory and are written when it works again.`
+				);
+			this.#writeFailing = true;
+			return;
+		}
+		this.#writeFailing = false;
 		this.#dirtySessions = new Set();
 		this.#pending = emptyBatch();
-		this.#persistence.write(batch);
 	}
 
 	/**

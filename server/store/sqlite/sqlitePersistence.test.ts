@@ -287,3 +287,41 @@ describe('SQLite schema migrations', () => {
 		);
 	});
 });
+
+describe('a failed write', () => {
+	it('keeps the lab running, says so once, and writes the batch again with the next change', async () => {
+		const persistence = new SqlitePersistence(file);
+		let failures = 1;
+		const errors: unknown[] = [];
+		const logged = console.error;
+		console.error = (...args: unknown[]) => errors.push(args.join(' '));
+		try {
+			const store = new LabStore(LIMITS, {
+				load: () => persistence.load(),
+				write: (batch) => {
+					// As a full disk would: SQLite rolls the transaction back, nothing is written.
+					if (failures-- > 0) throw new Error('database or disk is full');
+					persistence.write(batch);
+				},
+				close: () => persistence.close()
+			});
+			open.push(store);
+			store.addSession(session('s1'));
+			store.appendEvent('s1', event('EHLO first'));
+			await nextTurn();
+			expect(errors).toEqual([
+				'SMTP Lab: writing to the database failed (database or disk is full); sessions and messages stay in memory and are written when it works again.'
+			]);
+			expect(store.sessions.get('s1')!.events).toHaveLength(1);
+			store.appendEvent('s1', event('NOOP second'));
+			await nextTurn();
+			const again = reopen(store);
+			expect(again.sessions.get('s1')!.events.map((e) => e.text)).toEqual([
+				'EHLO first',
+				'NOOP second'
+			]);
+		} finally {
+			console.error = logged;
+		}
+	});
+});
