@@ -29,13 +29,15 @@ export interface PersistedState {
  * inserts before the deletions gives the same result as applying them in the order they happened.
  */
 export interface StoreBatch {
-	/** New or changed sessions, in their current state. */
+	/** New or changed sessions, in their current state (`messageIds` aside: see messageLinks). */
 	sessions: SessionSummary[];
+	/** Messages added to a session's `messageIds`, each at its index there. */
+	messageLinks: { sessionId: string; index: number; messageId: string }[];
 	events: { sessionId: string; event: SessionEvent }[];
 	newMessages: PersistedMessage[];
 	/** Messages whose summary changed after they were stored. */
 	changedMessages: MessageSummary[];
-	/** Deleted with their events. */
+	/** Deleted with their events and message links. */
 	deletedSessions: string[];
 	deletedMessages: string[];
 }

@@ -45,5 +45,20 @@ export const MIGRATIONS: Migration[] = [
 				received_at = json_extract(summary, '$.receivedAt');
 			CREATE INDEX messages_by_received_at ON messages (received_at);
 			CREATE INDEX messages_by_session ON messages (session_id);`
+	},
+	{
+		version: 3,
+		description:
+			"a session's message ids in their own table: the summary was rewritten whole, its id list growing with every message",
+		sql: `
+			CREATE TABLE session_messages (
+				session_id TEXT NOT NULL,
+				position INTEGER NOT NULL,
+				message_id TEXT NOT NULL,
+				PRIMARY KEY (session_id, position)
+			);
+			INSERT INTO session_messages (session_id, position, message_id)
+				SELECT sessions.id, ids.key, ids.value FROM sessions, json_each(sessions.summary, '$.messageIds') AS ids;
+			UPDATE sessions SET summary = json_remove(summary, '$.messageIds');`
 	}
 ];

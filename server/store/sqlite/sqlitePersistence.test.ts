@@ -44,8 +44,6 @@ function reopen(store: LabStore, limits: StoreLimits = LIMITS): LabStore {
 	return storeOn(limits);
 }
 
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-
 function session(id: string, endedAt: number | null = 1_764_000_002_000): SessionSummary {
 	return {
 		id,
@@ -147,7 +145,6 @@ describe('SQLite persistence: a store opened again has everything it had', () =>
 		// A summary changed after it was stored (as a later report would).
 		first.messages.get('m2')!.summary.subject = 'Undelivered Mail Returned to Sender';
 		first.touchMessage('m2');
-		await nextTurn();
 
 		const second = reopen(first);
 		expect([...second.sessions.keys()]).toEqual(['s1']);
@@ -177,22 +174,29 @@ describe('SQLite persistence: a store opened again has everything it had', () =>
 		expect(second.storedBytes).toBe(RAW.length + 3 + 3);
 	});
 
-	it('writes a turn of changes in one batch, after the turn, never during it', async () => {
+	it('writes the changes of many turns in one batch, from a timer, never during a turn', async () => {
 		const persistence = new SqlitePersistence(file);
 		const batches: StoreBatch[] = [];
+		let written = () => {};
+		const firstWrite = new Promise<void>((resolve) => (written = resolve));
 		const counting = new LabStore(LIMITS, {
 			load: () => persistence.load(),
 			write: (batch) => {
 				batches.push(structuredClone(batch));
 				persistence.write(batch);
+				written();
 			},
 			close: () => persistence.close()
 		});
 		open.push(counting);
 		counting.addSession(session('s1'));
-		for (let i = 0; i < 50; i++) counting.appendEvent('s1', event(`NOOP ${i}`));
+		for (let i = 0; i < 25; i++) counting.appendEvent('s1', event(`NOOP ${i}`));
 		expect(batches).toHaveLength(0);
-		await nextTurn();
+		// The next turn of the event loop: still nothing written (the timer has not fired).
+		await new Promise((resolve) => setImmediate(resolve));
+		for (let i = 25; i < 50; i++) counting.appendEvent('s1', event(`NOOP ${i}`));
+		expect(batches).toHaveLength(0);
+		await firstWrite;
 		expect(batches).toHaveLength(1);
 		expect(batches[0].events).toHaveLength(50);
 		expect(batches[0].sessions.map((s) => s.eventCount)).toEqual([50]);
@@ -205,7 +209,6 @@ describe('SQLite persistence: a store opened again has everything it had', () =>
 		first.addSession(session('live', null));
 		for (const id of ['m1', 'm2', 'm3'])
 			first.addMessage({ summary: messageSummary(id, null, 1), raw: Buffer.from('x'), trace: '' });
-		await nextTurn();
 		const second = reopen(first, limits);
 		expect([...second.sessions.keys()]).toEqual(['s3', 'live']);
 		expect([...second.messages.keys()]).toEqual(['m2', 'm3']);
@@ -222,8 +225,8 @@ describe('SQLite persistence: a store opened again has everything it had', () =>
 		const crashed = storeOn();
 		crashed.addSession(session('open1', null));
 		crashed.appendEvent('open1', event('EHLO client.example.test'));
-		await nextTurn();
-		// No close(): the process died. A new start opens the same file.
+		crashed.flush();
+		// No close(): the process died after that write. A new start opens the same file.
 		const restarted = storeOn();
 		const stored = restarted.sessions.get('open1')!;
 		expect(stored.summary.endReason).toBe('the server restarted while this session was open');
@@ -257,6 +260,7 @@ describe('SQLite schema migrations', () => {
 		);
 		expect(message.trace).toBe('Return-Path: <alice@example.com>\r\n');
 		expect(message.summary.subject).toBe('café');
+		expect(store.sessions.get('oldsession01')!.summary.messageIds).toEqual(['oldmessage01']);
 		expect(store.sessions.get('oldsession01')!.events[0].text).toBe(
 			'220 sandbox.smtp-lab.test ESMTP'
 		);
@@ -266,13 +270,21 @@ describe('SQLite schema migrations', () => {
 		const check = new Database(file, { readonly: true });
 		expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([
 			{ version: 1 },
-			{ version: 2 }
+			{ version: 2 },
+			{ version: 3 }
 		]);
 		// Version 2's columns were filled from the rows version 1 left.
 		expect(check.prepare('SELECT session_id, received_at FROM messages').get()).toEqual({
 			session_id: 'oldsession01',
 			received_at: 1764000000500
 		});
+		// Version 3 moved the session's message ids to their own table.
+		expect(check.prepare('SELECT * FROM session_messages').all()).toEqual([
+			{ session_id: 'oldsession01', position: 0, message_id: 'oldmessage01' }
+		]);
+		expect(
+			check.prepare("SELECT json_type(summary, '$.messageIds') AS ids FROM sessions").get()
+		).toEqual({ ids: null });
 		check.close();
 	});
 
@@ -283,7 +295,7 @@ describe('SQLite schema migrations', () => {
 		db.close();
 		expect(() => openSqlitePersistence(dir)).toThrow(StorageError);
 		expect(() => openSqlitePersistence(dir)).toThrow(
-			/schema version 99, newer than this code knows \(2\)/
+			/schema version 99, newer than this code knows \(3\)/
 		);
 	});
 });
@@ -308,13 +320,12 @@ describe('a failed write', () => {
 			open.push(store);
 			store.addSession(session('s1'));
 			store.appendEvent('s1', event('EHLO first'));
-			await nextTurn();
+			store.flush();
 			expect(errors).toEqual([
 				'SMTP Lab: writing to the database failed (database or disk is full); sessions and messages stay in memory and are written when it works again.'
 			]);
 			expect(store.sessions.get('s1')!.events).toHaveLength(1);
 			store.appendEvent('s1', event('NOOP second'));
-			await nextTurn();
 			const again = reopen(store);
 			expect(again.sessions.get('s1')!.events.map((e) => e.text)).toEqual([
 				'EHLO first',

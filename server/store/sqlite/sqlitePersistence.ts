@@ -38,6 +38,9 @@ export class SqlitePersistence implements StorePersistence {
 		const upsertSession = this.#db.prepare(
 			'INSERT INTO sessions (id, summary) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET summary = excluded.summary'
 		);
+		const insertLink = this.#db.prepare(
+			'INSERT OR REPLACE INTO session_messages (session_id, position, message_id) VALUES (?, ?, ?)'
+		);
 		const insertEvent = this.#db.prepare(
 			'INSERT OR REPLACE INTO events (session_id, seq, event) VALUES (?, ?, ?)'
 		);
@@ -47,9 +50,14 @@ export class SqlitePersistence implements StorePersistence {
 		const updateMessage = this.#db.prepare('UPDATE messages SET summary = ? WHERE id = ?');
 		const deleteSession = this.#db.prepare('DELETE FROM sessions WHERE id = ?');
 		const deleteEvents = this.#db.prepare('DELETE FROM events WHERE session_id = ?');
+		const deleteLinks = this.#db.prepare('DELETE FROM session_messages WHERE session_id = ?');
 		const deleteMessage = this.#db.prepare('DELETE FROM messages WHERE id = ?');
 		this.#write = this.#db.transaction((batch: StoreBatch) => {
-			for (const summary of batch.sessions) upsertSession.run(summary.id, JSON.stringify(summary));
+			// The id list is kept row by row (session_messages), not rewritten with every change.
+			for (const summary of batch.sessions)
+				upsertSession.run(summary.id, JSON.stringify({ ...summary, messageIds: undefined }));
+			for (const { sessionId, index, messageId } of batch.messageLinks)
+				insertLink.run(sessionId, index, messageId);
 			for (const { sessionId, event } of batch.events)
 				insertEvent.run(sessionId, event.seq, JSON.stringify(event));
 			for (const { summary, raw, trace } of batch.newMessages)
@@ -66,6 +74,7 @@ export class SqlitePersistence implements StorePersistence {
 			for (const id of batch.deletedSessions) {
 				deleteSession.run(id);
 				deleteEvents.run(id);
+				deleteLinks.run(id);
 			}
 			for (const id of batch.deletedMessages) deleteMessage.run(id);
 		});
@@ -77,8 +86,13 @@ export class SqlitePersistence implements StorePersistence {
 			summary: string;
 		}[]) {
 			const summary = JSON.parse(row.summary) as SessionSummary;
+			summary.messageIds = [];
 			sessions.set(summary.id, { summary, events: [] });
 		}
+		for (const row of this.#db
+			.prepare('SELECT session_id, message_id FROM session_messages ORDER BY session_id, position')
+			.all() as { session_id: string; message_id: string }[])
+			sessions.get(row.session_id)?.summary.messageIds.push(row.message_id);
 		for (const row of this.#db
 			.prepare('SELECT session_id, event FROM events ORDER BY session_id, seq')
 			.all() as { session_id: string; event: string }[])
