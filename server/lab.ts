@@ -51,10 +51,10 @@ export interface LabOptions {
 export async function startLab(config: LabConfig, options: LabOptions = {}): Promise<Lab> {
 	const clock = options.clock ?? systemClock;
 	// The database opens first: a bad DATA_DIR stops startup before anything listens.
-	const store = new LabStore(
-		config,
-		config.dataDir === null ? null : openSqlitePersistence(config.dataDir)
-	);
+	const store =
+		config.dataDir === null
+			? new LabStore(config)
+			: await LabStore.open(config, openSqlitePersistence(config.dataDir));
 	const tls = await loadTlsMaterial(
 		config.tlsCert,
 		config.tlsKey,
@@ -68,7 +68,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		await sandbox.listen(portOf, config.smtpHost);
 	} catch (error) {
 		await sandbox.close();
-		store.close();
+		await store.close();
 		const err = error as NodeJS.ErrnoException & { listener?: ListenerName };
 		if (err.code === 'EADDRINUSE' && err.listener) {
 			const variable = listenerRow(err.listener).portVariable;
@@ -114,7 +114,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 			await Promise.all([bridge.close(), sandbox.close()]);
 			// The sessions just shut down record their end in the next turn; then the last write.
 			await new Promise((resolve) => setImmediate(resolve));
-			store.close();
+			await store.close();
 			if ((globalThis as Record<symbol, unknown>)[LAB_KEY] === lab) {
 				delete (globalThis as Record<symbol, unknown>)[LAB_KEY];
 				delete (globalThis as Record<symbol, unknown>)[LAB_API_KEY];

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { MessageView } from './messageView';
-import type { StoreBatch, StorePersistence } from './persistence';
+import type { PersistedState, StoreBatch, StorePersistence } from './persistence';
 import type {
 	Annotation,
 	MessageSummary,
@@ -69,6 +69,8 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	#pending: Omit<StoreBatch, 'sessions'> = emptyBatch();
 	#flushScheduled = false;
 	#writeFailing = false;
+	/** The write under way: one at a time, so batches reach the database in order. */
+	#writing: Promise<void> | null = null;
 
 	constructor(
 		readonly limits: StoreLimits,
@@ -78,12 +80,17 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		// Every watcher and API reader subscribes; the default cap of 10 would warn falsely.
 		this.setMaxListeners(0);
 		this.#persistence = persistence;
-		if (persistence) this.#hydrate(persistence);
 	}
 
-	/** Loads what the database holds; sessions left open by the last run are closed, saying why. */
-	#hydrate(persistence: StorePersistence): void {
-		const state = persistence.load();
+	/** A store holding what `persistence` holds (the database is asynchronous in general). */
+	static async open(limits: StoreLimits, persistence: StorePersistence): Promise<LabStore> {
+		const store = new LabStore(limits, persistence);
+		store.#hydrate(await persistence.load());
+		return store;
+	}
+
+	/** Loads what the database held; sessions left open by the last run are closed, saying why. */
+	#hydrate(state: PersistedState): void {
 		for (const { summary, events } of state.sessions) {
 			this.sessions.set(summary.id, { summary, events, secrets: new Map() });
 			if (summary.endedAt !== null) continue;
@@ -112,41 +119,54 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		this.#evictMessages();
 	}
 
-	/** Writes every queued change now (the lab calls it once more before closing). */
-	flush(): void {
+	/** Writes every queued change; resolves once written (or failed: then it stays queued). */
+	flush(): Promise<void> {
 		this.#flushScheduled = false;
-		if (!this.#persistence) return;
+		const persistence = this.#persistence;
+		if (!persistence) return Promise.resolve();
+		// One write at a time: the next batch waits for this one, so batches keep their order.
+		if (this.#writing) return this.#writing.then(() => this.flush());
 		const sessions: SessionSummary[] = [];
 		for (const id of this.#dirtySessions) {
 			const stored = this.sessions.get(id);
 			if (stored) sessions.push(stored.summary);
 		}
-		const batch: StoreBatch = { sessions, ...this.#pending };
-		try {
-			this.#persistence.write(batch);
-		} catch (error) {
-			// The batch was rolled back and stays queued: the next change writes it again. The lab
-			// keeps running from memory; one line says so until a write succeeds.
-			if (!this.#writeFailing)
-				console.error(
-					`SMTP Lab: writing to the database failed (${(error as Error).message}); sessions and messages stay in memory and are written when it works again.`
-				);
-			this.#writeFailing = true;
-			return;
-		}
-		this.#writeFailing = false;
-		this.#dirtySessions = new Set();
+		const pending = this.#pending;
+		const dirty = this.#dirtySessions;
 		this.#pending = emptyBatch();
+		this.#dirtySessions = new Set();
+		this.#writing = persistence.write({ sessions, ...pending }).then(
+			() => {
+				this.#writing = null;
+				this.#writeFailing = false;
+			},
+			(error: Error) => {
+				this.#writing = null;
+				// The batch was rolled back: it goes back in front of what came since, and the next
+				// change writes it again. The lab keeps running from memory; one line says so.
+				for (const key of Object.keys(pending) as (keyof typeof pending)[])
+					(this.#pending[key] as unknown[]) = [...pending[key], ...this.#pending[key]];
+				for (const id of dirty) this.#dirtySessions.add(id);
+				if (!this.#writeFailing)
+					console.error(
+						`SMTP Lab: writing to the database failed (${error.message}); sessions and messages stay in memory and are written when it works again.`
+					);
+				this.#writeFailing = true;
+			}
+		);
+		return this.#writing;
 	}
 
 	/**
 	 * Writes what is queued and closes the database; the store stays usable in memory, and what
 	 * changes later (a socket closing after shutdown) is not written.
 	 */
-	close(): void {
-		this.flush();
-		this.#persistence?.close();
+	async close(): Promise<void> {
+		const persistence = this.#persistence;
+		if (!persistence) return;
+		await this.flush();
 		this.#persistence = null;
+		await persistence.close();
 	}
 
 	#changed(sessionId: string | null): void {
@@ -154,7 +174,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		if (sessionId !== null) this.#dirtySessions.add(sessionId);
 		if (this.#flushScheduled) return;
 		this.#flushScheduled = true;
-		setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+		setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
 	}
 
 	get storedBytes(): number {

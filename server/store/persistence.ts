@@ -42,10 +42,12 @@ export interface StoreBatch {
 	deletedMessages: string[];
 }
 
+/** Asynchronous, as a database client over a network is; SQLite's answers come at once. */
 export interface StorePersistence {
-	load(): PersistedState;
-	write(batch: StoreBatch): void;
-	close(): void;
+	load(): Promise<PersistedState>;
+	/** Applies the whole batch or none of it (rejects); never called again before it settles. */
+	write(batch: StoreBatch): Promise<void>;
+	close(): Promise<void>;
 }
 
 /** A database that cannot be opened or written: startup stops with this one line. */

@@ -125,7 +125,7 @@ it('a restart keeps every session and message: the permalinks answer the same by
 	expect(Object.keys(before).filter((k) => k.includes('/parts/'))).toHaveLength(7);
 
 	// The process dies with the session open: its last write is all the next start finds.
-	first.store.close();
+	await first.store.close();
 	live.c.close();
 	await first.close();
 	labs.splice(0);

@@ -26,20 +26,20 @@ beforeEach(() => {
 	dir = mkdtempSync(path.join(tmpdir(), 'smtp-lab-store-'));
 	file = path.join(dir, DATABASE_FILE);
 });
-afterEach(() => {
-	for (const store of open.splice(0)) store.close();
+afterEach(async () => {
+	for (const store of open.splice(0)) await store.close();
 	rmSync(dir, { recursive: true, force: true });
 });
 
-function storeOn(limits: StoreLimits = LIMITS): LabStore {
-	const store = new LabStore(limits, new SqlitePersistence(file));
+async function storeOn(limits: StoreLimits = LIMITS): Promise<LabStore> {
+	const store = await LabStore.open(limits, new SqlitePersistence(file));
 	open.push(store);
 	return store;
 }
 
 /** Closes a store (its last write included) and opens the same file again. */
-function reopen(store: LabStore, limits: StoreLimits = LIMITS): LabStore {
-	store.close();
+async function reopen(store: LabStore, limits: StoreLimits = LIMITS): Promise<LabStore> {
+	await store.close();
 	open.splice(open.indexOf(store), 1);
 	return storeOn(limits);
 }
@@ -123,7 +123,7 @@ const RAW = Buffer.from([
 
 describe('SQLite persistence: a store opened again has everything it had', () => {
 	it('keeps sessions, events, messages (exact bytes), outcomes and reports, not the secrets', async () => {
-		const first = storeOn();
+		const first = await storeOn();
 		first.addSession(session('s1', null));
 		first.appendEvent('s1', event('EHLO client.example.test'));
 		first.appendEvent('s1', event('AUTH PLAIN ******'), {
@@ -146,7 +146,7 @@ describe('SQLite persistence: a store opened again has everything it had', () =>
 		first.messages.get('m2')!.summary.subject = 'Undelivered Mail Returned to Sender';
 		first.touchMessage('m2');
 
-		const second = reopen(first);
+		const second = await reopen(first);
 		expect([...second.sessions.keys()]).toEqual(['s1']);
 		const s1 = second.sessions.get('s1')!;
 		expect(s1.summary).toEqual({
@@ -179,11 +179,11 @@ describe('SQLite persistence: a store opened again has everything it had', () =>
 		const batches: StoreBatch[] = [];
 		let written = () => {};
 		const firstWrite = new Promise<void>((resolve) => (written = resolve));
-		const counting = new LabStore(LIMITS, {
+		const counting = await LabStore.open(LIMITS, {
 			load: () => persistence.load(),
-			write: (batch) => {
+			write: async (batch) => {
 				batches.push(structuredClone(batch));
-				persistence.write(batch);
+				await persistence.write(batch);
 				written();
 			},
 			close: () => persistence.close()
@@ -204,30 +204,30 @@ describe('SQLite persistence: a store opened again has everything it had', () =>
 
 	it('evicting past the limits and clearing delete from the database too', async () => {
 		const limits = { ...LIMITS, maxStoredMessages: 2, maxStoredSessions: 2 };
-		const first = storeOn(limits);
+		const first = await storeOn(limits);
 		for (const id of ['s1', 's2', 's3']) first.addSession(session(id));
 		first.addSession(session('live', null));
 		for (const id of ['m1', 'm2', 'm3'])
 			first.addMessage({ summary: messageSummary(id, null, 1), raw: Buffer.from('x'), trace: '' });
-		const second = reopen(first, limits);
+		const second = await reopen(first, limits);
 		expect([...second.sessions.keys()]).toEqual(['s3', 'live']);
 		expect([...second.messages.keys()]).toEqual(['m2', 'm3']);
 		// 'live' was closed by this start (see below); a session open now survives the clearing.
 		second.addSession(session('open', null));
 		second.clearMessages();
 		second.clearSessions();
-		const third = reopen(second, limits);
+		const third = await reopen(second, limits);
 		expect(third.messages.size).toBe(0);
 		expect([...third.sessions.keys()]).toEqual(['open']);
 	});
 
 	it('a session left open by a stopped server is closed at the next start, saying why', async () => {
-		const crashed = storeOn();
+		const crashed = await storeOn();
 		crashed.addSession(session('open1', null));
 		crashed.appendEvent('open1', event('EHLO client.example.test'));
-		crashed.flush();
+		await crashed.flush();
 		// No close(): the process died after that write. A new start opens the same file.
-		const restarted = storeOn();
+		const restarted = await storeOn();
 		const stored = restarted.sessions.get('open1')!;
 		expect(stored.summary.endReason).toBe('the server restarted while this session was open');
 		expect(stored.summary.endedAt).toEqual(expect.any(Number));
@@ -236,19 +236,19 @@ describe('SQLite persistence: a store opened again has everything it had', () =>
 			[2, 'system', 'Session closed: the server restarted while this session was open.']
 		]);
 		// …and that is written, too.
-		const again = reopen(restarted);
+		const again = await reopen(restarted);
 		expect(again.sessions.get('open1')!.summary.endReason).toBe(RESTART_END_REASON);
 		expect(again.sessions.get('open1')!.events).toHaveLength(2);
 	});
 });
 
 describe('SQLite schema migrations', () => {
-	it('a database at schema version 1 (written by hand) opens upgraded, its data kept', () => {
+	it('a database at schema version 1 (written by hand) opens upgraded, its data kept', async () => {
 		const old = new Database(file);
 		old.exec(readFileSync(path.join(import.meta.dirname, 'fixtures/schema-v1.sql'), 'utf8'));
 		old.close();
 
-		const store = storeOn();
+		const store = await storeOn();
 		const message = store.messages.get('oldmessage01')!;
 		expect(message.raw).toEqual(
 			Buffer.concat([
@@ -264,7 +264,7 @@ describe('SQLite schema migrations', () => {
 		expect(store.sessions.get('oldsession01')!.events[0].text).toBe(
 			'220 sandbox.smtp-lab.test ESMTP'
 		);
-		store.close();
+		await store.close();
 		open.splice(0);
 
 		const check = new Database(file, { readonly: true });
@@ -288,8 +288,8 @@ describe('SQLite schema migrations', () => {
 		check.close();
 	});
 
-	it('a database from a newer version is refused with one clear line', () => {
-		new SqlitePersistence(file).close();
+	it('a database from a newer version is refused with one clear line', async () => {
+		await new SqlitePersistence(file).close();
 		const db = new Database(file);
 		db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)').run();
 		db.close();
@@ -308,25 +308,25 @@ describe('a failed write', () => {
 		const logged = console.error;
 		console.error = (...args: unknown[]) => errors.push(args.join(' '));
 		try {
-			const store = new LabStore(LIMITS, {
+			const store = await LabStore.open(LIMITS, {
 				load: () => persistence.load(),
-				write: (batch) => {
+				write: async (batch) => {
 					// As a full disk would: SQLite rolls the transaction back, nothing is written.
 					if (failures-- > 0) throw new Error('database or disk is full');
-					persistence.write(batch);
+					await persistence.write(batch);
 				},
 				close: () => persistence.close()
 			});
 			open.push(store);
 			store.addSession(session('s1'));
 			store.appendEvent('s1', event('EHLO first'));
-			store.flush();
+			await store.flush();
 			expect(errors).toEqual([
 				'SMTP Lab: writing to the database failed (database or disk is full); sessions and messages stay in memory and are written when it works again.'
 			]);
 			expect(store.sessions.get('s1')!.events).toHaveLength(1);
 			store.appendEvent('s1', event('NOOP second'));
-			const again = reopen(store);
+			const again = await reopen(store);
 			expect(again.sessions.get('s1')!.events.map((e) => e.text)).toEqual([
 				'EHLO first',
 				'NOOP second'

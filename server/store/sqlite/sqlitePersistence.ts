@@ -80,7 +80,18 @@ export class SqlitePersistence implements StorePersistence {
 		});
 	}
 
-	load(): PersistedState {
+	async load(): Promise<PersistedState> {
+		try {
+			return this.#load();
+		} catch (error) {
+			// A file whose header is sound can still fail here (damaged pages): one line, too.
+			throw new StorageError(
+				`cannot read the database ${this.#db.name}: ${(error as Error).message}; move the file away to start with an empty lab, or set DATA_DIR to another directory.`
+			);
+		}
+	}
+
+	#load(): PersistedState {
 		const sessions = new Map<string, PersistedSession>();
 		for (const row of this.#db.prepare('SELECT summary FROM sessions ORDER BY position').all() as {
 			summary: string;
@@ -111,11 +122,11 @@ export class SqlitePersistence implements StorePersistence {
 		return { sessions: [...sessions.values()], messages };
 	}
 
-	write(batch: StoreBatch): void {
+	async write(batch: StoreBatch): Promise<void> {
 		this.#write(batch);
 	}
 
-	close(): void {
+	async close(): Promise<void> {
 		this.#db.close();
 	}
 }
