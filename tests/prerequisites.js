@@ -5,12 +5,17 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** [Debian package, a file it installs that the tests use, what for] */
+/** @typedef {[name: string, file: string, purpose: string]} Package */
+
+/** [Debian package, a file it installs that the tests use, what for] @type {Package[]} */
 export const PACKAGES = [['chromium', '/usr/bin/chromium', 'the browser tests (Playwright)']];
 
 /**
  * Returns null when every package is there (installing the missing ones when `isRoot`), or the
  * message that stops the run.
+ * @param {Package[]} packages
+ * @param {{ isRoot: boolean, install: (names: string[]) => void, log?: (line: string) => void }} how
+ * @returns {string | null}
  */
 export function checkPrerequisites(packages, { isRoot, install, log = console.log }) {
 	const missing = packages.filter(([, file]) => !existsSync(file));
@@ -26,8 +31,9 @@ export function checkPrerequisites(packages, { isRoot, install, log = console.lo
 	return still.length > 0 ? `apt-get did not install ${still.map(([n]) => n).join(' ')}.` : null;
 }
 
+/** @param {string[]} names */
 function aptInstall(names) {
-	const apt = (args) =>
+	const apt = (/** @type {string[]} */ args) =>
 		execFileSync('apt-get', args, {
 			stdio: ['ignore', 'ignore', 'inherit'],
 			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
