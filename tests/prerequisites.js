@@ -6,7 +6,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** [Debian package, a file it installs that the tests use, what for] */
-export const PACKAGES = [['chromium', '/usr/bin/chromium', 'the browser tests (Playwright)']];
+export const PACKAGES = [
+	['chromium', '/usr/bin/chromium', 'the browser tests (Playwright)'],
+	['nginx', '/usr/sbin/nginx', 'the reverse-proxy tests']
+];
 
 /**
  * Returns null when every package is there (installing the missing ones when `isRoot`), or the
