@@ -344,14 +344,13 @@ export class LabSession {
 	#ended(reason: string): void {
 		const lastReply = this.events.findLast((e) => e.dir === 'server');
 		const code = lastReply ? replyCode(lastReply.text) : null;
-		this.endReason =
-			this.refused
-				? reason
-				: code === 221
-					? `Session ended: you said QUIT and the server said goodbye (${lastReply?.text}).`
-					: code === 421
-						? `The server closed the session: ${lastReply?.text}`
-						: `Session ended: ${reason}`;
+		this.endReason = this.refused
+			? reason
+			: code === 221
+				? `Session ended: you said QUIT and the server said goodbye (${lastReply?.text}).`
+				: code === 421
+					? `The server closed the session: ${lastReply?.text}`
+					: `Session ended: ${reason}`;
 		this.phase = 'ended';
 		this.dataMode = false;
 		this.#steps = [];
