@@ -5,7 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** [Debian package, a file it installs that the tests use, what for] */
+/** @typedef {[name: string, file: string, purpose: string]} Package */
+
+/**
+ * [Debian package, a file it installs that the tests use, what for]
+ * @type {Package[]}
+ */
 export const PACKAGES = [
 	['chromium', '/usr/bin/chromium', 'the browser tests (Playwright)'],
 	['nginx', '/usr/sbin/nginx', 'the reverse-proxy tests']
@@ -14,6 +19,9 @@ export const PACKAGES = [
 /**
  * Returns null when every package is there (installing the missing ones when `isRoot`), or the
  * message that stops the run.
+ * @param {Package[]} packages
+ * @param {{ isRoot: boolean, install: (names: string[]) => void, log?: (line: string) => void }} options
+ * @returns {string | null}
  */
 export function checkPrerequisites(packages, { isRoot, install, log = console.log }) {
 	const missing = packages.filter(([, file]) => !existsSync(file));
@@ -29,7 +37,9 @@ export function checkPrerequisites(packages, { isRoot, install, log = console.lo
 	return still.length > 0 ? `apt-get did not install ${still.map(([n]) => n).join(' ')}.` : null;
 }
 
+/** @param {string[]} names */
 function aptInstall(names) {
+	/** @param {string[]} args */
 	const apt = (args) =>
 		execFileSync('apt-get', args, {
 			stdio: ['ignore', 'ignore', 'inherit'],
