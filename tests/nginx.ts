@@ -90,7 +90,13 @@ export async function startNginx(listenPort: number, upstreamPort: number): Prom
 	child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	let running = true;
-	void exited.then(() => (running = false));
+	// Should the test runner exit without its teardown (an interrupted run), nginx goes with it.
+	const killOnExit = () => child.kill('SIGTERM');
+	process.once('exit', killOnExit);
+	void exited.then(() => {
+		running = false;
+		process.off('exit', killOnExit);
+	});
 	const stop = async () => {
 		if (running) child.kill('SIGQUIT');
 		await exited;
