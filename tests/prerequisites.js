@@ -7,14 +7,20 @@ import { fileURLToPath } from 'node:url';
 
 /** @typedef {[name: string, file: string, purpose: string]} Package */
 
-/** [Debian package, a file it installs that the tests use, what for] @type {Package[]} */
-export const PACKAGES = [['chromium', '/usr/bin/chromium', 'the browser tests (Playwright)']];
+/**
+ * [Debian package, a file it installs that the tests use, what for]
+ * @type {Package[]}
+ */
+export const PACKAGES = [
+	['chromium', '/usr/bin/chromium', 'the browser tests (Playwright)'],
+	['nginx', '/usr/sbin/nginx', 'the reverse-proxy tests']
+];
 
 /**
  * Returns null when every package is there (installing the missing ones when `isRoot`), or the
  * message that stops the run.
  * @param {Package[]} packages
- * @param {{ isRoot: boolean, install: (names: string[]) => void, log?: (line: string) => void }} how
+ * @param {{ isRoot: boolean, install: (names: string[]) => void, log?: (line: string) => void }} options
  * @returns {string | null}
  */
 export function checkPrerequisites(packages, { isRoot, install, log = console.log }) {
@@ -33,7 +39,8 @@ export function checkPrerequisites(packages, { isRoot, install, log = console.lo
 
 /** @param {string[]} names */
 function aptInstall(names) {
-	const apt = (/** @type {string[]} */ args) =>
+	/** @param {string[]} args */
+	const apt = (args) =>
 		execFileSync('apt-get', args, {
 			stdio: ['ignore', 'ignore', 'inherit'],
 			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
