@@ -11,6 +11,8 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	port: number;
 	host: string;
 	origin: string | null;
+	/** Proxies in front of the server: the client address is then read from X-Forwarded-For. */
+	trustProxy: number;
 	smtpHost: string;
 	greylistSeconds: number;
 	maxMessageBytes: number;
@@ -36,6 +38,8 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	/** WebSocket limits. */
 	wsMaxPayloadBytes: number;
 	wsMessagesPerSecond: number;
+	/** Open WebSocket connections from one client address (429 at the upgrade past it). */
+	maxWsPerAddress: number;
 	wsMaxBufferedBytes: number;
 	wsHeartbeatSeconds: number;
 	resumeGraceSeconds: number;
@@ -54,6 +58,7 @@ export const DEFAULTS: LabConfig = {
 	port: 3000,
 	host: '0.0.0.0',
 	origin: null,
+	trustProxy: 0,
 	smtpHost: '127.0.0.1',
 	...(Object.fromEntries(LISTENER_TABLE.map((row) => [row.configKey, row.defaultPort])) as Record<
 		ListenerConfigKey,
@@ -78,6 +83,7 @@ export const DEFAULTS: LabConfig = {
 	serverName: 'sandbox.smtp-lab.test',
 	wsMaxPayloadBytes: 64 * 1024,
 	wsMessagesPerSecond: 50,
+	maxWsPerAddress: 200,
 	wsMaxBufferedBytes: 1 * MiB,
 	wsHeartbeatSeconds: 30,
 	resumeGraceSeconds: 60,
@@ -93,6 +99,7 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['PORT', 'port', 'int'],
 	['HOST', 'host', 'string'],
 	['ORIGIN', 'origin', 'string'],
+	['TRUST_PROXY', 'trustProxy', 'int'],
 	['SMTP_HOST', 'smtpHost', 'string'],
 	...LISTENER_TABLE.map((row): [string, keyof LabConfig, 'int'] => [
 		row.portVariable,
@@ -116,6 +123,7 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['TLS_DIR', 'tlsDir', 'string'],
 	['DATA_DIR', 'dataDir', 'string'],
 	['WS_MESSAGES_PER_SECOND', 'wsMessagesPerSecond', 'int'],
+	['MAX_WS_PER_ADDRESS', 'maxWsPerAddress', 'int'],
 	['RESUME_GRACE_SECONDS', 'resumeGraceSeconds', 'int'],
 	['MAX_ANNOTATE_BYTES', 'maxAnnotateBytes', 'int'],
 	['MAX_ANNOTATE_LINES', 'maxAnnotateLines', 'int'],
@@ -143,6 +151,13 @@ export function readConfig(
 			target[key] = raw;
 		}
 	}
+	// adapter-node's own variables would be a second rule for the client address (server/index.ts
+	// derives them from TRUST_PROXY).
+	for (const name of ['ADDRESS_HEADER', 'XFF_DEPTH'])
+		if (env[name])
+			throw new ConfigError(
+				`${name} is not read by SMTP Lab: set TRUST_PROXY to the number of proxies in front of the server instead`
+			);
 	if (config.maxRecipients < 100)
 		console.warn(
 			'MAX_RECIPIENTS is below 100: RFC 5321 §4.5.3.1.8 requires servers to accept at least 100.'

@@ -3,6 +3,7 @@
  * WebSocket bridge on /ws and the SMTP listeners. Built to build/server/index.js.
  */
 import http from 'node:http';
+import { CLIENT_ADDRESS_HEADER } from './clientAddress';
 import { readConfig, ConfigError } from './config';
 import { startLab, PortInUseError } from './lab';
 import { StorageError } from './store/persistence';
@@ -11,11 +12,17 @@ import { ownHostsNotice } from '../src/lib/server/siteOrigin';
 async function main(): Promise<void> {
 	const config = readConfig();
 	if (config.origin && !process.env.ORIGIN) process.env.ORIGIN = config.origin;
+	// SvelteKit's getClientAddress reads the address the lab's rule chose (TRUST_PROXY), never a
+	// header of the client's: the header is set on every request below, overwriting any sent.
+	process.env.ADDRESS_HEADER = CLIENT_ADDRESS_HEADER;
 	const lab = await startLab(config);
 	const { handler } = (await import(new URL('../handler.js', import.meta.url).href)) as {
 		handler: http.RequestListener;
 	};
-	const server = http.createServer(handler);
+	const server = http.createServer((req, res) => {
+		req.headers[CLIENT_ADDRESS_HEADER] = lab.clientAddress.of(req);
+		handler(req, res);
+	});
 	server.on('upgrade', (req, socket, head) => {
 		if (!lab.handleUpgrade(req, socket, head)) socket.destroy();
 	});

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { LISTENER_TABLE, listenerRow, type Listener } from '../src/lib/listeners';
 import type { ListenerName } from '../src/lib/messages';
 import { Bridge } from './bridge/bridge';
+import { ClientAddressRule } from './clientAddress';
 import { systemClock, type Clock } from './clock';
 import type { LabConfig } from './config';
 import { createLabApi, LAB_API_KEY } from './labApi';
@@ -33,6 +34,8 @@ export interface Lab {
 	sandbox: Sandbox;
 	bridge: Bridge;
 	tls: TlsMaterial;
+	/** The one rule for a request's client address (TRUST_PROXY), for the bridge and the site. */
+	clientAddress: ClientAddressRule;
 	startedAt: number;
 	listeners(): ListenerInfo[];
 	/** The parsed view of a stored message, made on first look and kept with it. */
@@ -81,10 +84,12 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 	}
 	const connectHost =
 		config.smtpHost === '0.0.0.0' || config.smtpHost === '::' ? '127.0.0.1' : config.smtpHost;
+	const clientAddress = new ClientAddressRule(config.trustProxy);
 	const bridge = new Bridge({
 		config,
 		store,
 		clients,
+		clientAddress,
 		clock,
 		target: (listener) => ({
 			host: connectHost,
@@ -99,6 +104,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		sandbox,
 		bridge,
 		tls,
+		clientAddress,
 		startedAt: Date.now(),
 		listeners: () =>
 			LISTENER_TABLE.map((row) => ({

@@ -7,9 +7,13 @@ import { fileURLToPath } from 'node:url';
 
 /** @typedef {[name: string, file: string, purpose: string]} Package */
 
-/** @type {Package[]} [Debian package, a file it installs that the tests use, what for] */
+/**
+ * [Debian package, a file it installs that the tests use, what for]
+ * @type {Package[]}
+ */
 export const PACKAGES = [
 	['chromium', '/usr/bin/chromium', 'the browser tests (Playwright)'],
+	['nginx', '/usr/sbin/nginx', 'the reverse-proxy tests'],
 	['python3', '/usr/bin/python3', 'the restart test (smtplib)']
 ];
 
@@ -17,7 +21,7 @@ export const PACKAGES = [
  * Returns null when every package is there (installing the missing ones when `isRoot`), or the
  * message that stops the run.
  * @param {Package[]} packages
- * @param {{ isRoot: boolean, install: (names: string[]) => void, log?: (line: string) => void }} how
+ * @param {{ isRoot: boolean, install: (names: string[]) => void, log?: (line: string) => void }} options
  * @returns {string | null}
  */
 export function checkPrerequisites(packages, { isRoot, install, log = console.log }) {

@@ -16,6 +16,7 @@ import type {
 	SessionEvent,
 	SessionSummary
 } from '../../src/lib/messages';
+import type { ClientAddressRule } from '../clientAddress';
 import type { Clock } from '../clock';
 import type { LabConfig } from '../config';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
@@ -33,6 +34,8 @@ export interface BridgeDeps {
 	clock: Clock;
 	store: LabStore;
 	clients: ClientAddressRegistry;
+	/** Whose request an upgrade is (TRUST_PROXY). */
+	clientAddress: ClientAddressRule;
 	target: (listener: ListenerName) => LoopbackTarget;
 }
 
@@ -53,7 +56,9 @@ export class Bridge {
 				this.#ownership.release(peer);
 			}
 		});
-		this.#gate = new UpgradeGate(deps.config, (ws, req) => this.#peers.accept(ws, req));
+		this.#gate = new UpgradeGate(deps.config, deps.clientAddress, (ws, req, address) =>
+			this.#peers.accept(ws, req, address)
+		);
 		this.#unsubscribe = this.#follow(deps.store);
 	}
 

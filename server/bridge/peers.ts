@@ -37,7 +37,6 @@ export interface PeerHandlers {
 
 /** One connected browser. */
 export class Peer {
-	readonly address: string;
 	readonly #ws: WebSocket;
 	/** The upgraded TCP socket under the WebSocket, corked while frames are gathered for one write. */
 	readonly #socket: Duplex;
@@ -59,13 +58,14 @@ export class Peer {
 	constructor(
 		ws: WebSocket,
 		req: IncomingMessage,
+		/** The client's address (server/clientAddress.ts: the socket's, or the proxy's word). */
+		readonly address: string,
 		readonly config: LabConfig,
 		readonly clock: Clock,
 		handlers: PeerHandlers
 	) {
 		this.#ws = ws;
 		this.#socket = req.socket;
-		this.address = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
 		this.#tokens = config.wsMessagesPerSecond;
 		this.#lastRefill = clock.now();
 		ws.on('pong', () => (this.#alive = true));
@@ -226,8 +226,8 @@ export class Peers {
 		this.#heartbeat.unref();
 	}
 
-	accept(ws: WebSocket, req: IncomingMessage): void {
-		const peer = new Peer(ws, req, this.config, this.clock, {
+	accept(ws: WebSocket, req: IncomingMessage, address: string): void {
+		const peer = new Peer(ws, req, address, this.config, this.clock, {
 			message: this.handlers.message,
 			gone: (gone) => {
 				this.connected.delete(gone);

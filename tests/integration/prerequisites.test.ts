@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import playwrightConfig from '../../playwright.config';
+import { NGINX } from '../nginx';
 import { checkPrerequisites, PACKAGES } from '../prerequisites.js';
 
 /** `npm test` checks the Debian packages the tests need before it runs anything. */
@@ -17,6 +18,10 @@ describe('test prerequisites', () => {
 	it('checks for the browser the Playwright config launches', () => {
 		const browser = playwrightConfig.use?.launchOptions?.executablePath;
 		expect(PACKAGES.map(([, file]) => file)).toContain(browser);
+	});
+
+	it('checks for the nginx the reverse-proxy tests start', () => {
+		expect(PACKAGES.map(([, file]) => file)).toContain(NGINX);
 	});
 
 	it('without root, a missing package stops the run with the one apt-get line', () => {

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig, ConfigError } from '../../server/config';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { DEFAULTS, ENVIRONMENT, readConfig, ConfigError } from '../../server/config';
 import { DATABASE_FILE } from '../../server/store/sqlite/sqlitePersistence';
 
 let blocker: net.Server;
@@ -99,14 +99,39 @@ describe('startup', () => {
 			GREYLIST_SECONDS: '3',
 			MAX_MESSAGE_BYTES: '2048',
 			MAX_SESSIONS_PER_ADDRESS: '7',
-			ORIGIN: 'https://lab.example.org'
+			ORIGIN: 'https://lab.example.org',
+			TRUST_PROXY: '1',
+			MAX_WS_PER_ADDRESS: '9'
 		});
 		expect(config).toMatchObject({
 			port: 8080,
 			greylistSeconds: 3,
 			maxMessageBytes: 2048,
 			maxSessionsPerAddress: 7,
-			origin: 'https://lab.example.org'
+			origin: 'https://lab.example.org',
+			trustProxy: 1,
+			maxWsPerAddress: 9
 		});
+	});
+
+	it("adapter-node's ADDRESS_HEADER and XFF_DEPTH are refused: TRUST_PROXY is the one rule", () => {
+		for (const name of ['ADDRESS_HEADER', 'XFF_DEPTH'])
+			expect(() => readConfig({ [name]: 'x-forwarded-for' })).toThrow(
+				`${name} is not read by SMTP Lab: set TRUST_PROXY to the number of proxies in front of the server instead`
+			);
+	});
+
+	it("the README's configuration table has a row for every variable, with its default", () => {
+		const readme = readFileSync('README.md', 'utf8');
+		for (const [name, key] of ENVIRONMENT) {
+			const fallback = DEFAULTS[key];
+			// A row names one variable, or several that go together (`TLS_CERT`, `TLS_KEY`).
+			const row = new RegExp(
+				`^\\| (?:\`\\w+\`, )*\`${name}\`(?:, \`\\w+\`)* \\| ([^|]*) \\|`,
+				'm'
+			).exec(readme);
+			expect(row, name).not.toBeNull();
+			if (typeof fallback === 'number') expect(row![1], name).toBe(`\`${fallback}\``);
+		}
 	});
 });

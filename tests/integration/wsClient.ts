@@ -22,12 +22,16 @@ export class BridgeClient {
 
 	static connect(
 		url: string,
-		options: { origin?: string | null; localAddress?: string } = {}
+		options: {
+			origin?: string | null;
+			localAddress?: string;
+			headers?: Record<string, string>;
+		} = {}
 	): Promise<BridgeClient> {
 		const origin =
 			options.origin === undefined ? new URL(url).origin.replace('ws', 'http') : options.origin;
 		const ws = new WebSocket(url, {
-			headers: origin ? { origin } : {},
+			headers: { ...options.headers, ...(origin ? { origin } : {}) },
 			localAddress: options.localAddress
 		});
 		return new Promise((resolve, reject) => {
