@@ -1,9 +1,10 @@
 /**
  * Messages per second through the full sandbox (recording every line, storing every message,
  * one WebSocket watcher) against a bare smtp-server that only drains the data, measured in the
- * same run, over reused connections (issue 2 §7). The lab writes to its database as in production
- * (a fresh DATA_DIR in the system's temporary directory per run). The load generator and the watcher run in
- * their own processes; all three share this machine's cores.
+ * same run, over reused connections (issue 2 §7): the default lab (memory only) and, as one more
+ * configuration, a lab writing every change to its database (a fresh DATA_DIR in the system's
+ * temporary directory per run). The load generator and the watcher run in their own processes;
+ * all three share this machine's cores.
  */
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -96,8 +97,13 @@ async function bare(size: number, count: number): Promise<Run> {
 	};
 }
 
-async function sandbox(size: number, count: number, mode: WatchMode): Promise<Run> {
-	const dataDir = mkdtempSync(path.join(tmpdir(), 'smtp-lab-bench-'));
+async function sandbox(
+	size: number,
+	count: number,
+	mode: WatchMode,
+	durable: boolean
+): Promise<Run> {
+	const dataDir = durable ? mkdtempSync(path.join(tmpdir(), 'smtp-lab-bench-')) : null;
 	const lab = await startLab(
 		readConfig({}, { smtpPort: 0, submissionPort: 0, smtpsPort: 0, smtpHost: '127.0.0.1', dataDir })
 	);
@@ -110,7 +116,7 @@ async function sandbox(size: number, count: number, mode: WatchMode): Promise<Ru
 	await new Promise((resolve) => setTimeout(resolve, 200));
 	const watched = await watcher.stop();
 	await lab.close();
-	rmSync(dataDir, { recursive: true, force: true });
+	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 	await web.close();
 	if (watched.messages < count)
 		throw new Error(`the watcher was told of ${watched.messages} of ${count} messages`);
@@ -129,9 +135,11 @@ function median(values: number[]): number {
 	return sorted[Math.floor(sorted.length / 2)];
 }
 
-const WATCHERS: [WatchMode, string][] = [
-	['lists', 'a /live page watching the session and message lists'],
-	['transcripts', 'a watcher following every transcript line by line']
+/** The sandbox configurations each round runs: [watcher, database on, description]. */
+const CONFIGURATIONS: [WatchMode, boolean, string][] = [
+	['lists', false, 'a /live page watching the session and message lists'],
+	['transcripts', false, 'a watcher following every transcript line by line'],
+	['lists', true, 'a /live page watching, and every change written to SQLite (DATA_DIR)']
 ];
 
 function cpuLine(runs: Run[]): string {
@@ -141,7 +149,7 @@ function cpuLine(runs: Run[]): string {
 
 export async function benchSandboxThroughput(): Promise<string[]> {
 	// A running server is warm: one uncounted run compiles the sandbox's hot paths first.
-	await sandbox(2 * 1024, 500, 'transcripts');
+	await sandbox(2 * 1024, 500, 'transcripts', false);
 	const lines: string[] = [];
 	for (const [label, size, count] of [
 		['2 KB', 2 * 1024, 1500],
@@ -150,19 +158,18 @@ export async function benchSandboxThroughput(): Promise<string[]> {
 		// Each round runs the bare server, then each sandbox mode, back to back; a round's ratio
 		// compares runs seconds apart, so drift in the machine's speed cancels out.
 		const bareRuns: Run[] = [];
-		const labRuns = new Map<WatchMode, Run[]>(WATCHERS.map(([mode]) => [mode, []]));
+		const labRuns: Run[][] = CONFIGURATIONS.map(() => []);
 		for (let round = 0; round < ROUNDS; round++) {
 			bareRuns.push(await bare(size, count));
-			for (const [mode] of WATCHERS) {
-				labRuns.get(mode)!.push(await sandbox(size, count, mode));
-			}
+			for (const [index, [mode, durable]] of CONFIGURATIONS.entries())
+				labRuns[index].push(await sandbox(size, count, mode, durable));
 		}
 		const b = median(bareRuns.map((r) => r.rate));
 		lines.push(
 			`${label} messages (${count} per round, median of ${ROUNDS} rounds): bare smtp-server ${b.toFixed(0)} msg/s (${cpuLine(bareRuns)})`
 		);
-		for (const [mode, description] of WATCHERS) {
-			const runs = labRuns.get(mode)!;
+		for (const [index, [, , description]] of CONFIGURATIONS.entries()) {
+			const runs = labRuns[index];
 			const ratios = runs.map((r, round) => r.rate / bareRuns[round].rate);
 			lines.push(
 				`  sandbox with ${description}: ${median(runs.map((r) => r.rate)).toFixed(0)} msg/s, ratio ${median(ratios).toFixed(2)} (target ≥ 0.70; rounds ${ratios.map((r) => r.toFixed(2)).join(' ')}) (${cpuLine(runs)})`
