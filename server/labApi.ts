@@ -32,6 +32,8 @@ export interface HealthReport {
 	listeners: ListenerInfo[];
 	/** Where the SMTP listeners are bound: /connect warns when it is loopback only. */
 	smtpHost: string;
+	/** Sessions and messages survive a restart (DATA_DIR is set); otherwise memory only. */
+	durable: boolean;
 	tls: { fingerprint256: string; selfSigned: boolean };
 	sessions: number;
 	liveSessions: number;
@@ -73,6 +75,7 @@ export function createLabApi(lab: Lab): LabApi {
 			uptimeSeconds: Math.round((Date.now() - lab.startedAt) / 1000),
 			listeners: lab.listeners(),
 			smtpHost: config.smtpHost,
+			durable: config.dataDir !== null,
 			tls: { fingerprint256: lab.tls.fingerprint256, selfSigned: lab.tls.selfSigned },
 			sessions: store.sessions.size,
 			liveSessions: lab.sandbox.sessions.size,

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import nodemailer from 'nodemailer';
+import { startProductionServer } from '../productionServer';
 import { expect, test } from './fixtures';
 
 test('a session sent by nodemailer appears on /live as it happens, and its page shows the transcript', async ({
@@ -137,15 +138,26 @@ test('a session page follows the header live: TLS after STARTTLS, the message li
 	await expect(page.getByRole('status')).toHaveText(/Ended/);
 });
 
-test('/live and /mailbox say their lists live in memory and a restart empties them', async ({
+test('/live and /mailbox say whether their lists survive a restart (DATA_DIR)', async ({
 	page
 }) => {
+	// The tests' server keeps a database in a temporary DATA_DIR.
 	await page.goto('/live');
-	await expect(page.getByTestId('retention')).toContainText(
-		'restarting the server clears this list'
-	);
+	await expect(page.getByTestId('retention')).toContainText('so they survive a restart');
 	await page.goto('/mailbox');
-	await expect(page.getByTestId('retention')).toContainText(
-		'restarting the server empties every mailbox'
-	);
+	await expect(page.getByTestId('retention')).toContainText('so they survive a restart');
+	// Without DATA_DIR, memory only.
+	const memoryOnly = await startProductionServer({ DATA_DIR: undefined });
+	try {
+		await page.goto(`${memoryOnly.url}/live`);
+		await expect(page.getByTestId('retention')).toContainText(
+			'restarting the server clears this list'
+		);
+		await page.goto(`${memoryOnly.url}/mailbox`);
+		await expect(page.getByTestId('retention')).toContainText(
+			'restarting the server empties every mailbox'
+		);
+	} finally {
+		await memoryOnly.stop();
+	}
 });

@@ -3,7 +3,10 @@ import type { MessageSummary } from '$lib/messages';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ fetch }) => {
-	const response = await fetch('/api/messages');
+	const [response, health] = await Promise.all([fetch('/api/messages'), fetch('/api/health')]);
 	if (!response.ok) error(response.status, 'Could not load the messages.');
-	return (await response.json()) as { messages: MessageSummary[] };
+	const { durable } = health.ok
+		? ((await health.json()) as { durable: boolean })
+		: { durable: false };
+	return { ...((await response.json()) as { messages: MessageSummary[] }), durable };
 };
