@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
@@ -6,7 +5,7 @@ import type { ServerMessage } from '../../src/lib/messages';
 import { ManualClock, startTestLab, until } from './harness';
 import { WATCHER_FLUSH_SLICE } from '../../server/bridge/bridge';
 import { startWebServer } from './webServer';
-import { BridgeClient, isType } from './wsClient';
+import { BridgeClient, isType, rawUpgrade } from './wsClient';
 
 let lab: Lab;
 let web: Awaited<ReturnType<typeof startWebServer>>;
@@ -21,33 +20,8 @@ afterEach(async () => {
 });
 
 /** Sends a real WebSocket upgrade request with exactly these Host and Origin headers. */
-function upgradeStatus(wsUrl: string, host: string, origin: string): Promise<number> {
-	const { port } = new URL(wsUrl);
-	return new Promise((resolve, reject) => {
-		const request = http.request({
-			host: '127.0.0.1',
-			port,
-			path: '/ws',
-			headers: {
-				host,
-				origin,
-				connection: 'Upgrade',
-				upgrade: 'websocket',
-				'sec-websocket-version': '13',
-				'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ=='
-			}
-		});
-		request.once('upgrade', (response, socket) => {
-			socket.destroy();
-			resolve(response.statusCode ?? 0);
-		});
-		request.once('response', (response) => {
-			response.resume();
-			resolve(response.statusCode ?? 0);
-		});
-		request.once('error', reject);
-		request.end();
-	});
+async function upgradeStatus(wsUrl: string, host: string, origin: string): Promise<number> {
+	return (await rawUpgrade(wsUrl, { host, origin })).status;
 }
 
 async function openSession(

@@ -3,13 +3,12 @@
  * (MAX_WS_PER_ADDRESS), over real sockets against the bridge. The same rule behind a real nginx
  * and for the HTTP API is tested in tests/e2e/reverseProxy.spec.ts.
  */
-import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LabConfig } from '../../server/config';
 import type { Lab } from '../../server/lab';
 import { startTestLab } from './harness';
 import { startWebServer } from './webServer';
-import { BridgeClient, isType } from './wsClient';
+import { BridgeClient, isType, rawUpgrade } from './wsClient';
 
 let lab: Lab | undefined;
 let web: Awaited<ReturnType<typeof startWebServer>> | undefined;
@@ -41,42 +40,6 @@ async function recordedAddress(client: BridgeClient): Promise<string> {
 	const opened = await client.next(isType('opened'));
 	await client.reply(opened.session.id, /^220 /);
 	return lab!.store.sessions.get(opened.session.id)!.summary.clientAddress;
-}
-
-/** A raw upgrade request: its status, Content-Type and body when it was refused. */
-function upgrade(
-	wsUrl: string,
-	headers: Record<string, string> = {}
-): Promise<{ status: number; type?: string; body: string }> {
-	const { port, origin } = new URL(wsUrl.replace('ws', 'http'));
-	return new Promise((resolve, reject) => {
-		const request = http.request({
-			host: '127.0.0.1',
-			port,
-			path: '/ws',
-			headers: {
-				origin,
-				connection: 'Upgrade',
-				upgrade: 'websocket',
-				'sec-websocket-version': '13',
-				'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
-				...headers
-			}
-		});
-		request.once('upgrade', (response, socket) => {
-			socket.destroy();
-			resolve({ status: response.statusCode ?? 0, body: '' });
-		});
-		request.once('response', (response) => {
-			let body = '';
-			response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-			response.once('end', () =>
-				resolve({ status: response.statusCode ?? 0, type: response.headers['content-type'], body })
-			);
-		});
-		request.once('error', reject);
-		request.end();
-	});
 }
 
 describe('TRUST_PROXY: the browser session is recorded under the forwarded address', () => {
@@ -117,7 +80,7 @@ describe('MAX_WS_PER_ADDRESS', () => {
 	it('exactly the limit connects; one more gets 429 with a JSON reason before the upgrade', async () => {
 		const { wsUrl } = await start({ maxWsPerAddress: LIMIT });
 		for (let i = 0; i < LIMIT; i++) await connect();
-		const refused = await upgrade(wsUrl);
+		const refused = await rawUpgrade(wsUrl);
 		expect(refused.status).toBe(429);
 		expect(refused.type).toBe('application/json');
 		expect(JSON.parse(refused.body)).toEqual({
@@ -130,7 +93,7 @@ describe('MAX_WS_PER_ADDRESS', () => {
 	it('a closed connection frees its place', async () => {
 		const { wsUrl } = await start({ maxWsPerAddress: LIMIT });
 		for (let i = 0; i < LIMIT; i++) await connect();
-		expect((await upgrade(wsUrl)).status).toBe(429);
+		expect((await rawUpgrade(wsUrl)).status).toBe(429);
 		const leaving = clients.shift()!;
 		leaving.ws.close();
 		await leaving.closed;
@@ -138,7 +101,7 @@ describe('MAX_WS_PER_ADDRESS', () => {
 		let status = 0;
 		for (let tries = 0; tries < 100 && status !== 101; tries++) {
 			if (tries) await new Promise((resolve) => setTimeout(resolve, 20));
-			status = (await upgrade(wsUrl)).status;
+			status = (await rawUpgrade(wsUrl)).status;
 		}
 		expect(status).toBe(101);
 	});
@@ -146,7 +109,7 @@ describe('MAX_WS_PER_ADDRESS', () => {
 	it('counts the forwarded address under TRUST_PROXY', async () => {
 		const { wsUrl } = await start({ maxWsPerAddress: 1, trustProxy: 1 });
 		await connect({ headers: { 'x-forwarded-for': '203.0.113.5' } });
-		expect((await upgrade(wsUrl, { 'x-forwarded-for': '203.0.113.5' })).status).toBe(429);
-		expect((await upgrade(wsUrl, { 'x-forwarded-for': '203.0.113.6' })).status).toBe(101);
+		expect((await rawUpgrade(wsUrl, { 'x-forwarded-for': '203.0.113.5' })).status).toBe(429);
+		expect((await rawUpgrade(wsUrl, { 'x-forwarded-for': '203.0.113.6' })).status).toBe(101);
 	});
 });

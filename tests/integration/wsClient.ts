@@ -1,3 +1,4 @@
+import http from 'node:http';
 /** A `ws` test client for the bridge: sends JSON, waits for the next message matching a test. */
 import WebSocket from 'ws';
 import type { ClientMessage, ServerMessage } from '../../src/lib/messages';
@@ -90,3 +91,42 @@ export const isType =
 	<K extends ServerMessage['type']>(type: K) =>
 	(m: ServerMessage): m is Extract<ServerMessage, { type: K }> =>
 		m.type === type;
+
+/**
+ * A raw WebSocket upgrade request to the bridge (the page's own Origin unless `headers` say
+ * otherwise): its status, and Content-Type and body when it was refused.
+ */
+export function rawUpgrade(
+	wsUrl: string,
+	headers: Record<string, string> = {}
+): Promise<{ status: number; type?: string; body: string }> {
+	const { port, origin } = new URL(wsUrl.replace('ws', 'http'));
+	return new Promise((resolve, reject) => {
+		const request = http.request({
+			host: '127.0.0.1',
+			port,
+			path: '/ws',
+			headers: {
+				origin,
+				connection: 'Upgrade',
+				upgrade: 'websocket',
+				'sec-websocket-version': '13',
+				'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+				...headers
+			}
+		});
+		request.once('upgrade', (response, socket) => {
+			socket.destroy();
+			resolve({ status: response.statusCode ?? 0, body: '' });
+		});
+		request.once('response', (response) => {
+			let body = '';
+			response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+			response.once('end', () =>
+				resolve({ status: response.statusCode ?? 0, type: response.headers['content-type'], body })
+			);
+		});
+		request.once('error', reject);
+		request.end();
+	});
+}
