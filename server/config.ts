@@ -7,18 +7,27 @@ import path from 'node:path';
 import { LISTENER_TABLE, type ListenerConfigKey } from '../src/lib/listeners';
 
 /** One number per listener (`smtpPort`, `submissionPort`, …), keyed as its row says. */
+export const VISIBILITIES = ['open', 'private'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
 export interface LabConfig extends Record<ListenerConfigKey, number> {
 	port: number;
 	host: string;
 	origin: string | null;
 	/** Proxies in front of the server: the client address is then read from X-Forwarded-For. */
 	trustProxy: number;
+	/** Who sees what (server/owners/visibility.ts): everyone everything, or each owner their own. */
+	visibility: Visibility;
+	/** The operator's key (null: made at the first start and kept in DATA_DIR/operator-token). */
+	operatorToken: string | null;
 	smtpHost: string;
 	greylistSeconds: number;
 	maxMessageBytes: number;
 	maxRecipients: number;
 	maxSessions: number;
 	maxSessionsPerAddress: number;
+	/** Live browser sessions one owner (one browser) may have open at once. */
+	maxSessionsPerOwner: number;
 	idleTimeoutSeconds: number;
 	maxSessionSeconds: number;
 	maxStoredSessions: number;
@@ -59,6 +68,8 @@ export const DEFAULTS: LabConfig = {
 	host: '0.0.0.0',
 	origin: null,
 	trustProxy: 0,
+	visibility: 'open',
+	operatorToken: null,
 	smtpHost: '127.0.0.1',
 	...(Object.fromEntries(LISTENER_TABLE.map((row) => [row.configKey, row.defaultPort])) as Record<
 		ListenerConfigKey,
@@ -68,7 +79,9 @@ export const DEFAULTS: LabConfig = {
 	maxMessageBytes: 1 * MiB,
 	maxRecipients: 100, // RFC 5321 §4.5.3.1.8: at least 100 must be accepted
 	maxSessions: 500,
-	maxSessionsPerAddress: 20,
+	// Browser plus SMTP sessions from one address: a class of 30 behind one school NAT fits.
+	maxSessionsPerAddress: 100,
+	maxSessionsPerOwner: 10,
 	idleTimeoutSeconds: 300, // RFC 5321 §4.5.3.2.7: at least 5 minutes
 	maxSessionSeconds: 1800,
 	maxStoredSessions: 500,
@@ -102,6 +115,8 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['HOST', 'host', 'string'],
 	['ORIGIN', 'origin', 'string'],
 	['TRUST_PROXY', 'trustProxy', 'int'],
+	['VISIBILITY', 'visibility', 'string'],
+	['OPERATOR_TOKEN', 'operatorToken', 'string'],
 	['SMTP_HOST', 'smtpHost', 'string'],
 	...LISTENER_TABLE.map((row): [string, keyof LabConfig, 'int'] => [
 		row.portVariable,
@@ -113,6 +128,7 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['MAX_RECIPIENTS', 'maxRecipients', 'int'],
 	['MAX_SESSIONS', 'maxSessions', 'int'],
 	['MAX_SESSIONS_PER_ADDRESS', 'maxSessionsPerAddress', 'int'],
+	['MAX_SESSIONS_PER_OWNER', 'maxSessionsPerOwner', 'int'],
 	['IDLE_TIMEOUT_SECONDS', 'idleTimeoutSeconds', 'int'],
 	['MAX_SESSION_SECONDS', 'maxSessionSeconds', 'int'],
 	['MAX_STORED_SESSIONS', 'maxStoredSessions', 'int'],
@@ -160,6 +176,14 @@ export function readConfig(
 			throw new ConfigError(
 				`${name} is not read by SMTP Lab: set TRUST_PROXY to the number of proxies in front of the server instead`
 			);
+	if (!(VISIBILITIES as readonly string[]).includes(config.visibility))
+		throw new ConfigError(
+			`VISIBILITY must be one of ${VISIBILITIES.join(', ')}, got "${config.visibility}"`
+		);
+	if (config.operatorToken !== null && config.operatorToken.length < 16)
+		throw new ConfigError(
+			'OPERATOR_TOKEN must be at least 16 characters: it signs in as the operator, who can see and delete everything'
+		);
 	if (config.maxRecipients < 100)
 		console.warn(
 			'MAX_RECIPIENTS is below 100: RFC 5321 §4.5.3.1.8 requires servers to accept at least 100.'

@@ -13,6 +13,9 @@ import { ClientAddressRule } from './clientAddress';
 import { systemClock, type Clock } from './clock';
 import type { LabConfig } from './config';
 import { createLabApi, LAB_API_KEY } from './labApi';
+import { loadLabSecrets } from './owners/labSecrets';
+import { OwnerDirectory } from './owners/ownerDirectory';
+import { VisibilityRule } from './owners/visibility';
 import { createAnnotator } from './recorder/annotator';
 import { ClientAddressRegistry } from './sandbox/clientAddresses';
 import { Sandbox } from './sandbox/sandbox';
@@ -36,6 +39,12 @@ export interface Lab {
 	tls: TlsMaterial;
 	/** The one rule for a request's client address (TRUST_PROXY), for the bridge and the site. */
 	clientAddress: ClientAddressRule;
+	/** Owners: cookies, personal logins and domains, the operator. */
+	owners: OwnerDirectory;
+	/** The one rule for who sees what (VISIBILITY). */
+	visibility: VisibilityRule;
+	/** The operator token when this start made it (no OPERATOR_TOKEN, none kept): print it once. */
+	newOperatorToken: string | null;
 	startedAt: number;
 	listeners(): ListenerInfo[];
 	/** The parsed view of a stored message, made on first look and kept with it. */
@@ -58,6 +67,15 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		config.dataDir === null
 			? new LabStore(config)
 			: await LabStore.open(config, openSqlitePersistence(config.dataDir));
+	let secrets;
+	try {
+		secrets = loadLabSecrets(config.dataDir, config.operatorToken);
+	} catch (error) {
+		await store.close();
+		throw error;
+	}
+	const owners = new OwnerDirectory(store, secrets.cookieSecret, secrets.operatorToken);
+	const visibility = new VisibilityRule(config.visibility, store);
 	const tls = await loadTlsMaterial(
 		config.tlsCert,
 		config.tlsKey,
@@ -65,7 +83,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		config.tlsDir
 	);
 	const clients = new ClientAddressRegistry();
-	const sandbox = new Sandbox({ config, store, tls, clients, createAnnotator, clock });
+	const sandbox = new Sandbox({ config, store, tls, clients, createAnnotator, clock, owners });
 	const portOf = (name: ListenerName) => config[listenerRow(name).configKey];
 	try {
 		await sandbox.listen(portOf, config.smtpHost);
@@ -91,6 +109,8 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		clients,
 		clientAddress,
 		clock,
+		owners,
+		visibility,
 		target: (listener) => ({
 			host: connectHost,
 			port: sandbox.port(listener),
@@ -105,6 +125,9 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		bridge,
 		tls,
 		clientAddress,
+		owners,
+		visibility,
+		newOperatorToken: secrets.operatorTokenIsNew ? secrets.operatorToken : null,
 		startedAt: Date.now(),
 		listeners: () =>
 			LISTENER_TABLE.map((row) => ({

@@ -8,6 +8,9 @@ import type { Example } from '../src/lib/examples/types';
 import type { MessageSummary, SessionEvent, SessionSummary } from '../src/lib/messages';
 import { AnnotateGate } from '../src/lib/server/annotateGate';
 import type { LabConfig } from './config';
+import type { Credentials } from './owners/ownerDirectory';
+import { personalDomain } from './owners/ownerNames';
+import type { Viewer } from './owners/visibility';
 import { composeExample, type ComposedExample } from './examples/compose';
 import type { Lab, ListenerInfo } from './lab';
 import type { StoredMessage } from './store/labStore';
@@ -25,7 +28,17 @@ export type LabSettings = Pick<
 	| 'maxAnnotateLines'
 	| 'annotateConcurrentPerAddress'
 	| 'annotateRequestsPerMinute'
+	| 'visibility'
 >;
+
+/** An owner's personal sandbox: shown to that owner only (/connect). */
+export interface PersonalSandbox {
+	/** The submission user name (`quiet-otter-42`). */
+	user: string;
+	password: string;
+	/** Mail to any address here is this owner's (`quiet-otter-42.test`). */
+	domain: string;
+}
 
 export interface HealthReport {
 	uptimeSeconds: number;
@@ -44,15 +57,27 @@ export interface HealthReport {
 export interface LabApi {
 	readonly settings: Readonly<LabSettings>;
 	health(): HealthReport;
-	sessions(): SessionSummary[];
-	/** A session as everyone but its owner sees it (credentials masked). */
-	session(id: string): { summary: SessionSummary; events: readonly SessionEvent[] } | undefined;
-	clearSessions(): void;
-	messages(): MessageSummary[];
-	message(id: string): StoredMessage | undefined;
+	/**
+	 * Who a request is (server/owners/): its owner cookie, the operator's cookie or bearer token.
+	 * Without a valid owner cookie, a new owner whose cookie is `newOwnerCookie`.
+	 */
+	access(credentials: Credentials): { viewer: Viewer; newOwnerCookie: string | null };
+	/** The viewer's personal login and domain, made on first use. */
+	personalSandbox(viewer: Viewer): PersonalSandbox;
+	/** What the viewer may see (server/owners/visibility.ts), newest first. */
+	sessions(viewer: Viewer): SessionSummary[];
+	/** A session as everyone but its owner sees it (credentials masked); undefined if not visible. */
+	session(
+		viewer: Viewer,
+		id: string
+	): { summary: SessionSummary; events: readonly SessionEvent[] } | undefined;
+	/** The operator clears every ended session; anyone else lets go of their own. Returns how many. */
+	clearSessions(viewer: Viewer): number;
+	messages(viewer: Viewer): MessageSummary[];
+	message(viewer: Viewer, id: string): StoredMessage | undefined;
 	/** The parsed view of a stored message, made on first look and kept with it. */
 	messageView(stored: StoredMessage): Promise<MessageView>;
-	clearMessages(): void;
+	clearMessages(viewer: Viewer): number;
 	/** An example's messages, composed with nodemailer's MailComposer. */
 	composeExample(example: Example): Promise<ComposedExample>;
 	/** Admission to POST /api/annotate per client address (concurrency and rate). */
@@ -60,7 +85,7 @@ export interface LabApi {
 }
 
 export function createLabApi(lab: Lab): LabApi {
-	const { config, store } = lab;
+	const { config, store, visibility, owners } = lab;
 	return {
 		settings: {
 			greylistSeconds: config.greylistSeconds,
@@ -69,7 +94,8 @@ export function createLabApi(lab: Lab): LabApi {
 			maxAnnotateBytes: config.maxAnnotateBytes,
 			maxAnnotateLines: config.maxAnnotateLines,
 			annotateConcurrentPerAddress: config.annotateConcurrentPerAddress,
-			annotateRequestsPerMinute: config.annotateRequestsPerMinute
+			annotateRequestsPerMinute: config.annotateRequestsPerMinute,
+			visibility: config.visibility
 		},
 		health: () => ({
 			uptimeSeconds: Math.round((Date.now() - lab.startedAt) / 1000),
@@ -82,16 +108,58 @@ export function createLabApi(lab: Lab): LabApi {
 			messages: store.messages.size,
 			storedBytes: store.storedBytes
 		}),
-		sessions: () => store.listSessions(),
-		session: (id) => {
-			const stored = store.sessions.get(id);
-			return stored && { summary: stored.summary, events: stored.events };
+		access: (credentials) => owners.viewer(credentials),
+		personalSandbox: (viewer) => {
+			const owner = owners.owner(viewer.ownerId);
+			return { user: owner.name, password: owner.password, domain: personalDomain(owner.name) };
 		},
-		clearSessions: () => store.clearSessions(),
-		messages: () => store.listMessages(),
-		message: (id) => store.messages.get(id),
+		sessions: (viewer) =>
+			visibility.seesAll(viewer)
+				? store.listSessions()
+				: [...store.sessions.values()]
+						.filter((stored) => visibility.session(viewer, stored))
+						.map((stored) => stored.summary)
+						.reverse(),
+		session: (viewer, id) => {
+			const stored = store.sessions.get(id);
+			return stored && visibility.session(viewer, stored)
+				? { summary: stored.summary, events: stored.events }
+				: undefined;
+		},
+		clearSessions: (viewer) => {
+			if (viewer.operator) {
+				const before = store.sessions.size;
+				store.clearSessions();
+				return before - store.sessions.size;
+			}
+			let released = 0;
+			for (const [id, stored] of [...store.sessions])
+				if (stored.summary.endedAt !== null && store.releaseSession(id, viewer.ownerId)) released++;
+			return released;
+		},
+		messages: (viewer) =>
+			visibility.seesAll(viewer)
+				? store.listMessages()
+				: [...store.messages.values()]
+						.filter((stored) => visibility.message(viewer, stored))
+						.map((stored) => stored.summary)
+						.reverse(),
+		message: (viewer, id) => {
+			const stored = store.messages.get(id);
+			return stored && visibility.message(viewer, stored) ? stored : undefined;
+		},
 		messageView: (stored) => lab.messageView(stored),
-		clearMessages: () => store.clearMessages(),
+		clearMessages: (viewer) => {
+			if (viewer.operator) {
+				const before = store.messages.size;
+				store.clearMessages();
+				return before;
+			}
+			let released = 0;
+			for (const id of [...store.messages.keys()])
+				if (store.releaseMessage(id, viewer.ownerId)) released++;
+			return released;
+		},
 		composeExample,
 		annotateGate: new AnnotateGate({
 			concurrentPerAddress: config.annotateConcurrentPerAddress,

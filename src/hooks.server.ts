@@ -1,5 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Handle, HandleServerError } from '@sveltejs/kit';
+import type { Cookies } from '@sveltejs/kit';
+import {
+	OPERATOR_COOKIE,
+	OWNER_COOKIE,
+	OWNER_COOKIE_MAX_AGE_SECONDS
+} from '$lib/server/cookieNames';
+import { runningLabApi } from '$lib/server/labAccess';
 import { fromSiteOrigin } from '$lib/server/siteOrigin';
 
 /** API requests from other origins that change state are refused with JSON (BAD-INPUTS W11). */
@@ -18,8 +25,33 @@ export const handle: Handle = async ({ event, resolve }) => {
 		if (origin && !fromSiteOrigin(origin, url.host, process.env.ORIGIN, localPort))
 			return jsonError(403, 'cross-origin request refused');
 	}
+	identify(event.cookies, event.locals, request.headers.get('authorization'));
 	return resolve(event);
 };
+
+/**
+ * Every browser is an anonymous owner (server/owners/): a request without a valid owner cookie
+ * gets a new one. Secure only where the site is served over https (ORIGIN says so), or a browser
+ * on plain http would drop it.
+ */
+function identify(cookies: Cookies, locals: App.Locals, authorization: string | null): void {
+	const api = runningLabApi();
+	if (!api) return;
+	const { viewer, newOwnerCookie } = api.access({
+		ownerCookie: cookies.get(OWNER_COOKIE),
+		operatorCookie: cookies.get(OPERATOR_COOKIE),
+		authorization
+	});
+	locals.viewer = viewer;
+	if (newOwnerCookie)
+		cookies.set(OWNER_COOKIE, newOwnerCookie, {
+			path: '/',
+			httpOnly: true,
+			sameSite: 'lax',
+			secure: (process.env.ORIGIN ?? '').startsWith('https:'),
+			maxAge: OWNER_COOKIE_MAX_AGE_SECONDS
+		});
+}
 
 /**
  * Never show a stack trace to a visitor. A 4xx is the visitor's mistake (a malformed or unknown

@@ -19,6 +19,8 @@ import type {
 import type { ClientAddressRule } from '../clientAddress';
 import type { Clock } from '../clock';
 import type { LabConfig } from '../config';
+import type { OwnerDirectory } from '../owners/ownerDirectory';
+import type { VisibilityRule } from '../owners/visibility';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
 import type { LabStore } from '../store/labStore';
 import { FanOut } from './fanOut';
@@ -36,6 +38,8 @@ export interface BridgeDeps {
 	clients: ClientAddressRegistry;
 	/** Whose request an upgrade is (TRUST_PROXY). */
 	clientAddress: ClientAddressRule;
+	owners: OwnerDirectory;
+	visibility: VisibilityRule;
 	target: (listener: ListenerName) => LoopbackTarget;
 }
 
@@ -48,7 +52,9 @@ export class Bridge {
 
 	constructor(readonly deps: BridgeDeps) {
 		this.#ownership = new SessionOwnership(deps);
-		this.#fanOut = new FanOut(deps.store, (sessionId) => this.#ownership.ownerOf(sessionId));
+		this.#fanOut = new FanOut(deps.store, deps.visibility, (sessionId) =>
+			this.#ownership.ownerOf(sessionId)
+		);
 		this.#peers = new Peers(deps.config, deps.clock, {
 			message: (peer, message) => this.#handle(peer, message),
 			gone: (peer) => {
@@ -57,7 +63,7 @@ export class Bridge {
 			}
 		});
 		this.#gate = new UpgradeGate(deps.config, deps.clientAddress, (ws, req, address) =>
-			this.#peers.accept(ws, req, address)
+			this.#peers.accept(ws, req, address, deps.owners.viewerOfCookieHeader(req.headers.cookie))
 		);
 		this.#unsubscribe = this.#follow(deps.store);
 	}
@@ -116,15 +122,19 @@ export class Bridge {
 		};
 		const onMessage = (message: MessageSummary) => this.#fanOut.messageAdded(message);
 		const onCleared = (what: 'sessions' | 'messages') => this.#fanOut.cleared(what);
+		const onRemoved = (what: 'session' | 'message', id: string, deleted: boolean) =>
+			this.#fanOut.removed(what, id, deleted);
 		store.on('event', onEvent);
 		store.on('session', onSession);
 		store.on('message', onMessage);
 		store.on('cleared', onCleared);
+		store.on('removed', onRemoved);
 		return () => {
 			store.off('event', onEvent);
 			store.off('session', onSession);
 			store.off('message', onMessage);
 			store.off('cleared', onCleared);
+			store.off('removed', onRemoved);
 		};
 	}
 }

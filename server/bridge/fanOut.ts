@@ -2,6 +2,8 @@
  * What browsers watch: one session's lines (`watch`), or the lists of sessions and messages
  * (`watch-all`). What the store records is serialised once and written to every watcher with its
  * next frame (Peer WATCHER_FLUSH_MS); a session's owner gets its lines from SessionOwnership.
+ * Each browser gets only what the visibility rule (server/owners/visibility.ts) lets it see; a
+ * session it may not see is answered as one that does not exist.
  */
 import type {
 	MessageSummary,
@@ -9,6 +11,7 @@ import type {
 	SessionEvent,
 	SessionSummary
 } from '../../src/lib/messages';
+import type { VisibilityRule } from '../owners/visibility';
 import type { LabStore } from '../store/labStore';
 import type { Peer } from './peers';
 
@@ -20,12 +23,14 @@ export class FanOut {
 
 	constructor(
 		readonly store: LabStore,
+		readonly visibility: VisibilityRule,
 		readonly ownerOf: (sessionId: string) => Peer | undefined
 	) {}
 
 	watch(peer: Peer, sessionId: string, since: number): void {
 		const stored = this.store.sessions.get(sessionId);
-		if (!stored) return peer.send({ type: 'error', message: `unknown session ${sessionId}` });
+		if (!stored || !this.visibility.session(peer.viewer, stored))
+			return peer.send({ type: 'error', message: `unknown session ${sessionId}` });
 		let set = this.#watchers.get(sessionId);
 		if (!set) this.#watchers.set(sessionId, (set = new Set()));
 		set.add(peer);
@@ -42,10 +47,22 @@ export class FanOut {
 
 	watchAll(peer: Peer): void {
 		this.#watchingAll.add(peer);
+		const { visibility, store } = this;
+		const all = visibility.seesAll(peer.viewer);
 		peer.send({
 			type: 'snapshot',
-			sessions: this.store.listSessions(),
-			messages: this.store.listMessages()
+			sessions: all
+				? store.listSessions()
+				: [...store.sessions.values()]
+						.filter((s) => visibility.session(peer.viewer, s))
+						.map((s) => s.summary)
+						.reverse(),
+			messages: all
+				? store.listMessages()
+				: [...store.messages.values()]
+						.filter((m) => visibility.message(peer.viewer, m))
+						.map((m) => m.summary)
+						.reverse()
 		});
 	}
 
@@ -69,7 +86,11 @@ export class FanOut {
 
 	sessionChanged(session: SessionSummary): void {
 		const payload = JSON.stringify({ type: 'session', session } satisfies ServerMessage);
-		this.#toListWatchers(payload);
+		const stored = this.store.sessions.get(session.id);
+		this.#toListWatchers(
+			payload,
+			(peer) => !!stored && this.visibility.session(peer.viewer, stored)
+		);
 		// A session's own page follows its summary too (TLS, AUTH user, message links).
 		this.#toSessionWatchers(session.id, payload);
 		if (session.endedAt === null) return;
@@ -85,7 +106,11 @@ export class FanOut {
 
 	messageAdded(message: MessageSummary): void {
 		const payload = JSON.stringify({ type: 'message', message } satisfies ServerMessage);
-		this.#toListWatchers(payload);
+		const stored = this.store.messages.get(message.id);
+		this.#toListWatchers(
+			payload,
+			(peer) => !!stored && this.visibility.message(peer.viewer, stored)
+		);
 		// The store sends no summary change per message (see addMessage): a session's own page
 		// learns of its messages from the messages themselves.
 		if (message.sessionId) this.#toSessionWatchers(message.sessionId, payload);
@@ -95,8 +120,29 @@ export class FanOut {
 		this.#toListWatchers(JSON.stringify({ type: 'cleared', what } satisfies ServerMessage));
 	}
 
-	#toListWatchers(payload: string): void {
-		for (const peer of this.#watchingAll) peer.sendSerialised(payload, 'frame');
+	/**
+	 * An owner let go of a session or message: it leaves the lists of those who no longer see it
+	 * (everyone, when it was deleted).
+	 */
+	removed(what: 'session' | 'message', id: string, deleted: boolean): void {
+		const payload = JSON.stringify({ type: 'removed', what, id } satisfies ServerMessage);
+		const session = this.store.sessions.get(id);
+		const message = this.store.messages.get(id);
+		for (const peer of this.#watchingAll) {
+			const sees = deleted
+				? false
+				: what === 'session'
+					? !!session && this.visibility.session(peer.viewer, session)
+					: !!message && this.visibility.message(peer.viewer, message);
+			if (!sees) peer.sendSerialised(payload, 'frame');
+		}
+	}
+
+	/** To every list watcher that `sees` (all of them when the viewer sees everything). */
+	#toListWatchers(payload: string, sees?: (peer: Peer) => boolean): void {
+		for (const peer of this.#watchingAll)
+			if (!sees || this.visibility.seesAll(peer.viewer) || sees(peer))
+				peer.sendSerialised(payload, 'frame');
 	}
 
 	/** Those who watch the lists already got `payload` there. */

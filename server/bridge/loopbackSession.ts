@@ -45,6 +45,8 @@ export class LoopbackSession {
 	constructor(
 		readonly listener: ListenerName,
 		readonly browserAddress: string,
+		/** The owner of the browser that opened it. */
+		readonly ownerId: string,
 		readonly target: LoopbackTarget,
 		registry: ClientAddressRegistry
 	) {
@@ -55,7 +57,8 @@ export class LoopbackSession {
 			registry.register(raw.localPort ?? 0, {
 				address: browserAddress,
 				origin: 'browser',
-				sessionId: this.id
+				sessionId: this.id,
+				ownerId
 			})
 		);
 		raw.on('error', () => undefined);

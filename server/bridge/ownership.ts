@@ -45,6 +45,7 @@ export class SessionOwnership {
 		const session = new LoopbackSession(
 			listener,
 			peer.address,
+			peer.viewer.ownerId,
 			this.deps.target(listener),
 			this.deps.clients
 		);

@@ -14,6 +14,7 @@ import {
 } from '../../src/lib/messages';
 import type { Clock } from '../clock';
 import type { LabConfig } from '../config';
+import type { Viewer } from '../owners/visibility';
 
 /**
  * How long what a client watches (other sessions' lines, list changes) is gathered before it is
@@ -60,6 +61,8 @@ export class Peer {
 		req: IncomingMessage,
 		/** The client's address (server/clientAddress.ts: the socket's, or the proxy's word). */
 		readonly address: string,
+		/** Who the browser is (its owner cookie at the upgrade): what it may see. */
+		readonly viewer: Viewer,
 		readonly config: LabConfig,
 		readonly clock: Clock,
 		handlers: PeerHandlers
@@ -226,8 +229,8 @@ export class Peers {
 		this.#heartbeat.unref();
 	}
 
-	accept(ws: WebSocket, req: IncomingMessage, address: string): void {
-		const peer = new Peer(ws, req, address, this.config, this.clock, {
+	accept(ws: WebSocket, req: IncomingMessage, address: string, viewer: Viewer): void {
+		const peer = new Peer(ws, req, address, viewer, this.config, this.clock, {
 			message: this.handlers.message,
 			gone: (gone) => {
 				this.connected.delete(gone);

@@ -31,6 +31,8 @@ export interface RecorderOptions {
 	standsFor: number;
 	origin: SessionOrigin;
 	clientAddress: string;
+	/** Owner ids it belongs to from the start (the browser that opened it). */
+	owners?: string[];
 	store: LabStore;
 	annotator: Annotator;
 	maxBufferedBytes: number;
@@ -98,7 +100,7 @@ export class SessionRecorder {
 			eventCount: 0,
 			truncated: false
 		};
-		this.#store.addSession(summary);
+		this.#store.addSession(summary, options.owners ?? []);
 		this.tap = new ClientStreamTap(
 			{
 				line: (line) => this.#clientLine(line),

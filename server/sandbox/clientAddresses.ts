@@ -10,6 +10,8 @@ export interface ClientIdentity {
 	origin: 'browser';
 	/** The id the bridge chose, so it can find the session it opened. */
 	sessionId: string;
+	/** The browser's owner (server/owners/): the session is theirs. */
+	ownerId: string;
 }
 
 export class ClientAddressRegistry {

@@ -14,7 +14,9 @@ import { SANDBOX_REPLIES } from './replies';
 export class Delivery {
 	constructor(
 		readonly store: LabStore,
-		readonly serverName: string
+		readonly serverName: string,
+		/** The owner of an address's personal domain (server/owners/ownerDirectory.ts). */
+		readonly ownerOfAddress: (address: string) => string | undefined
 	) {}
 
 	/** The message was accepted (250 after DATA): decide each recipient's fate and store it. */
@@ -46,8 +48,19 @@ export class Delivery {
 		finalDelivery: boolean,
 		reportsOn?: string
 	): void {
+		// The sender's side, and the owner of every recipient whose mailbox got (or bounced) it.
+		const owners = new Set(message.senderOwners);
+		for (const r of recipients) {
+			if (r.outcome === 'refused' || r.outcome === 'deferred') continue;
+			const owner = this.ownerOfAddress(r.address);
+			if (owner) owners.add(owner);
+		}
 		this.store.addMessage(
-			storedMessage(message, { recipients, kind, finalDelivery, reportsOn }, this.serverName)
+			storedMessage(
+				message,
+				{ recipients, kind, finalDelivery, reportsOn, owners: [...owners] },
+				this.serverName
+			)
 		);
 	}
 

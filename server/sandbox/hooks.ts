@@ -11,6 +11,7 @@ import type { Listener } from '../../src/lib/listeners';
 import type { Clock } from '../clock';
 import type { LabConfig } from '../config';
 import { newId } from '../ids';
+import type { OwnerDirectory } from '../owners/ownerDirectory';
 import type { LabStore } from '../store/labStore';
 import type { Delivery } from './delivery';
 import { assembleMessage, readData } from './messageAssembly';
@@ -32,6 +33,7 @@ export interface HooksDeps {
 	sessions: LiveSessions;
 	greylist: Greylist;
 	delivery: Delivery;
+	owners: OwnerDirectory;
 }
 
 export type SandboxHooks = Pick<
@@ -65,10 +67,21 @@ export function sandboxHooks(spec: Listener, deps: HooksDeps): SandboxHooks {
 			const live = sessions.get(session.id);
 			if (auth.method !== 'PLAIN' && auth.method !== 'LOGIN')
 				return callback(replyError('badCredentials'));
-			if (!checkPassword(auth.username ?? '', auth.password ?? ''))
-				return callback(replyError('badCredentials'));
-			live?.recorder.authenticated(auth.username ?? '');
-			callback(null, { user: auth.username });
+			const user = auth.username ?? '';
+			const password = auth.password ?? '';
+			// A personal login makes the session, and what it sends, its owner's.
+			const owner = deps.owners.ownerOfLogin(user, password);
+			if (!owner && !checkPassword(user, password)) return callback(replyError('badCredentials'));
+			// In private mode the shared accounts log in only in a browser, where the owner is known:
+			// a mail program outside it uses its owner's personal login (shown on /connect).
+			if (!owner && deps.config.visibility === 'private' && !live?.browser)
+				return callback(replyError('sharedAccountInBrowserOnly'));
+			if (owner && live) {
+				if (!live.senderOwners.includes(owner.id)) live.senderOwners.push(owner.id);
+				deps.store.claimSession(live.recorder.id, owner.id);
+			}
+			live?.recorder.authenticated(user);
+			callback(null, { user });
 		},
 		onSecure: (socket, session, callback) => {
 			const live = sessions.get(session.id);
@@ -105,6 +118,9 @@ export function sandboxHooks(spec: Listener, deps: HooksDeps): SandboxHooks {
 				: checkRecipient(spec, address.address, session, live, deps);
 			const args = (address.args ?? {}) as Record<string, string>;
 			const dsn = address.dsn;
+			// A recipient at a personal domain makes the session visible to that domain's owner.
+			const recipientOwner = error ? undefined : deps.owners.ownerOfAddress(address.address);
+			if (recipientOwner && live) deps.store.claimSession(live.recorder.id, recipientOwner.id);
 			live?.recipients.push({
 				address: address.address,
 				outcome: error ? (error.responseCode < 500 ? 'deferred' : 'refused') : 'delivered',

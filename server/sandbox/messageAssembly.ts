@@ -24,6 +24,8 @@ export interface ReceivedMessage {
 	helo: string;
 	ret: 'FULL' | 'HDRS' | null;
 	envid: string | null;
+	/** The owners of the sending side: the browser that typed it, the owner its AUTH names. */
+	senderOwners: string[];
 }
 
 /**
@@ -76,7 +78,8 @@ export function assembleMessage(
 		clientAddress: live?.clientAddress ?? session.remoteAddress,
 		helo: session.hostNameAppearsAs || '',
 		ret: dsn?.ret === 'FULL' || dsn?.ret === 'HDRS' ? dsn.ret : null,
-		envid: dsn?.envid ?? null
+		envid: dsn?.envid ?? null,
+		senderOwners: live ? [...live.senderOwners] : []
 	};
 }
 
@@ -97,10 +100,12 @@ export function storedMessage(
 		finalDelivery: boolean;
 		/** For a DSN: the id of the message it reports on. */
 		reportsOn?: string;
+		/** Who it is attributed to (server/owners/visibility.ts). */
+		owners: string[];
 	},
 	serverName: string
 ): StoredMessage {
-	const { recipients, kind, finalDelivery, reportsOn } = fate;
+	const { recipients, kind, finalDelivery, reportsOn, owners } = fate;
 	const date = new Date();
 	const forClause = recipients.length === 1 ? `\r\n\tfor <${clean(recipients[0].address)}>` : '';
 	const received =
@@ -117,6 +122,7 @@ export function storedMessage(
 	return {
 		raw: message.raw,
 		trace: returnPath + received,
+		owners,
 		summary: {
 			id: message.id,
 			sessionId: message.sessionId,

@@ -42,6 +42,11 @@ export const SANDBOX_REPLIES = {
 	startTlsFirst: { code: 530, enhanced: '5.7.0', text: 'Must issue a STARTTLS command first' }, // RFC 3207 §4
 	authRequired: { code: 530, enhanced: '5.7.0', text: 'Authentication required' }, // RFC 4954 §6
 	badCredentials: { code: 535, enhanced: '5.7.8', text: 'Authentication credentials invalid' }, // RFC 4954 §6
+	sharedAccountInBrowserOnly: {
+		code: 535,
+		enhanced: '5.7.8',
+		text: 'Shared accounts log in only in the lab in your browser on this server: use your personal login from the Connect page'
+	}, // RFC 4954 §6: 535 5.7.8 the credentials are not accepted (here: not from outside the browser)
 	authSucceeded: { code: 235, enhanced: '2.7.0', text: 'Authentication successful' }, // RFC 4954 §6
 	unadvertisedParameter: {
 		code: 555,

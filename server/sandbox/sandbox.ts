@@ -9,6 +9,7 @@ import type { Listener } from '../../src/lib/listeners';
 import type { ListenerName } from '../../src/lib/messages';
 import type { Clock } from '../clock';
 import type { LabConfig } from '../config';
+import type { OwnerDirectory } from '../owners/ownerDirectory';
 import type { Annotator } from '../recorder/sessionRecorder';
 import type { LabStore } from '../store/labStore';
 import type { TlsMaterial } from '../tls/certificate';
@@ -28,6 +29,7 @@ export interface SandboxDeps {
 	clients: ClientAddressRegistry;
 	createAnnotator: (listener: ListenerName) => Annotator;
 	clock: Clock;
+	owners: OwnerDirectory;
 }
 
 export class Sandbox {
@@ -45,7 +47,12 @@ export class Sandbox {
 			clock,
 			sessions,
 			greylist: new Greylist(config.greylistSeconds),
-			delivery: new Delivery(store, config.serverName)
+			delivery: new Delivery(
+				store,
+				config.serverName,
+				(address) => deps.owners.ownerOfAddress(address)?.id
+			),
+			owners: deps.owners
 		};
 		this.#listeners = new Listeners({
 			...deps,

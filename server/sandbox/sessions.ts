@@ -25,6 +25,10 @@ export interface LiveSession {
 	tappedSockets: WeakSet<net.Socket>;
 	/** The RCPT TOs of the current transaction with their outcome; MAIL FROM starts a new list. */
 	recipients: RecipientResult[];
+	/** Opened in a browser (through the bridge): the shared accounts may log in here. */
+	browser: boolean;
+	/** The owners of what it sends: the browser's owner, the owner its AUTH names. */
+	senderOwners: string[];
 	/** Cancels the lifetime timer. */
 	lifetime: () => void;
 	endReason: string | null;
@@ -72,6 +76,7 @@ export class LiveSessions {
 			standsFor: spec.standsFor,
 			origin: identity ? 'browser' : 'external',
 			clientAddress,
+			owners: identity ? [identity.ownerId] : [],
 			store,
 			annotator: this.deps.createAnnotator(spec.name),
 			maxBufferedBytes: config.maxMessageBytes + 64 * 1024,
@@ -83,6 +88,8 @@ export class LiveSessions {
 			connection: null,
 			tappedSockets: new WeakSet([socket]),
 			recipients: [],
+			browser: identity !== undefined,
+			senderOwners: identity ? [identity.ownerId] : [],
 			endReason: null,
 			lifetime: this.deps.clock.after(config.maxSessionSeconds * 1000, () => {
 				live.endReason = 'Session lifetime reached (421)';

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { personalDomain } from '../owners/ownerNames';
+import type { Owner, Share } from '../owners/owner';
 import type { MessageView } from './messageView';
 import type { PersistedState, StoreBatch, StorePersistence } from './persistence';
 import type {
@@ -13,6 +15,11 @@ export interface StoredSession {
 	events: SessionEvent[];
 	/** Unmasked credential lines, by seq: shown only to the browser that owns the session. */
 	secrets: Map<number, { text: string; annotation: Annotation }>;
+	/**
+	 * Owner ids it is attributed to: the browser that opened it, the owner its AUTH names, the
+	 * owners of its recipients' domains. Never sent to a browser.
+	 */
+	owners: string[];
 }
 
 export interface StoredMessage {
@@ -23,6 +30,8 @@ export interface StoredMessage {
 	trace: string;
 	/** The parsed view, made on first look (see messageView.ts). */
 	view?: Promise<MessageView>;
+	/** Owner ids it is attributed to: its sender's and its recipients'. Never sent to a browser. */
+	owners: string[];
 }
 
 export interface StoreLimits {
@@ -37,6 +46,8 @@ export interface StoreEvents {
 	event: [string, SessionEvent];
 	message: [MessageSummary];
 	cleared: ['sessions' | 'messages'];
+	/** An owner let go of a session or message; `deleted` when none is left, so it is gone. */
+	removed: ['session' | 'message', string, boolean];
 }
 
 /**
@@ -63,6 +74,12 @@ export const RESTART_END_REASON = 'the server restarted while this session was o
 export class LabStore extends EventEmitter<StoreEvents> {
 	readonly sessions = new Map<string, StoredSession>();
 	readonly messages = new Map<string, StoredMessage>();
+	/** Owners by id, and by name (their submission user and personal domain). */
+	readonly owners = new Map<string, Owner>();
+	readonly #ownersByName = new Map<string, Owner>();
+	/** Share links by token, and the tokens each owner has opened. */
+	readonly shares = new Map<string, Share>();
+	readonly grants = new Map<string, Set<string>>();
 	#messageBytes = 0;
 	#persistence: StorePersistence | null;
 	#dirtySessions = new Set<string>();
@@ -91,8 +108,11 @@ export class LabStore extends EventEmitter<StoreEvents> {
 
 	/** Loads what the database held; sessions left open by the last run are closed, saying why. */
 	#hydrate(state: PersistedState): void {
-		for (const { summary, events } of state.sessions) {
-			this.sessions.set(summary.id, { summary, events, secrets: new Map() });
+		for (const owner of state.owners) this.#indexOwner(owner);
+		for (const share of state.shares) this.shares.set(share.token, share);
+		for (const { ownerId, token } of state.grants) this.#indexGrant(ownerId, token);
+		for (const { summary, events, owners } of state.sessions) {
+			this.sessions.set(summary.id, { summary, events, secrets: new Map(), owners });
 			if (summary.endedAt !== null) continue;
 			const at = Date.now();
 			this.appendEvent(summary.id, {
@@ -181,8 +201,10 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		return this.#messageBytes;
 	}
 
-	addSession(summary: SessionSummary): StoredSession {
-		const stored: StoredSession = { summary, events: [], secrets: new Map() };
+	addSession(summary: SessionSummary, owners: string[] = []): StoredSession {
+		const stored: StoredSession = { summary, events: [], secrets: new Map(), owners };
+		if (this.#persistence && owners.length)
+			this.#pending.sessionOwners.push({ sessionId: summary.id, owners: [...owners] });
 		this.sessions.set(summary.id, stored);
 		this.#changed(summary.id);
 		this.#evictSessions();
@@ -255,8 +277,8 @@ export class LabStore extends EventEmitter<StoreEvents> {
 				});
 		}
 		if (this.#persistence) {
-			const { summary, raw, trace } = message;
-			this.#pending.newMessages.push({ summary, raw, trace });
+			const { summary, raw, trace, owners } = message;
+			this.#pending.newMessages.push({ summary, raw, trace, owners });
 		}
 		this.#changed(null);
 		this.#evictMessages();
@@ -270,6 +292,103 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		if (this.#persistence) this.#pending.changedMessages.push(stored.summary);
 		this.#changed(null);
 		this.emit('message', stored.summary);
+	}
+
+	addOwner(owner: Owner): void {
+		this.#indexOwner(owner);
+		if (this.#persistence) this.#pending.newOwners.push(owner);
+		this.#changed(null);
+	}
+
+	/** The owner whose submission user name this is (names are lower case). */
+	ownerByName(name: string): Owner | undefined {
+		return this.#ownersByName.get(name.toLowerCase());
+	}
+
+	/** The owner of a personal domain (`quiet-otter-42.test`), matched case-insensitively. */
+	ownerByDomain(domain: string): Owner | undefined {
+		const d = domain.toLowerCase().replace(/\.$/, '');
+		const owner = this.#ownersByName.get(d.slice(0, d.lastIndexOf('.')));
+		return owner && personalDomain(owner.name) === d ? owner : undefined;
+	}
+
+	/** Attributes a session to one more owner; watchers entitled now see it from here on. */
+	claimSession(sessionId: string, ownerId: string): void {
+		const stored = this.sessions.get(sessionId);
+		if (!stored || stored.owners.includes(ownerId)) return;
+		stored.owners.push(ownerId);
+		if (this.#persistence)
+			this.#pending.sessionOwners.push({ sessionId, owners: [...stored.owners] });
+		this.#changed(null);
+		this.emit('session', stored.summary);
+	}
+
+	/**
+	 * An owner deletes a session for themselves: their claim goes; the session goes when no owner
+	 * is left and it has ended. Others who own it keep it (a visitor never deletes another's data).
+	 */
+	releaseSession(sessionId: string, ownerId: string): boolean {
+		const stored = this.sessions.get(sessionId);
+		if (!stored || !stored.owners.includes(ownerId)) return false;
+		stored.owners = stored.owners.filter((id) => id !== ownerId);
+		if (this.#persistence)
+			this.#pending.sessionOwners.push({ sessionId, owners: [...stored.owners] });
+		this.#changed(null);
+		const deleted = !stored.owners.length && stored.summary.endedAt !== null;
+		if (deleted) this.#deleteSession(sessionId);
+		this.emit('removed', 'session', sessionId, deleted);
+		return true;
+	}
+
+	/** The same for a message: it goes when its last owner lets go. */
+	releaseMessage(messageId: string, ownerId: string): boolean {
+		const stored = this.messages.get(messageId);
+		if (!stored || !stored.owners.includes(ownerId)) return false;
+		stored.owners = stored.owners.filter((id) => id !== ownerId);
+		if (stored.owners.length) {
+			if (this.#persistence)
+				this.#pending.messageOwners.push({ messageId, owners: [...stored.owners] });
+			this.#changed(null);
+		} else this.#deleteMessage(messageId);
+		this.emit('removed', 'message', messageId, !stored.owners.length);
+		return true;
+	}
+
+	addShare(share: Share): void {
+		this.shares.set(share.token, share);
+		if (this.#persistence) this.#pending.newShares.push(share);
+		this.#changed(null);
+	}
+
+	deleteShare(token: string): void {
+		if (!this.shares.delete(token)) return;
+		for (const tokens of this.grants.values()) tokens.delete(token);
+		if (this.#persistence) this.#pending.deletedShares.push(token);
+		this.#changed(null);
+	}
+
+	/** The owner opened a share link: they may read what it shares until it is revoked. */
+	addGrant(ownerId: string, token: string): void {
+		if (this.grants.get(ownerId)?.has(token)) return;
+		this.#indexGrant(ownerId, token);
+		if (this.#persistence) this.#pending.newGrants.push({ ownerId, token });
+		this.#changed(null);
+	}
+
+	#indexOwner(owner: Owner): void {
+		this.owners.set(owner.id, owner);
+		this.#ownersByName.set(owner.name, owner);
+	}
+
+	#indexGrant(ownerId: string, token: string): void {
+		let tokens = this.grants.get(ownerId);
+		if (!tokens) this.grants.set(ownerId, (tokens = new Set()));
+		tokens.add(token);
+	}
+
+	#deleteSharesOf(itemId: string): void {
+		for (const share of this.shares.values())
+			if (share.itemId === itemId) this.deleteShare(share.token);
 	}
 
 	listSessions(): SessionSummary[] {
@@ -289,10 +408,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	}
 
 	clearMessages(): void {
-		if (this.#persistence) this.#pending.deletedMessages.push(...this.messages.keys());
-		this.#changed(null);
-		this.messages.clear();
-		this.#messageBytes = 0;
+		for (const id of [...this.messages.keys()]) this.#deleteMessage(id);
 		this.emit('cleared', 'messages');
 	}
 
@@ -306,21 +422,29 @@ export class LabStore extends EventEmitter<StoreEvents> {
 
 	#deleteSession(id: string): void {
 		this.sessions.delete(id);
+		this.#deleteSharesOf(id);
 		if (this.#persistence) this.#pending.deletedSessions.push(id);
 		this.#changed(null);
 	}
 
+	#deleteMessage(id: string): void {
+		const stored = this.messages.get(id);
+		if (!stored) return;
+		this.messages.delete(id);
+		this.#messageBytes -= stored.raw.length + stored.trace.length;
+		this.#deleteSharesOf(id);
+		if (this.#persistence) this.#pending.deletedMessages.push(id);
+		this.#changed(null);
+	}
+
 	#evictMessages(): void {
-		for (const [id, stored] of this.messages) {
+		for (const id of this.messages.keys()) {
 			if (
 				this.messages.size <= this.limits.maxStoredMessages &&
 				this.#messageBytes <= this.limits.maxStoredBytes
 			)
 				break;
-			this.messages.delete(id);
-			this.#messageBytes -= stored.raw.length + stored.trace.length;
-			if (this.#persistence) this.#pending.deletedMessages.push(id);
-			this.#changed(null);
+			this.#deleteMessage(id);
 		}
 	}
 }
@@ -332,6 +456,12 @@ function emptyBatch(): Omit<StoreBatch, 'sessions'> {
 		newMessages: [],
 		changedMessages: [],
 		deletedSessions: [],
-		deletedMessages: []
+		deletedMessages: [],
+		newOwners: [],
+		sessionOwners: [],
+		messageOwners: [],
+		newShares: [],
+		deletedShares: [],
+		newGrants: []
 	};
 }

@@ -4,11 +4,14 @@
  * implementation can follow behind the same interface. Callers of the store never see it.
  */
 import type { MessageSummary, SessionEvent, SessionSummary } from '../../src/lib/messages';
+import type { Owner, Share } from '../owners/owner';
 
 export interface PersistedSession {
 	summary: SessionSummary;
 	/** In `seq` order. */
 	events: SessionEvent[];
+	/** Owner ids it is attributed to (server/owners/visibility.ts). */
+	owners: string[];
 }
 
 export interface PersistedMessage {
@@ -16,12 +19,18 @@ export interface PersistedMessage {
 	/** The exact bytes received. */
 	raw: Buffer;
 	trace: string;
+	/** Owner ids it is attributed to: its sender's and its recipients'. */
+	owners: string[];
 }
 
 /** Everything stored, each kind in the order it was first added (oldest first). */
 export interface PersistedState {
 	sessions: PersistedSession[];
 	messages: PersistedMessage[];
+	owners: Owner[];
+	shares: Share[];
+	/** Share links each owner has opened (and so may read). */
+	grants: { ownerId: string; token: string }[];
 }
 
 /**
@@ -40,6 +49,15 @@ export interface StoreBatch {
 	/** Deleted with their events and message links. */
 	deletedSessions: string[];
 	deletedMessages: string[];
+	newOwners: Owner[];
+	/** A session's owner list, replaced whole (it grows as AUTH and recipients name owners). */
+	sessionOwners: { sessionId: string; owners: string[] }[];
+	/** A message's owner list after an owner let go of it (deleted it for themselves). */
+	messageOwners: { messageId: string; owners: string[] }[];
+	newShares: Share[];
+	/** Revoked, or gone with what they shared; their grants go with them. */
+	deletedShares: string[];
+	newGrants: { ownerId: string; token: string }[];
 }
 
 /** Asynchronous, as a database client over a network is; SQLite's answers come at once. */

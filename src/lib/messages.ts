@@ -169,6 +169,8 @@ export type ServerMessage =
 	| { type: 'session'; session: SessionSummary }
 	| { type: 'message'; message: MessageSummary }
 	| { type: 'cleared'; what: 'sessions' | 'messages' }
+	/** Deleted, or no longer this browser's to see (its owner deleted it for themselves). */
+	| { type: 'removed'; what: 'session' | 'message'; id: string }
 	| { type: 'error'; message: string };
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -243,6 +245,7 @@ const SERVER_TYPES = new Set([
 	'session',
 	'message',
 	'cleared',
+	'removed',
 	'error'
 ]);
 

@@ -19,6 +19,7 @@ import { until, type RawSmtp } from './harness';
 import { ehlo, open, startQuickLab } from './smtpSession';
 import { startWebServer } from './webServer';
 import { BridgeClient, isType } from './wsClient';
+import { callRoute } from './routeCall';
 
 const SEED = Number(process.env.AUTH_MASKING_SEED ?? 20261201);
 const CONNECTIONS = 48;
@@ -320,8 +321,9 @@ afterAll(async () => {
 	await web?.close();
 });
 
+/** As the operator sees it: credentials stay masked for the operator too. */
 const call = async <E>(handler: (event: E) => Response | Promise<Response>, id: string) =>
-	(await handler({ params: { id } } as unknown as E)).text();
+	(await callRoute(handler, { id })).text();
 
 function leaked(shown: string, plan: Plan): string[] {
 	return plan.variants.flatMap((v) =>

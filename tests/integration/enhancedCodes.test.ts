@@ -116,6 +116,15 @@ const PROVOKE: Record<SandboxReplyName, Provocation> = {
 			return c.command(`AUTH PLAIN ${plain('alice', 'wrong')}`);
 		}
 	},
+	sharedAccountInBrowserOnly: {
+		spec: '535 5.7.8',
+		config: { visibility: 'private' },
+		provoke: async (lab) => {
+			const { c } = await open(lab, 'submissions');
+			await ehlo(c);
+			return c.command(`AUTH PLAIN ${plain('alice', 'wonderland')}`);
+		}
+	},
 	authSucceeded: {
 		spec: '235 2.7.0',
 		provoke: async (lab) => {

@@ -20,6 +20,7 @@ import { GET as sessionDetail } from '../../src/routes/api/sessions/[id]/+server
 import { GET as sessionTranscript } from '../../src/routes/api/sessions/[id]/transcript.txt/+server';
 import { startTestLab, until } from './harness';
 import { ehlo, open } from './smtpSession';
+import { callRoute } from './routeCall';
 
 const run = promisify(execFile);
 
@@ -75,9 +76,7 @@ with smtplib.SMTP('127.0.0.1', ${lab.sandbox.port('submission')}) as submission:
 	await child;
 }
 
-// The handlers only read params.
-const call = <E>(handler: (event: E) => Response | Promise<Response>, params: object) =>
-	handler({ params } as unknown as E);
+const call = callRoute;
 const bytes = async (response: Response) => {
 	expect(response.status).toBe(200);
 	return Buffer.from(await response.arrayBuffer());

@@ -60,5 +60,31 @@ export const MIGRATIONS: Migration[] = [
 			INSERT INTO session_messages (session_id, position, message_id)
 				SELECT sessions.id, ids.key, ids.value FROM sessions, json_each(sessions.summary, '$.messageIds') AS ids;
 			UPDATE sessions SET summary = json_remove(summary, '$.messageIds');`
+	},
+	{
+		version: 4,
+		description:
+			'owners (anonymous browsers, their personal login), who each session and message belongs to, share links and who opened them',
+		sql: `
+			CREATE TABLE owners (
+				id TEXT PRIMARY KEY,
+				name TEXT NOT NULL UNIQUE,
+				password TEXT NOT NULL,
+				created_at INTEGER NOT NULL
+			);
+			ALTER TABLE sessions ADD COLUMN owners TEXT NOT NULL DEFAULT '[]';
+			ALTER TABLE messages ADD COLUMN owners TEXT NOT NULL DEFAULT '[]';
+			CREATE TABLE shares (
+				token TEXT PRIMARY KEY,
+				kind TEXT NOT NULL,
+				item_id TEXT NOT NULL,
+				owner_id TEXT NOT NULL,
+				created_at INTEGER NOT NULL
+			);
+			CREATE TABLE share_grants (
+				owner_id TEXT NOT NULL,
+				token TEXT NOT NULL,
+				PRIMARY KEY (owner_id, token)
+			);`
 	}
 ];

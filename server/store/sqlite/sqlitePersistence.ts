@@ -15,6 +15,7 @@ import {
 	type StoreBatch,
 	type StorePersistence
 } from '../persistence';
+import type { Owner, Share } from '../../owners/owner';
 import { MIGRATIONS, type Migration } from './migrations';
 
 export const DATABASE_FILE = 'smtp-lab.sqlite';
@@ -45,13 +46,27 @@ export class SqlitePersistence implements StorePersistence {
 			'INSERT OR REPLACE INTO events (session_id, seq, event) VALUES (?, ?, ?)'
 		);
 		const insertMessage = this.#db.prepare(
-			'INSERT INTO messages (id, summary, raw, trace, session_id, received_at) VALUES (?, ?, ?, ?, ?, ?)'
+			'INSERT INTO messages (id, summary, raw, trace, session_id, received_at, owners) VALUES (?, ?, ?, ?, ?, ?, ?)'
 		);
 		const updateMessage = this.#db.prepare('UPDATE messages SET summary = ? WHERE id = ?');
 		const deleteSession = this.#db.prepare('DELETE FROM sessions WHERE id = ?');
 		const deleteEvents = this.#db.prepare('DELETE FROM events WHERE session_id = ?');
 		const deleteLinks = this.#db.prepare('DELETE FROM session_messages WHERE session_id = ?');
 		const deleteMessage = this.#db.prepare('DELETE FROM messages WHERE id = ?');
+		const insertOwner = this.#db.prepare(
+			'INSERT OR IGNORE INTO owners (id, name, password, created_at) VALUES (?, ?, ?, ?)'
+		);
+		// A session is upserted before its owners are set (both in this batch) or exists already.
+		const setSessionOwners = this.#db.prepare('UPDATE sessions SET owners = ? WHERE id = ?');
+		const setMessageOwners = this.#db.prepare('UPDATE messages SET owners = ? WHERE id = ?');
+		const insertShare = this.#db.prepare(
+			'INSERT OR IGNORE INTO shares (token, kind, item_id, owner_id, created_at) VALUES (?, ?, ?, ?, ?)'
+		);
+		const deleteShare = this.#db.prepare('DELETE FROM shares WHERE token = ?');
+		const deleteShareGrants = this.#db.prepare('DELETE FROM share_grants WHERE token = ?');
+		const insertGrant = this.#db.prepare(
+			'INSERT OR IGNORE INTO share_grants (owner_id, token) VALUES (?, ?)'
+		);
 		this.#write = this.#db.transaction((batch: StoreBatch) => {
 			// The id list is kept row by row (session_messages), not rewritten with every change.
 			for (const summary of batch.sessions)
@@ -60,15 +75,29 @@ export class SqlitePersistence implements StorePersistence {
 				insertLink.run(sessionId, index, messageId);
 			for (const { sessionId, event } of batch.events)
 				insertEvent.run(sessionId, event.seq, JSON.stringify(event));
-			for (const { summary, raw, trace } of batch.newMessages)
+			for (const owner of batch.newOwners)
+				insertOwner.run(owner.id, owner.name, owner.password, owner.createdAt);
+			for (const { sessionId, owners } of batch.sessionOwners)
+				setSessionOwners.run(JSON.stringify(owners), sessionId);
+			for (const { summary, raw, trace, owners } of batch.newMessages)
 				insertMessage.run(
 					summary.id,
 					JSON.stringify(summary),
 					raw,
 					trace,
 					summary.sessionId,
-					summary.receivedAt
+					summary.receivedAt,
+					JSON.stringify(owners)
 				);
+			for (const { messageId, owners } of batch.messageOwners)
+				setMessageOwners.run(JSON.stringify(owners), messageId);
+			for (const share of batch.newShares)
+				insertShare.run(share.token, share.kind, share.itemId, share.ownerId, share.createdAt);
+			for (const { ownerId, token } of batch.newGrants) insertGrant.run(ownerId, token);
+			for (const token of batch.deletedShares) {
+				deleteShare.run(token);
+				deleteShareGrants.run(token);
+			}
 			for (const summary of batch.changedMessages)
 				updateMessage.run(JSON.stringify(summary), summary.id);
 			for (const id of batch.deletedSessions) {
@@ -93,12 +122,12 @@ export class SqlitePersistence implements StorePersistence {
 
 	#load(): PersistedState {
 		const sessions = new Map<string, PersistedSession>();
-		for (const row of this.#db.prepare('SELECT summary FROM sessions ORDER BY position').all() as {
-			summary: string;
-		}[]) {
+		for (const row of this.#db
+			.prepare('SELECT summary, owners FROM sessions ORDER BY position')
+			.all() as { summary: string; owners: string }[]) {
 			const summary = JSON.parse(row.summary) as SessionSummary;
 			summary.messageIds = [];
-			sessions.set(summary.id, { summary, events: [] });
+			sessions.set(summary.id, { summary, events: [], owners: JSON.parse(row.owners) as string[] });
 		}
 		for (const row of this.#db
 			.prepare('SELECT session_id, message_id FROM session_messages ORDER BY session_id, position')
@@ -109,17 +138,55 @@ export class SqlitePersistence implements StorePersistence {
 			.all() as { session_id: string; event: string }[])
 			sessions.get(row.session_id)?.events.push(JSON.parse(row.event) as SessionEvent);
 		const messages = (
-			this.#db.prepare('SELECT summary, raw, trace FROM messages ORDER BY position').all() as {
+			this.#db
+				.prepare('SELECT summary, raw, trace, owners FROM messages ORDER BY position')
+				.all() as {
 				summary: string;
 				raw: Buffer;
 				trace: string;
+				owners: string;
 			}[]
 		).map((row): PersistedMessage => ({
 			summary: JSON.parse(row.summary) as MessageSummary,
 			raw: row.raw,
-			trace: row.trace
+			trace: row.trace,
+			owners: JSON.parse(row.owners) as string[]
 		}));
-		return { sessions: [...sessions.values()], messages };
+		const owners = (
+			this.#db.prepare('SELECT id, name, password, created_at FROM owners').all() as {
+				id: string;
+				name: string;
+				password: string;
+				created_at: number;
+			}[]
+		).map((row): Owner => ({
+			id: row.id,
+			name: row.name,
+			password: row.password,
+			createdAt: row.created_at
+		}));
+		const shares = (
+			this.#db.prepare('SELECT token, kind, item_id, owner_id, created_at FROM shares').all() as {
+				token: string;
+				kind: Share['kind'];
+				item_id: string;
+				owner_id: string;
+				created_at: number;
+			}[]
+		).map((row): Share => ({
+			token: row.token,
+			kind: row.kind,
+			itemId: row.item_id,
+			ownerId: row.owner_id,
+			createdAt: row.created_at
+		}));
+		const grants = (
+			this.#db.prepare('SELECT owner_id, token FROM share_grants').all() as {
+				owner_id: string;
+				token: string;
+			}[]
+		).map((row) => ({ ownerId: row.owner_id, token: row.token }));
+		return { sessions: [...sessions.values()], messages, owners, shares, grants };
 	}
 
 	async write(batch: StoreBatch): Promise<void> {

@@ -23,9 +23,14 @@ export class ApiError extends Error {
 const LAB_API_KEY = Symbol.for('smtp-lab.api');
 
 export function labApi(): LabApi {
-	const running = (globalThis as Record<symbol, unknown>)[LAB_API_KEY] as LabApi | undefined;
+	const running = runningLabApi();
 	if (!running) throw new ApiError(503, 'the sandbox is not running');
 	return running;
+}
+
+/** The lab's interface, or undefined while it is not running. */
+export function runningLabApi(): LabApi | undefined {
+	return (globalThis as Record<symbol, unknown>)[LAB_API_KEY] as LabApi | undefined;
 }
 
 export function checkId(id: string, what: string): string {

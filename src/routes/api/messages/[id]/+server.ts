@@ -19,8 +19,12 @@ function traceFields(trace: string) {
  * The seq of the DATA command that carried a message in its session's transcript (the content
  * event's seq if the command is not found), so a message can open its session at that line.
  */
-function dataSeq(sessionId: string | null, messageId: string): number | null {
-	const events = sessionId ? labApi().session(sessionId)?.events : undefined;
+function dataSeq(
+	viewer: App.Locals['viewer'],
+	sessionId: string | null,
+	messageId: string
+): number | null {
+	const events = sessionId ? labApi().session(viewer, sessionId)?.events : undefined;
 	if (!events) return null;
 	const at = events.findIndex((e) => e.messageId === messageId);
 	if (at < 0) return null;
@@ -32,9 +36,9 @@ function dataSeq(sessionId: string | null, messageId: string): number | null {
 	return events[at].seq;
 }
 
-export const GET: RequestHandler = ({ params }) =>
+export const GET: RequestHandler = ({ params, locals }) =>
 	answer(async () => {
-		const stored = storedMessage(params.id);
+		const stored = storedMessage(locals.viewer, params.id);
 		const view = await labApi().messageView(stored);
 		const message: MessageDetail = {
 			...stored.summary,
@@ -44,5 +48,8 @@ export const GET: RequestHandler = ({ params }) =>
 			parseNote: view.parseNote,
 			traceFields: traceFields(stored.trace)
 		};
-		return json({ message, dataSeq: dataSeq(stored.summary.sessionId, stored.summary.id) });
+		return json({
+			message,
+			dataSeq: dataSeq(locals.viewer, stored.summary.sessionId, stored.summary.id)
+		});
 	});

@@ -3,9 +3,9 @@ import { answer } from '$lib/server/labAccess';
 import { storedMessage } from '$lib/server/storedMessage';
 
 /** The delivered copy: trace fields (Return-Path, Received) first, then the message, as a download. */
-export const GET: RequestHandler = ({ params }) =>
+export const GET: RequestHandler = ({ params, locals }) =>
 	answer(() => {
-		const stored = storedMessage(params.id);
+		const stored = storedMessage(locals.viewer, params.id);
 		const body = Buffer.concat([Buffer.from(stored.trace), stored.raw]);
 		return new Response(new Uint8Array(body), {
 			headers: {

@@ -5,9 +5,9 @@ import { storedMessage } from '$lib/server/storedMessage';
 const PART_ID = /^\d{1,4}(\.\d{1,4}){0,50}$/;
 
 /** One MIME part, decoded, with its content type; served as a download so it never renders here. */
-export const GET: RequestHandler = ({ params }) =>
+export const GET: RequestHandler = ({ params, locals }) =>
 	answer(async () => {
-		const stored = storedMessage(params.id);
+		const stored = storedMessage(locals.viewer, params.id);
 		if (!PART_ID.test(params.part))
 			throw new ApiError(400, 'malformed part id (expected e.g. 1.2)');
 		const part = (await labApi().messageView(stored)).content.get(params.part);

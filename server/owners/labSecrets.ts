@@ -1,0 +1,59 @@
+/**
+ * The lab's two secrets, kept in DATA_DIR so a restart keeps owners and the operator signed in:
+ * the key that signs owner cookies, and the operator token (unless OPERATOR_TOKEN sets it).
+ * Without DATA_DIR both are made afresh at each start. Files are created with mode 0600.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { StorageError } from '../store/persistence';
+
+export const COOKIE_SECRET_FILE = 'cookie-secret';
+export const OPERATOR_TOKEN_FILE = 'operator-token';
+
+export interface LabSecrets {
+	cookieSecret: Buffer;
+	operatorToken: string;
+	/** The token was made by this start (not OPERATOR_TOKEN, not read back): print it once. */
+	operatorTokenIsNew: boolean;
+}
+
+export function loadLabSecrets(dataDir: string | null, configuredToken: string | null): LabSecrets {
+	const cookieSecret = Buffer.from(
+		kept(dataDir, COOKIE_SECRET_FILE, () => randomBytes(32).toString('hex')).value,
+		'hex'
+	);
+	if (configuredToken !== null)
+		return { cookieSecret, operatorToken: configuredToken, operatorTokenIsNew: false };
+	const token = kept(dataDir, OPERATOR_TOKEN_FILE, () => randomBytes(18).toString('base64url'));
+	return { cookieSecret, operatorToken: token.value, operatorTokenIsNew: token.created };
+}
+
+/** The secret in `dataDir/name`, made with `make` when the file does not exist yet. */
+function kept(
+	dataDir: string | null,
+	name: string,
+	make: () => string
+): { value: string; created: boolean } {
+	if (dataDir === null) return { value: make(), created: true };
+	const file = path.join(dataDir, name);
+	try {
+		return { value: readFileSync(file, 'utf8').trim(), created: false };
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw unusable(file, error);
+	}
+	const value = make();
+	try {
+		mkdirSync(dataDir, { recursive: true });
+		writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
+	} catch (error) {
+		throw unusable(file, error);
+	}
+	return { value, created: true };
+}
+
+function unusable(file: string, error: unknown): StorageError {
+	return new StorageError(
+		`cannot keep the secret ${file} (DATA_DIR): ${(error as Error).message}; set DATA_DIR to a directory SMTP Lab can create and write.`
+	);
+}

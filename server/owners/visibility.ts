@@ -1,0 +1,66 @@
+/**
+ * Who sees and deletes what: the one rule, read by the API routes and the WebSocket bridge alike.
+ *
+ * VISIBILITY=open (one teacher's laptop): everyone sees everything.
+ * VISIBILITY=private (a public or classroom server):
+ * - a session is visible to its owners: the browser that opened it, the owner its AUTH names,
+ *   the owners of its recipients' personal domains (each of them);
+ * - a message to the owner of the session that sent it and to the owners of its recipients;
+ * - a share link's target to every owner who opened the link, until it is revoked (a shared
+ *   session brings the messages it sent);
+ * - unclaimed sessions and mail (no owner) to the operator only; the operator sees everything.
+ * In both modes a visitor deletes only their own claim (server/store/labStore.ts releaseSession),
+ * and only the operator clears everything.
+ */
+import type { Visibility } from '../config';
+import type { LabStore, StoredMessage, StoredSession } from '../store/labStore';
+
+/** Who is asking: an owner (its browser's cookie), possibly signed in as the operator. */
+export interface Viewer {
+	/** Without a valid owner cookie (a script, a fresh client), a new owner who owns nothing yet. */
+	ownerId: string;
+	operator: boolean;
+}
+
+export class VisibilityRule {
+	constructor(
+		readonly mode: Visibility,
+		readonly store: LabStore
+	) {}
+
+	/** Everyone sees everything: the open mode, or the operator. */
+	seesAll(viewer: Viewer): boolean {
+		return this.mode === 'open' || viewer.operator;
+	}
+
+	session(viewer: Viewer, stored: StoredSession): boolean {
+		if (this.seesAll(viewer)) return true;
+		return (
+			stored.owners.includes(viewer.ownerId) ||
+			this.#granted(viewer.ownerId, 'session', stored.summary.id)
+		);
+	}
+
+	message(viewer: Viewer, stored: StoredMessage): boolean {
+		if (this.seesAll(viewer)) return true;
+		if (stored.owners.includes(viewer.ownerId)) return true;
+		if (this.#granted(viewer.ownerId, 'message', stored.summary.id)) return true;
+		const sessionId = stored.summary.sessionId;
+		return sessionId !== null && this.#granted(viewer.ownerId, 'session', sessionId);
+	}
+
+	/** The viewer's own (not merely shared with them): what they may share and delete. */
+	owns(viewer: Viewer, stored: { owners: string[] }): boolean {
+		return stored.owners.includes(viewer.ownerId);
+	}
+
+	#granted(ownerId: string, kind: 'session' | 'message', itemId: string): boolean {
+		const tokens = this.store.grants.get(ownerId);
+		if (!tokens) return false;
+		for (const token of tokens) {
+			const share = this.store.shares.get(token);
+			if (share && share.kind === kind && share.itemId === itemId) return true;
+		}
+		return false;
+	}
+}
