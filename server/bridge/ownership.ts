@@ -3,15 +3,17 @@
  * unmasked (its own credentials); a page that drops keeps its session for RESUME_GRACE_SECONDS
  * and gets it back with the resume token.
  */
+import { randomBytes } from 'node:crypto';
 import type { ListenerName, SessionEvent, SessionSummary } from '../../src/lib/messages';
 import { SessionAnnotator } from '../../src/lib/smtp/annotate/annotate';
 import { listenersByName } from '../../src/lib/smtp/tables/systemEvents';
 import type { LabConfig } from '../config';
+import { newId } from '../ids';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
 import type { LabStore } from '../store/labStore';
 import { LoopbackSession, type LoopbackTarget } from './loopbackSession';
 import type { Peer } from './peers';
-import { refusalReason } from './refusals';
+import { ownerLimitRefusal, refusalReason } from './refusals';
 
 /** Longest `input` accepted in one message: more than a screenful of pasted SMTP. */
 export const MAX_INPUT_CHARS = 16 * 1024;
@@ -42,6 +44,9 @@ export class SessionOwnership {
 				type: 'error',
 				message: 'this page already has an open session: close it first'
 			});
+		const held = this.#liveSessionsOf(peer.viewer.ownerId);
+		if (held >= this.deps.config.maxSessionsPerOwner)
+			return this.#refusedByOwnerLimit(peer, listener, held);
 		const session = new LoopbackSession(
 			listener,
 			peer.address,
@@ -166,6 +171,14 @@ export class SessionOwnership {
 		return stop;
 	}
 
+	/** The owner's browser sessions still open, including ones waiting for their page to return. */
+	#liveSessionsOf(ownerId: string): number {
+		let count = 0;
+		for (const session of this.sessions.values())
+			if (session.ownerId === ownerId && !session.closed) count++;
+		return count;
+	}
+
 	/**
 	 * The sandbox answered the connection with `reply` (421 at MAX_SESSIONS or
 	 * MAX_SESSIONS_PER_ADDRESS) and closed it, without recording it: the bridge tells the page
@@ -176,7 +189,49 @@ export class SessionOwnership {
 		this.#forget(session, null);
 		session.close();
 		if (!owner) return;
-		const reason = refusalReason(reply, this.deps.config);
+		const annotation = new SessionAnnotator({ listener: session.listener }).annotate({
+			dir: 'server',
+			text: reply
+		});
+		this.#tellRefused(
+			owner,
+			session,
+			{ dir: 'server', text: reply, annotation },
+			refusalReason(reply, this.deps.config)
+		);
+	}
+
+	/**
+	 * The owner already holds MAX_SESSIONS_PER_OWNER: the bridge does not connect, and tells the
+	 * page as the sandbox's refusals are told, with a system line in place of the 421.
+	 */
+	#refusedByOwnerLimit(peer: Peer, listener: ListenerName, held: number): void {
+		const refusal = ownerLimitRefusal(this.deps.config, held);
+		this.#tellRefused(
+			peer,
+			{
+				id: newId(),
+				listener,
+				browserAddress: peer.address,
+				resumeToken: randomBytes(18).toString('base64url')
+			},
+			{
+				dir: 'system',
+				kind: 'note',
+				text: refusal.line,
+				annotation: { title: refusal.title, summary: refusal.summary, rfc: [] }
+			},
+			refusal.reason
+		);
+	}
+
+	/** A refused session reaches its page as `opened` already ended, its one line, and `closed`. */
+	#tellRefused(
+		peer: Peer,
+		session: Pick<LoopbackSession, 'id' | 'listener' | 'browserAddress' | 'resumeToken'>,
+		line: Pick<SessionEvent, 'dir' | 'kind' | 'text' | 'annotation'>,
+		reason: string
+	): void {
 		const at = Date.now();
 		const summary: SessionSummary = {
 			id: session.id,
@@ -193,20 +248,9 @@ export class SessionOwnership {
 			eventCount: 1,
 			truncated: false
 		};
-		const annotation = new SessionAnnotator({ listener: session.listener }).annotate({
-			dir: 'server',
-			text: reply
-		});
-		owner.send({ type: 'opened', session: summary, resumeToken: session.resumeToken });
-		owner.sendEvent(session.id, {
-			seq: 1,
-			at,
-			dir: 'server',
-			text: reply,
-			anomalies: [],
-			annotation
-		});
-		owner.send({ type: 'closed', sessionId: session.id, reason });
+		peer.send({ type: 'opened', session: summary, resumeToken: session.resumeToken });
+		peer.sendEvent(session.id, { seq: 1, at, anomalies: [], ...line });
+		peer.send({ type: 'closed', sessionId: session.id, reason });
 	}
 
 	/** The session is over: no page owns it any more. An unrecorded one is closed with `reason`. */

@@ -1,8 +1,9 @@
 /**
- * What a learner can do when the sandbox refuses a browser's session in place of its greeting:
- * 421 closes the channel at once (RFC 5321 §3.8) and is transient (§4.2.1: the same request may
- * succeed later). The sandbox does not record such sessions (a flood must not evict real ones), so
- * the bridge tells its own page, naming the limit and the setting behind it.
+ * What a learner can do when a browser's session is refused. The sandbox refuses one in place of
+ * its greeting: 421 closes the channel at once (RFC 5321 §3.8) and is transient (§4.2.1: the same
+ * request may succeed later). The bridge refuses one itself, before connecting, when the browser's
+ * owner holds MAX_SESSIONS_PER_OWNER already. Neither is recorded (a flood must not evict real
+ * sessions), so the bridge tells its own page, naming the limit and the setting behind it.
  */
 import type { LabConfig } from '../config';
 import { SANDBOX_REPLIES, replyText, type SandboxReplyName } from '../sandbox/replies';
@@ -19,6 +20,29 @@ const REFUSALS: [SandboxReplyName, (config: LabConfig) => string][] = [
 			`The sandbox has reached MAX_SESSIONS (${config.maxSessions} open sessions at once): wait a minute and connect again. The operator can raise MAX_SESSIONS.`
 	] // RFC 5321 §3.8, §4.2.1
 ];
+
+/**
+ * The bridge's own refusal: the line the page's transcript shows in place of a greeting (no
+ * connection was made, so there is no reply to show), and the `closed` reason.
+ */
+export function ownerLimitRefusal(
+	config: LabConfig,
+	held: number
+): {
+	line: string;
+	title: string;
+	summary: string;
+	reason: string;
+} {
+	const sessions = (n: number) => `${n} open SMTP session${n === 1 ? '' : 's'}`;
+	return {
+		line: `Not connected: this browser holds ${sessions(held)}, the most MAX_SESSIONS_PER_OWNER allows (${config.maxSessionsPerOwner})`,
+		title: 'Not connected: your browser’s session limit',
+		summary:
+			'The lab counts the SMTP sessions each browser (its owner cookie) holds open at once. It did not connect this one, so nothing reached the sandbox.',
+		reason: `The lab did not open the session: your browser has reached MAX_SESSIONS_PER_OWNER (${sessions(config.maxSessionsPerOwner)} at once). Close the lab or examples open in other tabs, or wait for those sessions to end (a closed tab's session stays open for RESUME_GRACE_SECONDS, ${config.resumeGraceSeconds} s; an idle one closes after IDLE_TIMEOUT_SECONDS, ${config.idleTimeoutSeconds} s). The operator can raise MAX_SESSIONS_PER_OWNER.`
+	};
+}
 
 /** Shown for a refusal this table does not know. */
 const TRY_LATER = 'Wait a moment and connect again.'; // RFC 5321 §4.2.1
