@@ -3,7 +3,9 @@
  * deploy/nginx/smtp-lab.conf with only its ports changed (tests/nginx.ts), the server's ORIGIN set
  * to the proxy's URL. A school NAT: a whole class from one address gets lab sessions (with
  * MAX_SESSIONS_PER_ADDRESS raised); distinct addresses forwarded through the proxy are limited
- * each on its own with TRUST_PROXY; without it a client's X-Forwarded-For is ignored.
+ * each on its own with TRUST_PROXY; without it a client's X-Forwarded-For is ignored. Every
+ * server runs VISIBILITY=private, as deploy/smtp-lab.service does: the tests read the lists as the
+ * operator (bearer token), and two visitors never see each other's sessions or mail.
  */
 import WebSocket from 'ws';
 import { freePort, startNginx, type Nginx } from '../nginx';
@@ -16,10 +18,18 @@ interface BehindNginx {
 	stop(): Promise<void>;
 }
 
-/** A production server with `env`, behind nginx; ORIGIN is the proxy's URL. */
+const OPERATOR_TOKEN = 'operator-token-of-the-proxy-test';
+const AS_OPERATOR = { authorization: `Bearer ${OPERATOR_TOKEN}` };
+
+/** A production server with `env`, behind nginx, in private mode; ORIGIN is the proxy's URL. */
 async function behindNginx(env: Record<string, string>): Promise<BehindNginx> {
 	const port = await freePort();
-	const server = await startProductionServer({ ORIGIN: `http://127.0.0.1:${port}`, ...env });
+	const server = await startProductionServer({
+		ORIGIN: `http://127.0.0.1:${port}`,
+		VISIBILITY: 'private',
+		OPERATOR_TOKEN,
+		...env
+	});
 	let proxy: Nginx;
 	try {
 		proxy = await startNginx(port, Number(new URL(server.url).port));
@@ -82,7 +92,8 @@ async function openLabSession(
 }
 
 async function browserSessionAddresses(proxy: Nginx): Promise<string[]> {
-	const { sessions } = (await (await fetch(`${proxy.url}/api/sessions`)).json()) as {
+	const response = await fetch(`${proxy.url}/api/sessions`, { headers: AS_OPERATOR });
+	const { sessions } = (await response.json()) as {
 		sessions: { origin: string; clientAddress: string }[];
 	};
 	return sessions.filter((s) => s.origin === 'browser').map((s) => s.clientAddress);
@@ -209,5 +220,92 @@ test.describe('without TRUST_PROXY, behind nginx', () => {
 		expect(await annotate(lab.proxy, '203.0.113.11')).toBe(200);
 		expect(await annotate(lab.proxy, '203.0.113.12')).toBe(200);
 		expect(await annotate(lab.proxy, '203.0.113.13')).toBe(429);
+	});
+});
+
+/** A visitor: the owner cookie the site sets on a first page, sent with everything after. */
+async function visitor(proxy: Nginx): Promise<{ cookie: string }> {
+	const response = await fetch(`${proxy.url}/`);
+	await response.arrayBuffer();
+	const setCookie = response.headers.get('set-cookie') ?? '';
+	const match = /smtp_lab_owner=[^;]+/.exec(setCookie);
+	expect(match, setCookie).not.toBeNull();
+	return { cookie: match![0] };
+}
+
+/** Opens a lab session as `who`, says EHLO and sends one message to bob@example.com. */
+async function sendAs(proxy: Nginx, who: { cookie: string }, subject: string): Promise<string> {
+	const ws = await connectWs(proxy, { cookie: who.cookie });
+	const messages: { type: string; [key: string]: unknown }[] = [];
+	ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
+	const until = async (seen: () => boolean) => expect.poll(seen, { timeout: 10_000 }).toBe(true);
+	ws.send(JSON.stringify({ type: 'open', listener: 'mx' }));
+	await until(() => messages.some((m) => m.type === 'opened'));
+	const sessionId = (messages.find((m) => m.type === 'opened') as { session: { id: string } })
+		.session.id;
+	const replied = (pattern: RegExp) =>
+		until(() =>
+			messages.some(
+				(m) => m.type === 'event' && pattern.test((m.event as { text: string }).text ?? '')
+			)
+		);
+	const input = (data: string) => ws.send(JSON.stringify({ type: 'input', data }));
+	await replied(/^220 /);
+	// PIPELINING up to DATA; the content only after 354 (RFC 2920 §3.1).
+	input(
+		'EHLO client.example\r\nMAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n'
+	);
+	await replied(/^354 /);
+	input(`Subject: ${subject}\r\n\r\nhello\r\n.\r\n`);
+	await replied(/^250 .*Queued as/);
+	return sessionId;
+}
+
+async function listAs(proxy: Nginx, headers: Record<string, string>) {
+	const get = async (what: 'sessions' | 'messages') =>
+		(await (await fetch(`${proxy.url}/api/${what}`, { headers })).json()) as Record<
+			string,
+			{ id: string; subject?: string }[]
+		>;
+	return { sessions: (await get('sessions')).sessions, messages: (await get('messages')).messages };
+}
+
+test.describe('two visitors through nginx, VISIBILITY=private', () => {
+	let lab: BehindNginx;
+	test.beforeAll(async () => {
+		lab = await behindNginx({ TRUST_PROXY: '1' });
+	});
+	test.afterAll(() => lab?.stop());
+
+	test('each sees only their own sessions and mail; the operator sees both', async () => {
+		const ann = await visitor(lab.proxy);
+		const ben = await visitor(lab.proxy);
+		expect(ann.cookie).not.toBe(ben.cookie);
+		const annSession = await sendAs(lab.proxy, ann, 'from Ann');
+		const benSession = await sendAs(lab.proxy, ben, 'from Ben');
+
+		const annSees = await listAs(lab.proxy, { cookie: ann.cookie });
+		expect(annSees.sessions.map((s) => s.id)).toEqual([annSession]);
+		expect(annSees.messages.map((m) => m.subject)).toEqual(['from Ann']);
+		const benSees = await listAs(lab.proxy, { cookie: ben.cookie });
+		expect(benSees.sessions.map((s) => s.id)).toEqual([benSession]);
+		expect(benSees.messages.map((m) => m.subject)).toEqual(['from Ben']);
+		// Another's permalink answers as if it did not exist.
+		const peek = await fetch(`${lab.proxy.url}/api/sessions/${benSession}`, {
+			headers: { cookie: ann.cookie }
+		});
+		expect(peek.status).toBe(404);
+		// A stranger with no cookie sees nothing; the operator sees both.
+		expect((await listAs(lab.proxy, {})).messages).toEqual([]);
+		const operatorSees = await listAs(lab.proxy, AS_OPERATOR);
+		expect(operatorSees.messages.map((m) => m.subject).sort()).toEqual(['from Ann', 'from Ben']);
+
+		// The watch of another's session is refused like an unknown one.
+		const ws = await connectWs(lab.proxy, { cookie: ann.cookie });
+		const reply = new Promise<{ type: string; message?: string }>((resolve) =>
+			ws.once('message', (data) => resolve(JSON.parse(data.toString())))
+		);
+		ws.send(JSON.stringify({ type: 'watch', sessionId: benSession }));
+		expect(await reply).toEqual({ type: 'error', message: `unknown session ${benSession}` });
 	});
 });
