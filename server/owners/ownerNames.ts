@@ -76,10 +76,20 @@ const ANIMALS = [
 	'wren'
 ];
 
-/** A name no one has yet (`taken` says whether one is in use). */
+/** Tries at each length of number before the number gets one digit longer. */
+const TRIES_PER_LENGTH = 10;
+/** Enough for any directory: 32 × 32 × 10¹² names. */
+const MAX_DIGITS = 12;
+
+/**
+ * A name no one has yet (`taken` says whether one is in use). Two-digit numbers first; once
+ * those are crowded (32 × 32 × 98 ≈ 100,000 names), longer ones, so a full directory never
+ * loops forever.
+ */
 export function personalName(taken: (name: string) => boolean): string {
-	for (;;) {
-		const name = `${pick(ADJECTIVES)}-${pick(ANIMALS)}-${randomInt(2, 100)}`;
+	for (let tries = 0; ; tries++) {
+		const digits = Math.min(2 + Math.floor(tries / TRIES_PER_LENGTH), MAX_DIGITS);
+		const name = `${pick(ADJECTIVES)}-${pick(ANIMALS)}-${randomInt(2, 10 ** digits)}`;
 		if (!taken(name)) return name;
 	}
 }
