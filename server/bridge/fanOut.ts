@@ -112,8 +112,14 @@ export class FanOut {
 			(peer) => !!stored && this.visibility.message(peer.viewer, stored)
 		);
 		// The store sends no summary change per message (see addMessage): a session's own page
-		// learns of its messages from the messages themselves.
-		if (message.sessionId) this.#toSessionWatchers(message.sessionId, payload);
+		// learns of its messages from the messages themselves. A session may be seen by more
+		// owners than its mail (an mx session delivering to several owners): each gets its own.
+		if (message.sessionId)
+			this.#toSessionWatchers(
+				message.sessionId,
+				payload,
+				(peer) => !!stored && this.visibility.message(peer.viewer, stored)
+			);
 	}
 
 	cleared(what: 'sessions' | 'messages'): void {
@@ -145,9 +151,10 @@ export class FanOut {
 				peer.sendSerialised(payload, 'frame');
 	}
 
-	/** Those who watch the lists already got `payload` there. */
-	#toSessionWatchers(sessionId: string, payload: string): void {
+	/** To the session's watchers that `sees`; those who watch the lists already got it there. */
+	#toSessionWatchers(sessionId: string, payload: string, sees?: (peer: Peer) => boolean): void {
 		for (const watcher of this.#watchers.get(sessionId) ?? [])
-			if (!this.#watchingAll.has(watcher)) watcher.sendSerialised(payload, 'frame');
+			if (!this.#watchingAll.has(watcher) && (!sees || sees(watcher)))
+				watcher.sendSerialised(payload, 'frame');
 	}
 }
