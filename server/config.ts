@@ -20,6 +20,8 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	visibility: Visibility;
 	/** The operator's key (null: made at the first start and kept in DATA_DIR/operator-token). */
 	operatorToken: string | null;
+	/** Wrong operator tokens one client address may send in a minute (0: no limit). */
+	operatorTokenFailuresPerMinute: number;
 	smtpHost: string;
 	greylistSeconds: number;
 	maxMessageBytes: number;
@@ -75,6 +77,8 @@ export const DEFAULTS: LabConfig = {
 		ListenerConfigKey,
 		number
 	>),
+	// A teacher mistyping the token a few times is fine; guessing at machine speed is not.
+	operatorTokenFailuresPerMinute: 10,
 	greylistSeconds: 10,
 	maxMessageBytes: 1 * MiB,
 	maxRecipients: 100, // RFC 5321 §4.5.3.1.8: at least 100 must be accepted
@@ -123,6 +127,7 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 		row.configKey,
 		'int'
 	]),
+	['OPERATOR_TOKEN_FAILURES_PER_MINUTE', 'operatorTokenFailuresPerMinute', 'int'],
 	['GREYLIST_SECONDS', 'greylistSeconds', 'int'],
 	['MAX_MESSAGE_BYTES', 'maxMessageBytes', 'int'],
 	['MAX_RECIPIENTS', 'maxRecipients', 'int'],

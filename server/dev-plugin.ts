@@ -7,6 +7,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Plugin } from 'vite';
 import { readConfig } from './config';
 import { startLab, type Lab } from './lab';
+import { operatorTokenNotice } from './owners/operatorNotice';
 import { ownHostsNotice } from '../src/lib/server/siteOrigin';
 
 /** Vite calls configureServer again on every restart; the notice is said once. */
@@ -16,11 +17,16 @@ function attach(httpServer: HttpServer | null): void {
 	if (!httpServer) return;
 	let lab: Lab | null = null;
 	const config = readConfig();
-	httpServer.once('listening', () => {
-		const address = httpServer.address();
-		if (config.origin || noticeGiven || typeof address !== 'object' || !address) return;
+	const listening = new Promise<number | null>((resolve) =>
+		httpServer.once('listening', () => {
+			const address = httpServer.address();
+			resolve(typeof address === 'object' && address ? address.port : null);
+		})
+	);
+	void listening.then((port) => {
+		if (config.origin || noticeGiven || port === null) return;
 		noticeGiven = true;
-		console.warn(`SMTP Lab: ${ownHostsNotice(address.port)}`);
+		console.warn(`SMTP Lab: ${ownHostsNotice(port)}`);
 	});
 	const ready = startLab(config).then(
 		(started) => (lab = started),
@@ -29,6 +35,12 @@ function attach(httpServer: HttpServer | null): void {
 			return null;
 		}
 	);
+	// A token this start made is said once both the lab and the site's port are known.
+	void Promise.all([ready, listening]).then(([started, port]) => {
+		if (!started?.newOperatorToken || port === null) return;
+		const site = config.origin ?? `http://localhost:${port}`;
+		console.log(operatorTokenNotice(started.newOperatorToken, config.dataDir, site));
+	});
 	httpServer.on('upgrade', (req, socket, head) => {
 		// Leave every upgrade that is not ours (Vite's hot-reload socket) alone.
 		lab?.handleUpgrade(req, socket, head);

@@ -6,6 +6,7 @@ import http from 'node:http';
 import { CLIENT_ADDRESS_HEADER } from './clientAddress';
 import { readConfig, ConfigError } from './config';
 import { startLab, PortInUseError } from './lab';
+import { operatorTokenNotice } from './owners/operatorNotice';
 import { StorageError } from './store/persistence';
 import { ownHostsNotice } from '../src/lib/server/siteOrigin';
 
@@ -44,11 +45,14 @@ async function main(): Promise<void> {
 		.listeners()
 		.map((l) => `${l.name} ${l.port} (stands for ${l.standsFor})`)
 		.join(', ');
+	const localUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
 	// The URL and the ports come last, where a reader of the terminal looks.
 	if (!config.origin) console.warn(`SMTP Lab: ${ownHostsNotice(port)}`);
-	console.log(
-		`SMTP Lab listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port} — SMTP: ${ports}`
-	);
+	if (lab.newOperatorToken)
+		console.log(
+			operatorTokenNotice(lab.newOperatorToken, config.dataDir, config.origin ?? localUrl)
+		);
+	console.log(`SMTP Lab listening on ${localUrl} — SMTP: ${ports}`);
 
 	let stopping = false;
 	const stop = async () => {

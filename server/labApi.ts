@@ -7,8 +7,11 @@
 import type { Example } from '../src/lib/examples/types';
 import type { MessageSummary, SessionEvent, SessionSummary } from '../src/lib/messages';
 import { AnnotateGate } from '../src/lib/server/annotateGate';
+import { OperatorGate } from '../src/lib/server/operatorGate';
+import type { OperatorOverview } from '../src/lib/operator';
 import type { LabConfig } from './config';
 import type { Credentials } from './owners/ownerDirectory';
+import { sameText } from './owners/ownerCookie';
 import { personalDomain } from './owners/ownerNames';
 import type { Viewer } from './owners/visibility';
 import { composeExample, type ComposedExample } from './examples/compose';
@@ -62,6 +65,13 @@ export interface LabApi {
 	 * Without a valid owner cookie, a new owner whose cookie is `newOwnerCookie`.
 	 */
 	access(credentials: Credentials): { viewer: Viewer; newOwnerCookie: string | null };
+	/** An Authorization header carrying the operator token (`Bearer <token>`). */
+	isOperatorBearer(authorization: string | null): boolean;
+	/** The operator cookie's value for the right token (compared in constant time), else null. */
+	operatorSignIn(token: string): string | null;
+	operatorOverview(): OperatorOverview;
+	/** Wrong operator tokens per client address (OPERATOR_TOKEN_FAILURES_PER_MINUTE). */
+	readonly operatorGate: OperatorGate;
 	/** The viewer's personal login and domain, made on first use. */
 	personalSandbox(viewer: Viewer): PersonalSandbox;
 	/** What the viewer may see (server/owners/visibility.ts), newest first. */
@@ -109,6 +119,24 @@ export function createLabApi(lab: Lab): LabApi {
 			storedBytes: store.storedBytes
 		}),
 		access: (credentials) => owners.viewer(credentials),
+		isOperatorBearer: (authorization) => owners.isOperatorBearer(authorization),
+		operatorSignIn: (token) =>
+			sameText(token, owners.operatorToken) ? owners.signer.operatorCookie(token) : null,
+		operatorOverview: () => {
+			const known = new Set(store.owners.keys());
+			for (const stored of [...store.sessions.values(), ...store.messages.values()])
+				for (const id of stored.owners) known.add(id);
+			let ended = 0;
+			for (const stored of store.sessions.values()) if (stored.summary.endedAt !== null) ended++;
+			return {
+				sessions: store.sessions.size,
+				endedSessions: ended,
+				liveSessions: lab.sandbox.sessions.size,
+				messages: store.messages.size,
+				owners: known.size
+			};
+		},
+		operatorGate: new OperatorGate(config.operatorTokenFailuresPerMinute),
 		personalSandbox: (viewer) => {
 			const owner = owners.owner(viewer.ownerId);
 			return { user: owner.name, password: owner.password, domain: personalDomain(owner.name) };

@@ -55,7 +55,8 @@ export class OwnerDirectory {
 	}
 
 	isOperatorBearer(authorization: string | null | undefined): boolean {
-		const match = /^Bearer (\S+)$/.exec(authorization ?? '');
+		// The scheme's name is case-insensitive (RFC 9110 §11.1).
+		const match = /^Bearer (\S+)$/i.exec(authorization ?? '');
 		return !!match && sameText(match[1], this.operatorToken);
 	}
 

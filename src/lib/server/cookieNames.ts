@@ -9,3 +9,8 @@ export const OWNER_COOKIE = 'smtp_lab_owner';
 export const OPERATOR_COOKIE = 'smtp_lab_operator';
 /** A year: an anonymous owner is a browser, and its sandbox domain should outlive a term. */
 export const OWNER_COOKIE_MAX_AGE_SECONDS = 365 * 86_400;
+
+/** Secure only where the site is served over https (ORIGIN says so): plain http would drop it. */
+export function secureCookies(): boolean {
+	return (process.env.ORIGIN ?? '').startsWith('https:');
+}
