@@ -32,9 +32,12 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	maxSessionsPerOwner: number;
 	idleTimeoutSeconds: number;
 	maxSessionSeconds: number;
-	maxStoredSessions: number;
-	maxStoredMessages: number;
-	maxStoredBytes: number;
+	/** Ended sessions and messages older than this are deleted (server/store/retention.ts). */
+	retentionHours: number;
+	/** Bytes of mail one owner (or all unclaimed mail) may have: 452 4.2.2 at RCPT past it. */
+	maxStoredBytesPerOwner: number;
+	/** Bytes the lab may hold in total (server/store/storageUsage.ts): 452 4.3.1 at MAIL past it. */
+	maxDbBytes: number;
 	maxEventsPerSession: number;
 	/** Bytes of a message's content shown in its DATA event; the mailbox keeps all of it. */
 	maxDataEventBytes: number;
@@ -88,9 +91,9 @@ export const DEFAULTS: LabConfig = {
 	maxSessionsPerOwner: 10,
 	idleTimeoutSeconds: 300, // RFC 5321 §4.5.3.2.7: at least 5 minutes
 	maxSessionSeconds: 1800,
-	maxStoredSessions: 500,
-	maxStoredMessages: 500,
-	maxStoredBytes: 64 * MiB,
+	retentionHours: 168, // a week: a class's mail outlives the week's lessons
+	maxStoredBytesPerOwner: 16 * MiB,
+	maxDbBytes: 1024 * MiB,
 	maxEventsPerSession: 5000,
 	maxDataEventBytes: 16 * 1024,
 	tlsCert: null,
@@ -136,9 +139,9 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['MAX_SESSIONS_PER_OWNER', 'maxSessionsPerOwner', 'int'],
 	['IDLE_TIMEOUT_SECONDS', 'idleTimeoutSeconds', 'int'],
 	['MAX_SESSION_SECONDS', 'maxSessionSeconds', 'int'],
-	['MAX_STORED_SESSIONS', 'maxStoredSessions', 'int'],
-	['MAX_STORED_MESSAGES', 'maxStoredMessages', 'int'],
-	['MAX_STORED_BYTES', 'maxStoredBytes', 'int'],
+	['RETENTION_HOURS', 'retentionHours', 'int'],
+	['MAX_STORED_BYTES_PER_OWNER', 'maxStoredBytesPerOwner', 'int'],
+	['MAX_DB_BYTES', 'maxDbBytes', 'int'],
 	['MAX_EVENTS_PER_SESSION', 'maxEventsPerSession', 'int'],
 	['MAX_DATA_EVENT_BYTES', 'maxDataEventBytes', 'int'],
 	['TLS_CERT', 'tlsCert', 'string'],
@@ -153,6 +156,20 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['ANNOTATE_CONCURRENT_PER_ADDRESS', 'annotateConcurrentPerAddress', 'int'],
 	['ANNOTATE_REQUESTS_PER_MINUTE', 'annotateRequestsPerMinute', 'int']
 ];
+
+/**
+ * Settings that are read no more, and what replaced them: set, they stop startup rather than be
+ * silently ignored. Global eviction (the oldest went first, whoever's they were) let one flood
+ * delete every other learner's mail.
+ */
+export const REPLACED_SETTINGS: Record<string, string> = {
+	MAX_STORED_SESSIONS:
+		'nothing is evicted any more: RETENTION_HOURS says how long ended sessions are kept',
+	MAX_STORED_MESSAGES:
+		'nothing is evicted any more: RETENTION_HOURS says how long mail is kept, and MAX_STORED_BYTES_PER_OWNER how much each owner may have (new mail is refused past it)',
+	MAX_STORED_BYTES:
+		'nothing is evicted any more: MAX_STORED_BYTES_PER_OWNER bounds each owner and MAX_DB_BYTES the whole lab (new mail is refused past them)'
+};
 
 export class ConfigError extends Error {}
 
@@ -181,6 +198,12 @@ export function readConfig(
 			throw new ConfigError(
 				`${name} is not read by SMTP Lab: set TRUST_PROXY to the number of proxies in front of the server instead`
 			);
+	for (const [name, replacement] of Object.entries(REPLACED_SETTINGS))
+		if (env[name]) throw new ConfigError(`${name} is no longer read by SMTP Lab: ${replacement}`);
+	if (config.retentionHours < 1)
+		throw new ConfigError(
+			`RETENTION_HOURS must be at least 1, got ${config.retentionHours}: it is how long ended sessions and mail are kept`
+		);
 	if (!(VISIBILITIES as readonly string[]).includes(config.visibility))
 		throw new ConfigError(
 			`VISIBILITY must be one of ${VISIBILITIES.join(', ')}, got "${config.visibility}"`

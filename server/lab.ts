@@ -20,6 +20,7 @@ import { createAnnotator } from './recorder/annotator';
 import { ClientAddressRegistry } from './sandbox/clientAddresses';
 import { Sandbox } from './sandbox/sandbox';
 import { LabStore, type StoredMessage } from './store/labStore';
+import { RetentionSweeper } from './store/retention';
 import { buildMessageView, type MessageView } from './store/messageView';
 import { openSqlitePersistence } from './store/sqlite/sqlitePersistence';
 import { loadTlsMaterial, type TlsMaterial } from './tls/certificate';
@@ -100,6 +101,9 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		}
 		throw error;
 	}
+	// Retention applies to what was loaded too (RETENTION_HOURS may have been lowered).
+	const retention = new RetentionSweeper(store, clock, config.retentionHours);
+	retention.start();
 	const connectHost =
 		config.smtpHost === '0.0.0.0' || config.smtpHost === '::' ? '127.0.0.1' : config.smtpHost;
 	const clientAddress = new ClientAddressRule(config.trustProxy);
@@ -140,6 +144,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		messageView: (stored) => (stored.view ??= buildMessageView(stored.raw, config.parseBudgetMs)),
 		handleUpgrade: (req, socket, head) => bridge.handleUpgrade(req, socket, head),
 		close: async () => {
+			retention.stop();
 			await Promise.all([bridge.close(), sandbox.close()]);
 			// The sessions just shut down record their end in the next turn; then the last write.
 			await new Promise((resolve) => setImmediate(resolve));

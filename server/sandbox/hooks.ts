@@ -1,8 +1,8 @@
 /**
  * The sandbox's answers at smtp-server's hooks for one listener: AUTH against the sandbox
  * accounts, the recorder's tap on the socket STARTTLS makes, MAIL and RCPT against the
- * advertised extensions and the sandbox policy, DATA (spam test, then delivery) and the
- * session's end.
+ * advertised extensions, the sandbox policy and the storage quotas (storageQuota.ts), DATA (spam
+ * test, then delivery) and the session's end.
  */
 import type net from 'node:net';
 import type tls from 'node:tls';
@@ -25,6 +25,7 @@ import {
 } from './policy';
 import { replyError, replyText, SANDBOX_REPLIES } from './replies';
 import type { LiveSession, LiveSessions } from './sessions';
+import { declaredSize, type StorageQuota } from './storageQuota';
 
 export interface HooksDeps {
 	config: LabConfig;
@@ -34,6 +35,7 @@ export interface HooksDeps {
 	greylist: Greylist;
 	delivery: Delivery;
 	owners: OwnerDirectory;
+	quota: StorageQuota;
 }
 
 export type SandboxHooks = Pick<
@@ -108,14 +110,19 @@ export function sandboxHooks(spec: Listener, deps: HooksDeps): SandboxHooks {
 				!((address.args as Record<string, unknown> | false) || {}).SMTPUTF8
 			)
 				return callback(replyError('nonAsciiAddress'));
-			callback();
+			callback(deps.quota.mailRefusal(declaredSize(address.args)) ?? undefined);
 		},
 		onRcptTo: (address, session, callback) => {
 			const live = sessions.get(session.id);
 			const unadvertised = unadvertisedParameter(address.args, RCPT_PARAMETERS);
 			const error = unadvertised
 				? replyError('unadvertisedParameter', { name: unadvertised })
-				: checkRecipient(spec, address.address, session, live, deps);
+				: (checkRecipient(spec, address.address, session, live, deps) ??
+					deps.quota.recipientRefusal(
+						address.address,
+						live?.senderOwners ?? [],
+						declaredSize(session.envelope.mailFrom && session.envelope.mailFrom.args)
+					));
 			const args = (address.args ?? {}) as Record<string, string>;
 			const dsn = address.dsn;
 			// A recipient at a personal domain makes the session visible to that domain's owner.

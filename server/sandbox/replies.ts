@@ -21,6 +21,16 @@ export const SANDBOX_REPLIES = {
 		...teachingReply('full'),
 		text: 'Mailbox full, try again later (teaching mailbox full@)'
 	}, // RFC 3463 X.2.2 mailbox full; RFC 5321 §4.2.3 452
+	ownerStorageFull: {
+		code: 452,
+		enhanced: '4.2.2',
+		text: "Storage full for {whose}: the lab keeps at most {limit} bytes of mail per owner (MAX_STORED_BYTES_PER_OWNER) and deletes nobody's mail to make room; try again later (a real mail server keeps the message and retries for days)"
+	}, // RFC 3463 §3.3 X.2.2 mailbox full, "a persistent transient failure" (the owner can make room), so 452 (RFC 5321 §4.2.3); retries: RFC 5321 §4.5.4.1
+	labStorageFull: {
+		code: 452,
+		enhanced: '4.3.1',
+		text: "Mail system full: the lab stores at most {limit} bytes (MAX_DB_BYTES) and deletes nobody's mail to make room; try again later (a real mail server keeps the message and retries for days)"
+	}, // RFC 5321 §4.2.2 452 "insufficient system storage"; RFC 3463 §3.4 X.3.1 mail system full; retries: RFC 5321 §4.5.4.1
 	greylisted: {
 		...teachingReply('greylist'),
 		text: 'Greylisted: try again in {seconds} seconds (teaching mailbox greylist@)'

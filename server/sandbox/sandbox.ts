@@ -20,6 +20,7 @@ import { sandboxHooks, type SandboxHooks } from './hooks';
 import { Listeners } from './listeners';
 import { Greylist } from './policy';
 import { LiveSessions } from './sessions';
+import { StorageQuota } from './storageQuota';
 import { assertSmtpServerVersion, onEachConnection, replyLogger } from './smtpServerPatches';
 
 export interface SandboxDeps {
@@ -52,7 +53,8 @@ export class Sandbox {
 				config.serverName,
 				(address) => deps.owners.ownerOfAddress(address)?.id
 			),
-			owners: deps.owners
+			owners: deps.owners,
+			quota: new StorageQuota(config, store)
 		};
 		this.#listeners = new Listeners({
 			...deps,

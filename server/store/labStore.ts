@@ -3,6 +3,7 @@ import { personalDomain } from '../owners/ownerNames';
 import type { Owner, Share } from '../owners/owner';
 import type { MessageView } from './messageView';
 import type { PersistedState, StoreBatch, StorePersistence } from './persistence';
+import { eventBytes, StorageUsage } from './storageUsage';
 import type {
 	Annotation,
 	MessageSummary,
@@ -35,9 +36,6 @@ export interface StoredMessage {
 }
 
 export interface StoreLimits {
-	maxStoredSessions: number;
-	maxStoredMessages: number;
-	maxStoredBytes: number;
 	maxEventsPerSession: number;
 }
 
@@ -46,7 +44,10 @@ export interface StoreEvents {
 	event: [string, SessionEvent];
 	message: [MessageSummary];
 	cleared: ['sessions' | 'messages'];
-	/** An owner let go of a session or message; `deleted` when none is left, so it is gone. */
+	/**
+	 * An owner let go of a session or message; `deleted` when none is left, so it is gone (and
+	 * always when retention expired it).
+	 */
 	removed: ['session' | 'message', string, boolean];
 }
 
@@ -62,9 +63,11 @@ export const FLUSH_DELAY_MS = 10;
 export const RESTART_END_REASON = 'the server restarted while this session was open';
 
 /**
- * The bounded store of sessions and messages, read from memory. Oldest entries are evicted past
- * the counts or the byte total; a session keeps at most `maxEventsPerSession` events and says so
- * with one final system event when it stops keeping them.
+ * The store of sessions and messages, read from memory. Nothing is evicted to make room: what
+ * goes is what its owners let go of, what the operator clears, and what retention expired
+ * (retention.ts); `usage` counts the bytes, and the sandbox refuses new mail past the quotas
+ * (server/sandbox/storageQuota.ts) rather than deleting anyone's. A session keeps at most
+ * `maxEventsPerSession` events and says so with one final system event when it stops keeping them.
  *
  * With a persistence (a database), it loads everything at start and queues every change; the
  * queue is written in one transaction at most every FLUSH_DELAY_MS, from a timer, never on the
@@ -80,7 +83,8 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	/** Share links by token, and the tokens each owner has opened. */
 	readonly shares = new Map<string, Share>();
 	readonly grants = new Map<string, Set<string>>();
-	#messageBytes = 0;
+	/** Bytes held, in total and per owner (the quotas read it). */
+	readonly usage = new StorageUsage();
 	#persistence: StorePersistence | null;
 	#dirtySessions = new Set<string>();
 	#pending: Omit<StoreBatch, 'sessions'> = emptyBatch();
@@ -113,6 +117,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		for (const { ownerId, token } of state.grants) this.#indexGrant(ownerId, token);
 		for (const { summary, events, owners } of state.sessions) {
 			this.sessions.set(summary.id, { summary, events, secrets: new Map(), owners });
+			for (const event of events) this.usage.addText(eventBytes(event));
 			if (summary.endedAt !== null) continue;
 			const at = Date.now();
 			this.appendEvent(summary.id, {
@@ -132,11 +137,8 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		}
 		for (const message of state.messages) {
 			this.messages.set(message.summary.id, message);
-			this.#messageBytes += message.raw.length + message.trace.length;
+			this.usage.addMessage(message);
 		}
-		// Limits lowered since the last run apply now.
-		this.#evictSessions();
-		this.#evictMessages();
 	}
 
 	/** Writes every queued change; resolves once written (or failed: then it stays queued). */
@@ -197,8 +199,9 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
 	}
 
+	/** Bytes of the stored messages (raw + trace fields). */
 	get storedBytes(): number {
-		return this.#messageBytes;
+		return this.usage.messageBytes;
 	}
 
 	addSession(summary: SessionSummary, owners: string[] = []): StoredSession {
@@ -207,7 +210,6 @@ export class LabStore extends EventEmitter<StoreEvents> {
 			this.#pending.sessionOwners.push({ sessionId: summary.id, owners: [...owners] });
 		this.sessions.set(summary.id, stored);
 		this.#changed(summary.id);
-		this.#evictSessions();
 		this.emit('session', summary);
 		return stored;
 	}
@@ -242,6 +244,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 			};
 		}
 		stored.events.push(full);
+		this.usage.addText(eventBytes(full));
 		if (secret !== undefined) stored.secrets.set(seq, secret);
 		stored.summary.eventCount = stored.events.length;
 		if (this.#persistence) this.#pending.events.push({ sessionId, event: full });
@@ -260,7 +263,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 
 	addMessage(message: StoredMessage): void {
 		this.messages.set(message.summary.id, message);
-		this.#messageBytes += message.raw.length + message.trace.length;
+		this.usage.addMessage(message);
 		const session = message.summary.sessionId
 			? this.sessions.get(message.summary.sessionId)
 			: undefined;
@@ -281,7 +284,6 @@ export class LabStore extends EventEmitter<StoreEvents> {
 			this.#pending.newMessages.push({ summary, raw, trace, owners });
 		}
 		this.#changed(null);
-		this.#evictMessages();
 		this.emit('message', message.summary);
 	}
 
@@ -344,13 +346,16 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	releaseMessage(messageId: string, ownerId: string): boolean {
 		const stored = this.messages.get(messageId);
 		if (!stored || !stored.owners.includes(ownerId)) return false;
-		stored.owners = stored.owners.filter((id) => id !== ownerId);
-		if (stored.owners.length) {
-			if (this.#persistence)
-				this.#pending.messageOwners.push({ messageId, owners: [...stored.owners] });
+		const left = stored.owners.filter((id) => id !== ownerId);
+		// The last owner's release deletes it, counted off that owner's bytes.
+		if (!left.length) this.#deleteMessage(messageId);
+		else {
+			this.usage.changeOwners(stored, stored.owners, left);
+			if (this.#persistence) this.#pending.messageOwners.push({ messageId, owners: [...left] });
 			this.#changed(null);
-		} else this.#deleteMessage(messageId);
-		this.emit('removed', 'message', messageId, !stored.owners.length);
+		}
+		stored.owners = left;
+		this.emit('removed', 'message', messageId, !left.length);
 		return true;
 	}
 
@@ -412,15 +417,30 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		this.emit('cleared', 'messages');
 	}
 
-	#evictSessions(): void {
-		if (this.sessions.size <= this.limits.maxStoredSessions) return;
-		for (const [id, stored] of this.sessions) {
-			if (this.sessions.size <= this.limits.maxStoredSessions) break;
-			if (stored.summary.endedAt !== null) this.#deleteSession(id);
+	/**
+	 * Deletes what retention expired (retention.ts), telling watchers it is gone. A live session
+	 * is never deleted, nor a message of one.
+	 */
+	expire(sessionIds: Iterable<string>, messageIds: Iterable<string>): void {
+		const live = (sessionId: string | null) =>
+			sessionId !== null && this.sessions.get(sessionId)?.summary.endedAt === null;
+		for (const id of messageIds) {
+			const stored = this.messages.get(id);
+			if (!stored || live(stored.summary.sessionId)) continue;
+			this.#deleteMessage(id);
+			this.emit('removed', 'message', id, true);
+		}
+		for (const id of sessionIds) {
+			if (!this.sessions.has(id) || live(id)) continue;
+			this.#deleteSession(id);
+			this.emit('removed', 'session', id, true);
 		}
 	}
 
 	#deleteSession(id: string): void {
+		const stored = this.sessions.get(id);
+		if (!stored) return;
+		for (const event of stored.events) this.usage.removeText(eventBytes(event));
 		this.sessions.delete(id);
 		this.#deleteSharesOf(id);
 		if (this.#persistence) this.#pending.deletedSessions.push(id);
@@ -431,21 +451,10 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		const stored = this.messages.get(id);
 		if (!stored) return;
 		this.messages.delete(id);
-		this.#messageBytes -= stored.raw.length + stored.trace.length;
+		this.usage.removeMessage(stored);
 		this.#deleteSharesOf(id);
 		if (this.#persistence) this.#pending.deletedMessages.push(id);
 		this.#changed(null);
-	}
-
-	#evictMessages(): void {
-		for (const id of this.messages.keys()) {
-			if (
-				this.messages.size <= this.limits.maxStoredMessages &&
-				this.#messageBytes <= this.limits.maxStoredBytes
-			)
-				break;
-			this.#deleteMessage(id);
-		}
 	}
 }
 

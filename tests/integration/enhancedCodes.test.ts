@@ -53,6 +53,24 @@ const PROVOKE: Record<SandboxReplyName, Provocation> = {
 			return c.command('RCPT TO:<full@example.com>');
 		}
 	},
+	ownerStorageFull: {
+		spec: '452 4.2.2',
+		// Mail to shared addresses from a mail program is the unclaimed pool's, which has no room.
+		config: { maxStoredBytesPerOwner: 0 },
+		provoke: async (lab) => {
+			const { c } = await ready(lab, 'mx');
+			await c.command('MAIL FROM:<a@example.com>');
+			return c.command('RCPT TO:<b@example.com>');
+		}
+	},
+	labStorageFull: {
+		spec: '452 4.3.1',
+		config: { maxDbBytes: 1 },
+		provoke: async (lab) => {
+			const { c } = await ready(lab, 'mx');
+			return c.command('MAIL FROM:<a@example.com>');
+		}
+	},
 	greylisted: {
 		spec: '451 4.7.1',
 		provoke: async (lab) => {

@@ -183,56 +183,6 @@ describe('sessions', () => {
 });
 
 describe('the bounded store', () => {
-	async function deliver(lab: Lab, count: number, size = 300): Promise<string[]> {
-		const { c } = await ready(lab, 'mx');
-		const ids: string[] = [];
-		for (let i = 0; i < count; i++) {
-			const t = await transaction(c, 'a@example.com', ['b@example.com'], sized(size));
-			expect(t.end).toMatch(/^250 /);
-			ids.push(t.messageId!);
-		}
-		c.close();
-		return ids;
-	}
-
-	it('maxStoredMessages: keeps the newest N messages', async () => {
-		lab = await startQuickLab({ maxStoredMessages: 2 });
-		const ids = await deliver(lab, 3);
-		expect([...lab.store.messages.keys()]).toEqual(ids.slice(1));
-	});
-
-	it('maxStoredBytes: evicts the oldest until the total fits', async () => {
-		lab = await startQuickLab({ maxStoredBytes: 2800 });
-		const ids = await deliver(lab, 3, 1000);
-		// Each message is 1000 bytes plus its trace fields: two fit, three do not.
-		expect([...lab.store.messages.keys()]).toEqual(ids.slice(1));
-		const total = [...lab.store.messages.values()].reduce(
-			(sum, m) => sum + m.raw.length + m.trace.length,
-			0
-		);
-		expect(total).toBeLessThanOrEqual(2800);
-		expect(lab.store.storedBytes).toBe(total);
-	});
-
-	it('maxStoredSessions: evicts the oldest ended sessions, never a live one', async () => {
-		lab = await startQuickLab({ maxStoredSessions: 2 });
-		const live = await open(lab, 'mx');
-		const ids: string[] = [];
-		for (let i = 0; i < 3; i++) {
-			const { c, id } = await open(lab, 'mx');
-			c.close();
-			await ended(lab, id);
-			ids.push(id);
-		}
-		const kept = [...lab.store.sessions.keys()];
-		expect(kept).toContain(live.id);
-		expect(kept).toContain(ids[2]);
-		expect(kept).not.toContain(ids[0]);
-		expect(kept).not.toContain(ids[1]);
-		expect(await live.c.command('NOOP')).toMatch(/^250 /);
-		live.c.close();
-	});
-
 	it('maxEventsPerSession: stops recording with a final "truncated" event; the session goes on', async () => {
 		lab = await startQuickLab({ maxEventsPerSession: 12 });
 		const { c, id } = await open(lab, 'mx');

@@ -12,12 +12,7 @@ import { LabStore, RESTART_END_REASON, type StoreLimits } from '../labStore';
 import { StorageError, type StoreBatch } from '../persistence';
 import { DATABASE_FILE, SqlitePersistence, openSqlitePersistence } from './sqlitePersistence';
 
-const LIMITS: StoreLimits = {
-	maxStoredSessions: 100,
-	maxStoredMessages: 100,
-	maxStoredBytes: 1024 * 1024,
-	maxEventsPerSession: 100
-};
+const LIMITS: StoreLimits = { maxEventsPerSession: 100 };
 
 let dir: string;
 let file: string;
@@ -31,17 +26,17 @@ afterEach(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-async function storeOn(limits: StoreLimits = LIMITS): Promise<LabStore> {
-	const store = await LabStore.open(limits, new SqlitePersistence(file));
+async function storeOn(): Promise<LabStore> {
+	const store = await LabStore.open(LIMITS, new SqlitePersistence(file));
 	open.push(store);
 	return store;
 }
 
 /** Closes a store (its last write included) and opens the same file again. */
-async function reopen(store: LabStore, limits: StoreLimits = LIMITS): Promise<LabStore> {
+async function reopen(store: LabStore): Promise<LabStore> {
 	await store.close();
 	open.splice(open.indexOf(store), 1);
-	return storeOn(limits);
+	return storeOn();
 }
 
 function session(id: string, endedAt: number | null = 1_764_000_002_000): SessionSummary {
@@ -207,9 +202,8 @@ describe('SQLite persistence: a store opened again has everything it had', () =>
 		expect(batches[0].sessions.map((s) => s.eventCount)).toEqual([50]);
 	});
 
-	it('evicting past the limits and clearing delete from the database too', async () => {
-		const limits = { ...LIMITS, maxStoredMessages: 2, maxStoredSessions: 2 };
-		const first = await storeOn(limits);
+	it('expiring (retention) and clearing delete from the database too', async () => {
+		const first = await storeOn();
 		for (const id of ['s1', 's2', 's3']) first.addSession(session(id));
 		first.addSession(session('live', null));
 		for (const id of ['m1', 'm2', 'm3'])
@@ -219,14 +213,16 @@ describe('SQLite persistence: a store opened again has everything it had', () =>
 				trace: '',
 				owners: []
 			});
-		const second = await reopen(first, limits);
+		// A live session is never expired.
+		first.expire(['s1', 's2', 'live'], ['m1']);
+		const second = await reopen(first);
 		expect([...second.sessions.keys()]).toEqual(['s3', 'live']);
 		expect([...second.messages.keys()]).toEqual(['m2', 'm3']);
 		// 'live' was closed by this start (see below); a session open now survives the clearing.
 		second.addSession(session('open', null));
 		second.clearMessages();
 		second.clearSessions();
-		const third = await reopen(second, limits);
+		const third = await reopen(second);
 		expect(third.messages.size).toBe(0);
 		expect([...third.sessions.keys()]).toEqual(['open']);
 	});

@@ -362,6 +362,17 @@ export const replyContextTable: readonly ReplyContextRow[] = [
 		rfc: [ref(5321, '4.2.1'), ref(5321, '4.5.4.1')]
 	},
 	{
+		// The sandbox keeps what a learner sends where they can read it, under their quota.
+		code: 452,
+		after: ['RCPT'],
+		enhanced: '4.2.2',
+		text: /your own mail/i,
+		title: 'Your own storage is full',
+		summary:
+			'This server keeps a copy of what you send where you can read it, and that storage is over its quota: it takes no recipient until there is room again (you delete some of your mail, or old mail expires). 452 is temporary: a real sending server keeps the message queued and tries again, for 4–5 days before it gives up.',
+		rfc: [ref(3463, '3.3'), ref(5321, '4.2.3'), ref(5321, '4.5.4.1')]
+	},
+	{
 		code: 452,
 		after: ['RCPT'],
 		enhanced: '4.2.2',
@@ -416,6 +427,15 @@ export const replyContextTable: readonly ReplyContextRow[] = [
 		summary:
 			'The size given with MAIL FROM … SIZE= is over the server’s limit: refused before any data is sent.',
 		rfc: [ref(1870, '6.1'), ref(1870, '6.2')]
+	},
+	{
+		code: 452,
+		after: ['MAIL'],
+		enhanced: '4.3.1',
+		title: 'No room now: mail system full',
+		summary:
+			'The server lacks the storage for more mail at the moment (for a message of the size declared with SIZE=, when one was): the whole system, not one mailbox, so no recipient can make room by deleting mail. 452 is temporary: the client sends RSET or QUIT and tries again later; a mail server keeps the message queued and retries for 4–5 days before it gives up and bounces it.',
+		rfc: [ref(1870, '6.1'), ref(1870, '6.2'), ref(3463, '3.4'), ref(5321, '4.5.4.1')]
 	},
 	{
 		code: 452,
@@ -533,6 +553,13 @@ export const replyNoteTable: readonly ReplyNoteRow[] = [
 		inTransaction: false,
 		note: 'The sender was refused, so no transaction is open; RCPT and DATA will get 503.',
 		rfc: [ref(5321, '4.1.4')]
+	},
+	{
+		after: ['MAIL'],
+		codes: [450, 451, 452, 455],
+		inTransaction: false,
+		note: 'The sender is not accepted for now, so no transaction is open: RCPT and DATA will get 503. The condition is temporary: the client keeps the message and tries the transaction again later.',
+		rfc: [ref(5321, '4.1.4'), ref(5321, '4.2.1')]
 	},
 	{
 		after: ['MAIL'],
