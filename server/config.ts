@@ -30,6 +30,8 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	maxSessionsPerAddress: number;
 	/** Live browser sessions one owner (one browser) may have open at once. */
 	maxSessionsPerOwner: number;
+	/** Share links one owner may hold at once (each is a row kept until revoked or its item goes). */
+	maxSharesPerOwner: number;
 	idleTimeoutSeconds: number;
 	maxSessionSeconds: number;
 	/** Ended sessions and messages older than this are deleted (server/store/retention.ts). */
@@ -89,6 +91,7 @@ export const DEFAULTS: LabConfig = {
 	// Browser plus SMTP sessions from one address: a class of 30 behind one school NAT fits.
 	maxSessionsPerAddress: 100,
 	maxSessionsPerOwner: 10,
+	maxSharesPerOwner: 100,
 	idleTimeoutSeconds: 300, // RFC 5321 §4.5.3.2.7: at least 5 minutes
 	maxSessionSeconds: 1800,
 	retentionHours: 168, // a week: a class's mail outlives the week's lessons
@@ -137,6 +140,7 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['MAX_SESSIONS', 'maxSessions', 'int'],
 	['MAX_SESSIONS_PER_ADDRESS', 'maxSessionsPerAddress', 'int'],
 	['MAX_SESSIONS_PER_OWNER', 'maxSessionsPerOwner', 'int'],
+	['MAX_SHARES_PER_OWNER', 'maxSharesPerOwner', 'int'],
 	['IDLE_TIMEOUT_SECONDS', 'idleTimeoutSeconds', 'int'],
 	['MAX_SESSION_SECONDS', 'maxSessionSeconds', 'int'],
 	['RETENTION_HOURS', 'retentionHours', 'int'],

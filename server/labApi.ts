@@ -6,12 +6,14 @@
  */
 import type { Example } from '../src/lib/examples/types';
 import type { MessageSummary, SessionEvent, SessionSummary } from '../src/lib/messages';
+import { sharePath, type ShareKind, type ShareLink, type Standing } from '../src/lib/shareLinks';
 import { AnnotateGate } from '../src/lib/server/annotateGate';
 import { OperatorGate } from '../src/lib/server/operatorGate';
 import type { OperatorOverview } from '../src/lib/operator';
 import type { LabConfig } from './config';
-import type { Credentials } from './owners/ownerDirectory';
+import { OwnerDirectory, type Credentials } from './owners/ownerDirectory';
 import { sameText } from './owners/ownerCookie';
+import type { Share } from './owners/owner';
 import { personalDomain } from './owners/ownerNames';
 import type { Viewer } from './owners/visibility';
 import { composeExample, type ComposedExample } from './examples/compose';
@@ -32,7 +34,16 @@ export type LabSettings = Pick<
 	| 'annotateConcurrentPerAddress'
 	| 'annotateRequestsPerMinute'
 	| 'visibility'
+	| 'maxSharesPerOwner'
 >;
+
+/** What POST …/share got: the new link, or why there is none. */
+export type ShareResult =
+	| { link: ShareLink }
+	/** Not the viewer's own (or no such thing): answered as if it did not exist. */
+	| { refused: 'not yours' }
+	/** The viewer already holds MAX_SHARES_PER_OWNER links. */
+	| { refused: 'too many' };
 
 /** An owner's personal sandbox: shown to that owner only (/connect). */
 export interface PersonalSandbox {
@@ -88,14 +99,47 @@ export interface LabApi {
 	/** The parsed view of a stored message, made on first look and kept with it. */
 	messageView(stored: StoredMessage): Promise<MessageView>;
 	clearMessages(viewer: Viewer): number;
+	/**
+	 * Whether a session or message the viewer can see is theirs, or read through a share link
+	 * they opened. Says nothing about who else owns it.
+	 */
+	standing(viewer: Viewer, kind: ShareKind, id: string): Standing;
+	/** A new read-only link to the viewer's own session or message (in every VISIBILITY mode). */
+	share(viewer: Viewer, kind: ShareKind, id: string): ShareResult;
+	/** The viewer's links to their own item, oldest first; undefined when it is not theirs. */
+	sharesOf(viewer: Viewer, kind: ShareKind, id: string): ShareLink[] | undefined;
+	/** Revokes a link: its owner's, or any for the operator. False when there is no such link. */
+	revokeShare(viewer: Viewer, token: string): boolean;
+	/**
+	 * The viewer opened a share link: from now on they may read what it shares (until it is
+	 * revoked). Undefined for an unknown or revoked token.
+	 */
+	redeemShare(viewer: Viewer, token: string): { kind: ShareKind; itemId: string } | undefined;
 	/** An example's messages, composed with nodemailer's MailComposer. */
 	composeExample(example: Example): Promise<ComposedExample>;
 	/** Admission to POST /api/annotate per client address (concurrency and rate). */
 	readonly annotateGate: AnnotateGate;
 }
 
+/** A share as its owner sees it: the owner's id stays on the server. */
+function shareLink(share: Share): ShareLink {
+	return {
+		token: share.token,
+		kind: share.kind,
+		itemId: share.itemId,
+		url: sharePath(share.token),
+		createdAt: share.createdAt
+	};
+}
+
 export function createLabApi(lab: Lab): LabApi {
 	const { config, store, visibility, owners } = lab;
+	const item = (kind: ShareKind, id: string) =>
+		kind === 'session' ? store.sessions.get(id) : store.messages.get(id);
+	const owned = (viewer: Viewer, kind: ShareKind, id: string) => {
+		const stored = item(kind, id);
+		return stored !== undefined && visibility.owns(viewer, stored);
+	};
 	return {
 		settings: {
 			greylistSeconds: config.greylistSeconds,
@@ -105,7 +149,8 @@ export function createLabApi(lab: Lab): LabApi {
 			maxAnnotateLines: config.maxAnnotateLines,
 			annotateConcurrentPerAddress: config.annotateConcurrentPerAddress,
 			annotateRequestsPerMinute: config.annotateRequestsPerMinute,
-			visibility: config.visibility
+			visibility: config.visibility,
+			maxSharesPerOwner: config.maxSharesPerOwner
 		},
 		health: () => ({
 			uptimeSeconds: Math.round((Date.now() - lab.startedAt) / 1000),
@@ -187,6 +232,53 @@ export function createLabApi(lab: Lab): LabApi {
 			for (const id of [...store.messages.keys()])
 				if (store.releaseMessage(id, viewer.ownerId)) released++;
 			return released;
+		},
+		standing: (viewer, kind, id) => {
+			const session = kind === 'session' ? store.sessions.get(id) : undefined;
+			const message = kind === 'message' ? store.messages.get(id) : undefined;
+			const stored = session ?? message;
+			const mine = stored !== undefined && visibility.owns(viewer, stored);
+			const shared =
+				(session !== undefined && visibility.sessionShared(viewer, session)) ||
+				(message !== undefined && visibility.messageShared(viewer, message));
+			return { mine, sharedWithYou: !mine && shared };
+		},
+		share: (viewer, kind, id) => {
+			if (!owned(viewer, kind, id)) return { refused: 'not yours' };
+			let held = 0;
+			for (const share of store.shares.values()) if (share.ownerId === viewer.ownerId) held++;
+			if (held >= config.maxSharesPerOwner) return { refused: 'too many' };
+			const share: Share = {
+				token: OwnerDirectory.newToken(),
+				kind,
+				itemId: id,
+				ownerId: viewer.ownerId,
+				createdAt: Date.now()
+			};
+			store.addShare(share);
+			return { link: shareLink(share) };
+		},
+		sharesOf: (viewer, kind, id) =>
+			owned(viewer, kind, id)
+				? [...store.shares.values()]
+						.filter(
+							(share) =>
+								share.ownerId === viewer.ownerId && share.kind === kind && share.itemId === id
+						)
+						.map(shareLink)
+				: undefined,
+		revokeShare: (viewer, token) => {
+			const share = store.shares.get(token);
+			if (!share || (share.ownerId !== viewer.ownerId && !viewer.operator)) return false;
+			store.deleteShare(token);
+			return true;
+		},
+		redeemShare: (viewer, token) => {
+			const share = store.shares.get(token);
+			// The store drops a share with its item, so a known token always leads somewhere.
+			if (!share) return undefined;
+			store.addGrant(viewer.ownerId, token);
+			return { kind: share.kind, itemId: share.itemId };
 		},
 		composeExample,
 		annotateGate: new AnnotateGate({

@@ -35,15 +35,21 @@ export class VisibilityRule {
 
 	session(viewer: Viewer, stored: StoredSession): boolean {
 		if (this.seesAll(viewer)) return true;
-		return (
-			stored.owners.includes(viewer.ownerId) ||
-			this.#granted(viewer.ownerId, 'session', stored.summary.id)
-		);
+		return stored.owners.includes(viewer.ownerId) || this.sessionShared(viewer, stored);
 	}
 
 	message(viewer: Viewer, stored: StoredMessage): boolean {
 		if (this.seesAll(viewer)) return true;
-		if (stored.owners.includes(viewer.ownerId)) return true;
+		return stored.owners.includes(viewer.ownerId) || this.messageShared(viewer, stored);
+	}
+
+	/** The viewer opened a share link to this session (in any mode). */
+	sessionShared(viewer: Viewer, stored: StoredSession): boolean {
+		return this.#granted(viewer.ownerId, 'session', stored.summary.id);
+	}
+
+	/** The viewer opened a share link to this message, or to the session that sent it. */
+	messageShared(viewer: Viewer, stored: StoredMessage): boolean {
 		if (this.#granted(viewer.ownerId, 'message', stored.summary.id)) return true;
 		const sessionId = stored.summary.sessionId;
 		return sessionId !== null && this.#granted(viewer.ownerId, 'session', sessionId);

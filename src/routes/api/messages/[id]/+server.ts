@@ -50,6 +50,7 @@ export const GET: RequestHandler = ({ params, locals }) =>
 		};
 		return json({
 			message,
-			dataSeq: dataSeq(locals.viewer, stored.summary.sessionId, stored.summary.id)
+			dataSeq: dataSeq(locals.viewer, stored.summary.sessionId, stored.summary.id),
+			...labApi().standing(locals.viewer, 'message', stored.summary.id)
 		});
 	});

@@ -1,0 +1,4 @@
+import { shareRoutes } from '$lib/server/shareRoutes';
+
+/** The owner's read-only links to this session: POST makes one (201), GET lists them. */
+export const { GET, POST } = shareRoutes('session');
