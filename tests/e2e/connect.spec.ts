@@ -13,7 +13,7 @@ test('/connect lists every listener of the table with the port the server report
 	smtpPorts
 }) => {
 	await page.goto('/connect');
-	const rows = page.locator('table').first().locator('tbody tr');
+	const rows = page.getByRole('table', { name: 'The listeners' }).locator('tbody tr');
 	await expect(rows).toHaveCount(LISTENER_TABLE.length);
 	for (const [i, row] of LISTENER_TABLE.entries()) {
 		const cells = rows.nth(i).locator('td');

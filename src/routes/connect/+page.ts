@@ -8,7 +8,7 @@ interface Health {
 	tls?: { fingerprint256?: string };
 }
 
-export const load: PageLoad = async ({ fetch, url }) => {
+export const load: PageLoad = async ({ fetch, url, data }) => {
 	let health: Health | null = null;
 	try {
 		const response = await fetch('/api/health');
@@ -24,6 +24,8 @@ export const load: PageLoad = async ({ fetch, url }) => {
 		])
 	) as Record<ListenerName, number>;
 	return {
+		// From +page.server.ts: the visitor's personal login and domain, and VISIBILITY.
+		...data,
 		host: url.hostname || 'localhost',
 		ports,
 		smtpHost: health?.smtpHost ?? null,
