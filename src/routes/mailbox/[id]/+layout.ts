@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import type { MessageDetail } from '$lib/messages';
+import type { Standing } from '$lib/shareLinks';
 import type { LayoutLoad } from './$types';
 
 /** Loaded once per message; switching tabs (the [[tab]] segment) does not fetch again. */
@@ -11,10 +12,15 @@ export const load: LayoutLoad = async ({ fetch, params }) => {
 	]);
 	if (detail.status === 404) error(404, 'No such message: it may have been cleared.');
 	if (!detail.ok || !raw.ok) error(detail.ok ? raw.status : detail.status, 'Could not load it.');
-	const body = (await detail.json()) as { message: MessageDetail; dataSeq: number | null };
+	const body = (await detail.json()) as {
+		message: MessageDetail;
+		dataSeq: number | null;
+	} & Standing;
 	return {
 		message: body.message,
 		dataSeq: body.dataSeq,
+		mine: body.mine,
+		sharedWithYou: body.sharedWithYou,
 		raw: new Uint8Array(await raw.arrayBuffer())
 	};
 };
