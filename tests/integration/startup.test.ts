@@ -121,6 +121,36 @@ describe('startup', () => {
 			);
 	});
 
+	it('the replaced MAX_STORED_* settings stop startup with one line naming what replaced them', async () => {
+		const replacements: Record<string, RegExp> = {
+			MAX_STORED_SESSIONS: /RETENTION_HOURS/,
+			MAX_STORED_MESSAGES: /RETENTION_HOURS.*MAX_STORED_BYTES_PER_OWNER/,
+			MAX_STORED_BYTES: /MAX_STORED_BYTES_PER_OWNER.*MAX_DB_BYTES/
+		};
+		for (const [name, replacement] of Object.entries(replacements)) {
+			expect(() => readConfig({ [name]: '500' })).toThrow(ConfigError);
+			expect(() => readConfig({ [name]: '500' })).toThrow(replacement);
+		}
+		const { code, stderr } = await start({ MAX_STORED_MESSAGES: '500' });
+		expect(code).toBe(1);
+		expect(stderr.trim()).toMatch(
+			/^SMTP Lab: MAX_STORED_MESSAGES is no longer read by SMTP Lab: nothing is evicted any more: RETENTION_HOURS .*$/
+		);
+	}, 30_000);
+
+	it('reads RETENTION_HOURS (at least 1), MAX_STORED_BYTES_PER_OWNER and MAX_DB_BYTES', () => {
+		expect(
+			readConfig({
+				RETENTION_HOURS: '24',
+				MAX_STORED_BYTES_PER_OWNER: '1000',
+				MAX_DB_BYTES: '5000'
+			})
+		).toMatchObject({ retentionHours: 24, maxStoredBytesPerOwner: 1000, maxDbBytes: 5000 });
+		expect(() => readConfig({ RETENTION_HOURS: '0' })).toThrow(
+			'RETENTION_HOURS must be at least 1, got 0'
+		);
+	});
+
 	it("the README's configuration table has a row for every variable, with its default", () => {
 		const readme = readFileSync('README.md', 'utf8');
 		for (const [name, key] of ENVIRONMENT) {
