@@ -275,8 +275,9 @@ export function createLabApi(lab: Lab): LabApi {
 		},
 		redeemShare: (viewer, token) => {
 			const share = store.shares.get(token);
-			// The store drops a share with its item, so a known token always leads somewhere.
-			if (!share) return undefined;
+			// The store drops a share with its item; one whose maker let go of it opens nothing.
+			const stored = share && item(share.kind, share.itemId);
+			if (!share || !stored || !visibility.inForce(share, stored)) return undefined;
 			store.addGrant(viewer.ownerId, token);
 			return { kind: share.kind, itemId: share.itemId };
 		},

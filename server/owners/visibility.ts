@@ -6,14 +6,15 @@
  * - a session is visible to its owners: the browser that opened it, the owner its AUTH names,
  *   the owners of its recipients' personal domains (each of them);
  * - a message to the owner of the session that sent it and to the owners of its recipients;
- * - a share link's target to every owner who opened the link, until it is revoked (a shared
- *   session brings the messages it sent);
+ * - a share link's target to every owner who opened the link, until it is revoked or its maker
+ *   lets go of the target (a shared session brings the messages it sent);
  * - unclaimed sessions and mail (no owner) to the operator only; the operator sees everything.
  * In both modes a visitor deletes only their own claim (server/store/labStore.ts releaseSession),
  * and only the operator clears everything.
  */
 import type { Visibility } from '../config';
 import type { LabStore, StoredMessage, StoredSession } from '../store/labStore';
+import type { Share } from './owner';
 
 /** Who is asking: an owner (its browser's cookie), possibly signed in as the operator. */
 export interface Viewer {
@@ -45,14 +46,20 @@ export class VisibilityRule {
 
 	/** The viewer opened a share link to this session (in any mode). */
 	sessionShared(viewer: Viewer, stored: StoredSession): boolean {
-		return this.#granted(viewer.ownerId, 'session', stored.summary.id);
+		return this.#granted(viewer.ownerId, 'session', stored);
 	}
 
 	/** The viewer opened a share link to this message, or to the session that sent it. */
 	messageShared(viewer: Viewer, stored: StoredMessage): boolean {
-		if (this.#granted(viewer.ownerId, 'message', stored.summary.id)) return true;
+		if (this.#granted(viewer.ownerId, 'message', stored)) return true;
 		const sessionId = stored.summary.sessionId;
-		return sessionId !== null && this.#granted(viewer.ownerId, 'session', sessionId);
+		const session = sessionId === null ? undefined : this.store.sessions.get(sessionId);
+		return session !== undefined && this.#granted(viewer.ownerId, 'session', session);
+	}
+
+	/** A share speaks for its maker: it is in force only while they still own what it shares. */
+	inForce(share: Share, stored: { owners: string[] }): boolean {
+		return stored.owners.includes(share.ownerId);
 	}
 
 	/** The viewer's own (not merely shared with them): what they may share and delete. */
@@ -60,12 +67,22 @@ export class VisibilityRule {
 		return stored.owners.includes(viewer.ownerId);
 	}
 
-	#granted(ownerId: string, kind: 'session' | 'message', itemId: string): boolean {
+	#granted(
+		ownerId: string,
+		kind: 'session' | 'message',
+		stored: StoredSession | StoredMessage
+	): boolean {
 		const tokens = this.store.grants.get(ownerId);
 		if (!tokens) return false;
 		for (const token of tokens) {
 			const share = this.store.shares.get(token);
-			if (share && share.kind === kind && share.itemId === itemId) return true;
+			if (
+				share &&
+				share.kind === kind &&
+				share.itemId === stored.summary.id &&
+				this.inForce(share, stored)
+			)
+				return true;
 		}
 		return false;
 	}

@@ -14,9 +14,11 @@ import type { LabConfig } from '../../server/config';
 import type { Lab } from '../../server/lab';
 import { personalDomain } from '../../server/owners/ownerNames';
 import type { Viewer } from '../../server/owners/visibility';
+import { DELETE as clearMessages } from '../../src/routes/api/messages/+server';
 import { GET as messageDetail } from '../../src/routes/api/messages/[id]/+server';
 import { GET as messageRaw } from '../../src/routes/api/messages/[id]/raw/+server';
 import * as messageShare from '../../src/routes/api/messages/[id]/share/+server';
+import { DELETE as clearSessions } from '../../src/routes/api/sessions/+server';
 import { GET as sessionDetail } from '../../src/routes/api/sessions/[id]/+server';
 import * as sessionShare from '../../src/routes/api/sessions/[id]/share/+server';
 import { GET as sessionTranscript } from '../../src/routes/api/sessions/[id]/transcript.txt/+server';
@@ -29,6 +31,7 @@ import { ended, message, ready, startQuickLab, transaction } from './smtpSession
 // Owner ids as long and unique as real ones, so a response that leaked one would be caught.
 const OWNER: Viewer = { ownerId: 'owner-a-5f0c7d1e9b2a4c6d', operator: false };
 const STRANGER: Viewer = { ownerId: 'owner-b-8e3a1f6c2d9b0e4a', operator: false };
+const CO_OWNER: Viewer = { ownerId: 'owner-c-27d94b0a6e1f3c85', operator: false };
 
 const labs: Lab[] = [];
 const dirs: string[] = [];
@@ -47,10 +50,13 @@ async function start(overrides: Partial<LabConfig> = {}): Promise<Lab> {
  * An mx session carrying one message to OWNER's personal domain: both are OWNER's by the lab's
  * own attribution (server/sandbox/hooks.ts, delivery.ts).
  */
-async function ownersMail(lab: Lab): Promise<{ sessionId: string; messageId: string }> {
-	const domain = personalDomain(lab.owners.owner(OWNER.ownerId).name);
+async function ownersMail(
+	lab: Lab,
+	owners: Viewer[] = [OWNER]
+): Promise<{ sessionId: string; messageId: string }> {
+	const to = owners.map(({ ownerId }) => `me@${personalDomain(lab.owners.owner(ownerId).name)}`);
 	const { c, id: sessionId } = await ready(lab, 'mx');
-	const t = await transaction(c, 'alice@example.com', [`me@${domain}`], message('shared'));
+	const t = await transaction(c, 'alice@example.com', to, message('shared'));
 	c.close();
 	expect(t.end).toMatch(/^250 /);
 	await ended(lab, sessionId);
@@ -138,6 +144,33 @@ describe('share links in VISIBILITY=private', () => {
 		});
 		expect(await status(callRoute(messageDetail, { id: messageId }, STRANGER))).toBe(200);
 		expect(await status(callRoute(sessionDetail, { id: sessionId }, STRANGER))).toBe(404);
+	});
+
+	it('a link stops opening anything once its maker lets go of the item, though a co-owner keeps it', async () => {
+		const lab = await start();
+		const { sessionId, messageId } = await ownersMail(lab, [OWNER, CO_OWNER]);
+		const sessionLink = await shareSession(sessionId, OWNER);
+		const messageLink = await shareMessage(messageId, OWNER);
+		await open(sessionLink.json.token, STRANGER);
+		expect(await status(callRoute(sessionDetail, { id: sessionId }, STRANGER))).toBe(200);
+
+		// The maker deletes their own: the co-owner still has both, the stranger neither.
+		expect((await body(callRoute(clearSessions, {}, OWNER))).json).toEqual({
+			ok: true,
+			removed: 1
+		});
+		expect((await body(callRoute(clearMessages, {}, OWNER))).json).toEqual({
+			ok: true,
+			removed: 1
+		});
+		expect(await status(callRoute(sessionDetail, { id: sessionId }, CO_OWNER))).toBe(200);
+		expect(await status(callRoute(messageDetail, { id: messageId }, CO_OWNER))).toBe(200);
+		expect(await status(callRoute(sessionDetail, { id: sessionId }, STRANGER))).toBe(404);
+		expect(await status(callRoute(messageDetail, { id: messageId }, STRANGER))).toBe(404);
+		expect(await open(messageLink.json.token, STRANGER)).toEqual({
+			status: 404,
+			message: 'This share link was revoked or never existed.'
+		});
 	});
 
 	it('the owner sees mine: true; the operator, who sees all, neither mine nor shared', async () => {
