@@ -76,6 +76,11 @@ export class SessionRecorder {
 	#afterRefusedAuth = false;
 	/** The masked-away text of this session, kept out of every other line's teaching text. */
 	#secrets: string[] = [];
+	/**
+	 * The annotator has read every line as it is stored: a masked line is read with its
+	 * credential, so from then on annotating the stored lines again would not give the same.
+	 */
+	#annotatorInStep = true;
 	#pendingMessageId: string | null = null;
 	#ended = false;
 	/** Recording work in wire order, done once this turn's replies are written (see #later). */
@@ -297,6 +302,9 @@ export class SessionRecorder {
 			secret === undefined
 				? withoutSecrets(annotation, this.#secrets)
 				: maskedAnnotation(annotation);
+		// What the database may leave out: an annotation the stored lines give back (persistedEvent.ts).
+		if (secret !== undefined) this.#annotatorInStep = false;
+		const reading = { isData, exact: this.#annotatorInStep && shown === annotation && !note };
 		// One object of one shape per event (absent fields are undefined, which JSON leaves out).
 		const event: SessionEvent = {
 			seq: 0,
@@ -312,7 +320,8 @@ export class SessionRecorder {
 		this.#store.appendEvent(
 			this.id,
 			event,
-			secret === undefined ? undefined : { text: secret, annotation }
+			secret === undefined ? undefined : { text: secret, annotation },
+			reading
 		);
 	}
 }

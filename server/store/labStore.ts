@@ -3,6 +3,7 @@ import { personalDomain } from '../owners/ownerNames';
 import type { Owner, Share } from '../owners/owner';
 import type { MessageView } from './messageView';
 import type { PersistedState, StoreBatch, StorePersistence } from './persistence';
+import { persistedEvent, restoredEvents, type EventReading } from './persistedEvent';
 import { eventBytes, StorageUsage } from './storageUsage';
 import type {
 	Annotation,
@@ -115,7 +116,8 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		for (const owner of state.owners) this.#indexOwner(owner);
 		for (const share of state.shares) this.shares.set(share.token, share);
 		for (const { ownerId, token } of state.grants) this.#indexGrant(ownerId, token);
-		for (const { summary, events, owners } of state.sessions) {
+		for (const { summary, events: persisted, owners } of state.sessions) {
+			const events = restoredEvents(summary.listener, persisted);
 			this.sessions.set(summary.id, { summary, events, secrets: new Map(), owners });
 			for (const event of events) this.usage.addText(eventBytes(event));
 			if (summary.endedAt !== null) continue;
@@ -216,12 +218,14 @@ export class LabStore extends EventEmitter<StoreEvents> {
 
 	/**
 	 * Appends an event, numbering it (the store owns `seq`: the event's own is overwritten);
-	 * returns null once the session's event budget is spent.
+	 * returns null once the session's event budget is spent. `reading`: how the session's
+	 * annotator read it, when it did (the database may then leave the annotation out).
 	 */
 	appendEvent(
 		sessionId: string,
 		event: SessionEvent,
-		secret?: { text: string; annotation: Annotation }
+		secret?: { text: string; annotation: Annotation },
+		reading?: EventReading
 	): SessionEvent | null {
 		const stored = this.sessions.get(sessionId);
 		if (!stored || stored.summary.truncated) return null;
@@ -247,7 +251,11 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		this.usage.addText(eventBytes(full));
 		if (secret !== undefined) stored.secrets.set(seq, secret);
 		stored.summary.eventCount = stored.events.length;
-		if (this.#persistence) this.#pending.events.push({ sessionId, event: full });
+		if (this.#persistence)
+			this.#pending.events.push({
+				sessionId,
+				event: persistedEvent(full, full === event ? reading : undefined)
+			});
 		this.#changed(sessionId);
 		this.emit('event', sessionId, full);
 		return full;

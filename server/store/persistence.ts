@@ -3,13 +3,14 @@
  * one batch of changes, close. SQLite implements it (server/store/sqlite/); a PostgreSQL
  * implementation can follow behind the same interface. Callers of the store never see it.
  */
-import type { MessageSummary, SessionEvent, SessionSummary } from '../../src/lib/messages';
+import type { MessageSummary, SessionSummary } from '../../src/lib/messages';
 import type { Owner, Share } from '../owners/owner';
+import type { PersistedEvent } from './persistedEvent';
 
 export interface PersistedSession {
 	summary: SessionSummary;
-	/** In `seq` order. */
-	events: SessionEvent[];
+	/** In `seq` order, most without their annotation (persistedEvent.ts). */
+	events: PersistedEvent[];
 	/** Owner ids it is attributed to (server/owners/visibility.ts). */
 	owners: string[];
 }
@@ -42,7 +43,7 @@ export interface StoreBatch {
 	sessions: SessionSummary[];
 	/** Messages added to a session's `messageIds`, each at its index there. */
 	messageLinks: { sessionId: string; index: number; messageId: string }[];
-	events: { sessionId: string; event: SessionEvent }[];
+	events: { sessionId: string; event: PersistedEvent }[];
 	newMessages: PersistedMessage[];
 	/** Messages whose summary changed after they were stored. */
 	changedMessages: MessageSummary[];

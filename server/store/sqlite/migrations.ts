@@ -86,5 +86,20 @@ export const MIGRATIONS: Migration[] = [
 				token TEXT NOT NULL,
 				PRIMARY KEY (owner_id, token)
 			);`
+	},
+	{
+		version: 5,
+		description:
+			"a session's events as one row per written batch (a JSON array), most without their annotation (server/store/persistedEvent.ts): a row per event, each with its annotation, was most of the write time",
+		sql: `
+			CREATE TABLE event_chunks (
+				session_id TEXT NOT NULL,
+				first_seq INTEGER NOT NULL,
+				events TEXT NOT NULL,
+				PRIMARY KEY (session_id, first_seq)
+			);
+			INSERT INTO event_chunks (session_id, first_seq, events)
+				SELECT session_id, seq, json_array(json(event)) FROM events;
+			DROP TABLE events;`
 	}
 ];

@@ -278,7 +278,8 @@ describe('SQLite schema migrations', () => {
 			{ version: 1 },
 			{ version: 2 },
 			{ version: 3 },
-			{ version: 4 }
+			{ version: 4 },
+			{ version: 5 }
 		]);
 		// Version 4: what was stored before owners existed belongs to no one (the operator's).
 		expect(check.prepare('SELECT owners FROM sessions').get()).toEqual({ owners: '[]' });
@@ -295,7 +296,38 @@ describe('SQLite schema migrations', () => {
 		expect(
 			check.prepare("SELECT json_type(summary, '$.messageIds') AS ids FROM sessions").get()
 		).toEqual({ ids: null });
+		// Version 5 made each event row a run of one, its annotation kept.
+		expect(
+			check
+				.prepare(
+					"SELECT session_id, first_seq, json_extract(events, '$[0].annotation.title') AS title FROM event_chunks"
+				)
+				.all()
+		).toEqual([{ session_id: 'oldsession01', first_seq: 1, title: 'Greeting' }]);
 		check.close();
+	});
+
+	it('a database at schema version 4 (recorded by that version) reads the same transcripts', async () => {
+		const old = new Database(file);
+		old.exec(readFileSync(path.join(import.meta.dirname, 'fixtures/schema-v4.sql'), 'utf8'));
+		const recorded = new Map<string, SessionEvent[]>();
+		for (const row of old
+			.prepare('SELECT session_id, event FROM events ORDER BY session_id, seq')
+			.all() as { session_id: string; event: string }[]) {
+			const events = recorded.get(row.session_id) ?? [];
+			events.push(JSON.parse(row.event));
+			recorded.set(row.session_id, events);
+		}
+		old.close();
+		// An mx session and a submission session (STARTTLS, three AUTH exchanges, a message).
+		expect([...recorded.values()].map((events) => events.length)).toEqual([47, 45]);
+
+		const first = await storeOn();
+		for (const [id, events] of recorded) expect(first.sessions.get(id)!.events).toEqual(events);
+		// After a write in the new form and a restart, they read the same again.
+		first.addSession(session('after-upgrade'));
+		const second = await reopen(first);
+		for (const [id, events] of recorded) expect(second.sessions.get(id)!.events).toEqual(events);
 	});
 
 	it('a database from a newer version is refused with one clear line', async () => {

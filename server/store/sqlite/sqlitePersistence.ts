@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { MessageSummary, SessionEvent, SessionSummary } from '../../../src/lib/messages';
+import type { MessageSummary, SessionSummary } from '../../../src/lib/messages';
 import {
 	StorageError,
 	type PersistedMessage,
@@ -16,6 +16,7 @@ import {
 	type StorePersistence
 } from '../persistence';
 import type { Owner, Share } from '../../owners/owner';
+import type { PersistedEvent } from '../persistedEvent';
 import { MIGRATIONS, type Migration } from './migrations';
 
 export const DATABASE_FILE = 'smtp-lab.sqlite';
@@ -42,15 +43,15 @@ export class SqlitePersistence implements StorePersistence {
 		const insertLink = this.#db.prepare(
 			'INSERT OR REPLACE INTO session_messages (session_id, position, message_id) VALUES (?, ?, ?)'
 		);
-		const insertEvent = this.#db.prepare(
-			'INSERT OR REPLACE INTO events (session_id, seq, event) VALUES (?, ?, ?)'
+		const insertEvents = this.#db.prepare(
+			'INSERT OR REPLACE INTO event_chunks (session_id, first_seq, events) VALUES (?, ?, ?)'
 		);
 		const insertMessage = this.#db.prepare(
 			'INSERT INTO messages (id, summary, raw, trace, session_id, received_at, owners) VALUES (?, ?, ?, ?, ?, ?, ?)'
 		);
 		const updateMessage = this.#db.prepare('UPDATE messages SET summary = ? WHERE id = ?');
 		const deleteSession = this.#db.prepare('DELETE FROM sessions WHERE id = ?');
-		const deleteEvents = this.#db.prepare('DELETE FROM events WHERE session_id = ?');
+		const deleteEvents = this.#db.prepare('DELETE FROM event_chunks WHERE session_id = ?');
 		const deleteLinks = this.#db.prepare('DELETE FROM session_messages WHERE session_id = ?');
 		const deleteMessage = this.#db.prepare('DELETE FROM messages WHERE id = ?');
 		const insertOwner = this.#db.prepare(
@@ -73,8 +74,9 @@ export class SqlitePersistence implements StorePersistence {
 				upsertSession.run(summary.id, JSON.stringify({ ...summary, messageIds: undefined }));
 			for (const { sessionId, index, messageId } of batch.messageLinks)
 				insertLink.run(sessionId, index, messageId);
-			for (const { sessionId, event } of batch.events)
-				insertEvent.run(sessionId, event.seq, JSON.stringify(event));
+			// One row per session per batch: a row per event cost more than the events themselves.
+			for (const [sessionId, events] of eventsBySession(batch.events))
+				insertEvents.run(sessionId, events[0].seq, JSON.stringify(events));
 			for (const owner of batch.newOwners)
 				insertOwner.run(owner.id, owner.name, owner.password, owner.createdAt);
 			for (const { sessionId, owners } of batch.sessionOwners)
@@ -134,9 +136,11 @@ export class SqlitePersistence implements StorePersistence {
 			.all() as { session_id: string; message_id: string }[])
 			sessions.get(row.session_id)?.summary.messageIds.push(row.message_id);
 		for (const row of this.#db
-			.prepare('SELECT session_id, event FROM events ORDER BY session_id, seq')
-			.all() as { session_id: string; event: string }[])
-			sessions.get(row.session_id)?.events.push(JSON.parse(row.event) as SessionEvent);
+			.prepare('SELECT session_id, events FROM event_chunks ORDER BY session_id, first_seq')
+			.all() as { session_id: string; events: string }[]) {
+			const events = sessions.get(row.session_id)?.events;
+			for (const event of JSON.parse(row.events) as PersistedEvent[]) events?.push(event);
+		}
 		const messages = (
 			this.#db
 				.prepare('SELECT summary, raw, trace, owners FROM messages ORDER BY position')
@@ -196,6 +200,17 @@ export class SqlitePersistence implements StorePersistence {
 	async close(): Promise<void> {
 		this.#db.close();
 	}
+}
+
+/** A batch's events by session, each session's in order. */
+function eventsBySession(events: StoreBatch['events']): Map<string, PersistedEvent[]> {
+	const bySession = new Map<string, PersistedEvent[]>();
+	for (const { sessionId, event } of events) {
+		const list = bySession.get(sessionId);
+		if (list) list.push(event);
+		else bySession.set(sessionId, [event]);
+	}
+	return bySession;
 }
 
 function migrate(db: Database.Database, migrations: Migration[]): void {

@@ -1,0 +1,51 @@
+/**
+ * A session's events as the database keeps them: without the annotation where the session
+ * annotator gives it back when it reads the session's lines again, in order, at load. The
+ * annotation (teaching text, citations, notes) was two thirds of an event's bytes and most of
+ * the database's write time (npm run bench); it is a function of the lines read before it.
+ * Storage-agnostic: every persistence writes and loads these.
+ */
+import type { Annotation, ListenerName, SessionEvent } from '../../src/lib/messages';
+import { createAnnotator } from '../recorder/annotator';
+
+/** How the recorder's annotator read an event (see SessionRecorder). */
+export interface EventReading {
+	/** The line was read as a message's whole content (the DATA event). */
+	isData: boolean;
+	/**
+	 * The annotation is exactly what the annotator said, and the annotator read every earlier
+	 * line as it was stored (false once a line was masked: the annotator saw the credential).
+	 */
+	exact: boolean;
+}
+
+export interface PersistedEvent extends Omit<SessionEvent, 'annotation'> {
+	/** Present when reading the lines again would not give it back. */
+	annotation?: Annotation;
+	/** How the annotator read the line; absent for the store's own events, never read. */
+	read?: 'line' | 'data';
+}
+
+/** The form to write: `reading` is how the annotator read it, if it did. */
+export function persistedEvent(event: SessionEvent, reading?: EventReading): PersistedEvent {
+	const { annotation, ...rest } = event;
+	const stored: PersistedEvent = rest;
+	if (reading) stored.read = reading.isData ? 'data' : 'line';
+	if (!reading?.exact) stored.annotation = annotation;
+	return stored;
+}
+
+/**
+ * The events as recorded: a fresh annotator of the session's listener reads the lines in order,
+ * as the recorder's did, and gives each its annotation unless one was stored.
+ */
+export function restoredEvents(listener: ListenerName, stored: PersistedEvent[]): SessionEvent[] {
+	const annotator = createAnnotator(listener);
+	return stored.map(({ read, annotation, seq, at, dir, text, anomalies, ...rest }) => {
+		const derived = read
+			? annotator.annotate({ dir, text, kind: rest.kind, isData: read === 'data' })
+			: undefined;
+		// The recorder's field order, so that an event reads the same as before the restart.
+		return { seq, at, dir, text, anomalies, annotation: annotation ?? derived!, ...rest };
+	});
+}
