@@ -92,7 +92,7 @@ export class Listeners {
 					? 'tooManyFromAddress'
 					: null;
 		if (refusal) {
-			// Not recorded: a flood must not evict real sessions from the bounded store.
+			// Not recorded: a flood of refused connections must not fill the store (MAX_DB_BYTES).
 			socket.end(`${SANDBOX_REPLIES[refusal].code} ${replyText(refusal)}\r\n`);
 			return;
 		}

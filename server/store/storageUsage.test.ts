@@ -72,7 +72,7 @@ describe("the store's storage usage", () => {
 	it('is the same after a restart, loaded from the database', async () => {
 		const dir = mkdtempSync(path.join(tmpdir(), 'smtp-lab-usage-'));
 		dirs.push(dir);
-		const first = await LabStore.open(LIMITS, openSqlitePersistence(dir));
+		const first = await LabStore.open(LIMITS, await openSqlitePersistence(dir));
 		first.addSession(sessionSummary('ended'));
 		first.appendEvent('ended', clientEvent('EHLO café'));
 		first.addSession(sessionSummary('open', { endedAt: null }));
@@ -80,7 +80,7 @@ describe("the store's storage usage", () => {
 		first.addMessage(storedMessage('m1', { raw: 'x'.repeat(100), trace: 'T\r\n', owners: ['a'] }));
 		first.addMessage(storedMessage('m2', { raw: 'y'.repeat(7) }));
 		await first.close();
-		const second = await LabStore.open(LIMITS, openSqlitePersistence(dir));
+		const second = await LabStore.open(LIMITS, await openSqlitePersistence(dir));
 		// The session left open is closed by this start, with one line saying so.
 		const restartNote = Buffer.byteLength(`Session closed: ${RESTART_END_REASON}.`);
 		expect(second.usage.total).toBe(10 + 4 + restartNote + 103 + 7);

@@ -409,7 +409,7 @@ describe('BAD-INPUTS, SMTP side', () => {
 		const refused = first.filter((r) => !r.startsWith('220 '));
 		expect(refused).toHaveLength(20);
 		for (const reply of refused) expect(reply).toMatch(/^421 4\.7\.0 /);
-		// Refused connections are not recorded: a flood cannot evict real sessions.
+		// Refused connections are not recorded: a flood cannot fill the store.
 		expect(lab.store.sessions.size).toBe(5);
 
 		expect(await sendFromOtherAddress(lab, 'during the flood')).toMatch(/^250 /);

@@ -41,7 +41,7 @@ async function start(...args: Parameters<typeof startTestLab>): Promise<Lab> {
 
 /** Opens the database in DATA_DIR as a store (the lab must be closed). */
 async function database(): Promise<LabStore> {
-	return LabStore.open({ maxEventsPerSession: 100 }, openSqlitePersistence(dataDir));
+	return LabStore.open({ maxEventsPerSession: 100 }, await openSqlitePersistence(dataDir));
 }
 
 /**
