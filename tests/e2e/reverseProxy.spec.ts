@@ -241,8 +241,10 @@ async function sendAs(proxy: Nginx, who: { cookie: string }, subject: string): P
 	const until = async (seen: () => boolean) => expect.poll(seen, { timeout: 10_000 }).toBe(true);
 	ws.send(JSON.stringify({ type: 'open', listener: 'mx' }));
 	await until(() => messages.some((m) => m.type === 'opened'));
-	const sessionId = (messages.find((m) => m.type === 'opened') as { session: { id: string } })
-		.session.id;
+	const opened = messages.find((m) => m.type === 'opened') as unknown as {
+		session: { id: string };
+	};
+	const sessionId = opened.session.id;
 	const replied = (pattern: RegExp) =>
 		until(() =>
 			messages.some(
