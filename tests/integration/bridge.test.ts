@@ -443,7 +443,12 @@ describe('bad WebSocket input (BAD-INPUTS W1–W7)', () => {
 
 	it('W6: a slow consumer is dropped, other watchers keep receiving', async () => {
 		await lab.close();
-		lab = await startTestLab({ wsMaxBufferedBytes: 64 * 1024, wsMessagesPerSecond: 100_000 });
+		// Up to 300 messages of 256 KB: more than the owner's storage quota, which is not under test.
+		lab = await startTestLab({
+			wsMaxBufferedBytes: 64 * 1024,
+			wsMessagesPerSecond: 100_000,
+			maxStoredBytesPerOwner: 256 * 1024 * 1024
+		});
 		await web.close();
 		web = await startWebServer(lab);
 		const owner = await BridgeClient.connect(web.wsUrl);
