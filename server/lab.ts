@@ -67,7 +67,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 	const store =
 		config.dataDir === null
 			? new LabStore(config)
-			: await LabStore.open(config, openSqlitePersistence(config.dataDir));
+			: await LabStore.open(config, await openSqlitePersistence(config.dataDir));
 	let secrets;
 	try {
 		secrets = loadLabSecrets(config.dataDir, config.operatorToken);

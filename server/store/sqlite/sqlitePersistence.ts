@@ -1,7 +1,8 @@
 /**
  * The store's persistence in one SQLite file (better-sqlite3): WAL mode, so readers never wait
  * for the writer and a committed batch is one append to the log (synced at checkpoints, with
- * synchronous=NORMAL); one transaction per batch.
+ * synchronous=NORMAL); one transaction per batch. The lab runs it on a thread of its own
+ * (openSqlitePersistence); tests may use it directly.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import {
 import type { Owner, Share } from '../../owners/owner';
 import type { PersistedEvent } from '../persistedEvent';
 import { MIGRATIONS, type Migration } from './migrations';
+import { SqliteWorkerPersistence } from './sqliteWorkerPersistence';
 
 export const DATABASE_FILE = 'smtp-lab.sqlite';
 
@@ -239,14 +241,15 @@ function migrate(db: Database.Database, migrations: Migration[]): void {
 }
 
 /**
- * Opens the lab's database in `dataDir`, creating the directory if needed. Any failure (not a
- * directory, not writable, not a database) becomes one StorageError line naming DATA_DIR.
+ * Opens the lab's database in `dataDir` on its own thread (sqliteWorkerPersistence.ts), creating
+ * the directory if needed. Any failure (not a directory, not writable, not a database) becomes
+ * one StorageError line naming DATA_DIR.
  */
-export function openSqlitePersistence(dataDir: string): SqlitePersistence {
+export async function openSqlitePersistence(dataDir: string): Promise<StorePersistence> {
 	const file = path.join(dataDir, DATABASE_FILE);
 	try {
 		mkdirSync(dataDir, { recursive: true });
-		return new SqlitePersistence(file);
+		return await SqliteWorkerPersistence.open(file);
 	} catch (error) {
 		const { message, code } = error as Error & { code?: string };
 		// SQLITE_NOTADB, SQLITE_CORRUPT: the file is there but unreadable; anything else is the place.
