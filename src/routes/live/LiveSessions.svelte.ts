@@ -1,7 +1,11 @@
 import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
 import type { SessionSummary } from '$lib/messages';
+import { deleteFrom } from '$lib/operator';
 
-/** The live list of every session on the sandbox, from the bridge's watch-all stream. */
+/**
+ * The live list of the sessions the visitor may see, from the bridge's watch-all stream: `removed`
+ * when one left this visitor's view (deleted, or let go by its owner).
+ */
 export class LiveSessions {
 	sessions = $state<SessionSummary[]>([]);
 	status = $state<SocketStatus>('connecting');
@@ -21,6 +25,8 @@ export class LiveSessions {
 				this.#countMessage(message.message.sessionId, message.message.id);
 			else if (message.type === 'cleared' && message.what === 'sessions')
 				this.sessions = this.sessions.filter((s) => s.endedAt === null);
+			else if (message.type === 'removed' && message.what === 'session')
+				this.sessions = this.sessions.filter((s) => s.id !== message.id);
 		});
 	}
 
@@ -34,6 +40,14 @@ export class LiveSessions {
 	#countMessage(sessionId: string | null, messageId: string): void {
 		const session = this.sessions.find((s) => s.id === sessionId);
 		if (session && !session.messageIds.includes(messageId)) session.messageIds.push(messageId);
+	}
+
+	/**
+	 * DELETE /api/sessions: the operator clears every ended session, a visitor lets go of their
+	 * own ended ones; the broadcasts update the list. Returns how many the server removed.
+	 */
+	clear(): Promise<number> {
+		return deleteFrom('/api/sessions');
 	}
 
 	close(): void {

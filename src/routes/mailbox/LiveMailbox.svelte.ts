@@ -1,10 +1,12 @@
 import { SvelteSet } from 'svelte/reactivity';
 import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
 import type { MessageSummary } from '$lib/messages';
+import { deleteFrom } from '$lib/operator';
 
 /**
- * Every stored message, kept current by the bridge's watch-all stream: a snapshot on every
- * (re)connect, then one `message` per new or changed message, `cleared` when the store is emptied.
+ * Every message the visitor may see, kept current by the bridge's watch-all stream: a snapshot on
+ * every (re)connect, then one `message` per new or changed message, `cleared` when the operator
+ * emptied the store, `removed` when one left this visitor's view (deleted, or let go by its owner).
  */
 export class LiveMailbox {
 	messages = $state.raw<MessageSummary[]>([]);
@@ -24,6 +26,8 @@ export class LiveMailbox {
 			if (message.type === 'snapshot') this.messages = message.messages;
 			else if (message.type === 'message') this.#upsert(message.message);
 			else if (message.type === 'cleared' && message.what === 'messages') this.messages = [];
+			else if (message.type === 'removed' && message.what === 'message')
+				this.messages = this.messages.filter((m) => m.id !== message.id);
 		});
 	}
 
@@ -36,11 +40,13 @@ export class LiveMailbox {
 		}
 	}
 
-	/** Empties the store (DELETE /api/messages); the `cleared` broadcast updates every open page. */
-	async clear(): Promise<void> {
-		const response = await fetch('/api/messages', { method: 'DELETE' });
-		if (!response.ok) throw new Error(`the server answered ${response.status}`);
-		this.messages = [];
+	/**
+	 * DELETE /api/messages: the operator empties the store, a visitor lets go of their own. The
+	 * `cleared` or `removed` broadcasts then update every open page, this one included. Returns how
+	 * many the server removed.
+	 */
+	clear(): Promise<number> {
+		return deleteFrom('/api/messages');
 	}
 
 	close(): void {
