@@ -13,6 +13,8 @@ export interface ProductionServer {
 	url: string;
 	/** Everything the server wrote to stderr so far (when started with stderr: 'capture'). */
 	stderr(): string;
+	/** Everything the server wrote to stdout so far. */
+	stdout(): string;
 	stop(): Promise<void>;
 }
 
@@ -46,7 +48,9 @@ export async function startProductionServer(
 		stdio: ['ignore', 'pipe', stderr === 'capture' ? 'pipe' : 'inherit']
 	});
 	let logged = '';
+	let printed = '';
 	child.stderr?.on('data', (chunk: Buffer) => (logged += chunk.toString()));
+	child.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
 	const exited = new Promise((resolve) => child.once('exit', resolve));
 	const listening = new Promise<string>((resolve, reject) => {
 		let output = '';
@@ -74,6 +78,7 @@ export async function startProductionServer(
 	return {
 		url,
 		stderr: () => logged,
+		stdout: () => printed,
 		async stop() {
 			child.kill('SIGTERM');
 			await exited;

@@ -17,6 +17,16 @@ export const test = base.extend<{
 
 export { expect };
 
+/** The shared server's OPERATOR_TOKEN (globalSetup.ts). */
+export function operatorToken(): string {
+	return process.env.SMTP_LAB_OPERATOR_TOKEN ?? '';
+}
+
+/** What a teacher's script sends to clear the shared server. */
+export function asOperator(): { authorization: string } {
+	return { authorization: `Bearer ${operatorToken()}` };
+}
+
 /** The page is no wider than the viewport: nothing to scroll sideways, nothing cut off at the edge. */
 export async function expectFitsViewport(page: Page) {
 	const overflow = await page.evaluate(

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import type { MessageDetail, MessageSummary } from '../../src/lib/messages';
 import { handle } from '../../src/hooks.server';
+import { OWNER_COOKIE } from '../../src/lib/server/cookieNames';
 import { GET as list, DELETE as clear } from '../../src/routes/api/messages/+server';
 import { callRoute } from './routeCall';
 import { GET as detail } from '../../src/routes/api/messages/[id]/+server';
@@ -138,24 +139,37 @@ describe('list and clear', () => {
 
 describe('origin check on writes (BAD-INPUTS W11)', () => {
 	// adapter-node without ORIGIN assumes https, so url says https while the page is http.
-	const url = new URL('https://127.0.0.1:5173/api/messages');
-	const run = (origin: string | null) => {
+	const run = (method: string, path: string, origin: string | null, ownerCookie?: string) => {
+		const url = new URL(`https://127.0.0.1:5173${path}`);
 		const headers = new Headers();
 		if (origin) headers.set('origin', origin);
-		const request = new Request(url, { method: 'DELETE', headers });
+		const request = new Request(url, { method, headers });
+		const cookies = {
+			get: (name: string) => (name === OWNER_COOKIE ? ownerCookie : undefined),
+			set: () => undefined
+		};
 		return handle({
-			event: { request, url } as Parameters<typeof handle>[0]['event'],
+			event: { request, url, cookies, locals: {} } as unknown as Parameters<
+				typeof handle
+			>[0]['event'],
 			resolve: async () => new Response('passed')
 		});
 	};
 	it.each([
 		['http://127.0.0.1:5173', 200], // the same page, over http
 		['https://127.0.0.1:5173', 200],
-		[null, 200], // no Origin (curl, the API tests)
+		[null, 403], // no Origin: a script, not a page, is not trusted to delete (issue 13)
 		['http://evil.example', 403],
 		['http://127.0.0.1:9999', 403],
 		['null', 403]
-	])('Origin %s → %i', async (origin, status) => {
-		expect((await run(origin)).status).toBe(status);
+	])('DELETE with Origin %s and an owner cookie → %i', async (origin, status) => {
+		lab = await startQuickLab();
+		const { cookie } = lab.owners.signer.issueOwner();
+		expect((await run('DELETE', '/api/messages', origin, cookie)).status).toBe(status);
+	});
+
+	it('a POST without Origin (curl to /api/annotate) passes: it deletes nothing', async () => {
+		lab = await startQuickLab();
+		expect((await run('POST', '/api/annotate', null)).status).toBe(200);
 	});
 });
