@@ -55,10 +55,11 @@ export interface StoreEvents {
 /**
  * How long changes wait to be written together. Once per turn of the event loop cost a commit
  * (and a rewrite of each busy session's summary) for every command of every session: the
- * sandbox's server CPU per message nearly doubled in npm run bench. 10 ms of changes make one
- * transaction; a crash loses at most those (a shutdown writes them).
+ * sandbox's server CPU per message nearly doubled in npm run bench. 100 ms of changes make one
+ * transaction (at 10 ms the database thread spent a quarter more per message, on commits); a
+ * crash loses at most those (a shutdown writes them).
  */
-export const FLUSH_DELAY_MS = 10;
+export const FLUSH_DELAY_MS = 100;
 
 /** The end reason of a session that was open when the server stopped. */
 export const RESTART_END_REASON = 'the server restarted while this session was open';

@@ -22,6 +22,8 @@ import { MIGRATIONS, type Migration } from './migrations';
 import { SqliteWorkerPersistence } from './sqliteWorkerPersistence';
 
 export const DATABASE_FILE = 'smtp-lab.sqlite';
+/** Bytes per page of a new database (SQLite's default is 4096). */
+const PAGE_SIZE = 16384;
 
 export class SqlitePersistence implements StorePersistence {
 	readonly #db: Database.Database;
@@ -31,6 +33,9 @@ export class SqlitePersistence implements StorePersistence {
 	constructor(file: string, migrations: Migration[] = MIGRATIONS) {
 		this.#db = new Database(file);
 		try {
+			// A new database only (an existing one keeps its pages): at 4 KiB a 100 KB message took
+			// 25 pages, each written to the log and again to the file, with system calls of its own.
+			this.#db.pragma(`page_size = ${PAGE_SIZE}`);
 			this.#db.pragma('journal_mode = WAL');
 			// With WAL, NORMAL never corrupts the file: a power cut may lose only the last batches.
 			this.#db.pragma('synchronous = NORMAL');
