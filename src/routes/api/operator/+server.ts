@@ -46,7 +46,7 @@ export const POST: RequestHandler = ({ request, cookies, getClientAddress }) =>
 		return json({ ok: true, operator: true });
 	});
 
-/** Signs this browser out (src/hooks.server.ts lets a DELETE through from this site's pages only). */
+/** Signs this browser out (like every DELETE, from this site's pages or with the bearer token). */
 export const DELETE: RequestHandler = ({ cookies }) =>
 	answer(() => {
 		cookies.delete(OPERATOR_COOKIE, { path: '/', secure: secureCookies() });
