@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from '@playwright/test';
 import { startProductionServer, type ProductionServer } from '../productionServer';
 import { expect, test } from './fixtures';
@@ -22,6 +23,14 @@ async function newOwner(browser: Browser): Promise<Page> {
 	const context = await browser.newContext({ baseURL: server.url });
 	await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
 	return context.newPage();
+}
+
+/** axe's serious and critical findings on the page as it stands. */
+async function seriousViolations(page: Page): Promise<string[]> {
+	const results = await new AxeBuilder({ page }).analyze();
+	return results.violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** A lab session with one message to bob@example.com; returns the session's id. */
@@ -57,6 +66,7 @@ test('the owner shares a session; another browser reads it read-only until the o
 	// The owner shares it from the session's page, with the keyboard.
 	await owner.goto(`/sessions/${sessionId}`);
 	const share = owner.getByRole('button', { name: 'Share…' });
+	await expect(share).toBeEnabled();
 	await share.focus();
 	await owner.keyboard.press('Enter');
 	await expect(share).toHaveAttribute('aria-expanded', 'true');
@@ -70,6 +80,7 @@ test('the owner shares a session; another browser reads it read-only until the o
 	await owner.keyboard.press('Enter');
 	await expect(copy).toHaveText('Copied');
 	expect(await owner.evaluate(() => navigator.clipboard.readText())).toBe(link);
+	expect(await seriousViolations(owner)).toEqual([]);
 
 	// The other browser opens the link: the transcript, read-only, and the message it sent.
 	await stranger.goto(link);
@@ -79,10 +90,20 @@ test('the owner shares a session; another browser reads it read-only until the o
 	await expect(transcript).toContainText('EHLO owner.example.org');
 	await expect(transcript).toContainText('Read me through the link.');
 	await expect(stranger.getByRole('button', { name: 'Share…' })).toHaveCount(0);
+	expect(await seriousViolations(stranger)).toEqual([]);
 	await stranger.getByRole('link', { name: /^Message / }).click();
 	await expect(stranger.getByRole('heading', { level: 1 })).toHaveText('Shared with the class');
 	await expect(stranger.getByRole('note').first()).toContainText('Shared with you, read-only.');
+	expect(await seriousViolations(stranger)).toEqual([]);
 	await expect(stranger.getByRole('button', { name: 'Share…' })).toHaveCount(0);
+	// A student who never visited the site before opens the same link: the owner cookie it is
+	// given comes with the redirect.
+	const newcomer = await newOwner(browser);
+	await newcomer.goto(link);
+	await expect(newcomer).toHaveURL(`${server.url}/sessions/${sessionId}`);
+	await expect(
+		newcomer.getByRole('region', { name: `Transcript of session ${sessionId}` })
+	).toContainText('EHLO owner.example.org');
 	// The owner's own page has no such note.
 	await owner.reload();
 	await expect(owner.getByText('Shared with you, read-only.')).toHaveCount(0);

@@ -133,6 +133,19 @@ describe('share links in VISIBILITY=private', () => {
 		});
 	});
 
+	it('one link works for every student who opens it, each with their own owner cookie', async () => {
+		const lab = await start();
+		const { sessionId } = await ownersMail(lab);
+		const { json: link } = await shareSession(sessionId, OWNER);
+		const students: Viewer[] = Array.from({ length: 30 }, (_, i) => ({
+			ownerId: `student-${i}-4d2f8a1c6b3e9d07`,
+			operator: false
+		}));
+		for (const student of students) await open(link.token, student);
+		for (const student of students)
+			expect(await status(callRoute(sessionDetail, { id: sessionId }, student))).toBe(200);
+	});
+
 	it('a shared message opens that message only, not the session that sent it', async () => {
 		const lab = await start();
 		const { sessionId, messageId } = await ownersMail(lab);
