@@ -191,12 +191,12 @@ export function createLabApi(lab: Lab): LabApi {
 				? store.listSessions()
 				: [...store.sessions.values()]
 						.filter((stored) => visibility.session(viewer, stored))
-						.map((stored) => stored.summary)
+						.map((stored) => visibility.summaryFor(viewer, stored))
 						.reverse(),
 		session: (viewer, id) => {
 			const stored = store.sessions.get(id);
 			return stored && visibility.session(viewer, stored)
-				? { summary: stored.summary, events: stored.events }
+				? { summary: visibility.summaryFor(viewer, stored), events: stored.events }
 				: undefined;
 		},
 		clearSessions: (viewer) => {

@@ -35,7 +35,7 @@ export class FanOut {
 		if (!set) this.#watchers.set(sessionId, (set = new Set()));
 		set.add(peer);
 		// The summary as it is now; later changes follow as `session` messages.
-		peer.send({ type: 'session', session: stored.summary });
+		peer.send({ type: 'session', session: this.visibility.summaryFor(peer.viewer, stored) });
 		for (const event of stored.events) if (event.seq > since) peer.sendEvent(sessionId, event);
 		if (stored.summary.endedAt !== null)
 			peer.send({ type: 'closed', sessionId, reason: stored.summary.endReason ?? 'ended' });
@@ -55,7 +55,7 @@ export class FanOut {
 				? store.listSessions()
 				: [...store.sessions.values()]
 						.filter((s) => visibility.session(peer.viewer, s))
-						.map((s) => s.summary)
+						.map((s) => visibility.summaryFor(peer.viewer, s))
 						.reverse(),
 			messages: all
 				? store.listMessages()
@@ -87,12 +87,23 @@ export class FanOut {
 	sessionChanged(session: SessionSummary): void {
 		const payload = JSON.stringify({ type: 'session', session } satisfies ServerMessage);
 		const stored = this.store.sessions.get(session.id);
-		this.#toListWatchers(
-			payload,
-			(peer) => !!stored && this.visibility.session(peer.viewer, stored)
-		);
+		// Serialised once for all who see the summary whole; again for one whose message links
+		// leave out mail they may not open (VisibilityRule.summaryFor).
+		const toPeer = (peer: Peer): void => {
+			if (this.visibility.seesAll(peer.viewer)) return peer.sendSerialised(payload, 'frame');
+			if (!stored || !this.visibility.session(peer.viewer, stored)) return;
+			const own = this.visibility.summaryFor(peer.viewer, stored);
+			peer.sendSerialised(
+				own === stored.summary
+					? payload
+					: JSON.stringify({ type: 'session', session: own } satisfies ServerMessage),
+				'frame'
+			);
+		};
+		this.#watchingAll.forEach(toPeer);
 		// A session's own page follows its summary too (TLS, AUTH user, message links).
-		this.#toSessionWatchers(session.id, payload);
+		for (const watcher of this.#watchers.get(session.id) ?? [])
+			if (!this.#watchingAll.has(watcher)) toPeer(watcher);
 		if (session.endedAt === null) return;
 		const closed = JSON.stringify({
 			type: 'closed',

@@ -12,6 +12,7 @@
  * In both modes a visitor deletes only their own claim (server/store/labStore.ts releaseSession),
  * and only the operator clears everything.
  */
+import type { SessionSummary } from '../../src/lib/messages';
 import type { Visibility } from '../config';
 import type { LabStore, StoredMessage, StoredSession } from '../store/labStore';
 import type { Share } from './owner';
@@ -42,6 +43,23 @@ export class VisibilityRule {
 	message(viewer: Viewer, stored: StoredMessage): boolean {
 		if (this.seesAll(viewer)) return true;
 		return stored.owners.includes(viewer.ownerId) || this.messageShared(viewer, stored);
+	}
+
+	/**
+	 * The session's summary as the viewer sees it: its message links only to the mail they may
+	 * open, since a session can have more owners than each of its messages (an mx session that
+	 * delivers to several personal domains). The stored summary itself when nothing is hidden.
+	 */
+	summaryFor(viewer: Viewer, stored: StoredSession): SessionSummary {
+		if (this.seesAll(viewer)) return stored.summary;
+		const { messageIds } = stored.summary;
+		const visible = messageIds.filter((id) => {
+			const message = this.store.messages.get(id);
+			return message !== undefined && this.message(viewer, message);
+		});
+		return visible.length === messageIds.length
+			? stored.summary
+			: { ...stored.summary, messageIds: visible };
 	}
 
 	/** The viewer opened a share link to this session (in any mode). */

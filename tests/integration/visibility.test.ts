@@ -333,6 +333,50 @@ describe('VISIBILITY=private', () => {
 		expect((await callRoute(messageDetail, { id: toB }, b.viewer)).status).toBe(200);
 	});
 
+	it('a session shared with a recipient links them only to the mail they may open', async () => {
+		const { lab, wsUrl } = await startLab('private');
+		const [a, b] = [visitor(lab), visitor(lab)];
+		const domainB = `${lab.owners.owner(b.viewer.ownerId).name}.test`;
+		const listB = await listWatcher(wsUrl, b);
+		const pageA = await browser(wsUrl, a);
+		pageA.send({ type: 'open', listener: 'mx' });
+		const { session } = await pageA.next(isType('opened'));
+		await pageA.reply(session.id, /^220 /);
+		const toB = await transactionInBrowser(pageA, session.id, [`friend@${domainB}`], 'to B');
+		const toBob = await transactionInBrowser(pageA, session.id, ['bob@example.com'], 'A only');
+		pageA.send({ type: 'input', data: 'QUIT\r\n' });
+		await pageA.next(isType('closed'));
+		await settled(listB);
+
+		const linksOf = async (viewer: Viewer) => ({
+			detail: (await json(callRoute(sessionDetail, { id: session.id }, viewer))).session.messageIds,
+			list: (
+				(await json(callRoute(sessionList, {}, viewer))).sessions as {
+					id: string;
+					messageIds: string[];
+				}[]
+			).find((s) => s.id === session.id)?.messageIds
+		});
+		expect(await linksOf(a.viewer)).toEqual({ detail: [toB, toBob], list: [toB, toBob] });
+		expect(await linksOf(operator(lab).viewer)).toEqual({
+			detail: [toB, toBob],
+			list: [toB, toBob]
+		});
+		expect(await linksOf(b.viewer)).toEqual({ detail: [toB], list: [toB] });
+		// The lists' updates (the session's end names its messages), the snapshot, and `watch`.
+		const updatesB = listB.received.flatMap((m) =>
+			m.type === 'session' && m.session.id === session.id ? [m.session.messageIds] : []
+		);
+		expect(updatesB.at(-1)).toEqual([toB]);
+		expect(updatesB.flat()).not.toContain(toBob);
+		const snapshotB = await browser(wsUrl, b);
+		snapshotB.send({ type: 'watch-all' });
+		expect((await snapshotB.next(isType('snapshot'))).sessions[0].messageIds).toEqual([toB]);
+		const pageB = await browser(wsUrl, b);
+		pageB.send({ type: 'watch', sessionId: session.id, since: 0 });
+		expect((await pageB.next(isType('session'))).session.messageIds).toEqual([toB]);
+	});
+
 	it("an outside program's mx session that delivers to B's personal domain is B's (in any case), not A's", async () => {
 		const { lab, wsUrl } = await startLab('private');
 		const [a, b] = [visitor(lab), visitor(lab)];
