@@ -5,7 +5,8 @@
  * MAX_SESSIONS_PER_ADDRESS raised); distinct addresses forwarded through the proxy are limited
  * each on its own with TRUST_PROXY; without it a client's X-Forwarded-For is ignored. Every
  * server runs VISIBILITY=private, as deploy/smtp-lab.service does: the tests read the lists as the
- * operator (bearer token), and two visitors never see each other's sessions or mail.
+ * operator (bearer token); two visitors never see each other's sessions or mail, one's DELETE
+ * never touches the other's, and a share link opens read-only for a stranger.
  */
 import WebSocket from 'ws';
 import { freePort, startNginx, type Nginx } from '../nginx';
@@ -309,5 +310,52 @@ test.describe('two visitors through nginx, VISIBILITY=private', () => {
 		);
 		ws.send(JSON.stringify({ type: 'watch', sessionId: benSession }));
 		expect(await reply).toEqual({ type: 'error', message: `unknown session ${benSession}` });
+	});
+
+	test("a visitor's DELETE cannot touch another's data; a share link opens read-only for a stranger", async () => {
+		const ann = await visitor(lab.proxy);
+		const ben = await visitor(lab.proxy);
+		const cy = await visitor(lab.proxy);
+		await sendAs(lab.proxy, ann, 'kept by Ann');
+		const benSession = await sendAs(lab.proxy, ben, 'kept by Ben');
+		const fromPage = (who: { cookie: string }) => ({ cookie: who.cookie, origin: lab.proxy.url });
+
+		// Ann deletes "her messages" and "her sessions": Ben's stay, as the operator sees.
+		for (const what of ['messages', 'sessions'])
+			expect(
+				(
+					await fetch(`${lab.proxy.url}/api/${what}`, {
+						method: 'DELETE',
+						headers: fromPage(ann)
+					})
+				).status
+			).toBe(200);
+		const left = await listAs(lab.proxy, AS_OPERATOR);
+		expect(left.messages.map((m) => m.subject)).toContain('kept by Ben');
+		expect(left.messages.map((m) => m.subject)).not.toContain('kept by Ann');
+		expect(left.sessions.map((s) => s.id)).toContain(benSession);
+
+		// Ben shares his session; Cy, a stranger, opens the link through the proxy.
+		const shared = await fetch(`${lab.proxy.url}/api/sessions/${benSession}/share`, {
+			method: 'POST',
+			headers: fromPage(ben)
+		});
+		expect(shared.status).toBe(201);
+		const { url } = (await shared.json()) as { url: string };
+		expect(
+			(await fetch(`${lab.proxy.url}/api/sessions/${benSession}`, { headers: cy })).status
+		).toBe(404);
+		const opened = await fetch(`${lab.proxy.url}${url}`, { headers: cy, redirect: 'manual' });
+		expect(opened.status).toBe(303);
+		expect(opened.headers.get('location')).toBe(`/sessions/${benSession}`);
+		const read = await fetch(`${lab.proxy.url}/api/sessions/${benSession}`, { headers: cy });
+		expect(read.status).toBe(200);
+		expect(((await read.json()) as { mine: boolean }).mine).toBe(false);
+		expect((await listAs(lab.proxy, cy)).messages.map((m) => m.subject)).toEqual(['kept by Ben']);
+		// Read-only: Cy's delete lets go of nothing of Ben's.
+		await fetch(`${lab.proxy.url}/api/sessions`, { method: 'DELETE', headers: fromPage(cy) });
+		await fetch(`${lab.proxy.url}/api/messages`, { method: 'DELETE', headers: fromPage(cy) });
+		expect((await listAs(lab.proxy, ben)).messages.map((m) => m.subject)).toEqual(['kept by Ben']);
+		expect((await listAs(lab.proxy, cy)).sessions.map((s) => s.id)).toEqual([benSession]);
 	});
 });
