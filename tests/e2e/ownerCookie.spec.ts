@@ -35,7 +35,9 @@ function sentBack(setCookie: string): string {
 }
 
 /** A visitor's cookie, as the site gives it, and one message sent from the lab page with it. */
-async function visitorWithMail(subject: string): Promise<{ cookie: string; messageId: string }> {
+async function visitorWithMail(
+	subject: string
+): Promise<{ cookie: string; messageId: string; sessionId: string }> {
 	const cookie = sentBack(ownerSetCookie(await get('/'))!);
 	const page = await BridgeClient.connect(server.url.replace(/^http/, 'ws') + '/ws', {
 		headers: { cookie }
@@ -48,10 +50,15 @@ async function visitorWithMail(subject: string): Promise<{ cookie: string; messa
 		data: 'EHLO a.test\r\nMAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n'
 	});
 	await page.reply(session.id, /^354 /);
-	page.send({ type: 'input', data: `Subject: ${subject}\r\n\r\nhello\r\n.\r\n` });
+	page.send({ type: 'input', data: `Subject: ${subject}\r\n\r\nhello\r\n.\r\nQUIT\r\n` });
 	const queued = await page.reply(session.id, /^250 .*Queued as/);
+	await page.next(isType('closed'));
 	page.close();
-	return { cookie, messageId: /Queued as ([A-Za-z0-9_-]+)/.exec(queued.event.text)![1] };
+	return {
+		cookie,
+		sessionId: session.id,
+		messageId: /Queued as ([A-Za-z0-9_-]+)/.exec(queued.event.text)![1]
+	};
 }
 
 async function messageSubjects(cookie: string): Promise<string[]> {
@@ -146,4 +153,22 @@ test('with ORIGIN on https the owner cookie is Secure', async () => {
 	} finally {
 		await https.stop();
 	}
+});
+
+test('a message whose session is no longer kept says so on its page, with no link to a 404', async () => {
+	const { cookie, messageId, sessionId } = await visitorWithMail('session-gone test');
+	const link = `sessions/${sessionId}`;
+	expect(await (await get(`/mailbox/${messageId}`, cookie)).text()).toContain(link);
+	// The visitor deletes their ended sessions from a page of the site, and keeps their mail.
+	const deleted = await fetch(server.url + '/api/sessions', {
+		method: 'DELETE',
+		headers: { cookie, origin: server.url }
+	});
+	expect(deleted.status).toBe(200);
+	const page = await get(`/mailbox/${messageId}`, cookie);
+	expect(page.status).toBe(200);
+	const html = await page.text();
+	expect(html).toContain('session-gone test');
+	expect(html).not.toContain(link);
+	expect(html).toContain('in a session that is no longer kept or not yours to open');
 });

@@ -18,7 +18,10 @@ import { GET as messageDetail } from '../../src/routes/api/messages/[id]/+server
 import { GET as messageEml } from '../../src/routes/api/messages/[id]/eml/+server';
 import { GET as messagePart } from '../../src/routes/api/messages/[id]/parts/[part]/+server';
 import { GET as messageRaw } from '../../src/routes/api/messages/[id]/raw/+server';
-import { GET as sessionList } from '../../src/routes/api/sessions/+server';
+import {
+	DELETE as deleteSessions,
+	GET as sessionList
+} from '../../src/routes/api/sessions/+server';
 import { GET as sessionDetail } from '../../src/routes/api/sessions/[id]/+server';
 import { GET as sessionTranscript } from '../../src/routes/api/sessions/[id]/transcript.txt/+server';
 import { callRoute } from './routeCall';
@@ -375,6 +378,21 @@ describe('VISIBILITY=private', () => {
 		const pageB = await browser(wsUrl, b);
 		pageB.send({ type: 'watch', sessionId: session.id, since: 0 });
 		expect((await pageB.next(isType('session'))).session.messageIds).toEqual([toB]);
+	});
+
+	it('a message whose session the viewer can no longer open says so instead of linking to it', async () => {
+		const { lab, wsUrl } = await startLab('private');
+		const a = visitor(lab);
+		const sent = await mailFromBrowser(await browser(wsUrl, a), ['bob@example.com'], 'kept');
+		const detail = async () => json(callRoute(messageDetail, { id: sent.messageId }, a.viewer));
+		expect(await detail()).toMatchObject({ sessionVisible: true, dataSeq: expect.any(Number) });
+		// A deletes their ended sessions and keeps their mail.
+		expect(await json(callRoute(deleteSessions, {}, a.viewer))).toEqual({ ok: true, removed: 1 });
+		expect(await detail()).toMatchObject({
+			message: { sessionId: sent.sessionId },
+			sessionVisible: false,
+			dataSeq: null
+		});
 	});
 
 	it("an outside program's mx session that delivers to B's personal domain is B's (in any case), not A's", async () => {

@@ -15,10 +15,13 @@ export const load: LayoutLoad = async ({ fetch, params }) => {
 	const body = (await detail.json()) as {
 		message: MessageDetail;
 		dataSeq: number | null;
+		/** The viewer can open the message's session (it is kept, and theirs or shared). */
+		sessionVisible: boolean;
 	} & Standing;
 	return {
 		message: body.message,
 		dataSeq: body.dataSeq,
+		sessionVisible: body.sessionVisible,
 		mine: body.mine,
 		sharedWithYou: body.sharedWithYou,
 		raw: new Uint8Array(await raw.arrayBuffer())

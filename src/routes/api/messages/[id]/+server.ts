@@ -1,6 +1,6 @@
 import type { RequestHandler } from './$types';
 import { json } from '@sveltejs/kit';
-import type { MessageDetail } from '$lib/messages';
+import type { MessageDetail, SessionEvent } from '$lib/messages';
 import { answer, labApi } from '$lib/server/labAccess';
 import { storedMessage } from '$lib/server/storedMessage';
 
@@ -19,13 +19,7 @@ function traceFields(trace: string) {
  * The seq of the DATA command that carried a message in its session's transcript (the content
  * event's seq if the command is not found), so a message can open its session at that line.
  */
-function dataSeq(
-	viewer: App.Locals['viewer'],
-	sessionId: string | null,
-	messageId: string
-): number | null {
-	const events = sessionId ? labApi().session(viewer, sessionId)?.events : undefined;
-	if (!events) return null;
+function dataSeq(events: readonly SessionEvent[], messageId: string): number | null {
 	const at = events.findIndex((e) => e.messageId === messageId);
 	if (at < 0) return null;
 	for (let i = at - 1; i >= 0; i--) {
@@ -48,9 +42,13 @@ export const GET: RequestHandler = ({ params, locals }) =>
 			parseNote: view.parseNote,
 			traceFields: traceFields(stored.trace)
 		};
+		// The session may be gone (deleted, cleared) or not the viewer's to open (a shared message).
+		const { sessionId } = stored.summary;
+		const session = sessionId === null ? undefined : labApi().session(locals.viewer, sessionId);
 		return json({
 			message,
-			dataSeq: dataSeq(locals.viewer, stored.summary.sessionId, stored.summary.id),
+			dataSeq: session ? dataSeq(session.events, stored.summary.id) : null,
+			sessionVisible: session !== undefined,
 			...labApi().standing(locals.viewer, 'message', stored.summary.id)
 		});
 	});
