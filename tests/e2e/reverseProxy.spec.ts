@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { freePort, startNginx, type Nginx } from '../nginx';
 import { startProductionServer, type ProductionServer } from '../productionServer';
 import { expect, test } from './fixtures';
+import { sendAs, visitor } from './visitors';
 
 interface BehindNginx {
 	server: ProductionServer;
@@ -224,46 +225,6 @@ test.describe('without TRUST_PROXY, behind nginx', () => {
 	});
 });
 
-/** A visitor: the owner cookie the site sets on a first page, sent with everything after. */
-async function visitor(proxy: Nginx): Promise<{ cookie: string }> {
-	const response = await fetch(`${proxy.url}/`);
-	await response.arrayBuffer();
-	const setCookie = response.headers.get('set-cookie') ?? '';
-	const match = /smtp_lab_owner=[^;]+/.exec(setCookie);
-	expect(match, setCookie).not.toBeNull();
-	return { cookie: match![0] };
-}
-
-/** Opens a lab session as `who`, says EHLO and sends one message to bob@example.com. */
-async function sendAs(proxy: Nginx, who: { cookie: string }, subject: string): Promise<string> {
-	const ws = await connectWs(proxy, { cookie: who.cookie });
-	const messages: { type: string; [key: string]: unknown }[] = [];
-	ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
-	const until = async (seen: () => boolean) => expect.poll(seen, { timeout: 10_000 }).toBe(true);
-	ws.send(JSON.stringify({ type: 'open', listener: 'mx' }));
-	await until(() => messages.some((m) => m.type === 'opened'));
-	const opened = messages.find((m) => m.type === 'opened') as unknown as {
-		session: { id: string };
-	};
-	const sessionId = opened.session.id;
-	const replied = (pattern: RegExp) =>
-		until(() =>
-			messages.some(
-				(m) => m.type === 'event' && pattern.test((m.event as { text: string }).text ?? '')
-			)
-		);
-	const input = (data: string) => ws.send(JSON.stringify({ type: 'input', data }));
-	await replied(/^220 /);
-	// PIPELINING up to DATA; the content only after 354 (RFC 2920 §3.1).
-	input(
-		'EHLO client.example\r\nMAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n'
-	);
-	await replied(/^354 /);
-	input(`Subject: ${subject}\r\n\r\nhello\r\n.\r\n`);
-	await replied(/^250 .*Queued as/);
-	return sessionId;
-}
-
 async function listAs(proxy: Nginx, headers: Record<string, string>) {
 	const get = async (what: 'sessions' | 'messages') =>
 		(await (await fetch(`${proxy.url}/api/${what}`, { headers })).json()) as Record<
@@ -281,11 +242,11 @@ test.describe('two visitors through nginx, VISIBILITY=private', () => {
 	test.afterAll(() => lab?.stop());
 
 	test('each sees only their own sessions and mail; the operator sees both', async () => {
-		const ann = await visitor(lab.proxy);
-		const ben = await visitor(lab.proxy);
+		const ann = await visitor(lab.proxy.url);
+		const ben = await visitor(lab.proxy.url);
 		expect(ann.cookie).not.toBe(ben.cookie);
-		const annSession = await sendAs(lab.proxy, ann, 'from Ann');
-		const benSession = await sendAs(lab.proxy, ben, 'from Ben');
+		const annSession = await sendAs(lab.proxy.url, ann, 'from Ann');
+		const benSession = await sendAs(lab.proxy.url, ben, 'from Ben');
 
 		const annSees = await listAs(lab.proxy, { cookie: ann.cookie });
 		expect(annSees.sessions.map((s) => s.id)).toEqual([annSession]);
@@ -313,11 +274,11 @@ test.describe('two visitors through nginx, VISIBILITY=private', () => {
 	});
 
 	test("a visitor's DELETE cannot touch another's data; a share link opens read-only for a stranger", async () => {
-		const ann = await visitor(lab.proxy);
-		const ben = await visitor(lab.proxy);
-		const cy = await visitor(lab.proxy);
-		await sendAs(lab.proxy, ann, 'kept by Ann');
-		const benSession = await sendAs(lab.proxy, ben, 'kept by Ben');
+		const ann = await visitor(lab.proxy.url);
+		const ben = await visitor(lab.proxy.url);
+		const cy = await visitor(lab.proxy.url);
+		await sendAs(lab.proxy.url, ann, 'kept by Ann');
+		const benSession = await sendAs(lab.proxy.url, ben, 'kept by Ben');
 		const fromPage = (who: { cookie: string }) => ({ cookie: who.cookie, origin: lab.proxy.url });
 
 		// Ann deletes "her messages" and "her sessions": Ben's stay, as the operator sees.
