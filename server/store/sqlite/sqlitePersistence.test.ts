@@ -2,15 +2,20 @@
  * The durable store against a real SQLite file in a temporary directory: what goes in comes back
  * after the database is closed and opened again, byte for byte.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MessageSummary, SessionEvent, SessionSummary } from '../../../src/lib/messages';
-import { LabStore, RESTART_END_REASON, type StoreLimits } from '../labStore';
+import { FLUSH_DELAY_MS, LabStore, RESTART_END_REASON, type StoreLimits } from '../labStore';
 import { StorageError, type StoreBatch } from '../persistence';
-import { DATABASE_FILE, SqlitePersistence, openSqlitePersistence } from './sqlitePersistence';
+import {
+	CHECKPOINT_WHEN_QUIET_MS,
+	DATABASE_FILE,
+	SqlitePersistence,
+	openSqlitePersistence
+} from './sqlitePersistence';
 
 const LIMITS: StoreLimits = { maxEventsPerSession: 100 };
 
@@ -245,6 +250,32 @@ describe('SQLite persistence: a store opened again has everything it had', () =>
 		const again = await reopen(restarted);
 		expect(again.sessions.get('open1')!.summary.endReason).toBe(RESTART_END_REASON);
 		expect(again.sessions.get('open1')!.events).toHaveLength(2);
+	});
+});
+
+describe('checkpoints', () => {
+	it('the log is copied into the database file once writes pause, not amid them', async () => {
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		try {
+			const store = await storeOn();
+			const logBytes = () => statSync(`${file}-wal`).size;
+			store.addSession(session('s1'));
+			await vi.advanceTimersByTimeAsync(FLUSH_DELAY_MS);
+			const written = logBytes();
+			expect(written).toBeGreaterThan(0);
+			store.appendEvent('s1', event('EHLO client.example.test'));
+			await vi.advanceTimersByTimeAsync(FLUSH_DELAY_MS);
+			expect(logBytes()).toBeGreaterThan(written);
+			await vi.advanceTimersByTimeAsync(CHECKPOINT_WHEN_QUIET_MS - 1);
+			expect(logBytes()).toBeGreaterThan(written);
+			await vi.advanceTimersByTimeAsync(1);
+			expect(logBytes()).toBe(0);
+			const check = new Database(file, { readonly: true });
+			expect(check.prepare('SELECT count(*) AS n FROM event_chunks').get()).toEqual({ n: 1 });
+			check.close();
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 });
 

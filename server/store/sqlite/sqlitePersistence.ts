@@ -4,7 +4,7 @@
  * synchronous=NORMAL); one transaction per batch. The lab runs it on a thread of its own
  * (openSqlitePersistence); tests may use it directly.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { MessageSummary, SessionSummary } from '../../../src/lib/messages';
@@ -18,20 +18,31 @@ import {
 } from '../persistence';
 import type { Owner, Share } from '../../owners/owner';
 import type { PersistedEvent } from '../persistedEvent';
+import { encodeBatch, type EncodedBatch } from './encodedBatch';
 import { MIGRATIONS, type Migration } from './migrations';
 import { SqliteWorkerPersistence } from './sqliteWorkerPersistence';
 
 export const DATABASE_FILE = 'smtp-lab.sqlite';
 /** Bytes per page of a new database (SQLite's default is 4096). */
 const PAGE_SIZE = 16384;
+/**
+ * Copying the write-ahead log into the database file (a checkpoint) was a third of the database
+ * thread's work per 100 KB message, in the middle of the burst of mail that filled the log. It
+ * waits for this long without a write instead, or for the log to reach CHECKPOINT_LOG_BYTES.
+ */
+export const CHECKPOINT_WHEN_QUIET_MS = 1000;
+const CHECKPOINT_LOG_BYTES = 64 * 1024 * 1024;
 
 export class SqlitePersistence implements StorePersistence {
 	readonly #db: Database.Database;
-	readonly #write: (batch: StoreBatch) => void;
+	readonly #write: (batch: EncodedBatch) => void;
+	readonly #log: string;
+	#quiet: NodeJS.Timeout | undefined;
 
 	/** Opens (creating if needed) `file` and brings its schema up to `migrations`' last version. */
 	constructor(file: string, migrations: Migration[] = MIGRATIONS) {
 		this.#db = new Database(file);
+		this.#log = `${file}-wal`;
 		try {
 			// A new database only (an existing one keeps its pages): at 4 KiB a 100 KB message took
 			// 25 pages, each written to the log and again to the file, with system calls of its own.
@@ -39,6 +50,7 @@ export class SqlitePersistence implements StorePersistence {
 			this.#db.pragma('journal_mode = WAL');
 			// With WAL, NORMAL never corrupts the file: a power cut may lose only the last batches.
 			this.#db.pragma('synchronous = NORMAL');
+			this.#db.pragma('wal_autocheckpoint = 0');
 			migrate(this.#db, migrations);
 		} catch (error) {
 			this.#db.close();
@@ -75,29 +87,21 @@ export class SqlitePersistence implements StorePersistence {
 		const insertGrant = this.#db.prepare(
 			'INSERT OR IGNORE INTO share_grants (owner_id, token) VALUES (?, ?)'
 		);
-		this.#write = this.#db.transaction((batch: StoreBatch) => {
-			// The id list is kept row by row (session_messages), not rewritten with every change.
-			for (const summary of batch.sessions)
-				upsertSession.run(summary.id, JSON.stringify({ ...summary, messageIds: undefined }));
+		this.#write = this.#db.transaction((batch: EncodedBatch) => {
+			// The id list is kept row by row (session_messages), not rewritten with every change
+			// (encodeBatch leaves it out of the summary).
+			for (const { id, summary } of batch.sessionRows) upsertSession.run(id, summary);
 			for (const { sessionId, index, messageId } of batch.messageLinks)
 				insertLink.run(sessionId, index, messageId);
 			// One row per session per batch: a row per event cost more than the events themselves.
-			for (const [sessionId, events] of eventsBySession(batch.events))
-				insertEvents.run(sessionId, events[0].seq, JSON.stringify(events));
+			for (const { sessionId, firstSeq, events } of batch.eventRuns)
+				insertEvents.run(sessionId, firstSeq, events);
 			for (const owner of batch.newOwners)
 				insertOwner.run(owner.id, owner.name, owner.password, owner.createdAt);
 			for (const { sessionId, owners } of batch.sessionOwners)
 				setSessionOwners.run(JSON.stringify(owners), sessionId);
-			for (const { summary, raw, trace, owners } of batch.newMessages)
-				insertMessage.run(
-					summary.id,
-					JSON.stringify(summary),
-					raw,
-					trace,
-					summary.sessionId,
-					summary.receivedAt,
-					JSON.stringify(owners)
-				);
+			for (const { id, summary, raw, trace, sessionId, receivedAt, owners } of batch.messageRows)
+				insertMessage.run(id, summary, raw, trace, sessionId, receivedAt, owners);
 			for (const { messageId, owners } of batch.messageOwners)
 				setMessageOwners.run(JSON.stringify(owners), messageId);
 			for (const share of batch.newShares)
@@ -201,23 +205,31 @@ export class SqlitePersistence implements StorePersistence {
 	}
 
 	async write(batch: StoreBatch): Promise<void> {
+		this.writeEncoded(encodeBatch(batch));
+	}
+
+	/** write(), the batch's events encoded already (the database thread's way in). */
+	writeEncoded(batch: EncodedBatch): void {
 		this.#write(batch);
+		clearTimeout(this.#quiet);
+		const logBytes = statSync(this.#log, { throwIfNoEntry: false })?.size ?? 0;
+		if (logBytes >= CHECKPOINT_LOG_BYTES) this.#checkpoint();
+		else this.#quiet = setTimeout(() => this.#checkpoint(), CHECKPOINT_WHEN_QUIET_MS).unref();
+	}
+
+	#checkpoint(): void {
+		try {
+			this.#db.pragma('wal_checkpoint(TRUNCATE)');
+		} catch {
+			// Nothing is lost: the log keeps every batch, and the next quiet moment tries again.
+		}
 	}
 
 	async close(): Promise<void> {
+		clearTimeout(this.#quiet);
+		// Closing the last connection checkpoints.
 		this.#db.close();
 	}
-}
-
-/** A batch's events by session, each session's in order. */
-function eventsBySession(events: StoreBatch['events']): Map<string, PersistedEvent[]> {
-	const bySession = new Map<string, PersistedEvent[]>();
-	for (const { sessionId, event } of events) {
-		const list = bySession.get(sessionId);
-		if (list) list.push(event);
-		else bySession.set(sessionId, [event]);
-	}
-	return bySession;
 }
 
 function migrate(db: Database.Database, migrations: Migration[]): void {

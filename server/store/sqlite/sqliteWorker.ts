@@ -3,7 +3,7 @@
  * SqliteWorkerPersistence (sqliteWorkerPersistence.ts), one at a time, in order.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { StoreBatch } from '../persistence';
+import type { EncodedBatch } from './encodedBatch';
 import { SqlitePersistence } from './sqlitePersistence';
 import { threadError, type WorkerAnswer, type WorkerRequest } from './sqliteWorkerPersistence';
 
@@ -30,7 +30,7 @@ port.on('message', async (request: WorkerRequest) => {
 				state.messages.map((m) => m.raw.buffer as ArrayBuffer)
 			);
 		} else if (request.op === 'write') {
-			await persistence!.write(withBuffers(request.batch));
+			persistence!.writeEncoded(withBuffers(request.batch));
 			answer({ id: request.id });
 		} else {
 			await persistence!.close();
@@ -42,8 +42,8 @@ port.on('message', async (request: WorkerRequest) => {
 });
 
 /** Posted bytes arrive as plain Uint8Arrays; better-sqlite3 binds Buffers. */
-function withBuffers(batch: StoreBatch): StoreBatch {
-	for (const message of batch.newMessages)
+function withBuffers(batch: EncodedBatch): EncodedBatch {
+	for (const message of batch.messageRows)
 		message.raw = Buffer.from(message.raw.buffer, message.raw.byteOffset, message.raw.byteLength);
 	return batch;
 }

@@ -6,6 +6,7 @@
  * connection; a failed write comes back as a rejected write, as the interface says.
  */
 import { Worker } from 'node:worker_threads';
+import { encodeBatch, type EncodedBatch } from './encodedBatch';
 import {
 	StorageError,
 	type PersistedState,
@@ -13,7 +14,7 @@ import {
 	type StorePersistence
 } from '../persistence';
 
-type WorkerOperation = { op: 'load' } | { op: 'write'; batch: StoreBatch } | { op: 'close' };
+type WorkerOperation = { op: 'load' } | { op: 'write'; batch: EncodedBatch } | { op: 'close' };
 export type WorkerRequest = { id: number } & WorkerOperation;
 
 /** Id 0 answers the opening of the database. */
@@ -89,13 +90,12 @@ export class SqliteWorkerPersistence implements StorePersistence {
 	}
 
 	write(batch: StoreBatch): Promise<void> {
-		// A session's id list grows with every message and is written link by link (messageLinks):
-		// sent whole with each change, it was most of the cost of handing a batch over.
-		const sessions = batch.sessions.map((summary) => ({ ...summary, messageIds: [] }));
-		// Bytes in a SharedArrayBuffer (messageAssembly.ts) cross without a copy; others are copied.
+		// Rows as they are stored (JSON text crosses as one copy; a session's id list, which grows
+		// with every message, not at all); bytes in a SharedArrayBuffer (messageAssembly.ts)
+		// cross without a copy, others are copied.
 		return this.#request(this.#nextId++, {
 			op: 'write',
-			batch: { ...batch, sessions }
+			batch: encodeBatch(batch)
 		}) as Promise<void>;
 	}
 
