@@ -76,18 +76,37 @@ function note(id: string, values?: object): string {
 
 // The part of a reply's annotation that depends only on its context, code, enhanced code and
 // the context row its text matched (the text matters no further: "250 2.6.0 Queued as <id>"
-// differs on every message), cached so that a long session costs one Map lookup per reply.
+// differs on every message), cached so that a long session costs a few Map lookups per reply.
+// Nested rather than one string key: building and hashing a new key string per reply cost more
+// than the lookups. Context row → context → enhanced code → code × 2 + in a transaction.
 // Bounded: cleared when full.
-const replyCache = new Map<ReplyContextRow | undefined, Map<string, Annotation>>();
+type RepliesByCode = Map<number, Annotation>;
+const replyCache = new Map<
+	ReplyContextRow | undefined,
+	Map<string, Map<string | null, RepliesByCode>>
+>();
 let replyCacheSize = 0;
 const REPLY_CACHE_MAX = 2000;
+
+function cachedReplies(
+	ctxRow: ReplyContextRow | undefined,
+	context: string,
+	enhanced: string | null
+): RepliesByCode {
+	let byContext = replyCache.get(ctxRow);
+	if (!byContext) replyCache.set(ctxRow, (byContext = new Map()));
+	let byEnhanced = byContext.get(context);
+	if (!byEnhanced) byContext.set(context, (byEnhanced = new Map()));
+	let byCode = byEnhanced.get(enhanced);
+	if (!byCode) byEnhanced.set(enhanced, (byCode = new Map()));
+	return byCode;
+}
 
 function replyBase(reply: ParsedReply, context: string, inTransaction: boolean): Annotation {
 	const { code, enhanced } = reply;
 	const ctxRow = findReplyContext(code, context, enhanced, reply.text);
-	const key = `${context}\u0000${code}\u0000${enhanced}\u0000${inTransaction}`;
-	let forRow = replyCache.get(ctxRow);
-	const hit = forRow?.get(key);
+	const key = code * 2 + (inTransaction ? 1 : 0);
+	const hit = cachedReplies(ctxRow, context, enhanced).get(key);
 	if (hit) return hit;
 	const digit = Math.floor(code / 100);
 	const codeRow: ReplyCodeRow | undefined = replyCodesByCode.get(String(code));
@@ -137,10 +156,8 @@ function replyBase(reply: ParsedReply, context: string, inTransaction: boolean):
 	if (replyCacheSize >= REPLY_CACHE_MAX) {
 		replyCache.clear();
 		replyCacheSize = 0;
-		forRow = undefined;
 	}
-	if (!forRow) replyCache.set(ctxRow, (forRow = new Map()));
-	forRow.set(key, annotation);
+	cachedReplies(ctxRow, context, enhanced).set(key, annotation);
 	replyCacheSize++;
 	return annotation;
 }
@@ -359,7 +376,6 @@ export class SessionAnnotator {
 			if (message?.detail) end.detail = message.detail;
 			return end;
 		}
-		const base = { stateBefore: state, stateAfter: state, rfc: BODY_LINE.rfc, ref: 'states/data' };
 		this.#content.push(text);
 		const notes: string[] = [];
 		if (text.length > 1 && text[0] === '.') notes.push(note('dot-stuffed-line'));
@@ -369,36 +385,44 @@ export class SessionAnnotator {
 			if (text === '') {
 				this.#contentHeader = false;
 				const blank = annotationText('blank-line');
-				return { ...base, title: blank.title!, summary: blank.summary!, rfc: blank.rfc, notes };
+				return contentLine(state, blank.rfc, 'states/data', blank.title!, blank.summary!, notes);
 			}
 			const last = this.#content.length > 1;
 			if (FOLDED.test(text) && last) {
 				const folded = annotationText('folded-line');
-				return { ...base, title: folded.title!, summary: folded.summary!, rfc: folded.rfc, notes };
+				return contentLine(state, folded.rfc, 'states/data', folded.title!, folded.summary!, notes);
 			}
 			const m = CONTENT_FIELD.exec(text);
 			const field = m && headerFieldsByName.get(m[1].toLowerCase());
 			const fieldLine = annotationText('header-field');
 			if (field)
-				return {
-					...base,
-					title: fillText(fieldLine.title!, field),
-					summary: field.summary,
-					rfc: field.rfc,
-					notes,
-					ref: field.ref
-				};
+				return contentLine(
+					state,
+					field.rfc,
+					field.ref,
+					fillText(fieldLine.title!, field),
+					field.summary,
+					notes
+				);
 			if (!m) this.#contentHeader = false;
 			else
-				return {
-					...base,
-					title: fillText(fieldLine.title!, { name: m[1] }),
-					summary: fieldLine.summary!,
-					rfc: fieldLine.rfc,
+				return contentLine(
+					state,
+					fieldLine.rfc,
+					'states/data',
+					fillText(fieldLine.title!, { name: m[1] }),
+					fieldLine.summary!,
 					notes
-				};
+				);
 		}
-		return { ...base, title: BODY_LINE.title!, summary: BODY_LINE.summary!, notes };
+		return contentLine(
+			state,
+			BODY_LINE.rfc,
+			'states/data',
+			BODY_LINE.title!,
+			BODY_LINE.summary!,
+			notes
+		);
 	}
 
 	#messageAnnotation(m: MessageAnatomy, state: StateId): Annotation {
@@ -653,6 +677,21 @@ function mergeRfc(first: readonly RfcRef[], then: readonly RfcRef[]): RfcRef[] {
 /** 1048576 → "1,048,576"; toLocaleString goes through ICU and costs more than a whole line's annotation. */
 function groupDigits(n: number): string {
 	return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/**
+ * A line of message content. One literal, its keys always in the order the annotations have
+ * always had (they are stored and compared as JSON), rather than spreads that V8 builds slowly.
+ */
+function contentLine(
+	state: StateId,
+	rfc: RfcRef[],
+	ref: string | undefined,
+	title: string,
+	summary: string,
+	notes: string[]
+): Annotation {
+	return { stateBefore: state, stateAfter: state, rfc, ref, title, summary, notes };
 }
 
 /**

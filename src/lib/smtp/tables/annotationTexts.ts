@@ -338,10 +338,19 @@ export function annotationText(id: string): AnnotationTextRow {
 	return row;
 }
 
+// Templates split once at their placeholders: [text, name, text, name, …, text]. Every template
+// is a row of a table, so the cache stays as small as the tables.
+const templateParts = new Map<string, readonly string[]>();
+
 /** Fills {name} placeholders from the fields of `values`; one with no value is left as it is. */
 export function fillText(template: string, values: object = {}): string {
+	let parts = templateParts.get(template);
+	if (!parts) templateParts.set(template, (parts = template.split(/\{(\w+)\}/)));
 	const fields = values as Record<string, unknown>;
-	return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-		name in fields ? String(fields[name]) : whole
-	);
+	let text = parts[0];
+	for (let i = 1; i < parts.length; i += 2) {
+		const name = parts[i];
+		text += (name in fields ? String(fields[name]) : `{${name}}`) + parts[i + 1];
+	}
+	return text;
 }
