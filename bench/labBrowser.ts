@@ -13,6 +13,8 @@ async function startServer(): Promise<{ url: string; child: ChildProcess }> {
 	const child = spawn(process.execPath, ['build/server/index.js'], {
 		env: {
 			...process.env,
+			// Nothing of the bench's is kept (nor written into the repository's .data/).
+			DATA_DIR: 'memory',
 			PORT: '0',
 			HOST: '127.0.0.1',
 			SMTP_PORT: '0',

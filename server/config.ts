@@ -47,7 +47,7 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	tlsKey: string | null;
 	/** Where the self-signed certificate made at first start is kept (null: in memory only). */
 	tlsDir: string | null;
-	/** Where the database is kept (null: sessions and messages in memory only, as tests use). */
+	/** Where the database is kept (null: sessions and messages in memory only, DATA_DIR=memory). */
 	dataDir: string | null;
 	/** Name the sandbox gives itself in its greeting and trace fields (never the machine's). */
 	serverName: string;
@@ -69,6 +69,8 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 }
 
 const MiB = 1024 * 1024;
+/** Where the database, the lab's secrets and the TLS material are kept by default. */
+const DEFAULT_DATA_DIR = '.data';
 
 export const DEFAULTS: LabConfig = {
 	port: 3000,
@@ -102,9 +104,8 @@ export const DEFAULTS: LabConfig = {
 	tlsCert: null,
 	tlsKey: null,
 	tlsDir: null, // <dataDir>/tls unless TLS_DIR says otherwise (see readConfig)
-	// Memory only by default: writing every change to SQLite costs about a quarter of the ingest
-	// throughput today (npm run bench); set DATA_DIR to keep sessions and messages across restarts.
-	dataDir: null,
+	// Durable by default: a restart keeps every session and message (DATA_DIR=memory does not).
+	dataDir: DEFAULT_DATA_DIR,
 	serverName: 'sandbox.smtp-lab.test',
 	wsMaxPayloadBytes: 64 * 1024,
 	wsMessagesPerSecond: 50,
@@ -177,6 +178,9 @@ export const REPLACED_SETTINGS: Record<string, string> = {
 
 export class ConfigError extends Error {}
 
+/** DATA_DIR's value for a lab that keeps sessions and messages in memory only. */
+export const MEMORY_ONLY = 'memory';
+
 export function readConfig(
 	env: Record<string, string | undefined> = process.env,
 	overrides: Partial<LabConfig> = {}
@@ -220,9 +224,11 @@ export function readConfig(
 		console.warn(
 			'MAX_RECIPIENTS is below 100: RFC 5321 §4.5.3.1.8 requires servers to accept at least 100.'
 		);
+	if (config.dataDir === MEMORY_ONLY) config.dataDir = null;
 	const merged = { ...config, ...overrides };
-	// The TLS material lives beside the database unless TLS_DIR puts it elsewhere.
+	// The TLS material lives beside the database unless TLS_DIR puts it elsewhere; a memory-only
+	// lab keeps it where the database would be by default, so clients keep trusting it.
 	if (!('tlsDir' in overrides) && !env.TLS_DIR)
-		merged.tlsDir = merged.dataDir === null ? '.data/tls' : path.join(merged.dataDir, 'tls');
+		merged.tlsDir = path.join(merged.dataDir ?? DEFAULT_DATA_DIR, 'tls');
 	return merged;
 }

@@ -59,7 +59,7 @@ export interface HealthReport {
 	listeners: ListenerInfo[];
 	/** Where the SMTP listeners are bound: /connect warns when it is loopback only. */
 	smtpHost: string;
-	/** Sessions and messages survive a restart (DATA_DIR is set); otherwise memory only. */
+	/** Sessions and messages survive a restart (in DATA_DIR); false with DATA_DIR=memory. */
 	durable: boolean;
 	tls: { fingerprint256: string; selfSigned: boolean };
 	sessions: number;

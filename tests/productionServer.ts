@@ -40,6 +40,8 @@ export async function startProductionServer(
 		...process.env,
 		...LOOPBACK_ANY_PORT,
 		DATA_DIR: dataDir,
+		// A memory-only lab keeps its certificate in .data/tls: here, in the temporary directory.
+		...(env.DATA_DIR === 'memory' ? { TLS_DIR: path.join(dataDir, 'tls') } : {}),
 		...env
 	};
 	for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];

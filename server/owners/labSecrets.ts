@@ -1,7 +1,7 @@
 /**
  * The lab's two secrets, kept in DATA_DIR so a restart keeps owners and the operator signed in:
  * the key that signs owner cookies, and the operator token (unless OPERATOR_TOKEN sets it).
- * Without DATA_DIR both are made afresh at each start. Files are created with mode 0600.
+ * With DATA_DIR=memory both are made afresh at each start. Files are created with mode 0600.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -15,7 +15,7 @@ export function operatorTokenNotice(
 ): string {
 	const kept =
 		dataDir === null
-			? 'made for this run only: without DATA_DIR it is not kept, set OPERATOR_TOKEN to keep one'
+			? 'made for this run only: with DATA_DIR=memory it is not kept, set OPERATOR_TOKEN to keep one'
 			: `made now, kept in ${path.join(dataDir, OPERATOR_TOKEN_FILE)}; printed once`;
 	const signIn = `${siteUrl.replace(/\/$/, '')}/operator#token=${encodeURIComponent(token)}`;
 	return `SMTP Lab: operator token (${kept}): ${token} — sign in at ${signIn}`;

@@ -146,8 +146,8 @@ test('/live and /mailbox say whether their lists survive a restart (DATA_DIR)', 
 	await expect(page.getByTestId('retention')).toContainText('so they survive a restart');
 	await page.goto('/mailbox');
 	await expect(page.getByTestId('retention')).toContainText('so they survive a restart');
-	// Without DATA_DIR, memory only.
-	const memoryOnly = await startProductionServer({ DATA_DIR: undefined });
+	// DATA_DIR=memory: memory only.
+	const memoryOnly = await startProductionServer({ DATA_DIR: 'memory' });
 	try {
 		await page.goto(`${memoryOnly.url}/live`);
 		await expect(page.getByTestId('retention')).toContainText(

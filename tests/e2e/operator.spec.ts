@@ -344,10 +344,10 @@ test.describe('the token the server makes (OPERATOR_TOKEN unset)', () => {
 		}
 	});
 
-	test('without DATA_DIR it is made for this run only; with OPERATOR_TOKEN nothing is printed', async () => {
+	test('with DATA_DIR=memory it is made for this run only; with OPERATOR_TOKEN nothing is printed', async () => {
 		const memoryOnly = await startProductionServer({
 			OPERATOR_TOKEN: undefined,
-			DATA_DIR: undefined
+			DATA_DIR: 'memory'
 		});
 		try {
 			expect(notice.exec(memoryOnly.stdout())?.[1]).toMatch(/^made for this run only/);

@@ -1,5 +1,7 @@
 /** Starts a real lab on port 0 for a test, and talks to it over real sockets. */
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import tls from 'node:tls';
 import type { Clock } from '../../server/clock';
 import { readConfig, type LabConfig } from '../../server/config';
@@ -9,16 +11,21 @@ import { isFinalReplyLine } from '../../src/lib/smtp/protocol/replyParser';
 
 /**
  * Every listener on a port the system chooses; sessions and messages in memory only unless the
- * test gives a `dataDir`.
+ * test gives a `dataDir` (its own: no test shares a database), and the self-signed certificate
+ * made once for all tests outside the repository, never in its `.data/`.
  */
 const ANY_FREE_PORT = Object.fromEntries(LISTENER_TABLE.map((row) => [row.configKey, 0]));
+const TEST_TLS_DIR = path.join(tmpdir(), 'smtp-lab-tests-tls');
 
 export async function startTestLab(
 	overrides: Partial<LabConfig> = {},
 	options: LabOptions = {}
 ): Promise<Lab> {
 	return startLab(
-		readConfig({}, { ...ANY_FREE_PORT, smtpHost: '127.0.0.1', dataDir: null, ...overrides }),
+		readConfig(
+			{},
+			{ ...ANY_FREE_PORT, smtpHost: '127.0.0.1', dataDir: null, tlsDir: TEST_TLS_DIR, ...overrides }
+		),
 		options
 	);
 }

@@ -31,7 +31,8 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stde
 				SMTP_PORT: '0',
 				SUBMISSION_PORT: '0',
 				SMTPS_PORT: '0',
-				DATA_DIR: dataDir,
+				// A database of its own for each start.
+				DATA_DIR: mkdtempSync(path.join(dataDir, 'start-')),
 				...env
 			},
 			stdio: ['ignore', 'ignore', 'pipe']
@@ -112,6 +113,21 @@ describe('startup', () => {
 			trustProxy: 1,
 			maxWsPerAddress: 9
 		});
+	});
+
+	it('DATA_DIR: .data by default, memory only with DATA_DIR=memory, the certificate beside it', () => {
+		expect(readConfig({})).toMatchObject({ dataDir: '.data', tlsDir: '.data/tls' });
+		expect(readConfig({ DATA_DIR: '' })).toMatchObject({ dataDir: '.data' });
+		expect(readConfig({ DATA_DIR: 'memory' })).toMatchObject({
+			dataDir: null,
+			tlsDir: '.data/tls'
+		});
+		expect(readConfig({ DATA_DIR: './memory' })).toMatchObject({ dataDir: './memory' });
+		expect(readConfig({ DATA_DIR: '/var/lib/smtp-lab' })).toMatchObject({
+			dataDir: '/var/lib/smtp-lab',
+			tlsDir: '/var/lib/smtp-lab/tls'
+		});
+		expect(readConfig({ DATA_DIR: 'memory', TLS_DIR: '/etc/lab-tls' }).tlsDir).toBe('/etc/lab-tls');
 	});
 
 	it("adapter-node's ADDRESS_HEADER and XFF_DEPTH are refused: TRUST_PROXY is the one rule", () => {
