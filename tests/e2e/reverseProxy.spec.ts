@@ -304,19 +304,34 @@ test.describe('two visitors through nginx, VISIBILITY=private', () => {
 		expect(shared.status).toBe(201);
 		const { url } = (await shared.json()) as { url: string };
 		expect(
-			(await fetch(`${lab.proxy.url}/api/sessions/${benSession}`, { headers: cy })).status
+			(
+				await fetch(`${lab.proxy.url}/api/sessions/${benSession}`, {
+					headers: { cookie: cy.cookie }
+				})
+			).status
 		).toBe(404);
-		const opened = await fetch(`${lab.proxy.url}${url}`, { headers: cy, redirect: 'manual' });
+		const opened = await fetch(`${lab.proxy.url}${url}`, {
+			headers: { cookie: cy.cookie },
+			redirect: 'manual'
+		});
 		expect(opened.status).toBe(303);
 		expect(opened.headers.get('location')).toBe(`/sessions/${benSession}`);
-		const read = await fetch(`${lab.proxy.url}/api/sessions/${benSession}`, { headers: cy });
+		const read = await fetch(`${lab.proxy.url}/api/sessions/${benSession}`, {
+			headers: { cookie: cy.cookie }
+		});
 		expect(read.status).toBe(200);
 		expect(((await read.json()) as { mine: boolean }).mine).toBe(false);
-		expect((await listAs(lab.proxy, cy)).messages.map((m) => m.subject)).toEqual(['kept by Ben']);
+		expect((await listAs(lab.proxy, { cookie: cy.cookie })).messages.map((m) => m.subject)).toEqual(
+			['kept by Ben']
+		);
 		// Read-only: Cy's delete lets go of nothing of Ben's.
 		await fetch(`${lab.proxy.url}/api/sessions`, { method: 'DELETE', headers: fromPage(cy) });
 		await fetch(`${lab.proxy.url}/api/messages`, { method: 'DELETE', headers: fromPage(cy) });
-		expect((await listAs(lab.proxy, ben)).messages.map((m) => m.subject)).toEqual(['kept by Ben']);
-		expect((await listAs(lab.proxy, cy)).sessions.map((s) => s.id)).toEqual([benSession]);
+		expect(
+			(await listAs(lab.proxy, { cookie: ben.cookie })).messages.map((m) => m.subject)
+		).toEqual(['kept by Ben']);
+		expect((await listAs(lab.proxy, { cookie: cy.cookie })).sessions.map((s) => s.id)).toEqual([
+			benSession
+		]);
 	});
 });
