@@ -79,13 +79,13 @@ export const DEFAULTS: LabConfig = {
 	trustProxy: 0,
 	visibility: 'open',
 	operatorToken: null,
+	// A teacher mistyping the token a few times is fine; guessing at machine speed is not.
+	operatorTokenFailuresPerMinute: 10,
 	smtpHost: '127.0.0.1',
 	...(Object.fromEntries(LISTENER_TABLE.map((row) => [row.configKey, row.defaultPort])) as Record<
 		ListenerConfigKey,
 		number
 	>),
-	// A teacher mistyping the token a few times is fine; guessing at machine speed is not.
-	operatorTokenFailuresPerMinute: 10,
 	greylistSeconds: 10,
 	maxMessageBytes: 1 * MiB,
 	maxRecipients: 100, // RFC 5321 §4.5.3.1.8: at least 100 must be accepted
@@ -128,13 +128,13 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['TRUST_PROXY', 'trustProxy', 'int'],
 	['VISIBILITY', 'visibility', 'string'],
 	['OPERATOR_TOKEN', 'operatorToken', 'string'],
+	['OPERATOR_TOKEN_FAILURES_PER_MINUTE', 'operatorTokenFailuresPerMinute', 'int'],
 	['SMTP_HOST', 'smtpHost', 'string'],
 	...LISTENER_TABLE.map((row): [string, keyof LabConfig, 'int'] => [
 		row.portVariable,
 		row.configKey,
 		'int'
 	]),
-	['OPERATOR_TOKEN_FAILURES_PER_MINUTE', 'operatorTokenFailuresPerMinute', 'int'],
 	['GREYLIST_SECONDS', 'greylistSeconds', 'int'],
 	['MAX_MESSAGE_BYTES', 'maxMessageBytes', 'int'],
 	['MAX_RECIPIENTS', 'maxRecipients', 'int'],
