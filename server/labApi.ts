@@ -61,6 +61,8 @@ export interface HealthReport {
 	smtpHost: string;
 	/** Sessions and messages survive a restart (in DATA_DIR); false with DATA_DIR=memory. */
 	durable: boolean;
+	/** RETENTION_HOURS: ended sessions and messages are deleted this long after (retention.ts). */
+	retentionHours: number;
 	tls: { fingerprint256: string; selfSigned: boolean };
 	sessions: number;
 	liveSessions: number;
@@ -157,6 +159,7 @@ export function createLabApi(lab: Lab): LabApi {
 			listeners: lab.listeners(),
 			smtpHost: config.smtpHost,
 			durable: config.dataDir !== null,
+			retentionHours: config.retentionHours,
 			tls: { fingerprint256: lab.tls.fingerprint256, selfSigned: lab.tls.selfSigned },
 			sessions: store.sessions.size,
 			liveSessions: lab.sandbox.sessions.size,

@@ -138,25 +138,32 @@ test('a session page follows the header live: TLS after STARTTLS, the message li
 	await expect(page.getByRole('status')).toHaveText(/Ended/);
 });
 
-test('/live and /mailbox say whether their lists survive a restart (DATA_DIR)', async ({
+test('/live and /mailbox say whether their lists survive a restart (DATA_DIR) and how long they are kept (RETENTION_HOURS)', async ({
 	page
 }) => {
-	// The tests' server keeps a database in a temporary DATA_DIR.
+	// The tests' server keeps a database in a temporary DATA_DIR, RETENTION_HOURS by default (168).
 	await page.goto('/live');
-	await expect(page.getByTestId('retention')).toContainText('so they survive a restart');
+	await expect(page.getByTestId('retention')).toContainText(
+		'so they survive a restart, for 7 days'
+	);
 	await page.goto('/mailbox');
-	await expect(page.getByTestId('retention')).toContainText('so they survive a restart');
-	// DATA_DIR=memory: memory only.
-	const memoryOnly = await startProductionServer({ DATA_DIR: 'memory' });
+	await expect(page.getByTestId('retention')).toContainText(
+		'so they survive a restart, for 7 days'
+	);
+	// DATA_DIR=memory: memory only; RETENTION_HOURS as set.
+	const memoryOnly = await startProductionServer({ DATA_DIR: 'memory', RETENTION_HOURS: '36' });
 	try {
 		await page.goto(`${memoryOnly.url}/live`);
 		await expect(page.getByTestId('retention')).toContainText(
 			'restarting the server clears this list'
 		);
+		await expect(page.getByTestId('retention')).toContainText('kept 36 hours after a session ends');
 		await page.goto(`${memoryOnly.url}/mailbox`);
 		await expect(page.getByTestId('retention')).toContainText(
 			'restarting the server empties every mailbox'
 		);
+		await expect(page.getByTestId('retention')).toContainText('kept 36 hours after they arrive');
+		await expect(page.getByTestId('retention')).toContainText('new mail is refused (452)');
 	} finally {
 		await memoryOnly.stop();
 	}

@@ -1,4 +1,5 @@
 import { loadViewerStanding } from '$lib/operator';
+import { loadRetention } from '$lib/retention';
 import type { PageLoad } from './$types';
 
 /**
@@ -6,9 +7,9 @@ import type { PageLoad } from './$types';
  * note, and whether the visitor is the operator (who clears every ended session, not just theirs).
  */
 export const load: PageLoad = async ({ fetch }) => {
-	const [health, standing] = await Promise.all([fetch('/api/health'), loadViewerStanding(fetch)]);
-	const { durable } = health.ok
-		? ((await health.json()) as { durable: boolean })
-		: { durable: false };
-	return { durable, standing };
+	const [retention, standing] = await Promise.all([
+		loadRetention(fetch),
+		loadViewerStanding(fetch)
+	]);
+	return { retention, standing };
 };
