@@ -2,8 +2,8 @@
  * What a learner can do when a browser's session is refused. The sandbox refuses one in place of
  * its greeting: 421 closes the channel at once (RFC 5321 §3.8) and is transient (§4.2.1: the same
  * request may succeed later). The bridge refuses one itself, before connecting, when the browser's
- * owner holds MAX_SESSIONS_PER_OWNER already. Neither is recorded (a flood must not evict real
- * sessions), so the bridge tells its own page, naming the limit and the setting behind it.
+ * owner holds MAX_SESSIONS_PER_OWNER already. Neither is recorded (a flood of refusals must not
+ * fill the store), so the bridge tells its own page, naming the limit and the setting behind it.
  */
 import type { LabConfig } from '../config';
 import { SANDBOX_REPLIES, replyText, type SandboxReplyName } from '../sandbox/replies';
