@@ -1,5 +1,5 @@
 import { startProductionServer, type ProductionServer } from '../productionServer';
-import { BridgeClient, isType } from '../integration/wsClient';
+import { BridgeClient, mailThroughLab } from '../integration/wsClient';
 import { expect, test } from './fixtures';
 
 /**
@@ -42,23 +42,9 @@ async function visitorWithMail(
 	const page = await BridgeClient.connect(server.url.replace(/^http/, 'ws') + '/ws', {
 		headers: { cookie }
 	});
-	page.send({ type: 'open', listener: 'mx' });
-	const { session } = await page.next(isType('opened'));
-	await page.reply(session.id, /^220 /);
-	page.send({
-		type: 'input',
-		data: 'EHLO a.test\r\nMAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n'
-	});
-	await page.reply(session.id, /^354 /);
-	page.send({ type: 'input', data: `Subject: ${subject}\r\n\r\nhello\r\n.\r\nQUIT\r\n` });
-	const queued = await page.reply(session.id, /^250 .*Queued as/);
-	await page.next(isType('closed'));
+	const sent = await mailThroughLab(page, subject);
 	page.close();
-	return {
-		cookie,
-		sessionId: session.id,
-		messageId: /Queued as ([A-Za-z0-9_-]+)/.exec(queued.event.text)![1]
-	};
+	return { cookie, ...sent };
 }
 
 async function messageSubjects(cookie: string): Promise<string[]> {

@@ -18,7 +18,7 @@ import { OPERATOR_COOKIE, OWNER_COOKIE } from '../../src/lib/server/cookieNames'
 import { startTestLab } from './harness';
 import { startQuickLab } from './smtpSession';
 import { startWebServer } from './webServer';
-import { BridgeClient, isType } from './wsClient';
+import { BridgeClient, isType, mailThroughLab } from './wsClient';
 
 let dataRoot: string;
 beforeAll(() => {
@@ -53,18 +53,8 @@ async function browser(wsUrl: string, cookie?: string): Promise<BridgeClient> {
 
 /** An mx session in the lab page that sends one message to bob@example.com and quits. */
 async function sendMail(wsUrl: string, cookie: string): Promise<{ sessionId: string }> {
-	const page = await browser(wsUrl, cookie);
-	page.send({ type: 'open', listener: 'mx' });
-	const { session } = await page.next(isType('opened'));
-	await page.reply(session.id, /^220 /);
-	page.send({
-		type: 'input',
-		data: 'EHLO a.test\r\nMAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n'
-	});
-	await page.reply(session.id, /^354 /);
-	page.send({ type: 'input', data: 'Subject: mine\r\n\r\nhello\r\n.\r\nQUIT\r\n' });
-	await page.next(isType('closed'));
-	return { sessionId: session.id };
+	const { sessionId } = await mailThroughLab(await browser(wsUrl, cookie), 'mine');
+	return { sessionId };
 }
 
 /** What a page opened with `cookie` gets in its watch-all snapshot. */

@@ -93,6 +93,32 @@ export const isType =
 		m.type === type;
 
 /**
+ * As the lab page does: opens an mx session, sends one message with `subject` to
+ * bob@example.com (pipelined up to DATA, the content after 354: RFC 2920 §3.1) and quits.
+ * Resolves once the session has closed, with its id and the id of the message queued.
+ */
+export async function mailThroughLab(
+	page: BridgeClient,
+	subject: string
+): Promise<{ sessionId: string; messageId: string }> {
+	page.send({ type: 'open', listener: 'mx' });
+	const { session } = await page.next(isType('opened'));
+	await page.reply(session.id, /^220 /);
+	page.send({
+		type: 'input',
+		data: 'EHLO a.test\r\nMAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n'
+	});
+	await page.reply(session.id, /^354 /);
+	page.send({ type: 'input', data: `Subject: ${subject}\r\n\r\nhello\r\n.\r\nQUIT\r\n` });
+	const queued = await page.reply(session.id, /^250 .*Queued as/);
+	await page.next(isType('closed'));
+	return {
+		sessionId: session.id,
+		messageId: /Queued as ([A-Za-z0-9_-]+)/.exec(queued.event.text)![1]
+	};
+}
+
+/**
  * A raw WebSocket upgrade request to the bridge (the page's own Origin unless `headers` say
  * otherwise): its status, and Content-Type and body when it was refused.
  */
