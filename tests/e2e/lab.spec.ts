@@ -205,6 +205,32 @@ test('a pasted transaction is pipelined and each reply is matched to its command
 	await expect(envelope).toContainText('message accepted');
 });
 
+test('the timeline keeps following the newest line while a paste brings lines in bursts', async ({
+	page
+}) => {
+	await connect(page, 'mx');
+	await send(page, 'EHLO follow.example.org', /^250 /);
+	const recipients = Array.from({ length: 12 }, (_, i) => `RCPT TO:<bob+${i}@example.com>`);
+	const body = Array.from({ length: 40 }, (_, i) => `Line ${i} of a long message.`);
+	await paste(
+		page,
+		[
+			'MAIL FROM:<carol@example.org>',
+			...recipients,
+			'DATA',
+			'Subject: bursts',
+			'',
+			...body,
+			'.',
+			''
+		].join('\n')
+	);
+	await expect.poll(() => serverRows(page).last().innerText()).toMatch(/^250 .*Queued/i);
+	// Nobody scrolled: the list stays at its end, so the newest line is on screen.
+	await expect(rows(page).last()).toBeInViewport();
+	await expect(page.getByRole('button', { name: 'Jump to the newest line' })).toHaveCount(0);
+});
+
 test('the page resumes the same SMTP session after the WebSocket drops and after a reload', async ({
 	page
 }) => {
