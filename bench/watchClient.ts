@@ -2,9 +2,11 @@
  * The WebSocket watcher of the throughput benchmark, in its own process (a real watcher is a
  * browser elsewhere). Mode `lists` is the /live page: watch-all only. Mode `transcripts` also
  * watches every session from its first line, as a teacher following every transcript would.
- * When the parent sends it a line on stdin it prints what it received and the CPU time it used.
+ * On stdin, `mark` starts counting CPU time afresh (after the server's warm-up) and `stop` prints
+ * what it received in all and the CPU time it used since the mark.
  */
 import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 
 const [wsUrl, origin, mode] = process.argv.slice(2);
@@ -27,11 +29,13 @@ watcher.on('message', (data: Buffer) => {
 	}
 });
 watcher.send(JSON.stringify({ type: 'watch-all' }));
-const cpuAtReady = process.cpuUsage();
+let mark = process.cpuUsage();
 console.log('ready');
-process.stdin.once('data', () => {
-	const cpu = process.cpuUsage(cpuAtReady);
-	console.log(JSON.stringify({ ...received, cpu: cpu.user + cpu.system }));
-	watcher.close();
-	process.exit(0);
-});
+for await (const command of createInterface({ input: process.stdin })) {
+	if (command === 'mark') mark = process.cpuUsage();
+	else if (command === 'stop') break;
+}
+const cpu = process.cpuUsage(mark);
+console.log(JSON.stringify({ ...received, cpu: cpu.user + cpu.system }));
+watcher.close();
+process.exit(0);
