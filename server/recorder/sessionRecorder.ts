@@ -82,6 +82,14 @@ export class SessionRecorder {
 	 */
 	#annotatorInStep = true;
 	#pendingMessageId: string | null = null;
+	/**
+	 * Lines recorded but not yet annotated, oldest first from `#unreadFrom`: annotating is a
+	 * third of what recording a message costs (bench/profileSandbox.ts), and a line nobody reads
+	 * (a session no one watches, a /live page that shows only the lists) never needs it. The
+	 * first read of an event's annotation annotates every line before it, in order, once.
+	 */
+	#unread: UnreadLine[] = [];
+	#unreadFrom = 0;
 	#ended = false;
 	/** Recording work in wire order, done once this turn's replies are written (see #later). */
 	#jobs: (() => void)[] = [];
@@ -291,6 +299,11 @@ export class SessionRecorder {
 	): void {
 		// Past the event budget nothing more is kept: spare the annotation work (a flood pays it).
 		if (this.#store.sessions.get(this.id)?.summary.truncated !== false) return;
+		// With nothing masked in the session yet, the line's annotation is what the annotator says
+		// (withoutSecrets changes nothing), so it can wait until someone reads it.
+		if (secret === undefined && !this.#secrets.length)
+			return this.#appendUnread(at, dir, text, anomalies, extra, isData, note);
+		this.#readAll();
 		const annotation = this.#annotator.annotate({
 			dir,
 			text: secret ?? text,
@@ -324,6 +337,84 @@ export class SessionRecorder {
 			reading
 		);
 	}
+
+	/** Appends an event whose annotation is made when it is first read (see #unread). */
+	#appendUnread(
+		at: number,
+		dir: Direction,
+		text: string,
+		anomalies: Anomaly[],
+		extra: Pick<SessionEvent, 'replyId' | 'messageId' | 'kind'>,
+		isData: boolean,
+		note: string | undefined
+	): void {
+		const read = (event: SessionEvent) => this.#readUpTo(event);
+		// The shape #append gives an event, the annotation an own property (JSON.stringify reads it).
+		const event: SessionEvent = {
+			seq: 0,
+			at,
+			dir,
+			text,
+			anomalies,
+			get annotation() {
+				return read(this);
+			},
+			replyId: extra.replyId,
+			messageId: extra.messageId,
+			kind: extra.kind
+		};
+		this.#unread.push({ event, isData, note });
+		// Exact unless a note is added or the annotator read a masked line before (persistedEvent.ts).
+		const reading = { isData, exact: this.#annotatorInStep && !note };
+		this.#store.appendEvent(this.id, event, undefined, reading);
+	}
+
+	/** Annotates the unread lines in order up to `event`; returns its annotation. */
+	#readUpTo(event: SessionEvent): Annotation {
+		while (this.#unreadFrom < this.#unread.length) {
+			const line = this.#unread[this.#unreadFrom++];
+			this.#annotate(line);
+			if (line.event === event) break;
+		}
+		if (this.#unreadFrom === this.#unread.length) {
+			this.#unread = [];
+			this.#unreadFrom = 0;
+		}
+		const own = Object.getOwnPropertyDescriptor(event, 'annotation');
+		if (!own || own.get)
+			throw new Error(`event ${event.seq} of session ${this.id} was never queued`);
+		return own.value as Annotation;
+	}
+
+	/** Annotates every unread line: the annotator must read them before a line annotated now. */
+	#readAll(): void {
+		const last = this.#unread.at(-1);
+		if (last) this.#readUpTo(last.event);
+	}
+
+	#annotate({ event, isData, note }: UnreadLine): void {
+		const annotation = this.#annotator.annotate({
+			dir: event.dir,
+			text: event.text,
+			kind: event.kind,
+			isData
+		});
+		if (note) annotation.notes = [...(annotation.notes ?? []), note];
+		// From here on a plain property, in the place the getter held.
+		Object.defineProperty(event, 'annotation', {
+			value: annotation,
+			writable: true,
+			enumerable: true,
+			configurable: true
+		});
+	}
+}
+
+/** A recorded line waiting for its annotation. */
+interface UnreadLine {
+	event: SessionEvent;
+	isData: boolean;
+	note: string | undefined;
 }
 
 /** RFC 4954 §4: AUTH, in any case; smtp-server refuses leading blanks, but they carry a payload. */

@@ -8,7 +8,12 @@ import type { Listener } from '../../src/lib/listeners';
 import { COMMAND_ANSWERS } from './commandAnswers';
 import { replyText } from './replies';
 import type { LiveSessions } from './sessions';
-import { interceptCommands, wrapSend, type LibraryConnection } from './smtpServerPatches';
+import {
+	coalesceReplies,
+	interceptCommands,
+	wrapSend,
+	type LibraryConnection
+} from './smtpServerPatches';
 import { correctReply } from './wireReplies';
 
 export function adoptConnection(
@@ -27,6 +32,7 @@ export function adoptConnection(
 		return correctReply(adjusted.code, adjusted.data, adjusted.context);
 	});
 	interceptCommands(connection, COMMAND_ANSWERS);
+	coalesceReplies(connection);
 }
 
 /**

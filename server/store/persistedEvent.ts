@@ -26,12 +26,16 @@ export interface PersistedEvent extends Omit<SessionEvent, 'annotation'> {
 	read?: 'line' | 'data';
 }
 
-/** The form to write: `reading` is how the annotator read it, if it did. */
+/**
+ * The form to write: `reading` is how the annotator read it, if it did. An exact annotation is
+ * not even read: the recorder makes it only when someone asks (SessionRecorder's #unread).
+ */
 export function persistedEvent(event: SessionEvent, reading?: EventReading): PersistedEvent {
-	const { annotation, ...rest } = event;
-	const stored: PersistedEvent = rest;
+	const { seq, at, dir, text, anomalies, replyId, messageId, kind } = event;
+	// SessionEvent's field order; absent fields are undefined, which JSON leaves out.
+	const stored: PersistedEvent = { seq, at, dir, text, anomalies, replyId, messageId, kind };
 	if (reading) stored.read = reading.isData ? 'data' : 'line';
-	if (!reading?.exact) stored.annotation = annotation;
+	if (!reading?.exact) stored.annotation = event.annotation;
 	return stored;
 }
 
