@@ -3,6 +3,7 @@ import os from 'node:os';
 import { benchAnnotateAbuse } from './annotateAbuse';
 import { benchAnnotate } from './annotateTranscript';
 import { benchLabBrowser } from './labBrowser';
+import { benchManySessions } from './manySessions';
 import { benchSandboxThroughput } from './sandboxThroughput';
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
@@ -21,3 +22,6 @@ for (const line of await benchAnnotateAbuse()) console.log(`  ${line}`);
 
 console.log('\nThe lab in Chromium (production build):');
 for (const line of await benchLabBrowser()) console.log(`  ${line}`);
+
+console.log('\nMany learners at once over WebSocket (production build):');
+for (const line of await benchManySessions()) console.log(`  ${line}`);

@@ -11,6 +11,8 @@ import path from 'node:path';
 export interface ProductionServer {
 	/** The site's URL, from the server's own "listening on" line. */
 	url: string;
+	/** The server's process id (the benchmarks read its memory and CPU time in /proc). */
+	pid: number;
 	/** Everything the server wrote to stderr so far (when started with stderr: 'capture'). */
 	stderr(): string;
 	/** Everything the server wrote to stdout so far. */
@@ -79,6 +81,7 @@ export async function startProductionServer(
 	}
 	return {
 		url,
+		pid: child.pid!,
 		stderr: () => logged,
 		stdout: () => printed,
 		async stop() {
