@@ -317,7 +317,7 @@ export class SessionRecorder {
 				: maskedAnnotation(annotation);
 		// What the database may leave out: an annotation the stored lines give back (persistedEvent.ts).
 		if (secret !== undefined) this.#annotatorInStep = false;
-		const reading = { isData, exact: this.#annotatorInStep && shown === annotation && !note };
+		const reading = { isData, exact: this.#annotatorInStep && shown === annotation, note };
 		// One object of one shape per event (absent fields are undefined, which JSON leaves out).
 		const event: SessionEvent = {
 			seq: 0,
@@ -364,8 +364,8 @@ export class SessionRecorder {
 			kind: extra.kind
 		};
 		this.#unread.push({ event, isData, note });
-		// Exact unless a note is added or the annotator read a masked line before (persistedEvent.ts).
-		const reading = { isData, exact: this.#annotatorInStep && !note };
+		// Exact unless the annotator read a masked line before (persistedEvent.ts).
+		const reading = { isData, exact: this.#annotatorInStep, note };
 		this.#store.appendEvent(this.id, event, undefined, reading);
 	}
 

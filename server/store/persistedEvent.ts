@@ -13,10 +13,13 @@ export interface EventReading {
 	/** The line was read as a message's whole content (the DATA event). */
 	isData: boolean;
 	/**
-	 * The annotation is exactly what the annotator said, and the annotator read every earlier
-	 * line as it was stored (false once a line was masked: the annotator saw the credential).
+	 * The annotation is exactly what the annotator said (with `note` after its notes), and the
+	 * annotator read every earlier line as it was stored (false once a line was masked: the
+	 * annotator saw the credential).
 	 */
 	exact: boolean;
+	/** A note the recorder added after the annotator's (how much of a long message is shown). */
+	note?: string;
 }
 
 export interface PersistedEvent extends Omit<SessionEvent, 'annotation'> {
@@ -24,6 +27,8 @@ export interface PersistedEvent extends Omit<SessionEvent, 'annotation'> {
 	annotation?: Annotation;
 	/** How the annotator read the line; absent for the store's own events, never read. */
 	read?: 'line' | 'data';
+	/** The recorder's note, added after the annotator's when the annotation is given back. */
+	note?: string;
 }
 
 /**
@@ -36,6 +41,7 @@ export function persistedEvent(event: SessionEvent, reading?: EventReading): Per
 	const stored: PersistedEvent = { seq, at, dir, text, anomalies, replyId, messageId, kind };
 	if (reading) stored.read = reading.isData ? 'data' : 'line';
 	if (!reading?.exact) stored.annotation = event.annotation;
+	else if (reading.note) stored.note = reading.note;
 	return stored;
 }
 
@@ -45,10 +51,11 @@ export function persistedEvent(event: SessionEvent, reading?: EventReading): Per
  */
 export function restoredEvents(listener: ListenerName, stored: PersistedEvent[]): SessionEvent[] {
 	const annotator = createAnnotator(listener);
-	return stored.map(({ read, annotation, seq, at, dir, text, anomalies, ...rest }) => {
+	return stored.map(({ read, annotation, note, seq, at, dir, text, anomalies, ...rest }) => {
 		const derived = read
 			? annotator.annotate({ dir, text, kind: rest.kind, isData: read === 'data' })
 			: undefined;
+		if (derived && note) derived.notes = [...(derived.notes ?? []), note];
 		// The recorder's field order, so that an event reads the same as before the restart.
 		return { seq, at, dir, text, anomalies, annotation: annotation ?? derived!, ...rest };
 	});

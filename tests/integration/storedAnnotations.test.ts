@@ -42,15 +42,19 @@ it('events re-annotated after a restart are the ones recorded', async () => {
 	const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
 	const stored = (
 		db.prepare('SELECT events FROM event_chunks ORDER BY rowid').all() as { events: string }[]
-	).flatMap((row) => JSON.parse(row.events) as { text: string; annotation?: unknown }[]);
+	).flatMap(
+		(row) => JSON.parse(row.events) as { text: string; annotation?: unknown; note?: string }[]
+	);
 	db.close();
 	const withAnnotation = stored.filter((event) => event.annotation !== undefined);
 	expect(stored.length).toBeGreaterThan(80);
 	expect(withAnnotation.length).toBeLessThan(stored.length / 2);
-	// Kept: the cut DATA event (its note says how much is shown) and the submission session from
-	// its first masked AUTH line on (the annotator read the credentials, which are not stored).
-	expect(withAnnotation[0].text).toMatch(/^From: Alice/);
-	expect(withAnnotation[1].text).toMatch(/^•+ \(hidden/);
+	// Kept: the submission session from its first masked AUTH line on (the annotator read the
+	// credentials, which are not stored). The cut DATA event keeps only the recorder's note.
+	expect(withAnnotation[0].text).toMatch(/^•+ \(hidden/);
+	const cut = stored.find((event) => event.text.startsWith('From: Alice'))!;
+	expect(cut.annotation).toBeUndefined();
+	expect(cut.note).toMatch(/^This transcript shows the first [\d,]+ of [\d,]+ bytes/);
 
 	const second = await start();
 	expect(ids.map((id) => JSON.stringify(second.store.sessions.get(id)!.events))).toEqual(recorded);
