@@ -3,7 +3,12 @@ import { personalDomain } from '../owners/ownerNames';
 import type { Owner, Share } from '../owners/owner';
 import type { MessageView } from './messageView';
 import type { PersistedState, StoreBatch, StorePersistence } from './persistence';
-import { persistedEvent, restoredEvents, type EventReading } from './persistedEvent';
+import {
+	persistedEvent,
+	restoredEvents,
+	type EventReading,
+	type PersistedEvent
+} from './persistedEvent';
 import { eventBytes, StorageUsage } from './storageUsage';
 import type {
 	Annotation,
@@ -12,16 +17,82 @@ import type {
 	SessionSummary
 } from '../../src/lib/messages';
 
-export interface StoredSession {
-	summary: SessionSummary;
-	events: SessionEvent[];
+/**
+ * One recorded session. While it is open, its events are kept as recorded; once it has ended,
+ * only as the database keeps them (persistedEvent.ts: no annotation where the session annotator
+ * gives it back), in one JSON text, and `events` annotates them again, in order, on each read.
+ * Annotations were about half the memory an ended session held, and the event objects without
+ * them most of the rest (bench/manySessions.ts); a lab keeps every session for RETENTION_HOURS,
+ * and an ended one is read only when a page or the API asks for it.
+ */
+export class StoredSession {
+	/** While open: every event in the database's form. */
+	#persisted: PersistedEvent[] | null;
+	/** Once ended: the same, as JSON. */
+	#packed: string | null = null;
+	/** The events as recorded, while the session is open. */
+	#recorded: SessionEvent[] | null;
+	#count: number;
+	/** Bytes of the events' texts (what MAX_DB_BYTES counts of a transcript). */
+	#textBytes = 0;
 	/** Unmasked credential lines, by seq: shown only to the browser that owns the session. */
-	secrets: Map<number, { text: string; annotation: Annotation }>;
-	/**
-	 * Owner ids it is attributed to: the browser that opened it, the owner its AUTH names, the
-	 * owners of its recipients' domains. Never sent to a browser.
-	 */
-	owners: string[];
+	readonly secrets = new Map<number, { text: string; annotation: Annotation }>();
+
+	constructor(
+		readonly summary: SessionSummary,
+		/**
+		 * Owner ids it is attributed to: the browser that opened it, the owner its AUTH names, the
+		 * owners of its recipients' domains. Never sent to a browser.
+		 */
+		public owners: string[],
+		persisted: PersistedEvent[] = []
+	) {
+		this.#persisted = persisted;
+		this.#count = persisted.length;
+		for (const event of persisted) this.#textBytes += eventBytes(event);
+		if (summary.endedAt !== null) {
+			// Loaded ended: annotated when first read, not at start.
+			this.#recorded = null;
+			this.ended();
+		} else this.#recorded = persisted.length ? restoredEvents(summary.listener, persisted) : [];
+	}
+
+	/** The events, annotated (for an ended session: annotated again, a new array each read). */
+	get events(): SessionEvent[] {
+		return this.#recorded ?? restoredEvents(this.summary.listener, this.#persistedEvents());
+	}
+
+	get eventCount(): number {
+		return this.#count;
+	}
+
+	get textBytes(): number {
+		return this.#textBytes;
+	}
+
+	/** `persisted` is `event` in the database's form. */
+	append(event: SessionEvent, persisted: PersistedEvent): void {
+		// Nothing is recorded after a session's end; should it be, the events are kept again.
+		this.#recorded ??= this.events;
+		this.#persisted ??= this.#persistedEvents();
+		this.#packed = null;
+		this.#recorded.push(event);
+		this.#persisted.push(persisted);
+		this.#count++;
+		this.#textBytes += eventBytes(event);
+	}
+
+	/** The session has ended: its annotations are let go of, its events packed. */
+	ended(): void {
+		if (this.#packed !== null) return;
+		this.#packed = JSON.stringify(this.#persisted);
+		this.#persisted = null;
+		this.#recorded = null;
+	}
+
+	#persistedEvents(): PersistedEvent[] {
+		return this.#persisted ?? (JSON.parse(this.#packed!) as PersistedEvent[]);
+	}
 }
 
 export interface StoredMessage {
@@ -118,23 +189,24 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		for (const share of state.shares) this.shares.set(share.token, share);
 		for (const { ownerId, token } of state.grants) this.#indexGrant(ownerId, token);
 		for (const { summary, events: persisted, owners } of state.sessions) {
-			const events = restoredEvents(summary.listener, persisted);
-			this.sessions.set(summary.id, { summary, events, secrets: new Map(), owners });
-			for (const event of events) this.usage.addText(eventBytes(event));
+			const stored = new StoredSession(summary, owners, persisted);
+			this.sessions.set(summary.id, stored);
+			this.usage.addText(stored.textBytes);
 			if (summary.endedAt !== null) continue;
 			const at = Date.now();
+			// The recorder's field order (restoredEvents gives it back in that order).
 			this.appendEvent(summary.id, {
 				seq: 0,
 				at,
 				dir: 'system',
-				kind: 'note',
 				text: `Session closed: ${RESTART_END_REASON}.`,
 				anomalies: [],
 				annotation: {
 					title: 'Closed by a restart',
 					summary:
 						'The lab stopped while this connection was open; the connection did not survive it. Everything recorded up to then is kept.'
-				}
+				},
+				kind: 'note'
 			});
 			this.updateSession(summary.id, { endedAt: at, endReason: RESTART_END_REASON });
 		}
@@ -208,7 +280,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	}
 
 	addSession(summary: SessionSummary, owners: string[] = []): StoredSession {
-		const stored: StoredSession = { summary, events: [], secrets: new Map(), owners };
+		const stored = new StoredSession(summary, owners);
 		if (this.#persistence && owners.length)
 			this.#pending.sessionOwners.push({ sessionId: summary.id, owners: [...owners] });
 		this.sessions.set(summary.id, stored);
@@ -230,7 +302,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	): SessionEvent | null {
 		const stored = this.sessions.get(sessionId);
 		if (!stored || stored.summary.truncated) return null;
-		const seq = stored.events.length + 1;
+		const seq = stored.eventCount + 1;
 		let full = event;
 		full.seq = seq;
 		if (seq >= this.limits.maxEventsPerSession) {
@@ -239,24 +311,21 @@ export class LabStore extends EventEmitter<StoreEvents> {
 				seq,
 				at: event.at,
 				dir: 'system',
-				kind: 'truncated',
 				text: `Recording stopped: this session reached ${this.limits.maxEventsPerSession} events (MAX_EVENTS_PER_SESSION). The SMTP session itself goes on.`,
 				anomalies: ['truncated'],
 				annotation: {
 					title: 'Transcript truncated',
 					summary: 'The recorder keeps a bounded number of lines per session.'
-				}
+				},
+				kind: 'truncated'
 			};
 		}
-		stored.events.push(full);
+		const persisted = persistedEvent(full, full === event ? reading : undefined);
+		stored.append(full, persisted);
 		this.usage.addText(eventBytes(full));
 		if (secret !== undefined) stored.secrets.set(seq, secret);
-		stored.summary.eventCount = stored.events.length;
-		if (this.#persistence)
-			this.#pending.events.push({
-				sessionId,
-				event: persistedEvent(full, full === event ? reading : undefined)
-			});
+		stored.summary.eventCount = stored.eventCount;
+		if (this.#persistence) this.#pending.events.push({ sessionId, event: persisted });
 		this.#changed(sessionId);
 		this.emit('event', sessionId, full);
 		return full;
@@ -266,6 +335,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		const stored = this.sessions.get(sessionId);
 		if (!stored) return;
 		Object.assign(stored.summary, change);
+		if (stored.summary.endedAt !== null) stored.ended();
 		this.#changed(sessionId);
 		this.emit('session', stored.summary);
 	}
@@ -449,7 +519,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	#deleteSession(id: string): void {
 		const stored = this.sessions.get(id);
 		if (!stored) return;
-		for (const event of stored.events) this.usage.removeText(eventBytes(event));
+		this.usage.removeText(stored.textBytes);
 		this.sessions.delete(id);
 		this.#deleteSharesOf(id);
 		if (this.#persistence) this.#pending.deletedSessions.push(id);
