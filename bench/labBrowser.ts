@@ -2,12 +2,20 @@
  * The lab in Chromium against the production server (issue 4): the JavaScript /lab loads
  * (gzipped), and the time from Enter to the annotated reply rendered in the timeline, beside a
  * raw WebSocket round trip to the bridge measured in the same page and run.
+ *
+ * Enter is held until the reply is in the timeline, then released, as a person's keypress
+ * (50–150 ms) outlasts the reply. Chromium runs none of a page's tasks after a keydown (nor
+ * after a keyup) until it has drawn its next frame, so a key released at once would make the
+ * reply wait for a second frame. That first frame after Enter is reported too: it is when the
+ * reply's handling can start at the earliest, whatever the page does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 
-const COMMANDS = 50;
+const COMMANDS = 200;
+/** Back to back, so no more than the bridge lets one socket send at once (WS_MESSAGES_PER_SECOND). */
+const RAW_ROUND_TRIPS = 50;
 
 async function startServer(): Promise<{ url: string; child: ChildProcess }> {
 	const child = spawn(process.execPath, ['build/server/index.js'], {
@@ -65,12 +73,21 @@ export async function benchLabBrowser(): Promise<string[]> {
 
 		// Enter → the reply's row is in the timeline: marked in the page, so no test-driver latency counts.
 		await page.evaluate(() => {
-			const w = window as unknown as { __rendered: number[]; __pressed: number[] };
+			const w = window as unknown as {
+				__rendered: number[];
+				__pressed: number[];
+				__frame: number[];
+			};
 			w.__rendered = [];
 			w.__pressed = [];
+			w.__frame = [];
 			document.addEventListener(
 				'keydown',
-				(e) => e.key === 'Enter' && w.__pressed.push(performance.now()),
+				(e) => {
+					if (e.key !== 'Enter') return;
+					w.__pressed.push(performance.now());
+					requestAnimationFrame(() => w.__frame.push(performance.now()));
+				},
 				true
 			);
 			const list = document.querySelector('section.timeline ol, section.timeline ul');
@@ -84,15 +101,23 @@ export async function benchLabBrowser(): Promise<string[]> {
 		for (let i = 0; i < COMMANDS; i++) {
 			const before = await replies.count();
 			await page.keyboard.type('NOOP');
-			await page.keyboard.press('Enter');
+			await page.keyboard.down('Enter');
 			await page.waitForFunction(
 				(n) => document.querySelectorAll('section.timeline li.row.server').length > n,
 				before
 			);
+			await page.keyboard.up('Enter');
 		}
-		const ui = await page.evaluate(() => {
-			const w = window as unknown as { __rendered: number[]; __pressed: number[] };
-			return w.__pressed.map((t, i) => w.__rendered[i] - t);
+		const [ui, frame] = await page.evaluate(() => {
+			const w = window as unknown as {
+				__rendered: number[];
+				__pressed: number[];
+				__frame: number[];
+			};
+			return [
+				w.__pressed.map((t, i) => w.__rendered[i] - t),
+				w.__pressed.map((t, i) => w.__frame[i] - t)
+			];
 		});
 
 		const raw = await page.evaluate(async (count) => {
@@ -126,14 +151,16 @@ export async function benchLabBrowser(): Promise<string[]> {
 			}
 			ws.close();
 			return times;
-		}, COMMANDS);
+		}, RAW_ROUND_TRIPS);
 
 		ui.sort((a, b) => a - b);
+		frame.sort((a, b) => a - b);
 		raw.sort((a, b) => a - b);
 		return [
-			`/lab first load: ${jsKb.toFixed(0)} KB of JavaScript gzipped (${scripts.size} files, xterm included; budget 200 KB)`,
-			`Enter → annotated reply rendered: p50 ${percentile(ui, 50).toFixed(1)} ms, p95 ${percentile(ui, 95).toFixed(1)} ms over ${COMMANDS} commands (budget p95 < 50 ms)`,
-			`raw WebSocket round trip (same page, same run): p50 ${percentile(raw, 50).toFixed(1)} ms, p95 ${percentile(raw, 95).toFixed(1)} ms`
+			`/lab first load: ${jsKb.toFixed(1)} KB of JavaScript gzipped (${scripts.size} files, xterm included; target ≤ 150 KB)`,
+			`Enter → annotated reply rendered: p50 ${percentile(ui, 50).toFixed(1)} ms, p95 ${percentile(ui, 95).toFixed(1)} ms over ${COMMANDS} commands (target p95 ≤ 16 ms)`,
+			`  of which Enter → Chromium's next frame, before which no task of the page runs: p50 ${percentile(frame, 50).toFixed(1)} ms, p95 ${percentile(frame, 95).toFixed(1)} ms`,
+			`raw WebSocket round trip (same page, same run): p50 ${percentile(raw, 50).toFixed(1)} ms, p95 ${percentile(raw, 95).toFixed(1)} ms over ${RAW_ROUND_TRIPS}`
 		];
 	} finally {
 		await browser.close();
