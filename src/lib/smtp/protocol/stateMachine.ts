@@ -234,16 +234,24 @@ function idleState(ctx: SessionContext): StateId {
 	return ctx.authenticated ? 'authenticated' : 'identified';
 }
 
+// The row each (on, code) takes, found once: every reply of a session looks one up. Bounded by
+// the contexts (verbs of the command table and the moments above) times the codes 200–599.
+const transitionsFound = new Map<string, Map<number, TransitionRow | undefined>>();
+
 /** The transition row a reply to `on` with `code` takes, if any. */
 export function findTransition(on: string, code: number): TransitionRow | undefined {
+	let byCode = transitionsFound.get(on);
+	if (!byCode) transitionsFound.set(on, (byCode = new Map()));
+	if (byCode.has(code)) return byCode.get(code);
 	const digit = Math.floor(code / 100);
-	for (const row of transitionTable) {
-		if (row.on !== '*' && !row.on.includes(on)) continue;
-		if (row.code !== undefined && row.code !== code) continue;
-		if (row.replyClass && !row.replyClass.includes(digit)) continue;
-		return row;
-	}
-	return undefined;
+	const row = transitionTable.find(
+		(row) =>
+			(row.on === '*' || row.on.includes(on)) &&
+			(row.code === undefined || row.code === code) &&
+			(!row.replyClass || row.replyClass.includes(digit))
+	);
+	byCode.set(code, row);
+	return row;
 }
 
 /**
@@ -253,7 +261,13 @@ export function findTransition(on: string, code: number): TransitionRow | undefi
 export function transition(ctx: SessionContext, on: string, code: number): SessionContext {
 	const row = findTransition(on, code);
 	if (!row || row.to === 'same') return ctx;
-	const next = { ...ctx, ...row.sets };
+	// Field by field rather than spread: this runs for every reply of every session.
+	const next: SessionContext = {
+		state: ctx.state,
+		identified: row.sets?.identified ?? ctx.identified,
+		tls: row.sets?.tls ?? ctx.tls,
+		authenticated: row.sets?.authenticated ?? ctx.authenticated
+	};
 	next.state = row.to === 'idle' ? idleState(next) : row.to;
 	return next;
 }
