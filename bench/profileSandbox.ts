@@ -5,7 +5,8 @@
  * the innermost frame that belongs to a part of the server (below), so the work Node does for a
  * part (a Buffer, a stream, a JSON.stringify) counts as that part's; socket writes and the
  * garbage collector are their own rows.
- *   node --import tsx bench/profileSandbox.ts [bytes] [messages] [profile.cpuprofile]
+ *   node --import tsx bench/profileSandbox.ts [bytes] [messages] [runs]
+ * prints the median of the runs for each part.
  * The sampler counts wall time on the thread, so a thread the kernel preempted inside a write is
  * billed to that write: on a busy machine, "socket writes" grows.
  */
@@ -111,19 +112,24 @@ export function timeByPart(profile: Profile): Map<string, number> {
 }
 
 if (process.argv[1]?.endsWith('profileSandbox.ts')) {
-	const [bytes = 2048, count = 4000] = process.argv.slice(2, 4).map(Number);
+	const [bytes = 2048, count = 4000, runs = 3] = process.argv.slice(2, 5).map(Number);
 	const dir = mkdtempSync(path.join(tmpdir(), 'smtp-lab-profile-'));
-	const file = process.argv[4] ?? path.join(dir, 'sandbox.cpuprofile');
 	const config = CONFIGURATIONS.find((c) => c.kind === 'sandbox' && c.watch === 'lists')!;
-	const result = await run(config, bytes, count, undefined, file);
-	const time = timeByPart(JSON.parse(readFileSync(file, 'utf8')) as Profile);
-	const mainThread = [...time.values()].reduce((a, b) => a + b, 0);
+	const perRun: { rate: number; cpu: number; time: Map<string, number> }[] = [];
+	for (let i = 0; i < runs; i++) {
+		const file = path.join(dir, `sandbox-${i}.cpuprofile`);
+		const result = await run(config, bytes, count, undefined, file);
+		const time = timeByPart(JSON.parse(readFileSync(file, 'utf8')) as Profile);
+		perRun.push({ rate: result.rate, cpu: result.serverCpu, time });
+	}
+	rmSync(dir, { recursive: true, force: true });
+	const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
+	const perMessage = (part: string) => median(perRun.map((r) => (r.time.get(part) ?? 0) / count));
+	const parts = [...new Set(perRun.flatMap((r) => [...r.time.keys()]))];
+	const busy = median(perRun.map((r) => [...r.time.values()].reduce((a, b) => a + b, 0) / count));
 	console.log(
-		`${config.name}, ${bytes} bytes × ${count}: ${result.rate.toFixed(0)} msg/s; server process ${result.serverCpu.toFixed(0)} µs CPU/msg (all threads), main thread busy ${(mainThread / count).toFixed(0)} µs/msg (sampled):`
+		`${config.name}, ${bytes} bytes × ${count}, median of ${runs} runs: ${median(perRun.map((r) => r.rate)).toFixed(0)} msg/s; server process ${median(perRun.map((r) => r.cpu)).toFixed(0)} µs CPU/msg (all threads); main thread busy ${busy.toFixed(0)} µs/msg (sampled):`
 	);
-	for (const [part, us] of [...time].sort((a, b) => b[1] - a[1]))
-		console.log(
-			`  ${(us / count).toFixed(1).padStart(6)} µs  ${((100 * us) / mainThread).toFixed(0).padStart(3)} %  ${part}`
-		);
-	if (!process.argv[4]) rmSync(dir, { recursive: true, force: true });
+	for (const part of parts.sort((a, b) => perMessage(b) - perMessage(a)))
+		console.log(`  ${perMessage(part).toFixed(1).padStart(6)} µs  ${part}`);
 }
