@@ -348,21 +348,15 @@ export class SessionRecorder {
 		isData: boolean,
 		note: string | undefined
 	): void {
-		const read = (event: SessionEvent) => this.#readUpTo(event);
-		// The shape #append gives an event, the annotation an own property (JSON.stringify reads it).
-		const event: SessionEvent = {
-			seq: 0,
-			at,
-			dir,
-			text,
-			anomalies,
-			get annotation() {
-				return read(this);
-			},
-			replyId: extra.replyId,
-			messageId: extra.messageId,
-			kind: extra.kind
-		};
+		// The shape #append gives an event, the annotation an own property (JSON.stringify reads
+		// it) whose getter all unread events share: a getter per event (an object literal's)
+		// turns every event into a slow dictionary-mode object.
+		const event = { seq: 0, at, dir, text, anomalies } as SessionEvent;
+		Object.defineProperty(event, 'annotation', UNREAD_ANNOTATION);
+		event.replyId = extra.replyId;
+		event.messageId = extra.messageId;
+		event.kind = extra.kind;
+		readers.set(event, this.#readUpTo);
 		this.#unread.push({ event, isData, note });
 		// Exact unless the annotator read a masked line before (persistedEvent.ts).
 		const reading = { isData, exact: this.#annotatorInStep, note };
@@ -370,7 +364,7 @@ export class SessionRecorder {
 	}
 
 	/** Annotates the unread lines in order up to `event`; returns its annotation. */
-	#readUpTo(event: SessionEvent): Annotation {
+	#readUpTo = (event: SessionEvent): Annotation => {
 		while (this.#unreadFrom < this.#unread.length) {
 			const line = this.#unread[this.#unreadFrom++];
 			this.#annotate(line);
@@ -384,7 +378,7 @@ export class SessionRecorder {
 		if (!own || own.get)
 			throw new Error(`event ${event.seq} of session ${this.id} was never queued`);
 		return own.value as Annotation;
-	}
+	};
 
 	/** Annotates every unread line: the annotator must read them before a line annotated now. */
 	#readAll(): void {
@@ -407,8 +401,19 @@ export class SessionRecorder {
 			enumerable: true,
 			configurable: true
 		});
+		readers.delete(event);
 	}
 }
+
+/** Who annotates each unread event: its session's recorder. */
+const readers = new WeakMap<SessionEvent, (event: SessionEvent) => Annotation>();
+const UNREAD_ANNOTATION: PropertyDescriptor = {
+	get(this: SessionEvent): Annotation {
+		return readers.get(this)!(this);
+	},
+	enumerable: true,
+	configurable: true
+};
 
 /** A recorded line waiting for its annotation. */
 interface UnreadLine {
