@@ -65,6 +65,8 @@ export async function benchLabBrowser(): Promise<string[]> {
 		await page.goto(`${url}/lab`, { waitUntil: 'networkidle' });
 		await page.locator('.xterm-helper-textarea').waitFor({ state: 'attached' });
 		const jsKb = [...scripts.values()].reduce((a, b) => a + b, 0) / 1024;
+		// Counted now: what the page loads later (a session's panels) is not its first load.
+		const jsFiles = scripts.size;
 
 		await page.getByRole('button', { name: 'Connect' }).click();
 		const replies = page.locator('section.timeline li.row.server');
@@ -157,7 +159,7 @@ export async function benchLabBrowser(): Promise<string[]> {
 		frame.sort((a, b) => a - b);
 		raw.sort((a, b) => a - b);
 		return [
-			`/lab first load: ${jsKb.toFixed(1)} KB of JavaScript gzipped (${scripts.size} files, xterm included; target ≤ 150 KB)`,
+			`/lab first load: ${jsKb.toFixed(1)} KB of JavaScript gzipped (${jsFiles} files, xterm included; target ≤ 150 KB)`,
 			`Enter → annotated reply rendered: p50 ${percentile(ui, 50).toFixed(1)} ms, p95 ${percentile(ui, 95).toFixed(1)} ms over ${COMMANDS} commands (target p95 ≤ 16 ms)`,
 			`  of which Enter → Chromium's next frame, before which no task of the page runs: p50 ${percentile(frame, 50).toFixed(1)} ms, p95 ${percentile(frame, 95).toFixed(1)} ms`,
 			`raw WebSocket round trip (same page, same run): p50 ${percentile(raw, 50).toFixed(1)} ms, p95 ${percentile(raw, 95).toFixed(1)} ms over ${RAW_ROUND_TRIPS}`
