@@ -73,13 +73,17 @@ export async function benchLabBrowser(): Promise<string[]> {
 		await replies.first().waitFor();
 		await page.locator('.xterm-helper-textarea').focus();
 
-		// Enter → the reply's row is in the timeline: marked in the page, so no test-driver latency counts.
+		// Enter → the reply's row is in the timeline: marked in the page, so no test-driver latency
+		// counts, and waited for without polling, so the driver adds no work to the page's frames.
+		type Marks = {
+			__rendered: number[];
+			__pressed: number[];
+			__frame: number[];
+			__onRendered: (() => void) | null;
+		};
 		await page.evaluate(() => {
-			const w = window as unknown as {
-				__rendered: number[];
-				__pressed: number[];
-				__frame: number[];
-			};
+			const w = window as unknown as Marks;
+			w.__onRendered = null;
 			w.__rendered = [];
 			w.__pressed = [];
 			w.__frame = [];
@@ -96,26 +100,29 @@ export async function benchLabBrowser(): Promise<string[]> {
 			new MutationObserver((records) => {
 				for (const r of records)
 					for (const node of r.addedNodes)
-						if (node instanceof HTMLElement && node.matches('li.row.server'))
+						if (node instanceof HTMLElement && node.matches('li.row.server')) {
 							w.__rendered.push(performance.now());
+							w.__onRendered?.();
+						}
 			}).observe(list!, { childList: true, subtree: true });
 		});
 		for (let i = 0; i < COMMANDS; i++) {
-			const before = await replies.count();
 			await page.keyboard.type('NOOP');
-			await page.keyboard.down('Enter');
-			await page.waitForFunction(
-				(n) => document.querySelectorAll('section.timeline li.row.server').length > n,
-				before
+			const rendered = page.evaluate(
+				(n) =>
+					new Promise<void>((resolve) => {
+						const w = window as unknown as Marks;
+						if (w.__rendered.length > n) return resolve();
+						w.__onRendered = resolve;
+					}),
+				i
 			);
+			await page.keyboard.down('Enter');
+			await rendered;
 			await page.keyboard.up('Enter');
 		}
 		const [ui, frame] = await page.evaluate(() => {
-			const w = window as unknown as {
-				__rendered: number[];
-				__pressed: number[];
-				__frame: number[];
-			};
+			const w = window as unknown as Marks;
 			return [
 				w.__pressed.map((t, i) => w.__rendered[i] - t),
 				w.__pressed.map((t, i) => w.__frame[i] - t)
