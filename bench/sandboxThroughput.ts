@@ -146,15 +146,6 @@ async function smtpSourceRun(port: number, bytes: number, count: number): Promis
 }
 
 /**
- * The watcher did not get everything: the bridge cuts off a watcher that falls
- * WS_MAX_BUFFERED_BYTES behind (BAD-INPUTS W6), which happens when other work on this machine
- * starves its process. The run is repeated, and the report says how often.
- */
-class WatcherMissed extends Error {}
-/** Attempts of one run before the bench gives up. */
-const ATTEMPTS = 3;
-
-/**
  * One fresh server, warmed up, then measured under `count` messages; with `profileFile`, its main
  * thread's CPU profile of the measured part is written there.
  */
@@ -214,11 +205,9 @@ export async function run(
 			};
 			const expected = warmUp + count;
 			if (watched.messages < expected)
-				throw new WatcherMissed(
-					`the watcher was told of ${watched.messages} of ${expected} messages`
-				);
+				throw new Error(`the watcher was told of ${watched.messages} of ${expected} messages`);
 			if (config.watch === 'transcripts' && watched.events < expected * EVENTS_PER_MESSAGE)
-				throw new WatcherMissed(`the watcher got ${watched.events} lines for ${expected} messages`);
+				throw new Error(`the watcher got ${watched.events} lines for ${expected} messages`);
 			watcherCpu = watched.cpu / count;
 		}
 		return {
@@ -248,16 +237,6 @@ function spread(values: number[], digits: number): string {
 
 export async function benchSandboxThroughput(): Promise<string[]> {
 	const lines: string[] = [];
-	let repeated = 0;
-	const attempt = async (...args: Parameters<typeof run>): Promise<Run> => {
-		for (let i = 1; ; i++)
-			try {
-				return await run(...args);
-			} catch (error) {
-				if (!(error instanceof WatcherMissed) || i === ATTEMPTS) throw error;
-				repeated++;
-			}
-	};
 	const mailDev = installedMailDev();
 	const configurations = CONFIGURATIONS.filter((c) => c.kind !== 'maildev' || mailDev);
 	if (!mailDev)
@@ -279,8 +258,7 @@ export async function benchSandboxThroughput(): Promise<string[]> {
 			for (let round = 0; round < ROUNDS; round++) {
 				const order = configurations.map((_, i) => i);
 				if (round % 2) order.reverse();
-				for (const i of order)
-					runs[i].push(await attempt(configurations[i], bytes, count, generator));
+				for (const i of order) runs[i].push(await run(configurations[i], bytes, count, generator));
 			}
 			lines.push(
 				`${label}, ${generatorName}, ${count} messages per run over ${CONNECTIONS} connections, median (range) of ${ROUNDS} rounds:`
@@ -321,9 +299,6 @@ export async function benchSandboxThroughput(): Promise<string[]> {
 				);
 			}
 		}
-	lines.push(
-		`Runs repeated because the watcher was cut off (it fell WS_MAX_BUFFERED_BYTES behind): ${repeated}.`
-	);
 	return lines;
 }
 

@@ -130,7 +130,11 @@ async function sandbox(): Promise<Running> {
 				dataDir,
 				// A run's mail to bob@example.com would pass the quota of unclaimed mail; the quotas
 				// are not what is measured.
-				maxStoredBytesPerOwner: 2 ** 30
+				maxStoredBytesPerOwner: 2 ** 30,
+				// A watcher following every transcript gets about 8 MB/s; when other work on this
+				// machine starves its process for a moment, the default 1 MiB would cut it off
+				// (BAD-INPUTS W6) and the run would measure a sandbox that has no watcher.
+				wsMaxBufferedBytes: 2 ** 28
 			}
 		)
 	);
