@@ -20,7 +20,7 @@ export const LEARNER_LEVELS = [100, 300, 1000];
 const RAMP_MS = 5000;
 const SETTLE_MS = 5000;
 /** Frames sent in this window are timed. */
-const WINDOW_MS = 40_000;
+const WINDOW_MS = 60_000;
 const LEARNER_PROCESSES = 2;
 /** The limits the bench raises: every learner comes from 127.0.0.1. */
 const LIMITS = {

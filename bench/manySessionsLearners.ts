@@ -50,18 +50,20 @@ interface ServerEvent {
 	annotation?: { title?: string };
 }
 
+/** Stands for the DATA event, which echoes a message's content as one event. */
+const CONTENT = Symbol('the DATA content event');
+
 /** What a frame waits for: the client lines echoed (CONTENT: the message's one event) and replies. */
 interface Frame {
 	sentAt: number;
 	timed: boolean;
-	echoes: string[];
+	echoes: (string | typeof CONTENT)[];
 	replies: number;
 	echoAt: number | null;
 	replyAt: number | null;
 	done: () => void;
 }
 
-const CONTENT = Symbol('the DATA content event');
 const FINAL_REPLY = /^\d{3}(?: |$)/;
 /** One learner in this many sessions pastes instead of typing. */
 const PASTE_ONE_IN = 4;
@@ -97,7 +99,7 @@ async function pause(ms: number): Promise<void> {
 
 class Learner {
 	readonly #ws: WebSocket;
-	#frames: (Frame & { echoes: (string | typeof CONTENT)[] })[] = [];
+	#frames: Frame[] = [];
 	#greeted: ((reply: string) => void) | null = null;
 	#closed: (() => void) | null = null;
 	#serial = 0;
@@ -241,17 +243,22 @@ class Learner {
 				return;
 			}
 			const frame = this.#frames.find((f) => f.replies > 0);
-			if (!frame) return results.mismatches.push(`${this.name}: unasked reply ${event.text}`);
+			if (!frame) {
+				results.mismatches.push(`${this.name}: unasked reply ${event.text}`);
+				return;
+			}
 			if (--frame.replies === 0) frame.replyAt = at;
 		} else {
 			const frame = this.#frames.find((f) => f.echoes.length > 0);
 			const expected = frame?.echoes.shift();
 			const matches =
 				expected === CONTENT ? event.text.startsWith('Subject: ') : expected === event.text;
-			if (!frame || !matches)
-				return results.mismatches.push(
+			if (!frame || !matches) {
+				results.mismatches.push(
 					`${this.name}: echo ${JSON.stringify(event.text.slice(0, 40))}, expected ${String(expected)}`
 				);
+				return;
+			}
 			if (!frame.echoes.length) frame.echoAt = at;
 		}
 		while (this.#frames.length && this.#frames[0].echoes.length + this.#frames[0].replies === 0) {
