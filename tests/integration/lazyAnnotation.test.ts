@@ -1,14 +1,16 @@
 /**
  * The recorder annotates a line when someone first reads it (SessionRecorder's #unread): the
- * annotator reads every line before it first, in order, once. Over real sessions (pipelining, a
+ * annotator reads every line before it first, in order, once. Over open sessions (pipelining, a
  * cut DATA event, STARTTLS, cancelled, refused and accepted AUTH, so lines waiting for their
  * annotation before masked ones), a session read from its last line back reads exactly as the
- * same session read from its first line on.
+ * same session read from its first line on; and an event object read only after its session
+ * ended (the store then keeps the events as the database does) reads as the store's own.
  */
 import { afterEach, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
-import { realisticSessions } from './realisticSessions';
-import { startQuickLab } from './smtpSession';
+import type { SessionEvent } from '../../src/lib/messages';
+import type { RawSmtp } from './harness';
+import { dotStuff, ehlo, lines, open, plain, startQuickLab, startTls } from './smtpSession';
 
 let lab: Lab | null = null;
 afterEach(async () => {
@@ -16,25 +18,78 @@ afterEach(async () => {
 	lab = null;
 });
 
-/** Each event's annotation as JSON, the lab's ids (which differ between the runs) left out. */
-function annotations(lab: Lab, sessionId: string, readBackwards: boolean): string[] {
-	const events = lab.store.sessions.get(sessionId)!.events;
-	const read = readBackwards ? [...events].reverse() : events;
-	const texts = new Map(read.map((event) => [event, JSON.stringify(event.annotation)]));
+const CONTENT =
+	'From: Alice <alice@example.com>\r\nTo: bob@example.com\r\nSubject: Unread lines\r\n\r\n' +
+	'.a line that starts with a dot\r\n' +
+	Array.from({ length: 40 }, (_, i) => `Line ${i + 1} of a body longer than shown.`).join('\r\n') +
+	'\r\n';
+
+/** An mx and a submission session, left open: their lines wait for a reader. */
+async function openSessions(lab: Lab): Promise<{ ids: string[]; clients: RawSmtp[] }> {
+	const mx = await open(lab, 'mx');
+	await ehlo(mx.c);
+	await mx.c.command('MAIL FROM:alice@example.com');
+	await mx.c.command('MAIL FROM:<alice@example.com> SIZE=5000');
+	await mx.c.command('RCPT TO:<bob@example.com>');
+	await mx.c.command('DATA');
+	mx.c.send(dotStuff(CONTENT) + '.\r\n');
+	await mx.c.reply();
+	mx.c.send('RSET\r\nNOOP\r\nHELP\r\n');
+	for (let i = 0; i < 3; i++) await mx.c.reply();
+	await mx.c.command('FOO bar');
+
+	const submission = await open(lab, 'submission');
+	await ehlo(submission.c);
+	await startTls(submission.c);
+	await ehlo(submission.c);
+	await submission.c.command('AUTH LOGIN');
+	await submission.c.command('*');
+	await submission.c.command(`AUTH PLAIN ${plain('alice', 'not the password')}`);
+	await submission.c.command(`AUTH PLAIN ${plain('alice', 'wonderland')}`);
+	await submission.c.command('MAIL FROM:<alice@example.com>');
+	await submission.c.command('RCPT TO:<carol@example.org>');
+	await lines(submission.c, 'DATA');
+	submission.c.send('Subject: after AUTH\r\n\r\nHello.\r\n.\r\n');
+	await submission.c.reply();
+	// The recording of the last reply runs in the next turn of the event loop.
+	await new Promise((resolve) => setTimeout(resolve, 50));
+	return { ids: [mx.id, submission.id], clients: [mx.c, submission.c] };
+}
+
+/** Annotations as JSON, the lab's ids (which differ between sessions) left out. */
+function annotationTexts(lab: Lab, events: SessionEvent[], order: SessionEvent[]): string[] {
+	const texts = new Map(order.map((event) => [event, JSON.stringify(event.annotation)]));
 	const ids = [...lab.store.sessions.keys(), ...lab.store.messages.keys()];
 	return events.map((event) =>
 		ids.reduce((text, id) => text.split(id).join('ID'), texts.get(event)!)
 	);
 }
 
-it('a session read from its last line back is annotated as one read from its first line', async () => {
+it('an open session read from its last line back is annotated as one read from its first line', async () => {
 	// A small DATA event, so that the message's content is cut (its annotation gets a note).
 	lab = await startQuickLab({ maxDataEventBytes: 1024, dataDir: null });
-	const forwards = await realisticSessions(lab);
-	const backwards = await realisticSessions(lab);
-	for (const [i, id] of forwards.entries()) {
-		const expected = annotations(lab, id, false);
+	const forwards = await openSessions(lab);
+	const backwards = await openSessions(lab);
+	for (const [i, id] of forwards.ids.entries()) {
+		const read = lab.store.sessions.get(id)!.events;
+		const expected = annotationTexts(lab, read, read);
 		expect(expected.length).toBeGreaterThan(20);
-		expect(annotations(lab, backwards[i], true)).toEqual(expected);
+		const other = lab.store.sessions.get(backwards.ids[i])!.events;
+		expect(annotationTexts(lab, other, [...other].reverse())).toEqual(expected);
 	}
+});
+
+it('an event first read after its session ended reads as the ended session does', async () => {
+	lab = await startQuickLab({ maxDataEventBytes: 1024, dataDir: null });
+	const recorded: SessionEvent[] = [];
+	lab.store.on('event', (_id, event) => recorded.push(event));
+	const { ids, clients } = await openSessions(lab);
+	for (const c of clients) await c.command('QUIT');
+	await new Promise((resolve) => setTimeout(resolve, 100));
+	for (const id of ids) expect(lab.store.sessions.get(id)!.summary.endedAt).not.toBeNull();
+	// The mx session's unknown command, as it was recorded and nobody read it.
+	const unread = recorded.find((event) => event.text === 'FOO bar')!;
+	const ended = lab.store.sessions.get(ids[0])!.events[unread.seq - 1];
+	expect(ended.text).toBe('FOO bar');
+	expect(JSON.stringify(unread.annotation)).toBe(JSON.stringify(ended.annotation));
 });
