@@ -10,7 +10,7 @@ const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'},
 console.log(`SMTP Lab benchmarks on ${machine}\n`);
 
 console.log(
-	'Sandbox throughput (full recording + store + one WebSocket watcher vs bare smtp-server):'
+	'Sandbox throughput against its peers, one light load generator (npm run bench:peers installs MailDev first):'
 );
 for (const line of await benchSandboxThroughput()) console.log(`  ${line}`);
 
