@@ -1,60 +1,23 @@
 /**
  * The recorder annotates a line when someone first reads it (SessionRecorder's #unread): the
- * annotator reads every line before it first, in order, once. Over open sessions (pipelining, a
- * cut DATA event, STARTTLS, cancelled, refused and accepted AUTH, so lines waiting for their
- * annotation before masked ones), a session read from its last line back reads exactly as the
- * same session read from its first line on; and an event object read only after its session
- * ended (the store then keeps the events as the database does) reads as the store's own.
+ * annotator reads every line before it first, in order, once. Over realisticSessions.ts's two
+ * sessions left open (pipelining, a cut DATA event, STARTTLS, cancelled, refused and accepted
+ * AUTH, so lines waiting for their annotation before masked ones), a session read from its last
+ * line back reads exactly as the same session read from its first line on; and an event object
+ * read only after its session ended (the store then keeps the events as the database does) reads
+ * as the store's own.
  */
 import { afterEach, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import type { SessionEvent } from '../../src/lib/messages';
-import type { RawSmtp } from './harness';
-import { dotStuff, ehlo, lines, open, plain, startQuickLab, startTls } from './smtpSession';
+import { openRealisticSessions } from './realisticSessions';
+import { startQuickLab } from './smtpSession';
 
 let lab: Lab | null = null;
 afterEach(async () => {
 	await lab?.close();
 	lab = null;
 });
-
-const CONTENT =
-	'From: Alice <alice@example.com>\r\nTo: bob@example.com\r\nSubject: Unread lines\r\n\r\n' +
-	'.a line that starts with a dot\r\n' +
-	Array.from({ length: 40 }, (_, i) => `Line ${i + 1} of a body longer than shown.`).join('\r\n') +
-	'\r\n';
-
-/** An mx and a submission session, left open: their lines wait for a reader. */
-async function openSessions(lab: Lab): Promise<{ ids: string[]; clients: RawSmtp[] }> {
-	const mx = await open(lab, 'mx');
-	await ehlo(mx.c);
-	await mx.c.command('MAIL FROM:alice@example.com');
-	await mx.c.command('MAIL FROM:<alice@example.com> SIZE=5000');
-	await mx.c.command('RCPT TO:<bob@example.com>');
-	await mx.c.command('DATA');
-	mx.c.send(dotStuff(CONTENT) + '.\r\n');
-	await mx.c.reply();
-	mx.c.send('RSET\r\nNOOP\r\nHELP\r\n');
-	for (let i = 0; i < 3; i++) await mx.c.reply();
-	await mx.c.command('FOO bar');
-
-	const submission = await open(lab, 'submission');
-	await ehlo(submission.c);
-	await startTls(submission.c);
-	await ehlo(submission.c);
-	await submission.c.command('AUTH LOGIN');
-	await submission.c.command('*');
-	await submission.c.command(`AUTH PLAIN ${plain('alice', 'not the password')}`);
-	await submission.c.command(`AUTH PLAIN ${plain('alice', 'wonderland')}`);
-	await submission.c.command('MAIL FROM:<alice@example.com>');
-	await submission.c.command('RCPT TO:<carol@example.org>');
-	await lines(submission.c, 'DATA');
-	submission.c.send('Subject: after AUTH\r\n\r\nHello.\r\n.\r\n');
-	await submission.c.reply();
-	// The recording of the last reply runs in the next turn of the event loop.
-	await new Promise((resolve) => setTimeout(resolve, 50));
-	return { ids: [mx.id, submission.id], clients: [mx.c, submission.c] };
-}
 
 /** Annotations as JSON, the lab's ids (which differ between sessions) left out. */
 function annotationTexts(lab: Lab, events: SessionEvent[], order: SessionEvent[]): string[] {
@@ -68,8 +31,8 @@ function annotationTexts(lab: Lab, events: SessionEvent[], order: SessionEvent[]
 it('an open session read from its last line back is annotated as one read from its first line', async () => {
 	// A small DATA event, so that the message's content is cut (its annotation gets a note).
 	lab = await startQuickLab({ maxDataEventBytes: 1024, dataDir: null });
-	const forwards = await openSessions(lab);
-	const backwards = await openSessions(lab);
+	const forwards = await openRealisticSessions(lab);
+	const backwards = await openRealisticSessions(lab);
 	for (const [i, id] of forwards.ids.entries()) {
 		const read = lab.store.sessions.get(id)!.events;
 		const expected = annotationTexts(lab, read, read);
@@ -83,7 +46,7 @@ it('an event first read after its session ended reads as the ended session does'
 	lab = await startQuickLab({ maxDataEventBytes: 1024, dataDir: null });
 	const recorded: SessionEvent[] = [];
 	lab.store.on('event', (_id, event) => recorded.push(event));
-	const { ids, clients } = await openSessions(lab);
+	const { ids, clients } = await openRealisticSessions(lab);
 	for (const c of clients) await c.command('QUIT');
 	await new Promise((resolve) => setTimeout(resolve, 100));
 	for (const id of ids) expect(lab.store.sessions.get(id)!.summary.endedAt).not.toBeNull();

@@ -6,7 +6,7 @@
  * small `maxDataEventBytes` (1024) so that the content is cut in its transcript.
  */
 import type { Lab } from '../../server/lab';
-import { until } from './harness';
+import { type RawSmtp, until } from './harness';
 import { dotStuff, ehlo, lines, open, plain, startTls } from './smtpSession';
 
 const LONG_BODY = Array.from(
@@ -24,6 +24,26 @@ const CONTENT =
 
 /** Runs both sessions to their end; returns their ids. */
 export async function realisticSessions(lab: Lab): Promise<string[]> {
+	const { ids } = await runSessions(lab, true);
+	await until(() => ids.every((id) => lab.store.sessions.get(id)?.summary.endedAt != null));
+	return ids;
+}
+
+/** Runs both sessions up to their QUIT and leaves them open: their lines wait for a reader. */
+export async function openRealisticSessions(
+	lab: Lab
+): Promise<{ ids: string[]; clients: RawSmtp[] }> {
+	const opened = await runSessions(lab, false);
+	// The recording of the last reply runs in the next turn of the event loop; waiting on the
+	// store instead would read the events, and so annotate them.
+	await new Promise((resolve) => setTimeout(resolve, 50));
+	return opened;
+}
+
+async function runSessions(
+	lab: Lab,
+	quit: boolean
+): Promise<{ ids: string[]; clients: RawSmtp[] }> {
 	const mx = await open(lab, 'mx');
 	await ehlo(mx.c);
 	await mx.c.command('MAIL FROM:alice@example.com');
@@ -39,7 +59,7 @@ export async function realisticSessions(lab: Lab): Promise<string[]> {
 	await mx.c.command('FOO bar');
 	await startTls(mx.c);
 	await ehlo(mx.c);
-	await mx.c.command('QUIT');
+	if (quit) await mx.c.command('QUIT');
 
 	const submission = await open(lab, 'submission');
 	await ehlo(submission.c);
@@ -54,9 +74,6 @@ export async function realisticSessions(lab: Lab): Promise<string[]> {
 	await lines(submission.c, 'DATA');
 	submission.c.send('Subject: after AUTH\r\n\r\nHello.\r\n.\r\n');
 	await submission.c.reply();
-	await submission.c.command('QUIT');
-
-	const ids = [mx.id, submission.id];
-	await until(() => ids.every((id) => lab.store.sessions.get(id)?.summary.endedAt != null));
-	return ids;
+	if (quit) await submission.c.command('QUIT');
+	return { ids: [mx.id, submission.id], clients: [mx.c, submission.c] };
 }
