@@ -3,7 +3,7 @@
  * accounting and quotas, and to seed a database with items of a chosen age (retention).
  */
 import type { StoredMessage } from '../server/store/labStore';
-import type { SessionEvent, SessionSummary } from '../src/lib/messages';
+import type { MessageSummary, SessionEvent, SessionSummary } from '../src/lib/messages';
 
 export function sessionSummary(
 	id: string,
@@ -39,22 +39,23 @@ export function clientEvent(text: string, at = Date.now()): SessionEvent {
 	};
 }
 
+/** `summary` sets any field of the summary (where it came from, when, its envelope, …). */
 export function storedMessage(
 	id: string,
-	content: { raw: string; trace?: string; owners?: string[] },
-	where: { sessionId?: string | null; receivedAt?: number } = {}
+	content: { raw: string | Buffer; trace?: string; owners?: string[] },
+	summary: Partial<MessageSummary> = {}
 ): StoredMessage {
-	const raw = Buffer.from(content.raw);
+	const raw = typeof content.raw === 'string' ? Buffer.from(content.raw) : content.raw;
 	return {
 		raw,
 		trace: content.trace ?? '',
 		owners: content.owners ?? [],
 		summary: {
 			id,
-			sessionId: where.sessionId ?? null,
+			sessionId: null,
 			listener: 'mx',
 			kind: 'mail',
-			receivedAt: where.receivedAt ?? Date.now(),
+			receivedAt: Date.now(),
 			from: 'alice@example.com',
 			subject: id,
 			size: raw.length,
@@ -66,7 +67,8 @@ export function storedMessage(
 				{ address: 'bob@example.com', outcome: 'delivered', reply: '250 2.1.5 Accepted' }
 			],
 			tls: false,
-			authUser: null
+			authUser: null,
+			...summary
 		}
 	};
 }

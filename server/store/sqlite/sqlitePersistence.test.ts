@@ -8,7 +8,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MessageSummary, SessionEvent, SessionSummary } from '../../../src/lib/messages';
-import { FLUSH_DELAY_MS, LabStore, RESTART_END_REASON, type StoreLimits } from '../labStore';
+import { clientEvent, sessionSummary, storedMessage } from '../../../tests/storedItems';
+import {
+	FLUSH_DELAY_MS,
+	LabStore,
+	RESTART_END_REASON,
+	type StoredMessage,
+	type StoreLimits
+} from '../labStore';
 import { StorageError, type StoreBatch } from '../persistence';
 import {
 	CHECKPOINT_WHEN_QUIET_MS,
@@ -44,67 +51,54 @@ async function reopen(store: LabStore): Promise<LabStore> {
 	return storeOn();
 }
 
-function session(id: string, endedAt: number | null = 1_764_000_002_000): SessionSummary {
-	return {
-		id,
-		listener: 'mx',
-		standsFor: 25,
-		origin: 'external',
-		clientAddress: '127.0.0.1',
-		startedAt: 1_764_000_000_000,
-		endedAt,
-		endReason: endedAt === null ? null : 'Client said QUIT (221)',
-		tls: null,
-		authUser: null,
-		messageIds: [],
-		eventCount: 0,
-		truncated: false
-	};
+/** Fixed times, so that an item made twice is equal. */
+const STARTED_AT = 1_764_000_000_000;
+
+function session(id: string, endedAt?: number | null): SessionSummary {
+	return sessionSummary(id, { startedAt: STARTED_AT, endedAt });
 }
 
-function event(text: string, dir: SessionEvent['dir'] = 'client'): SessionEvent {
-	return {
-		seq: 0,
-		at: 1_764_000_000_100,
-		dir,
-		text,
-		anomalies: [],
-		annotation: { title: text, summary: `about ${text}` }
-	};
+function event(text: string): SessionEvent {
+	return clientEvent(text, STARTED_AT + 100);
 }
 
-function messageSummary(id: string, sessionId: string | null, size: number): MessageSummary {
-	return {
+/**
+ * A message whose summary holds every kind of field: parameters, each outcome, DSN fields and
+ * an 8-bit subject. `summary` sets any other field.
+ */
+function fullMessage(
+	id: string,
+	raw: Buffer,
+	summary: Partial<MessageSummary> = {}
+): StoredMessage {
+	return storedMessage(
 		id,
-		sessionId,
-		listener: 'mx',
-		kind: 'mail',
-		receivedAt: 1_764_000_001_000,
-		from: 'alice@example.com',
-		subject: 'café',
-		size,
-		envelope: {
-			mailFrom: { address: 'alice@example.com', params: { BODY: '8BITMIME' } },
-			rcptTo: [
-				{ address: 'bob@example.com', params: { NOTIFY: 'SUCCESS,FAILURE' } },
-				{ address: 'bounce@example.com', params: {} }
-			]
-		},
-		recipients: [
-			{
-				address: 'bob@example.com',
-				outcome: 'delivered',
-				reply: '250 2.1.5 Accepted',
-				notify: ['SUCCESS', 'FAILURE'],
-				orcpt: 'rfc822;bob@example.com'
+		{ raw },
+		{
+			receivedAt: STARTED_AT + 1000,
+			subject: 'café',
+			envelope: {
+				mailFrom: { address: 'alice@example.com', params: { BODY: '8BITMIME' } },
+				rcptTo: [
+					{ address: 'bob@example.com', params: { NOTIFY: 'SUCCESS,FAILURE' } },
+					{ address: 'bounce@example.com', params: {} }
+				]
 			},
-			{ address: 'bounce@example.com', outcome: 'bounced', reply: '250 2.1.5 Accepted' },
-			{ address: 'later@example.com', outcome: 'deferred', reply: '451 4.7.1 Greylisted' },
-			{ address: 'nobody@example.com', outcome: 'refused', reply: '550 5.1.1 No such user' }
-		],
-		tls: false,
-		authUser: null
-	};
+			recipients: [
+				{
+					address: 'bob@example.com',
+					outcome: 'delivered',
+					reply: '250 2.1.5 Accepted',
+					notify: ['SUCCESS', 'FAILURE'],
+					orcpt: 'rfc822;bob@example.com'
+				},
+				{ address: 'bounce@example.com', outcome: 'bounced', reply: '250 2.1.5 Accepted' },
+				{ address: 'later@example.com', outcome: 'deferred', reply: '451 4.7.1 Greylisted' },
+				{ address: 'nobody@example.com', outcome: 'refused', reply: '550 5.1.1 No such user' }
+			],
+			...summary
+		}
+	);
 }
 
 // CRLF, 8-bit bytes (UTF-8 and not), a NUL byte, a lone CR and a final byte without newline.
@@ -134,18 +128,9 @@ describe('SQLite persistence: a store opened again has everything it had', () =>
 			tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384' },
 			authUser: 'alice'
 		});
-		first.addMessage({
-			summary: messageSummary('m1', 's1', RAW.length),
-			raw: RAW,
-			trace: 'T\r\n',
-			owners: []
-		});
-		const bounce = {
-			...messageSummary('m2', null, 3),
-			kind: 'bounce' as const,
-			reportsOn: 'm1'
-		};
-		first.addMessage({ summary: bounce, raw: Buffer.from('DSN'), trace: '', owners: [] });
+		first.addMessage({ ...fullMessage('m1', RAW, { sessionId: 's1' }), trace: 'T\r\n' });
+		const bounce = fullMessage('m2', Buffer.from('DSN'), { kind: 'bounce', reportsOn: 'm1' });
+		first.addMessage(bounce);
 		first.updateSession('s1', { endedAt: 1_764_000_009_000, endReason: 'Client said QUIT (221)' });
 		// A summary changed after it was stored (as a later report would).
 		first.messages.get('m2')!.summary.subject = 'Undelivered Mail Returned to Sender';
@@ -171,9 +156,9 @@ describe('SQLite persistence: a store opened again has everything it had', () =>
 		const m1 = second.messages.get('m1')!;
 		expect(m1.raw.equals(RAW)).toBe(true);
 		expect(m1.trace).toBe('T\r\n');
-		expect(m1.summary).toEqual(messageSummary('m1', 's1', RAW.length));
+		expect(m1.summary).toEqual(fullMessage('m1', RAW, { sessionId: 's1' }).summary);
 		expect(second.messages.get('m2')!.summary).toEqual({
-			...bounce,
+			...bounce.summary,
 			subject: 'Undelivered Mail Returned to Sender'
 		});
 		expect(second.storedBytes).toBe(RAW.length + 3 + 3);
@@ -211,13 +196,7 @@ describe('SQLite persistence: a store opened again has everything it had', () =>
 		const first = await storeOn();
 		for (const id of ['s1', 's2', 's3']) first.addSession(session(id));
 		first.addSession(session('live', null));
-		for (const id of ['m1', 'm2', 'm3'])
-			first.addMessage({
-				summary: messageSummary(id, null, 1),
-				raw: Buffer.from('x'),
-				trace: '',
-				owners: []
-			});
+		for (const id of ['m1', 'm2', 'm3']) first.addMessage(storedMessage(id, { raw: 'x' }));
 		// A live session is never expired.
 		first.expire(['s1', 's2', 'live'], ['m1']);
 		const second = await reopen(first);
