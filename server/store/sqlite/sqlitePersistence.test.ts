@@ -164,6 +164,27 @@ describe('SQLite persistence: a store opened again has everything it had', () =>
 		expect(second.storedBytes).toBe(RAW.length + 3 + 3);
 	});
 
+	it('keeps owners, share links and who opened them, every field', async () => {
+		const first = await storeOn();
+		const owner = { id: 'o1', name: 'quiet-otter-42', password: 'pw', createdAt: STARTED_AT };
+		const share = {
+			token: 't1',
+			kind: 'session' as const,
+			itemId: 's1',
+			ownerId: 'o1',
+			createdAt: STARTED_AT + 1
+		};
+		first.addOwner(owner);
+		first.addSession(session('s1'), ['o1']);
+		first.addShare(share);
+		first.addGrant('o2', 't1');
+
+		const second = await reopen(first);
+		expect([...second.owners.values()]).toEqual([owner]);
+		expect([...second.shares.values()]).toEqual([share]);
+		expect([...second.grants]).toEqual([['o2', new Set(['t1'])]]);
+	});
+
 	it('writes the changes of many turns in one batch, from a timer, never during a turn', async () => {
 		const persistence = new SqlitePersistence(file);
 		const batches: StoreBatch[] = [];

@@ -167,40 +167,18 @@ export class SqlitePersistence implements StorePersistence {
 			trace: row.trace,
 			owners: JSON.parse(row.owners) as string[]
 		}));
-		const owners = (
-			this.#db.prepare('SELECT id, name, password, created_at FROM owners').all() as {
-				id: string;
-				name: string;
-				password: string;
-				created_at: number;
-			}[]
-		).map((row): Owner => ({
-			id: row.id,
-			name: row.name,
-			password: row.password,
-			createdAt: row.created_at
-		}));
-		const shares = (
-			this.#db.prepare('SELECT token, kind, item_id, owner_id, created_at FROM shares').all() as {
-				token: string;
-				kind: Share['kind'];
-				item_id: string;
-				owner_id: string;
-				created_at: number;
-			}[]
-		).map((row): Share => ({
-			token: row.token,
-			kind: row.kind,
-			itemId: row.item_id,
-			ownerId: row.owner_id,
-			createdAt: row.created_at
-		}));
-		const grants = (
-			this.#db.prepare('SELECT owner_id, token FROM share_grants').all() as {
-				owner_id: string;
-				token: string;
-			}[]
-		).map((row) => ({ ownerId: row.owner_id, token: row.token }));
+		// The columns named as the fields they fill: the rows are the objects.
+		const owners = this.#db
+			.prepare('SELECT id, name, password, created_at AS createdAt FROM owners')
+			.all() as Owner[];
+		const shares = this.#db
+			.prepare(
+				'SELECT token, kind, item_id AS itemId, owner_id AS ownerId, created_at AS createdAt FROM shares'
+			)
+			.all() as Share[];
+		const grants = this.#db
+			.prepare('SELECT owner_id AS ownerId, token FROM share_grants')
+			.all() as PersistedState['grants'];
 		return { sessions: [...sessions.values()], messages, owners, shares, grants };
 	}
 
