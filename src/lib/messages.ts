@@ -7,6 +7,7 @@
 
 // The listeners' names come from their table (src/lib/listeners.ts).
 import { LISTENERS, type ListenerName } from './listeners';
+import type { RosterRow } from './classes';
 export { LISTENERS, type ListenerName };
 
 export type Direction = 'client' | 'server' | 'system';
@@ -159,7 +160,29 @@ export type ClientMessage =
 	| { type: 'resume'; sessionId: string; resumeToken: string }
 	| { type: 'watch'; sessionId: string; since?: number }
 	| { type: 'unwatch'; sessionId: string }
-	| { type: 'watch-all' };
+	| { type: 'watch-all' }
+	/** What a class member's page shows: sent on change and on (re)connect; ignored from others. */
+	| { type: 'class-presence'; sessionId: string | null; example: ExamplePresence | null }
+	/** A student's follow view subscribes to their class's teacher. */
+	| { type: 'follow-class' }
+	/** The teacher's console subscribes to the live roster. */
+	| { type: 'watch-class' }
+	/** Teacher only: a class session on every follower's screen (null: back to the teacher). */
+	| { type: 'spotlight'; sessionId: string | null };
+
+/** The example a page plays and the step on screen (0-based index into its steps). */
+export interface ExamplePresence {
+	slug: string;
+	step: number;
+}
+
+/** What a class's followers are shown: the teacher's page, or the session in the spotlight. */
+export interface ClassFollow {
+	teacher: { sessionId: string | null; example: ExamplePresence | null };
+	spotlight: string | null;
+	/** The spotlighted session's student, for the follow view's banner (null: none, or the teacher's). */
+	spotlightNickname: string | null;
+}
 
 export type ServerMessage =
 	| { type: 'opened'; session: SessionSummary; resumeToken: string }
@@ -171,11 +194,17 @@ export type ServerMessage =
 	| { type: 'cleared'; what: 'sessions' | 'messages' }
 	/** Deleted, or no longer this browser's to see (its owner deleted it for themselves). */
 	| { type: 'removed'; what: 'session' | 'message'; id: string }
+	| ({ type: 'class-follow' } & ClassFollow)
+	| { type: 'class-roster'; roster: RosterRow[] }
 	| { type: 'error'; message: string };
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** An example's slug (src/lib/examples/catalogue.ts), as pages and presence messages name it. */
+export const SLUG_PATTERN = /^[a-z0-9-]{1,40}$/;
+/** No example has nearly this many steps; a bigger number is a broken page, not a step. */
+export const EXAMPLE_STEP_MAX = 1000;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -206,7 +235,24 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
 			return { ok: true, value: { type, data: value.data } };
 		case 'close':
 		case 'watch-all':
+		case 'follow-class':
+		case 'watch-class':
 			return { ok: true, value: { type } };
+		case 'class-presence': {
+			const sessionId = nullableSessionId(value.sessionId);
+			if (sessionId === undefined) return fail('"sessionId" must be a session id or null');
+			const example = examplePresence(value.example);
+			if (example === undefined)
+				return fail(
+					`"example" must be null or { slug: an example's slug, step: an integer from 0 to ${EXAMPLE_STEP_MAX} }`
+				);
+			return { ok: true, value: { type, sessionId, example } };
+		}
+		case 'spotlight': {
+			const sessionId = nullableSessionId(value.sessionId);
+			if (sessionId === undefined) return fail('"sessionId" must be a session id or null');
+			return { ok: true, value: { type, sessionId } };
+		}
 		case 'resume':
 			if (typeof value.sessionId !== 'string' || !ID_PATTERN.test(value.sessionId))
 				return fail('"sessionId" must be a session id');
@@ -237,6 +283,23 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
 	}
 }
 
+/** A session id or null; undefined when it is neither. */
+function nullableSessionId(value: unknown): string | null | undefined {
+	if (value === null) return null;
+	return typeof value === 'string' && ID_PATTERN.test(value) ? value : undefined;
+}
+
+/** An example and step, or null; undefined when it is neither. */
+function examplePresence(value: unknown): ExamplePresence | null | undefined {
+	if (value === null) return null;
+	if (!isRecord(value)) return undefined;
+	const { slug, step } = value;
+	if (typeof slug !== 'string' || !SLUG_PATTERN.test(slug)) return undefined;
+	if (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || step > EXAMPLE_STEP_MAX)
+		return undefined;
+	return { slug, step };
+}
+
 const SERVER_TYPES = new Set([
 	'opened',
 	'event',
@@ -246,6 +309,8 @@ const SERVER_TYPES = new Set([
 	'message',
 	'cleared',
 	'removed',
+	'class-follow',
+	'class-roster',
 	'error'
 ]);
 
@@ -259,5 +324,20 @@ export function parseServerMessage(raw: string): ParseResult<ServerMessage> {
 	}
 	if (!isRecord(value) || typeof value.type !== 'string' || !SERVER_TYPES.has(value.type))
 		return fail('unknown server message');
+	// The class messages drive what a follower's page watches: their shape is checked too.
+	if (value.type === 'class-follow' && !isClassFollow(value)) return fail('malformed class-follow');
+	if (value.type === 'class-roster' && !Array.isArray(value.roster))
+		return fail('malformed class-roster');
 	return { ok: true, value: value as unknown as ServerMessage };
+}
+
+function isClassFollow(value: Record<string, unknown>): boolean {
+	const { teacher, spotlight, spotlightNickname } = value;
+	return (
+		isRecord(teacher) &&
+		nullableSessionId(teacher.sessionId) !== undefined &&
+		examplePresence(teacher.example) !== undefined &&
+		nullableSessionId(spotlight) !== undefined &&
+		(spotlightNickname === null || typeof spotlightNickname === 'string')
+	);
 }

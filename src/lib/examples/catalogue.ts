@@ -2,7 +2,7 @@
  * The examples in their suggested order. Each lives in its own file as data (types.ts); the
  * player, the handout and the integration test all read them from here.
  */
-import type { ListenerName } from '../messages';
+import { SLUG_PATTERN, type ListenerName } from '../messages';
 import type { Example } from './types';
 import { example as firstMessage } from './first-message';
 import { example as ehloReply } from './ehlo-reply';
@@ -42,7 +42,7 @@ export const EXAMPLES: readonly Example[] = [
 	smuggling
 ].sort((a, b) => a.order - b.order);
 
-export const SLUG_PATTERN = /^[a-z0-9-]{1,40}$/;
+export { SLUG_PATTERN };
 
 export function findExample(slug: string): Example | undefined {
 	if (!SLUG_PATTERN.test(slug)) return undefined;

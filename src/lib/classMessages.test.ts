@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { EXAMPLE_STEP_MAX, parseClientMessage, parseServerMessage } from './messages';
+
+// The class channel's messages (issue 15 phase 2) at the boundary, both ways.
+describe('class messages from a browser', () => {
+	it.each([
+		[{ type: 'class-presence', sessionId: 'abc_123', example: null }],
+		[{ type: 'class-presence', sessionId: null, example: { slug: 'first-message', step: 0 } }],
+		[
+			{
+				type: 'class-presence',
+				sessionId: null,
+				example: { slug: 'ports', step: EXAMPLE_STEP_MAX }
+			}
+		],
+		[{ type: 'follow-class' }],
+		[{ type: 'watch-class' }],
+		[{ type: 'spotlight', sessionId: 'S1' }],
+		[{ type: 'spotlight', sessionId: null }]
+	])('accepts %j', (message) => {
+		expect(parseClientMessage(JSON.stringify(message))).toEqual({ ok: true, value: message });
+	});
+
+	it.each([
+		[{ type: 'class-presence', example: null }, '"sessionId" must be a session id or null'],
+		[
+			{ type: 'class-presence', sessionId: 'a b', example: null },
+			'"sessionId" must be a session id or null'
+		],
+		[
+			{ type: 'class-presence', sessionId: 7, example: null },
+			'"sessionId" must be a session id or null'
+		],
+		[{ type: 'class-presence', sessionId: null }, '"example" must be null'],
+		[
+			{ type: 'class-presence', sessionId: null, example: { slug: 'Ports', step: 1 } },
+			'"example" must be null'
+		],
+		[
+			{ type: 'class-presence', sessionId: null, example: { slug: '../x', step: 1 } },
+			'"example" must be null'
+		],
+		[
+			{ type: 'class-presence', sessionId: null, example: { slug: 'a'.repeat(41), step: 1 } },
+			'"example" must be null'
+		],
+		[
+			{ type: 'class-presence', sessionId: null, example: { slug: 'ports', step: -1 } },
+			'"example" must be null'
+		],
+		[
+			{ type: 'class-presence', sessionId: null, example: { slug: 'ports', step: 1.5 } },
+			'"example" must be null'
+		],
+		[
+			{
+				type: 'class-presence',
+				sessionId: null,
+				example: { slug: 'ports', step: EXAMPLE_STEP_MAX + 1 }
+			},
+			'"example" must be null'
+		],
+		[{ type: 'class-presence', sessionId: null, example: ['ports', 1] }, '"example" must be null'],
+		[{ type: 'spotlight' }, '"sessionId" must be a session id or null'],
+		[{ type: 'spotlight', sessionId: 'x'.repeat(65) }, '"sessionId" must be a session id or null']
+	])('refuses %j', (message, error) => {
+		const parsed = parseClientMessage(JSON.stringify(message));
+		expect(parsed.ok).toBe(false);
+		if (!parsed.ok) expect(parsed.error).toContain(error);
+	});
+
+	it('keeps only the fields of the schema', () => {
+		const parsed = parseClientMessage(
+			JSON.stringify({ type: 'follow-class', teacher: true, sessionId: 'x' })
+		);
+		expect(parsed).toEqual({ ok: true, value: { type: 'follow-class' } });
+	});
+});
+
+describe('class messages from the server', () => {
+	const follow = {
+		type: 'class-follow',
+		teacher: { sessionId: 'T1', example: { slug: 'first-message', step: 2 } },
+		spotlight: null,
+		spotlightNickname: null
+	};
+
+	it('accepts a class-follow and a class-roster', () => {
+		expect(parseServerMessage(JSON.stringify(follow))).toEqual({ ok: true, value: follow });
+		const roster = { type: 'class-roster', roster: [] };
+		expect(parseServerMessage(JSON.stringify(roster))).toEqual({ ok: true, value: roster });
+	});
+
+	it.each([
+		[{ ...follow, teacher: null }],
+		[{ ...follow, teacher: { sessionId: 'bad id', example: null } }],
+		[{ ...follow, teacher: { sessionId: null, example: { slug: 'x', step: 'two' } } }],
+		[{ ...follow, spotlight: 3 }],
+		[{ ...follow, spotlightNickname: 3 }],
+		[{ type: 'class-roster', roster: {} }]
+	])('refuses a malformed %j', (message) => {
+		expect(parseServerMessage(JSON.stringify(message)).ok).toBe(false);
+	});
+});
