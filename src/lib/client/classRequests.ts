@@ -1,0 +1,126 @@
+/**
+ * The class pages' side of the class API (class-design.md, "HTTP API"): what a typed code is
+ * wrong about before it is sent, and beside which field a refusal of the server is shown, so a
+ * student on a phone sees the problem where they typed.
+ */
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, isJoinCode, normaliseJoinCode } from '$lib/classes';
+
+/** The requests a form of the class pages makes. */
+export type ClassRequest = 'create' | 'join' | 'rejoin';
+/** A form field, or the form as a whole for what belongs to no field. */
+export type ClassField = 'name' | 'code' | 'nickname' | 'rejoinCode' | 'form';
+
+/**
+ * Beside which field each refusal of the API goes, by request and status (class-design.md's
+ * route table); a status not listed goes to the form as a whole.
+ */
+const FIELD_OF_REFUSAL: Record<ClassRequest, Partial<Record<number, ClassField>>> = {
+	create: {
+		400: 'name', // a name that is empty or too long
+		403: 'name', // MAX_CLASSES_PER_OWNER reached
+		429: 'name'
+	},
+	join: {
+		400: 'nickname', // nicknameProblem(): not a local part (RFC 5321 §4.1.2, §4.5.3.1.1)
+		403: 'code', // the class is full (CLASS_MAX_STUDENTS)
+		404: 'code', // no class has this code
+		409: 'nickname', // the nickname is taken (whatever its case)
+		410: 'code' // the class has ended
+	},
+	rejoin: {
+		400: 'nickname',
+		403: 'rejoinCode', // nickname and rejoin code do not match
+		404: 'code',
+		410: 'code',
+		429: 'rejoinCode' // CLASS_REJOIN_FAILURES_PER_MINUTE reached
+	}
+};
+
+/** What the server refused, and where the page says so. */
+export interface Refusal {
+	field: ClassField;
+	message: string;
+}
+
+/** The server's answer to a refused request. */
+export interface RefusedAnswer {
+	status: number;
+	/** The `{ error }` of the JSON body, if any. */
+	error: string | null;
+	/** Retry-After in seconds, with a 429. */
+	retryAfter: number | null;
+}
+
+/** A code as the projector shows it and a person reads it aloud: `K7M 4QP`. */
+export function spacedJoinCode(code: string): string {
+	return `${code.slice(0, JOIN_CODE_LENGTH / 2)} ${code.slice(JOIN_CODE_LENGTH / 2)}`;
+}
+
+/** Characters never in a code, because they are misread on a projector (0/O, 1/I/L, …). */
+const MISREADABLE = /[0O1IL5S2Z8B]/;
+/** A code that can be, to show the format. */
+const EXAMPLE_CODE = 'K7M 4QP';
+
+/** Why a typed join or rejoin code cannot be one, or null when it can (not that it exists). */
+export function codeProblem(typed: string, what: 'class code' | 'rejoin code'): string | null {
+	const code = normaliseJoinCode(typed);
+	if (code.length === 0) return `Type the ${what}.`;
+	if (isJoinCode(code)) return null;
+	const format = `A ${what} is ${JOIN_CODE_LENGTH} letters and digits, like ${EXAMPLE_CODE}`;
+	if (MISREADABLE.test(code))
+		return `${format}; it never has 0, O, 1, I, L, 5, S, 2, Z, 8 or B (they are easily misread).`;
+	if (code.length !== JOIN_CODE_LENGTH) return `${format}: you typed ${code.length}.`;
+	return `${format}, from ${JOIN_CODE_ALPHABET}.`;
+}
+
+/** Where a refused request is shown, and in which words. `code` is the class code that was sent. */
+export function refusal(request: ClassRequest, answer: RefusedAnswer, code: string): Refusal {
+	const field = FIELD_OF_REFUSAL[request][answer.status] ?? 'form';
+	if (answer.status === 404 && field === 'code')
+		return {
+			field,
+			message: `No class has the code ${spacedJoinCode(code)}: check it on the projector. A class that has ended has no code any more.`
+		};
+	if (answer.status === 410 && field === 'code')
+		return { field, message: `The class ${spacedJoinCode(code)} has ended.` };
+	const said = answer.error ?? `The server answered ${answer.status}.`;
+	const wait =
+		answer.status === 429 && answer.retryAfter !== null
+			? ` Try again in ${answer.retryAfter} second${answer.retryAfter === 1 ? '' : 's'}.`
+			: '';
+	return { field, message: said + wait };
+}
+
+/** What a request to the class API gave: its JSON, or the refusal's parts. */
+export type ApiAnswer<T> = { ok: true; value: T } | ({ ok: false } & RefusedAnswer);
+
+/**
+ * A JSON request to the class API, from a page (same origin: the owner cookie goes along), or
+ * from a load function with its `fetch`.
+ */
+export async function classApi<T>(
+	method: 'GET' | 'POST' | 'DELETE',
+	path: string,
+	body?: unknown,
+	fetcher: typeof fetch = fetch
+): Promise<ApiAnswer<T>> {
+	let response: Response;
+	try {
+		response = await fetcher(path, {
+			method,
+			headers: body === undefined ? {} : { 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body)
+		});
+	} catch {
+		return { ok: false, status: 0, error: 'The lab server cannot be reached.', retryAfter: null };
+	}
+	const json = (await response.json().catch(() => null)) as (T & { error?: unknown }) | null;
+	if (response.ok) return { ok: true, value: json as T };
+	const retryAfter = Number(response.headers.get('retry-after'));
+	return {
+		ok: false,
+		status: response.status,
+		error: typeof json?.error === 'string' ? json.error : null,
+		retryAfter: Number.isInteger(retryAfter) && retryAfter > 0 ? retryAfter : null
+	};
+}
