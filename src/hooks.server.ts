@@ -80,6 +80,7 @@ function identify(cookies: Cookies, locals: App.Locals, authorization: string | 
 		authorization
 	});
 	locals.viewer = viewer;
+	locals.knownOwner = newOwnerCookie === null;
 	if (newOwnerCookie)
 		cookies.set(OWNER_COOKIE, newOwnerCookie, {
 			path: '/',

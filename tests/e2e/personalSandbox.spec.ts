@@ -13,10 +13,19 @@ import { expect, test } from './fixtures';
 const run = promisify(execFile);
 
 let server: ProductionServer;
+const OPERATOR_TOKEN = 'personal-sandbox-spec-operator-token';
 
 test.beforeAll(async () => {
-	server = await startProductionServer({ VISIBILITY: 'private' });
+	server = await startProductionServer({ VISIBILITY: 'private', OPERATOR_TOKEN });
 });
+
+/** Owners the lab knows (the operator's overview): each has rows in the database. */
+async function ownerCount(): Promise<number> {
+	const response = await fetch(`${server.url}/api/operator`, {
+		headers: { authorization: `Bearer ${OPERATOR_TOKEN}` }
+	});
+	return ((await response.json()) as { overview: { owners: number } }).overview.owners;
+}
 test.afterAll(() => server.stop());
 
 /** The login and domain /connect shows this page's browser. */
@@ -108,4 +117,37 @@ with smtplib.SMTP('127.0.0.1', int(port)) as smtp:
 	await expect(stranger.getByText(subject)).toHaveCount(0);
 	await one.close();
 	await two.close();
+});
+
+test('a script that never keeps cookies gets no login on /connect and no share grant, and leaves no owner behind', async ({
+	browser
+}) => {
+	const before = await ownerCount();
+	for (let i = 0; i < 3; i++) {
+		const page = await fetch(`${server.url}/connect`);
+		expect(page.status).toBe(200);
+		expect(page.headers.get('set-cookie')).toMatch(/^smtp_lab_owner=/);
+		const html = await page.text();
+		expect(html).not.toContain('data-testid="personal-user"');
+		// A share link (well-formed; whether it exists is not looked at yet) comes back once for the
+		// cookie, then says it needs one.
+		const link = `${server.url}/share/${'A'.repeat(22)}`;
+		const first = await fetch(link, { redirect: 'manual' });
+		expect(first.status).toBe(303);
+		expect(first.headers.get('location')).toBe(`/share/${'A'.repeat(22)}?cookie-check`);
+		const second = await fetch(new URL(first.headers.get('location')!, server.url), {
+			redirect: 'manual'
+		});
+		expect(second.status).toBe(400);
+		expect(await second.text()).toContain('A share link needs this site’s cookie');
+	}
+	expect(await ownerCount()).toBe(before);
+
+	// A browser that keeps its cookie gets its login on its first visit, and becomes one owner.
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto(`${server.url}/connect`);
+	expect((await personalOf(page)).user).toMatch(/^[a-z]+-[a-z]+-\d+$/);
+	expect(await ownerCount()).toBe(before + 1);
+	await context.close();
 });
