@@ -54,27 +54,28 @@ describe('refusal', () => {
 		['rejoin', 429, 'rejoinCode'],
 		['rejoin', 404, 'code'],
 		['create', 400, 'name'],
-		['create', 403, 'name']
+		['create', 409, 'name'],
+		['create', 429, 'name']
 	];
 	for (const [request, status, field] of rows)
 		it(`${request} ${status} goes beside ${field}`, () => {
 			expect(refusal(request, answer(status, 'said'), 'K7M4QP').field).toBe(field);
 		});
 
-	it('says an unknown or ended code in words, with the code as read aloud', () => {
+	it('says an unknown or ended code in words the server did not give, with the code as read aloud', () => {
 		expect(refusal('join', answer(404), 'K7M4QP').message).toMatch(
 			/^No class has the code K7M 4QP:/
 		);
 		expect(refusal('join', answer(410), 'K7M4QP').message).toBe('The class K7M 4QP has ended.');
 	});
 
-	it("shows the server's own words otherwise, and how long to wait after a 429", () => {
+	it("shows the server's own words when it gave some", () => {
 		expect(refusal('join', answer(409, 'The nickname Ana is taken.'), 'K7M4QP').message).toBe(
 			'The nickname Ana is taken.'
 		);
-		expect(refusal('rejoin', answer(429, 'Too many tries.', 30), 'K7M4QP').message).toBe(
-			'Too many tries. Try again in 30 seconds.'
-		);
+		expect(
+			refusal('join', answer(410, 'The class Networks (K7M4QP) has ended.'), 'K7M4QP').message
+		).toBe('The class Networks (K7M4QP) has ended.');
 		expect(refusal('join', answer(502), 'K7M4QP').message).toBe('The server answered 502.');
 	});
 });

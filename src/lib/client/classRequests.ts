@@ -16,15 +16,15 @@ export type ClassField = 'name' | 'code' | 'nickname' | 'rejoinCode' | 'form';
  */
 const FIELD_OF_REFUSAL: Record<ClassRequest, Partial<Record<number, ClassField>>> = {
 	create: {
-		400: 'name', // a name that is empty or too long
-		403: 'name', // MAX_CLASSES_PER_OWNER reached
-		429: 'name'
+		400: 'name', // a name that is empty, too long, or with control characters
+		409: 'name', // this browser is a student: it cannot also teach
+		429: 'name' // MAX_CLASSES_PER_OWNER reached
 	},
 	join: {
 		400: 'nickname', // nicknameProblem(): not a local part (RFC 5321 §4.1.2, §4.5.3.1.1)
 		403: 'code', // the class is full (CLASS_MAX_STUDENTS)
 		404: 'code', // no class has this code
-		409: 'nickname', // the nickname is taken (whatever its case)
+		409: 'nickname', // the nickname is taken (whatever its case), or this browser is in a class
 		410: 'code' // the class has ended
 	},
 	rejoin: {
@@ -32,7 +32,7 @@ const FIELD_OF_REFUSAL: Record<ClassRequest, Partial<Record<number, ClassField>>
 		403: 'rejoinCode', // nickname and rejoin code do not match
 		404: 'code',
 		410: 'code',
-		429: 'rejoinCode' // CLASS_REJOIN_FAILURES_PER_MINUTE reached
+		429: 'rejoinCode' // CLASS_REJOIN_FAILURES_PER_MINUTE reached (the server says how long to wait)
 	}
 };
 
@@ -47,8 +47,6 @@ export interface RefusedAnswer {
 	status: number;
 	/** The `{ error }` of the JSON body, if any. */
 	error: string | null;
-	/** Retry-After in seconds, with a 429. */
-	retryAfter: number | null;
 }
 
 /** A code as the projector shows it and a person reads it aloud: `K7M 4QP`. */
@@ -73,9 +71,13 @@ export function codeProblem(typed: string, what: 'class code' | 'rejoin code'): 
 	return `${format}, from ${JOIN_CODE_ALPHABET}.`;
 }
 
-/** Where a refused request is shown, and in which words. `code` is the class code that was sent. */
+/**
+ * Where a refused request is shown, and in which words: the server's (they name the limit or the
+ * rule), or, for a code the server did not explain, ours. `code` is the class code that was sent.
+ */
 export function refusal(request: ClassRequest, answer: RefusedAnswer, code: string): Refusal {
 	const field = FIELD_OF_REFUSAL[request][answer.status] ?? 'form';
+	if (answer.error !== null) return { field, message: answer.error };
 	if (answer.status === 404 && field === 'code')
 		return {
 			field,
@@ -83,12 +85,7 @@ export function refusal(request: ClassRequest, answer: RefusedAnswer, code: stri
 		};
 	if (answer.status === 410 && field === 'code')
 		return { field, message: `The class ${spacedJoinCode(code)} has ended.` };
-	const said = answer.error ?? `The server answered ${answer.status}.`;
-	const wait =
-		answer.status === 429 && answer.retryAfter !== null
-			? ` Try again in ${answer.retryAfter} second${answer.retryAfter === 1 ? '' : 's'}.`
-			: '';
-	return { field, message: said + wait };
+	return { field, message: `The server answered ${answer.status}.` };
 }
 
 /** What a request to the class API gave: its JSON, or the refusal's parts. */
@@ -112,15 +109,13 @@ export async function classApi<T>(
 			body: body === undefined ? undefined : JSON.stringify(body)
 		});
 	} catch {
-		return { ok: false, status: 0, error: 'The lab server cannot be reached.', retryAfter: null };
+		return { ok: false, status: 0, error: 'The lab server cannot be reached.' };
 	}
 	const json = (await response.json().catch(() => null)) as (T & { error?: unknown }) | null;
 	if (response.ok) return { ok: true, value: json as T };
-	const retryAfter = Number(response.headers.get('retry-after'));
 	return {
 		ok: false,
 		status: response.status,
-		error: typeof json?.error === 'string' ? json.error : null,
-		retryAfter: Number.isInteger(retryAfter) && retryAfter > 0 ? retryAfter : null
+		error: typeof json?.error === 'string' ? json.error : null
 	};
 }
