@@ -32,6 +32,14 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	maxSessionsPerOwner: number;
 	/** Share links one owner may hold at once (each is a row kept until revoked or its item goes). */
 	maxSharesPerOwner: number;
+	/** Days a class lasts unless its teacher ends it sooner (server/classes/); ending deletes its data. */
+	classRetentionDays: number;
+	/** Students one class may have at once (a released nickname frees its place). */
+	classMaxStudents: number;
+	/** Wrong rejoin codes one client address may send in a minute (0: no limit). */
+	classRejoinFailuresPerMinute: number;
+	/** Live classes one owner may teach at once. */
+	maxClassesPerOwner: number;
 	idleTimeoutSeconds: number;
 	maxSessionSeconds: number;
 	/** Ended sessions and messages older than this are deleted (server/store/retention.ts). */
@@ -94,6 +102,12 @@ export const DEFAULTS: LabConfig = {
 	maxSessionsPerAddress: 100,
 	maxSessionsPerOwner: 10,
 	maxSharesPerOwner: 100,
+	classRetentionDays: 14, // a class and its mail outlive two weeks of lessons
+	classMaxStudents: 200,
+	// A student mistyping their rejoin code a few times is fine; guessing at machine speed is not.
+	classRejoinFailuresPerMinute: 10,
+	// A teacher with a few groups; a script must not make classes without end.
+	maxClassesPerOwner: 10,
 	idleTimeoutSeconds: 300, // RFC 5321 §4.5.3.2.7: at least 5 minutes
 	maxSessionSeconds: 1800,
 	retentionHours: 168, // a week: a class's mail outlives the week's lessons
@@ -142,6 +156,10 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['MAX_SESSIONS_PER_ADDRESS', 'maxSessionsPerAddress', 'int'],
 	['MAX_SESSIONS_PER_OWNER', 'maxSessionsPerOwner', 'int'],
 	['MAX_SHARES_PER_OWNER', 'maxSharesPerOwner', 'int'],
+	['CLASS_RETENTION_DAYS', 'classRetentionDays', 'int'],
+	['CLASS_MAX_STUDENTS', 'classMaxStudents', 'int'],
+	['CLASS_REJOIN_FAILURES_PER_MINUTE', 'classRejoinFailuresPerMinute', 'int'],
+	['MAX_CLASSES_PER_OWNER', 'maxClassesPerOwner', 'int'],
 	['IDLE_TIMEOUT_SECONDS', 'idleTimeoutSeconds', 'int'],
 	['MAX_SESSION_SECONDS', 'maxSessionSeconds', 'int'],
 	['RETENTION_HOURS', 'retentionHours', 'int'],
@@ -211,6 +229,10 @@ export function readConfig(
 	if (config.retentionHours < 1)
 		throw new ConfigError(
 			`RETENTION_HOURS must be at least 1, got ${config.retentionHours}: it is how long ended sessions and mail are kept`
+		);
+	if (config.classRetentionDays < 1)
+		throw new ConfigError(
+			`CLASS_RETENTION_DAYS must be at least 1, got ${config.classRetentionDays}: it is how long a class and its data are kept`
 		);
 	if (!(VISIBILITIES as readonly string[]).includes(config.visibility))
 		throw new ConfigError(

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { LISTENER_TABLE, listenerRow, type Listener } from '../src/lib/listeners';
 import type { ListenerName } from '../src/lib/messages';
 import { Bridge } from './bridge/bridge';
+import { ClassDirectory } from './classes/classDirectory';
 import { ClientAddressRule } from './clientAddress';
 import { systemClock, type Clock } from './clock';
 import type { LabConfig } from './config';
@@ -42,8 +43,10 @@ export interface Lab {
 	clientAddress: ClientAddressRule;
 	/** Owners: cookies, personal logins and domains, the operator. */
 	owners: OwnerDirectory;
-	/** The one rule for who sees what (VISIBILITY). */
+	/** The one rule for who sees what (VISIBILITY, and classes' data). */
 	visibility: VisibilityRule;
+	/** Classes: teachers, students, join and rejoin codes (issue 15). */
+	classes: ClassDirectory;
 	/** The operator token when this start made it (no OPERATOR_TOKEN, none kept): print it once. */
 	newOperatorToken: string | null;
 	startedAt: number;
@@ -77,6 +80,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 	}
 	const owners = new OwnerDirectory(store, secrets.cookieSecret, secrets.operatorToken);
 	const visibility = new VisibilityRule(config.visibility, store);
+	const classes = new ClassDirectory(store, owners, clock, config);
 	const tls = await loadTlsMaterial(
 		config.tlsCert,
 		config.tlsKey,
@@ -84,7 +88,16 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		config.tlsDir
 	);
 	const clients = new ClientAddressRegistry();
-	const sandbox = new Sandbox({ config, store, tls, clients, createAnnotator, clock, owners });
+	const sandbox = new Sandbox({
+		config,
+		store,
+		tls,
+		clients,
+		createAnnotator,
+		clock,
+		owners,
+		classes
+	});
 	const portOf = (name: ListenerName) => config[listenerRow(name).configKey];
 	try {
 		await sandbox.listen(portOf, config.smtpHost);
@@ -102,7 +115,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		throw error;
 	}
 	// Retention applies to what was loaded too (RETENTION_HOURS may have been lowered).
-	const retention = new RetentionSweeper(store, clock, config.retentionHours);
+	const retention = new RetentionSweeper(store, clock, config.retentionHours, classes);
 	retention.start();
 	const connectHost =
 		config.smtpHost === '0.0.0.0' || config.smtpHost === '::' ? '127.0.0.1' : config.smtpHost;
@@ -131,6 +144,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		clientAddress,
 		owners,
 		visibility,
+		classes,
 		newOperatorToken: secrets.operatorTokenIsNew ? secrets.operatorToken : null,
 		startedAt: Date.now(),
 		listeners: () =>

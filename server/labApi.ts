@@ -11,6 +11,7 @@ import { AnnotateGate } from '../src/lib/server/annotateGate';
 import { OperatorGate } from '../src/lib/server/operatorGate';
 import type { OperatorOverview } from '../src/lib/operator';
 import type { LabConfig } from './config';
+import { createClassApi, type ClassApi } from './classes/classApi';
 import { OwnerDirectory, type Credentials } from './owners/ownerDirectory';
 import { sameText } from './owners/ownerCookie';
 import type { Share } from './owners/owner';
@@ -121,6 +122,8 @@ export interface LabApi {
 	composeExample(example: Example): Promise<ComposedExample>;
 	/** Admission to POST /api/annotate per client address (concurrency and rate). */
 	readonly annotateGate: AnnotateGate;
+	/** Classes (issue 15): one method per route under /api/classes. */
+	readonly classes: ClassApi;
 }
 
 /** A share as its owner sees it: the owner's id stays on the server. */
@@ -288,6 +291,7 @@ export function createLabApi(lab: Lab): LabApi {
 		annotateGate: new AnnotateGate({
 			concurrentPerAddress: config.annotateConcurrentPerAddress,
 			requestsPerMinute: config.annotateRequestsPerMinute
-		})
+		}),
+		classes: createClassApi(lab.classes, store, owners, lab.bridge, config)
 	};
 }

@@ -1,12 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Handle, HandleServerError } from '@sveltejs/kit';
 import type { Cookies } from '@sveltejs/kit';
-import {
-	OPERATOR_COOKIE,
-	OWNER_COOKIE,
-	OWNER_COOKIE_MAX_AGE_SECONDS,
-	secureCookies
-} from '$lib/server/cookieNames';
+import { OPERATOR_COOKIE, OWNER_COOKIE, ownerCookieOptions } from '$lib/server/cookieNames';
 import { runningLabApi } from '$lib/server/labAccess';
 import { fromSiteOrigin } from '$lib/server/siteOrigin';
 
@@ -81,14 +76,7 @@ function identify(cookies: Cookies, locals: App.Locals, authorization: string | 
 	});
 	locals.viewer = viewer;
 	locals.knownOwner = newOwnerCookie === null;
-	if (newOwnerCookie)
-		cookies.set(OWNER_COOKIE, newOwnerCookie, {
-			path: '/',
-			httpOnly: true,
-			sameSite: 'lax',
-			secure: secureCookies(),
-			maxAge: OWNER_COOKIE_MAX_AGE_SECONDS
-		});
+	if (newOwnerCookie) cookies.set(OWNER_COOKIE, newOwnerCookie, ownerCookieOptions());
 	return newOwnerCookie === null;
 }
 

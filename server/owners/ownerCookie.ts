@@ -23,7 +23,12 @@ export class CookieSigner {
 	/** A new owner: its id and the cookie value naming it. */
 	issueOwner(): { id: string; cookie: string } {
 		const id = randomBytes(ID_BYTES).toString('base64url');
-		return { id, cookie: `${id}.${this.#mac(`owner:${id}`)}` };
+		return { id, cookie: this.ownerCookie(id) };
+	}
+
+	/** The cookie value naming an owner this server issued (a teacher's or a student's, again). */
+	ownerCookie(id: string): string {
+		return `${id}.${this.#mac(`owner:${id}`)}`;
 	}
 
 	/** The owner id a cookie names, or null when it is not one this server issued. */

@@ -11,10 +11,18 @@
  * - unclaimed sessions and mail (no owner) to the operator only; the operator sees everything.
  * In both modes a visitor deletes only their own claim (server/store/labStore.ts releaseSession),
  * and only the operator clears everything.
+ *
+ * A class's data (issue 15) is private to the class in BOTH modes: an item one of whose owners is
+ * a student or former student of class C, or C's teacher when it was made since C began
+ * (LabStore.classesOfItem), is visible to the operator, its owners, C's teacher, and C's students
+ * when it is the teacher's (what the teacher shows the class) or C's spotlight session or a
+ * message of it; and, like anything, to whoever opened a share link its owner made. Nobody else:
+ * an open-mode visitor outside the class does not see it.
  */
 import type { SessionSummary } from '../../src/lib/messages';
 import type { Visibility } from '../config';
 import type { LabStore, StoredMessage, StoredSession } from '../store/labStore';
+import type { ClassRoom } from '../classes/classRoom';
 import type { Share } from './owner';
 
 /** Who is asking: an owner (its browser's cookie), possibly signed in as the operator. */
@@ -30,19 +38,48 @@ export class VisibilityRule {
 		readonly store: LabStore
 	) {}
 
-	/** Everyone sees everything: the open mode, or the operator. */
+	/**
+	 * The viewer sees everything: the operator, or anyone in open mode while no class exists (the
+	 * fast path every recorded event takes; a class's data is hidden from outsiders).
+	 */
 	seesAll(viewer: Viewer): boolean {
-		return this.mode === 'open' || viewer.operator;
+		return viewer.operator || (this.mode === 'open' && !this.store.classes.size);
 	}
 
 	session(viewer: Viewer, stored: StoredSession): boolean {
 		if (this.seesAll(viewer)) return true;
-		return stored.owners.includes(viewer.ownerId) || this.sessionShared(viewer, stored);
+		if (stored.owners.includes(viewer.ownerId) || this.sessionShared(viewer, stored)) return true;
+		const classes = this.store.classesOfItem(stored.owners, stored.summary.startedAt);
+		if (!classes.length) return this.mode === 'open';
+		return classes.some((room) => this.#seesInClass(viewer, room, stored, stored.summary.id));
 	}
 
 	message(viewer: Viewer, stored: StoredMessage): boolean {
 		if (this.seesAll(viewer)) return true;
-		return stored.owners.includes(viewer.ownerId) || this.messageShared(viewer, stored);
+		if (stored.owners.includes(viewer.ownerId) || this.messageShared(viewer, stored)) return true;
+		const classes = this.store.classesOfItem(stored.owners, stored.summary.receivedAt);
+		if (!classes.length) return this.mode === 'open';
+		return classes.some((room) =>
+			this.#seesInClass(viewer, room, stored, stored.summary.sessionId)
+		);
+	}
+
+	/**
+	 * A class member (not an owner) sees the class's item: the teacher all of it; a student what
+	 * the teacher made since the class began, and the spotlight session with its mail.
+	 */
+	#seesInClass(
+		viewer: Viewer,
+		room: ClassRoom,
+		stored: { owners: string[] },
+		sessionId: string | null
+	): boolean {
+		if (room.teacherOwnerId === viewer.ownerId) return true;
+		if (this.store.students.get(viewer.ownerId)?.classId !== room.id) return false;
+		return (
+			stored.owners.includes(room.teacherOwnerId) ||
+			(sessionId !== null && sessionId === room.spotlight)
+		);
 	}
 
 	/**

@@ -4,6 +4,7 @@
  * §4.4), the outbox for outside domains, and delivery status notifications (RFC 3461/3464/6522).
  */
 import type { MessageKind, RecipientResult } from '../../src/lib/messages';
+import { isClassDomain } from '../../src/lib/classes';
 import { newId } from '../ids';
 import type { LabStore } from '../store/labStore';
 import { composeDsn, type DsnRecipient } from './deliveryStatus';
@@ -24,7 +25,8 @@ export class Delivery {
 		const accepted = message.recipients.map((r) => {
 			if (r.outcome !== 'delivered') return r;
 			if (!isLocalRecipient(r.address)) return { ...r, outcome: 'outbox' as const };
-			if (teachingMailbox(r.address)?.behaviour === 'bounce')
+			// A student called "bounce" is a student: the teaching mailboxes are the sandbox domains'.
+			if (!isClassDomain(domainOf(r.address)) && teachingMailbox(r.address)?.behaviour === 'bounce')
 				return { ...r, outcome: 'bounced' as const };
 			return r;
 		});

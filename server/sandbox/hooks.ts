@@ -8,6 +8,7 @@ import type net from 'node:net';
 import type tls from 'node:tls';
 import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { Listener } from '../../src/lib/listeners';
+import type { ClassDirectory } from '../classes/classDirectory';
 import type { Clock } from '../clock';
 import type { LabConfig } from '../config';
 import { newId } from '../ids';
@@ -21,8 +22,10 @@ import {
 	type Greylist,
 	GTUBE,
 	isLocalRecipient,
+	localPartOf,
 	teachingMailbox
 } from './policy';
+import { isClassDomain } from '../../src/lib/classes';
 import { replyError, replyText, SANDBOX_REPLIES } from './replies';
 import type { LiveSession, LiveSessions } from './sessions';
 import { declaredSize, type StorageQuota } from './storageQuota';
@@ -35,6 +38,7 @@ export interface HooksDeps {
 	greylist: Greylist;
 	delivery: Delivery;
 	owners: OwnerDirectory;
+	classes: ClassDirectory;
 	quota: StorageQuota;
 }
 
@@ -71,8 +75,12 @@ export function sandboxHooks(spec: Listener, deps: HooksDeps): SandboxHooks {
 				return callback(replyError('badCredentials'));
 			const user = auth.username ?? '';
 			const password = auth.password ?? '';
-			// A personal login makes the session, and what it sends, its owner's.
-			const owner = deps.owners.ownerOfLogin(user, password);
+			// A personal login, or a student's (their class address), makes the session, and what it
+			// sends, its owner's.
+			const student = deps.classes.studentOfLogin(user, password);
+			const owner = student
+				? deps.store.owners.get(student.ownerId)
+				: deps.owners.ownerOfLogin(user, password);
 			if (!owner && !checkPassword(user, password)) return callback(replyError('badCredentials'));
 			// In private mode the shared accounts log in only in a browser, where the owner is known:
 			// a mail program outside it uses its owner's personal login (shown on /connect).
@@ -125,9 +133,13 @@ export function sandboxHooks(spec: Listener, deps: HooksDeps): SandboxHooks {
 					));
 			const args = (address.args ?? {}) as Record<string, string>;
 			const dsn = address.dsn;
-			// A recipient at a personal domain makes the session visible to that domain's owner.
-			const recipientOwner = error ? undefined : deps.owners.ownerOfAddress(address.address);
-			if (recipientOwner && live) deps.store.claimSession(live.recorder.id, recipientOwner.id);
+			// A recipient at a personal domain, or a student's address, makes the session visible to
+			// that owner.
+			const recipientOwner = error
+				? undefined
+				: (deps.owners.ownerOfAddress(address.address)?.id ??
+					deps.classes.studentOfAddress(address.address)?.ownerId);
+			if (recipientOwner && live) deps.store.claimSession(live.recorder.id, recipientOwner);
 			live?.recipients.push({
 				address: address.address,
 				outcome: error ? (error.responseCode < 500 ? 'deferred' : 'refused') : 'delivered',
@@ -187,6 +199,17 @@ function checkRecipient(
 		// Authenticated submission may address the world: it goes to the outbox, never out.
 		if (spec.auth && session.user) return null;
 		return replyError('relayDenied', { domain: domain || '(no domain)' });
+	}
+	if (isClassDomain(domain)) {
+		const room = deps.classes.classOfDomain(domain);
+		if (!room) return replyError('noSuchClass', { domain });
+		if (!deps.classes.studentOfAddress(address))
+			return replyError('unknownStudent', {
+				code: room.code,
+				nickname: localPartOf(address),
+				domain
+			});
+		return null;
 	}
 	const mailbox = teachingMailbox(address);
 	if (mailbox?.behaviour === 'refuse') return replyError('unknownUser');

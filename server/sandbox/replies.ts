@@ -31,6 +31,16 @@ export const SANDBOX_REPLIES = {
 		enhanced: '4.3.1',
 		text: "Mail system full: the lab stores at most {limit} bytes (MAX_DB_BYTES) and deletes nobody's mail to make room; try again later (a real mail server keeps the message and retries for days)"
 	}, // RFC 5321 §4.2.2 452 "insufficient system storage"; RFC 3463 §3.4 X.3.1 mail system full; retries: RFC 5321 §4.5.4.1
+	unknownStudent: {
+		code: 550,
+		enhanced: '5.1.1',
+		text: 'No student of class {code} is called {nickname}: a class address is <nickname>@{domain}'
+	}, // RFC 5321 §4.2.2 550 mailbox unavailable; RFC 3463 §3.2 X.1.1 bad destination mailbox address (left of the @)
+	noSuchClass: {
+		code: 550,
+		enhanced: '5.1.2',
+		text: 'No class has the domain {domain}: the class ended, or its code is mistyped'
+	}, // RFC 5321 §4.2.2 550; RFC 3463 §3.2 X.1.2 bad destination system address (right of the @)
 	greylisted: {
 		...teachingReply('greylist'),
 		text: 'Greylisted: try again in {seconds} seconds (teaching mailbox greylist@)'

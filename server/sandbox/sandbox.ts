@@ -7,6 +7,7 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { Listener } from '../../src/lib/listeners';
 import type { ListenerName } from '../../src/lib/messages';
+import type { ClassDirectory } from '../classes/classDirectory';
 import type { Clock } from '../clock';
 import type { LabConfig } from '../config';
 import type { OwnerDirectory } from '../owners/ownerDirectory';
@@ -31,6 +32,7 @@ export interface SandboxDeps {
 	createAnnotator: (listener: ListenerName) => Annotator;
 	clock: Clock;
 	owners: OwnerDirectory;
+	classes: ClassDirectory;
 }
 
 export class Sandbox {
@@ -51,9 +53,11 @@ export class Sandbox {
 			delivery: new Delivery(
 				store,
 				config.serverName,
-				(address) => deps.owners.ownerOfAddress(address)?.id
+				(address) =>
+					deps.owners.ownerOfAddress(address)?.id ?? deps.classes.studentOfAddress(address)?.ownerId
 			),
 			owners: deps.owners,
+			classes: deps.classes,
 			quota: new StorageQuota(config, store)
 		};
 		this.#listeners = new Listeners({

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { personalDomain } from '../owners/ownerNames';
 import type { Owner, Share } from '../owners/owner';
+import type { ClassRoom, Student } from '../classes/classRoom';
+import { nicknameKey } from '../../src/lib/classes';
 import type { MessageView } from './messageView';
 import type { PersistedState, StoreBatch, StorePersistence } from './persistence';
 import {
@@ -156,6 +158,15 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	/** Share links by token, and the tokens each owner has opened. */
 	readonly shares = new Map<string, Share>();
 	readonly grants = new Map<string, Set<string>>();
+	/** Classes by id and by join code; the classes each owner teaches. */
+	readonly classes = new Map<string, ClassRoom>();
+	readonly #classesByCode = new Map<string, ClassRoom>();
+	readonly #classesTaught = new Map<string, ClassRoom[]>();
+	/** Students by owner id (an owner is a student of one class at most), and by nickname. */
+	readonly students = new Map<string, Student>();
+	readonly #studentsByNickname = new Map<string, Student>();
+	/** The class of each former student (a released nickname's owner). */
+	readonly #formerStudentOf = new Map<string, ClassRoom>();
 	/** Bytes held, in total and per owner (the quotas read it). */
 	readonly usage = new StorageUsage();
 	#persistence: StorePersistence | null;
@@ -188,6 +199,8 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		for (const owner of state.owners) this.#indexOwner(owner);
 		for (const share of state.shares) this.shares.set(share.token, share);
 		for (const { ownerId, token } of state.grants) this.#indexGrant(ownerId, token);
+		for (const room of state.classes) this.#indexClass(room);
+		for (const student of state.students) this.#indexStudent(student);
 		for (const { summary, events: persisted, owners } of state.sessions) {
 			const stored = new StoredSession(summary, owners, persisted);
 			this.sessions.set(summary.id, stored);
@@ -459,6 +472,114 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		this.#changed(null);
 	}
 
+	/** A new class, or a class whose spotlight or former students changed. */
+	saveClass(room: ClassRoom): void {
+		this.#indexClass(room);
+		if (this.#persistence) this.#pending.classes.push({ ...room });
+		this.#changed(null);
+	}
+
+	/** The class and its student records go; what its members made is the caller's to release. */
+	deleteClass(id: string): void {
+		const room = this.classes.get(id);
+		if (!room) return;
+		for (const student of this.studentsOf(id)) this.deleteStudent(student);
+		this.classes.delete(id);
+		this.#classesByCode.delete(room.code);
+		const taught = this.classesTaughtBy(room.teacherOwnerId).filter((c) => c !== room);
+		if (taught.length) this.#classesTaught.set(room.teacherOwnerId, taught);
+		else this.#classesTaught.delete(room.teacherOwnerId);
+		for (const ownerId of room.formerStudents) this.#formerStudentOf.delete(ownerId);
+		if (this.#persistence) this.#pending.deletedClasses.push(id);
+		this.#changed(null);
+	}
+
+	/** The live class with this join code (already normalised: upper case). */
+	classByCode(code: string): ClassRoom | undefined {
+		return this.#classesByCode.get(code);
+	}
+
+	classesTaughtBy(ownerId: string): ClassRoom[] {
+		return this.#classesTaught.get(ownerId) ?? [];
+	}
+
+	/** The class whose teacher released this owner's nickname, if any. */
+	formerStudentOf(ownerId: string): ClassRoom | undefined {
+		return this.#formerStudentOf.get(ownerId);
+	}
+
+	addStudent(student: Student): void {
+		this.#indexStudent(student);
+		if (this.#persistence) this.#pending.students.push({ ...student });
+		this.#changed(null);
+	}
+
+	deleteStudent(student: Student): void {
+		if (this.students.get(student.ownerId) !== student) return;
+		this.students.delete(student.ownerId);
+		const key = nicknameKey(student.nickname);
+		this.#studentsByNickname.delete(studentKey(student.classId, key));
+		if (this.#persistence)
+			this.#pending.deletedStudents.push({
+				classId: student.classId,
+				nicknameKey: key,
+				ownerId: student.ownerId
+			});
+		this.#changed(null);
+	}
+
+	studentByNickname(classId: string, nickname: string): Student | undefined {
+		return this.#studentsByNickname.get(studentKey(classId, nicknameKey(nickname)));
+	}
+
+	/** The class's students, in the order they joined. */
+	studentsOf(classId: string): Student[] {
+		return [...this.students.values()]
+			.filter((s) => s.classId === classId)
+			.sort((a, b) => a.joinedAt - b.joinedAt);
+	}
+
+	/**
+	 * The classes whose data an item is (server/owners/visibility.ts): those of which one of its
+	 * owners is a student or former student, or the teacher when the item was made (`madeAt`)
+	 * since the class began. Empty at once when there is no class.
+	 */
+	classesOfItem(owners: readonly string[], madeAt: number): ClassRoom[] {
+		if (!this.classes.size) return NO_CLASSES;
+		let found: ClassRoom[] | undefined;
+		const add = (room: ClassRoom | undefined) => {
+			if (room && !found?.includes(room)) (found ??= []).push(room);
+		};
+		for (const ownerId of owners) {
+			const student = this.students.get(ownerId);
+			add(student && this.classes.get(student.classId));
+			add(this.#formerStudentOf.get(ownerId));
+			for (const room of this.#classesTaught.get(ownerId) ?? [])
+				if (madeAt >= room.createdAt) add(room);
+		}
+		return found ?? NO_CLASSES;
+	}
+
+	#indexClass(room: ClassRoom): void {
+		const known = this.classes.get(room.id);
+		this.classes.set(room.id, room);
+		this.#classesByCode.set(room.code, room);
+		if (!known)
+			this.#classesTaught.set(room.teacherOwnerId, [
+				...this.classesTaughtBy(room.teacherOwnerId),
+				room
+			]);
+		for (const ownerId of room.formerStudents) this.#formerStudentOf.set(ownerId, room);
+	}
+
+	#indexStudent(student: Student): void {
+		this.students.set(student.ownerId, student);
+		this.#studentsByNickname.set(
+			studentKey(student.classId, nicknameKey(student.nickname)),
+			student
+		);
+	}
+
 	#indexOwner(owner: Owner): void {
 		this.owners.set(owner.id, owner);
 		this.#ownersByName.set(owner.name, owner);
@@ -537,6 +658,12 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	}
 }
 
+const NO_CLASSES: ClassRoom[] = [];
+
+function studentKey(classId: string, key: string): string {
+	return `${classId}\n${key}`;
+}
+
 function emptyBatch(): Omit<StoreBatch, 'sessions'> {
 	return {
 		messageLinks: [],
@@ -550,6 +677,10 @@ function emptyBatch(): Omit<StoreBatch, 'sessions'> {
 		messageOwners: [],
 		newShares: [],
 		deletedShares: [],
-		newGrants: []
+		newGrants: [],
+		classes: [],
+		deletedClasses: [],
+		students: [],
+		deletedStudents: []
 	};
 }

@@ -5,6 +5,7 @@
  */
 import type { MessageSummary, SessionSummary } from '../../src/lib/messages';
 import type { Owner, Share } from '../owners/owner';
+import type { ClassRoom, Student } from '../classes/classRoom';
 import type { PersistedEvent } from './persistedEvent';
 
 export interface PersistedSession {
@@ -32,6 +33,9 @@ export interface PersistedState {
 	shares: Share[];
 	/** Share links each owner has opened (and so may read). */
 	grants: { ownerId: string; token: string }[];
+	/** Live classes (an ended one is deleted) and their students. */
+	classes: ClassRoom[];
+	students: Student[];
 }
 
 /**
@@ -59,6 +63,17 @@ export interface StoreBatch {
 	/** Revoked, or gone with what they shared; their grants go with them. */
 	deletedShares: string[];
 	newGrants: { ownerId: string; token: string }[];
+	/** New classes, and classes whose spotlight or former students changed (whole). */
+	classes: ClassRoom[];
+	/** Ended: deleted with their students (deletedStudents lists them too). */
+	deletedClasses: string[];
+	/** New students (a rejoin changes nothing stored). */
+	students: Student[];
+	/**
+	 * Released nicknames, and the students of an ended class. With the owner: a nickname released
+	 * and taken again in one batch is another owner's row, written before the deletions.
+	 */
+	deletedStudents: { classId: string; nicknameKey: string; ownerId: string }[];
 }
 
 /** Asynchronous, as a database client over a network is; SQLite's answers come at once. */

@@ -2,8 +2,11 @@
  * Retention replaces eviction: what is older than RETENTION_HOURS goes, and nothing else. Ended
  * sessions go RETENTION_HOURS after they ended, messages RETENTION_HOURS after they arrived; a
  * live session is never deleted, nor a message of one (the store checks that too). Shares of
- * what goes are deleted with it (LabStore.expire).
+ * what goes are deleted with it (LabStore.expire). A class's data (server/classes/) is not: it is
+ * kept until its class ends, by its teacher or CLASS_RETENTION_DAYS after it began, and this
+ * sweep ends the classes whose time is up.
  */
+import type { ClassDirectory } from '../classes/classDirectory';
 import type { Clock } from '../clock';
 import type { LabStore } from './labStore';
 
@@ -21,7 +24,9 @@ export class RetentionSweeper {
 	constructor(
 		readonly store: LabStore,
 		readonly clock: Clock,
-		readonly retentionHours: number
+		readonly retentionHours: number,
+		/** Class data is kept until its class ends (CLASS_RETENTION_DAYS), not RETENTION_HOURS. */
+		readonly classes: ClassDirectory
 	) {}
 
 	/** Sweeps now (the data loaded at startup), then every SWEEP_INTERVAL_MS until stop(). */
@@ -41,14 +46,25 @@ export class RetentionSweeper {
 		this.#cancel = null;
 	}
 
-	/** Deletes everything retention expired. */
+	/** Ends the classes whose time is up, then deletes everything else retention expired. */
 	#sweep(): void {
+		this.classes.endExpired();
 		const before = this.clock.now() - this.retentionHours * HOUR_MS;
-		const sessions = [...this.store.sessions.values()]
-			.filter((s) => s.summary.endedAt !== null && s.summary.endedAt < before)
+		const { store } = this;
+		const sessions = [...store.sessions.values()]
+			.filter(
+				(s) =>
+					s.summary.endedAt !== null &&
+					s.summary.endedAt < before &&
+					!store.classesOfItem(s.owners, s.summary.startedAt).length
+			)
 			.map((s) => s.summary.id);
-		const messages = [...this.store.messages.values()]
-			.filter((m) => m.summary.receivedAt < before)
+		const messages = [...store.messages.values()]
+			.filter(
+				(m) =>
+					m.summary.receivedAt < before &&
+					!store.classesOfItem(m.owners, m.summary.receivedAt).length
+			)
 			.map((m) => m.summary.id);
 		this.store.expire(sessions, messages);
 	}

@@ -36,6 +36,12 @@ export function classDomain(code: string): string {
 	return `${code.toLowerCase()}${CLASS_DOMAIN_SUFFIX}`;
 }
 
+/** A domain below `.class.test` (any case): a class's, live or ended, or a mistyped one. */
+export function isClassDomain(domain: string): boolean {
+	const d = domain.toLowerCase().replace(/\.$/, '');
+	return d.endsWith(CLASS_DOMAIN_SUFFIX) && d.length > CLASS_DOMAIN_SUFFIX.length;
+}
+
 /** The student's address, and their submission user name: `ana@k7m2qp.class.test`. */
 export function studentAddress(nickname: string, code: string): string {
 	return `${nickname.toLowerCase()}@${classDomain(code)}`;

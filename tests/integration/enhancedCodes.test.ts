@@ -79,6 +79,23 @@ const PROVOKE: Record<SandboxReplyName, Provocation> = {
 			return c.command('RCPT TO:<greylist@example.com>');
 		}
 	},
+	unknownStudent: {
+		spec: '550 5.1.1',
+		provoke: async (lab) => {
+			const room = lab.classes.create({ ownerId: 'a-teacher', operator: false }, 'A class');
+			const { c } = await ready(lab, 'mx');
+			await c.command('MAIL FROM:<a@example.com>');
+			return c.command(`RCPT TO:<nobody@${room.code.toLowerCase()}.class.test>`);
+		}
+	},
+	noSuchClass: {
+		spec: '550 5.1.2',
+		provoke: async (lab) => {
+			const { c } = await ready(lab, 'mx');
+			await c.command('MAIL FROM:<a@example.com>');
+			return c.command('RCPT TO:<ana@aaaaaa.class.test>');
+		}
+	},
 	relayDenied: {
 		spec: '550 5.7.1',
 		provoke: async (lab) => {

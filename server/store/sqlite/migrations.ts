@@ -101,5 +101,31 @@ export const MIGRATIONS: Migration[] = [
 			INSERT INTO event_chunks (session_id, first_seq, events)
 				SELECT session_id, seq, json_array(json(event)) FROM events;
 			DROP TABLE events;`
+	},
+	{
+		version: 6,
+		description:
+			'classes (issue 15): a teacher, a join code, when the class ends; its students, one per nickname (compared without case) and one class per owner',
+		sql: `
+			CREATE TABLE classes (
+				id TEXT PRIMARY KEY,
+				code TEXT NOT NULL UNIQUE,
+				name TEXT NOT NULL,
+				teacher_owner_id TEXT NOT NULL,
+				teacher_key TEXT NOT NULL,
+				created_at INTEGER NOT NULL,
+				ends_at INTEGER NOT NULL,
+				spotlight TEXT,
+				former_students TEXT NOT NULL DEFAULT '[]'
+			);
+			CREATE TABLE students (
+				class_id TEXT NOT NULL,
+				nickname_key TEXT NOT NULL,
+				owner_id TEXT NOT NULL UNIQUE,
+				nickname TEXT NOT NULL,
+				rejoin_code TEXT NOT NULL,
+				joined_at INTEGER NOT NULL,
+				PRIMARY KEY (class_id, nickname_key)
+			);`
 	}
 ];

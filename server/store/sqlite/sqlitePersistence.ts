@@ -17,6 +17,8 @@ import {
 	type StorePersistence
 } from '../persistence';
 import type { Owner, Share } from '../../owners/owner';
+import type { ClassRoom, Student } from '../../classes/classRoom';
+import { nicknameKey } from '../../../src/lib/classes';
 import type { PersistedEvent } from '../persistedEvent';
 import { encodeBatch, type EncodedBatch } from './encodedBatch';
 import { MIGRATIONS, type Migration } from './migrations';
@@ -87,6 +89,17 @@ export class SqlitePersistence implements StorePersistence {
 		const insertGrant = this.#db.prepare(
 			'INSERT OR IGNORE INTO share_grants (owner_id, token) VALUES (?, ?)'
 		);
+		const upsertClass = this.#db.prepare(
+			'INSERT OR REPLACE INTO classes (id, code, name, teacher_owner_id, teacher_key, created_at, ends_at, spotlight, former_students) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
+		);
+		const deleteClass = this.#db.prepare('DELETE FROM classes WHERE id = ?');
+		// OR REPLACE: a nickname released and taken again in one batch, or a code reused.
+		const upsertStudent = this.#db.prepare(
+			'INSERT OR REPLACE INTO students (class_id, nickname_key, owner_id, nickname, rejoin_code, joined_at) VALUES (?, ?, ?, ?, ?, ?)'
+		);
+		const deleteStudent = this.#db.prepare(
+			'DELETE FROM students WHERE class_id = ? AND nickname_key = ? AND owner_id = ?'
+		);
 		this.#write = this.#db.transaction((batch: EncodedBatch) => {
 			// The id list is kept row by row (session_messages), not rewritten with every change
 			// (encodeBatch leaves it out of the summary).
@@ -119,6 +132,31 @@ export class SqlitePersistence implements StorePersistence {
 				deleteLinks.run(id);
 			}
 			for (const id of batch.deletedMessages) deleteMessage.run(id);
+			for (const c of batch.classes)
+				upsertClass.run(
+					c.id,
+					c.code,
+					c.name,
+					c.teacherOwnerId,
+					c.teacherKey,
+					c.createdAt,
+					c.endsAt,
+					c.spotlight,
+					JSON.stringify(c.formerStudents)
+				);
+			for (const s of batch.students)
+				upsertStudent.run(
+					s.classId,
+					nicknameKey(s.nickname),
+					s.ownerId,
+					s.nickname,
+					s.rejoinCode,
+					s.joinedAt
+				);
+			// After the upserts: a row deleted is the owner's it names, never a newcomer's.
+			for (const { classId, nicknameKey: key, ownerId } of batch.deletedStudents)
+				deleteStudent.run(classId, key, ownerId);
+			for (const id of batch.deletedClasses) deleteClass.run(id);
 		});
 	}
 
@@ -179,7 +217,27 @@ export class SqlitePersistence implements StorePersistence {
 		const grants = this.#db
 			.prepare('SELECT owner_id AS ownerId, token FROM share_grants')
 			.all() as PersistedState['grants'];
-		return { sessions: [...sessions.values()], messages, owners, shares, grants };
+		const classes = (
+			this.#db
+				.prepare(
+					'SELECT id, code, name, teacher_owner_id AS teacherOwnerId, teacher_key AS teacherKey, created_at AS createdAt, ends_at AS endsAt, spotlight, former_students AS formerStudents FROM classes ORDER BY created_at'
+				)
+				.all() as (Omit<ClassRoom, 'formerStudents'> & { formerStudents: string })[]
+		).map((row): ClassRoom => ({ ...row, formerStudents: JSON.parse(row.formerStudents) }));
+		const students = this.#db
+			.prepare(
+				'SELECT class_id AS classId, owner_id AS ownerId, nickname, rejoin_code AS rejoinCode, joined_at AS joinedAt FROM students ORDER BY joined_at'
+			)
+			.all() as Student[];
+		return {
+			sessions: [...sessions.values()],
+			messages,
+			owners,
+			shares,
+			grants,
+			classes,
+			students
+		};
 	}
 
 	async write(batch: StoreBatch): Promise<void> {

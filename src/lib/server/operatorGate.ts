@@ -11,12 +11,16 @@ const MINUTE_MS = 60_000;
 /** Past this many addresses, addresses with no failure in the last minute are forgotten. */
 const SWEEP_ABOVE_ADDRESSES = 10_000;
 
-export class OperatorGate {
+/**
+ * Wrong secrets per client address in the last minute; the operator token's limit, and a class's
+ * rejoin codes' (CLASS_REJOIN_FAILURES_PER_MINUTE, server/classes/classApi.ts).
+ */
+export class FailureGate {
 	/** Times of each address's wrong tokens in the last minute, oldest first. */
 	#failures = new Map<string, number[]>();
 
 	constructor(
-		/** OPERATOR_TOKEN_FAILURES_PER_MINUTE (0: no limit). */
+		/** OPERATOR_TOKEN_FAILURES_PER_MINUTE, CLASS_REJOIN_FAILURES_PER_MINUTE (0: no limit). */
 		readonly failuresPerMinute: number,
 		readonly now: () => number = Date.now
 	) {}
@@ -38,11 +42,6 @@ export class OperatorGate {
 		this.#failures.set(address, [...this.#recent(address, now), now]);
 	}
 
-	/** The message a refused attempt gets. */
-	refusal(): string {
-		return `more than ${this.failuresPerMinute} wrong operator tokens a minute from one address (OPERATOR_TOKEN_FAILURES_PER_MINUTE)`;
-	}
-
 	#recent(address: string, now: number): number[] {
 		return (this.#failures.get(address) ?? []).filter((t) => t > now - MINUTE_MS);
 	}
@@ -50,5 +49,12 @@ export class OperatorGate {
 	#sweep(now: number): void {
 		for (const address of [...this.#failures.keys()])
 			if (!this.#recent(address, now).length) this.#failures.delete(address);
+	}
+}
+
+export class OperatorGate extends FailureGate {
+	/** The message a refused attempt gets. */
+	refusal(): string {
+		return `more than ${this.failuresPerMinute} wrong operator tokens a minute from one address (OPERATOR_TOKEN_FAILURES_PER_MINUTE)`;
 	}
 }
