@@ -128,6 +128,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		clock,
 		owners,
 		visibility,
+		classes,
 		target: (listener) => ({
 			host: connectHost,
 			port: sandbox.port(listener),

@@ -16,6 +16,8 @@ import type {
 	SessionEvent,
 	SessionSummary
 } from '../../src/lib/messages';
+import type { ClassDirectory } from '../classes/classDirectory';
+import { ClassLive } from '../classes/classLive';
 import type { ClientAddressRule } from '../clientAddress';
 import type { Clock } from '../clock';
 import type { LabConfig } from '../config';
@@ -40,6 +42,8 @@ export interface BridgeDeps {
 	clientAddress: ClientAddressRule;
 	owners: OwnerDirectory;
 	visibility: VisibilityRule;
+	/** Who is in which class (the class channel: presence, follow, roster, spotlight). */
+	classes: Pick<ClassDirectory, 'membership'>;
 	target: (listener: ListenerName) => LoopbackTarget;
 }
 
@@ -48,6 +52,7 @@ export class Bridge {
 	readonly #peers: Peers;
 	readonly #ownership: SessionOwnership;
 	readonly #fanOut: FanOut;
+	readonly #classLive: ClassLive;
 	readonly #unsubscribe: () => void;
 
 	constructor(readonly deps: BridgeDeps) {
@@ -55,15 +60,23 @@ export class Bridge {
 		this.#fanOut = new FanOut(deps.store, deps.visibility, (sessionId) =>
 			this.#ownership.ownerOf(sessionId)
 		);
+		this.#classLive = new ClassLive({
+			store: deps.store,
+			clock: deps.clock,
+			membership: (ownerId) => deps.classes.membership(ownerId)
+		});
 		this.#peers = new Peers(deps.config, deps.clock, {
 			message: (peer, message) => this.#handle(peer, message),
 			gone: (peer) => {
 				this.#fanOut.drop(peer);
 				this.#ownership.release(peer);
+				this.#classLive.gone(peer);
 			}
 		});
 		this.#gate = new UpgradeGate(deps.config, deps.clientAddress, (ws, req, address) =>
-			this.#peers.accept(ws, req, address, deps.owners.viewerOfCookieHeader(req.headers.cookie))
+			this.#classLive.connected(
+				this.#peers.accept(ws, req, address, deps.owners.viewerOfCookieHeader(req.headers.cookie))
+			)
 		);
 		this.#unsubscribe = this.#follow(deps.store);
 	}
@@ -78,6 +91,11 @@ export class Bridge {
 		return this.#ownership.sessions;
 	}
 
+	/** Classes live: what members' pages show, followers, the roster (server/classes/classLive.ts). */
+	get classLive(): ClassLive {
+		return this.#classLive;
+	}
+
 	/** Handles an HTTP upgrade if it is ours; returns false for other paths (Vite's HMR socket). */
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
 		return this.#gate.handleUpgrade(req, socket, head);
@@ -86,6 +104,7 @@ export class Bridge {
 	/** Says 1001 "going away" to every browser (they reconnect when the server is back). */
 	async close(): Promise<void> {
 		this.#unsubscribe();
+		this.#classLive.close();
 		this.#ownership.close();
 		await this.#peers.close();
 		this.#gate.close();
@@ -107,6 +126,14 @@ export class Bridge {
 				return this.#fanOut.unwatch(peer, message.sessionId);
 			case 'watch-all':
 				return this.#fanOut.watchAll(peer);
+			case 'class-presence':
+				return this.#classLive.presence(peer, message);
+			case 'follow-class':
+				return this.#classLive.follow(peer);
+			case 'watch-class':
+				return this.#classLive.watchClass(peer);
+			case 'spotlight':
+				return this.#classLive.spotlight(peer, message.sessionId);
 		}
 	}
 
@@ -114,11 +141,13 @@ export class Bridge {
 		const onEvent = (sessionId: string, event: SessionEvent) => {
 			this.#ownership.eventRecorded(sessionId, event);
 			this.#fanOut.eventRecorded(sessionId, event);
+			this.#classLive.eventRecorded(sessionId);
 		};
 		// Fan-out first: it leaves the owner out, and the owner is forgotten once its session ends.
 		const onSession = (session: SessionSummary) => {
 			this.#fanOut.sessionChanged(session);
 			this.#ownership.sessionChanged(session);
+			this.#classLive.sessionChanged(session);
 		};
 		const onMessage = (message: MessageSummary) => this.#fanOut.messageAdded(message);
 		const onCleared = (what: 'sessions' | 'messages') => this.#fanOut.cleared(what);

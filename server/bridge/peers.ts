@@ -229,7 +229,7 @@ export class Peers {
 		this.#heartbeat.unref();
 	}
 
-	accept(ws: WebSocket, req: IncomingMessage, address: string, viewer: Viewer): void {
+	accept(ws: WebSocket, req: IncomingMessage, address: string, viewer: Viewer): Peer {
 		const peer = new Peer(ws, req, address, viewer, this.config, this.clock, {
 			message: this.handlers.message,
 			gone: (gone) => {
@@ -238,6 +238,7 @@ export class Peers {
 			}
 		});
 		this.connected.add(peer);
+		return peer;
 	}
 
 	/** Says 1001 "going away" to every browser (they reconnect when the server is back). */

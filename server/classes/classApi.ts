@@ -7,7 +7,6 @@ import {
 	studentAddress,
 	type ClassConsole,
 	type ClassInvitation,
-	type RosterRow,
 	type StudentCard
 } from '../../src/lib/classes';
 import { FailureGate } from '../../src/lib/server/operatorGate';
@@ -83,16 +82,13 @@ export function createClassApi(
 		};
 	};
 	const classConsole = (room: ClassRoom): ClassConsole => {
-		const connected = new Set([...bridge.clients].map((peer) => peer.viewer.ownerId));
 		return {
 			...invitation(room),
 			id: room.id,
 			createdAt: room.createdAt,
 			joinPath: `/join?code=${room.code}`,
 			teacherPath: `/class/${room.code}/teach#key=${room.teacherKey}`,
-			roster: store
-				.studentsOf(room.id)
-				.map((student) => rosterRow(store, student, room, connected.has(student.ownerId))),
+			roster: bridge.classLive.roster(room),
 			spotlight: room.spotlight
 		};
 	};
@@ -148,47 +144,6 @@ export function createClassApi(
 				teaching: store.classesTaughtBy(viewer.ownerId).map(invitation)
 			};
 		}
-	};
-}
-
-/** The student's row in the teacher's roster, from what the store holds of their sessions. */
-function rosterRow(
-	store: LabStore,
-	student: Student,
-	room: ClassRoom,
-	connected: boolean
-): RosterRow {
-	let newest: RosterRow['session'] = null;
-	let replies4xx = 0;
-	let replies5xx = 0;
-	for (const stored of store.sessions.values()) {
-		if (!stored.owners.includes(student.ownerId)) continue;
-		let lastReplyClass: number | null = null;
-		for (const event of stored.events) {
-			// A reply's last line (`250 …`, not `250-…`) carries its code.
-			if (event.dir !== 'server' || !/^[2-5]\d\d( |$)/.test(event.text)) continue;
-			lastReplyClass = Number(event.text[0]);
-			if (lastReplyClass === 4) replies4xx++;
-			if (lastReplyClass === 5) replies5xx++;
-		}
-		// Sessions are kept in the order they began: the last one seen is the newest.
-		newest = {
-			id: stored.summary.id,
-			listener: stored.summary.listener,
-			live: stored.summary.endedAt === null,
-			state: null,
-			lastReplyClass
-		};
-	}
-	return {
-		nickname: student.nickname,
-		address: studentAddress(student.nickname, room.code),
-		joinedAt: student.joinedAt,
-		connected,
-		session: newest,
-		replies4xx,
-		replies5xx,
-		example: null
 	};
 }
 

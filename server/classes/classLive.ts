@@ -1,0 +1,341 @@
+/**
+ * A class, live (issue 15 phase 2): what each member's page shows (presence), the students who
+ * follow their teacher (class-follow), the session in the spotlight, and the teacher's roster
+ * (class-roster) kept current while a console watches it. Spoken over the bridge's one WebSocket
+ * (server/bridge/bridge.ts hands the class messages here).
+ *
+ * Nothing is computed per recorded line unless a teacher console watches a class: the lab's
+ * throughput (bench/) has none, so its cost there is one Map size check per line.
+ */
+import { studentAddress, type RosterRow } from '../../src/lib/classes';
+import { isFinalReplyLine, replyCode } from '../../src/lib/client/conversation';
+import type {
+	ClassFollow,
+	ExamplePresence,
+	ServerMessage,
+	SessionSummary
+} from '../../src/lib/messages';
+import type { Clock } from '../clock';
+import type { Viewer } from '../owners/visibility';
+import type { LabStore, StoredSession } from '../store/labStore';
+import type { Membership } from './classDirectory';
+import type { ClassRoom } from './classRoom';
+
+/** The roster goes to a teacher's console at most this often while something changes. */
+export const ROSTER_INTERVAL_MS = 500;
+
+/** What a page of a class member says it shows. */
+export interface Presence {
+	sessionId: string | null;
+	example: ExamplePresence | null;
+}
+
+/** One connected browser, as far as the class channel needs it (the bridge's Peer). */
+export interface ClassPeer {
+	readonly viewer: Viewer;
+	send(message: ServerMessage): void;
+}
+
+export interface ClassLiveDeps {
+	store: LabStore;
+	clock: Clock;
+	/** ClassDirectory.membership: the one way to ask who is in which class. */
+	membership(ownerId: string): Membership | null;
+}
+
+export class ClassLive {
+	/** What each owner's pages said they show, in the order they said it (the newest last). */
+	readonly #presence = new Map<string, Map<ClassPeer, Presence>>();
+	/** Each connected page, by owner. */
+	readonly #pages = new Map<string, Set<ClassPeer>>();
+	/** Students following their teacher, by class id. */
+	readonly #followers = new Map<string, Set<ClassPeer>>();
+	/** Teacher consoles watching the roster, by class id. */
+	readonly #consoles = new Map<string, Set<ClassPeer>>();
+	/** Classes whose roster changed since it was last sent, and when it was last sent. */
+	readonly #rosterDue = new Map<string, NodeJS.Timeout>();
+	readonly #rosterSentAt = new Map<string, number>();
+	readonly #tallies = new WeakMap<StoredSession, SessionTally>();
+
+	constructor(readonly deps: ClassLiveDeps) {}
+
+	/** A browser connected: its owner is connected in their class's roster. */
+	connected(peer: ClassPeer): void {
+		const pages = this.#pages.get(peer.viewer.ownerId);
+		if (pages) pages.add(peer);
+		else this.#pages.set(peer.viewer.ownerId, new Set([peer]));
+		this.#ownerChanged(peer.viewer.ownerId);
+	}
+
+	/** Its socket closed. */
+	gone(peer: ClassPeer): void {
+		const ownerId = peer.viewer.ownerId;
+		const pages = this.#pages.get(ownerId);
+		pages?.delete(peer);
+		if (pages?.size === 0) this.#pages.delete(ownerId);
+		for (const [classId, set] of this.#followers) {
+			set.delete(peer);
+			if (!set.size) this.#followers.delete(classId);
+		}
+		for (const [classId, set] of this.#consoles) {
+			set.delete(peer);
+			if (!set.size) this.#consoles.delete(classId);
+		}
+		const shown = this.#presence.get(ownerId);
+		if (shown?.delete(peer)) {
+			if (!shown.size) this.#presence.delete(ownerId);
+			this.#presenceChanged(ownerId);
+		}
+		this.#ownerChanged(ownerId);
+	}
+
+	/** A page says what it shows. A non-member's presence is ignored: pages send it blindly. */
+	presence(peer: ClassPeer, presence: Presence): void {
+		const ownerId = peer.viewer.ownerId;
+		if (!this.deps.membership(ownerId)) return;
+		const before = this.presenceOf(ownerId);
+		let shown = this.#presence.get(ownerId);
+		if (!shown) this.#presence.set(ownerId, (shown = new Map()));
+		// Re-inserted so that the newest presence is the last of the owner's pages.
+		shown.delete(peer);
+		shown.set(peer, presence);
+		const after = presence;
+		if (
+			before?.sessionId === after?.sessionId &&
+			before?.example?.slug === after?.example?.slug &&
+			before?.example?.step === after?.example?.step
+		)
+			return;
+		this.#presenceChanged(ownerId);
+	}
+
+	/** What the owner's most recently changed page shows, or null. */
+	presenceOf(ownerId: string): Presence | null {
+		let newest: Presence | null = null;
+		for (const presence of this.#presence.get(ownerId)?.values() ?? []) newest = presence;
+		return newest;
+	}
+
+	/** A student's follow view subscribes to their teacher. */
+	follow(peer: ClassPeer): void {
+		const membership = this.deps.membership(peer.viewer.ownerId);
+		if (membership?.role !== 'student')
+			return peer.send({ type: 'error', message: 'not a student of a class' });
+		const { room } = membership;
+		const set = this.#followers.get(room.id);
+		if (set) set.add(peer);
+		else this.#followers.set(room.id, new Set([peer]));
+		peer.send({ type: 'class-follow', ...this.followOf(room) });
+	}
+
+	/** The teacher's console subscribes to the roster. */
+	watchClass(peer: ClassPeer): void {
+		const membership = this.deps.membership(peer.viewer.ownerId);
+		if (membership?.role !== 'teacher')
+			return peer.send({ type: 'error', message: 'not the teacher of a class' });
+		const { room } = membership;
+		const set = this.#consoles.get(room.id);
+		if (set) set.add(peer);
+		else this.#consoles.set(room.id, new Set([peer]));
+		peer.send({ type: 'class-roster', roster: this.roster(room) });
+	}
+
+	/**
+	 * The teacher puts a session of the class on every follower's screen, or null to show their
+	 * own again. Kept in the class (ClassRoom.spotlight), so a follower who comes later sees it.
+	 */
+	spotlight(peer: ClassPeer, sessionId: string | null): void {
+		const membership = this.deps.membership(peer.viewer.ownerId);
+		if (membership?.role !== 'teacher')
+			return peer.send({ type: 'error', message: 'only the teacher of a class can spotlight' });
+		const { room } = membership;
+		if (sessionId !== null) {
+			const stored = this.deps.store.sessions.get(sessionId);
+			if (
+				!stored ||
+				!this.deps.store.classesOfItem(stored.owners, stored.summary.startedAt).includes(room)
+			)
+				return peer.send({ type: 'error', message: `unknown session ${sessionId} in this class` });
+		}
+		if (room.spotlight === sessionId) return;
+		room.spotlight = sessionId;
+		this.deps.store.saveClass(room);
+		this.#toFollowers(room);
+	}
+
+	/** What the class's followers are shown now. */
+	followOf(room: ClassRoom): ClassFollow {
+		const teacher = this.presenceOf(room.teacherOwnerId);
+		return {
+			teacher: { sessionId: teacher?.sessionId ?? null, example: teacher?.example ?? null },
+			spotlight: room.spotlight,
+			spotlightNickname: this.#nicknameOf(room, room.spotlight)
+		};
+	}
+
+	/** A recorded line: the roster of each watched class the session belongs to is due. */
+	eventRecorded(sessionId: string): void {
+		if (!this.#consoles.size) return;
+		const stored = this.deps.store.sessions.get(sessionId);
+		if (stored) this.#sessionOwnersChanged(stored.owners);
+	}
+
+	/** A session opened, ended, or was claimed. */
+	sessionChanged(session: SessionSummary): void {
+		if (!this.#consoles.size) return;
+		const stored = this.deps.store.sessions.get(session.id);
+		if (stored) this.#sessionOwnersChanged(stored.owners);
+	}
+
+	close(): void {
+		for (const timer of this.#rosterDue.values()) clearTimeout(timer);
+		this.#rosterDue.clear();
+	}
+
+	#sessionOwnersChanged(owners: readonly string[]): void {
+		for (const ownerId of owners) {
+			const student = this.deps.store.students.get(ownerId);
+			if (student && this.#consoles.has(student.classId)) this.#rosterChanged(student.classId);
+		}
+	}
+
+	#presenceChanged(ownerId: string): void {
+		const membership = this.deps.membership(ownerId);
+		if (!membership) return;
+		if (membership.role === 'student') return this.#rosterChanged(membership.room.id);
+		for (const room of this.deps.store.classesTaughtBy(ownerId)) this.#toFollowers(room);
+	}
+
+	/** A page of the owner connected or closed: their roster row's `connected` may flip. */
+	#ownerChanged(ownerId: string): void {
+		if (!this.#consoles.size) return;
+		const student = this.deps.store.students.get(ownerId);
+		if (student) this.#rosterChanged(student.classId);
+	}
+
+	#toFollowers(room: ClassRoom): void {
+		const followers = this.#followers.get(room.id);
+		if (!followers?.size) return;
+		const message: ServerMessage = { type: 'class-follow', ...this.followOf(room) };
+		for (const peer of followers) peer.send(message);
+	}
+
+	/** Sends the roster now if it was not sent in the last ROSTER_INTERVAL_MS, else then. */
+	#rosterChanged(classId: string): void {
+		if (!this.#consoles.has(classId) || this.#rosterDue.has(classId)) return;
+		const since = this.deps.clock.now() - (this.#rosterSentAt.get(classId) ?? -Infinity);
+		const wait = Math.max(0, ROSTER_INTERVAL_MS - since);
+		const timer = setTimeout(() => {
+			this.#rosterDue.delete(classId);
+			this.#sendRoster(classId);
+		}, wait);
+		timer.unref();
+		this.#rosterDue.set(classId, timer);
+	}
+
+	#sendRoster(classId: string): void {
+		const consoles = this.#consoles.get(classId);
+		const room = this.deps.store.classes.get(classId);
+		if (!consoles?.size || !room) return;
+		this.#rosterSentAt.set(classId, this.deps.clock.now());
+		const message: ServerMessage = { type: 'class-roster', roster: this.roster(room) };
+		for (const peer of consoles) peer.send(message);
+	}
+
+	/**
+	 * The class's students as the teacher's console shows them, now: for each, whether a page of
+	 * theirs is connected, their newest session's state (the state the annotation engine gives its
+	 * newest reply) and last reply class, the 4xx/5xx replies over all their sessions, and the
+	 * example step their page shows.
+	 */
+	roster(room: ClassRoom): RosterRow[] {
+		const { store } = this.deps;
+		const students = store.studentsOf(room.id);
+		const sessionsOf = new Map<string, StoredSession[]>(students.map((s) => [s.ownerId, []]));
+		// The store keeps sessions in the order they began: each student's newest comes last.
+		for (const stored of store.sessions.values())
+			for (const ownerId of stored.owners) sessionsOf.get(ownerId)?.push(stored);
+		return students.map((student) => {
+			const sessions = sessionsOf.get(student.ownerId) ?? [];
+			const tallies = sessions.map((stored) => this.#tally(stored));
+			const newest = sessions.at(-1);
+			const newestTally = tallies.at(-1);
+			const example = this.presenceOf(student.ownerId)?.example ?? null;
+			return {
+				nickname: student.nickname,
+				address: studentAddress(student.nickname, room.code),
+				joinedAt: student.joinedAt,
+				connected: this.#pages.has(student.ownerId),
+				session:
+					newest && newestTally
+						? {
+								id: newest.summary.id,
+								listener: newest.summary.listener,
+								live: !newestTally.ended,
+								state: newestTally.state,
+								lastReplyClass: newestTally.lastReplyClass
+							}
+						: null,
+				replies4xx: tallies.reduce((sum, t) => sum + t.replies4xx, 0),
+				replies5xx: tallies.reduce((sum, t) => sum + t.replies5xx, 0),
+				example: example && { id: example.slug, step: example.step }
+			};
+		});
+	}
+
+	/** An ended session is annotated again on each read: its tally is kept until it changes. */
+	#tally(stored: StoredSession): SessionTally {
+		const kept = this.#tallies.get(stored);
+		if (
+			kept &&
+			kept.eventCount === stored.eventCount &&
+			kept.ended === (stored.summary.endedAt !== null)
+		)
+			return kept;
+		const fresh = tally(stored);
+		this.#tallies.set(stored, fresh);
+		return fresh;
+	}
+
+	/** The student whose session is in the spotlight, or null for the teacher's own. */
+	#nicknameOf(room: ClassRoom, sessionId: string | null): string | null {
+		const stored = sessionId === null ? undefined : this.deps.store.sessions.get(sessionId);
+		for (const ownerId of stored?.owners ?? []) {
+			const student = this.deps.store.students.get(ownerId);
+			if (student?.classId === room.id) return student.nickname;
+		}
+		return null;
+	}
+}
+
+/** What a roster row needs of one session; unchanged while its event count and end are. */
+interface SessionTally {
+	eventCount: number;
+	ended: boolean;
+	state: string | null;
+	lastReplyClass: number | null;
+	replies4xx: number;
+	replies5xx: number;
+}
+
+/** Counts a session's replies: its state after the newest one (the annotation engine's). */
+function tally(stored: StoredSession): SessionTally {
+	const result: SessionTally = {
+		eventCount: stored.eventCount,
+		ended: stored.summary.endedAt !== null,
+		state: null,
+		lastReplyClass: null,
+		replies4xx: 0,
+		replies5xx: 0
+	};
+	for (const event of stored.events) {
+		if (event.dir !== 'server' || !isFinalReplyLine(event.text)) continue;
+		const code = replyCode(event.text);
+		if (code === null) continue;
+		result.lastReplyClass = Math.floor(code / 100);
+		if (result.lastReplyClass === 4) result.replies4xx++;
+		if (result.lastReplyClass === 5) result.replies5xx++;
+		result.state = event.annotation.stateAfter ?? result.state;
+	}
+	return result;
+}

@@ -1,0 +1,246 @@
+/**
+ * Issue 15 phase 2, the class channel over real WebSockets and real SMTP sessions: a teacher's
+ * page says what it shows and every follower hears it; the spotlight; the teacher's live roster;
+ * and what a follower may watch. Classes are made and joined through the lab's ClassDirectory.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Lab } from '../../server/lab';
+import type { Viewer } from '../../server/owners/visibility';
+import type { RosterRow } from '../../src/lib/classes';
+import type { ServerMessage } from '../../src/lib/messages';
+import { OWNER_COOKIE } from '../../src/lib/server/cookieNames';
+import { startQuickLab } from './smtpSession';
+import { startWebServer } from './webServer';
+import { BridgeClient, isType } from './wsClient';
+
+let lab: Lab;
+let web: Awaited<ReturnType<typeof startWebServer>>;
+const clients: BridgeClient[] = [];
+
+beforeEach(async () => {
+	lab = await startQuickLab({ visibility: 'private' });
+	web = await startWebServer(lab);
+});
+afterEach(async () => {
+	for (const client of clients.splice(0)) client.close();
+	await lab.close();
+	await web.close();
+});
+
+interface Person {
+	viewer: Viewer;
+	cookie: string;
+}
+
+function person(): Person {
+	const { id, cookie } = lab.owners.signer.issueOwner();
+	return { viewer: { ownerId: id, operator: false }, cookie };
+}
+
+/** A teacher with a class and two students who joined it. */
+function classOfTwo() {
+	const teacher = person();
+	const room = lab.classes.create(teacher.viewer, 'SMTP, lesson 2');
+	const ana = person();
+	const ben = person();
+	lab.classes.join(ana.viewer, room.code, 'Ana');
+	lab.classes.join(ben.viewer, room.code, 'ben');
+	return { teacher, room, ana, ben };
+}
+
+/** A page of `who`'s browser. */
+async function page(who: Person): Promise<BridgeClient> {
+	const client = await BridgeClient.connect(web.wsUrl, {
+		headers: { cookie: `${OWNER_COOKIE}=${who.cookie}` }
+	});
+	clients.push(client);
+	return client;
+}
+
+/** Opens an mx session on the page and waits for its greeting. */
+async function openSession(client: BridgeClient): Promise<string> {
+	const from = client.received.length;
+	client.send({ type: 'open', listener: 'mx' });
+	const opened = await client.next(isType('opened'), 5000, from);
+	await client.reply(opened.session.id, /^220 /, 5000, from);
+	return opened.session.id;
+}
+
+async function command(client: BridgeClient, sessionId: string, line: string, reply: RegExp) {
+	const from = client.received.length;
+	client.send({ type: 'input', data: `${line}\r\n` });
+	return client.reply(sessionId, reply, 5000, from);
+}
+
+/** The next message of `type` after what the client has received so far. */
+function nextOf<K extends ServerMessage['type']>(client: BridgeClient, type: K, from?: number) {
+	return client.next(isType(type), 5000, from ?? client.received.length);
+}
+
+/** The next roster whose row for `nickname` satisfies `test`. */
+function rosterWhere(client: BridgeClient, nickname: string, test: (row: RosterRow) => boolean) {
+	return client.next(
+		(m): m is Extract<ServerMessage, { type: 'class-roster' }> =>
+			m.type === 'class-roster' && m.roster.some((row) => row.nickname === nickname && test(row))
+	);
+}
+
+describe('following the teacher', () => {
+	it("moves every follower with the teacher's session and example step", async () => {
+		const { teacher, ana, ben } = classOfTwo();
+		const desk = await page(teacher);
+		const [anaView, benView] = [await page(ana), await page(ben)];
+		anaView.send({ type: 'follow-class' });
+		benView.send({ type: 'follow-class' });
+		for (const view of [anaView, benView])
+			expect(await view.next(isType('class-follow'))).toEqual({
+				type: 'class-follow',
+				teacher: { sessionId: null, example: null },
+				spotlight: null,
+				spotlightNickname: null
+			});
+
+		const sessionId = await openSession(desk);
+		const [anaFrom, benFrom] = [anaView.received.length, benView.received.length];
+		desk.send({ type: 'class-presence', sessionId, example: null });
+		expect((await nextOf(anaView, 'class-follow', anaFrom)).teacher.sessionId).toBe(sessionId);
+		expect((await nextOf(benView, 'class-follow', benFrom)).teacher.sessionId).toBe(sessionId);
+
+		const from = anaView.received.length;
+		desk.send({ type: 'class-presence', sessionId, example: { slug: 'first-message', step: 3 } });
+		expect((await nextOf(anaView, 'class-follow', from)).teacher).toEqual({
+			sessionId,
+			example: { slug: 'first-message', step: 3 }
+		});
+	});
+
+	it('answers follow-class from someone who is not a student with an error', async () => {
+		const { teacher } = classOfTwo();
+		for (const who of [person(), teacher]) {
+			const view = await page(who);
+			view.send({ type: 'follow-class' });
+			expect((await view.next(isType('error'))).message).toBe('not a student of a class');
+		}
+	});
+
+	it("lets a follower watch the teacher's session, not another student's until it is spotlighted", async () => {
+		const { teacher, ana, ben } = classOfTwo();
+		const desk = await page(teacher);
+		const teacherSession = await openSession(desk);
+		const benPage = await page(ben);
+		const benSession = await openSession(benPage);
+		const anaView = await page(ana);
+		anaView.send({ type: 'follow-class' });
+		await anaView.next(isType('class-follow'));
+
+		anaView.send({ type: 'watch', sessionId: teacherSession });
+		await anaView.reply(teacherSession, /^220 /);
+		let from = anaView.received.length;
+		anaView.send({ type: 'watch', sessionId: benSession });
+		expect((await nextOf(anaView, 'error', from)).message).toBe(`unknown session ${benSession}`);
+
+		from = anaView.received.length;
+		desk.send({ type: 'spotlight', sessionId: benSession });
+		expect(await nextOf(anaView, 'class-follow', from)).toMatchObject({
+			spotlight: benSession,
+			spotlightNickname: 'ben'
+		});
+		anaView.send({ type: 'watch', sessionId: benSession });
+		await anaView.reply(benSession, /^220 /, 5000, from);
+
+		from = anaView.received.length;
+		desk.send({ type: 'spotlight', sessionId: null });
+		expect(await nextOf(anaView, 'class-follow', from)).toMatchObject({
+			spotlight: null,
+			spotlightNickname: null
+		});
+	});
+
+	it('keeps the spotlight in the class for a follower who comes later', async () => {
+		const { teacher, ana, ben, room } = classOfTwo();
+		const desk = await page(teacher);
+		const benSession = await openSession(await page(ben));
+		desk.send({ type: 'spotlight', sessionId: benSession });
+		desk.send({ type: 'watch-class' });
+		await desk.next(isType('class-roster'));
+		expect(lab.store.classes.get(room.id)?.spotlight).toBe(benSession);
+		const anaView = await page(ana);
+		anaView.send({ type: 'follow-class' });
+		expect(await anaView.next(isType('class-follow'))).toMatchObject({ spotlight: benSession });
+	});
+
+	it('refuses the spotlight to a student and to a session outside the class', async () => {
+		const { teacher, ana } = classOfTwo();
+		const anaPage = await page(ana);
+		const anaSession = await openSession(anaPage);
+		anaPage.send({ type: 'spotlight', sessionId: anaSession });
+		expect((await anaPage.next(isType('error'))).message).toBe(
+			'only the teacher of a class can spotlight'
+		);
+
+		const outsider = await openSession(await page(person()));
+		const desk = await page(teacher);
+		desk.send({ type: 'spotlight', sessionId: outsider });
+		expect((await desk.next(isType('error'))).message).toBe(
+			`unknown session ${outsider} in this class`
+		);
+	});
+});
+
+describe("the teacher's live roster", () => {
+	it('refuses watch-class to a student', async () => {
+		const { ana } = classOfTwo();
+		const anaPage = await page(ana);
+		anaPage.send({ type: 'watch-class' });
+		expect((await anaPage.next(isType('error'))).message).toBe('not the teacher of a class');
+	});
+
+	it('flips connected when a page of the student opens and closes', async () => {
+		const { teacher, ana } = classOfTwo();
+		const desk = await page(teacher);
+		desk.send({ type: 'watch-class' });
+		const first = await desk.next(isType('class-roster'));
+		expect(first.roster.map((r) => [r.nickname, r.connected])).toEqual([
+			['Ana', false],
+			['ben', false]
+		]);
+		const anaPage = await page(ana);
+		await rosterWhere(desk, 'Ana', (row) => row.connected);
+		anaPage.close();
+		await rosterWhere(desk, 'Ana', (row) => !row.connected);
+	});
+
+	it("counts a refused RCPT as a 5xx and shows the student's state and example step", async () => {
+		const { teacher, ben } = classOfTwo();
+		const desk = await page(teacher);
+		desk.send({ type: 'watch-class' });
+		await desk.next(isType('class-roster'));
+		const benPage = await page(ben);
+		const sessionId = await openSession(benPage);
+		await command(benPage, sessionId, 'EHLO ben.example.test', /^250 /);
+		await command(benPage, sessionId, 'MAIL FROM:<ben@example.com>', /^250 /);
+		await command(benPage, sessionId, 'RCPT TO:<unknown@example.com>', /^550 /);
+		const row = (await rosterWhere(desk, 'ben', (r) => r.replies5xx === 1)).roster.find(
+			(r) => r.nickname === 'ben'
+		);
+		expect(row?.session).toMatchObject({ id: sessionId, live: true, lastReplyClass: 5 });
+		expect(row?.replies4xx).toBe(0);
+		// After MAIL the transaction waits for its recipients (src/lib/smtp state ids).
+		expect(row?.session?.state).toBe('mail');
+
+		benPage.send({ type: 'class-presence', sessionId: null, example: { slug: 'bounce', step: 2 } });
+		await rosterWhere(desk, 'ben', (r) => r.example?.id === 'bounce' && r.example.step === 2);
+	});
+
+	it('ignores the presence of someone outside any class, without an error', async () => {
+		const outsider = await page(person());
+		outsider.send({ type: 'class-presence', sessionId: null, example: null });
+		outsider.send({ type: 'watch', sessionId: 'nothing-here' });
+		// The only answer is to the watch: the presence before it was dropped quietly.
+		expect(await outsider.next(isType('error'))).toEqual({
+			type: 'error',
+			message: 'unknown session nothing-here'
+		});
+		expect(outsider.received).toHaveLength(1);
+	});
+});
