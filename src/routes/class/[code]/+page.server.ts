@@ -9,6 +9,7 @@ import {
 } from '$lib/classes';
 import { classApi } from '$lib/client/classRequests';
 import type { Mine } from '$lib/client/myClasses.svelte';
+import { pageOrigin } from '$lib/server/pageOrigin';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -29,7 +30,14 @@ const QR_OPTIONS = {
  * invitation to join. The page carries the teacher link or the student's password: no cache may
  * keep it.
  */
-export const load: PageServerLoad = async ({ params, fetch, url, setHeaders, depends }) => {
+export const load: PageServerLoad = async ({
+	params,
+	fetch,
+	url,
+	platform,
+	setHeaders,
+	depends
+}) => {
 	depends('app:class');
 	setHeaders({ 'cache-control': 'private, no-store' });
 	const code = normaliseJoinCode(params.code);
@@ -43,12 +51,13 @@ export const load: PageServerLoad = async ({ params, fetch, url, setHeaders, dep
 		fetch
 	);
 	if (taught.ok) {
-		const joinUrl = new URL(taught.value.joinPath, url.origin).href;
+		const origin = pageOrigin(url, platform);
+		const joinUrl = new URL(taught.value.joinPath, origin).href;
 		return {
 			role: 'teacher' as const,
 			console: taught.value,
 			joinUrl,
-			teacherUrl: new URL(taught.value.teacherPath, url.origin).href,
+			teacherUrl: new URL(taught.value.teacherPath, origin).href,
 			qrSvg: await QRCode.toString(joinUrl, QR_OPTIONS)
 		};
 	}
