@@ -170,7 +170,10 @@ export type ClientMessage =
 	/** Teacher only: a class session on every follower's screen (null: back to the teacher). */
 	| { type: 'spotlight'; sessionId: string | null };
 
-/** The example a page plays and the step on screen (0-based index into its steps). */
+/**
+ * The example a page plays and where it is: the player's position, as `?step=N` deep links say
+ * it (0 the introduction, N once N steps are done: step N on screen).
+ */
 export interface ExamplePresence {
 	slug: string;
 	step: number;

@@ -1,4 +1,13 @@
 import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
+import { PresenceReporter } from '$lib/client/ClassChannel';
+import { classApi } from '$lib/client/classRequests';
+import {
+	catchUpSteps,
+	protocolPointOf,
+	type CatchUpStep,
+	type LearnerCredentials
+} from '$lib/client/protocolPoint';
+import type { StudentCard } from '$lib/classes';
 import { LISTENER_TABLE, type Listener } from '$lib/listeners';
 import {
 	capabilitiesOf,
@@ -12,6 +21,13 @@ import { formatEvent, formatNote } from '$lib/terminal/format';
 import { dotStuff, planPaste, type PasteStep } from '$lib/terminal/pipeline';
 
 export type Phase = 'idle' | 'opening' | 'open' | 'reconnecting' | 'ended';
+
+/** "Try it from here": each catch-up command and how it went; `problem` says why it stopped. */
+export interface CatchUp {
+	steps: (CatchUpStep & { status: 'waiting' | 'sent' | 'done' | 'refused' })[];
+	problem: string | null;
+	done: boolean;
+}
 
 /** Where the session's lines go to be shown: the terminal component implements it. */
 export interface TerminalSink {
@@ -57,6 +73,8 @@ export class LabSession {
 	announcement = $state('');
 	/** Body lines the lab dot-stuffed, as typed → as sent. */
 	stuffed = $state.raw<{ typed: string; sent: string }[]>([]);
+	/** "Try it from here" in progress or done, or null. */
+	catchUp = $state.raw<CatchUp | null>(null);
 
 	exchanges = $derived(pairExchanges(this.events));
 	capabilities = $derived(capabilitiesOf(this.exchanges));
@@ -74,6 +92,8 @@ export class LabSession {
 	/** Commands of the pasted group still waiting for their replies. */
 	#pending: string[] = [];
 	#groupSize = 0;
+	/** Resolved with the code of the next complete reply (null: the session ended first). */
+	#replyWaiter: ((code: number | null, line: string) => void) | null = null;
 
 	/** Opens the WebSocket (browser only); returns the cleanup for an `$effect`. */
 	start(): () => void {
@@ -86,11 +106,18 @@ export class LabSession {
 		}
 		const offMessage = socket.onMessage((message) => this.#onMessage(message));
 		const offStatus = socket.onStatus((status) => this.#onStatus(status));
+		// A class's teacher is followed, and a student shown on the roster, by the session on screen.
+		const presence = new PresenceReporter(socket);
+		const stopPresence = $effect.root(() => {
+			$effect(() => presence.show(this.session?.id ?? null));
+		});
 		const hook = { dropSocket: () => socket.drop(), lab: this };
 		(window as unknown as { __smtpLab?: typeof hook }).__smtpLab = hook;
 		return () => {
 			offMessage();
 			offStatus();
+			stopPresence();
+			presence.stop();
 			socket.close();
 			this.#socket = null;
 			delete (window as unknown as { __smtpLab?: typeof hook }).__smtpLab;
@@ -168,6 +195,99 @@ export class LabSession {
 
 	note(text: string): void {
 		this.#note(text);
+	}
+
+	/**
+	 * "Try it from here": opens a fresh session of the learner's own on the listener of the
+	 * followed session and sends, reply by reply, what brings it to the same protocol point —
+	 * with the learner's class login and address, never the followed session's credentials or
+	 * message (src/lib/client/protocolPoint.ts). A refusal stops it and says why; then the
+	 * learner types on.
+	 */
+	async tryFrom(sessionId: string): Promise<void> {
+		if (this.phase === 'open' || this.phase === 'opening') return;
+		const followed = await classApi<{ session: SessionSummary; events: SessionEvent[] }>(
+			'GET',
+			`/api/sessions/${encodeURIComponent(sessionId)}`
+		);
+		if (!followed.ok) {
+			this.catchUp = {
+				steps: [],
+				done: true,
+				problem:
+					followed.status === 404
+						? 'The session you followed is no longer there (it may have been cleared).'
+						: `Could not read the session you followed: ${followed.error ?? followed.status}.`
+			};
+			return;
+		}
+		const mine = await classApi<{ student: StudentCard | null }>('GET', '/api/classes/mine');
+		const student = mine.ok ? mine.value.student : null;
+		const credentials: LearnerCredentials | null = student && {
+			address: student.address,
+			password: student.password
+		};
+		const point = protocolPointOf(followed.value.session.listener, followed.value.events);
+		let steps: CatchUpStep[];
+		try {
+			steps = catchUpSteps(point, credentials, clientNameOf(credentials));
+		} catch {
+			this.catchUp = {
+				steps: [],
+				done: true,
+				problem:
+					'The session you followed had logged in or started a message: to do the same with your own login and address, join a class first.'
+			};
+			return;
+		}
+		const catchUp: CatchUp = {
+			steps: steps.map((step) => ({ ...step, status: 'waiting' })),
+			problem: null,
+			done: false
+		};
+		const update = (change: Partial<CatchUp>): void => {
+			this.catchUp = { ...catchUp, ...change };
+		};
+		update({});
+		this.listener = point.listener;
+		const greeting = this.#nextReply();
+		this.connect();
+		// connect() did not get the request out (phase widened: TypeScript keeps the narrowing).
+		if ((this.phase as Phase) !== 'opening') return update({ done: true, problem: this.error });
+		const greeted = await greeting;
+		if (greeted.code !== 220)
+			return update({
+				done: true,
+				problem: `The server did not greet the new session: ${greeted.line || 'it closed it'}.`
+			});
+		for (const [i, step] of catchUp.steps.entries()) {
+			catchUp.steps = catchUp.steps.with(i, { ...step, status: 'sent' });
+			update({});
+			const reply = this.#nextReply();
+			this.submit(step.line);
+			const { code, line } = await reply;
+			const worked = code === step.expect;
+			catchUp.steps = catchUp.steps.with(i, { ...step, status: worked ? 'done' : 'refused' });
+			if (!worked)
+				return update({
+					done: true,
+					problem: `${step.label} was answered “${line || 'nothing: the session ended'}”, so the rest was not sent. Carry on from here by hand.`
+				});
+		}
+		update({ done: true });
+		this.#note("Your session is at the teacher's point, with your own login and address. Type on.");
+	}
+
+	#nextReply(): Promise<{ code: number | null; line: string }> {
+		return new Promise((resolve) => {
+			this.#replyWaiter = (code, line) => resolve({ code, line });
+		});
+	}
+
+	#replied(code: number | null, line: string): void {
+		const waiter = this.#replyWaiter;
+		this.#replyWaiter = null;
+		waiter?.(code, line);
 	}
 
 	#canSend(): boolean {
@@ -331,6 +451,7 @@ export class LabSession {
 		}
 		if (event.dir !== 'server' || !isFinalReplyLine(event.text)) return;
 		const code = replyCode(event.text);
+		this.#replied(code, event.text);
 		this.announcement = `Server: ${event.text}. ${event.annotation.summary}`;
 		if (code === 354) {
 			this.dataMode = true;
@@ -355,6 +476,7 @@ export class LabSession {
 		this.dataMode = false;
 		this.#steps = [];
 		this.#pending = [];
+		this.#replied(null, '');
 		this.#clearStored();
 		this.#note(this.endReason);
 		this.announcement = this.endReason;
@@ -392,4 +514,13 @@ export class LabSession {
 			// See #store.
 		}
 	}
+}
+
+/**
+ * The EHLO name of a catch-up session: a host below the learner's class domain (RFC 5321 §4.1.1.1
+ * asks for the client's own name; a learner's laptop has none in the sandbox).
+ */
+function clientNameOf(credentials: LearnerCredentials | null): string {
+	const domain = credentials?.address.split('@')[1] ?? 'example.test';
+	return `laptop.${domain}`;
 }

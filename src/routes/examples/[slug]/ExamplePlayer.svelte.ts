@@ -1,4 +1,5 @@
 import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
+import { PresenceReporter } from '$lib/client/ClassChannel';
 import { ExampleDriver, StepAborted, type StepRecord } from '$lib/examples/driver';
 import { fill } from '$lib/examples/runner';
 import type { Example, RunContext } from '$lib/examples/types';
@@ -65,10 +66,16 @@ export class ExamplePlayer {
 	/** The record of the step on screen (null on the introduction). */
 	current = $derived(this.position > 0 ? (this.records[this.position - 1] ?? null) : null);
 
+	/** The id of the session the step on screen ran in, or null before the first. */
+	shownSessionId = $derived.by(() => {
+		void this.#tick;
+		return this.current?.sessionId ?? this.#driver.current?.id ?? null;
+	});
+
 	/** The session the step on screen ran in (its whole transcript so far). */
 	sessionEvents = $derived.by(() => {
 		void this.#tick;
-		const id = this.current?.sessionId ?? this.#driver.current?.id;
+		const id = this.shownSessionId;
 		const track = this.#driver.sessions.find((s) => s.id === id);
 		return (track?.events ?? []).map(shorten);
 	});
@@ -135,6 +142,13 @@ export class ExamplePlayer {
 				this.refusal = message.session.endedAt === null ? null : message.session.endReason;
 		});
 		const offStatus = socket.onStatus((status) => (this.socketStatus = status));
+		// A class's followers see the teacher's example, step and session: Next moves them all.
+		const presence = new PresenceReporter(socket);
+		const stopPresence = $effect.root(() => {
+			$effect(() =>
+				presence.show(this.shownSessionId, { slug: this.example.slug, step: this.position })
+			);
+		});
 		const hook = { player: this };
 		(window as unknown as { __smtpExamples?: typeof hook }).__smtpExamples = hook;
 		void this.#load(startAt);
@@ -143,6 +157,8 @@ export class ExamplePlayer {
 			this.#abort.abort();
 			offMessage();
 			offStatus();
+			stopPresence();
+			presence.stop();
 			socket.close();
 			this.#socket = null;
 			delete (window as unknown as { __smtpExamples?: typeof hook }).__smtpExamples;

@@ -1,0 +1,124 @@
+/**
+ * Following the teacher (issue 15 phase 2) in Chromium, one browser context per person (each its
+ * own owner cookie): the teacher types in the lab and a student's follow view shows the line in
+ * its terminal and transcript; the teacher presses Next in an example and a follower's step moves;
+ * a student presses "Try it from here" after the teacher's AUTH and MAIL and gets a session of
+ * their own at that point — AUTH with the student's class login, MAIL FROM the student's address,
+ * no DATA and no message.
+ */
+import type { Browser, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { send } from './labTerminal';
+
+/** A new person: a browser context with no cookie, and its page. */
+async function person(browser: Browser, baseURL: string | undefined): Promise<Page> {
+	const context = await browser.newContext({ baseURL });
+	return context.newPage();
+}
+
+async function startClass(page: Page, name: string): Promise<string> {
+	await page.goto('/class/new');
+	await page.getByLabel('Class name').fill(name);
+	await page.getByRole('button', { name: 'Start the class' }).click();
+	await page.waitForURL(/\/class\/[A-Z0-9]{6}$/);
+	return new URL(page.url()).pathname.split('/')[2];
+}
+
+/** Joins the class; the student's address, from their card. */
+async function join(page: Page, code: string, nickname: string): Promise<string> {
+	await page.goto(`/join?code=${code}`);
+	const form = page.getByRole('form', { name: 'Join', exact: true });
+	await form.getByLabel('Your nickname').fill(nickname);
+	await form.getByRole('button', { name: 'Join' }).click();
+	await expect(page.getByTestId('student-card')).toBeVisible();
+	return `${nickname}@${code.toLowerCase()}.class.test`;
+}
+
+const followTerminal = (page: Page) => page.getByTestId('follow-terminal');
+const clientRows = (page: Page) => page.locator('section.timeline li.row.client .text');
+const banner = (page: Page) => page.getByTestId('follow-banner');
+
+/** What the lab's page knows of its session (LabSession, exposed for tests as __smtpLab). */
+function labSession(page: Page) {
+	return page.evaluate(() => {
+		const lab = (
+			window as unknown as {
+				__smtpLab: {
+					lab: {
+						session: { id: string } | null;
+						events: { dir: string; text: string }[];
+					};
+				};
+			}
+		).__smtpLab.lab;
+		return {
+			id: lab.session?.id ?? null,
+			client: lab.events.filter((e) => e.dir === 'client').map((e) => e.text)
+		};
+	});
+}
+
+test('students follow the teacher in the lab and in an example, and one tries it from here with their own login', async ({
+	browser,
+	baseURL
+}) => {
+	test.setTimeout(120_000);
+	const teacher = await person(browser, baseURL);
+	const code = await startClass(teacher, 'SMTP, following');
+	const ana = await person(browser, baseURL);
+	const ben = await person(browser, baseURL);
+	const anaAddress = await join(ana, code, 'ana');
+	await join(ben, code, 'ben');
+
+	await ana.goto(`/class/${code}/follow`);
+	await ben.goto(`/class/${code}/follow`);
+	await expect(banner(ana)).toHaveText(/The teacher has no session open yet/);
+
+	// The teacher types in the lab, on submission: every follower sees each line.
+	await teacher.goto('/lab?listener=submission');
+	await expect(teacher.locator('section.timeline li.row.server .text').first()).toHaveText(/^220 /);
+	await expect(banner(ana)).toHaveText("The teacher's session");
+	await teacher.locator('.xterm-helper-textarea').focus();
+	await send(teacher, 'EHLO teacher.example.test', /^250 /);
+	await expect(followTerminal(ana)).toContainText('EHLO teacher.example.test');
+	await expect(clientRows(ben).first()).toHaveText('EHLO teacher.example.test');
+	await send(teacher, 'STARTTLS', /^220 /);
+	await send(teacher, 'EHLO teacher.example.test', /^250 /);
+	// alice / wonderland, the sandbox's shared account (RFC 4616 §2: \0alice\0wonderland).
+	await send(teacher, 'AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=', /^235 /);
+	await send(teacher, 'MAIL FROM:<alice@example.com>', /^250 /);
+	await expect(followTerminal(ana)).toContainText('MAIL FROM:<alice@example.com>');
+	await expect(clientRows(ana).last()).toHaveText('MAIL FROM:<alice@example.com>');
+	// The state diagram follows too: after MAIL, the transaction waits for recipients.
+	await expect(ana.locator('g.state.current')).toHaveAttribute('data-state', 'mail');
+	const teacherSession = (await labSession(teacher)).id;
+
+	// Ana leaves follow mode to try it herself from the teacher's point.
+	await ana.getByRole('link', { name: 'Try it from here' }).click();
+	await ana.waitForURL(/\/lab\?from=/);
+	await expect(ana.getByTestId('catch-up')).toHaveText(
+		/Your session is at the teacher's point:\s*EHLO\s✓\s*STARTTLS\s✓\s*EHLO again\s✓\s*AUTH\s✓\s*MAIL\s✓/
+	);
+	const own = await labSession(ana);
+	expect(own.id).not.toBe(teacherSession);
+	// The sandbox recorded her login as the session's AUTH user (GET /api/sessions/<id>).
+	const recorded = await (await ana.request.get(`/api/sessions/${own.id}`)).json();
+	expect(recorded.session.authUser).toBe(anaAddress);
+	expect(own.client).toContain(`MAIL FROM:<${anaAddress}>`);
+	expect(own.client.join('\n')).not.toMatch(/alice|DATA/i);
+	// She types on in her own session.
+	await send(ana, `RCPT TO:<${anaAddress}>`, /^250 /);
+
+	// The teacher opens an example: Next moves Ben's step.
+	await teacher.goto('/examples/first-message');
+	await expect(teacher.locator('.player')).toHaveAttribute('data-status', 'ready');
+	await expect(ben.getByTestId('followed-step')).toHaveText('Introduction');
+	await teacher.getByRole('button', { name: 'Next' }).click();
+	await expect(ben.getByTestId('followed-step')).toHaveText(/^Step 1 of \d+: Connect to mx$/);
+	await teacher.getByRole('button', { name: 'Next' }).click();
+	await expect(ben.getByTestId('followed-step')).toHaveText(
+		/^Step 2 of \d+: EHLO: say who we are$/
+	);
+	// The example's session is the one followed now.
+	await expect(clientRows(ben).first()).toHaveText(/^EHLO /);
+});
