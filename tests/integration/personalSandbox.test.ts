@@ -36,7 +36,8 @@ function newVisitor(lab: Lab): Viewer {
 async function connectPage(viewer: Viewer) {
 	const headers: Record<string, string> = {};
 	const data = await (connectLoad as (event: unknown) => unknown)({
-		locals: { viewer },
+		// A visitor that came back with its cookie (a first request's is tests/e2e/personalSandbox.spec.ts's).
+		locals: { viewer, knownOwner: true },
 		setHeaders: (set: Record<string, string>) => Object.assign(headers, set)
 	});
 	const { personal, visibility } = data as {

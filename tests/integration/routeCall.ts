@@ -1,7 +1,7 @@
 /**
  * Calls a SvelteKit route handler in-process, as the site would for a visitor the hooks
- * identified as `viewer` (src/hooks.server.ts sets locals.viewer); the operator by default,
- * who sees everything in any VISIBILITY mode.
+ * identified as `viewer` (src/hooks.server.ts sets locals.viewer), who came with its owner
+ * cookie (locals.knownOwner); the operator by default, who sees everything in any VISIBILITY mode.
  */
 import type { Viewer } from '../../server/owners/visibility';
 
@@ -12,5 +12,5 @@ export function callRoute<E>(
 	params: Record<string, string> = {},
 	viewer: Viewer = TEST_OPERATOR
 ): Response | Promise<Response> {
-	return handler({ params, locals: { viewer } } as unknown as E);
+	return handler({ params, locals: { viewer, knownOwner: true } } as unknown as E);
 }
