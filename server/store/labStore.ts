@@ -564,11 +564,12 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		const known = this.classes.get(room.id);
 		this.classes.set(room.id, room);
 		this.#classesByCode.set(room.code, room);
-		if (!known)
-			this.#classesTaught.set(room.teacherOwnerId, [
-				...this.classesTaughtBy(room.teacherOwnerId),
-				room
-			]);
+		// A changed class is a new object: every index holds it in place of the old one.
+		const taught = this.classesTaughtBy(room.teacherOwnerId);
+		this.#classesTaught.set(
+			room.teacherOwnerId,
+			known ? taught.map((c) => (c === known ? room : c)) : [...taught, room]
+		);
 		for (const ownerId of room.formerStudents) this.#formerStudentOf.set(ownerId, room);
 	}
 
