@@ -89,10 +89,12 @@ export class ClassLive {
 		this.#ownerChanged(ownerId);
 	}
 
-	/** A page says what it shows. A non-member's presence is ignored: pages send it blindly. */
+	/**
+	 * A page says what it shows. Kept for everyone (a teacher may start a class after opening the
+	 * lab), but it goes nowhere unless its owner is in a class: pages send it blindly.
+	 */
 	presence(peer: ClassPeer, presence: Presence): void {
 		const ownerId = peer.viewer.ownerId;
-		if (!this.deps.membership(ownerId)) return;
 		const before = this.presenceOf(ownerId);
 		let shown = this.#presence.get(ownerId);
 		if (!shown) this.#presence.set(ownerId, (shown = new Map()));

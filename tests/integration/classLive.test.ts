@@ -114,6 +114,22 @@ describe('following the teacher', () => {
 		});
 	});
 
+	it("shows the session the teacher's page named before the class began", async () => {
+		const teacher = person();
+		const desk = await page(teacher);
+		const sessionId = await openSession(desk);
+		desk.send({ type: 'class-presence', sessionId, example: null });
+		// The presence is in once the bridge answers a later message on the same socket.
+		desk.send({ type: 'watch', sessionId: 'not-a-session' });
+		await desk.next(isType('error'));
+		const room = lab.classes.create(teacher.viewer, 'Started late');
+		const ana = person();
+		lab.classes.join(ana.viewer, room.code, 'ana');
+		const anaView = await page(ana);
+		anaView.send({ type: 'follow-class' });
+		expect((await anaView.next(isType('class-follow'))).teacher.sessionId).toBe(sessionId);
+	});
+
 	it('answers follow-class from someone who is not a student with an error', async () => {
 		const { teacher } = classOfTwo();
 		for (const who of [person(), teacher]) {
