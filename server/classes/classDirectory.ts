@@ -22,7 +22,7 @@ import { sameText } from '../owners/ownerCookie';
 import type { OwnerDirectory } from '../owners/ownerDirectory';
 import type { Viewer } from '../owners/visibility';
 import { domainOf, localPartOf } from '../sandbox/policy';
-import type { LabStore } from '../store/labStore';
+import type { LabStore, StoredSession } from '../store/labStore';
 import { ClassError, type ClassRoom, type Student } from './classRoom';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -184,8 +184,8 @@ export class ClassDirectory {
 
 	/**
 	 * Ends the class: every member lets go of the class's items (those no owner is left holding
-	 * go, except a live session until it ends: LabStore.releaseSession), then the student records
-	 * and the class go. The teacher's items from before the class began are not the class's.
+	 * go; a live one when it ends), then the student records and the class go. The teacher's
+	 * items from before the class began are not the class's.
 	 */
 	end(classId: string): EndedClass {
 		const room = this.store.classes.get(classId);
@@ -205,12 +205,16 @@ export class ClassDirectory {
 		);
 		for (const message of messages)
 			for (const ownerId of members) this.store.releaseMessage(message.summary.id, ownerId);
-		for (const session of sessions)
+		for (const session of sessions) {
 			for (const ownerId of members) this.store.releaseSession(session.summary.id, ownerId);
+			// A session still open (a student typing as the class ends) goes when it closes.
+			this.store.deleteWhenEnded(session.summary.id);
+		}
 		this.store.deleteClass(classId);
 		this.#remember(room);
+		const gone = (s: StoredSession) => !this.store.sessions.has(s.summary.id) || !s.owners.length;
 		return {
-			deletedSessions: sessions.filter((s) => !this.store.sessions.has(s.summary.id)).length,
+			deletedSessions: sessions.filter(gone).length,
 			deletedMessages: messages.filter((m) => !this.store.messages.has(m.summary.id)).length
 		};
 	}

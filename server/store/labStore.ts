@@ -167,6 +167,8 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	readonly #studentsByNickname = new Map<string, Student>();
 	/** The class of each former student (a released nickname's owner). */
 	readonly #formerStudentOf = new Map<string, ClassRoom>();
+	/** Live sessions to delete when they end (LabStore.deleteWhenEnded). */
+	readonly #deleteWhenEnded = new Set<string>();
 	/** Bytes held, in total and per owner (the quotas read it). */
 	readonly usage = new StorageUsage();
 	#persistence: StorePersistence | null;
@@ -351,6 +353,24 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		if (stored.summary.endedAt !== null) stored.ended();
 		this.#changed(sessionId);
 		this.emit('session', stored.summary);
+		if (
+			stored.summary.endedAt !== null &&
+			this.#deleteWhenEnded.delete(sessionId) &&
+			!stored.owners.length
+		) {
+			this.#deleteSession(sessionId);
+			this.emit('removed', 'session', sessionId, true);
+		}
+	}
+
+	/**
+	 * A live session every owner let go of (its class ended) goes when it ends, rather than stay
+	 * as nobody's. Kept in memory only: a restart closes it, and it is then nobody's.
+	 */
+	deleteWhenEnded(sessionId: string): void {
+		const stored = this.sessions.get(sessionId);
+		if (stored && stored.summary.endedAt === null && !stored.owners.length)
+			this.#deleteWhenEnded.add(sessionId);
 	}
 
 	addMessage(message: StoredMessage): void {

@@ -24,7 +24,7 @@ import { POST as rejoin } from '../../src/routes/api/classes/[code]/rejoin/+serv
 import { POST as teacherLink } from '../../src/routes/api/classes/[code]/teacher/+server';
 import { GET as sessionDetail } from '../../src/routes/api/sessions/[id]/+server';
 import { classRoute } from './classRoutes';
-import { ManualClock, startTestLab } from './harness';
+import { ManualClock, startTestLab, until } from './harness';
 import { callRoute } from './routeCall';
 import { ended, message, ready, transaction } from './smtpSession';
 
@@ -122,10 +122,17 @@ describe('ending a class', () => {
 		const fromOutsider = await send(lab, personal(lab, outsider), 'x@example.org', 'outsider');
 		// A released student's data is still the class's.
 		lab.classes.release(room, 'bob');
+		// Ana is still typing in a session as the class ends.
+		const open = await ready(lab, 'submission', classLogin(lab, ana.ownerId, 'ana', room.code));
 
 		const answer = await classRoute(endClass, { viewer: teacher, params: { code: room.code } });
 		expect(answer.status).toBe(200);
-		expect(answer.json).toEqual({ deletedSessions: 3, deletedMessages: 3 });
+		expect(answer.json).toEqual({ deletedSessions: 4, deletedMessages: 3 });
+		// The open session is nobody's now, and goes when it closes.
+		expect(lab.store.sessions.get(open.id)!.owners).toEqual([]);
+		await open.c.command('QUIT');
+		await open.c.closed;
+		await until(() => !lab.store.sessions.has(open.id));
 		const survivors = () => ({
 			beforeClass: kept(lab, beforeClass),
 			inClass: kept(lab, inClass),
