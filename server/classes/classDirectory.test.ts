@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS } from '../config';
+import { DEFAULTS, readConfig } from '../config';
 import { OwnerDirectory } from '../owners/ownerDirectory';
 import type { Viewer } from '../owners/visibility';
 import { LabStore } from '../store/labStore';
@@ -168,5 +168,26 @@ describe('membership', () => {
 		classes.endExpired();
 		expect(store.classes.has(room.id)).toBe(false);
 		expect(refusal(() => classes.byCode(room.code)).status).toBe(410);
+	});
+});
+
+describe('settings', () => {
+	it('reads the four class limits; CLASS_RETENTION_DAYS is at least 1', () => {
+		expect(
+			readConfig({
+				CLASS_RETENTION_DAYS: '1',
+				CLASS_MAX_STUDENTS: '30',
+				CLASS_REJOIN_FAILURES_PER_MINUTE: '0',
+				MAX_CLASSES_PER_OWNER: '3'
+			})
+		).toMatchObject({
+			classRetentionDays: 1,
+			classMaxStudents: 30,
+			classRejoinFailuresPerMinute: 0,
+			maxClassesPerOwner: 3
+		});
+		expect(() => readConfig({ CLASS_RETENTION_DAYS: '0' })).toThrow(
+			'CLASS_RETENTION_DAYS must be at least 1, got 0'
+		);
 	});
 });
