@@ -58,7 +58,11 @@ export class Sandbox {
 			),
 			owners: deps.owners,
 			classes: deps.classes,
-			quota: new StorageQuota(config, store)
+			quota: new StorageQuota(
+				config,
+				store,
+				(address) => deps.classes.studentOfAddress(address)?.ownerId
+			)
 		};
 		this.#listeners = new Listeners({
 			...deps,

@@ -121,3 +121,20 @@ print(json.dumps(out))
 		await status(callRoute(messageDetail, { id: messageId }, viewerOf(room.teacherOwnerId)))
 	).toBe(200);
 });
+
+it('mail to a student’s address counts against the student’s storage (MAX_STORED_BYTES_PER_OWNER), not the unclaimed pool', async () => {
+	lab = await startQuickLab({ maxStoredBytesPerOwner: 0 });
+	const { domain } = await classWithStudents(lab);
+	const reply = await python<[number, string]>(`
+import json, smtplib
+with smtplib.SMTP('127.0.0.1', ${lab.sandbox.port('mx')}) as s:
+    s.ehlo('client.example')
+    s.mail('someone@example.net')
+    code, text = s.rcpt('ana@${domain}')
+    print(json.dumps([code, text.decode()]))
+`);
+	expect(reply[0]).toBe(452);
+	expect(reply[1]).toMatch(
+		new RegExp(`^4\\.2\\.2 Storage full for the mailbox of ana@${domain}: `)
+	);
+});
