@@ -301,12 +301,14 @@ test('ending the class, after its dialog, makes its code ended or unknown on /jo
 	await student.close();
 });
 
-test('/join is used with the keyboard alone and passes axe (contrast included)', async ({
+test('/join is used with the keyboard alone; the console, /join, a refusal and the card pass axe (contrast included, the console in both themes)', async ({
 	page,
 	browser,
 	baseURL
 }) => {
 	const code = await startClass(page, 'Keyboard');
+	expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+	await page.emulateMedia({ colorScheme: 'dark' });
 	expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
 
 	const student = await person(browser, baseURL);
@@ -325,7 +327,18 @@ test('/join is used with the keyboard alone and passes axe (contrast included)',
 	await expect(studentPage.getByTestId('student-address')).toHaveText(
 		`finn@${code.toLowerCase()}.class.test`
 	);
+	expect((await new AxeBuilder({ page: studentPage }).analyze()).violations).toEqual([]);
+
+	// A refusal shown beside its field passes too (its red on the page's background).
+	const second = await person(browser, baseURL);
+	const secondPage = await second.newPage();
+	await secondPage.goto(`/join?code=${code}`);
+	await joinForm(secondPage).getByLabel('Your nickname').fill('finn');
+	await joinForm(secondPage).getByRole('button', { name: 'Join' }).click();
+	await expectProblem(joinForm(secondPage).getByLabel('Your nickname'), /taken/);
+	expect((await new AxeBuilder({ page: secondPage }).analyze()).violations).toEqual([]);
 	await student.close();
+	await second.close();
 });
 
 test.describe('limits', () => {
