@@ -2,6 +2,7 @@
 import os from 'node:os';
 import { benchAnnotateAbuse } from './annotateAbuse';
 import { benchAnnotate } from './annotateTranscript';
+import { benchClassFollow } from './classFollow';
 import { benchLabBrowser } from './labBrowser';
 import { benchManySessions } from './manySessions';
 import { benchSandboxThroughput } from './sandboxThroughput';
@@ -25,3 +26,6 @@ for (const line of await benchLabBrowser()) console.log(`  ${line}`);
 
 console.log('\nMany learners at once over WebSocket (production build):');
 for (const line of await benchManySessions()) console.log(`  ${line}`);
+
+console.log('\nFollowing the teacher in a class (production build):');
+for (const line of await benchClassFollow()) console.log(`  ${line}`);
