@@ -5,7 +5,7 @@
  *
  * A join code is a DNS label (RFC 1035 §2.3.1: letters and digits) and a nickname a mailbox's
  * local part (RFC 5321 §4.1.2 Dot-string, at most 64 octets by §4.5.3.1.1): a student of class
- * `K7M2QP` called `Ana` is `ana@k7m2qp.class.test` (RFC 2606 §2: .test is never a real domain).
+ * `K7M4QP` called `Ana` is `ana@k7m4qp.class.test` (RFC 2606 §2: .test is never a real domain).
  * Both are compared case-insensitively: the domain always is (RFC 4343 §2), and the local part
  * is here, where the sandbox alone reads it.
  */
@@ -31,7 +31,7 @@ export function isJoinCode(code: string): boolean {
 	return code.length === JOIN_CODE_LENGTH && [...code].every((c) => JOIN_CODE_ALPHABET.includes(c));
 }
 
-/** The class's mail domain: `k7m2qp.class.test`. */
+/** The class's mail domain: `k7m4qp.class.test`. */
 export function classDomain(code: string): string {
 	return `${code.toLowerCase()}${CLASS_DOMAIN_SUFFIX}`;
 }
@@ -42,7 +42,7 @@ export function isClassDomain(domain: string): boolean {
 	return d.endsWith(CLASS_DOMAIN_SUFFIX) && d.length > CLASS_DOMAIN_SUFFIX.length;
 }
 
-/** The student's address, and their submission user name: `ana@k7m2qp.class.test`. */
+/** The student's address, and their submission user name: `ana@k7m4qp.class.test`. */
 export function studentAddress(nickname: string, code: string): string {
 	return `${nickname.toLowerCase()}@${classDomain(code)}`;
 }
@@ -122,9 +122,9 @@ export interface RosterRow {
 export interface ClassConsole extends ClassInvitation {
 	id: string;
 	createdAt: number;
-	/** `/join?code=K7M2QP` on this server: what the QR code says. */
+	/** `/join?code=K7M4QP` on this server: what the QR code says. */
 	joinPath: string;
-	/** `/class/K7M2QP/teach#key=…`: reopens the class as its teacher on another device. */
+	/** `/class/K7M4QP/teach#key=…`: reopens the class as its teacher on another device. */
 	teacherPath: string;
 	roster: RosterRow[];
 	/** The session the teacher put on every student's screen, or null. */
