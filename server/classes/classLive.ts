@@ -275,7 +275,8 @@ export class ClassLive {
 								listener: newest.summary.listener,
 								live: !newestTally.ended,
 								state: newestTally.state,
-								lastReplyClass: newestTally.lastReplyClass
+								lastReplyClass: newestTally.lastReplyClass,
+								lastLineAt: newestTally.lastLineAt
 							}
 						: null,
 				replies4xx: tallies.reduce((sum, t) => sum + t.replies4xx, 0),
@@ -316,21 +317,24 @@ interface SessionTally {
 	ended: boolean;
 	state: string | null;
 	lastReplyClass: number | null;
+	lastLineAt: number;
 	replies4xx: number;
 	replies5xx: number;
 }
 
 /** Counts a session's replies: its state after the newest one (the annotation engine's). */
 function tally(stored: StoredSession): SessionTally {
+	const events = stored.events;
 	const result: SessionTally = {
 		eventCount: stored.eventCount,
 		ended: stored.summary.endedAt !== null,
 		state: null,
 		lastReplyClass: null,
+		lastLineAt: events.at(-1)?.at ?? stored.summary.startedAt,
 		replies4xx: 0,
 		replies5xx: 0
 	};
-	for (const event of stored.events) {
+	for (const event of events) {
 		if (event.dir !== 'server' || !isFinalReplyLine(event.text)) continue;
 		const code = replyCode(event.text);
 		if (code === null) continue;

@@ -110,6 +110,8 @@ export interface RosterRow {
 		state: string | null;
 		/** 2, 3, 4 or 5: the class of the newest reply, or null before one. */
 		lastReplyClass: number | null;
+		/** When its newest line (either side's) was recorded, ms since the epoch: how long it idles. */
+		lastLineAt: number;
 	} | null;
 	/** Over all their sessions in the class. */
 	replies4xx: number;

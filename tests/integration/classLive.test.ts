@@ -235,7 +235,7 @@ describe("the teacher's live roster", () => {
 		const sessionId = await openSession(benPage);
 		await command(benPage, sessionId, 'EHLO ben.example.test', /^250 /);
 		await command(benPage, sessionId, 'MAIL FROM:<ben@example.com>', /^250 /);
-		await command(benPage, sessionId, 'RCPT TO:<unknown@example.com>', /^550 /);
+		const refusal = await command(benPage, sessionId, 'RCPT TO:<unknown@example.com>', /^550 /);
 		const row = (await rosterWhere(desk, 'ben', (r) => r.replies5xx === 1)).roster.find(
 			(r) => r.nickname === 'ben'
 		);
@@ -243,6 +243,8 @@ describe("the teacher's live roster", () => {
 		expect(row?.replies4xx).toBe(0);
 		// After MAIL the transaction waits for its recipients (src/lib/smtp state ids).
 		expect(row?.session?.state).toBe('mail');
+		// Nothing came after the refusal: the session idles since that line.
+		expect(row?.session?.lastLineAt).toBe(refusal.event.at);
 
 		benPage.send({ type: 'class-presence', sessionId: null, example: { slug: 'bounce', step: 2 } });
 		await rosterWhere(desk, 'ben', (r) => r.example?.id === 'bounce' && r.example.step === 2);
