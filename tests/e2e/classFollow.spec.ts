@@ -4,17 +4,26 @@
  * its terminal and transcript; the teacher presses Next in an example and a follower's step moves;
  * a student presses "Try it from here" after the teacher's AUTH and MAIL and gets a session of
  * their own at that point — AUTH with the student's class login, MAIL FROM the student's address,
- * no DATA and no message.
+ * no DATA and no message. On the shared server, and behind nginx (deploy/nginx/smtp-lab.conf) with
+ * VISIBILITY=private, where a class's data is the class's alone.
  */
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { freePort, startNginx } from '../nginx';
+import { startProductionServer } from '../productionServer';
 import { expect, test } from './fixtures';
 import { send } from './labTerminal';
 
 /** A new person: a browser context with no cookie, and its page. */
 async function person(browser: Browser, baseURL: string | undefined): Promise<Page> {
 	const context = await browser.newContext({ baseURL });
+	contexts.push(context);
 	return context.newPage();
 }
+
+const contexts: BrowserContext[] = [];
+test.afterEach(async () => {
+	for (const context of contexts.splice(0)) await context.close();
+});
 
 async function startClass(page: Page, name: string): Promise<string> {
 	await page.goto('/class/new');
@@ -58,11 +67,11 @@ function labSession(page: Page) {
 	});
 }
 
-test('students follow the teacher in the lab and in an example, and one tries it from here with their own login', async ({
-	browser,
-	baseURL
-}) => {
-	test.setTimeout(120_000);
+/**
+ * The teacher types in the lab and then steps through an example; Ana and Ben follow; Ana tries
+ * it from here after the teacher's AUTH and MAIL.
+ */
+async function followAndTry(browser: Browser, baseURL: string | undefined) {
 	const teacher = await person(browser, baseURL);
 	const code = await startClass(teacher, 'SMTP, following');
 	const ana = await person(browser, baseURL);
@@ -121,4 +130,33 @@ test('students follow the teacher in the lab and in an example, and one tries it
 	);
 	// The example's session is the one followed now.
 	await expect(clientRows(ben).first()).toHaveText(/^EHLO /);
+}
+
+test('students follow the teacher in the lab and in an example, and one tries it from here with their own login', async ({
+	browser,
+	baseURL
+}) => {
+	test.setTimeout(120_000);
+	await followAndTry(browser, baseURL);
+});
+
+test('the same through the reverse proxy, with VISIBILITY=private', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const port = await freePort();
+	const server = await startProductionServer({
+		ORIGIN: `http://127.0.0.1:${port}`,
+		VISIBILITY: 'private'
+	});
+	try {
+		const proxy = await startNginx(port, Number(new URL(server.url).port));
+		try {
+			await followAndTry(browser, proxy.url);
+			// Their pages close before the server stops (it waits for its WebSockets to say goodbye).
+			for (const context of contexts.splice(0)) await context.close();
+		} finally {
+			await proxy.stop();
+		}
+	} finally {
+		await server.stop();
+	}
 });
