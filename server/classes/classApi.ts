@@ -102,7 +102,12 @@ export function createClassApi(
 	return {
 		create: (viewer, name) => attempt(() => classConsole(classes.create(viewer, name))),
 		invitation: (code) => attempt(() => invitation(classes.byCode(code))),
-		join: (viewer, code, nickname) => attempt(() => card(classes.join(viewer, code, nickname))),
+		join: (viewer, code, nickname) =>
+			attempt(() => {
+				const student = classes.join(viewer, code, nickname);
+				bridge.classLive.studentsChanged(student.classId);
+				return card(student);
+			}),
 		rejoin: (clientAddress, code, nickname, rejoinCode) =>
 			attempt(() => {
 				const wait = rejoinGate.retryAfterSeconds(clientAddress);
@@ -133,7 +138,9 @@ export function createClassApi(
 		console: (viewer, code) => attempt(() => classConsole(taught(viewer, code))),
 		release: (viewer, code, nickname) =>
 			attempt(() => {
-				classes.release(taught(viewer, code), nickname);
+				const room = taught(viewer, code);
+				classes.release(room, nickname);
+				bridge.classLive.studentsChanged(room.id);
 				return { ok: true as const };
 			}),
 		end: (viewer, code) => attempt(() => classes.end(taught(viewer, code).id)),

@@ -189,6 +189,11 @@ export class ClassLive {
 		if (stored) this.#sessionOwnersChanged(stored.owners);
 	}
 
+	/** A student joined or was released: the roster's rows change. */
+	studentsChanged(classId: string): void {
+		this.#rosterChanged(classId);
+	}
+
 	close(): void {
 		for (const timer of this.#rosterDue.values()) clearTimeout(timer);
 		this.#rosterDue.clear();

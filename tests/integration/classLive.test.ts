@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
+import { createLabApi } from '../../server/labApi';
 import type { Viewer } from '../../server/owners/visibility';
 import type { RosterRow } from '../../src/lib/classes';
 import type { ServerMessage } from '../../src/lib/messages';
@@ -224,6 +225,21 @@ describe("the teacher's live roster", () => {
 		await rosterWhere(desk, 'Ana', (row) => row.connected);
 		anaPage.close();
 		await rosterWhere(desk, 'Ana', (row) => !row.connected);
+	});
+
+	it('brings a student who joins through the API, and drops one the teacher releases', async () => {
+		const { teacher, room } = classOfTwo();
+		const api = createLabApi(lab).classes;
+		const desk = await page(teacher);
+		desk.send({ type: 'watch-class' });
+		await desk.next(isType('class-roster'));
+		expect(api.join(person().viewer, room.code, 'Chen').ok).toBe(true);
+		await rosterWhere(desk, 'Chen', () => true);
+		expect(api.release(teacher.viewer, room.code, 'Ana').ok).toBe(true);
+		await desk.next(
+			(m): m is Extract<ServerMessage, { type: 'class-roster' }> =>
+				m.type === 'class-roster' && m.roster.map((r) => r.nickname).join() === 'ben,Chen'
+		);
 	});
 
 	it("counts a refused RCPT as a 5xx and shows the student's state and example step", async () => {
