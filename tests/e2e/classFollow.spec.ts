@@ -140,6 +140,26 @@ test('students follow the teacher in the lab and in an example, and one tries it
 	await followAndTry(browser, baseURL);
 });
 
+test('try it from here, outside any class, from a tab with a session of its own: a fresh session that stops at the login it does not have, and says why', async ({
+	browser,
+	baseURL
+}) => {
+	const page = await person(browser, baseURL);
+	await page.goto('/lab?listener=submissions');
+	await expect(page.locator('section.timeline li.row.server .text').first()).toHaveText(/^220 /);
+	await page.locator('.xterm-helper-textarea').focus();
+	await send(page, 'EHLO visitor.example.test', /^250 /);
+	await send(page, 'AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=', /^235 /);
+	const followed = (await labSession(page)).id;
+
+	// This tab holds its session for resuming; "Try it from here" starts afresh all the same.
+	await page.goto(`/lab?from=${followed}`);
+	await expect(page.getByTestId('catch-up')).toHaveText(
+		/had logged in or started a message: to do the same with your own login and address, join a class first/
+	);
+	expect((await labSession(page)).id).toBeNull();
+});
+
 test('the same through the reverse proxy, with VISIBILITY=private', async ({ browser }) => {
 	test.setTimeout(120_000);
 	const port = await freePort();

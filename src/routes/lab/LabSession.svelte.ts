@@ -95,10 +95,14 @@ export class LabSession {
 	/** Resolved with the code of the next complete reply (null: the session ended first). */
 	#replyWaiter: ((code: number | null, line: string) => void) | null = null;
 
-	/** Opens the WebSocket (browser only); returns the cleanup for an `$effect`. */
-	start(): () => void {
+	/**
+	 * Opens the WebSocket (browser only); returns the cleanup for an `$effect`. `resume: false`
+	 * leaves this tab's last session to end on the server by itself (RESUME_GRACE_SECONDS).
+	 */
+	start({ resume = true }: { resume?: boolean } = {}): () => void {
 		const socket = new LabSocket();
 		this.#socket = socket;
+		if (!resume) this.#clearStored();
 		const stored = this.#stored();
 		if (stored) {
 			this.listener = stored.listener;
