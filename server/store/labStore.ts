@@ -571,8 +571,10 @@ export class LabStore extends EventEmitter<StoreEvents> {
 			if (room && !found?.includes(room)) (found ??= []).push(room);
 		};
 		for (const ownerId of owners) {
+			// A student's own items from before they joined stay theirs alone, as the teacher's from
+			// before the class began do.
 			const student = this.students.get(ownerId);
-			add(student && this.classes.get(student.classId));
+			if (student && madeAt >= student.joinedAt) add(this.classes.get(student.classId));
 			add(this.#formerStudentOf.get(ownerId));
 			for (const room of this.#classesTaught.get(ownerId) ?? [])
 				if (madeAt >= room.createdAt) add(room);

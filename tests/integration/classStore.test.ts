@@ -96,7 +96,10 @@ describe('ending a class', () => {
 		const outsider = newViewer(lab);
 		const beforeClass = await send(lab, personal(lab, teacher), 'bob@example.com', 'before');
 		const room = lab.classes.create(teacher, 'Mail');
-		const ana = lab.classes.join(newViewer(lab), room.code, 'ana');
+		// Ana used the lab before she joined: that mail is hers, not the class's.
+		const anaViewer = newViewer(lab);
+		const anaBeforeJoining = await send(lab, personal(lab, anaViewer), 'bob@example.com', 'mine');
+		const ana = lab.classes.join(anaViewer, room.code, 'ana');
 		const bob = lab.classes.join(newViewer(lab), room.code, 'bob');
 		const inClass = await send(lab, personal(lab, teacher), 'bob@example.com', 'in class');
 		const fromAna = await send(
@@ -135,6 +138,7 @@ describe('ending a class', () => {
 		await until(() => !lab.store.sessions.has(open.id));
 		const survivors = () => ({
 			beforeClass: kept(lab, beforeClass),
+			anaBeforeJoining: kept(lab, anaBeforeJoining),
 			inClass: kept(lab, inClass),
 			fromAna: kept(lab, fromAna),
 			fromBob: kept(lab, fromBob),
@@ -143,6 +147,7 @@ describe('ending a class', () => {
 		});
 		const expected = {
 			beforeClass: BOTH,
+			anaBeforeJoining: BOTH,
 			inClass: NEITHER,
 			fromAna: NEITHER,
 			fromBob: NEITHER,
