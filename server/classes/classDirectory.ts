@@ -238,7 +238,7 @@ export class ClassDirectory {
 		return room.teacherOwnerId === ownerId;
 	}
 
-	/** The student whose address this is (`ana@k7m2qp.class.test`, any case), if any. */
+	/** The student whose address this is (`ana@k7m4qp.class.test`, any case), if any. */
 	studentOfAddress(address: string): Student | undefined {
 		const domain = domainOf(address).replace(/\.$/, '');
 		if (!domain.endsWith(CLASS_DOMAIN_SUFFIX)) return undefined;
@@ -246,7 +246,7 @@ export class ClassDirectory {
 		return room && this.store.studentByNickname(room.id, localPartOf(address));
 	}
 
-	/** The live class of a class domain (`k7m2qp.class.test`), or undefined. */
+	/** The live class of a class domain (`k7m4qp.class.test`), or undefined. */
 	classOfDomain(domain: string): ClassRoom | undefined {
 		const d = domain.toLowerCase().replace(/\.$/, '');
 		return d.endsWith(CLASS_DOMAIN_SUFFIX)
