@@ -363,8 +363,21 @@ async function runClass(browser: Browser, lab: ClassLab) {
 	await rejoin.getByRole('button', { name: 'Rejoin' }).click();
 	expect(await readCard(cyAgain)).toEqual(cyCard);
 
-	// 8. The server restarts on the same DATA_DIR behind the same nginx.
+	// 8. The server restarts on the same DATA_DIR behind the same nginx, with Ana's session in the
+	// spotlight.
+	const beforeRestart = await spotlight(lab, teacherContext, anaSessionId);
+	await expect(banner(ben)).toHaveText("Spotlight: ana's session");
+	beforeRestart.close();
 	await lab.restart();
+	// The spotlight is the class's: kept, for a follow view opened anew and for what Ben may read.
+	await ben.reload();
+	await expect(banner(ben)).toHaveText("Spotlight: ana's session");
+	await expect(timelineRows(ben, 'client').last()).toHaveText('QUIT');
+	expect(await subjectsSeenBy(ben.context())).toContain('Ana tries it');
+	const afterRestart = await spotlight(lab, teacherContext, null);
+	await expect(banner(ben)).not.toHaveText(/Spotlight/);
+	afterRestart.close();
+	expect(await subjectsSeenBy(ben.context())).not.toContain('Ana tries it');
 	await teacher.goto(`/class/${code}`);
 	await expect(teacher.getByTestId('join-code')).toHaveText(code);
 	await expect(teacher.getByTestId('roster').getByTestId('roster-nickname')).toHaveText([
