@@ -8,6 +8,7 @@
  * VISIBILITY=private, where a class's data is the class's alone.
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
+import WebSocket from 'ws';
 import { freePort, startNginx } from '../nginx';
 import { startProductionServer } from '../productionServer';
 import { expect, test } from './fixtures';
@@ -138,6 +139,47 @@ test('students follow the teacher in the lab and in an example, and one tries it
 }) => {
 	test.setTimeout(120_000);
 	await followAndTry(browser, baseURL);
+});
+
+test("a follower sees the session the teacher spotlights, named by its student, and the teacher's again after", async ({
+	browser,
+	baseURL
+}) => {
+	const teacher = await person(browser, baseURL);
+	const code = await startClass(teacher, 'SMTP, spotlight');
+	const ana = await person(browser, baseURL);
+	const ben = await person(browser, baseURL);
+	await join(ana, code, 'ana');
+	await join(ben, code, 'ben');
+	await ana.goto(`/class/${code}/follow`);
+	await expect(banner(ana)).toHaveText(/The teacher has no session open yet/);
+
+	await ben.goto('/lab?listener=mx');
+	await expect(ben.locator('section.timeline li.row.server .text').first()).toHaveText(/^220 /);
+	await ben.locator('.xterm-helper-textarea').focus();
+	await send(ben, 'EHLO ben.example.test', /^250 /);
+	const benSession = (await labSession(ben)).id;
+
+	// The console's spotlight button is the teacher page's; its message, from the teacher's browser.
+	const cookies = await teacher.context().cookies();
+	const spotlight = new WebSocket(`${baseURL!.replace('http', 'ws')}/ws`, {
+		headers: { origin: baseURL!, cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') }
+	});
+	await new Promise((resolve, reject) => {
+		spotlight.once('open', resolve);
+		spotlight.once('error', reject);
+	});
+	try {
+		spotlight.send(JSON.stringify({ type: 'spotlight', sessionId: benSession }));
+		await expect(banner(ana)).toHaveText("Spotlight: ben's session");
+		await expect(clientRows(ana).first()).toHaveText('EHLO ben.example.test');
+		await expect(followTerminal(ana)).toContainText('EHLO ben.example.test');
+		spotlight.send(JSON.stringify({ type: 'spotlight', sessionId: null }));
+		await expect(banner(ana)).toHaveText(/The teacher has no session open yet/);
+		await expect(clientRows(ana)).toHaveCount(0);
+	} finally {
+		spotlight.close();
+	}
 });
 
 test('try it from here, outside any class, from a tab with a session of its own: a fresh session that stops at the login it does not have, and says why', async ({
