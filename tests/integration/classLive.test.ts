@@ -173,6 +173,28 @@ describe('following the teacher', () => {
 		});
 	});
 
+	it("shows followers the teacher's AUTH line masked, never the teacher's credentials", async () => {
+		const { teacher, ana } = classOfTwo();
+		const desk = await page(teacher);
+		const from = desk.received.length;
+		desk.send({ type: 'open', listener: 'submissions' });
+		const sessionId = (await desk.next(isType('opened'), 5000, from)).session.id;
+		await desk.reply(sessionId, /^220 /, 5000, from);
+		await command(desk, sessionId, 'EHLO teacher.example.test', /^250 /);
+		const secret = Buffer.from('\0alice\0wonderland').toString('base64');
+		await command(desk, sessionId, `AUTH PLAIN ${secret}`, /^235 /);
+
+		const anaView = await page(ana);
+		anaView.send({ type: 'watch', sessionId });
+		await anaView.reply(sessionId, /^235 /);
+		const auth = anaView.received.find(
+			(m) => m.type === 'event' && m.event.dir === 'client' && /^AUTH /.test(m.event.text)
+		);
+		expect(auth).toMatchObject({ event: { anomalies: ['credentials-masked'] } });
+		expect(JSON.stringify(anaView.received)).not.toContain(secret);
+		expect(JSON.stringify(anaView.received)).not.toContain('wonderland');
+	});
+
 	it('keeps the spotlight in the class for a follower who comes later', async () => {
 		const { teacher, ana, ben, room } = classOfTwo();
 		const desk = await page(teacher);
