@@ -423,3 +423,59 @@ async function runClass(browser: Browser, lab: ClassLab) {
 	await expect(codeField).toHaveAttribute('aria-invalid', 'true');
 	await expect(codeField).toHaveAccessibleDescription(/has ended|No class has the code/);
 }
+
+/**
+ * The README's pictures of a class (Teaching a class): the teacher's console on the projector with
+ * three students in, and a student's follow view while the teacher types. Taken at 1280×720 into
+ * test-results/screenshots/ by `npm run screenshots`; static/screenshots/ holds the copies the
+ * README shows.
+ */
+test('README pictures of a class', { tag: '@screenshots' }, async ({ browser, baseURL }) => {
+	test.setTimeout(120_000);
+	const newPage = async () => {
+		const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 720 } });
+		contexts.push(context);
+		return context.newPage();
+	};
+	try {
+		const teacher = await newPage();
+		await teacher.goto('/class/new');
+		await teacher.getByLabel('Class name').fill('Networks 2B — SMTP');
+		await teacher.getByRole('button', { name: 'Start the class' }).click();
+		await teacher.waitForURL(/\/class\/[A-Z0-9]{6}$/);
+		const code = new URL(teacher.url()).pathname.split('/')[2];
+		const students: Page[] = [];
+		for (const nickname of ['ana', 'ben', 'chen']) {
+			const student = await newPage();
+			await student.goto(`/join?code=${code}`);
+			await joinAs(student, nickname);
+			students.push(student);
+		}
+		await teacher.reload();
+		await expect(teacher.getByTestId('roster').getByTestId('roster-nickname')).toHaveCount(3);
+		await teacher.screenshot({ path: 'test-results/screenshots/readme-class-console.png' });
+
+		const follower = students[0];
+		await follower.goto(`/class/${code}/follow`);
+		await teacher.goto('/lab?listener=submission');
+		await expect(timelineRows(teacher, 'server').first()).toHaveText(/^220 /);
+		await teacher.locator('.xterm-helper-textarea').focus();
+		await send(teacher, 'EHLO teacher.example.test', /^250 /);
+		await send(teacher, 'STARTTLS', /^220 /);
+		await send(teacher, 'EHLO teacher.example.test', /^250 /);
+		await send(
+			teacher,
+			`AUTH PLAIN ${Buffer.from('\0alice\0wonderland').toString('base64')}`,
+			/^235 /
+		);
+		await send(teacher, 'MAIL FROM:<alice@example.com>', /^250 /);
+		await send(teacher, `RCPT TO:<ana@${code.toLowerCase()}.class.test>`, /^250 /);
+		await expect(timelineRows(follower, 'client').last()).toHaveText(
+			`RCPT TO:<ana@${code.toLowerCase()}.class.test>`
+		);
+		await expect(follower.getByRole('link', { name: 'Try it from here' })).toBeVisible();
+		await follower.screenshot({ path: 'test-results/screenshots/readme-class-follow.png' });
+	} finally {
+		await Promise.all(contexts.splice(0).map((context) => context.close()));
+	}
+});
