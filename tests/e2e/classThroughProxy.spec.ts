@@ -17,8 +17,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from '@playwright/test';
-import WebSocket from 'ws';
+import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
 import { freePort, startNginx, type Nginx } from '../nginx';
 import { startProductionServer, type ProductionServer } from '../productionServer';
 import { expect, test } from './fixtures';
@@ -85,8 +84,8 @@ const joinForm = (page: Page) => page.getByRole('form', { name: 'Join', exact: t
 const rejoinForm = (page: Page) => page.getByRole('form', { name: 'Rejoin', exact: true });
 const followTerminal = (page: Page) => page.getByTestId('follow-terminal');
 const banner = (page: Page) => page.getByTestId('follow-banner');
-const timelineRows = (page: Page, dir: 'client' | 'server') =>
-	page.locator(`section.timeline li.row.${dir} .text`);
+const timelineRows = (within: Page | Locator, dir: 'client' | 'server') =>
+	within.locator(`section.timeline li.row.${dir} .text`);
 
 /** What a student's card says once they are in: their address, password and rejoin code. */
 interface Card {
@@ -150,37 +149,6 @@ async function subjectsSeenBy(context: BrowserContext): Promise<string[]> {
 	return messages.map((m) => m.subject);
 }
 
-/** The owner cookie of a context, for a WebSocket of the same person. */
-async function ownerCookie(context: BrowserContext): Promise<string> {
-	const cookie = (await context.cookies()).find((c) => c.name === 'smtp_lab_owner');
-	expect(cookie, 'owner cookie').toBeDefined();
-	return `${cookie!.name}=${cookie!.value}`;
-}
-
-/**
- * The teacher puts a session in the spotlight (null: back to the teacher's own) over the class
- * channel, as the teacher's console does: a WebSocket through nginx with the teacher's cookie.
- */
-async function spotlight(lab: ClassLab, teacher: BrowserContext, sessionId: string | null) {
-	const ws = new WebSocket(`${lab.url.replace('http', 'ws')}/ws`, {
-		headers: { origin: lab.url, cookie: await ownerCookie(teacher) }
-	});
-	await new Promise((resolve, reject) => {
-		ws.once('open', resolve);
-		ws.once('error', reject);
-	});
-	const errors: string[] = [];
-	ws.on('message', (data) => {
-		const message = JSON.parse(data.toString()) as { type: string; message?: string };
-		if (message.type === 'error') errors.push(message.message ?? '');
-	});
-	ws.send(JSON.stringify({ type: 'spotlight', sessionId }));
-	return {
-		errors,
-		close: () => ws.close()
-	};
-}
-
 test('a class through nginx with VISIBILITY=private: join, follow, try it from here, watch, spotlight, rejoin, restart, end', async ({
 	browser
 }) => {
@@ -197,7 +165,6 @@ test('a class through nginx with VISIBILITY=private: join, follow, try it from h
 
 async function runClass(browser: Browser, lab: ClassLab) {
 	const teacher = await person(browser, lab);
-	const teacherContext = teacher.context();
 
 	// 1. The teacher starts a class; the projector shows its code and the QR code of its join URL.
 	await teacher.goto('/class/new');
@@ -315,24 +282,22 @@ async function runClass(browser: Browser, lab: ClassLab) {
 	await send(ana, 'My own message.');
 	await send(ana, '.', /^250 /);
 
-	// 5. The teacher watches Ana's session live (a student's session is the teacher's to read).
-	await teacher.goto(`/sessions/${anaSessionId}`);
-	await expect(timelineRows(teacher, 'client')).toContainText([`MAIL FROM:<${anaCard.address}>`]);
+	// 5. The teacher watches Ana's session live from the console's roster, and shows it to the
+	// class: Ben, following, sees Ana's session.
+	await teacher.goto(`/class/${code}`);
+	await teacher.getByTestId('roster').getByRole('button', { name: 'Watch ana' }).click();
+	const watched = teacher.getByTestId('watched-student');
+	await expect(timelineRows(watched, 'client')).toContainText([`MAIL FROM:<${anaCard.address}>`]);
 	await send(ana, 'NOOP', /^250 /);
-	await expect(timelineRows(teacher, 'client').last()).toHaveText('NOOP');
-
-	// The teacher puts it in the spotlight: Ben, following, sees Ana's session.
-	const light = await spotlight(lab, teacherContext, anaSessionId);
+	await expect(timelineRows(watched, 'client').last()).toHaveText('NOOP');
+	await watched.getByRole('button', { name: /^Show to the class/ }).click();
 	await expect(banner(ben)).toHaveText("Spotlight: ana's session");
 	await expect(followTerminal(ben)).toContainText(`MAIL FROM:<${anaCard.address}>`);
 	await expect(timelineRows(ben, 'client').last()).toHaveText('NOOP');
 	// And reads its mail while it is in the spotlight, like the teacher's.
 	expect(await subjectsSeenBy(ben.context())).toContain('Ana tries it');
-	const lightOff = await spotlight(lab, teacherContext, null);
+	await teacher.getByRole('button', { name: 'Back to my session' }).click();
 	await expect(banner(ben)).not.toHaveText(/Spotlight/);
-	expect(light.errors.concat(lightOff.errors)).toEqual([]);
-	light.close();
-	lightOff.close();
 	// Out of the spotlight, Ana's session and mail are hers again, not her classmates'.
 	expect((await storedSession(ben.context(), anaSessionId)).status).toBe(404);
 	expect(await subjectsSeenBy(ben.context())).not.toContain('Ana tries it');
@@ -365,18 +330,21 @@ async function runClass(browser: Browser, lab: ClassLab) {
 
 	// 8. The server restarts on the same DATA_DIR behind the same nginx, with Ana's session in the
 	// spotlight.
-	const beforeRestart = await spotlight(lab, teacherContext, anaSessionId);
+	await teacher.goto(`/class/${code}`);
+	await teacher
+		.getByTestId('roster')
+		.getByRole('button', { name: /^Show to the class\W+ana’s session$/ })
+		.click();
 	await expect(banner(ben)).toHaveText("Spotlight: ana's session");
-	beforeRestart.close();
 	await lab.restart();
 	// The spotlight is the class's: kept, for a follow view opened anew and for what Ben may read.
 	await ben.reload();
 	await expect(banner(ben)).toHaveText("Spotlight: ana's session");
 	await expect(timelineRows(ben, 'client').last()).toHaveText('QUIT');
 	expect(await subjectsSeenBy(ben.context())).toContain('Ana tries it');
-	const afterRestart = await spotlight(lab, teacherContext, null);
+	await teacher.reload();
+	await teacher.getByRole('button', { name: 'Back to my session' }).click();
 	await expect(banner(ben)).not.toHaveText(/Spotlight/);
-	afterRestart.close();
 	expect(await subjectsSeenBy(ben.context())).not.toContain('Ana tries it');
 	await teacher.goto(`/class/${code}`);
 	await expect(teacher.getByTestId('join-code')).toHaveText(code);
