@@ -394,7 +394,8 @@ async function runClass(browser: Browser, lab: ClassLab) {
 
 /**
  * The README's pictures of a class (Teaching a class): the teacher's console on the projector with
- * three students in, and a student's follow view while the teacher types. Taken at 1280×720 into
+ * three students in, a student's follow view while the teacher types, and the live roster with a
+ * student watched. Taken at 1280×720 into
  * test-results/screenshots/ by `npm run screenshots`; static/screenshots/ holds the copies the
  * README shows.
  */
@@ -443,6 +444,18 @@ test('README pictures of a class', { tag: '@screenshots' }, async ({ browser, ba
 		);
 		await expect(follower.getByRole('link', { name: 'Try it from here' })).toBeVisible();
 		await follower.screenshot({ path: 'test-results/screenshots/readme-class-follow.png' });
+
+		// Ana tries it from here and mistypes a classmate's address; the teacher watches her.
+		await follower.getByRole('link', { name: 'Try it from here' }).click();
+		await expect(follower.getByTestId('catch-up')).toHaveText(/^Your session is at/);
+		await follower.locator('.xterm-helper-textarea').focus();
+		await send(follower, `RCPT TO:<bne@${code.toLowerCase()}.class.test>`, /^550 /);
+		await teacher.goto(`/class/${code}`);
+		await teacher.getByTestId('roster').getByRole('button', { name: 'Watch ana' }).click();
+		const watched = teacher.getByTestId('watched-student');
+		await expect(timelineRows(watched, 'server').last()).toHaveText(/^550 /);
+		await teacher.getByTestId('roster').scrollIntoViewIfNeeded();
+		await teacher.screenshot({ path: 'test-results/screenshots/readme-class-dashboard.png' });
 	} finally {
 		await Promise.all(contexts.splice(0).map((context) => context.close()));
 	}
