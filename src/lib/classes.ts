@@ -26,6 +26,11 @@ export function normaliseJoinCode(typed: string): string {
 	return typed.replace(/[\s-]/g, '').toUpperCase();
 }
 
+/** A code as the projector shows it and a person reads it aloud: `K7M 4QP`. */
+export function spacedJoinCode(code: string): string {
+	return `${code.slice(0, JOIN_CODE_LENGTH / 2)} ${code.slice(JOIN_CODE_LENGTH / 2)}`;
+}
+
 /** True for a well-formed code (not necessarily a class's). */
 export function isJoinCode(code: string): boolean {
 	return code.length === JOIN_CODE_LENGTH && [...code].every((c) => JOIN_CODE_ALPHABET.includes(c));

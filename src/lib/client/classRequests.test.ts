@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { codeProblem, refusal, spacedJoinCode } from './classRequests';
+import { spacedJoinCode } from '$lib/classes';
+import { codeProblem, refusal } from './classRequests';
 
 describe('spacedJoinCode', () => {
 	it('splits a code 3 + 3, as the projector shows it', () => {

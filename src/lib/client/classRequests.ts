@@ -3,7 +3,13 @@
  * wrong about before it is sent, and beside which field a refusal of the server is shown, so a
  * student on a phone sees the problem where they typed.
  */
-import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, isJoinCode, normaliseJoinCode } from '$lib/classes';
+import {
+	JOIN_CODE_ALPHABET,
+	JOIN_CODE_LENGTH,
+	isJoinCode,
+	normaliseJoinCode,
+	spacedJoinCode
+} from '$lib/classes';
 
 /** The requests a form of the class pages makes. */
 export type ClassRequest = 'create' | 'join' | 'rejoin';
@@ -47,11 +53,6 @@ export interface RefusedAnswer {
 	status: number;
 	/** The `{ error }` of the JSON body, if any. */
 	error: string | null;
-}
-
-/** A code as the projector shows it and a person reads it aloud: `K7M 4QP`. */
-export function spacedJoinCode(code: string): string {
-	return `${code.slice(0, JOIN_CODE_LENGTH / 2)} ${code.slice(JOIN_CODE_LENGTH / 2)}`;
 }
 
 /** Characters never in a code, because they are misread on a projector (0/O, 1/I/L, …). */

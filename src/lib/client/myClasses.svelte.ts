@@ -5,7 +5,6 @@
  * and ending a class.
  */
 import type { ClassInvitation, StudentCard } from '$lib/classes';
-import { classApi } from './classRequests';
 
 export interface Mine {
 	student: StudentCard | null;
@@ -18,9 +17,17 @@ class MyClasses {
 	teaching = $state<Pick<ClassInvitation, 'code' | 'name'>[]>([]);
 
 	async refresh(): Promise<void> {
-		const answer = await classApi<Mine>('GET', '/api/classes/mine');
-		if (!answer.ok) return;
-		const { student, teaching } = answer.value;
+		// A plain fetch, not classRequests' classApi: every page loads the navigation, and the
+		// class forms' refusal tables would come with it.
+		let mine: Mine;
+		try {
+			const response = await fetch('/api/classes/mine');
+			if (!response.ok) return;
+			mine = (await response.json()) as Mine;
+		} catch {
+			return; // offline or the server restarting: the navigation keeps what it had
+		}
+		const { student, teaching } = mine;
 		this.student = student && {
 			code: student.code,
 			className: student.className,

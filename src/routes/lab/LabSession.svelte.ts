@@ -1,13 +1,6 @@
 import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
-import { PresenceReporter } from '$lib/client/ClassChannel';
-import { classApi } from '$lib/client/classRequests';
-import {
-	catchUpSteps,
-	protocolPointOf,
-	type CatchUpStep,
-	type LearnerCredentials
-} from '$lib/client/protocolPoint';
-import type { StudentCard } from '$lib/classes';
+import { PresenceReporter } from '$lib/client/classPresence';
+import type { CatchUpStep } from '$lib/client/protocolPoint';
 import { LISTENER_TABLE, type Listener } from '$lib/listeners';
 import {
 	capabilitiesOf,
@@ -201,85 +194,16 @@ export class LabSession {
 		this.#note(text);
 	}
 
-	/**
-	 * "Try it from here": opens a fresh session of the learner's own on the listener of the
-	 * followed session and sends, reply by reply, what brings it to the same protocol point —
-	 * with the learner's class login and address, never the followed session's credentials or
-	 * message (src/lib/client/protocolPoint.ts). A refusal stops it and says why; then the
-	 * learner types on.
-	 */
+	/** "Try it from here": this tab's fresh session, brought to the followed one's point (catchUp.ts). */
 	async tryFrom(sessionId: string): Promise<void> {
 		if (this.phase === 'open' || this.phase === 'opening') return;
-		const followed = await classApi<{ session: SessionSummary; events: SessionEvent[] }>(
-			'GET',
-			`/api/sessions/${encodeURIComponent(sessionId)}`
-		);
-		if (!followed.ok) {
-			this.catchUp = {
-				steps: [],
-				done: true,
-				problem:
-					followed.status === 404
-						? 'The session you followed is no longer there (it may have been cleared).'
-						: `Could not read the session you followed: ${followed.error ?? followed.status}.`
-			};
-			return;
-		}
-		const mine = await classApi<{ student: StudentCard | null }>('GET', '/api/classes/mine');
-		const student = mine.ok ? mine.value.student : null;
-		const credentials: LearnerCredentials | null = student && {
-			address: student.address,
-			password: student.password
-		};
-		const point = protocolPointOf(followed.value.session.listener, followed.value.events);
-		let steps: CatchUpStep[];
-		try {
-			steps = catchUpSteps(point, credentials, clientNameOf(credentials));
-		} catch {
-			this.catchUp = {
-				steps: [],
-				done: true,
-				problem:
-					'The session you followed had logged in or started a message: to do the same with your own login and address, join a class first.'
-			};
-			return;
-		}
-		const catchUp: CatchUp = {
-			steps: steps.map((step) => ({ ...step, status: 'waiting' })),
-			problem: null,
-			done: false
-		};
-		const update = (change: Partial<CatchUp>): void => {
-			this.catchUp = { ...catchUp, ...change };
-		};
-		update({});
-		this.listener = point.listener;
-		const greeting = this.#nextReply();
-		this.connect();
-		// connect() did not get the request out (phase widened: TypeScript keeps the narrowing).
-		if ((this.phase as Phase) !== 'opening') return update({ done: true, problem: this.error });
-		const greeted = await greeting;
-		if (greeted.code !== 220)
-			return update({
-				done: true,
-				problem: `The server did not greet the new session: ${greeted.line || 'it closed it'}.`
-			});
-		for (const [i, step] of catchUp.steps.entries()) {
-			catchUp.steps = catchUp.steps.with(i, { ...step, status: 'sent' });
-			update({});
-			const reply = this.#nextReply();
-			this.submit(step.line);
-			const { code, line } = await reply;
-			const worked = code === step.expect;
-			catchUp.steps = catchUp.steps.with(i, { ...step, status: worked ? 'done' : 'refused' });
-			if (!worked)
-				return update({
-					done: true,
-					problem: `${step.label} was answered “${line || 'nothing: the session ended'}”, so the rest was not sent. Carry on from here by hand.`
-				});
-		}
-		update({ done: true });
-		this.#note("Your session is at the teacher's point, with your own login and address. Type on.");
+		// Loaded when asked for: /lab's first load stays within its budget.
+		const { catchUpTo } = await import('./catchUp');
+		await catchUpTo(sessionId, {
+			lab: this,
+			nextReply: () => this.#nextReply(),
+			note: (text) => this.#note(text)
+		});
 	}
 
 	#nextReply(): Promise<{ code: number | null; line: string }> {
@@ -518,13 +442,4 @@ export class LabSession {
 			// See #store.
 		}
 	}
-}
-
-/**
- * The EHLO name of a catch-up session: a host below the learner's class domain (RFC 5321 §4.1.1.1
- * asks for the client's own name; a learner's laptop has none in the sandbox).
- */
-function clientNameOf(credentials: LearnerCredentials | null): string {
-	const domain = credentials?.address.split('@')[1] ?? 'example.test';
-	return `laptop.${domain}`;
 }

@@ -1,5 +1,5 @@
 import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
-import { PresenceReporter } from '$lib/client/ClassChannel';
+import { PresenceReporter } from '$lib/client/classPresence';
 import { ExampleDriver, StepAborted, type StepRecord } from '$lib/examples/driver';
 import { fill } from '$lib/examples/runner';
 import type { Example, RunContext } from '$lib/examples/types';
