@@ -153,17 +153,20 @@ export class Bridge {
 		const onCleared = (what: 'sessions' | 'messages') => this.#fanOut.cleared(what);
 		const onRemoved = (what: 'session' | 'message', id: string, deleted: boolean) =>
 			this.#fanOut.removed(what, id, deleted);
+		const onClassEnded = (classId: string) => this.#classLive.classEnded(classId);
 		store.on('event', onEvent);
 		store.on('session', onSession);
 		store.on('message', onMessage);
 		store.on('cleared', onCleared);
 		store.on('removed', onRemoved);
+		store.on('classEnded', onClassEnded);
 		return () => {
 			store.off('event', onEvent);
 			store.off('session', onSession);
 			store.off('message', onMessage);
 			store.off('cleared', onCleared);
 			store.off('removed', onRemoved);
+			store.off('classEnded', onClassEnded);
 		};
 	}
 }

@@ -189,6 +189,23 @@ export class ClassLive {
 		if (stored) this.#sessionOwnersChanged(stored.owners);
 	}
 
+	/**
+	 * The class ended (its teacher, or CLASS_RETENTION_DAYS): its followers and consoles are told,
+	 * and forgotten.
+	 */
+	classEnded(classId: string): void {
+		const told = new Set([
+			...(this.#followers.get(classId) ?? []),
+			...(this.#consoles.get(classId) ?? [])
+		]);
+		for (const peer of told) peer.send({ type: 'class-ended' });
+		this.#followers.delete(classId);
+		this.#consoles.delete(classId);
+		clearTimeout(this.#rosterDue.get(classId));
+		this.#rosterDue.delete(classId);
+		this.#rosterSentAt.delete(classId);
+	}
+
 	/** A student joined or was released: the roster's rows change. */
 	studentsChanged(classId: string): void {
 		this.#rosterChanged(classId);

@@ -123,6 +123,8 @@ export interface StoreEvents {
 	 * always when retention expired it).
 	 */
 	removed: ['session' | 'message', string, boolean];
+	/** A class ended (its teacher ended it, or its time was up): its id. */
+	classEnded: [string];
 }
 
 /**
@@ -512,6 +514,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		for (const ownerId of room.formerStudents) this.#formerStudentOf.delete(ownerId);
 		if (this.#persistence) this.#pending.deletedClasses.push(id);
 		this.#changed(null);
+		this.emit('classEnded', id);
 	}
 
 	/** The live class with this join code (already normalised: upper case). */

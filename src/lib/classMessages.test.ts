@@ -91,6 +91,13 @@ describe('class messages from the server', () => {
 		expect(parseServerMessage(JSON.stringify(roster))).toEqual({ ok: true, value: roster });
 	});
 
+	it('accepts a class-ended', () => {
+		expect(parseServerMessage('{"type":"class-ended"}')).toEqual({
+			ok: true,
+			value: { type: 'class-ended' }
+		});
+	});
+
 	it.each([
 		[{ ...follow, teacher: null }],
 		[{ ...follow, teacher: { sessionId: 'bad id', example: null } }],

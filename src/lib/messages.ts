@@ -199,6 +199,8 @@ export type ServerMessage =
 	| { type: 'removed'; what: 'session' | 'message'; id: string }
 	| ({ type: 'class-follow' } & ClassFollow)
 	| { type: 'class-roster'; roster: RosterRow[] }
+	/** To the class's followers and consoles: the class ended, and its data is deleted. */
+	| { type: 'class-ended' }
 	| { type: 'error'; message: string };
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -314,6 +316,7 @@ const SERVER_TYPES = new Set([
 	'removed',
 	'class-follow',
 	'class-roster',
+	'class-ended',
 	'error'
 ]);
 

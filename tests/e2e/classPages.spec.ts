@@ -112,6 +112,10 @@ test('students join by code and by the join URL; a nickname taken in another cas
 		`ana@${code.toLowerCase()}.class.test`
 	);
 	await expect(card.getByTestId('rejoin-code')).toHaveText(/^[A-Z0-9]{3} [A-Z0-9]{3}$/);
+	// The card leads on to following the teacher.
+	await card.getByRole('link', { name: 'Follow the teacher' }).click();
+	await expect(anaPage).toHaveURL(new RegExp(`/class/${code}/follow$`));
+	await expect(anaPage.getByRole('heading', { level: 1 })).toBeVisible();
 
 	// By the join URL (the QR code's): the code is filled in and the class named.
 	const other = await person(browser, baseURL);

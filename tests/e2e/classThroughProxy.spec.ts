@@ -378,6 +378,8 @@ async function runClass(browser: Browser, lab: ClassLab) {
 		.getByRole('button', { name: 'End the class and delete its data' })
 		.click();
 	await expect(teacher.getByRole('status')).toContainText('has ended');
+	// Ben, still following, is told at once.
+	await expect(ben.getByTestId('class-ended')).toContainText('The class has ended');
 
 	expect((await storedSession(ana.context(), anaSessionId)).status).toBe(404);
 	expect((await lab.asOperator(`/api/sessions/${anaSessionId}`)).status).toBe(404);

@@ -300,3 +300,32 @@ describe("the teacher's live roster", () => {
 		expect(outsider.received).toHaveLength(1);
 	});
 });
+
+describe('the end of a class', () => {
+	it("tells the class's followers and its teacher's console, and no other class", async () => {
+		const { teacher, room, ana, ben } = classOfTwo();
+		const other = person();
+		const otherRoom = lab.classes.create(other.viewer, 'Another lesson');
+		const cy = person();
+		lab.classes.join(cy.viewer, otherRoom.code, 'cy');
+		const [desk, anaView, benView, cyView] = await Promise.all(
+			[teacher, ana, ben, cy].map((who) => page(who))
+		);
+		desk.send({ type: 'watch-class' });
+		await desk.next(isType('class-roster'));
+		for (const view of [anaView, benView, cyView]) {
+			view.send({ type: 'follow-class' });
+			await view.next(isType('class-follow'));
+		}
+		const froms = [desk, anaView, benView].map((client) => client.received.length);
+		const cyFrom = cyView.received.length;
+
+		lab.classes.end(room.id);
+		for (const [i, client] of [desk, anaView, benView].entries())
+			expect(await nextOf(client, 'class-ended', froms[i])).toEqual({ type: 'class-ended' });
+		// Cy's class goes on: a message sent after the end reaches Cy, with no class-ended before it.
+		cyView.send({ type: 'watch', sessionId: 'not-a-session' });
+		await cyView.next(isType('error'), 5000, cyFrom);
+		expect(cyView.received.slice(cyFrom).map((m) => m.type)).not.toContain('class-ended');
+	});
+});

@@ -25,6 +25,8 @@ export class FollowView {
 	ended = $state<string | null>(null);
 	/** Why the class cannot be followed (not a student of a class), or null. */
 	error = $state<string | null>(null);
+	/** The teacher ended the class (or its time was up) while this page followed it. */
+	classEnded = $state(false);
 
 	/** The state machine's state after the last line that named one. */
 	state = $derived(
@@ -76,6 +78,8 @@ export class FollowView {
 				this.session = message.session;
 			} else if (message.type === 'closed' && message.sessionId === this.sessionId) {
 				this.ended = message.reason;
+			} else if (message.type === 'class-ended') {
+				this.classEnded = true;
 			}
 		});
 		return () => {
