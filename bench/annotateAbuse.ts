@@ -9,6 +9,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { DEFAULTS } from '../server/config';
 import { startProductionServer } from '../tests/productionServer';
+import { ensureProductionBuild } from './productionBuild';
 
 const CLIENTS = 6;
 const IDLE_MS = 4000;
@@ -126,6 +127,7 @@ async function scenario(label: string, env: Record<string, string>): Promise<str
 }
 
 export async function benchAnnotateAbuse(): Promise<string[]> {
+	await ensureProductionBuild();
 	return [
 		...(await scenario('default limits (2 at once, 60 a minute per address)', {})),
 		...(await scenario('per-address limits lifted (slicing alone)', {

@@ -10,6 +10,7 @@ import { fork } from 'node:child_process';
 import WebSocket from 'ws';
 import { startProductionServer } from '../tests/productionServer';
 import type { FollowersResults } from './classFollowers';
+import { ensureProductionBuild } from './productionBuild';
 
 export const FOLLOWERS = 60;
 const LINES = 100;
@@ -55,6 +56,7 @@ function nextMessage<T>(child: ReturnType<typeof fork>, type: string): Promise<T
 }
 
 export async function benchClassFollow(): Promise<string[]> {
+	await ensureProductionBuild();
 	const server = await startProductionServer({ DATA_DIR: 'memory' });
 	try {
 		const { url } = server;

@@ -12,6 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
+import { ensureProductionBuild } from './productionBuild';
 
 const COMMANDS = 200;
 /** Back to back, so no more than the bridge lets one socket send at once (WS_MESSAGES_PER_SECOND). */
@@ -48,6 +49,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 export async function benchLabBrowser(): Promise<string[]> {
+	await ensureProductionBuild();
 	const { url, child } = await startServer();
 	const browser = await chromium.launch({
 		executablePath: '/usr/bin/chromium',

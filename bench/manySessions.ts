@@ -9,11 +9,12 @@
  * The sessions come from one address (127.0.0.1), so the per-address limits are raised for the
  * bench, and MAX_SESSIONS too (its default, 500, is below the 1,000 learners).
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { startProductionServer, type ProductionServer } from '../tests/productionServer';
 import type { GoMessage, LearnerResults } from './manySessionsLearners';
+import { ensureProductionBuild } from './productionBuild';
 
 export const LEARNER_LEVELS = [100, 300, 1000];
 /** Learners start spread over this, then the server gets this long before timing starts. */
@@ -76,13 +77,6 @@ function cpuTicks(pid: number): number {
 function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
 	return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1]) / 1024;
-}
-
-/** A fresh clone has no build: make it, as `npm start` would. */
-function ensureBuild(): void {
-	if (existsSync('build/server/index.js')) return;
-	console.log('  (building the production server first: npm run build)');
-	execFileSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 /** The next message a learners' process sends; its exit before that is an error. */
@@ -188,7 +182,7 @@ export async function benchManySessions(
 	levels = LEARNER_LEVELS,
 	windowMs = WINDOW_MS
 ): Promise<string[]> {
-	ensureBuild();
+	await ensureProductionBuild();
 	const lines = [
 		`each learner: own owner cookie and WebSocket, mx, typed sessions (a line every 2–5 s) and one session in four pasted; ${windowMs / 1000} s timed per level after ${(RAMP_MS + SETTLE_MS) / 1000} s of ramp; limits raised: ${Object.entries(
 			LIMITS
