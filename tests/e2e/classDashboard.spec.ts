@@ -10,27 +10,12 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Locator, Page } from '@playwright/test';
 import { expect, expectFitsViewport, test } from './fixtures';
 import { send } from './labTerminal';
+import { joinByLink, startClass } from './classes';
 
 /** A new person: a browser context with no cookie, and its page. */
 async function person(browser: Browser, baseURL: string | undefined): Promise<Page> {
 	const context = await browser.newContext({ baseURL });
 	return context.newPage();
-}
-
-async function startClass(page: Page, name: string): Promise<string> {
-	await page.goto('/class/new');
-	await page.getByLabel('Class name').fill(name);
-	await page.getByRole('button', { name: 'Start the class' }).click();
-	await page.waitForURL(/\/class\/[A-Z0-9]{6}$/);
-	return new URL(page.url()).pathname.split('/')[2];
-}
-
-async function join(page: Page, code: string, nickname: string): Promise<void> {
-	await page.goto(`/join?code=${code}`);
-	const form = page.getByRole('form', { name: 'Join', exact: true });
-	await form.getByLabel('Your nickname').fill(nickname);
-	await form.getByRole('button', { name: 'Join' }).click();
-	await expect(page.getByTestId('student-card')).toBeVisible();
 }
 
 /** Opens the lab on mx and waits for the greeting; the terminal has the focus. */
@@ -65,8 +50,8 @@ test('the roster is live: a student connects, is refused at RCPT (state, 5xx cou
 	const code = await startClass(page, 'Live roster');
 	const ben = await person(browser, baseURL);
 	const zoe = await person(browser, baseURL);
-	await join(ben, code, 'ben');
-	await join(zoe, code, 'zoe');
+	await joinByLink(ben, code, 'ben');
+	await joinByLink(zoe, code, 'zoe');
 	// Joined after the console loaded: the live roster brings them, with no page of theirs open.
 	await expect(row(page, 'zoe').getByTestId('roster-page')).toHaveText('○ Not connected');
 	await expect(row(page, 'zoe').getByTestId('roster-state')).toHaveText('No session yet');
@@ -108,7 +93,7 @@ test("the teacher watches a student's session live from the roster, with the key
 }) => {
 	const code = await startClass(page, 'Watching');
 	const ana = await person(browser, baseURL);
-	await join(ana, code, 'ana');
+	await joinByLink(ana, code, 'ana');
 	await refusedRecipient(ana, 'ana', code);
 
 	const watchAna = row(page, 'ana').getByRole('button', { name: 'Watch ana' });
@@ -150,8 +135,8 @@ test("the teacher spotlights a student's session: a follower sees it, and Back t
 	const code = await startClass(page, 'Spotlight');
 	const ana = await person(browser, baseURL);
 	const ben = await person(browser, baseURL);
-	await join(ana, code, 'ana');
-	await join(ben, code, 'ben');
+	await joinByLink(ana, code, 'ana');
+	await joinByLink(ben, code, 'ben');
 
 	// The teacher's own session, in the lab in another tab.
 	const lab = await page.context().newPage();
@@ -191,7 +176,7 @@ async function busyClass(page: Page, browser: Browser, baseURL: string | undefin
 	const students: Page[] = [];
 	for (const nickname of ['ana', 'ben.k', 'Chen_Li']) {
 		const student = await person(browser, baseURL);
-		await join(student, code, nickname);
+		await joinByLink(student, code, nickname);
 		students.push(student);
 	}
 	const [ana, ben, chen] = students;

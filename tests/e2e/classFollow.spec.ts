@@ -13,6 +13,7 @@ import { freePort, startNginx } from '../nginx';
 import { startProductionServer } from '../productionServer';
 import { expect, test } from './fixtures';
 import { send } from './labTerminal';
+import { joinByLink, startClass } from './classes';
 
 /** A new person: a browser context with no cookie, and its page. */
 async function person(browser: Browser, baseURL: string | undefined): Promise<Page> {
@@ -25,24 +26,6 @@ const contexts: BrowserContext[] = [];
 test.afterEach(async () => {
 	for (const context of contexts.splice(0)) await context.close();
 });
-
-async function startClass(page: Page, name: string): Promise<string> {
-	await page.goto('/class/new');
-	await page.getByLabel('Class name').fill(name);
-	await page.getByRole('button', { name: 'Start the class' }).click();
-	await page.waitForURL(/\/class\/[A-Z0-9]{6}$/);
-	return new URL(page.url()).pathname.split('/')[2];
-}
-
-/** Joins the class; the student's address, from their card. */
-async function join(page: Page, code: string, nickname: string): Promise<string> {
-	await page.goto(`/join?code=${code}`);
-	const form = page.getByRole('form', { name: 'Join', exact: true });
-	await form.getByLabel('Your nickname').fill(nickname);
-	await form.getByRole('button', { name: 'Join' }).click();
-	await expect(page.getByTestId('student-card')).toBeVisible();
-	return `${nickname}@${code.toLowerCase()}.class.test`;
-}
 
 const followTerminal = (page: Page) => page.getByTestId('follow-terminal');
 const clientRows = (page: Page) => page.locator('section.timeline li.row.client .text');
@@ -77,8 +60,8 @@ async function followAndTry(browser: Browser, baseURL: string | undefined) {
 	const code = await startClass(teacher, 'SMTP, following');
 	const ana = await person(browser, baseURL);
 	const ben = await person(browser, baseURL);
-	const anaAddress = await join(ana, code, 'ana');
-	await join(ben, code, 'ben');
+	const anaAddress = await joinByLink(ana, code, 'ana');
+	await joinByLink(ben, code, 'ben');
 
 	await ana.goto(`/class/${code}/follow`);
 	await ben.goto(`/class/${code}/follow`);
@@ -149,8 +132,8 @@ test("a follower sees the session the teacher spotlights, named by its student, 
 	const code = await startClass(teacher, 'SMTP, spotlight');
 	const ana = await person(browser, baseURL);
 	const ben = await person(browser, baseURL);
-	await join(ana, code, 'ana');
-	await join(ben, code, 'ben');
+	await joinByLink(ana, code, 'ana');
+	await joinByLink(ben, code, 'ben');
 	await ana.goto(`/class/${code}/follow`);
 	await expect(banner(ana)).toHaveText(/The teacher has no session open yet/);
 

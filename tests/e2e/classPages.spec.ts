@@ -10,27 +10,11 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
 import { startProductionServer, type ProductionServer } from '../productionServer';
 import { expect, expectFitsViewport, test } from './fixtures';
+import { joinForm, rejoinForm, startClass } from './classes';
 
 /** A new person: a browser context with no cookie. */
 async function person(browser: Browser, baseURL: string | undefined): Promise<BrowserContext> {
 	return browser.newContext({ baseURL });
-}
-
-/** The teacher starts a class on /class/new; its code, from the address it lands on. */
-async function startClass(page: Page, name: string): Promise<string> {
-	await page.goto('/class/new');
-	await page.getByLabel('Class name').fill(name);
-	await page.getByRole('button', { name: 'Start the class' }).click();
-	await page.waitForURL(/\/class\/[A-Z0-9]{6}$/);
-	return new URL(page.url()).pathname.split('/')[2];
-}
-
-function joinForm(page: Page): Locator {
-	return page.getByRole('form', { name: 'Join', exact: true });
-}
-
-function rejoinForm(page: Page): Locator {
-	return page.getByRole('form', { name: 'Rejoin', exact: true });
 }
 
 /** A student joins on /join with `code` as typed; resolves once their card shows. */

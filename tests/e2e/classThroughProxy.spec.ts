@@ -22,6 +22,7 @@ import { freePort, startNginx, type Nginx } from '../nginx';
 import { startProductionServer, type ProductionServer } from '../productionServer';
 import { expect, test } from './fixtures';
 import { send } from './labTerminal';
+import { joinForm, rejoinForm } from './classes';
 
 const OPERATOR_TOKEN = 'operator-token-of-the-class-proxy-test';
 const AS_OPERATOR = { authorization: `Bearer ${OPERATOR_TOKEN}` };
@@ -80,8 +81,6 @@ async function person(browser: Browser, lab: ClassLab): Promise<Page> {
 	return context.newPage();
 }
 
-const joinForm = (page: Page) => page.getByRole('form', { name: 'Join', exact: true });
-const rejoinForm = (page: Page) => page.getByRole('form', { name: 'Rejoin', exact: true });
 const followTerminal = (page: Page) => page.getByTestId('follow-terminal');
 const banner = (page: Page) => page.getByTestId('follow-banner');
 const timelineRows = (within: Page | Locator, dir: 'client' | 'server') =>
