@@ -9,9 +9,11 @@ import { randomBytes, randomInt } from 'node:crypto';
 import {
 	CLASS_DOMAIN_SUFFIX,
 	CLASS_NAME_MAX_CHARACTERS,
+	CLASS_WIDE_LOCAL_PART,
 	isJoinCode,
 	JOIN_CODE_ALPHABET,
 	JOIN_CODE_LENGTH,
+	nicknameKey,
 	nicknameProblem,
 	normaliseJoinCode,
 	studentAddress
@@ -244,6 +246,24 @@ export class ClassDirectory {
 		if (!domain.endsWith(CLASS_DOMAIN_SUFFIX)) return undefined;
 		const room = this.store.classByCode(domain.slice(0, -CLASS_DOMAIN_SUFFIX.length).toUpperCase());
 		return room && this.store.studentByNickname(room.id, localPartOf(address));
+	}
+
+	/** The live class whose class-wide address this is (`class@k7m4qp.class.test`, any case). */
+	classOfClassWideAddress(address: string): ClassRoom | undefined {
+		return nicknameKey(localPartOf(address)) === CLASS_WIDE_LOCAL_PART
+			? this.classOfDomain(domainOf(address))
+			: undefined;
+	}
+
+	/**
+	 * The owners whose mailbox an address is: a student's own, or for the class-wide address every
+	 * current student of the class (each gets the teacher's mail as theirs).
+	 */
+	mailboxOwnersOf(address: string): string[] {
+		const room = this.classOfClassWideAddress(address);
+		if (room) return this.store.studentsOf(room.id).map((student) => student.ownerId);
+		const student = this.studentOfAddress(address);
+		return student ? [student.ownerId] : [];
 	}
 
 	/** The live class of a class domain (`k7m4qp.class.test`), or undefined. */

@@ -16,8 +16,11 @@ export class Delivery {
 	constructor(
 		readonly store: LabStore,
 		readonly serverName: string,
-		/** The owner of an address's personal domain (server/owners/ownerDirectory.ts). */
-		readonly ownerOfAddress: (address: string) => string | undefined
+		/**
+		 * The owners whose mailbox an address is: a personal domain's (server/owners/ownerDirectory.ts),
+		 * a student's, every student of a class for its class-wide address (server/classes/).
+		 */
+		readonly ownersOfAddress: (address: string) => string[]
 	) {}
 
 	/** The message was accepted (250 after DATA): decide each recipient's fate and store it. */
@@ -54,8 +57,7 @@ export class Delivery {
 		const owners = new Set(message.senderOwners);
 		for (const r of recipients) {
 			if (r.outcome === 'refused' || r.outcome === 'deferred') continue;
-			const owner = this.ownerOfAddress(r.address);
-			if (owner) owners.add(owner);
+			for (const owner of this.ownersOfAddress(r.address)) owners.add(owner);
 		}
 		this.store.addMessage(
 			storedMessage(

@@ -25,7 +25,7 @@ import {
 	localPartOf,
 	teachingMailbox
 } from './policy';
-import { isClassDomain } from '../../src/lib/classes';
+import { classWideAddress, isClassDomain } from '../../src/lib/classes';
 import { replyError, replyText, SANDBOX_REPLIES } from './replies';
 import type { LiveSession, LiveSessions } from './sessions';
 import { declaredSize, type StorageQuota } from './storageQuota';
@@ -203,6 +203,11 @@ function checkRecipient(
 	if (isClassDomain(domain)) {
 		const room = deps.classes.classOfDomain(domain);
 		if (!room) return replyError('noSuchClass', { domain });
+		// The class-wide address is the teacher's to send to: by a personal login or their browser.
+		if (deps.classes.classOfClassWideAddress(address))
+			return live?.senderOwners.includes(room.teacherOwnerId)
+				? null
+				: replyError('classWideTeacherOnly', { address: classWideAddress(room.code) });
 		if (!deps.classes.studentOfAddress(address))
 			return replyError('unknownStudent', {
 				code: room.code,

@@ -41,6 +41,11 @@ export const SANDBOX_REPLIES = {
 		enhanced: '5.1.2',
 		text: 'No class has the domain {domain}: the class ended, or its code is mistyped'
 	}, // RFC 5321 §4.2.2 550; RFC 3463 §3.2 X.1.2 bad destination system address (right of the @)
+	classWideTeacherOnly: {
+		code: 550,
+		enhanced: '5.7.2',
+		text: "Only the class's teacher may send to {address}: it reaches every student (the teacher logs in with their personal login, or sends from their own browser)"
+	}, // RFC 5321 §4.2.2 550 "no access, or command rejected for policy reasons"; RFC 3463 §3.8 X.7.2 mailing list expansion prohibited: "not authorized to send a message to the intended mailing list" (X.7.1 is the generic "delivery not authorized")
 	greylisted: {
 		...teachingReply('greylist'),
 		text: 'Greylisted: try again in {seconds} seconds (teaching mailbox greylist@)'

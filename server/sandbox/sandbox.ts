@@ -50,19 +50,13 @@ export class Sandbox {
 			clock,
 			sessions,
 			greylist: new Greylist(config.greylistSeconds),
-			delivery: new Delivery(
-				store,
-				config.serverName,
-				(address) =>
-					deps.owners.ownerOfAddress(address)?.id ?? deps.classes.studentOfAddress(address)?.ownerId
-			),
+			delivery: new Delivery(store, config.serverName, (address) => {
+				const owner = deps.owners.ownerOfAddress(address)?.id;
+				return owner ? [owner] : deps.classes.mailboxOwnersOf(address);
+			}),
 			owners: deps.owners,
 			classes: deps.classes,
-			quota: new StorageQuota(
-				config,
-				store,
-				(address) => deps.classes.studentOfAddress(address)?.ownerId
-			)
+			quota: new StorageQuota(config, store, (address) => deps.classes.mailboxOwnersOf(address))
 		};
 		this.#listeners = new Listeners({
 			...deps,

@@ -7,7 +7,8 @@
  * - At MAIL: past MAX_DB_BYTES, 452 4.3.1, "mail system full" (RFC 3463 §3.4: nobody can make
  *   room by deleting their own mail); RFC 5321 §4.2.2 lists 452 as "insufficient system storage".
  * - At RCPT: past MAX_STORED_BYTES_PER_OWNER for an owner this recipient's copy would be kept
- *   for (the recipient's personal domain or class address, the sender's owners, or else the
+ *   for (the recipient's personal domain or class address — every student's for the class-wide
+ *   address —, the sender's owners, or else the
  *   unclaimed pool),
  *   452 4.2.2, "mailbox full" (RFC 3463 §3.3: the owner can make room; "a persistent transient
  *   failure", so 4.2.2 with a 4yz code, and 452 is RFC 5321's only 4yz code for storage).
@@ -36,8 +37,11 @@ export class StorageQuota {
 	constructor(
 		readonly config: Pick<LabConfig, 'maxDbBytes' | 'maxStoredBytesPerOwner'>,
 		readonly store: LabStore,
-		/** The owner of a class's student address (server/classes/), whose mailbox it is. */
-		readonly studentOwnerOf: (address: string) => string | undefined = () => undefined
+		/**
+		 * The owners whose mailbox a class address is (server/classes/): a student's, or every
+		 * student's for the class-wide address.
+		 */
+		readonly classMailboxOwnersOf: (address: string) => string[] = () => []
 	) {}
 
 	/** At MAIL: 452 4.3.1 when this message would not fit under MAX_DB_BYTES. */
@@ -63,15 +67,15 @@ export class StorageQuota {
 				whose: `the mailbox of ${personalDomain(recipientOwner.name)}`,
 				limit
 			});
-		const student = this.studentOwnerOf(address);
-		if (student && full(student))
+		const classOwners = this.classMailboxOwnersOf(address);
+		if (classOwners.some(full))
 			return replyError('ownerStorageFull', {
 				whose: `the mailbox of ${address.toLowerCase()}`,
 				limit
 			});
 		if (senderOwners.some(full))
 			return replyError('ownerStorageFull', { whose: 'your own mail', limit });
-		if (!recipientOwner && !student && !senderOwners.length && full(UNCLAIMED))
+		if (!recipientOwner && !classOwners.length && !senderOwners.length && full(UNCLAIMED))
 			return replyError('ownerStorageFull', {
 				whose: 'unclaimed mail (to shared addresses such as bob@example.com)',
 				limit

@@ -47,6 +47,17 @@ export function isClassDomain(domain: string): boolean {
 	return d.endsWith(CLASS_DOMAIN_SUFFIX) && d.length > CLASS_DOMAIN_SUFFIX.length;
 }
 
+/**
+ * The local part of the class-wide address, `class@k7m4qp.class.test`: mail the class's teacher
+ * sends there reaches every student. No student may take it as a nickname.
+ */
+export const CLASS_WIDE_LOCAL_PART = 'class';
+
+/** The class-wide address: `class@k7m4qp.class.test`. */
+export function classWideAddress(code: string): string {
+	return `${CLASS_WIDE_LOCAL_PART}@${classDomain(code)}`;
+}
+
 /** The student's address, and their submission user name: `ana@k7m4qp.class.test`. */
 export function studentAddress(nickname: string, code: string): string {
 	return `${nickname.toLowerCase()}@${classDomain(code)}`;
@@ -66,6 +77,8 @@ export function nicknameProblem(nickname: string): string | null {
 		return `A nickname is at most ${NICKNAME_MAX_OCTETS} characters: it becomes the part of your address before the @ (RFC 5321 §4.5.3.1.1).`;
 	if (!NICKNAME.test(nickname))
 		return 'Use letters, digits, "-" and "_", with single dots between them: your nickname becomes the part of your address before the @ (RFC 5321 §4.1.2).';
+	if (nicknameKey(nickname) === CLASS_WIDE_LOCAL_PART)
+		return `"${CLASS_WIDE_LOCAL_PART}" is taken by the class itself: mail to ${CLASS_WIDE_LOCAL_PART}@ reaches every student. Choose another nickname.`;
 	return null;
 }
 

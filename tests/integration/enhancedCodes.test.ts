@@ -88,6 +88,15 @@ const PROVOKE: Record<SandboxReplyName, Provocation> = {
 			return c.command(`RCPT TO:<nobody@${room.code.toLowerCase()}.class.test>`);
 		}
 	},
+	classWideTeacherOnly: {
+		spec: '550 5.7.2',
+		provoke: async (lab) => {
+			const room = lab.classes.create({ ownerId: 'a-teacher', operator: false }, 'A class');
+			const { c } = await ready(lab, 'mx');
+			await c.command('MAIL FROM:<a@example.com>');
+			return c.command(`RCPT TO:<class@${room.code.toLowerCase()}.class.test>`);
+		}
+	},
 	noSuchClass: {
 		spec: '550 5.1.2',
 		provoke: async (lab) => {
