@@ -139,7 +139,7 @@ export class ClassLive {
 		const set = this.#consoles.get(room.id);
 		if (set) set.add(peer);
 		else this.#consoles.set(room.id, new Set([peer]));
-		peer.send({ type: 'class-roster', roster: this.roster(room) });
+		peer.send({ type: 'class-roster', roster: this.roster(room), spotlight: room.spotlight });
 	}
 
 	/**
@@ -163,6 +163,8 @@ export class ClassLive {
 		room.spotlight = sessionId;
 		this.deps.store.saveClass(room);
 		this.#toFollowers(room);
+		// The teacher's other consoles (another device) show it too.
+		this.#rosterChanged(room.id);
 	}
 
 	/** What the class's followers are shown now. */
@@ -262,7 +264,11 @@ export class ClassLive {
 		const room = this.deps.store.classes.get(classId);
 		if (!consoles?.size || !room) return;
 		this.#rosterSentAt.set(classId, this.deps.clock.now());
-		const message: ServerMessage = { type: 'class-roster', roster: this.roster(room) };
+		const message: ServerMessage = {
+			type: 'class-roster',
+			roster: this.roster(room),
+			spotlight: room.spotlight
+		};
 		for (const peer of consoles) peer.send(message);
 	}
 

@@ -87,7 +87,7 @@ describe('class messages from the server', () => {
 
 	it('accepts a class-follow and a class-roster', () => {
 		expect(parseServerMessage(JSON.stringify(follow))).toEqual({ ok: true, value: follow });
-		const roster = { type: 'class-roster', roster: [] };
+		const roster = { type: 'class-roster', roster: [], spotlight: 'sess-1' };
 		expect(parseServerMessage(JSON.stringify(roster))).toEqual({ ok: true, value: roster });
 	});
 

@@ -198,7 +198,8 @@ export type ServerMessage =
 	/** Deleted, or no longer this browser's to see (its owner deleted it for themselves). */
 	| { type: 'removed'; what: 'session' | 'message'; id: string }
 	| ({ type: 'class-follow' } & ClassFollow)
-	| { type: 'class-roster'; roster: RosterRow[] }
+	/** The roster, and the session in the spotlight (every console of the teacher shows it). */
+	| { type: 'class-roster'; roster: RosterRow[]; spotlight: string | null }
 	/** To the class's followers and consoles: the class ended, and its data is deleted. */
 	| { type: 'class-ended' }
 	| { type: 'error'; message: string };
@@ -332,7 +333,10 @@ export function parseServerMessage(raw: string): ParseResult<ServerMessage> {
 		return fail('unknown server message');
 	// The class messages drive what a follower's page watches: their shape is checked too.
 	if (value.type === 'class-follow' && !isClassFollow(value)) return fail('malformed class-follow');
-	if (value.type === 'class-roster' && !Array.isArray(value.roster))
+	if (
+		value.type === 'class-roster' &&
+		(!Array.isArray(value.roster) || nullableSessionId(value.spotlight) === undefined)
+	)
 		return fail('malformed class-roster');
 	return { ok: true, value: value as unknown as ServerMessage };
 }

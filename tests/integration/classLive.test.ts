@@ -329,3 +329,25 @@ describe('the end of a class', () => {
 		expect(cyView.received.slice(cyFrom).map((m) => m.type)).not.toContain('class-ended');
 	});
 });
+
+describe("the teacher's consoles on two devices", () => {
+	it('both show the spotlight, whichever set it', async () => {
+		const { teacher, ben } = classOfTwo();
+		const benPage = await page(ben);
+		const benSession = await openSession(benPage);
+		const [desk, laptop] = [await page(teacher), await page(teacher)];
+		for (const console of [desk, laptop]) {
+			console.send({ type: 'watch-class' });
+			expect((await console.next(isType('class-roster'))).spotlight).toBeNull();
+		}
+		const from = laptop.received.length;
+		desk.send({ type: 'spotlight', sessionId: benSession });
+		const seen = await laptop.next(
+			(m): m is Extract<ServerMessage, { type: 'class-roster' }> =>
+				m.type === 'class-roster' && m.spotlight === benSession,
+			5000,
+			from
+		);
+		expect(seen.spotlight).toBe(benSession);
+	});
+});

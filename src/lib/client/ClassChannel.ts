@@ -47,13 +47,13 @@ export function followClass(
  */
 export function watchClass(
 	socket: LabSocket,
-	onRoster: (roster: RosterRow[]) => void
+	onRoster: (roster: RosterRow[], spotlight: string | null) => void
 ): { spotlight(sessionId: string | null): boolean; stop(): void } {
 	const stop = subscription(
 		socket,
 		() => socket.send({ type: 'watch-class' }),
 		(message) => {
-			if (message.type === 'class-roster') onRoster(message.roster);
+			if (message.type === 'class-roster') onRoster(message.roster, message.spotlight);
 		}
 	);
 	return { spotlight: (sessionId) => socket.send({ type: 'spotlight', sessionId }), stop };

@@ -64,7 +64,7 @@ export class ClassDesk {
 					since: this.events.at(-1)?.seq ?? 0
 				});
 		});
-		this.#channel = watchClass(socket, (roster) => this.takeRoster(roster));
+		this.#channel = watchClass(socket, (roster, spotlight) => this.takeRoster(roster, spotlight));
 		const offMessage = socket.onMessage((message) => {
 			if (message.type === 'event' && message.sessionId === this.watchedSessionId) {
 				if (message.event.seq <= (this.events.at(-1)?.seq ?? 0)) return;
@@ -88,8 +88,10 @@ export class ClassDesk {
 	}
 
 	/** A roster from the server (the live one, or the page's after a release). */
-	takeRoster(roster: RosterRow[]): void {
+	/** The live roster, and the spotlight as the class has it (set from this console or another). */
+	takeRoster(roster: RosterRow[], spotlight: string | null = this.spotlight): void {
 		this.roster = roster;
+		this.spotlight = spotlight;
 		this.now = Date.now();
 		if (this.watched === null) return;
 		const row = this.row(this.watched);
