@@ -19,11 +19,11 @@ export interface ExerciseSession {
 
 /** One stored message: its summary and what the message view parsed of it. */
 export interface ExerciseMessage extends MessageSummary {
-	/** The message's own header fields (MessageDetail.headers), for To/Cc/Bcc. */
+	/** The message's own header fields (MessageDetail.headers, not its traceFields), for To/Cc/Bcc. */
 	headers: HeaderField[];
 	/** Its MIME tree (MessageDetail.parts), for attachments and delivery-status reports. */
 	parts: MimePart[];
-	/** The stored bytes as text (the server has removed the dot-stuffing), for the dot exercise. */
+	/** The stored message as text, without the trace fields; the server has removed the dot-stuffing. */
 	raw: string;
 }
 
