@@ -368,6 +368,7 @@ const cases: Case[] = [
 	},
 	{
 		exercise: 'blind-copy',
+		// The blind copy goes to b@example.com, whose address is part of the visible bob@example.com.
 		pass: async () => ({
 			sessions: [],
 			messages: [
@@ -376,10 +377,10 @@ const cases: Case[] = [
 						mailFrom: { address: 'alice@example.com', params: {} },
 						rcptTo: [
 							{ address: 'bob@example.com', params: {} },
-							{ address: 'carol@example.com', params: {} }
+							{ address: 'b@example.com', params: {} }
 						]
 					},
-					recipients: [delivered('bob@example.com'), delivered('carol@example.com')]
+					recipients: [delivered('bob@example.com'), delivered('b@example.com')]
 				})
 			]
 		}),
@@ -389,15 +390,15 @@ const cases: Case[] = [
 				work: async () => ({
 					sessions: [],
 					messages: [
-						await message('m1', BODY.replace('Subject:', 'Bcc: carol@example.com\r\nSubject:'), {
+						await message('m1', BODY.replace('Subject:', 'Bcc: b@example.com\r\nSubject:'), {
 							envelope: {
 								mailFrom: { address: 'alice@example.com', params: {} },
 								rcptTo: [
 									{ address: 'bob@example.com', params: {} },
-									{ address: 'carol@example.com', params: {} }
+									{ address: 'b@example.com', params: {} }
 								]
 							},
-							recipients: [delivered('bob@example.com'), delivered('carol@example.com')]
+							recipients: [delivered('bob@example.com'), delivered('b@example.com')]
 						})
 					]
 				}),

@@ -6,6 +6,7 @@
 import type { RfcRef } from '../messages';
 import { ref } from '../smtp/rfc';
 import {
+	addressesIn,
 	allExchanges,
 	flattenParts,
 	hasAngleBrackets,
@@ -60,10 +61,12 @@ function messageAccepted(list: Exchange[], from = 0): boolean {
 
 /** An envelope recipient that no To or Cc field names: a blind copy (RFC 5322 §3.6.3). */
 function blindRecipients(m: ExerciseMessage): string[] {
-	const visible = [...headerValues(m, 'To'), ...headerValues(m, 'Cc')].join(',');
+	const visible = new Set(
+		[...headerValues(m, 'To'), ...headerValues(m, 'Cc')].flatMap(addressesIn)
+	);
 	return m.envelope.rcptTo
 		.map((r) => r.address.toLowerCase())
-		.filter((address) => address && !visible.includes(address));
+		.filter((address) => address && !visible.has(address));
 }
 
 /** Exchanges from position `from` on, up to (not including) the next MAIL. */
@@ -392,8 +395,8 @@ export const EXERCISES: Exercise[] = [
 				passes: (work) =>
 					someMessage(work, (m) => {
 						const blind = blindRecipients(m);
-						const shown = m.headers.map((h) => h.value.toLowerCase()).join('\n');
-						return sentMail(m) && blind.length > 0 && blind.every((a) => !shown.includes(a));
+						const shown = new Set(m.headers.flatMap((h) => addressesIn(h.value)));
+						return sentMail(m) && blind.length > 0 && blind.every((a) => !shown.has(a));
 					})
 			}
 		]

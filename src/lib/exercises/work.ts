@@ -132,6 +132,11 @@ export function headerValues(message: ExerciseMessage, name: string): string[] {
 		.map((h) => h.value.toLowerCase());
 }
 
+/** The addresses a header field's value names, lower-cased (display names and comments left out). */
+export function addressesIn(value: string): string[] {
+	return (value.match(/[^\s<>,;:"()]+@[^\s<>,;:"()]+/g) ?? []).map((a) => a.toLowerCase());
+}
+
 /** The lines of a text, whatever its line ends. */
 export function linesOf(text: string): string[] {
 	return text.split(/\r?\n/);
