@@ -15,8 +15,11 @@ import type { MessageSummary } from '../../src/lib/messages';
 import { POST as join } from '../../src/routes/api/classes/[code]/students/+server';
 import { GET as messageList } from '../../src/routes/api/messages/+server';
 import { classRoute } from './classRoutes';
+import { OWNER_COOKIE } from '../../src/lib/server/cookieNames';
 import { callRoute } from './routeCall';
 import { startQuickLab } from './smtpSession';
+import { startWebServer } from './webServer';
+import { BridgeClient, isType } from './wsClient';
 
 const run = promisify(execFile);
 
@@ -143,4 +146,46 @@ it('the teacher’s mail to class@ counts against each student’s storage (MAX_
 	expect(reply.rcpt[1]).toMatch(
 		new RegExp(`^4\\.2\\.2 Storage full for the mailbox of class@${domain}: `)
 	);
+});
+
+it('a session the teacher’s browser opened in the lab may send to class@; one a student’s browser opened may not', async () => {
+	lab = await startQuickLab({ visibility: 'private' });
+	const web = await startWebServer(lab);
+	const teacher = lab.owners.signer.issueOwner();
+	const ana = lab.owners.signer.issueOwner();
+	const room = lab.classes.create(viewerOf(teacher.id), 'Mail');
+	lab.classes.join(viewerOf(ana.id), room.code, 'Ana');
+	/** The reply to RCPT TO class@ in an mx session opened by the browser with this cookie. */
+	async function rcptFromBrowser(cookie: string): Promise<string> {
+		const page = await BridgeClient.connect(web.wsUrl, {
+			headers: { cookie: `${OWNER_COOKIE}=${cookie}` }
+		});
+		try {
+			page.send({ type: 'open', listener: 'mx' });
+			const { session } = await page.next(isType('opened'));
+			await page.reply(session.id, /^220 /);
+			for (const [line, reply] of [
+				['EHLO desk.example', /^250 /],
+				['MAIL FROM:<teacher@example.com>', /^250 /]
+			] as const) {
+				const from = page.received.length;
+				page.send({ type: 'input', data: `${line}\r\n` });
+				await page.reply(session.id, reply, 5000, from);
+			}
+			const from = page.received.length;
+			page.send({
+				type: 'input',
+				data: `RCPT TO:<class@${room.code.toLowerCase()}.class.test>\r\n`
+			});
+			return (await page.reply(session.id, /^\d{3} /, 5000, from)).event.text;
+		} finally {
+			page.close();
+		}
+	}
+	try {
+		expect(await rcptFromBrowser(teacher.cookie)).toMatch(/^250 /);
+		expect(await rcptFromBrowser(ana.cookie)).toMatch(/^550 5\.7\.2 /);
+	} finally {
+		await web.close();
+	}
 });
