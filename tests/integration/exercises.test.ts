@@ -8,7 +8,8 @@ import type { Lab } from '../../server/lab';
 import { buildMessageView } from '../../server/store/messageView';
 import { EXERCISES_BY_ID } from '../../src/lib/exercises/catalogue';
 import { evaluate, type ExerciseWork } from '../../src/lib/exercises/evaluate';
-import { ehlo, ended, message, open, startQuickLab, transaction } from './smtpSession';
+import { ManualClock, until } from './harness';
+import { ehlo, ended, message, open, ready, startQuickLab, transaction } from './smtpSession';
 
 let lab: Lab | undefined;
 afterEach(async () => {
@@ -83,6 +84,65 @@ describe('exercises over recorded sessions', () => {
 			'stuffed',
 			'accepted',
 			'unstuffed'
+		]);
+	});
+
+	it('STARTTLS, EHLO, AUTH on submission, then a message, pass the submission exercise', async () => {
+		lab = await startQuickLab();
+		// ready(): EHLO, STARTTLS, EHLO again, AUTH PLAIN (the stored AUTH line is masked).
+		const { c, id } = await ready(lab, 'submission');
+		const t = await transaction(c, 'alice@example.com', ['bob@example.com'], message('tls'));
+		expect(t.end).toMatch(/^250 /);
+		expect(await c.command('QUIT')).toMatch(/^221 /);
+		expect(checksPassed('starttls-then-auth', await workIn(lab, [id]))).toEqual([
+			'starttls',
+			'ehlo-again',
+			'auth-in-tls',
+			'sent-authenticated'
+		]);
+	});
+
+	it('one refused and one accepted recipient, then a greylisted retry, pass their exercises', async () => {
+		const clock = new ManualClock();
+		lab = await startQuickLab({ greylistSeconds: 10 }, { clock });
+		const { c, id } = await open(lab, 'mx');
+		await ehlo(c);
+		const two = await transaction(
+			c,
+			'alice@example.com',
+			['bob@example.com', 'unknown@example.com'],
+			message('two')
+		);
+		expect(two.rcpt.map((r) => r.slice(0, 3))).toEqual(['250', '550']);
+		expect(two.end).toMatch(/^250 /);
+		const first = await transaction(c, 'alice@example.com', ['greylist@example.com'], message('g'));
+		expect(first.rcpt[0]).toMatch(/^451 /);
+		expect(await c.command('RSET')).toMatch(/^250 /);
+		clock.advance(10_000);
+		const retry = await transaction(c, 'alice@example.com', ['greylist@example.com'], message('g'));
+		expect(retry.end).toMatch(/^250 /);
+		expect(await c.command('QUIT')).toMatch(/^221 /);
+		const work = await workIn(lab, [id]);
+		expect(checksPassed('one-refused-recipient', work)).toEqual([
+			'two-rcpt',
+			'rcpt-refused',
+			'other-delivered'
+		]);
+		expect(checksPassed('greylisted-retry', work)).toEqual(['deferred', 'retried', 'delivered']);
+	});
+
+	it('mail to bounce@ brings back a DSN that passes the bounce exercise', async () => {
+		lab = await startQuickLab();
+		const { c, id } = await open(lab, 'mx');
+		await ehlo(c);
+		const t = await transaction(c, 'alice@example.com', ['bounce@example.com'], message('b'));
+		expect(t.end).toMatch(/^250 /);
+		expect(await c.command('QUIT')).toMatch(/^221 /);
+		await until(() => [...lab!.store.messages.values()].some((m) => m.summary.kind === 'bounce'));
+		expect(checksPassed('bounce-dsn', await workIn(lab, [id]))).toEqual([
+			'accepted',
+			'bounce-back',
+			'delivery-status'
 		]);
 	});
 });

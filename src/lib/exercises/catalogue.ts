@@ -145,8 +145,11 @@ export const EXERCISES: Exercise[] = [
 				label: 'STARTTLS was answered 220 and TLS started',
 				rfc: [ref(3207, '4')],
 				passes: (work) =>
-					someExchange(work, (e) => e.verb === 'STARTTLS' && e.code === 220) &&
-					afterTls(work).length > 0
+					allExchanges(work).some(
+						({ session, list }) =>
+							list.some((e) => e.verb === 'STARTTLS' && e.code === 220) &&
+							session.events.some((e) => e.dir === 'system' && e.kind === 'tls')
+					)
 			},
 			{
 				id: 'ehlo-again',
