@@ -230,6 +230,44 @@ const cases: Case[] = [
 					messages: []
 				}),
 				passesAnyway: ['starttls']
+			},
+			{
+				// STARTTLS answered but the handshake never finished; then implicit TLS on 465, no STARTTLS.
+				work: async () => ({
+					sessions: [
+						session(
+							[
+								...GREET,
+								C('STARTTLS'),
+								S('220 2.0.0 Ready to start TLS'),
+								SYS('starttls'),
+								SYS('disconnect', 'TLS handshake failed')
+							],
+							'submission'
+						),
+						session(
+							[
+								SYS('connect'),
+								SYS('tls', 'TLS started (TLSv1.3, TLS_AES_256_GCM_SHA384)'),
+								S('220 lab.example ESMTP'),
+								C('EHLO student.example'),
+								S('250-lab.example'),
+								S('250 AUTH PLAIN LOGIN'),
+								C('AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ='),
+								S('235 2.7.0 Authentication successful'),
+								...MAIL_OK,
+								...RCPT_BOB,
+								C('DATA'),
+								S('354 Go ahead'),
+								...CONTENT(BODY),
+								S('250 2.0.0 Queued')
+							],
+							'submissions'
+						)
+					],
+					messages: []
+				}),
+				passesAnyway: ['ehlo-again', 'auth-in-tls', 'sent-authenticated']
 			}
 		]
 	},
