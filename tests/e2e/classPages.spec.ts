@@ -60,6 +60,10 @@ test('a teacher starts a class and sees its code split 3 + 3, the QR code of the
 
 	const joinUrl = `${baseURL}/join?code=${code}`;
 	await expect(page.getByTestId('join-url')).toHaveText(joinUrl);
+	// The class-wide address the teacher may send to (the local part "class" at the class domain).
+	await expect(page.getByTestId('class-wide-address')).toContainText(
+		`class@${code.toLowerCase()}.class.test`
+	);
 	await expect(page.getByTestId('join-url')).toHaveAttribute('href', joinUrl);
 	const qr = page.getByTestId('join-qr');
 	await expect(qr).toHaveAttribute('alt', `QR code of ${joinUrl}`);
@@ -96,6 +100,10 @@ test('students join by code and by the join URL; a nickname taken in another cas
 		`ana@${code.toLowerCase()}.class.test`
 	);
 	await expect(card.getByTestId('rejoin-code')).toHaveText(/^[A-Z0-9]{3} [A-Z0-9]{3}$/);
+	// The class-wide address, on the card (RFC 5321 §4.1.2: local part "class" at the class domain).
+	await expect(card.getByTestId('class-wide-address')).toHaveText(
+		`class@${code.toLowerCase()}.class.test`
+	);
 	// The card leads on to following the teacher.
 	await card.getByRole('link', { name: 'Follow the teacher' }).click();
 	await expect(anaPage).toHaveURL(new RegExp(`/class/${code}/follow$`));
