@@ -1,4 +1,5 @@
 import type { RosterRow } from '../classes';
+import type { Handout, StudentExercises } from '../exercises/progress';
 import type { ClassFollow, ServerMessage } from '../messages';
 import type { LabSocket } from './LabSocket';
 
@@ -41,19 +42,41 @@ export function followClass(
 }
 
 /**
- * The teacher's console: `onRoster` with the class's live roster, at once and at most every
+ * A student's page (issue 16): `onExercises` with the class's handed-out exercises and the
+ * student's own checklist on each, at once and again whenever either changes.
+ */
+export function watchExercises(
+	socket: LabSocket,
+	onExercises: (exercises: StudentExercises) => void,
+	onError?: (message: string) => void
+): () => void {
+	return subscription(
+		socket,
+		() => socket.send({ type: 'watch-exercises' }),
+		(message) => {
+			if (message.type === 'class-exercises')
+				onExercises({ handouts: message.handouts, progress: message.progress });
+			if (message.type === 'error') onError?.(message.message);
+		}
+	);
+}
+
+/**
+ * The teacher's console: `onRoster` with the class's live roster (each row's progress on the
+ * handed-out exercises), the spotlight and the handouts, at once and at most every
  * ROSTER_INTERVAL_MS (server/classes/classLive.ts) while something changes; `spotlight` puts a
  * student's session on every follower's screen (null: the teacher's own again).
  */
 export function watchClass(
 	socket: LabSocket,
-	onRoster: (roster: RosterRow[], spotlight: string | null) => void
+	onRoster: (roster: RosterRow[], spotlight: string | null, handouts: Handout[]) => void
 ): { spotlight(sessionId: string | null): boolean; stop(): void } {
 	const stop = subscription(
 		socket,
 		() => socket.send({ type: 'watch-class' }),
 		(message) => {
-			if (message.type === 'class-roster') onRoster(message.roster, message.spotlight);
+			if (message.type === 'class-roster')
+				onRoster(message.roster, message.spotlight, message.handouts);
 		}
 	);
 	return { spotlight: (sessionId) => socket.send({ type: 'spotlight', sessionId }), stop };

@@ -9,6 +9,7 @@ import {
 } from '$lib/classes';
 import { classApi } from '$lib/client/classRequests';
 import type { Mine } from '$lib/client/myClasses.svelte';
+import type { StudentExercises } from '$lib/exercises/progress';
 import { pageOrigin } from '$lib/server/pageOrigin';
 import type { PageServerLoad } from './$types';
 
@@ -26,7 +27,9 @@ const QR_OPTIONS = {
 
 /**
  * A class's page, by who asks: its teacher (or the operator) gets the console, with the join URL
- * as a QR code made here, on the server; a student of the class gets their card; anyone else the
+ * as a QR code made here, on the server; a student of the class gets their card and their
+ * checklists on the exercises handed out (null if the lab did not answer: the page's class
+ * channel brings them); anyone else the
  * invitation to join. The page carries the teacher link or the student's password: no cache may
  * keep it.
  */
@@ -63,7 +66,15 @@ export const load: PageServerLoad = async ({
 	}
 	const mine = await classApi<Mine>('GET', '/api/classes/mine', undefined, fetch);
 	const card: StudentCard | null = mine.ok ? mine.value.student : null;
-	if (card?.code === code) return { role: 'student' as const, card };
+	if (card?.code === code) {
+		const exercises = await classApi<StudentExercises>(
+			'GET',
+			`/api/classes/${code}/exercises`,
+			undefined,
+			fetch
+		);
+		return { role: 'student' as const, card, exercises: exercises.ok ? exercises.value : null };
+	}
 
 	const invitation = await classApi<ClassInvitation>(
 		'GET',

@@ -1,6 +1,7 @@
 import { watchClass } from '$lib/client/ClassChannel';
 import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
 import type { RosterRow } from '$lib/classes';
+import type { Handout } from '$lib/exercises/progress';
 import type { SessionEvent } from '$lib/messages';
 
 /** How often "idle for …" is written again: the roster itself comes only when something changes. */
@@ -10,13 +11,16 @@ const CLOCK_TICK_MS = 10_000;
  * The teacher's console, live (issue 15 phase 2): the roster over the class channel
  * (`watch-class` → `class-roster`), one student's newest session watched with the bridge's
  * ordinary `watch`, and the spotlight (`spotlight`) that puts a student's session on every
- * follower's screen.
+ * follower's screen. The roster brings the handed-out exercises too (issue 16), whichever
+ * console of the teacher handed them out.
  */
 export class ClassDesk {
 	roster = $state.raw<RosterRow[]>([]);
 	socketStatus = $state<SocketStatus>('connecting');
 	/** The session on every follower's screen, or null for the teacher's own. */
 	spotlight = $state<string | null>(null);
+	/** The exercises handed out to the class, oldest first. */
+	handouts = $state.raw<Handout[]>([]);
 	/** The student watched in the console, by nickname, or null. */
 	watched = $state<string | null>(null);
 	/** Their session being shown, and its lines so far. */
@@ -32,9 +36,10 @@ export class ClassDesk {
 	#socket: LabSocket | null = null;
 	#channel: ReturnType<typeof watchClass> | null = null;
 
-	constructor(roster: RosterRow[], spotlight: string | null) {
+	constructor(roster: RosterRow[], spotlight: string | null, handouts: Handout[]) {
 		this.roster = roster;
 		this.spotlight = spotlight;
+		this.handouts = handouts;
 	}
 
 	/** The student's row, as the roster has it now. */
@@ -64,7 +69,10 @@ export class ClassDesk {
 					since: this.events.at(-1)?.seq ?? 0
 				});
 		});
-		this.#channel = watchClass(socket, (roster, spotlight) => this.takeRoster(roster, spotlight));
+		this.#channel = watchClass(socket, (roster, spotlight, handouts) => {
+			this.handouts = handouts;
+			this.takeRoster(roster, spotlight);
+		});
 		const offMessage = socket.onMessage((message) => {
 			if (message.type === 'event' && message.sessionId === this.watchedSessionId) {
 				if (message.event.seq <= (this.events.at(-1)?.seq ?? 0)) return;
@@ -87,8 +95,10 @@ export class ClassDesk {
 		};
 	}
 
-	/** A roster from the server (the live one, or the page's after a release). */
-	/** The live roster, and the spotlight as the class has it (set from this console or another). */
+	/**
+	 * A roster from the server (the live one, or the page's after a release), and the spotlight as
+	 * the class has it (set from this console or another).
+	 */
 	takeRoster(roster: RosterRow[], spotlight: string | null = this.spotlight): void {
 		this.roster = roster;
 		this.spotlight = spotlight;

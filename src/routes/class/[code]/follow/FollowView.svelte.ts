@@ -2,6 +2,7 @@ import { followClass } from '$lib/client/ClassChannel';
 import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
 import type { ClassFollow, SessionEvent, SessionSummary } from '$lib/messages';
 import { formatEvent } from '$lib/terminal/format';
+import { Checklists } from '../Checklists.svelte';
 
 /** Where the watched session's lines are shown: the read-only terminal implements it. */
 export interface FollowSink {
@@ -27,6 +28,8 @@ export class FollowView {
 	error = $state<string | null>(null);
 	/** The teacher ended the class (or its time was up) while this page followed it. */
 	classEnded = $state(false);
+	/** The student's checklists on the exercises handed out, on the same socket (issue 16). */
+	readonly exercises = new Checklists();
 
 	/** The state machine's state after the last line that named one. */
 	state = $derived(
@@ -82,10 +85,12 @@ export class FollowView {
 				this.classEnded = true;
 			}
 		});
+		const offExercises = this.exercises.listen(socket);
 		return () => {
 			offStatus();
 			offFollow();
 			offMessage();
+			offExercises();
 			socket.close();
 			this.#socket = null;
 		};
