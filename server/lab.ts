@@ -120,6 +120,8 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 	const connectHost =
 		config.smtpHost === '0.0.0.0' || config.smtpHost === '::' ? '127.0.0.1' : config.smtpHost;
 	const clientAddress = new ClientAddressRule(config.trustProxy);
+	const messageView = (stored: StoredMessage) =>
+		(stored.view ??= buildMessageView(stored.raw, config.parseBudgetMs));
 	const bridge = new Bridge({
 		config,
 		store,
@@ -129,6 +131,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		owners,
 		visibility,
 		classes,
+		messageView,
 		target: (listener) => ({
 			host: connectHost,
 			port: sandbox.port(listener),
@@ -156,7 +159,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 				tls: row.tls,
 				auth: row.auth
 			})),
-		messageView: (stored) => (stored.view ??= buildMessageView(stored.raw, config.parseBudgetMs)),
+		messageView,
 		handleUpgrade: (req, socket, head) => bridge.handleUpgrade(req, socket, head),
 		close: async () => {
 			retention.stop();

@@ -17,6 +17,7 @@ import type {
 	SessionSummary
 } from '../../src/lib/messages';
 import type { ClassDirectory } from '../classes/classDirectory';
+import { ClassExercises } from '../classes/classExercises';
 import { ClassLive } from '../classes/classLive';
 import type { ClientAddressRule } from '../clientAddress';
 import type { Clock } from '../clock';
@@ -24,7 +25,8 @@ import type { LabConfig } from '../config';
 import type { OwnerDirectory } from '../owners/ownerDirectory';
 import type { VisibilityRule } from '../owners/visibility';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
-import type { LabStore } from '../store/labStore';
+import type { LabStore, StoredMessage } from '../store/labStore';
+import type { MessageView } from '../store/messageView';
 import { FanOut } from './fanOut';
 import type { LoopbackSession, LoopbackTarget } from './loopbackSession';
 import { SessionOwnership } from './ownership';
@@ -45,6 +47,8 @@ export interface BridgeDeps {
 	/** Who is in which class (the class channel: presence, follow, roster, spotlight). */
 	classes: Pick<ClassDirectory, 'membership'>;
 	target: (listener: ListenerName) => LoopbackTarget;
+	/** The lab's parsed view of a stored message (the exercise checks read its headers and parts). */
+	messageView(stored: StoredMessage): Promise<MessageView>;
 }
 
 export class Bridge {
@@ -53,6 +57,7 @@ export class Bridge {
 	readonly #ownership: SessionOwnership;
 	readonly #fanOut: FanOut;
 	readonly #classLive: ClassLive;
+	readonly #classExercises: ClassExercises;
 	readonly #unsubscribe: () => void;
 
 	constructor(readonly deps: BridgeDeps) {
@@ -60,10 +65,18 @@ export class Bridge {
 		this.#fanOut = new FanOut(deps.store, deps.visibility, (sessionId) =>
 			this.#ownership.ownerOf(sessionId)
 		);
+		this.#classExercises = new ClassExercises({
+			store: deps.store,
+			clock: deps.clock,
+			membership: (ownerId) => deps.classes.membership(ownerId),
+			messageView: deps.messageView,
+			rosterChanged: (classId) => this.#classLive.studentsChanged(classId)
+		});
 		this.#classLive = new ClassLive({
 			store: deps.store,
 			clock: deps.clock,
-			membership: (ownerId) => deps.classes.membership(ownerId)
+			membership: (ownerId) => deps.classes.membership(ownerId),
+			exercisesOf: (student) => this.#classExercises.progressNow(student)
 		});
 		this.#peers = new Peers(deps.config, deps.clock, {
 			message: (peer, message) => this.#handle(peer, message),
@@ -71,6 +84,7 @@ export class Bridge {
 				this.#fanOut.drop(peer);
 				this.#ownership.release(peer);
 				this.#classLive.gone(peer);
+				this.#classExercises.gone(peer);
 			}
 		});
 		this.#gate = new UpgradeGate(deps.config, deps.clientAddress, (ws, req, address) =>
@@ -96,6 +110,11 @@ export class Bridge {
 		return this.#classLive;
 	}
 
+	/** A class's handouts and each student's checklist (server/classes/classExercises.ts). */
+	get classExercises(): ClassExercises {
+		return this.#classExercises;
+	}
+
 	/** Handles an HTTP upgrade if it is ours; returns false for other paths (Vite's HMR socket). */
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
 		return this.#gate.handleUpgrade(req, socket, head);
@@ -105,6 +124,7 @@ export class Bridge {
 	async close(): Promise<void> {
 		this.#unsubscribe();
 		this.#classLive.close();
+		this.#classExercises.close();
 		this.#ownership.close();
 		await this.#peers.close();
 		this.#gate.close();
@@ -134,6 +154,8 @@ export class Bridge {
 				return this.#classLive.watchClass(peer);
 			case 'spotlight':
 				return this.#classLive.spotlight(peer, message.sessionId);
+			case 'watch-exercises':
+				return this.#classExercises.watch(peer);
 		}
 	}
 
@@ -142,18 +164,31 @@ export class Bridge {
 			this.#ownership.eventRecorded(sessionId, event);
 			this.#fanOut.eventRecorded(sessionId, event);
 			this.#classLive.eventRecorded(sessionId);
+			const owners = store.sessions.get(sessionId)?.owners;
+			if (owners?.length) this.#classExercises.workChanged(owners);
 		};
 		// Fan-out first: it leaves the owner out, and the owner is forgotten once its session ends.
 		const onSession = (session: SessionSummary) => {
 			this.#fanOut.sessionChanged(session);
 			this.#ownership.sessionChanged(session);
 			this.#classLive.sessionChanged(session);
+			const owners = store.sessions.get(session.id)?.owners;
+			if (owners?.length) this.#classExercises.workChanged(owners);
 		};
-		const onMessage = (message: MessageSummary) => this.#fanOut.messageAdded(message);
+		const onMessage = (message: MessageSummary) => {
+			this.#fanOut.messageAdded(message);
+			const owners = store.messages.get(message.id)?.owners;
+			if (owners?.length) this.#classExercises.workChanged(owners);
+		};
 		const onCleared = (what: 'sessions' | 'messages') => this.#fanOut.cleared(what);
-		const onRemoved = (what: 'session' | 'message', id: string, deleted: boolean) =>
+		const onRemoved = (what: 'session' | 'message', id: string, deleted: boolean) => {
 			this.#fanOut.removed(what, id, deleted);
-		const onClassEnded = (classId: string) => this.#classLive.classEnded(classId);
+			this.#classExercises.workRemoved();
+		};
+		const onClassEnded = (classId: string) => {
+			this.#classLive.classEnded(classId);
+			this.#classExercises.classEnded(classId);
+		};
 		store.on('event', onEvent);
 		store.on('session', onSession);
 		store.on('message', onMessage);

@@ -9,6 +9,8 @@ import {
 	type ClassInvitation,
 	type StudentCard
 } from '../../src/lib/classes';
+import { progressCsv } from '../../src/lib/exercises/progressCsv';
+import type { Handout, StudentExercises } from '../../src/lib/exercises/progress';
 import { FailureGate } from '../../src/lib/server/operatorGate';
 import type { Bridge } from '../bridge/bridge';
 import type { LabConfig } from '../config';
@@ -53,6 +55,21 @@ export interface ClassApi {
 	end(viewer: Viewer, code: string): ClassResult<EndedClass>;
 	/** GET /api/classes/mine */
 	mine(viewer: Viewer): { student: StudentCard | null; teaching: ClassInvitation[] };
+	/** GET /api/classes/[code]/exercises: a student's handouts and their own checklists. */
+	studentExercises(viewer: Viewer, code: string): Promise<ClassResult<StudentExercises>>;
+	/** POST /api/classes/[code]/exercises: the teacher hands an exercise out. */
+	handOut(
+		viewer: Viewer,
+		code: string,
+		exercise: string
+	): ClassResult<{ handouts: Handout[]; created: boolean }>;
+	/** DELETE /api/classes/[code]/exercises/[exercise] */
+	withdraw(viewer: Viewer, code: string, exercise: string): ClassResult<{ handouts: Handout[] }>;
+	/** GET /api/classes/[code]/progress.csv: who passed what, checklists worked out now. */
+	progressCsv(
+		viewer: Viewer,
+		code: string
+	): Promise<ClassResult<{ filename: string; csv: string }>>;
 }
 
 export function createClassApi(
@@ -89,7 +106,8 @@ export function createClassApi(
 			joinPath: `/join?code=${room.code}`,
 			teacherPath: `/class/${room.code}/teach#key=${room.teacherKey}`,
 			roster: bridge.classLive.roster(room),
-			spotlight: room.spotlight
+			spotlight: room.spotlight,
+			handouts: room.handouts
 		};
 	};
 	/** The class, when the viewer teaches it (or is the operator). */
@@ -144,6 +162,30 @@ export function createClassApi(
 				return { ok: true as const };
 			}),
 		end: (viewer, code) => attempt(() => classes.end(taught(viewer, code).id)),
+		studentExercises: (viewer, code) =>
+			attemptAsync(async () => {
+				const room = classes.byCode(code);
+				const student = store.students.get(viewer.ownerId);
+				if (student?.classId !== room.id)
+					throw new ClassError(403, 'Only a student of this class has exercises to see here.');
+				return bridge.classExercises.studentView(student);
+			}),
+		handOut: (viewer, code, exercise) =>
+			attempt(() => bridge.classExercises.handOut(taught(viewer, code), exercise)),
+		withdraw: (viewer, code, exercise) =>
+			attempt(() => ({ handouts: bridge.classExercises.withdraw(taught(viewer, code), exercise) })),
+		progressCsv: (viewer, code) =>
+			attemptAsync(async () => {
+				const room = taught(viewer, code);
+				// Every checklist worked out now, so the file says what the roster says.
+				await Promise.all(
+					store.studentsOf(room.id).map((student) => bridge.classExercises.progress(student))
+				);
+				return {
+					filename: `class-${room.code}-progress.csv`,
+					csv: progressCsv(room.handouts, bridge.classLive.roster(room))
+				};
+			}),
 		mine: (viewer) => {
 			const student = store.students.get(viewer.ownerId);
 			return {
@@ -154,16 +196,29 @@ export function createClassApi(
 	};
 }
 
+async function attemptAsync<T>(body: () => Promise<T>): Promise<ClassResult<T>> {
+	try {
+		return { ok: true, value: await body() };
+	} catch (error) {
+		return refusal(error);
+	}
+}
+
 function attempt<T>(body: () => T): ClassResult<T> {
 	try {
 		return { ok: true, value: body() };
 	} catch (error) {
-		if (!(error instanceof ClassError)) throw error;
-		return {
-			ok: false,
-			status: error.status,
-			error: error.message,
-			...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {})
-		};
+		return refusal(error);
 	}
+}
+
+/** A ClassError as the route answers it; anything else is a bug, thrown on. */
+function refusal(error: unknown): Extract<ClassResult<never>, { ok: false }> {
+	if (!(error instanceof ClassError)) throw error;
+	return {
+		ok: false,
+		status: error.status,
+		error: error.message,
+		...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {})
+	};
 }

@@ -94,7 +94,8 @@ export class ClassDirectory {
 			createdAt,
 			endsAt: createdAt + this.limits.classRetentionDays * DAY_MS,
 			spotlight: null,
-			formerStudents: []
+			formerStudents: [],
+			handouts: []
 		};
 		// The teacher's record (personal login) exists from now: the class's mail names it.
 		this.owners.owner(viewer.ownerId);
@@ -153,9 +154,10 @@ export class ClassDirectory {
 			ownerId: viewer.ownerId,
 			nickname,
 			rejoinCode: randomCode(),
-			joinedAt: this.clock.now()
+			joinedAt: this.clock.now(),
+			passes: {}
 		};
-		this.store.addStudent(student);
+		this.store.saveStudent(student);
 		return student;
 	}
 

@@ -8,6 +8,7 @@
  * throughput (bench/) has none, so its cost there is one Map size check per line.
  */
 import { studentAddress, type RosterRow } from '../../src/lib/classes';
+import type { ExerciseProgress } from '../../src/lib/exercises/progress';
 import { isFinalReplyLine, replyCode } from '../../src/lib/client/conversation';
 import type {
 	ClassFollow,
@@ -19,7 +20,7 @@ import type { Clock } from '../clock';
 import type { Viewer } from '../owners/visibility';
 import type { LabStore, StoredSession } from '../store/labStore';
 import type { Membership } from './classDirectory';
-import type { ClassRoom } from './classRoom';
+import type { ClassRoom, Student } from './classRoom';
 
 /** The roster goes to a teacher's console at most this often while something changes. */
 export const ROSTER_INTERVAL_MS = 500;
@@ -41,6 +42,8 @@ export interface ClassLiveDeps {
 	clock: Clock;
 	/** ClassDirectory.membership: the one way to ask who is in which class. */
 	membership(ownerId: string): Membership | null;
+	/** ClassExercises.progressNow: a student's standing on the class's handouts. */
+	exercisesOf(student: Student): ExerciseProgress[];
 }
 
 export class ClassLive {
@@ -139,7 +142,12 @@ export class ClassLive {
 		const set = this.#consoles.get(room.id);
 		if (set) set.add(peer);
 		else this.#consoles.set(room.id, new Set([peer]));
-		peer.send({ type: 'class-roster', roster: this.roster(room), spotlight: room.spotlight });
+		peer.send({
+			type: 'class-roster',
+			roster: this.roster(room),
+			spotlight: room.spotlight,
+			handouts: room.handouts
+		});
 	}
 
 	/**
@@ -208,7 +216,7 @@ export class ClassLive {
 		this.#rosterSentAt.delete(classId);
 	}
 
-	/** A student joined or was released: the roster's rows change. */
+	/** A student joined or was released, or their exercise progress changed: the roster is due. */
 	studentsChanged(classId: string): void {
 		this.#rosterChanged(classId);
 	}
@@ -267,7 +275,8 @@ export class ClassLive {
 		const message: ServerMessage = {
 			type: 'class-roster',
 			roster: this.roster(room),
-			spotlight: room.spotlight
+			spotlight: room.spotlight,
+			handouts: room.handouts
 		};
 		for (const peer of consoles) peer.send(message);
 	}
@@ -276,7 +285,7 @@ export class ClassLive {
 	 * The class's students as the teacher's console shows them, now: for each, whether a page of
 	 * theirs is connected, their newest session's state (the state the annotation engine gives its
 	 * newest reply) and last reply class, the 4xx/5xx replies over all their sessions, and the
-	 * example step their page shows.
+	 * example step their page shows, and their progress on the handed-out exercises.
 	 */
 	roster(room: ClassRoom): RosterRow[] {
 		const { store } = this.deps;
@@ -309,7 +318,8 @@ export class ClassLive {
 						: null,
 				replies4xx: tallies.reduce((sum, t) => sum + t.replies4xx, 0),
 				replies5xx: tallies.reduce((sum, t) => sum + t.replies5xx, 0),
-				example: example && { id: example.slug, step: example.step }
+				example: example && { id: example.slug, step: example.step },
+				exercises: this.deps.exercisesOf(student)
 			};
 		});
 	}

@@ -2,6 +2,7 @@
  * A class (issue 15): a teacher, the students who joined with its code, and the data they make,
  * which is private to the class (server/owners/visibility.ts) and deleted when the class ends.
  */
+import type { Handout } from '../../src/lib/exercises/progress';
 
 export interface ClassRoom {
 	/** Random 128 bits: the database's key, never shown. */
@@ -23,6 +24,8 @@ export interface ClassRoom {
 	 * teacher sees it, ending deletes it), but they are no longer members.
 	 */
 	formerStudents: string[];
+	/** The exercises handed out (issue 16), oldest first. */
+	handouts: Handout[];
 }
 
 export interface Student {
@@ -34,6 +37,8 @@ export interface Student {
 	/** JOIN_CODE_LENGTH characters of JOIN_CODE_ALPHABET: with the code and nickname, rejoins. */
 	rejoinCode: string;
 	joinedAt: number;
+	/** When they first passed each handed-out exercise, by exercise id (src/lib/exercises/progress.ts). */
+	passes: Record<string, number>;
 }
 
 /** A refusal the API answers with its status and `{ error }` (and Retry-After, for a 429). */

@@ -531,7 +531,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		return this.#formerStudentOf.get(ownerId);
 	}
 
-	addStudent(student: Student): void {
+	saveStudent(student: Student): void {
 		this.#indexStudent(student);
 		if (this.#persistence) this.#pending.students.push({ ...student });
 		this.#changed(null);

@@ -15,6 +15,7 @@ describe('class messages from a browser', () => {
 		],
 		[{ type: 'follow-class' }],
 		[{ type: 'watch-class' }],
+		[{ type: 'watch-exercises' }],
 		[{ type: 'spotlight', sessionId: 'S1' }],
 		[{ type: 'spotlight', sessionId: null }]
 	])('accepts %j', (message) => {
@@ -85,10 +86,16 @@ describe('class messages from the server', () => {
 		spotlightNickname: null
 	};
 
-	it('accepts a class-follow and a class-roster', () => {
+	it('accepts a class-follow, a class-roster and a class-exercises', () => {
 		expect(parseServerMessage(JSON.stringify(follow))).toEqual({ ok: true, value: follow });
-		const roster = { type: 'class-roster', roster: [], spotlight: 'sess-1' };
+		const roster = { type: 'class-roster', roster: [], spotlight: 'sess-1', handouts: [] };
 		expect(parseServerMessage(JSON.stringify(roster))).toEqual({ ok: true, value: roster });
+		const exercises = {
+			type: 'class-exercises',
+			handouts: [{ exercise: 'rset-transaction', handedOutAt: 1 }],
+			progress: []
+		};
+		expect(parseServerMessage(JSON.stringify(exercises))).toEqual({ ok: true, value: exercises });
 	});
 
 	it('accepts a class-ended', () => {
@@ -104,7 +111,10 @@ describe('class messages from the server', () => {
 		[{ ...follow, teacher: { sessionId: null, example: { slug: 'x', step: 'two' } } }],
 		[{ ...follow, spotlight: 3 }],
 		[{ ...follow, spotlightNickname: 3 }],
-		[{ type: 'class-roster', roster: {} }]
+		[{ type: 'class-roster', roster: {} }],
+		[{ type: 'class-roster', roster: [], spotlight: null }],
+		[{ type: 'class-exercises', handouts: [] }],
+		[{ type: 'class-exercises', handouts: {}, progress: [] }]
 	])('refuses a malformed %j', (message) => {
 		expect(parseServerMessage(JSON.stringify(message)).ok).toBe(false);
 	});

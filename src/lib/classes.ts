@@ -9,6 +9,7 @@
  * Both are compared case-insensitively: the domain always is (RFC 4343 §2), and the local part
  * is here, where the sandbox alone reads it.
  */
+import type { ExerciseProgress, Handout } from './exercises/progress';
 import { SANDBOX_TLD } from './sandboxPolicy';
 
 /** Letters and digits that cannot be misread on a projector: no 0/O, 1/I/L, 5/S, 2/Z, 8/B. */
@@ -136,6 +137,8 @@ export interface RosterRow {
 	replies5xx: number;
 	/** The example they have open and the step they are on, or null. */
 	example: { id: string; step: number } | null;
+	/** Their progress on each handed-out exercise, in the class's handout order. */
+	exercises: ExerciseProgress[];
 }
 
 /** The class as its teacher sees it. */
@@ -149,4 +152,6 @@ export interface ClassConsole extends ClassInvitation {
 	roster: RosterRow[];
 	/** The session the teacher put on every student's screen, or null. */
 	spotlight: string | null;
+	/** The exercises handed out, oldest first. */
+	handouts: Handout[];
 }

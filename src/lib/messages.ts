@@ -8,6 +8,7 @@
 // The listeners' names come from their table (src/lib/listeners.ts).
 import { LISTENERS, type ListenerName } from './listeners';
 import type { RosterRow } from './classes';
+import type { Handout, StudentExercises } from './exercises/progress';
 export { LISTENERS, type ListenerName };
 
 export type Direction = 'client' | 'server' | 'system';
@@ -168,7 +169,9 @@ export type ClientMessage =
 	/** The teacher's console subscribes to the live roster. */
 	| { type: 'watch-class' }
 	/** Teacher only: a class session on every follower's screen (null: back to the teacher). */
-	| { type: 'spotlight'; sessionId: string | null };
+	| { type: 'spotlight'; sessionId: string | null }
+	/** A student's page subscribes to their own checklist on the class's handed-out exercises. */
+	| { type: 'watch-exercises' };
 
 /**
  * The example a page plays and where it is: the player's position, as `?step=N` deep links say
@@ -199,7 +202,9 @@ export type ServerMessage =
 	| { type: 'removed'; what: 'session' | 'message'; id: string }
 	| ({ type: 'class-follow' } & ClassFollow)
 	/** The roster, and the session in the spotlight (every console of the teacher shows it). */
-	| { type: 'class-roster'; roster: RosterRow[]; spotlight: string | null }
+	| { type: 'class-roster'; roster: RosterRow[]; spotlight: string | null; handouts: Handout[] }
+	/** To a student's page: the handouts and their own progress, again whenever either changes. */
+	| ({ type: 'class-exercises' } & StudentExercises)
 	/** To the class's followers and consoles: the class ended, and its data is deleted. */
 	| { type: 'class-ended' }
 	| { type: 'error'; message: string };
@@ -243,6 +248,7 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
 		case 'watch-all':
 		case 'follow-class':
 		case 'watch-class':
+		case 'watch-exercises':
 			return { ok: true, value: { type } };
 		case 'class-presence': {
 			const sessionId = nullableSessionId(value.sessionId);
@@ -317,6 +323,7 @@ const SERVER_TYPES = new Set([
 	'removed',
 	'class-follow',
 	'class-roster',
+	'class-exercises',
 	'class-ended',
 	'error'
 ]);
@@ -335,9 +342,16 @@ export function parseServerMessage(raw: string): ParseResult<ServerMessage> {
 	if (value.type === 'class-follow' && !isClassFollow(value)) return fail('malformed class-follow');
 	if (
 		value.type === 'class-roster' &&
-		(!Array.isArray(value.roster) || nullableSessionId(value.spotlight) === undefined)
+		(!Array.isArray(value.roster) ||
+			nullableSessionId(value.spotlight) === undefined ||
+			!Array.isArray(value.handouts))
 	)
 		return fail('malformed class-roster');
+	if (
+		value.type === 'class-exercises' &&
+		(!Array.isArray(value.handouts) || !Array.isArray(value.progress))
+	)
+		return fail('malformed class-exercises');
 	return { ok: true, value: value as unknown as ServerMessage };
 }
 

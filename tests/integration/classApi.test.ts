@@ -209,7 +209,8 @@ describe('the teacher', () => {
 				session: null,
 				replies4xx: 0,
 				replies5xx: 0,
-				example: null
+				example: null,
+				exercises: []
 			}
 		]);
 		for (const viewer of [ana, visitor(lab)]) {

@@ -89,6 +89,44 @@ const kept = (lab: Lab, made: { sessionId: string; messageId: string }) => ({
 const BOTH = { session: true, message: true };
 const NEITHER = { session: false, message: false };
 
+describe('exercises across a restart', () => {
+	it('keeps the handouts and the time each student first passed', async () => {
+		let lab = await start({ visibility: 'private' });
+		const teacher = newViewer(lab);
+		const room = lab.classes.create(teacher, 'Mail');
+		const ana = lab.classes.join(newViewer(lab), room.code, 'ana');
+		lab.bridge.classExercises.handOut(room, 'rset-transaction');
+		const handouts = structuredClone(lab.store.classes.get(room.id)!.handouts);
+		const { c, id } = await ready(
+			lab,
+			'submission',
+			classLogin(lab, ana.ownerId, 'ana', room.code)
+		);
+		for (const line of ['MAIL FROM:<ana@example.com>', 'RCPT TO:<bob@example.com>', 'RSET'])
+			expect(await c.command(line)).toMatch(/^250 /);
+		expect(await c.command('MAIL FROM:<ana@example.com>')).toMatch(/^250 /);
+		await c.command('QUIT');
+		await ended(lab, id);
+		await until(() => 'rset-transaction' in lab.store.students.get(ana.ownerId)!.passes);
+		const passedAt = lab.store.students.get(ana.ownerId)!.passes['rset-transaction'];
+
+		lab = await restart(lab, { visibility: 'private' });
+		expect(lab.store.classes.get(room.id)!.handouts).toEqual(handouts);
+		const student = lab.store.students.get(ana.ownerId)!;
+		expect(student.passes).toEqual({ 'rset-transaction': passedAt });
+		const [progress] = await lab.bridge.classExercises.progress(student);
+		expect(progress).toEqual({
+			exercise: 'rset-transaction',
+			checks: [
+				{ id: 'transaction-open', passed: true },
+				{ id: 'rset', passed: true },
+				{ id: 'new-transaction', passed: true }
+			],
+			passedAt
+		});
+	});
+});
+
 describe('ending a class', () => {
 	it('deletes exactly the class’s sessions and mail, in the database too', async () => {
 		let lab = await start({ visibility: 'private' });
@@ -269,6 +307,6 @@ describe('a restart', () => {
 		const check = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
 		const versions = check.prepare('SELECT version FROM schema_migrations').all();
 		check.close();
-		expect(versions).toContainEqual({ version: 6 });
+		expect(versions).toContainEqual({ version: 7 });
 	});
 });

@@ -127,5 +127,13 @@ export const MIGRATIONS: Migration[] = [
 				joined_at INTEGER NOT NULL,
 				PRIMARY KEY (class_id, nickname_key)
 			);`
+	},
+	{
+		version: 7,
+		description:
+			'exercises (issue 16): what each class was handed out, and when each student first passed each',
+		sql: `
+			ALTER TABLE classes ADD COLUMN handouts TEXT NOT NULL DEFAULT '[]';
+			ALTER TABLE students ADD COLUMN passes TEXT NOT NULL DEFAULT '{}';`
 	}
 ];

@@ -90,12 +90,12 @@ export class SqlitePersistence implements StorePersistence {
 			'INSERT OR IGNORE INTO share_grants (owner_id, token) VALUES (?, ?)'
 		);
 		const upsertClass = this.#db.prepare(
-			'INSERT OR REPLACE INTO classes (id, code, name, teacher_owner_id, teacher_key, created_at, ends_at, spotlight, former_students) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
+			'INSERT OR REPLACE INTO classes (id, code, name, teacher_owner_id, teacher_key, created_at, ends_at, spotlight, former_students, handouts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
 		);
 		const deleteClass = this.#db.prepare('DELETE FROM classes WHERE id = ?');
 		// OR REPLACE: a nickname released and taken again in one batch, or a code reused.
 		const upsertStudent = this.#db.prepare(
-			'INSERT OR REPLACE INTO students (class_id, nickname_key, owner_id, nickname, rejoin_code, joined_at) VALUES (?, ?, ?, ?, ?, ?)'
+			'INSERT OR REPLACE INTO students (class_id, nickname_key, owner_id, nickname, rejoin_code, joined_at, passes) VALUES (?, ?, ?, ?, ?, ?, ?)'
 		);
 		const deleteStudent = this.#db.prepare(
 			'DELETE FROM students WHERE class_id = ? AND nickname_key = ? AND owner_id = ?'
@@ -142,7 +142,8 @@ export class SqlitePersistence implements StorePersistence {
 					c.createdAt,
 					c.endsAt,
 					c.spotlight,
-					JSON.stringify(c.formerStudents)
+					JSON.stringify(c.formerStudents),
+					JSON.stringify(c.handouts)
 				);
 			for (const s of batch.students)
 				upsertStudent.run(
@@ -151,7 +152,8 @@ export class SqlitePersistence implements StorePersistence {
 					s.ownerId,
 					s.nickname,
 					s.rejoinCode,
-					s.joinedAt
+					s.joinedAt,
+					JSON.stringify(s.passes)
 				);
 			// After the upserts: a row deleted is the owner's it names, never a newcomer's.
 			for (const { classId, nicknameKey: key, ownerId } of batch.deletedStudents)
@@ -220,15 +222,24 @@ export class SqlitePersistence implements StorePersistence {
 		const classes = (
 			this.#db
 				.prepare(
-					'SELECT id, code, name, teacher_owner_id AS teacherOwnerId, teacher_key AS teacherKey, created_at AS createdAt, ends_at AS endsAt, spotlight, former_students AS formerStudents FROM classes ORDER BY created_at'
+					'SELECT id, code, name, teacher_owner_id AS teacherOwnerId, teacher_key AS teacherKey, created_at AS createdAt, ends_at AS endsAt, spotlight, former_students AS formerStudents, handouts FROM classes ORDER BY created_at'
 				)
-				.all() as (Omit<ClassRoom, 'formerStudents'> & { formerStudents: string })[]
-		).map((row): ClassRoom => ({ ...row, formerStudents: JSON.parse(row.formerStudents) }));
-		const students = this.#db
-			.prepare(
-				'SELECT class_id AS classId, owner_id AS ownerId, nickname, rejoin_code AS rejoinCode, joined_at AS joinedAt FROM students ORDER BY joined_at'
-			)
-			.all() as Student[];
+				.all() as (Omit<ClassRoom, 'formerStudents' | 'handouts'> & {
+				formerStudents: string;
+				handouts: string;
+			})[]
+		).map((row): ClassRoom => ({
+			...row,
+			formerStudents: JSON.parse(row.formerStudents),
+			handouts: JSON.parse(row.handouts)
+		}));
+		const students = (
+			this.#db
+				.prepare(
+					'SELECT class_id AS classId, owner_id AS ownerId, nickname, rejoin_code AS rejoinCode, joined_at AS joinedAt, passes FROM students ORDER BY joined_at'
+				)
+				.all() as (Omit<Student, 'passes'> & { passes: string })[]
+		).map((row): Student => ({ ...row, passes: JSON.parse(row.passes) }));
 		return {
 			sessions: [...sessions.values()],
 			messages,
