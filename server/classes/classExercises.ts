@@ -15,9 +15,9 @@ import {
 	type Handout,
 	type StudentExercises
 } from '../../src/lib/exercises/progress';
-import type { ExerciseMessage, ExerciseWork } from '../../src/lib/exercises/work';
+import type { ExerciseMessage, ExerciseSession, ExerciseWork } from '../../src/lib/exercises/work';
 import type { Clock } from '../clock';
-import type { LabStore, StoredMessage } from '../store/labStore';
+import type { LabStore, StoredMessage, StoredSession } from '../store/labStore';
 import type { MessageView } from '../store/messageView';
 import type { ClassPeer } from './classLive';
 import type { Membership } from './classDirectory';
@@ -49,6 +49,11 @@ export class ClassExercises {
 	readonly #standings = new Map<string, Standing>();
 	/** Students' pages that watch their checklist, by owner id, with the class they watch in. */
 	readonly #watchers = new Map<string, { classId: string; peers: Set<ClassPeer> }>();
+	/**
+	 * An ended session's events, annotated once: the store annotates an ended session again on
+	 * each read (server/store/labStore.ts), and a student's checklist reads all of theirs often.
+	 */
+	readonly #endedSessions = new WeakMap<StoredSession, ExerciseSession>();
 	#closed = false;
 
 	constructor(readonly deps: ClassExercisesDeps) {}
@@ -261,7 +266,7 @@ export class ClassExercises {
 		const sessions: ExerciseWork['sessions'] = [];
 		for (const stored of store.sessions.values())
 			if (stored.summary.startedAt >= since && stored.owners.includes(ownerId))
-				sessions.push({ summary: stored.summary, events: stored.events });
+				sessions.push(this.#sessionOf(stored));
 		const stored = [...store.messages.values()].filter(
 			(m) => m.summary.receivedAt >= since && m.owners.includes(ownerId)
 		);
@@ -277,6 +282,16 @@ export class ClassExercises {
 			})
 		);
 		return { sessions, messages };
+	}
+
+	#sessionOf(stored: StoredSession): ExerciseSession {
+		if (stored.summary.endedAt === null) return { summary: stored.summary, events: stored.events };
+		let session = this.#endedSessions.get(stored);
+		if (!session || session.events.length !== stored.eventCount) {
+			session = { summary: stored.summary, events: stored.events };
+			this.#endedSessions.set(stored, session);
+		}
+		return session;
 	}
 
 	#progressChanged(ownerId: string): void {
