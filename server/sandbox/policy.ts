@@ -10,6 +10,8 @@ import {
 	type TeachingMailbox
 } from '../../src/lib/sandboxPolicy';
 
+import { remoteDomain } from '../../src/lib/delivery/mailHosts';
+
 export { GTUBE } from '../../src/lib/sandboxPolicy';
 
 export function domainOf(address: string): string {
@@ -39,9 +41,19 @@ export function isBarePostmaster(address: string): boolean {
 	return !address.includes('@') && address.toLowerCase() === 'postmaster';
 }
 
-/** Mail for it is delivered here: at a sandbox domain, or the bare postmaster. */
+/**
+ * Mail for it is delivered here: at one of the sandbox's own domains, or the bare postmaster.
+ * A remote sandbox domain (src/lib/delivery/mailHosts.ts) is another sandbox host's: mail for it
+ * is queued on submission and refused as relaying on the mx listener, as for any other domain.
+ */
 export function isLocalRecipient(address: string): boolean {
-	return isSandboxDomain(domainOf(address)) || isBarePostmaster(address);
+	const domain = domainOf(address);
+	return (isSandboxDomain(domain) && !remoteDomain(domain)) || isBarePostmaster(address);
+}
+
+/** A sandbox domain another sandbox host serves: the outgoing queue delivers mail for it. */
+export function isRemoteSandboxRecipient(address: string): boolean {
+	return remoteDomain(domainOf(address)) !== undefined;
 }
 
 /** Local parts are compared case-insensitively for the teaching mailboxes only (RFC 5321 §2.4 lets a server choose). */

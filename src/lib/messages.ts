@@ -63,7 +63,8 @@ export interface SessionEvent {
 	kind?: 'connect' | 'starttls' | 'tls' | 'auth' | 'disconnect' | 'timeout' | 'truncated' | 'note';
 }
 
-export type SessionOrigin = 'browser' | 'external';
+/** Who opened it: a page's bridge, any other client, or the sandbox's outgoing queue (a hop). */
+export type SessionOrigin = 'browser' | 'external' | 'queue';
 
 export interface SessionSummary {
 	id: string;
@@ -80,11 +81,19 @@ export interface SessionSummary {
 	messageIds: string[];
 	eventCount: number;
 	truncated: boolean;
+	/**
+	 * The sandbox mail host that answered (src/lib/delivery/mailHosts.ts), for a hop of the
+	 * outgoing queue; absent for the sandbox's own listeners.
+	 */
+	host?: string;
+	/** For a hop: the submitted message whose journey it is part of (/journey/<id>). */
+	journeyId?: string;
 }
 
 export type RecipientOutcome =
 	| 'delivered' // in a sandbox mailbox
 	| 'outbox' // accepted on submission for an outside domain: would be relayed, not sent (sandbox)
+	| 'queued' // accepted on submission for a remote sandbox domain: the outgoing queue delivers it
 	| 'deferred' // 4xx: the sender should retry
 	| 'refused' // 5xx at RCPT or after DATA
 	| 'bounced'; // accepted, then a delivery status notification went back to the sender
@@ -121,6 +130,11 @@ export interface MessageSummary {
 	authUser: string | null;
 	/** Set on bounces and delivery reports: the message they report on. */
 	reportsOn?: string;
+	/**
+	 * Set on a message that went through the outgoing queue (the submitted copy, each delivered
+	 * copy, a bounce the queue wrote): the submitted message's id, whose journey it is.
+	 */
+	journeyId?: string;
 }
 
 export interface HeaderField {
