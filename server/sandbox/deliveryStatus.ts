@@ -10,9 +10,13 @@ export interface DsnRecipient {
 	finalRecipient: string;
 	/** ORCPT as given on RCPT TO (RFC 3461 §4.2), e.g. "rfc822;bob@example.com". */
 	originalRecipient?: string;
-	action: 'failed' | 'delivered';
+	action: 'failed' | 'delivered' | 'delayed';
 	status: string;
 	diagnostic?: string;
+	/** The server that gave the diagnostic (RFC 3464 §2.3.5), when it was another host's. */
+	remoteMta?: string;
+	/** For a delay: until when the queue keeps trying (RFC 3464 §2.3.9). */
+	willRetryUntil?: Date;
 }
 
 export interface DsnInput {
@@ -35,13 +39,19 @@ export function headerBlock(raw: Buffer): Buffer {
 
 export function composeDsn(input: DsnInput): Buffer {
 	const failed = input.recipients.some((r) => r.action === 'failed');
+	const delayed = !failed && input.recipients.some((r) => r.action === 'delayed');
 	const boundary = `report-${randomBytes(9).toString('hex')}`;
 	const subject = failed
 		? 'Undelivered Mail Returned to Sender'
-		: 'Delivery Status Notification (Success)';
+		: delayed
+			? 'Delayed Mail (still being retried)'
+			: 'Delivery Status Notification (Success)';
+	const intro = `This is the mail system at ${input.reportingMta} (the SMTP Lab sandbox).\r\n\r\n`;
 	const human = failed
-		? `This is the mail system at ${input.reportingMta} (the SMTP Lab sandbox).\r\n\r\nYour message could not be delivered to one or more recipients.\r\nIt was accepted first, so this server reports the failure to you: that is\r\nwhat a bounce is. It is sent from the null sender <> so that it can never\r\ncause another bounce (RFC 5321 section 4.5.5).\r\n`
-		: `This is the mail system at ${input.reportingMta} (the SMTP Lab sandbox).\r\n\r\nYour message was delivered to the recipients below, as you asked with\r\nNOTIFY=SUCCESS (RFC 3461).\r\n`;
+		? `${intro}Your message could not be delivered to one or more recipients.\r\nIt was accepted first, so this server reports the failure to you: that is\r\nwhat a bounce is. It is sent from the null sender <> so that it can never\r\ncause another bounce (RFC 5321 section 4.5.5).\r\n`
+		: delayed
+			? `${intro}Your message has not been delivered yet to the recipients below: their\r\nmail server could not take it. It stays in the queue and is tried again;\r\nyou asked to hear of the delay with NOTIFY=DELAY (RFC 3461). Nothing for\r\nyou to do: if it cannot be delivered in the end, a bounce follows.\r\n`
+			: `${intro}Your message was delivered to the recipients below, as you asked with\r\nNOTIFY=SUCCESS (RFC 3461).\r\n`;
 	const perMessage = [
 		`Reporting-MTA: dns; ${input.reportingMta}`,
 		...(input.envid ? [`Original-Envelope-Id: ${input.envid}`] : []),
@@ -53,8 +63,10 @@ export function composeDsn(input: DsnInput): Buffer {
 			`Final-Recipient: rfc822; ${r.finalRecipient}`,
 			`Action: ${r.action}`,
 			`Status: ${r.status}`,
+			...(r.remoteMta ? [`Remote-MTA: dns; ${r.remoteMta}`] : []),
 			...(r.diagnostic ? [`Diagnostic-Code: smtp; ${r.diagnostic}`] : []),
-			`Last-Attempt-Date: ${rfc5322Date(new Date())}`
+			`Last-Attempt-Date: ${rfc5322Date(new Date())}`,
+			...(r.willRetryUntil ? [`Will-Retry-Until: ${rfc5322Date(r.willRetryUntil)}`] : [])
 		].join('\r\n')
 	);
 	const returned =

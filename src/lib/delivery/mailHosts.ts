@@ -78,7 +78,8 @@ export const MAIL_HOSTS = [
 		address: '127.0.0.7',
 		role: 'mx',
 		behaviour: 'down',
-		explains: 'down.test’s mail exchanger, switched off: every connection is refused, so the queue retries.',
+		explains:
+			'down.test’s mail exchanger, switched off: every connection is refused, so the queue retries.',
 		rfc: [ref(5321, '4.5.4.1')]
 	},
 	{
@@ -110,7 +111,8 @@ export const MAIL_HOSTS = [
 		address: '127.0.0.11',
 		role: 'mx',
 		behaviour: 'greylist',
-		explains: 'greylist.test’s mail exchanger defers the first try (451 4.7.1); the queue’s retry gets through.',
+		explains:
+			'greylist.test’s mail exchanger defers the first try (451 4.7.1); the queue’s retry gets through.',
 		rfc: [ref(6647, '')]
 	}
 ] as const satisfies readonly MailHostRow[];

@@ -1,0 +1,572 @@
+/**
+ * The sandbox's outgoing queue (issue 17): what submission accepted for remote sandbox domains is
+ * split per destination server (one copy, one transaction with all of its recipients, RFC 5321
+ * §4.5.4.1), looked up in the sandbox DNS (MX, then addresses, §5.1), and handed on by a real SMTP
+ * client from the outgoing server's own address; 4xx and unreachable hosts are retried on the
+ * queue's clock until QUEUE_MAX_AGE, 5xx and give-ups bounce from <> to the envelope sender
+ * (RFC 3464, RFC 6522), NOTIFY=DELAY gets a delay notice on the way. Each step is written into
+ * the message's journey (src/lib/delivery/journey.ts), which /journey/<id> shows live.
+ */
+import { EventEmitter } from 'node:events';
+import {
+	DELAY_NOTICE_AFTER_HOURS,
+	retryDelayMs,
+	type Journey,
+	type JourneyAttempt,
+	type JourneyLeg
+} from '../../src/lib/delivery/journey';
+import type { RecipientResult } from '../../src/lib/messages';
+import type { Clock } from '../clock';
+import { newId } from '../ids';
+import type { LabStore, StoredMessage } from '../store/labStore';
+import { composeDsn, type DsnRecipient } from '../sandbox/deliveryStatus';
+import { storedMessage, type ReceivedMessage } from '../sandbox/messageAssembly';
+import { domainOf, isLocalRecipient } from '../sandbox/policy';
+import { attemptHop, type HopResult, type HopTarget } from './hopAttempt';
+import type { QueueClock } from './queueClock';
+
+/** Where the sandbox DNS routes a domain's mail (server/dns/resolver.ts answers it). */
+export type MailRoute =
+	| { kind: 'mx'; targets: (HopTarget & { preference: number })[] }
+	| { kind: 'implicit'; target: HopTarget }
+	| { kind: 'null-mx' }
+	| { kind: 'nxdomain' };
+
+export interface LookupContext {
+	by: 'queue' | 'submission';
+	owners: string[];
+	journeyId?: string;
+}
+
+export interface QueueLimits {
+	/** Legs waiting at once (QUEUE_MAX_LENGTH): submission refuses more at RCPT with 452 4.3.1. */
+	queueMaxLength: number;
+	/** Connections the queue has open at once (QUEUE_CONCURRENCY). */
+	queueConcurrency: number;
+	/** Give up after this long in the queue, simulated (QUEUE_MAX_AGE_HOURS). */
+	queueMaxAgeHours: number;
+	/** And after this many tries of one leg, whatever the age (QUEUE_MAX_ATTEMPTS). */
+	queueMaxAttempts: number;
+}
+
+export interface QueueDeps {
+	store: LabStore;
+	clock: Clock;
+	queueClock: QueueClock;
+	limits: QueueLimits;
+	/** The outgoing server: its name (EHLO, Reporting-MTA) and the address it connects from. */
+	outgoing: { name: string; address: string };
+	resolveMail(domain: string, context: LookupContext): { route: MailRoute; lookupIds: string[] };
+	/** Tells the host servers whose hop the connection from this local port is. */
+	expectHop(localPort: number, hop: { owners: string[]; journeyId: string }): void;
+	/** Owners of a local mailbox (a bounce to a sandbox sender is theirs). */
+	ownersOfAddress(address: string): string[];
+}
+
+/** RFC 5321 §4.5.3.2: five minutes for the greeting and each command; a floor keeps CI calm. */
+const STEP_TIMEOUT_SIMULATED_MS = 5 * 60_000;
+const STEP_TIMEOUT_FLOOR_MS = 5000;
+
+interface QueuedLeg {
+	journey: Journey;
+	leg: JourneyLeg;
+	message: ReceivedMessage;
+	/** The bytes handed on: the submission server's Received field, then the message. */
+	payload: Buffer;
+	/** The recipients still to deliver. */
+	pending: RecipientResult[];
+	timer: (() => void) | null;
+	/** The last transient reply, for a delay notice or the give-up bounce. */
+	lastTransient: { reply: string; host: string | null } | null;
+}
+
+export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
+	readonly #journeys = new Map<string, Journey>();
+	readonly #queued = new Set<QueuedLeg>();
+	readonly #waiting: QueuedLeg[] = [];
+	#sending = 0;
+	#closed = false;
+	readonly #offSkip: () => void;
+
+	constructor(readonly deps: QueueDeps) {
+		super();
+		// Fast-forward: every wait is worked out again on the new simulated time.
+		this.#offSkip = deps.queueClock.onSkip(() => {
+			for (const entry of this.#queued) if (entry.timer) this.#schedule(entry);
+		});
+	}
+
+	journey(id: string): Journey | undefined {
+		return this.#journeys.get(id);
+	}
+
+	/** Legs waiting or being tried now. */
+	get length(): number {
+		return this.#queued.size;
+	}
+
+	/** Whether one more leg may be queued (QUEUE_MAX_LENGTH). */
+	get full(): boolean {
+		return this.#queued.size >= this.deps.limits.queueMaxLength;
+	}
+
+	/** Submission accepted `message`; `recipients` are its fates, the queued ones among them. */
+	enqueue(message: ReceivedMessage, stored: StoredMessage): void {
+		const { queueClock, clock, limits } = this.deps;
+		const queued = stored.summary.recipients.filter((r) => r.outcome === 'queued');
+		if (!queued.length) return;
+		const simulatedNow = queueClock.now();
+		const journey: Journey = {
+			id: message.id,
+			sessionId: message.sessionId,
+			from: message.envelope.mailFrom.address,
+			subject: stored.summary.subject,
+			queuedAt: clock.now(),
+			simulatedQueuedAt: simulatedNow,
+			giveUpAt: simulatedNow + limits.queueMaxAgeHours * 3_600_000,
+			legs: [],
+			outbox: stored.summary.recipients.filter((r) => r.outcome === 'outbox').map((r) => r.address),
+			local: stored.summary.recipients
+				.filter((r) => r.outcome === 'delivered' || r.outcome === 'bounced')
+				.map((r) => r.address)
+		};
+		this.#journeys.set(journey.id, journey);
+		// Trace fields travel with the message; Return-Path only at final delivery (RFC 5321 §4.4).
+		const received = stored.trace.replace(/^Return-Path:[^\r\n]*\r\n/i, '');
+		const payload = Buffer.concat([Buffer.from(received, 'latin1'), stored.raw]);
+		const byDomain = new Map<string, RecipientResult[]>();
+		for (const r of queued) {
+			const domain = domainOf(r.address);
+			byDomain.set(domain, [...(byDomain.get(domain) ?? []), r]);
+		}
+		for (const [domain, recipients] of byDomain) {
+			const { route, lookupIds } = this.deps.resolveMail(domain, {
+				by: 'queue',
+				owners: message.senderOwners,
+				journeyId: journey.id
+			});
+			const leg: JourneyLeg = {
+				id: newId(),
+				domain,
+				recipients: recipients.map((r) => r.address),
+				state: 'queued',
+				lookupIds,
+				route: routeOf(route),
+				attempts: [],
+				nextAttemptAt: simulatedNow,
+				deliveredMessageId: null,
+				bounceMessageId: null,
+				delayNoticeIds: [],
+				verdict: null
+			};
+			journey.legs.push(leg);
+			const entry: QueuedLeg = {
+				journey,
+				leg,
+				message,
+				payload,
+				pending: recipients,
+				timer: null,
+				lastTransient: null
+			};
+			if (route.kind === 'null-mx')
+				this.#bounce(entry, recipients, {
+					status: '5.1.10',
+					diagnostic: `556 5.1.10 ${domain} has a null MX: it accepts no mail (RFC 7505)`,
+					verdict: `${domain} publishes a null MX ("0 ."): nothing was tried (RFC 7505 §3).`
+				});
+			else if (route.kind === 'nxdomain')
+				this.#bounce(entry, recipients, {
+					status: '5.1.2',
+					diagnostic: `550 5.1.2 ${domain}: no such domain (the DNS answered NXDOMAIN)`,
+					verdict: `${domain} does not exist in DNS: no MX and no address to fall back to (RFC 5321 §5.1).`
+				});
+			else {
+				this.#queued.add(entry);
+				this.#schedule(entry);
+			}
+		}
+		this.emit('journey', journey);
+	}
+
+	close(): void {
+		this.#closed = true;
+		this.#offSkip();
+		for (const entry of this.#queued) entry.timer?.();
+		this.#queued.clear();
+	}
+
+	/** Sets the leg's timer for its next attempt, on the queue's clock. */
+	#schedule(entry: QueuedLeg): void {
+		entry.timer?.();
+		const at = entry.leg.nextAttemptAt ?? this.deps.queueClock.now();
+		entry.timer = this.deps.clock.after(this.deps.queueClock.realDelayUntil(at), () => {
+			entry.timer = null;
+			this.#waiting.push(entry);
+			this.#drain();
+		});
+	}
+
+	/** Starts waiting attempts up to QUEUE_CONCURRENCY. */
+	#drain(): void {
+		while (
+			!this.#closed &&
+			this.#sending < this.deps.limits.queueConcurrency &&
+			this.#waiting.length
+		) {
+			const entry = this.#waiting.shift()!;
+			this.#sending++;
+			void this.#attempt(entry).finally(() => {
+				this.#sending--;
+				this.#drain();
+			});
+		}
+	}
+
+	async #attempt(entry: QueuedLeg): Promise<void> {
+		const { leg, journey } = entry;
+		const { queueClock, clock, outgoing } = this.deps;
+		leg.state = 'sending';
+		leg.nextAttemptAt = null;
+		this.emit('journey', journey);
+		const targets = this.#targetsOf(entry);
+		if (targets === 'loop') {
+			this.#bounce(entry, entry.pending, {
+				status: '5.4.6',
+				diagnostic: `554 5.4.6 mail for ${leg.domain} loops back to myself (${outgoing.name})`,
+				verdict: `${leg.domain}'s best MX is ${outgoing.name}, this outgoing server itself: a routing loop, caught before connecting (RFC 5321 §5.1).`
+			});
+			return;
+		}
+		const dsnNotify = sameNotify(entry.pending);
+		let decided: { result: HopResult; target: HopTarget } | null = null;
+		for (const target of targets) {
+			const at = clock.now();
+			const simulatedAt = queueClock.now();
+			const result = await attemptHop(
+				target,
+				{
+					from: entry.message.envelope.mailFrom.address,
+					to: entry.pending.map((r) => r.address),
+					dsn: {
+						...(entry.message.ret ? { ret: entry.message.ret } : {}),
+						...(entry.message.envid ? { envid: entry.message.envid } : {}),
+						...(dsnNotify ? { notify: dsnNotify } : {})
+					}
+				},
+				entry.payload,
+				{
+					name: outgoing.name,
+					localAddress: outgoing.address,
+					register: (localPort) =>
+						this.deps.expectHop(localPort, {
+							owners: entry.message.senderOwners,
+							journeyId: journey.id
+						}),
+					timeoutMs: Math.max(
+						STEP_TIMEOUT_FLOOR_MS,
+						queueClock.realDuration(STEP_TIMEOUT_SIMULATED_MS)
+					)
+				}
+			);
+			if (this.#closed) return;
+			leg.attempts.push(this.#attemptOf(leg, target, at, simulatedAt, result));
+			this.emit('journey', journey);
+			// Past the greeting, the transaction's replies decide; before it (no connection, a 4xx
+			// or 5xx greeting) the next MX may take the message (RFC 5321 §5.1).
+			if (result.connected) {
+				decided = { result, target };
+				break;
+			}
+			entry.lastTransient = { reply: result.reply, host: null };
+		}
+		if (decided) this.#settle(entry, decided.result, decided.target);
+		this.#retryOrGiveUp(entry);
+	}
+
+	/** The exchangers to try now, best first, equal preferences shuffled (RFC 5321 §5.1). */
+	#targetsOf(entry: QueuedLeg): HopTarget[] | 'loop' {
+		const { route } = this.deps.resolveMail(entry.leg.domain, {
+			by: 'queue',
+			owners: entry.message.senderOwners,
+			journeyId: entry.journey.id
+		});
+		if (route.kind === 'implicit') return [route.target];
+		if (route.kind !== 'mx') return [];
+		const sorted = [...route.targets].sort(
+			(a, b) => a.preference - b.preference || Math.random() - 0.5
+		);
+		// §5.1: an MX list naming this host keeps only the hosts preferred to it.
+		const self = sorted.findIndex((t) => t.host === this.deps.outgoing.name);
+		if (self === 0) return 'loop';
+		return self > 0 ? sorted.slice(0, self) : sorted;
+	}
+
+	#attemptOf(
+		leg: JourneyLeg,
+		target: HopTarget,
+		at: number,
+		simulatedAt: number,
+		result: HopResult
+	): JourneyAttempt {
+		const session = result.connected ? this.#hopSession(leg, target.host, at) : null;
+		const outcome: JourneyAttempt['outcome'] = !result.connected
+			? 'unreachable'
+			: result.recipients.every((r) => isSuccess(r.code))
+				? 'delivered'
+				: result.recipients.some((r) => isTransient(r.code))
+					? 'deferred'
+					: result.recipients.some((r) => isSuccess(r.code))
+						? 'delivered'
+						: 'refused';
+		return {
+			number: leg.attempts.length + 1,
+			at,
+			simulatedAt,
+			host: target.host,
+			address: target.address,
+			port: target.port,
+			sessionId: session,
+			outcome,
+			reply: result.reply,
+			recipients: result.recipients.map((r) => ({ address: r.address, reply: r.reply }))
+		};
+	}
+
+	/** The session the destination host recorded for this try. */
+	#hopSession(leg: JourneyLeg, host: string, since: number): string | null {
+		let found: string | null = null;
+		for (const stored of this.deps.store.sessions.values())
+			if (
+				stored.summary.host === host &&
+				stored.summary.journeyId !== undefined &&
+				this.#journeys.get(stored.summary.journeyId)?.legs.includes(leg) &&
+				stored.summary.startedAt >= since - 1000
+			)
+				found = stored.summary.id;
+		return found;
+	}
+
+	/** A transaction was answered: delivered recipients leave the leg, refused ones bounce. */
+	#settle(entry: QueuedLeg, result: HopResult, target: HopTarget): void {
+		const byAddress = new Map(result.recipients.map((r) => [r.address.toLowerCase(), r]));
+		const reply = (r: RecipientResult) => byAddress.get(r.address.toLowerCase());
+		const delivered = entry.pending.filter((r) => isSuccess(reply(r)?.code ?? null));
+		const refused = entry.pending.filter((r) => isFinal(reply(r)?.code ?? null));
+		entry.pending = entry.pending.filter((r) => !delivered.includes(r) && !refused.includes(r));
+		if (delivered.length) {
+			const copy = [...this.deps.store.messages.values()]
+				.reverse()
+				.find(
+					(m) =>
+						m.summary.journeyId === entry.journey.id &&
+						m.summary.kind === 'mail' &&
+						m.summary.recipients.some((r) =>
+							delivered.some((d) => sameAddress(d.address, r.address))
+						)
+				);
+			entry.leg.deliveredMessageId = copy?.summary.id ?? null;
+		}
+		if (refused.length) {
+			const first = reply(refused[0])!;
+			this.#bounce(entry, refused, {
+				status: enhancedOf(first.reply) ?? '5.0.0',
+				diagnostic: first.reply,
+				remoteMta: target.host,
+				verdict: `${target.host} refused it for good: ${first.reply} (RFC 5321 §4.2.1: a 5xx is final).`
+			});
+		}
+		if (!entry.pending.length && !refused.length) {
+			entry.leg.state = 'delivered';
+			entry.leg.verdict = `Delivered by ${target.host}: ${result.reply}`;
+		}
+		const transient = result.recipients.find((r) => isTransient(r.code));
+		if (transient) entry.lastTransient = { reply: transient.reply, host: target.host };
+	}
+
+	/** Recipients still pending: a retry on the schedule, or the give-up bounce. */
+	#retryOrGiveUp(entry: QueuedLeg): void {
+		const { leg, journey } = entry;
+		if (!entry.pending.length) {
+			this.#queued.delete(entry);
+			if (leg.state === 'sending') leg.state = leg.bounceMessageId ? 'bounced' : 'delivered';
+			this.emit('journey', journey);
+			return;
+		}
+		const { queueClock, limits } = this.deps;
+		const next = queueClock.now() + retryDelayMs(leg.attempts.length + 1);
+		if (next > journey.giveUpAt || leg.attempts.length >= limits.queueMaxAttempts) {
+			const last = entry.lastTransient;
+			this.#bounce(entry, entry.pending, {
+				// The last real error, as Postfix reports it; 4.4.7 only when nothing better is known.
+				status: (last && enhancedOf(last.reply)) ?? (last && !last.host ? '4.4.1' : '4.4.7'),
+				diagnostic: last?.reply ?? 'no attempt got an answer',
+				...(last?.host ? { remoteMta: last.host } : {}),
+				verdict: `Given up after ${leg.attempts.length} tries over ${hours(queueClock.now() - journey.simulatedQueuedAt)} (QUEUE_MAX_AGE ${limits.queueMaxAgeHours} h; RFC 5321 §4.5.4.1 says real servers keep trying 4–5 days). Last: ${last?.reply ?? 'none'}`
+			});
+			this.#queued.delete(entry);
+			this.emit('journey', journey);
+			return;
+		}
+		this.#delayNotice(entry);
+		leg.state = 'queued';
+		leg.nextAttemptAt = next;
+		this.#schedule(entry);
+		this.emit('journey', journey);
+	}
+
+	/** NOTIFY=DELAY: once the message has waited DELAY_NOTICE_AFTER_HOURS, one notice (RFC 3461 §4.1). */
+	#delayNotice(entry: QueuedLeg): void {
+		const { leg, journey } = entry;
+		if (leg.delayNoticeIds.length) return;
+		if (
+			this.deps.queueClock.now() - journey.simulatedQueuedAt <
+			DELAY_NOTICE_AFTER_HOURS * 3_600_000
+		)
+			return;
+		const asked = entry.pending.filter((r) => r.notify?.includes('DELAY'));
+		if (!asked.length) return;
+		const last = entry.lastTransient;
+		const id = this.#report(entry, asked, 'delivery-report', {
+			action: 'delayed',
+			status: (last && enhancedOf(last.reply)) ?? '4.4.7',
+			diagnostic: last?.reply,
+			remoteMta: last?.host ?? undefined,
+			willRetryUntil: new Date(
+				journey.queuedAt +
+					this.deps.queueClock.realDuration(journey.giveUpAt - journey.simulatedQueuedAt)
+			)
+		});
+		if (id) leg.delayNoticeIds.push(id);
+	}
+
+	#bounce(
+		entry: QueuedLeg,
+		recipients: RecipientResult[],
+		why: { status: string; diagnostic: string; remoteMta?: string; verdict: string }
+	): void {
+		const { leg } = entry;
+		entry.pending = entry.pending.filter((r) => !recipients.includes(r));
+		leg.verdict = why.verdict;
+		const failures = recipients.filter((r) => !r.notify || r.notify.includes('FAILURE'));
+		const id = failures.length
+			? this.#report(entry, failures, 'bounce', {
+					action: 'failed',
+					status: why.status,
+					diagnostic: why.diagnostic,
+					remoteMta: why.remoteMta
+				})
+			: null;
+		leg.bounceMessageId = id ?? leg.bounceMessageId;
+		if (!entry.pending.length) {
+			leg.state = 'bounced';
+			leg.nextAttemptAt = null;
+		}
+		this.emit('journey', entry.journey);
+	}
+
+	/**
+	 * A DSN from <> to the envelope sender, stored in the sender's mailbox when it is the
+	 * sandbox's own; never about a message from <> (RFC 5321 §4.5.5). Returns its id.
+	 */
+	#report(
+		entry: QueuedLeg,
+		recipients: RecipientResult[],
+		kind: 'bounce' | 'delivery-report',
+		fate: Omit<DsnRecipient, 'finalRecipient' | 'originalRecipient'>
+	): string | null {
+		const { message, journey } = entry;
+		const sender = message.envelope.mailFrom.address;
+		if (!sender) return null;
+		const id = newId();
+		const { outgoing, store } = this.deps;
+		const raw = composeDsn({
+			reportingMta: outgoing.name,
+			to: sender,
+			arrivalDate: new Date(journey.queuedAt),
+			envid: message.envid,
+			ret: message.ret ?? 'HDRS',
+			original: entry.payload,
+			recipients: recipients.map((r) => ({
+				finalRecipient: r.address,
+				...(r.orcpt ? { originalRecipient: r.orcpt } : {}),
+				...fate
+			})),
+			messageId: id
+		});
+		const local = isLocalRecipient(sender);
+		const owners = new Set(message.senderOwners);
+		if (local) for (const owner of this.deps.ownersOfAddress(sender)) owners.add(owner);
+		const report = storedMessage(
+			{
+				...message,
+				id,
+				sessionId: null,
+				raw,
+				helo: outgoing.name,
+				listener: null,
+				clientAddress: outgoing.address,
+				tls: false,
+				tlsProtocol: null,
+				authUser: null,
+				envelope: {
+					mailFrom: { address: '', params: {} },
+					rcptTo: [{ address: sender, params: {} }]
+				}
+			},
+			{
+				recipients: [
+					local
+						? {
+								address: sender,
+								outcome: 'delivered',
+								reply: `delivered by the sandbox (${kind} from ${outgoing.name})`
+							}
+						: {
+								address: sender,
+								outcome: 'outbox',
+								reply: 'the sender is not at a sandbox domain of its own: kept, not sent'
+							}
+				],
+				kind,
+				finalDelivery: local,
+				reportsOn: message.id,
+				owners: [...owners]
+			},
+			outgoing.name
+		);
+		report.summary.journeyId = journey.id;
+		store.addMessage(report);
+		return id;
+	}
+}
+
+function routeOf(route: MailRoute): JourneyLeg['route'] {
+	if (route.kind === 'mx')
+		return route.targets.map((t) => ({ preference: t.preference, host: t.host }));
+	if (route.kind === 'implicit') return [{ preference: null, host: route.target.host }];
+	return [];
+}
+
+/** The NOTIFY every recipient asked for, when they all asked the same. */
+function sameNotify(recipients: RecipientResult[]): string[] | undefined {
+	const first = recipients[0]?.notify;
+	if (!first) return undefined;
+	const key = first.join(',');
+	return recipients.every((r) => r.notify?.join(',') === key) ? first : undefined;
+}
+
+const isSuccess = (code: number | null) => code !== null && code >= 200 && code < 300;
+const isTransient = (code: number | null) => code !== null && code >= 400 && code < 500;
+const isFinal = (code: number | null) => code !== null && code >= 500;
+const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** The enhanced status code of a reply ("451 4.7.1 …" → "4.7.1"), RFC 3463. */
+function enhancedOf(reply: string): string | null {
+	return /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\b/.exec(reply)?.[1] ?? null;
+}
+
+function hours(ms: number): string {
+	const h = ms / 3_600_000;
+	return h >= 48 ? `${(h / 24).toFixed(1)} days` : `${h.toFixed(1)} h`;
+}
