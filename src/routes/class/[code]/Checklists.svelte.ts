@@ -25,8 +25,8 @@ export class Checklists {
 	handouts = $state.raw<Handout[]>([]);
 	progress = $state.raw<ExerciseProgress[]>([]);
 	socketStatus = $state<SocketStatus>('connecting');
-	/** Whether the class channel answered yet (a page with no first answer waits for it). */
-	known = $state(false);
+	/** The teacher ended the class (or its time was up) while the page was open. */
+	classEnded = $state(false);
 
 	/** Each handout with its exercise and the student's progress on it, oldest first. */
 	readonly checklists: Checklist[] = $derived(
@@ -47,16 +47,19 @@ export class Checklists {
 	take(exercises: StudentExercises): void {
 		this.handouts = exercises.handouts;
 		this.progress = exercises.progress;
-		this.known = true;
 	}
 
 	/** Keeps the checklists live on `socket` (the page's own); returns the cleanup. */
 	listen(socket: LabSocket): () => void {
 		const offStatus = socket.onStatus((status) => (this.socketStatus = status));
 		const offExercises = watchExercises(socket, (exercises) => this.take(exercises));
+		const offEnded = socket.onMessage((message) => {
+			if (message.type === 'class-ended') this.classEnded = true;
+		});
 		return () => {
 			offStatus();
 			offExercises();
+			offEnded();
 		};
 	}
 
