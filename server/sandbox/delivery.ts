@@ -9,7 +9,14 @@ import { newId } from '../ids';
 import type { LabStore } from '../store/labStore';
 import { composeDsn, type DsnRecipient } from './deliveryStatus';
 import { storedMessage, type ReceivedMessage } from './messageAssembly';
-import { domainOf, isLocalRecipient, isSandboxDomain, teachingMailbox } from './policy';
+import type { StoredMessage } from '../store/labStore';
+import {
+	domainOf,
+	isLocalRecipient,
+	isRemoteSandboxRecipient,
+	isSandboxDomain,
+	teachingMailbox
+} from './policy';
 import { SANDBOX_REPLIES } from './replies';
 
 export class Delivery {
@@ -20,13 +27,16 @@ export class Delivery {
 		 * The owners whose mailbox an address is: a personal domain's (server/owners/ownerDirectory.ts),
 		 * a student's, every student of a class for its class-wide address (server/classes/).
 		 */
-		readonly ownersOfAddress: (address: string) => string[]
+		readonly ownersOfAddress: (address: string) => string[],
+		/** The outgoing queue (server/queue): mail for remote sandbox domains goes on from here. */
+		readonly outgoing?: { enqueue(message: ReceivedMessage, stored: StoredMessage): void }
 	) {}
 
 	/** The message was accepted (250 after DATA): decide each recipient's fate and store it. */
 	accept(message: ReceivedMessage): void {
 		const accepted = message.recipients.map((r) => {
 			if (r.outcome !== 'delivered') return r;
+			if (isRemoteSandboxRecipient(r.address)) return { ...r, outcome: 'queued' as const };
 			if (!isLocalRecipient(r.address)) return { ...r, outcome: 'outbox' as const };
 			// A student called "bounce" is a student: the teaching mailboxes are the sandbox domains'.
 			if (!isClassDomain(domainOf(r.address)) && teachingMailbox(r.address)?.behaviour === 'bounce')
@@ -34,7 +44,9 @@ export class Delivery {
 			return r;
 		});
 		const delivered = accepted.some((r) => r.outcome === 'delivered' || r.outcome === 'bounced');
-		this.#store(message, accepted, 'mail', delivered);
+		const stored = this.#store(message, accepted, 'mail', delivered);
+		if (this.outgoing && accepted.some((r) => r.outcome === 'queued'))
+			this.outgoing.enqueue(message, stored);
 		this.#notify(message, accepted);
 	}
 
@@ -52,20 +64,22 @@ export class Delivery {
 		kind: MessageKind,
 		finalDelivery: boolean,
 		reportsOn?: string
-	): void {
+	): StoredMessage {
 		// The sender's side, and the owner of every recipient whose mailbox got (or bounced) it.
 		const owners = new Set(message.senderOwners);
 		for (const r of recipients) {
 			if (r.outcome === 'refused' || r.outcome === 'deferred') continue;
 			for (const owner of this.ownersOfAddress(r.address)) owners.add(owner);
 		}
-		this.store.addMessage(
-			storedMessage(
-				message,
-				{ recipients, kind, finalDelivery, reportsOn, owners: [...owners] },
-				this.serverName
-			)
+		const stored = storedMessage(
+			message,
+			{ recipients, kind, finalDelivery, reportsOn, owners: [...owners] },
+			this.serverName
 		);
+		// A message with recipients for the queue is the start of a journey (/journey/<id>).
+		if (recipients.some((r) => r.outcome === 'queued')) stored.summary.journeyId = message.id;
+		this.store.addMessage(stored);
+		return stored;
 	}
 
 	/** Bounces for bounced recipients (unless NOTIFY=NEVER), reports for NOTIFY=SUCCESS. */

@@ -98,6 +98,13 @@ export const recipientOutcomeTable: readonly RecipientOutcomeRow[] = [
 		rfc: [ref(6409, '2.1'), ref(5321, '5.1')]
 	},
 	{
+		outcome: 'queued',
+		label: 'queued — on its way',
+		summary:
+			'Accepted for a sandbox domain that another sandbox host serves: the outgoing queue looks up its MX and hands the message on in an SMTP session of its own, retrying if it must. Its journey shows every hop.',
+		rfc: [ref(5321, '4.5.4.1'), ref(5321, '5.1')]
+	},
+	{
 		outcome: 'deferred',
 		label: 'deferred (4xx)',
 		summary:
