@@ -7,6 +7,7 @@
  * A student's work is evaluated again after their lines and messages, at most once per
  * EXERCISE_EVALUATE_INTERVAL_MS: a class with no handout costs one map lookup per line.
  */
+import { studentAddress } from '../../src/lib/classes';
 import { EXERCISES, EXERCISES_BY_ID } from '../../src/lib/exercises/catalogue';
 import {
 	progressBeforeWork,
@@ -236,7 +237,7 @@ export class ClassExercises {
 		const student = store.students.get(ownerId);
 		const room = student && store.classes.get(student.classId);
 		if (!student || !room?.handouts.length) return [];
-		const work = await this.#workSince(ownerId, student.joinedAt);
+		const work = await this.#workSince(student, student.joinedAt);
 		const now = clock.now();
 		let passed = false;
 		const progress = room.handouts.map((handout) => {
@@ -260,15 +261,36 @@ export class ClassExercises {
 		return progress;
 	}
 
-	/** The owner's sessions begun and messages received since `since`, as the checks read them. */
-	async #workSince(ownerId: string, since: number): Promise<ExerciseWork> {
+	/**
+	 * What the student did since `since`: the sessions they opened in their browser or logged in
+	 * to (not those that only mailed them, nor the queue's hops of their mail), and the messages
+	 * sent in those sessions with the reports about them. A session's owners also include its
+	 * recipients' (server/store/labStore.ts), so owning one is not enough.
+	 */
+	async #workSince(student: Student, since: number): Promise<ExerciseWork> {
 		const { store } = this.deps;
+		const room = store.classes.get(student.classId);
+		const logins = new Set(
+			[room && studentAddress(student.nickname, room.code), store.owners.get(student.ownerId)?.name]
+				.filter((login): login is string => Boolean(login))
+				.map((login) => login.toLowerCase())
+		);
+		const didIt = (stored: StoredSession) =>
+			stored.owners.includes(student.ownerId) &&
+			((stored.summary.origin === 'browser' && stored.owners[0] === student.ownerId) ||
+				logins.has(stored.summary.authUser?.toLowerCase() ?? ''));
 		const sessions: ExerciseWork['sessions'] = [];
 		for (const stored of store.sessions.values())
-			if (stored.summary.startedAt >= since && stored.owners.includes(ownerId))
+			if (stored.summary.startedAt >= since && didIt(stored))
 				sessions.push(this.#sessionOf(stored));
+		const sentByThem = (m: StoredMessage, depth = 0): boolean => {
+			const session = m.summary.sessionId ? store.sessions.get(m.summary.sessionId) : undefined;
+			if (session) return didIt(session);
+			const original = m.summary.reportsOn ? store.messages.get(m.summary.reportsOn) : undefined;
+			return depth < 2 && original !== undefined && sentByThem(original, depth + 1);
+		};
 		const stored = [...store.messages.values()].filter(
-			(m) => m.summary.receivedAt >= since && m.owners.includes(ownerId)
+			(m) => m.summary.receivedAt >= since && m.owners.includes(student.ownerId) && sentByThem(m)
 		);
 		const messages = await Promise.all(
 			stored.map(async (m): Promise<ExerciseMessage> => {

@@ -193,6 +193,28 @@ describe('handing out an exercise', () => {
 		expect(progress[0].checks.map((c) => c.passed)).toEqual([false, false, false]);
 	});
 
+	it('counts a session for the student who did it, not for the classmate it mailed', async () => {
+		const { room, ana, ben } = classOfTwo();
+		lab.bridge.classExercises.handOut(lab.store.classes.get(room.id)!, 'rset-transaction');
+		const anaPage = await page(ana);
+		const id = await openSession(anaPage);
+		await command(anaPage, id, 'EHLO ana.example', /^250 /);
+		await command(anaPage, id, 'MAIL FROM:<ana@example.com>', /^250 /);
+		// Ben's class address: the session becomes Ben's to see too (his mailbox is in it).
+		await command(anaPage, id, `RCPT TO:<-ben@${room.code.toLowerCase()}.class.test>`, /^250 /);
+		await command(anaPage, id, 'RSET', /^250 /);
+		await command(anaPage, id, 'MAIL FROM:<ana@example.com>', /^250 /);
+		expect(lab.store.sessions.get(id)!.owners).toContain(ben.viewer.ownerId);
+		const [anaProgress] = await lab.bridge.classExercises.progress(
+			lab.store.students.get(ana.viewer.ownerId)!
+		);
+		const [benProgress] = await lab.bridge.classExercises.progress(
+			lab.store.students.get(ben.viewer.ownerId)!
+		);
+		expect(anaProgress.checks.every((c) => c.passed)).toBe(true);
+		expect(benProgress.checks.map((c) => c.passed)).toEqual([false, false, false]);
+	});
+
 	it('refuses what only a teacher may do, an unknown exercise and a malformed body', async () => {
 		const { teacher, room, ana } = classOfTwo();
 		const params = { code: room.code };
