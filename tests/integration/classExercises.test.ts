@@ -6,9 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
-import type { Viewer } from '../../server/owners/visibility';
 import type { ServerMessage } from '../../src/lib/messages';
-import { OWNER_COOKIE } from '../../src/lib/server/cookieNames';
 import {
 	GET as studentExercises,
 	POST as handOut
@@ -21,65 +19,29 @@ import { ManualClock } from './harness';
 import { callRoute } from './routeCall';
 import { startQuickLab } from './smtpSession';
 import { startWebServer } from './webServer';
+import { ClassBrowsers, command, openSession, type Person } from './classBrowsers';
 import { BridgeClient, isType } from './wsClient';
 
 let lab: Lab;
 let web: Awaited<ReturnType<typeof startWebServer>>;
 let clock: ManualClock;
-const clients: BridgeClient[] = [];
+let browsers: ClassBrowsers;
 
 beforeEach(async () => {
 	clock = new ManualClock();
 	lab = await startQuickLab({ visibility: 'private' }, { clock });
 	web = await startWebServer(lab);
+	browsers = new ClassBrowsers(lab, web.wsUrl);
 });
 afterEach(async () => {
-	for (const client of clients.splice(0)) client.close();
+	browsers.close();
 	await lab.close();
 	await web.close();
 });
 
-interface Person {
-	viewer: Viewer;
-	cookie: string;
-}
-
-function person(): Person {
-	const { id, cookie } = lab.owners.signer.issueOwner();
-	return { viewer: { ownerId: id, operator: false }, cookie };
-}
-
-function classOfTwo() {
-	const teacher = person();
-	const room = lab.classes.create(teacher.viewer, 'SMTP, lesson 3');
-	const ana = person();
-	const ben = person();
-	lab.classes.join(ana.viewer, room.code, 'Ana');
-	lab.classes.join(ben.viewer, room.code, '-ben');
-	return { teacher, room, ana, ben };
-}
-
-async function page(who: Person): Promise<BridgeClient> {
-	const client = await BridgeClient.connect(web.wsUrl, {
-		headers: { cookie: `${OWNER_COOKIE}=${who.cookie}` }
-	});
-	clients.push(client);
-	return client;
-}
-
-async function openSession(client: BridgeClient): Promise<string> {
-	const from = client.received.length;
-	client.send({ type: 'open', listener: 'mx' });
-	const opened = await client.next(isType('opened'), 5000, from);
-	await client.reply(opened.session.id, /^220 /, 5000, from);
-	return opened.session.id;
-}
-
-async function command(client: BridgeClient, sessionId: string, line: string, reply: RegExp) {
-	const from = client.received.length;
-	client.send({ type: 'input', data: `${line}\r\n` });
-	return client.reply(sessionId, reply, 5000, from);
-}
+const person = () => browsers.person();
+const classOfTwo = () => browsers.classOfTwo('SMTP, lesson 3', ['Ana', '-ben']);
+const page = (who: Person) => browsers.page(who);
 
 /** Begins a transaction, abandons it with RSET and begins another: the RSET exercise. */
 async function rsetTransaction(client: BridgeClient): Promise<string> {

@@ -6,72 +6,31 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import { createLabApi } from '../../server/labApi';
-import type { Viewer } from '../../server/owners/visibility';
 import type { RosterRow } from '../../src/lib/classes';
 import type { ServerMessage } from '../../src/lib/messages';
-import { OWNER_COOKIE } from '../../src/lib/server/cookieNames';
 import { startQuickLab } from './smtpSession';
 import { startWebServer } from './webServer';
+import { ClassBrowsers, command, openSession, type Person } from './classBrowsers';
 import { BridgeClient, isType } from './wsClient';
 
 let lab: Lab;
 let web: Awaited<ReturnType<typeof startWebServer>>;
-const clients: BridgeClient[] = [];
+let browsers: ClassBrowsers;
 
 beforeEach(async () => {
 	lab = await startQuickLab({ visibility: 'private' });
 	web = await startWebServer(lab);
+	browsers = new ClassBrowsers(lab, web.wsUrl);
 });
 afterEach(async () => {
-	for (const client of clients.splice(0)) client.close();
+	browsers.close();
 	await lab.close();
 	await web.close();
 });
 
-interface Person {
-	viewer: Viewer;
-	cookie: string;
-}
-
-function person(): Person {
-	const { id, cookie } = lab.owners.signer.issueOwner();
-	return { viewer: { ownerId: id, operator: false }, cookie };
-}
-
-/** A teacher with a class and two students who joined it. */
-function classOfTwo() {
-	const teacher = person();
-	const room = lab.classes.create(teacher.viewer, 'SMTP, lesson 2');
-	const ana = person();
-	const ben = person();
-	lab.classes.join(ana.viewer, room.code, 'Ana');
-	lab.classes.join(ben.viewer, room.code, 'ben');
-	return { teacher, room, ana, ben };
-}
-
-/** A page of `who`'s browser. */
-async function page(who: Person): Promise<BridgeClient> {
-	const client = await BridgeClient.connect(web.wsUrl, {
-		headers: { cookie: `${OWNER_COOKIE}=${who.cookie}` }
-	});
-	clients.push(client);
-	return client;
-}
-
-/** Opens an mx session on the page and waits for its greeting. */
-async function openSession(client: BridgeClient): Promise<string> {
-	const from = client.received.length;
-	client.send({ type: 'open', listener: 'mx' });
-	const opened = await client.next(isType('opened'), 5000, from);
-	await client.reply(opened.session.id, /^220 /, 5000, from);
-	return opened.session.id;
-}
-
-async function command(client: BridgeClient, sessionId: string, line: string, reply: RegExp) {
-	const from = client.received.length;
-	client.send({ type: 'input', data: `${line}\r\n` });
-	return client.reply(sessionId, reply, 5000, from);
-}
+const person = () => browsers.person();
+const classOfTwo = () => browsers.classOfTwo('SMTP, lesson 2', ['Ana', 'ben']);
+const page = (who: Person) => browsers.page(who);
 
 /** The next message of `type` after what the client has received so far. */
 function nextOf<K extends ServerMessage['type']>(client: BridgeClient, type: K, from?: number) {
