@@ -274,7 +274,10 @@ for (const size of SIZES) {
 			await rsetTransaction(ana, anaAddress, anaAddress);
 			await expect(rosterCell(teacher, 'ana', RSET)).toContainText('✓');
 
-			await teacher.getByTestId('roster').scrollIntoViewIfNeeded();
+			// The roster's heading at the top: its exercise columns, then the handouts below.
+			await teacher
+				.getByRole('heading', { name: /^Students/ })
+				.evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
 			await teacher.screenshot({
 				path: `test-results/screenshots/class-exercises-roster-${size.name}.png`
 			});
