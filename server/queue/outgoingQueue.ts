@@ -19,7 +19,7 @@ import type { RecipientResult } from '../../src/lib/messages';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
 import type { LabStore, StoredMessage } from '../store/labStore';
-import { composeDsn, type DsnRecipient } from '../sandbox/deliveryStatus';
+import { composeDsn, reportMessage, type DsnRecipient } from '../sandbox/deliveryStatus';
 import { storedMessage, type ReceivedMessage } from '../sandbox/messageAssembly';
 import { domainOf, isLocalRecipient } from '../sandbox/policy';
 import { attemptHop, type HopResult, type HopTarget } from './hopAttempt';
@@ -200,11 +200,18 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	#schedule(entry: QueuedLeg): void {
 		entry.timer?.();
 		const at = entry.leg.nextAttemptAt ?? this.deps.queueClock.now();
-		entry.timer = this.deps.clock.after(this.deps.queueClock.realDelayUntil(at), () => {
+		const due = () => {
 			entry.timer = null;
 			this.#waiting.push(entry);
 			this.#drain();
-		});
+		};
+		const wait = this.deps.queueClock.realDelayUntil(at);
+		if (wait > 0) entry.timer = this.deps.clock.after(wait, due);
+		else {
+			// Due now (a new message, a fast-forward): tried in the next turn, not on a timer.
+			const immediate = setImmediate(due);
+			entry.timer = () => clearImmediate(immediate);
+		}
 	}
 
 	/** Starts waiting attempts up to QUEUE_CONCURRENCY. */
@@ -398,8 +405,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		if (next > journey.giveUpAt || leg.attempts.length >= limits.queueMaxAttempts) {
 			const last = entry.lastTransient;
 			this.#bounce(entry, entry.pending, {
-				// The last real error, as Postfix reports it; 4.4.7 only when nothing better is known.
-				status: (last && enhancedOf(last.reply)) ?? (last && !last.host ? '4.4.1' : '4.4.7'),
+				status: transientStatus(last),
 				diagnostic: last?.reply ?? 'no attempt got an answer',
 				...(last?.host ? { remoteMta: last.host } : {}),
 				verdict: `Given up after ${leg.attempts.length} tries over ${hours(queueClock.now() - journey.simulatedQueuedAt)} (QUEUE_MAX_AGE ${limits.queueMaxAgeHours} h; RFC 5321 §4.5.4.1 says real servers keep trying 4–5 days). Last: ${last?.reply ?? 'none'}`
@@ -429,7 +435,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		const last = entry.lastTransient;
 		const id = this.#report(entry, asked, 'delivery-report', {
 			action: 'delayed',
-			status: (last && enhancedOf(last.reply)) ?? '4.4.7',
+			status: transientStatus(last),
 			diagnostic: last?.reply,
 			remoteMta: last?.host ?? undefined,
 			willRetryUntil: new Date(
@@ -498,22 +504,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		const owners = new Set(message.senderOwners);
 		if (local) for (const owner of this.deps.ownersOfAddress(sender)) owners.add(owner);
 		const report = storedMessage(
-			{
-				...message,
-				id,
-				sessionId: null,
-				raw,
-				helo: outgoing.name,
-				listener: null,
-				clientAddress: outgoing.address,
-				tls: false,
-				tlsProtocol: null,
-				authUser: null,
-				envelope: {
-					mailFrom: { address: '', params: {} },
-					rcptTo: [{ address: sender, params: {} }]
-				}
-			},
+			reportMessage(message, id, raw, outgoing),
 			{
 				recipients: [
 					local
@@ -564,6 +555,16 @@ const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase(
 /** The enhanced status code of a reply ("451 4.7.1 …" → "4.7.1"), RFC 3463. */
 function enhancedOf(reply: string): string | null {
 	return /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\b/.exec(reply)?.[1] ?? null;
+}
+
+/**
+ * The status of a delay or give-up: the last real error's (4.7.1 greylisted, …); a host that could
+ * not be reached is 4.4.1 (RFC 3463 §3.5, "no answer from host"); 4.4.7 ("delivery time expired")
+ * only when nothing better is known.
+ */
+function transientStatus(last: { reply: string; host: string | null } | null): string {
+	if (!last) return '4.4.7';
+	return enhancedOf(last.reply) ?? (last.host === null ? '4.4.1' : '4.4.7');
 }
 
 function hours(ms: number): string {

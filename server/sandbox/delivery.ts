@@ -5,9 +5,10 @@
  */
 import type { MessageKind, RecipientResult } from '../../src/lib/messages';
 import { isClassDomain } from '../../src/lib/classes';
+import { domainsServedBy } from '../hosts/hostPolicy';
 import { newId } from '../ids';
 import type { LabStore } from '../store/labStore';
-import { composeDsn, type DsnRecipient } from './deliveryStatus';
+import { composeDsn, reportMessage, type DsnRecipient } from './deliveryStatus';
 import { storedMessage, type ReceivedMessage } from './messageAssembly';
 import type { StoredMessage } from '../store/labStore';
 import {
@@ -20,6 +21,9 @@ import {
 import { SANDBOX_REPLIES } from './replies';
 
 export class Delivery {
+	/** The remote sandbox domains routed to this server, when it is one of the mail hosts. */
+	readonly #ownRemoteDomains: ReadonlySet<string>;
+
 	constructor(
 		readonly store: LabStore,
 		readonly serverName: string,
@@ -30,13 +34,17 @@ export class Delivery {
 		readonly ownersOfAddress: (address: string) => string[],
 		/** The outgoing queue (server/queue): mail for remote sandbox domains goes on from here. */
 		readonly outgoing?: { enqueue(message: ReceivedMessage, stored: StoredMessage): void }
-	) {}
+	) {
+		this.#ownRemoteDomains = domainsServedBy(serverName);
+	}
 
 	/** The message was accepted (250 after DATA): decide each recipient's fate and store it. */
 	accept(message: ReceivedMessage): void {
 		const accepted = message.recipients.map((r) => {
 			if (r.outcome !== 'delivered') return r;
-			if (isRemoteSandboxRecipient(r.address)) return { ...r, outcome: 'queued' as const };
+			// A mail host (server/hosts) is the final stop for its own domains: no queue there.
+			if (isRemoteSandboxRecipient(r.address) && !this.#ownRemoteDomains.has(domainOf(r.address)))
+				return { ...r, outcome: 'queued' as const };
 			if (!isLocalRecipient(r.address)) return { ...r, outcome: 'outbox' as const };
 			// A student called "bounce" is a student: the teaching mailboxes are the sandbox domains'.
 			if (!isClassDomain(domainOf(r.address)) && teachingMailbox(r.address)?.behaviour === 'bounce')
@@ -134,22 +142,7 @@ export class Delivery {
 			messageId: id
 		});
 		this.#store(
-			{
-				...message,
-				id,
-				sessionId: null,
-				raw,
-				helo: this.serverName,
-				listener: null,
-				clientAddress: '127.0.0.1',
-				tls: false,
-				tlsProtocol: null,
-				authUser: null,
-				envelope: {
-					mailFrom: { address: '', params: {} },
-					rcptTo: [{ address: sender, params: {} }]
-				}
-			},
+			reportMessage(message, id, raw, { name: this.serverName, address: '127.0.0.1' }),
 			[{ address: sender, outcome: 'delivered', reply: 'delivered internally by the sandbox' }],
 			kind,
 			true,

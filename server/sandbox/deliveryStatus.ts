@@ -4,6 +4,7 @@
  * §4.3). Written as exact text: nodemailer's composer has no multipart/report.
  */
 import { randomBytes } from 'node:crypto';
+import type { ReceivedMessage } from './messageAssembly';
 import { rfc5322Date } from './rfc5322Date';
 
 export interface DsnRecipient {
@@ -104,4 +105,32 @@ export function composeDsn(input: DsnInput): Buffer {
 	].join('\r\n');
 	const tail = `${original.length && !original.subarray(-2).equals(Buffer.from('\r\n')) ? '\r\n' : ''}--${boundary}--\r\n`;
 	return Buffer.concat([Buffer.from(head, 'utf8'), original, Buffer.from(tail)]);
+}
+
+/**
+ * A report as a message of its own: from the null sender <> (RFC 5321 §4.5.5) to the reported
+ * message's envelope sender, written by `reportingMta` (which stands as its client and HELO).
+ */
+export function reportMessage(
+	reported: ReceivedMessage,
+	id: string,
+	raw: Buffer,
+	reportingMta: { name: string; address: string }
+): ReceivedMessage {
+	return {
+		...reported,
+		id,
+		sessionId: null,
+		raw,
+		helo: reportingMta.name,
+		listener: null,
+		clientAddress: reportingMta.address,
+		tls: false,
+		tlsProtocol: null,
+		authUser: null,
+		envelope: {
+			mailFrom: { address: '', params: {} },
+			rcptTo: [{ address: reported.envelope.mailFrom.address, params: {} }]
+		}
+	};
 }
