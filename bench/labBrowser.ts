@@ -28,7 +28,8 @@ async function startServer(): Promise<{ url: string; child: ChildProcess }> {
 			HOST: '127.0.0.1',
 			SMTP_PORT: '0',
 			SUBMISSION_PORT: '0',
-			SMTPS_PORT: '0'
+			SMTPS_PORT: '0',
+			MAIL_HOSTS_PORT: '0'
 		},
 		stdio: ['ignore', 'pipe', 'inherit']
 	});

@@ -126,6 +126,7 @@ async function sandbox(): Promise<Running> {
 				smtpPort: 0,
 				submissionPort: 0,
 				smtpsPort: 0,
+				mailHostsPort: 0,
 				smtpHost: '127.0.0.1',
 				dataDir,
 				// A run's mail to bob@example.com would pass the quota of unclaimed mail; the quotas

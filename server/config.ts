@@ -24,6 +24,19 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	operatorTokenFailuresPerMinute: number;
 	smtpHost: string;
 	greylistSeconds: number;
+	/**
+	 * The port every sandbox mail host (server/hosts/) listens on at its own 127.0.0.N; where only
+	 * 127.0.0.1 can be bound, each host gets this port plus its row's index (0: any free ports).
+	 */
+	mailHostsPort: number;
+	/** Simulated milliseconds per real one on the queue's clock (server/queue/queueClock.ts). */
+	queueTimeScale: number;
+	/** How long a greylisting mail host defers a new (client, sender, recipient), in queue time. */
+	mailHostsGreylistSeconds: number;
+	/** How long a tarpitting mail host waits before each reply, in queue time. */
+	tarpitDelaySeconds: number;
+	/** A mail host refuses a message with this many Received fields or more (554 5.4.6). */
+	maxReceivedFields: number;
 	maxMessageBytes: number;
 	maxRecipients: number;
 	maxSessions: number;
@@ -95,6 +108,14 @@ export const DEFAULTS: LabConfig = {
 		number
 	>),
 	greylistSeconds: 10,
+	mailHostsPort: 2526, // stands for 25: the mx listener's SMTP_PORT may be bound on every address
+	// 5 simulated days (RFC 5321 §4.5.4.1: give up after at least 4–5 days) in about 5 real minutes.
+	queueTimeScale: 1440,
+	// Five minutes of queue time: a retry 30 minutes later (RFC 5321 §4.5.4.1) gets through.
+	mailHostsGreylistSeconds: 300,
+	// Two minutes of queue time per reply, under the five minutes a client waits (RFC 5321 §4.5.3.2).
+	tarpitDelaySeconds: 120,
+	maxReceivedFields: 100, // RFC 5321 §6.3: "normally at least 100 Received entries"
 	maxMessageBytes: 1 * MiB,
 	maxRecipients: 100, // RFC 5321 §4.5.3.1.8: at least 100 must be accepted
 	maxSessions: 500,
@@ -150,6 +171,11 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 		'int'
 	]),
 	['GREYLIST_SECONDS', 'greylistSeconds', 'int'],
+	['MAIL_HOSTS_PORT', 'mailHostsPort', 'int'],
+	['QUEUE_TIME_SCALE', 'queueTimeScale', 'int'],
+	['MAIL_HOSTS_GREYLIST_SECONDS', 'mailHostsGreylistSeconds', 'int'],
+	['TARPIT_DELAY_SECONDS', 'tarpitDelaySeconds', 'int'],
+	['MAX_RECEIVED_FIELDS', 'maxReceivedFields', 'int'],
 	['MAX_MESSAGE_BYTES', 'maxMessageBytes', 'int'],
 	['MAX_RECIPIENTS', 'maxRecipients', 'int'],
 	['MAX_SESSIONS', 'maxSessions', 'int'],
@@ -233,6 +259,14 @@ export function readConfig(
 	if (config.classRetentionDays < 1)
 		throw new ConfigError(
 			`CLASS_RETENTION_DAYS must be at least 1, got ${config.classRetentionDays}: it is how long a class and its data are kept`
+		);
+	if (config.queueTimeScale < 1)
+		throw new ConfigError(
+			`QUEUE_TIME_SCALE must be at least 1, got ${config.queueTimeScale}: it is how many times faster than real time the queue's clock runs`
+		);
+	if (config.maxReceivedFields < 1)
+		throw new ConfigError(
+			`MAX_RECEIVED_FIELDS must be at least 1, got ${config.maxReceivedFields}: a mail host refuses a message with that many Received fields (RFC 5321 §6.3 says normally at least 100)`
 		);
 	if (!(VISIBILITIES as readonly string[]).includes(config.visibility))
 		throw new ConfigError(

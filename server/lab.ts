@@ -18,6 +18,9 @@ import { loadLabSecrets } from './owners/labSecrets';
 import { OwnerDirectory } from './owners/ownerDirectory';
 import { VisibilityRule } from './owners/visibility';
 import { createAnnotator } from './recorder/annotator';
+import { planEndpoints } from './hosts/hostEndpoints';
+import { MailHostServers, type HostBindError } from './hosts/mailHostServers';
+import { QueueClock } from './queue/queueClock';
 import { ClientAddressRegistry } from './sandbox/clientAddresses';
 import { Sandbox } from './sandbox/sandbox';
 import { LabStore, type StoredMessage } from './store/labStore';
@@ -47,6 +50,13 @@ export interface Lab {
 	visibility: VisibilityRule;
 	/** Classes: teachers, students, join and rejoin codes (issue 15). */
 	classes: ClassDirectory;
+	/** The queue's clock (QUEUE_TIME_SCALE times real time, with fast-forward). */
+	queueClock: QueueClock;
+	/**
+	 * The sandbox's other mail hosts (server/hosts/): their endpoint table, and the hop registry
+	 * the queue tells whose connection it opens (`hosts.hops.expect(localPort, …)`).
+	 */
+	hosts: MailHostServers;
 	/** The operator token when this start made it (no OPERATOR_TOKEN, none kept): print it once. */
 	newOperatorToken: string | null;
 	startedAt: number;
@@ -114,6 +124,28 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		}
 		throw error;
 	}
+	const queueClock = new QueueClock(clock, config.queueTimeScale);
+	const hosts = new MailHostServers({
+		config,
+		store,
+		tls,
+		clock,
+		queueClock,
+		createAnnotator,
+		ownersOfAddress: sandbox.ownersOfAddress
+	});
+	try {
+		await hosts.listen(await planEndpoints(config.mailHostsPort));
+	} catch (error) {
+		await Promise.all([hosts.close(), sandbox.close()]);
+		await store.close();
+		const err = error as HostBindError;
+		if (err.code === 'EADDRINUSE' && err.host)
+			throw new PortInUseError(
+				`Port ${err.port} at ${err.address} (the mail host ${err.host}) is already in use: set MAIL_HOSTS_PORT to a free port, e.g. MAIL_HOSTS_PORT=${config.mailHostsPort + 10000}.`
+			);
+		throw error;
+	}
 	// Retention applies to what was loaded too (RETENTION_HOURS may have been lowered).
 	const retention = new RetentionSweeper(store, clock, config.retentionHours, classes);
 	retention.start();
@@ -149,6 +181,8 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		owners,
 		visibility,
 		classes,
+		queueClock,
+		hosts,
 		newOperatorToken: secrets.operatorTokenIsNew ? secrets.operatorToken : null,
 		startedAt: Date.now(),
 		listeners: () =>
@@ -163,7 +197,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		handleUpgrade: (req, socket, head) => bridge.handleUpgrade(req, socket, head),
 		close: async () => {
 			retention.stop();
-			await Promise.all([bridge.close(), sandbox.close()]);
+			await Promise.all([bridge.close(), sandbox.close(), hosts.close()]);
 			// The sessions just shut down record their end in the next turn; then the last write.
 			await new Promise((resolve) => setImmediate(resolve));
 			await store.close();

@@ -27,7 +27,8 @@ const LOOPBACK_ANY_PORT = {
 	SMTP_HOST: '127.0.0.1',
 	SMTP_PORT: '0',
 	SUBMISSION_PORT: '0',
-	SMTPS_PORT: '0'
+	SMTPS_PORT: '0',
+	MAIL_HOSTS_PORT: '0'
 };
 
 export async function startProductionServer(

@@ -31,8 +31,11 @@ export interface RecorderOptions {
 	standsFor: number;
 	origin: SessionOrigin;
 	clientAddress: string;
-	/** Owner ids it belongs to from the start (the browser that opened it). */
+	/** Owner ids it belongs to from the start (the browser that opened it, a hop's message). */
 	owners?: string[];
+	/** The sandbox mail host that answers (server/hosts), and the journey a hop belongs to. */
+	host?: string;
+	journeyId?: string;
 	store: LabStore;
 	annotator: Annotator;
 	maxBufferedBytes: number;
@@ -111,7 +114,9 @@ export class SessionRecorder {
 			authUser: null,
 			messageIds: [],
 			eventCount: 0,
-			truncated: false
+			truncated: false,
+			...(options.host ? { host: options.host } : {}),
+			...(options.journeyId ? { journeyId: options.journeyId } : {})
 		};
 		this.#store.addSession(summary, options.owners ?? []);
 		this.tap = new ClientStreamTap(

@@ -14,16 +14,20 @@ export interface ClientIdentity {
 	ownerId: string;
 }
 
-export class ClientAddressRegistry {
-	#byPort = new Map<number, ClientIdentity>();
-	#waiting = new Map<number, (identity: ClientIdentity) => void>();
+/**
+ * What an in-process client says about the connection it is about to open, keyed by its local
+ * port: the bridge's browser identities here, the outgoing queue's hops (server/hosts/).
+ */
+export class LocalPortRegistry<Identity> {
+	#byPort = new Map<number, Identity>();
+	#waiting = new Map<number, (identity: Identity) => void>();
 
 	constructor(
 		/** How long an unregistered loopback socket waits for the bridge to register it. */
 		readonly waitMs = 50
 	) {}
 
-	register(localPort: number, identity: ClientIdentity): void {
+	register(localPort: number, identity: Identity): void {
 		const waiter = this.#waiting.get(localPort);
 		if (waiter) waiter(identity);
 		else this.#byPort.set(localPort, identity);
@@ -34,14 +38,14 @@ export class ClientAddressRegistry {
 	}
 
 	/**
-	 * The bridge's identity for an accepted socket. The server may accept a loopback socket a
-	 * moment before the bridge learns its own local port, so an unknown loopback port waits
+	 * The registered identity of an accepted socket. The server may accept a loopback socket a
+	 * moment before the client learns its own local port, so an unknown loopback port waits
 	 * briefly; any other socket is external at once.
 	 */
 	resolve(
 		remoteAddress: string | undefined,
 		remotePort: number | undefined
-	): Promise<ClientIdentity | undefined> {
+	): Promise<Identity | undefined> {
 		if (remotePort === undefined || !isLoopback(remoteAddress)) return Promise.resolve(undefined);
 		const known = this.#byPort.get(remotePort);
 		if (known) {
@@ -61,6 +65,8 @@ export class ClientAddressRegistry {
 		});
 	}
 }
+
+export class ClientAddressRegistry extends LocalPortRegistry<ClientIdentity> {}
 
 export function isLoopback(address: string | undefined): boolean {
 	if (!address) return false;

@@ -42,9 +42,9 @@ export class Delivery {
 	accept(message: ReceivedMessage): void {
 		const accepted = message.recipients.map((r) => {
 			if (r.outcome !== 'delivered') return r;
-			// A mail host (server/hosts) is the final stop for its own domains: no queue there.
-			if (isRemoteSandboxRecipient(r.address) && !this.#ownRemoteDomains.has(domainOf(r.address)))
-				return { ...r, outcome: 'queued' as const };
+			// A mail host (server/hosts) is the final stop for its own domains.
+			if (this.#ownRemoteDomains.has(domainOf(r.address))) return r;
+			if (isRemoteSandboxRecipient(r.address)) return { ...r, outcome: 'queued' as const };
 			if (!isLocalRecipient(r.address)) return { ...r, outcome: 'outbox' as const };
 			// A student called "bounce" is a student: the teaching mailboxes are the sandbox domains'.
 			if (!isClassDomain(domainOf(r.address)) && teachingMailbox(r.address)?.behaviour === 'bounce')

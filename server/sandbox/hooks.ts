@@ -6,7 +6,7 @@
  */
 import type net from 'node:net';
 import type tls from 'node:tls';
-import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
+import type { SMTPServerAddress, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { Listener } from '../../src/lib/listeners';
 import type { ClassDirectory } from '../classes/classDirectory';
 import type { Clock } from '../clock';
@@ -93,46 +93,24 @@ export function sandboxHooks(spec: Listener, deps: HooksDeps): SandboxHooks {
 			live?.recorder.authenticated(user);
 			callback(null, { user });
 		},
-		onSecure: (socket, session, callback) => {
-			const live = sessions.get(session.id);
-			if (live && !live.tappedSockets.has(socket as net.Socket)) {
-				const tlsSocket = socket as tls.TLSSocket;
-				tlsSocket.on('error', () => undefined);
-				live.tappedSockets.add(tlsSocket);
-				tlsSocket.on('data', (chunk: Buffer) => live.recorder.tap.feed(chunk));
-				live.recorder.tlsStarted(
-					tlsSocket.getProtocol() ?? 'TLS',
-					tlsSocket.getCipher()?.name ?? ''
-				);
-			}
-			callback();
-		},
+		onSecure: tapTlsSocket(sessions),
 		onMailFrom: (address, session, callback) => {
 			const live = sessions.get(session.id);
 			if (live) live.recipients = [];
-			const unadvertised = unadvertisedParameter(address.args, MAIL_PARAMETERS);
-			if (unadvertised)
-				return callback(replyError('unadvertisedParameter', { name: unadvertised }));
-			if (
-				NON_ASCII.test(address.address) &&
-				!((address.args as Record<string, unknown> | false) || {}).SMTPUTF8
-			)
-				return callback(replyError('nonAsciiAddress'));
-			callback(deps.quota.mailRefusal(declaredSize(address.args)) ?? undefined);
+			callback(
+				mailFromRefusal(address) ?? deps.quota.mailRefusal(declaredSize(address.args)) ?? undefined
+			);
 		},
 		onRcptTo: (address, session, callback) => {
 			const live = sessions.get(session.id);
-			const unadvertised = unadvertisedParameter(address.args, RCPT_PARAMETERS);
-			const error = unadvertised
-				? replyError('unadvertisedParameter', { name: unadvertised })
-				: (checkRecipient(spec, address.address, session, live, deps) ??
-					deps.quota.recipientRefusal(
-						address.address,
-						live?.senderOwners ?? [],
-						declaredSize(session.envelope.mailFrom && session.envelope.mailFrom.args)
-					));
-			const args = (address.args ?? {}) as Record<string, string>;
-			const dsn = address.dsn;
+			const error =
+				rcptRefusal(address, session) ??
+				checkRecipient(spec, address.address, session, live, deps) ??
+				deps.quota.recipientRefusal(
+					address.address,
+					live?.senderOwners ?? [],
+					declaredSize(session.envelope.mailFrom && session.envelope.mailFrom.args)
+				);
 			// A recipient at a personal domain, or a student's address, makes the session visible to
 			// that owner.
 			const recipientOwner = error
@@ -140,17 +118,7 @@ export function sandboxHooks(spec: Listener, deps: HooksDeps): SandboxHooks {
 				: (deps.owners.ownerOfAddress(address.address)?.id ??
 					deps.classes.studentOfAddress(address.address)?.ownerId);
 			if (recipientOwner && live) deps.store.claimSession(live.recorder.id, recipientOwner);
-			live?.recipients.push({
-				address: address.address,
-				outcome: error ? (error.responseCode < 500 ? 'deferred' : 'refused') : 'delivered',
-				reply: error ? `${error.responseCode} ${error.message}` : '250 2.1.5 Accepted',
-				...(dsn?.notify
-					? { notify: dsn.notify }
-					: args.NOTIFY
-						? { notify: args.NOTIFY.toUpperCase().split(',') }
-						: {}),
-				...((dsn?.orcpt ?? args.ORCPT) ? { orcpt: dsn?.orcpt ?? args.ORCPT } : {})
-			});
+			recordRecipient(live, address, error);
 			callback(error ?? undefined);
 		},
 		onData: (stream, session, callback) => {
@@ -190,10 +158,7 @@ function checkRecipient(
 	session: SMTPServerSession,
 	live: LiveSession | undefined,
 	deps: HooksDeps
-): (Error & { responseCode: number }) | null {
-	const mailArgs = (session.envelope.mailFrom && session.envelope.mailFrom.args) || {};
-	if (NON_ASCII.test(address) && !(mailArgs as Record<string, unknown>).SMTPUTF8)
-		return replyError('nonAsciiAddress');
+): ReplyError | null {
 	const domain = domainOf(address);
 	if (!isLocalRecipient(address)) {
 		// Authenticated submission may address the world: it goes to the outbox, never out.
@@ -225,6 +190,70 @@ function checkRecipient(
 		return wait > 0 ? replyError('greylisted', { seconds: wait }) : null;
 	}
 	return null;
+}
+
+type ReplyError = Error & { responseCode: number };
+type Hook<Name extends keyof SMTPServerOptions> = NonNullable<SMTPServerOptions[Name]>;
+
+/** STARTTLS: the recorder reads the TLS socket's plaintext as it read the plain socket's bytes. */
+export function tapTlsSocket(sessions: LiveSessions): Hook<'onSecure'> {
+	return (socket, session, callback) => {
+		const live = sessions.get(session.id);
+		if (live && !live.tappedSockets.has(socket as net.Socket)) {
+			const tlsSocket = socket as tls.TLSSocket;
+			tlsSocket.on('error', () => undefined);
+			live.tappedSockets.add(tlsSocket);
+			tlsSocket.on('data', (chunk: Buffer) => live.recorder.tap.feed(chunk));
+			live.recorder.tlsStarted(tlsSocket.getProtocol() ?? 'TLS', tlsSocket.getCipher()?.name ?? '');
+		}
+		callback();
+	};
+}
+
+/** MAIL FROM's checks on every server here: advertised parameters only, SMTPUTF8 for non-ASCII. */
+export function mailFromRefusal(address: SMTPServerAddress): ReplyError | null {
+	const unadvertised = unadvertisedParameter(address.args, MAIL_PARAMETERS);
+	if (unadvertised) return replyError('unadvertisedParameter', { name: unadvertised });
+	if (
+		NON_ASCII.test(address.address) &&
+		!((address.args as Record<string, unknown> | false) || {}).SMTPUTF8
+	)
+		return replyError('nonAsciiAddress');
+	return null;
+}
+
+/** RCPT TO's checks on every server here: advertised parameters only, SMTPUTF8 for non-ASCII. */
+export function rcptRefusal(
+	address: SMTPServerAddress,
+	session: SMTPServerSession
+): ReplyError | null {
+	const unadvertised = unadvertisedParameter(address.args, RCPT_PARAMETERS);
+	if (unadvertised) return replyError('unadvertisedParameter', { name: unadvertised });
+	const mailArgs = (session.envelope.mailFrom && session.envelope.mailFrom.args) || {};
+	if (NON_ASCII.test(address.address) && !(mailArgs as Record<string, unknown>).SMTPUTF8)
+		return replyError('nonAsciiAddress');
+	return null;
+}
+
+/** Adds a RCPT TO to the session's transaction with its outcome and DSN parameters (RFC 3461). */
+export function recordRecipient(
+	live: LiveSession | undefined,
+	address: SMTPServerAddress,
+	error: ReplyError | null
+): void {
+	const args = (address.args ?? {}) as Record<string, string>;
+	const dsn = address.dsn;
+	live?.recipients.push({
+		address: address.address,
+		outcome: error ? (error.responseCode < 500 ? 'deferred' : 'refused') : 'delivered',
+		reply: error ? `${error.responseCode} ${error.message}` : '250 2.1.5 Accepted',
+		...(dsn?.notify
+			? { notify: dsn.notify }
+			: args.NOTIFY
+				? { notify: args.NOTIFY.toUpperCase().split(',') }
+				: {}),
+		...((dsn?.orcpt ?? args.ORCPT) ? { orcpt: dsn?.orcpt ?? args.ORCPT } : {})
+	});
 }
 
 function unadvertisedParameter(args: unknown, advertised: string[]): string | null {

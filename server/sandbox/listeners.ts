@@ -14,7 +14,7 @@ import type { LabConfig } from '../config';
 import type { TlsMaterial } from '../tls/certificate';
 import type { ClientAddressRegistry } from './clientAddresses';
 import { replyText, SANDBOX_REPLIES } from './replies';
-import type { LiveSessions } from './sessions';
+import type { LiveSessions, SessionOpening } from './sessions';
 
 export interface ListenersDeps {
 	config: LabConfig;
@@ -85,18 +85,39 @@ export class Listeners {
 		const identity = await clients.resolve(socket.remoteAddress, socket.remotePort);
 		if (socket.destroyed) return;
 		const clientAddress = identity?.address ?? (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-		const refusal =
-			sessions.size >= config.maxSessions
-				? 'tooManySessions'
-				: sessions.fromAddress(clientAddress) >= config.maxSessionsPerAddress
-					? 'tooManyFromAddress'
-					: null;
-		if (refusal) {
-			// Not recorded: a flood of refused connections must not fill the store (MAX_DB_BYTES).
-			socket.end(`${SANDBOX_REPLIES[refusal].code} ${replyText(refusal)}\r\n`);
-			return;
-		}
-		const id = sessions.open(spec, socket, clientAddress, identity);
-		smtp.connect(socket, { id, remoteAddress: clientAddress });
+		admitSession(config, sessions, smtp, socket, {
+			spec,
+			clientAddress,
+			...(identity
+				? { id: identity.sessionId, origin: 'browser', owners: [identity.ownerId] }
+				: { origin: 'external', owners: [] })
+		});
 	}
+}
+
+/**
+ * Applies the session limits (MAX_SESSIONS, MAX_SESSIONS_PER_ADDRESS) to an accepted socket,
+ * then records the session and hands the socket to smtp-server: for the sandbox's listeners and
+ * the sandbox's mail hosts (server/hosts) alike.
+ */
+export function admitSession(
+	config: LabConfig,
+	sessions: LiveSessions,
+	smtp: SMTPServer,
+	socket: net.Socket,
+	opening: SessionOpening
+): void {
+	const refusal =
+		sessions.size >= config.maxSessions
+			? 'tooManySessions'
+			: sessions.fromAddress(opening.clientAddress) >= config.maxSessionsPerAddress
+				? 'tooManyFromAddress'
+				: null;
+	if (refusal) {
+		// Not recorded: a flood of refused connections must not fill the store (MAX_DB_BYTES).
+		socket.end(`${SANDBOX_REPLIES[refusal].code} ${replyText(refusal)}\r\n`);
+		return;
+	}
+	const id = sessions.open(socket, opening);
+	smtp.connect(socket, { id, remoteAddress: opening.clientAddress });
 }

@@ -26,6 +26,8 @@ export interface ReceivedMessage {
 	envid: string | null;
 	/** The owners of the sending side: the browser that typed it, the owner its AUTH names. */
 	senderOwners: string[];
+	/** Received on a hop of the outgoing queue: the journey it belongs to. */
+	journeyId?: string;
 }
 
 /**
@@ -90,7 +92,8 @@ export function assembleMessage(
 		helo: session.hostNameAppearsAs || '',
 		ret: dsn?.ret === 'FULL' || dsn?.ret === 'HDRS' ? dsn.ret : null,
 		envid: dsn?.envid ?? null,
-		senderOwners: live ? [...live.senderOwners] : []
+		senderOwners: live ? [...live.senderOwners] : [],
+		...(live?.journeyId ? { journeyId: live.journeyId } : {})
 	};
 }
 
@@ -147,7 +150,8 @@ export function storedMessage(
 			recipients,
 			tls: message.tls,
 			authUser: message.authUser,
-			...(reportsOn ? { reportsOn } : {})
+			...(reportsOn ? { reportsOn } : {}),
+			...(message.journeyId ? { journeyId: message.journeyId } : {})
 		}
 	};
 }

@@ -50,6 +50,16 @@ export const SANDBOX_REPLIES = {
 		...teachingReply('greylist'),
 		text: 'Greylisted: try again in {seconds} seconds (teaching mailbox greylist@)'
 	}, // RFC 3463 X.7.1 delivery not authorized; RFC 6647 greylisting
+	hostGreylisted: {
+		code: 451,
+		enhanced: '4.7.1',
+		text: 'Greylisted: {host} has not seen this client, sender and recipient together before; try again in {seconds} seconds (queue time)'
+	}, // RFC 6647 greylisting (a sandbox mail host, server/hosts); RFC 5321 §4.2.3 451 "aborted: local error"; RFC 3463 §3.8 X.7.1 delivery not authorized; the sender retries (RFC 5321 §4.5.4.1)
+	routingLoop: {
+		code: 554,
+		enhanced: '5.4.6',
+		text: 'Routing loop detected: the message already has {count} Received fields, and this host refuses {limit} or more (MAX_RECEIVED_FIELDS)'
+	}, // RFC 5321 §6.3 loop detection by counting Received fields; RFC 3463 §3.5 X.4.6 routing loop detected. RFC 3463 calls X.4.6 "useful only as a persistent transient error", but the count never drops on a retry, so the rejection is permanent (5xx), as RFC 5321 §6.3's "rejection threshold" says; RFC 5321 §4.2.3 554 transaction failed
 	relayDenied: {
 		code: 550,
 		enhanced: '5.7.1',

@@ -17,7 +17,7 @@ import type { TlsMaterial } from '../tls/certificate';
 import type { ClientAddressRegistry } from './clientAddresses';
 import { adoptConnection } from './connection';
 import { Delivery } from './delivery';
-import { sandboxHooks, type SandboxHooks } from './hooks';
+import { sandboxHooks } from './hooks';
 import { Listeners } from './listeners';
 import { Greylist } from './policy';
 import { LiveSessions } from './sessions';
@@ -37,6 +37,11 @@ export interface SandboxDeps {
 
 export class Sandbox {
 	readonly sessions: LiveSessions;
+	/**
+	 * The owners whose mailbox an address is: a personal domain's (server/owners/ownerDirectory.ts),
+	 * a student's, every student of a class for its class-wide address (server/classes/).
+	 */
+	readonly ownersOfAddress: (address: string) => string[];
 	#listeners: Listeners;
 
 	constructor(readonly deps: SandboxDeps) {
@@ -44,16 +49,17 @@ export class Sandbox {
 		const { config, store, clock } = deps;
 		const sessions = new LiveSessions(deps);
 		this.sessions = sessions;
+		this.ownersOfAddress = (address) => {
+			const owner = deps.owners.ownerOfAddress(address)?.id;
+			return owner ? [owner] : deps.classes.mailboxOwnersOf(address);
+		};
 		const hookDeps = {
 			config,
 			store,
 			clock,
 			sessions,
 			greylist: new Greylist(config.greylistSeconds),
-			delivery: new Delivery(store, config.serverName, (address) => {
-				const owner = deps.owners.ownerOfAddress(address)?.id;
-				return owner ? [owner] : deps.classes.mailboxOwnersOf(address);
-			}),
+			delivery: new Delivery(store, config.serverName, this.ownersOfAddress),
 			owners: deps.owners,
 			classes: deps.classes,
 			quota: new StorageQuota(config, store, (address) => deps.classes.mailboxOwnersOf(address))
@@ -62,7 +68,14 @@ export class Sandbox {
 			...deps,
 			sessions,
 			smtpServerOf: (spec) => {
-				const smtp = new SMTPServer(this.#options(spec, sandboxHooks(spec, hookDeps)));
+				const smtp = new SMTPServer(
+					smtpServerOptions(
+						spec,
+						config.serverName,
+						{ ...deps, sessions },
+						sandboxHooks(spec, hookDeps)
+					)
+				);
 				// Client resets and failed handshakes surface here; they end one session, never the server.
 				smtp.on('error', () => undefined);
 				onEachConnection(smtp, (connection) => adoptConnection(spec, connection, sessions));
@@ -88,32 +101,40 @@ export class Sandbox {
 		this.#listeners.destroySockets();
 		await stopped;
 	}
+}
 
-	/** What a listener advertises and allows, and the hooks that apply the sandbox's policy. */
-	#options(spec: Listener, hooks: SandboxHooks): SMTPServerOptions {
-		const { config, tls: material } = this.deps;
-		return {
-			name: config.serverName,
-			key: material.key,
-			cert: material.cert,
-			secure: spec.tls === 'implicit',
-			// Implicit TLS is terminated by our own tls.Server, so the library gets a decrypted socket.
-			secured: spec.tls === 'implicit',
-			size: config.maxMessageBytes,
-			maxRecipients: config.maxRecipients,
-			socketTimeout: config.idleTimeoutSeconds * 1000,
-			closeTimeout: 1000,
-			disableReverseLookup: true,
-			hideENHANCEDSTATUSCODES: false,
-			hideDSN: false,
-			// We teach SIZE, 8BITMIME, SMTPUTF8, PIPELINING, DSN, ENHANCEDSTATUSCODES; not REQUIRETLS.
-			hideREQUIRETLS: true,
-			authMethods: spec.auth ? ['PLAIN', 'LOGIN'] : [],
-			authOptional: !spec.auth,
-			allowInsecureAuth: false,
-			disabledCommands: spec.auth ? ['WIZ', 'SHELL', 'KILL'] : ['AUTH', 'WIZ', 'SHELL', 'KILL'],
-			logger: replyLogger((id, line) => this.sessions.replied(id, line)),
-			...hooks
-		};
-	}
+/**
+ * What a server here advertises and allows, and the hooks that apply its policy: a listener of
+ * the table, or a sandbox mail host (server/hosts) answering as `name` with the mx row's rules.
+ */
+export function smtpServerOptions(
+	spec: Listener,
+	name: string,
+	deps: { config: LabConfig; tls: TlsMaterial; sessions: LiveSessions },
+	hooks: Partial<SMTPServerOptions>
+): SMTPServerOptions {
+	const { config, tls: material, sessions } = deps;
+	return {
+		name,
+		key: material.key,
+		cert: material.cert,
+		secure: spec.tls === 'implicit',
+		// Implicit TLS is terminated by our own tls.Server, so the library gets a decrypted socket.
+		secured: spec.tls === 'implicit',
+		size: config.maxMessageBytes,
+		maxRecipients: config.maxRecipients,
+		socketTimeout: config.idleTimeoutSeconds * 1000,
+		closeTimeout: 1000,
+		disableReverseLookup: true,
+		hideENHANCEDSTATUSCODES: false,
+		hideDSN: false,
+		// We teach SIZE, 8BITMIME, SMTPUTF8, PIPELINING, DSN, ENHANCEDSTATUSCODES; not REQUIRETLS.
+		hideREQUIRETLS: true,
+		authMethods: spec.auth ? ['PLAIN', 'LOGIN'] : [],
+		authOptional: !spec.auth,
+		allowInsecureAuth: false,
+		disabledCommands: spec.auth ? ['WIZ', 'SHELL', 'KILL'] : ['AUTH', 'WIZ', 'SHELL', 'KILL'],
+		logger: replyLogger((id, line) => sessions.replied(id, line)),
+		...hooks
+	};
 }

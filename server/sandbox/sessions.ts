@@ -6,13 +6,12 @@
 import type net from 'node:net';
 import tls from 'node:tls';
 import type { Listener } from '../../src/lib/listeners';
-import type { ListenerName, RecipientResult } from '../../src/lib/messages';
+import type { ListenerName, RecipientResult, SessionOrigin } from '../../src/lib/messages';
 import type { Clock } from '../clock';
 import type { LabConfig } from '../config';
 import { newId } from '../ids';
 import { SessionRecorder, type Annotator } from '../recorder/sessionRecorder';
 import type { LabStore } from '../store/labStore';
-import type { ClientIdentity } from './clientAddresses';
 import { replyText } from './replies';
 import type { LibraryConnection } from './smtpServerPatches';
 
@@ -27,11 +26,27 @@ export interface LiveSession {
 	recipients: RecipientResult[];
 	/** Opened in a browser (through the bridge): the shared accounts may log in here. */
 	browser: boolean;
-	/** The owners of what it sends: the browser's owner, the owner its AUTH names. */
+	/** The owners of what it sends: the browser's owner, the owner its AUTH names, a hop's owners. */
 	senderOwners: string[];
+	/** For a hop of the outgoing queue: the journey (submitted message) it belongs to. */
+	journeyId?: string;
 	/** Cancels the lifetime timer. */
 	lifetime: () => void;
 	endReason: string | null;
+}
+
+/** Who opened a session and where: what the recorder and the session's owners start from. */
+export interface SessionOpening {
+	spec: Listener;
+	clientAddress: string;
+	/** The id the bridge chose for a browser session (else a new one). */
+	id?: string;
+	origin: SessionOrigin;
+	/** Its owners from the start: the browser's owner, a hop's (server/hosts/hopRegistry.ts). */
+	owners: string[];
+	/** A sandbox mail host answering (server/hosts) rather than one of the sandbox's listeners. */
+	host?: { name: string; address: string; port: number };
+	journeyId?: string;
 }
 
 export interface SessionsDeps {
@@ -61,22 +76,20 @@ export class LiveSessions {
 	}
 
 	/** Records a new session on an accepted socket and returns its id. */
-	open(
-		spec: Listener,
-		socket: net.Socket,
-		clientAddress: string,
-		identity: ClientIdentity | undefined
-	): string {
+	open(socket: net.Socket, opening: SessionOpening): string {
 		const { config, store } = this.deps;
+		const { spec, clientAddress, host } = opening;
 		this.#perAddress.set(clientAddress, this.fromAddress(clientAddress) + 1);
-		const id = identity?.sessionId ?? newId();
+		const id = opening.id ?? newId();
 		const recorder = new SessionRecorder({
 			id,
 			listener: spec.name,
 			standsFor: spec.standsFor,
-			origin: identity ? 'browser' : 'external',
+			origin: opening.origin,
 			clientAddress,
-			owners: identity ? [identity.ownerId] : [],
+			owners: opening.owners,
+			host: host?.name,
+			journeyId: opening.journeyId,
 			store,
 			annotator: this.deps.createAnnotator(spec.name),
 			maxBufferedBytes: config.maxMessageBytes + 64 * 1024,
@@ -88,8 +101,9 @@ export class LiveSessions {
 			connection: null,
 			tappedSockets: new WeakSet([socket]),
 			recipients: [],
-			browser: identity !== undefined,
-			senderOwners: identity ? [identity.ownerId] : [],
+			browser: opening.origin === 'browser',
+			senderOwners: [...opening.owners],
+			...(opening.journeyId ? { journeyId: opening.journeyId } : {}),
 			endReason: null,
 			lifetime: this.deps.clock.after(config.maxSessionSeconds * 1000, () => {
 				live.endReason = 'Session lifetime reached (421)';
@@ -104,10 +118,10 @@ export class LiveSessions {
 			socket instanceof tls.TLSSocket
 				? ` over TLS (${socket.getProtocol()}, ${socket.getCipher()?.name}) from the first byte`
 				: '';
-		recorder.system(
-			'connect',
-			`Connected to the ${spec.name} listener (stands for port ${spec.standsFor}) from ${clientAddress}${tlsInfo}`
-		);
+		const answering = host
+			? `${host.name} (${host.address}, port ${host.port}; it stands for port ${spec.standsFor})`
+			: `the ${spec.name} listener (stands for port ${spec.standsFor})`;
+		recorder.system('connect', `Connected to ${answering} from ${clientAddress}${tlsInfo}`);
 		if (socket instanceof tls.TLSSocket)
 			store.updateSession(id, {
 				tls: { protocol: socket.getProtocol() ?? 'TLS', cipher: socket.getCipher()?.name ?? '' }

@@ -195,6 +195,22 @@ export function interceptCommands(connection: LibraryConnection, answers: Comman
 }
 
 /**
+ * Makes each command wait before the library handles it (a tarpitting mail host, server/hosts):
+ * its reply comes that much later, and the next command's wait starts only then, since the
+ * library reads the next line once it has answered this one. Pipelined commands wait in turn.
+ */
+export function delayCommands(
+	connection: LibraryConnection,
+	wait: (proceed: () => void) => void
+): void {
+	const internals = connection as LibraryConnection & {
+		_onCommand(command: Buffer, callback?: () => void): void;
+	};
+	const handle = internals._onCommand.bind(connection);
+	internals._onCommand = (command, callback) => wait(() => handle(command, callback));
+}
+
+/**
  * A logger for the library's `logger` option that reports each reply line as written: the
  * library logs every write at debug level as ("S:", line) with the connection id.
  */

@@ -28,6 +28,15 @@ async function finalLine(c: RawSmtp, timeoutMs = 5000): Promise<string> {
 	return (await c.reply(timeoutMs)).at(-1)!;
 }
 
+/** A session with a sandbox mail host (server/hosts/), past EHLO. */
+async function hostSession(lab: Lab, host: string): Promise<RawSmtp> {
+	const { address, port } = lab.hosts.endpointOf(host)!;
+	const c = await RawSmtp.connect(port, false, address);
+	await c.reply();
+	await c.command('EHLO client.example.test');
+	return c;
+}
+
 interface Provocation {
 	/** What the issue text (or the RFC it cites) says this reply is. */
 	spec: string;
@@ -111,6 +120,27 @@ const PROVOKE: Record<SandboxReplyName, Provocation> = {
 			const { c } = await ready(lab, 'mx');
 			await c.command('MAIL FROM:<a@example.com>');
 			return c.command('RCPT TO:<someone@gmail.com>');
+		}
+	},
+	hostGreylisted: {
+		spec: '451 4.7.1',
+		provoke: async (lab) => {
+			const c = await hostSession(lab, 'mx.greylist.test');
+			await c.command('MAIL FROM:<a@example.com>');
+			return c.command('RCPT TO:<b@greylist.test>');
+		}
+	},
+	routingLoop: {
+		spec: '554 5.4.6',
+		config: { maxReceivedFields: 1 },
+		provoke: async (lab) => {
+			const c = await hostSession(lab, 'mx.north.test');
+			await c.command('MAIL FROM:<a@example.com>');
+			await c.command('RCPT TO:<b@north.test>');
+			await c.command('DATA');
+			return c.command(
+				'Received: from a.test by b.test; Tue, 1 Dec 2026 10:00:00 +0000\r\n\r\nx\r\n.'
+			);
 		}
 	},
 	spamRefused: {

@@ -24,7 +24,14 @@ export async function startTestLab(
 	return startLab(
 		readConfig(
 			{},
-			{ ...ANY_FREE_PORT, smtpHost: '127.0.0.1', dataDir: null, tlsDir: TEST_TLS_DIR, ...overrides }
+			{
+				...ANY_FREE_PORT,
+				mailHostsPort: 0,
+				smtpHost: '127.0.0.1',
+				dataDir: null,
+				tlsDir: TEST_TLS_DIR,
+				...overrides
+			}
 		),
 		options
 	);
@@ -85,10 +92,10 @@ export class RawSmtp {
 		this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
 	}
 
-	static async connect(port: number, implicitTls = false): Promise<RawSmtp> {
+	static async connect(port: number, implicitTls = false, host = '127.0.0.1'): Promise<RawSmtp> {
 		const socket = implicitTls
-			? tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false })
-			: net.connect({ port, host: '127.0.0.1' });
+			? tls.connect({ port, host, rejectUnauthorized: false })
+			: net.connect({ port, host });
 		socket.on('error', () => undefined);
 		await new Promise<void>((resolve, reject) => {
 			socket.once(implicitTls ? 'secureConnect' : 'connect', () => resolve());

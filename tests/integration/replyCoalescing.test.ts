@@ -29,8 +29,8 @@ function watchWires(lab: Lab): Map<string, Wire> {
 	const wires = new Map<string, Wire>();
 	const sessions = lab.sandbox.sessions;
 	const openSession = sessions.open.bind(sessions);
-	sessions.open = (spec, socket, clientAddress, identity) => {
-		const id = openSession(spec, socket, clientAddress, identity);
+	sessions.open = (socket, opening) => {
+		const id = openSession(socket, opening);
 		const wire: Wire = { writes: [], replies: [] };
 		wires.set(id, wire);
 		recordWrites(socket, wire);
