@@ -27,7 +27,9 @@ import type { VisibilityRule } from '../owners/visibility';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
 import type { LabStore, StoredMessage } from '../store/labStore';
 import type { MessageView } from '../store/messageView';
+import type { JourneySource } from '../queue/journeyAccess';
 import { FanOut } from './fanOut';
+import { JourneyWatch } from './journeyWatch';
 import type { LoopbackSession, LoopbackTarget } from './loopbackSession';
 import { SessionOwnership } from './ownership';
 import { Peers, type Peer } from './peers';
@@ -49,6 +51,8 @@ export interface BridgeDeps {
 	target: (listener: ListenerName) => LoopbackTarget;
 	/** The lab's parsed view of a stored message (the exercise checks read its headers and parts). */
 	messageView(stored: StoredMessage): Promise<MessageView>;
+	/** The outgoing queue and its clock, for watch-journey (issue 17); absent: no queue runs. */
+	journeys?: JourneySource;
 }
 
 export class Bridge {
@@ -58,6 +62,7 @@ export class Bridge {
 	readonly #fanOut: FanOut;
 	readonly #classLive: ClassLive;
 	readonly #classExercises: ClassExercises;
+	readonly #journeys: JourneyWatch | null;
 	readonly #unsubscribe: () => void;
 
 	constructor(readonly deps: BridgeDeps) {
@@ -78,6 +83,9 @@ export class Bridge {
 			membership: (ownerId) => deps.classes.membership(ownerId),
 			exercisesOf: (student) => this.#classExercises.progressNow(student)
 		});
+		this.#journeys = deps.journeys
+			? new JourneyWatch(deps.journeys, deps.store, deps.visibility)
+			: null;
 		this.#peers = new Peers(deps.config, deps.clock, {
 			message: (peer, message) => this.#handle(peer, message),
 			gone: (peer) => {
@@ -85,6 +93,7 @@ export class Bridge {
 				this.#ownership.release(peer);
 				this.#classLive.gone(peer);
 				this.#classExercises.gone(peer);
+				this.#journeys?.drop(peer);
 			}
 		});
 		this.#gate = new UpgradeGate(deps.config, deps.clientAddress, (ws, req, address) =>
@@ -125,6 +134,7 @@ export class Bridge {
 		this.#unsubscribe();
 		this.#classLive.close();
 		this.#classExercises.close();
+		this.#journeys?.close();
 		this.#ownership.close();
 		await this.#peers.close();
 		this.#gate.close();
@@ -156,6 +166,10 @@ export class Bridge {
 				return this.#classLive.spotlight(peer, message.sessionId);
 			case 'watch-exercises':
 				return this.#classExercises.watch(peer);
+			case 'watch-journey':
+				if (!this.#journeys)
+					return peer.send({ type: 'error', message: 'the outgoing queue is not running' });
+				return this.#journeys.watch(peer, message.id);
 		}
 	}
 

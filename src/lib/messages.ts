@@ -9,6 +9,7 @@
 import { LISTENERS, type ListenerName } from './listeners';
 import type { RosterRow } from './classes';
 import type { Handout, StudentExercises } from './exercises/progress';
+import type { Journey } from './delivery/journey';
 export { LISTENERS, type ListenerName };
 
 export type Direction = 'client' | 'server' | 'system';
@@ -169,6 +170,7 @@ export interface MessageDetail extends MessageSummary {
 // ---- WebSocket messages ----
 
 export type ClientMessage =
+	| WatchJourney
 	| { type: 'open'; listener: ListenerName }
 	| { type: 'input'; data: string }
 	| { type: 'close' }
@@ -186,6 +188,19 @@ export type ClientMessage =
 	| { type: 'spotlight'; sessionId: string | null }
 	/** A student's page subscribes to their own checklist on the class's handed-out exercises. */
 	| { type: 'watch-exercises' };
+
+/** /journey/<id> follows a submitted message's journey through the outgoing queue. */
+export type WatchJourney = { type: 'watch-journey'; id: string };
+
+/**
+ * The outgoing queue's clock as the server read it (issue 17): simulated now, the lab's real now,
+ * and how many simulated milliseconds pass per real one (QUEUE_TIME_SCALE).
+ */
+export interface QueueClockReading {
+	now: number;
+	realNow: number;
+	scale: number;
+}
 
 /**
  * The example a page plays and where it is: the player's position, as `?step=N` deep links say
@@ -221,6 +236,8 @@ export type ServerMessage =
 	| ({ type: 'class-exercises' } & StudentExercises)
 	/** To the class's followers and consoles: the class ended, and its data is deleted. */
 	| { type: 'class-ended' }
+	/** To a watch-journey: the journey now, and again whenever it changes. */
+	| { type: 'journey'; journey: Journey; clock: QueueClockReading }
 	| { type: 'error'; message: string };
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -304,6 +321,10 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
 			if (typeof value.sessionId !== 'string' || !ID_PATTERN.test(value.sessionId))
 				return fail('"sessionId" must be a session id');
 			return { ok: true, value: { type, sessionId: value.sessionId } };
+		case 'watch-journey':
+			if (typeof value.id !== 'string' || !ID_PATTERN.test(value.id))
+				return fail('"id" must be a message id');
+			return { ok: true, value: { type, id: value.id } };
 		default:
 			return fail(`unknown message type "${type.slice(0, 40)}"`);
 	}
@@ -339,6 +360,7 @@ const SERVER_TYPES = new Set([
 	'class-roster',
 	'class-exercises',
 	'class-ended',
+	'journey',
 	'error'
 ]);
 
@@ -366,7 +388,21 @@ export function parseServerMessage(raw: string): ParseResult<ServerMessage> {
 		(!Array.isArray(value.handouts) || !Array.isArray(value.progress))
 	)
 		return fail('malformed class-exercises');
+	// The journey page draws what it is sent: the lists it walks must be lists.
+	if (value.type === 'journey' && !isJourneyMessage(value)) return fail('malformed journey');
 	return { ok: true, value: value as unknown as ServerMessage };
+}
+
+function isJourneyMessage(value: Record<string, unknown>): boolean {
+	const { journey, clock } = value;
+	return (
+		isRecord(journey) &&
+		typeof journey.id === 'string' &&
+		Array.isArray(journey.legs) &&
+		journey.legs.every((leg) => isRecord(leg) && Array.isArray(leg.attempts)) &&
+		isRecord(clock) &&
+		[clock.now, clock.realNow, clock.scale].every((n) => typeof n === 'number')
+	);
 }
 
 function isClassFollow(value: Record<string, unknown>): boolean {
