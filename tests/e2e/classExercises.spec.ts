@@ -273,6 +273,12 @@ for (const size of SIZES) {
 			await openLab(ana);
 			await rsetTransaction(ana, anaAddress, anaAddress);
 			await expect(rosterCell(teacher, 'ana', RSET)).toContainText('✓');
+			// Ben has begun: a transaction, no RSET yet.
+			const [ben] = others;
+			await openLab(ben);
+			await send(ben, 'EHLO ben.example.test', /^250 /);
+			await send(ben, `MAIL FROM:<ben.k@${code.toLowerCase()}.class.test>`, /^250 /);
+			await expect(rosterCell(teacher, 'ben.k', RSET)).toContainText('1/3');
 
 			// The roster's heading at the top: its exercise columns, then the handouts below.
 			await teacher
@@ -289,7 +295,9 @@ for (const size of SIZES) {
 
 			await ana.goto(`/class/${code}#exercise-${RSET}`);
 			await expect(studentExercise(ana, RSET).getByTestId('exercise-passed')).toBeVisible();
-			await ana.getByTestId('student-exercises').scrollIntoViewIfNeeded();
+			await ana
+				.getByRole('heading', { name: 'Exercises', exact: true })
+				.evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
 			await ana.screenshot({
 				path: `test-results/screenshots/class-exercises-student-${size.name}.png`
 			});
