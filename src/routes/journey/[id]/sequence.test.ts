@@ -283,6 +283,7 @@ describe('formatDuration', () => {
 	it.each([
 		[0, 'seconds', '0 s'],
 		[14_900, 'seconds', '14 s'],
+		[400, 'seconds', 'under a second'],
 		[65_000, 'seconds', '1 min 5 s'],
 		[30 * 60_000, 'minutes', '30 min'],
 		[30 * 60_000 + 59_000, 'minutes', '30 min'],

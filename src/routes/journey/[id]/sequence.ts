@@ -181,7 +181,7 @@ function lane(journey: Journey, leg: JourneyLeg): SequenceLane {
 	const steps: SequenceStep[] = [lookupStep(leg)];
 	for (const attempt of leg.attempts) {
 		const outcome = ATTEMPT_OUTCOME[attempt.outcome];
-		const differs = attempt.recipients.some((r) => r.reply !== attempt.reply);
+		const differs = new Set(attempt.recipients.map((r) => r.reply)).size > 1;
 		steps.push({
 			anchor: attemptAnchor(leg.id, attempt.number),
 			kind: 'attempt',
@@ -323,7 +323,8 @@ function bounceRule(leg: JourneyLeg): SequenceStep['explains'] {
 
 /**
  * A length of time as the page says it: "1 d 4 h", "2 h 30 min", "30 min", and, when `seconds`,
- * "1 min 5 s" and "14 s". Rounded down: a countdown never says "0 s" before the time comes.
+ * "1 min 5 s", "14 s" and "under a second". Rounded down: a countdown never says "0 s" before
+ * the time comes.
  */
 export function formatDuration(ms: number, unit: 'minutes' | 'seconds'): string {
 	const total = Math.max(0, Math.floor(ms / 1000));
@@ -338,5 +339,6 @@ export function formatDuration(ms: number, unit: 'minutes' | 'seconds'): string 
 	if (h) parts.push(`${h} h`);
 	if (m && !d) parts.push(`${m} min`);
 	if (unit === 'seconds' && !d && !h && (s || !parts.length)) parts.push(`${s} s`);
+	if (unit === 'seconds' && !total && ms > 0) return 'under a second';
 	return parts.length ? parts.slice(0, 2).join(' ') : 'under a minute';
 }
