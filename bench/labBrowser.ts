@@ -29,6 +29,7 @@ async function startServer(): Promise<{ url: string; child: ChildProcess }> {
 			SMTP_PORT: '0',
 			SUBMISSION_PORT: '0',
 			SMTPS_PORT: '0',
+			DNS_PORT: '0',
 			MAIL_HOSTS_PORT: '0'
 		},
 		stdio: ['ignore', 'pipe', 'inherit']

@@ -126,6 +126,7 @@ async function sandbox(): Promise<Running> {
 				smtpPort: 0,
 				submissionPort: 0,
 				smtpsPort: 0,
+				dnsPort: 0,
 				mailHostsPort: 0,
 				smtpHost: '127.0.0.1',
 				dataDir,

@@ -3,6 +3,7 @@
  * default, and is documented in the README's configuration table. The listeners' ports, their
  * defaults and variables come from the listener table (src/lib/listeners.ts).
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { LISTENER_TABLE, type ListenerConfigKey } from '../src/lib/listeners';
 
@@ -87,6 +88,13 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	maxAnnotateLines: number;
 	annotateConcurrentPerAddress: number;
 	annotateRequestsPerMinute: number;
+	/** The sandbox DNS (server/dns/): its bind address and port (UDP and TCP alike). */
+	dnsHost: string;
+	dnsPort: number;
+	/** DNS queries one client address may send per second (REFUSED past it; 0: no limit). */
+	dnsQueriesPerSecondPerAddress: number;
+	/** Lookups the DNS log keeps in memory for the /dns page (the oldest go first). */
+	dnsLogSize: number;
 }
 
 const MiB = 1024 * 1024;
@@ -152,7 +160,13 @@ export const DEFAULTS: LabConfig = {
 	maxAnnotateBytes: 256 * 1024,
 	maxAnnotateLines: 10_000,
 	annotateConcurrentPerAddress: 2,
-	annotateRequestsPerMinute: 60
+	annotateRequestsPerMinute: 60,
+	// Loopback, apart from SMTP_HOST: opening the mail ports never opens the name server too.
+	dnsHost: '127.0.0.1',
+	dnsPort: 2053, // stands for 53
+	// dig makes one query, an MTA a few per message: a class behind one address stays far below.
+	dnsQueriesPerSecondPerAddress: 20,
+	dnsLogSize: 1000
 };
 
 /** Environment variable → config key, with how to read it. */
@@ -203,7 +217,11 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['MAX_ANNOTATE_BYTES', 'maxAnnotateBytes', 'int'],
 	['MAX_ANNOTATE_LINES', 'maxAnnotateLines', 'int'],
 	['ANNOTATE_CONCURRENT_PER_ADDRESS', 'annotateConcurrentPerAddress', 'int'],
-	['ANNOTATE_REQUESTS_PER_MINUTE', 'annotateRequestsPerMinute', 'int']
+	['ANNOTATE_REQUESTS_PER_MINUTE', 'annotateRequestsPerMinute', 'int'],
+	['DNS_HOST', 'dnsHost', 'string'],
+	['DNS_PORT', 'dnsPort', 'int'],
+	['DNS_QUERIES_PER_SECOND_PER_ADDRESS', 'dnsQueriesPerSecondPerAddress', 'int'],
+	['DNS_LOG_SIZE', 'dnsLogSize', 'int']
 ];
 
 /**
@@ -276,6 +294,10 @@ export function readConfig(
 		throw new ConfigError(
 			'OPERATOR_TOKEN must be at least 16 characters: it signs in as the operator, who can see and delete everything'
 		);
+	if (!isIP(config.dnsHost))
+		throw new ConfigError(`DNS_HOST must be an IP address, got "${config.dnsHost}"`);
+	if (config.dnsPort > 65535)
+		throw new ConfigError(`DNS_PORT must be a port number (0–65535), got ${config.dnsPort}`);
 	if (config.maxRecipients < 100)
 		console.warn(
 			'MAX_RECIPIENTS is below 100: RFC 5321 §4.5.3.1.8 requires servers to accept at least 100.'

@@ -18,6 +18,10 @@ import { loadLabSecrets } from './owners/labSecrets';
 import { OwnerDirectory } from './owners/ownerDirectory';
 import { VisibilityRule } from './owners/visibility';
 import { createAnnotator } from './recorder/annotator';
+import { DnsLog, lookupVisible } from './dns/dnsLog';
+import { DnsServer } from './dns/dnsServer';
+import { hostEndpointRows, SandboxResolver, type HostEndpoint } from './dns/resolver';
+import { SandboxZone } from './dns/sandboxZone';
 import { planEndpoints } from './hosts/hostEndpoints';
 import { MailHostServers, type HostBindError } from './hosts/mailHostServers';
 import { QueueClock } from './queue/queueClock';
@@ -50,6 +54,7 @@ export interface Lab {
 	visibility: VisibilityRule;
 	/** Classes: teachers, students, join and rejoin codes (issue 15). */
 	classes: ClassDirectory;
+	dns: LabDns;
 	/** The queue's clock (QUEUE_TIME_SCALE times real time, with fast-forward). */
 	queueClock: QueueClock;
 	/**
@@ -65,6 +70,17 @@ export interface Lab {
 	messageView(stored: StoredMessage): Promise<MessageView>;
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
 	close(): Promise<void>;
+}
+
+/** The sandbox DNS (server/dns/): its zone, the queue's resolver, the lookup log, where it listens. */
+export interface LabDns {
+	zone: SandboxZone;
+	resolver: SandboxResolver;
+	log: DnsLog;
+	/** DNS_HOST. */
+	host: string;
+	/** The port UDP and TCP are bound to (DNS_PORT, or the one chosen for 0). */
+	port: number;
 }
 
 export class PortInUseError extends Error {}
@@ -146,6 +162,36 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 			);
 		throw error;
 	}
+	const dnsLog = new DnsLog(config.dnsLogSize, clock);
+	const zone = new SandboxZone({
+		serverName: config.serverName,
+		nameServerAddress:
+			config.dnsHost === '0.0.0.0' || config.dnsHost === '::' ? '127.0.0.1' : config.dnsHost,
+		// Personal and class domains exist while their owner or class does.
+		isOwnDomain: (domain) =>
+			store.ownerByDomain(domain) !== undefined || classes.classOfDomain(domain) !== undefined
+	});
+	const endpointOf: (host: string) => HostEndpoint | undefined = (host) => hosts.endpointOf(host);
+	const resolver = new SandboxResolver(zone, dnsLog, endpointOf);
+	const dnsServer = new DnsServer({
+		host: config.dnsHost,
+		port: config.dnsPort,
+		queriesPerSecondPerAddress: config.dnsQueriesPerSecondPerAddress,
+		zone,
+		log: dnsLog,
+		clock
+	});
+	try {
+		await dnsServer.listen();
+	} catch (error) {
+		await Promise.all([hosts.close(), sandbox.close()]);
+		await store.close();
+		if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+			throw new PortInUseError(
+				`Port ${config.dnsPort} (the DNS server) is already in use: set DNS_PORT to a free port, e.g. DNS_PORT=${config.dnsPort + 10000}.`
+			);
+		throw error;
+	}
 	// Retention applies to what was loaded too (RETENTION_HOURS may have been lowered).
 	const retention = new RetentionSweeper(store, clock, config.retentionHours, classes);
 	retention.start();
@@ -164,6 +210,15 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		visibility,
 		classes,
 		messageView,
+		dns: {
+			log: dnsLog,
+			overview: () => ({
+				server: { host: config.dnsHost, port: dnsServer.port },
+				zone: zone.describe(),
+				hosts: hostEndpointRows(endpointOf)
+			}),
+			visible: (viewer, entry) => lookupVisible(visibility, store, viewer, entry)
+		},
 		target: (listener) => ({
 			host: connectHost,
 			port: sandbox.port(listener),
@@ -181,6 +236,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		owners,
 		visibility,
 		classes,
+		dns: { zone, resolver, log: dnsLog, host: config.dnsHost, port: dnsServer.port },
 		queueClock,
 		hosts,
 		newOperatorToken: secrets.operatorTokenIsNew ? secrets.operatorToken : null,
@@ -197,7 +253,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		handleUpgrade: (req, socket, head) => bridge.handleUpgrade(req, socket, head),
 		close: async () => {
 			retention.stop();
-			await Promise.all([bridge.close(), sandbox.close(), hosts.close()]);
+			await Promise.all([bridge.close(), sandbox.close(), hosts.close(), dnsServer.close()]);
 			// The sessions just shut down record their end in the next turn; then the last write.
 			await new Promise((resolve) => setImmediate(resolve));
 			await store.close();

@@ -60,6 +60,8 @@ export interface HealthReport {
 	listeners: ListenerInfo[];
 	/** Where the SMTP listeners are bound: /connect warns when it is loopback only. */
 	smtpHost: string;
+	/** Where the sandbox DNS listens (DNS_HOST, its bound port; UDP and TCP): /dns quotes dig. */
+	dns: { host: string; port: number };
 	/** Sessions and messages survive a restart (in DATA_DIR); false with DATA_DIR=memory. */
 	durable: boolean;
 	/** RETENTION_HOURS: ended sessions and messages are deleted this long after (retention.ts). */
@@ -161,6 +163,7 @@ export function createLabApi(lab: Lab): LabApi {
 			uptimeSeconds: Math.round((Date.now() - lab.startedAt) / 1000),
 			listeners: lab.listeners(),
 			smtpHost: config.smtpHost,
+			dns: { host: lab.dns.host, port: lab.dns.port },
 			durable: config.dataDir !== null,
 			retentionHours: config.retentionHours,
 			tls: { fingerprint256: lab.tls.fingerprint256, selfSigned: lab.tls.selfSigned },

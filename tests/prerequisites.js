@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 export const PACKAGES = [
 	['chromium', '/usr/bin/chromium', 'the browser tests (Playwright)'],
 	['nginx', '/usr/sbin/nginx', 'the reverse-proxy tests'],
-	['python3', '/usr/bin/python3', 'the restart test (smtplib)']
+	['python3', '/usr/bin/python3', 'the restart test (smtplib)'],
+	['bind9-dnsutils', '/usr/bin/dig', 'the sandbox DNS tests (dig)']
 ];
 
 /**

@@ -27,6 +27,7 @@ import type { VisibilityRule } from '../owners/visibility';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
 import type { LabStore, StoredMessage } from '../store/labStore';
 import type { MessageView } from '../store/messageView';
+import { DnsWatchers, type DnsFeed } from './dnsWatchers';
 import type { JourneySource } from '../queue/journeyAccess';
 import { FanOut } from './fanOut';
 import { JourneyWatch } from './journeyWatch';
@@ -53,6 +54,8 @@ export interface BridgeDeps {
 	messageView(stored: StoredMessage): Promise<MessageView>;
 	/** The outgoing queue and its clock, for watch-journey (issue 17); absent: no queue runs. */
 	journeys?: JourneySource;
+	/** The sandbox DNS's lookups, live for /dns (server/bridge/dnsWatchers.ts). */
+	dns: DnsFeed;
 }
 
 export class Bridge {
@@ -62,6 +65,7 @@ export class Bridge {
 	readonly #fanOut: FanOut;
 	readonly #classLive: ClassLive;
 	readonly #classExercises: ClassExercises;
+	readonly #dnsWatchers: DnsWatchers;
 	readonly #journeys: JourneyWatch | null;
 	readonly #unsubscribe: () => void;
 
@@ -83,6 +87,7 @@ export class Bridge {
 			membership: (ownerId) => deps.classes.membership(ownerId),
 			exercisesOf: (student) => this.#classExercises.progressNow(student)
 		});
+		this.#dnsWatchers = new DnsWatchers(deps.dns);
 		this.#journeys = deps.journeys
 			? new JourneyWatch(deps.journeys, deps.store, deps.visibility)
 			: null;
@@ -94,6 +99,7 @@ export class Bridge {
 				this.#classLive.gone(peer);
 				this.#classExercises.gone(peer);
 				this.#journeys?.drop(peer);
+				this.#dnsWatchers.drop(peer);
 			}
 		});
 		this.#gate = new UpgradeGate(deps.config, deps.clientAddress, (ws, req, address) =>
@@ -135,6 +141,7 @@ export class Bridge {
 		this.#classLive.close();
 		this.#classExercises.close();
 		this.#journeys?.close();
+		this.#dnsWatchers.close();
 		this.#ownership.close();
 		await this.#peers.close();
 		this.#gate.close();
@@ -170,6 +177,8 @@ export class Bridge {
 				if (!this.#journeys)
 					return peer.send({ type: 'error', message: 'the outgoing queue is not running' });
 				return this.#journeys.watch(peer, message.id);
+			case 'watch-dns':
+				return this.#dnsWatchers.watch(peer);
 		}
 	}
 

@@ -10,6 +10,7 @@ import { LISTENERS, type ListenerName } from './listeners';
 import type { RosterRow } from './classes';
 import type { Handout, StudentExercises } from './exercises/progress';
 import type { Journey } from './delivery/journey';
+import type { DnsLookup, DnsSnapshot } from './dns/lookups';
 export { LISTENERS, type ListenerName };
 
 export type Direction = 'client' | 'server' | 'system';
@@ -187,7 +188,9 @@ export type ClientMessage =
 	/** Teacher only: a class session on every follower's screen (null: back to the teacher). */
 	| { type: 'spotlight'; sessionId: string | null }
 	/** A student's page subscribes to their own checklist on the class's handed-out exercises. */
-	| { type: 'watch-exercises' };
+	| { type: 'watch-exercises' }
+	/** /dns follows the sandbox DNS's lookups. */
+	| { type: 'watch-dns' };
 
 /** /journey/<id> follows a submitted message's journey through the outgoing queue. */
 export type WatchJourney = { type: 'watch-journey'; id: string };
@@ -236,6 +239,10 @@ export type ServerMessage =
 	| ({ type: 'class-exercises' } & StudentExercises)
 	/** To the class's followers and consoles: the class ended, and its data is deleted. */
 	| { type: 'class-ended' }
+	/** To a watch-dns: the zone, where the name server listens, the lookups so far. */
+	| ({ type: 'dns-snapshot' } & DnsSnapshot)
+	/** Then each new lookup the viewer may see. */
+	| { type: 'dns-lookup'; lookup: DnsLookup }
 	/** To a watch-journey: the journey now, and again whenever it changes. */
 	| { type: 'journey'; journey: Journey; clock: QueueClockReading }
 	| { type: 'error'; message: string };
@@ -280,6 +287,7 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
 		case 'follow-class':
 		case 'watch-class':
 		case 'watch-exercises':
+		case 'watch-dns':
 			return { ok: true, value: { type } };
 		case 'class-presence': {
 			const sessionId = nullableSessionId(value.sessionId);
@@ -360,6 +368,8 @@ const SERVER_TYPES = new Set([
 	'class-roster',
 	'class-exercises',
 	'class-ended',
+	'dns-snapshot',
+	'dns-lookup',
 	'journey',
 	'error'
 ]);

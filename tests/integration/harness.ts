@@ -26,6 +26,7 @@ export async function startTestLab(
 			{},
 			{
 				...ANY_FREE_PORT,
+				dnsPort: 0,
 				mailHostsPort: 0,
 				smtpHost: '127.0.0.1',
 				dataDir: null,

@@ -179,6 +179,7 @@ describe('startup', () => {
 						SMTP_PORT: '0',
 						SUBMISSION_PORT: '0',
 						SMTPS_PORT: '0',
+						DNS_PORT: '0',
 						MAIL_HOSTS_PORT: '0',
 						DATA_DIR: dataDir
 					},

@@ -24,6 +24,10 @@ describe('test prerequisites', () => {
 		expect(PACKAGES.map(([, file]) => file)).toContain(NGINX);
 	});
 
+	it('checks for the dig the sandbox DNS tests run', () => {
+		expect(PACKAGES).toContainEqual(['bind9-dnsutils', '/usr/bin/dig', expect.any(String)]);
+	});
+
 	it('without root, a missing package stops the run with the one apt-get line', () => {
 		dir = mkdtempSync(join(tmpdir(), 'prereq-'));
 		const installs: string[][] = [];

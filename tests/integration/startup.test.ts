@@ -31,6 +31,7 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stde
 				SMTP_PORT: '0',
 				SUBMISSION_PORT: '0',
 				SMTPS_PORT: '0',
+				DNS_PORT: '0',
 				MAIL_HOSTS_PORT: '0',
 				// A database of its own for each start.
 				DATA_DIR: mkdtempSync(path.join(dataDir, 'start-')),

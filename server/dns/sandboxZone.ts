@@ -1,0 +1,215 @@
+/**
+ * The sandbox's zones, answered from the tables: the sandbox's own domains (MX → the sandbox host),
+ * the remote domains as their routing says (src/lib/delivery/mailHosts.ts: MX with preferences,
+ * implicit MX, null MX), an A record for every host, SOA and NS at each apex. Authoritative for
+ * all of .test and example.com/.net/.org; anything else is REFUSED: this server never asks another.
+ *
+ * Personal and class domains exist only while their owner or class does (`isOwnDomain`).
+ */
+import { MAIL_HOSTS, REMOTE_DOMAINS, SANDBOX_HOST_ADDRESS } from '../../src/lib/delivery/mailHosts';
+import type { ZoneDomain } from '../../src/lib/dns/lookups';
+import type { RcodeName } from '../../src/lib/dns/rcodes';
+import { recordType, type DnsRecord, type ZoneRecordType } from '../../src/lib/dns/recordTypes';
+import { zoneKind } from '../../src/lib/dns/zoneKinds';
+import { SANDBOX_DOMAINS, SANDBOX_TLD } from '../../src/lib/sandboxPolicy';
+import { CLASS_DOMAIN_SUFFIX } from '../../src/lib/classes';
+
+/** The apex every name under .test falls back to. */
+const TLD = SANDBOX_TLD.slice(1);
+/** Where the sandbox's own hosts live: its listeners, the outgoing server, the name server. */
+const HOSTS_ZONE = 'smtp-lab.test';
+const NAME_SERVER = `ns.${HOSTS_ZONE}`;
+const HOSTMASTER = `hostmaster.${HOSTS_ZONE}`;
+/** Class domains sit under one zone of their own that always exists. */
+const CLASS_ZONE = CLASS_DOMAIN_SUFFIX.slice(1);
+/**
+ * SOA timers: refresh, retry, expire (no secondary servers copy this zone, but the fields must be
+ * there), and the minimum, which is the time a "no such name" may be remembered (RFC 2308 §4).
+ */
+const SOA_TIMERS = { refresh: 3600, retry: 600, expire: 86400, minimum: 300 };
+const SOA_SERIAL = 1;
+
+export interface ZoneAnswer {
+	rcode: Extract<RcodeName, 'NOERROR' | 'NXDOMAIN' | 'REFUSED'>;
+	/** Set when the name is in one of our zones: the AA bit (RFC 1035 §4.1.1). */
+	authoritative: boolean;
+	answers: DnsRecord[];
+	/** The zone's SOA on a negative answer (RFC 2308 §3). */
+	authority: DnsRecord[];
+	/** Addresses of the hosts an MX or NS answer names (RFC 1035 §3.3.9, §3.3.11). */
+	additional: DnsRecord[];
+}
+
+export interface SandboxZoneOptions {
+	/** The sandbox host's name (its greeting): the MX of the sandbox's own domains. */
+	serverName: string;
+	/** Where this name server listens: the A record of ns.smtp-lab.test. */
+	nameServerAddress: string;
+	/** A personal or class domain that exists now (from the lab's owners and classes). */
+	isOwnDomain(domain: string): boolean;
+}
+
+/** `Name.` → `name`: names compare case-insensitively, the final dot is implied (RFC 1035 §2.3.3). */
+export function normalName(name: string): string {
+	return name.toLowerCase().replace(/\.$/, '');
+}
+
+function record(name: string, type: ZoneRecordType, data: string): DnsRecord {
+	return { name, type, ttl: recordType(type)?.ttl ?? 0, data };
+}
+
+export class SandboxZone {
+	/** Records of the zones that do not change while the lab runs, by owner name. */
+	readonly #fixed = new Map<string, DnsRecord[]>();
+	/** Zone apexes among those names. */
+	readonly #apexes = new Set<string>();
+	readonly #described: ZoneDomain[] = [];
+
+	constructor(readonly options: SandboxZoneOptions) {
+		const add = (r: DnsRecord) => {
+			const list = this.#fixed.get(r.name) ?? [];
+			list.push(r);
+			this.#fixed.set(r.name, list);
+		};
+		for (const apex of [TLD, HOSTS_ZONE, CLASS_ZONE, ...SANDBOX_DOMAINS]) {
+			this.#apexes.add(apex);
+			this.#apexRecords(apex).forEach(add);
+		}
+		add(record(NAME_SERVER, 'A', options.nameServerAddress));
+		add(record(normalName(options.serverName), 'A', SANDBOX_HOST_ADDRESS));
+		for (const domain of SANDBOX_DOMAINS) this.#ownMx(domain).forEach(add);
+		for (const host of MAIL_HOSTS) add(record(host.name, 'A', host.address));
+		for (const row of REMOTE_DOMAINS) {
+			this.#apexes.add(row.domain);
+			this.#apexRecords(row.domain).forEach(add);
+			const { routing } = row;
+			if (routing.kind === 'null-mx') add(record(row.domain, 'MX', '0 .'));
+			else if (routing.kind === 'mx')
+				for (const mx of routing.exchangers)
+					add(record(row.domain, 'MX', `${mx.preference} ${mx.host}.`));
+			// An implicit MX has no MX record: the host of the same name has the A record.
+		}
+		this.#described = this.#describe();
+	}
+
+	/** The answer to one question, as an authoritative server of these zones gives it. */
+	answer(name: string, type: string): ZoneAnswer {
+		const qname = normalName(name);
+		const apex = this.#apexOf(qname);
+		if (apex === undefined)
+			return { rcode: 'REFUSED', authoritative: false, answers: [], authority: [], additional: [] };
+		// A negative answer's SOA lives no longer than the zone's minimum (RFC 2308 §3).
+		const soa = this.#recordsAt(apex)
+			.filter((r) => r.type === 'SOA')
+			.map((r) => ({ ...r, ttl: Math.min(r.ttl, SOA_TIMERS.minimum) }));
+		const here = this.#recordsAt(qname);
+		if (here.length === 0 && !this.#hasNamesBelow(qname))
+			return {
+				rcode: 'NXDOMAIN',
+				authoritative: true,
+				answers: [],
+				authority: soa,
+				additional: []
+			};
+		const wanted = type.toUpperCase();
+		// The question's spelling is kept in the answer, as resolvers compare it (RFC 1035 §2.3.3).
+		const answers = here
+			.filter((r) => wanted === 'ANY' || r.type === wanted)
+			.map((r) => ({ ...r, name: name.replace(/\.$/, '') }));
+		const additional = answers
+			.filter((r) => r.type === 'MX' || r.type === 'NS')
+			.map((r) => normalName(r.type === 'MX' ? r.data.split(' ')[1] : r.data))
+			.flatMap((host) => this.#recordsAt(host).filter((r) => r.type === 'A'));
+		return {
+			rcode: 'NOERROR',
+			authoritative: true,
+			answers,
+			authority: answers.length ? [] : soa,
+			additional
+		};
+	}
+
+	/** Every fixed domain with its records, for the /dns page (personal and class domains excluded). */
+	describe(): ZoneDomain[] {
+		return this.#described;
+	}
+
+	#describe(): ZoneDomain[] {
+		const under = (apex: string) =>
+			[...this.#fixed.entries()]
+				.filter(
+					([name]) => name === apex || (name.endsWith(`.${apex}`) && this.#apexOf(name) === apex)
+				)
+				.flatMap(([, records]) => records);
+		const tld = zoneKind('tld');
+		const hosts = zoneKind('hosts');
+		const own = zoneKind('own');
+		return [
+			{ domain: TLD, kind: 'tld', records: under(TLD), explains: tld.explains, rfc: [...tld.rfc] },
+			{
+				domain: HOSTS_ZONE,
+				kind: 'hosts',
+				records: under(HOSTS_ZONE),
+				explains: hosts.explains,
+				rfc: [...hosts.rfc]
+			},
+			...SANDBOX_DOMAINS.map((domain) => ({
+				domain,
+				kind: 'own' as const,
+				records: under(domain),
+				explains: own.explains,
+				rfc: [...own.rfc]
+			})),
+			...REMOTE_DOMAINS.map((row) => ({
+				domain: row.domain,
+				kind: 'remote' as const,
+				records: under(row.domain),
+				explains: row.explains,
+				rfc: [...row.rfc]
+			}))
+		];
+	}
+
+	#apexRecords(apex: string): DnsRecord[] {
+		const { refresh, retry, expire, minimum } = SOA_TIMERS;
+		return [
+			record(
+				apex,
+				'SOA',
+				`${NAME_SERVER}. ${HOSTMASTER}. ${SOA_SERIAL} ${refresh} ${retry} ${expire} ${minimum}`
+			),
+			record(apex, 'NS', `${NAME_SERVER}.`)
+		];
+	}
+
+	#ownMx(domain: string): DnsRecord[] {
+		return [record(domain, 'MX', `10 ${normalName(this.options.serverName)}.`)];
+	}
+
+	/** Records at a name: the fixed zones', or a personal or class domain's while it exists. */
+	#recordsAt(name: string): DnsRecord[] {
+		const fixed = this.#fixed.get(name);
+		if (fixed) return fixed;
+		return this.#isLiveOwnDomain(name) ? [...this.#apexRecords(name), ...this.#ownMx(name)] : [];
+	}
+
+	#isLiveOwnDomain(name: string): boolean {
+		return name.endsWith(SANDBOX_TLD) && this.options.isOwnDomain(name);
+	}
+
+	/** An empty non-terminal (a name with none of its own but names below it) exists too. */
+	#hasNamesBelow(name: string): boolean {
+		for (const known of this.#fixed.keys()) if (known.endsWith(`.${name}`)) return true;
+		return false;
+	}
+
+	/** The zone a name falls in (its closest apex), or undefined outside the sandbox. */
+	#apexOf(name: string): string | undefined {
+		const labels = name.split('.');
+		for (let i = 0; i < labels.length; i++) {
+			const suffix = labels.slice(i).join('.');
+			if (this.#apexes.has(suffix) || this.#isLiveOwnDomain(suffix)) return suffix;
+		}
+		return undefined;
+	}
+}
