@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseClientMessage, parseServerMessage } from './messages';
+import { isJourneyMessage } from './delivery/journeyMessage';
+import { parseClientMessage, parseServerMessage, type ServerMessage } from './messages';
 
 // The journey page's messages (issue 17) at the WebSocket boundary, both ways.
 describe('watch-journey from a browser', () => {
@@ -27,9 +28,11 @@ describe('journey from the server', () => {
 	const clock = { now: 2, realNow: 1, scale: 1440 };
 	const journey = { id: 'M1', legs: [{ id: 'L1', attempts: [] }] };
 
-	it('passes a journey with its clock', () => {
+	it('passes the boundary, and the journey page takes a journey with its clock', () => {
 		const message = { type: 'journey', journey, clock };
-		expect(parseServerMessage(JSON.stringify(message))).toEqual({ ok: true, value: message });
+		const parsed = parseServerMessage(JSON.stringify(message));
+		expect(parsed).toEqual({ ok: true, value: message });
+		expect(isJourneyMessage(message as unknown as ServerMessage)).toBe(true);
 	});
 
 	it.each([
@@ -37,11 +40,9 @@ describe('journey from the server', () => {
 		[{ type: 'journey', journey: { id: 'M1', legs: {} }, clock }],
 		[{ type: 'journey', journey: { id: 'M1', legs: [{ id: 'L1' }] }, clock }],
 		[{ type: 'journey', journey }],
-		[{ type: 'journey', journey, clock: { now: '2', realNow: 1, scale: 1 } }]
-	])('refuses a malformed one: %j', (message) => {
-		expect(parseServerMessage(JSON.stringify(message))).toEqual({
-			ok: false,
-			error: 'malformed journey'
-		});
+		[{ type: 'journey', journey, clock: { now: '2', realNow: 1, scale: 1 } }],
+		[{ type: 'session', journey, clock }]
+	])('the journey page refuses a malformed one: %j', (message) => {
+		expect(isJourneyMessage(message as unknown as ServerMessage)).toBe(false);
 	});
 });

@@ -1,6 +1,7 @@
 import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
 import type { Journey } from '$lib/delivery/journey';
 import { nextWaitingLeg, simulatedNow } from '$lib/delivery/journeyClock';
+import { isJourneyMessage } from '$lib/delivery/journeyMessage';
 import type { QueueClockReading } from '$lib/messages';
 
 /** How often the clocks and the countdown on the page move. */
@@ -34,7 +35,7 @@ export class WatchedJourney {
 			if (status === 'open') this.#socket.send({ type: 'watch-journey', id: journey.id });
 		});
 		this.#socket.onMessage((message) => {
-			if (message.type === 'journey' && message.journey.id === journey.id) {
+			if (isJourneyMessage(message) && message.journey.id === journey.id) {
 				this.announcement = changes(this.journey, message.journey);
 				this.journey = message.journey;
 				this.#setClock(message.clock);
