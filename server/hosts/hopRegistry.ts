@@ -15,7 +15,10 @@ export interface HopRegistration {
 }
 
 export class HopRegistry extends LocalPortRegistry<HopRegistration> {
-	/** Called by the queue with its socket's local port before the host can read a byte. */
+	/**
+	 * Called by the queue with its socket's local port once it knows it; the host waits briefly
+	 * for a registration that comes after the connection.
+	 */
 	expect(localPort: number, registration: HopRegistration): void {
 		this.register(localPort, registration);
 	}
