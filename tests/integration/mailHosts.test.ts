@@ -73,8 +73,16 @@ describe('greetings', () => {
 				return c.reply();
 			})();
 			expect(ehlo[0]).toMatch(new RegExp(`^250-${host.replace(/\./g, '\\.')} `));
-			expect(ehlo).toContain('250-STARTTLS');
-			expect(ehlo.some((line) => /AUTH/.test(line))).toBe(false);
+			// The mx listener's extensions, and no AUTH (a host is another domain's port 25).
+			expect(ehlo.slice(1)).toEqual([
+				'250-PIPELINING',
+				'250-8BITMIME',
+				'250-SMTPUTF8',
+				'250-ENHANCEDSTATUSCODES',
+				'250-DSN',
+				'250-STARTTLS',
+				'250 SIZE 1048576'
+			]);
 			c.close();
 		}
 	});
@@ -159,6 +167,33 @@ print(json.dumps([code, text.decode()]))
 			clientAddress: '127.0.0.2'
 		});
 		expect(session.summary.journeyId).toBeUndefined();
+	});
+
+	it('over STARTTLS (the lab’s certificate): the session records TLS and the Received field says ESMTPS', async () => {
+		lab = await startQuickLab();
+		const { address, port } = endpoint(lab, 'mx2.south.test');
+		const { stdout } = await run('/usr/bin/python3', [
+			'-c',
+			`
+import json, smtplib, ssl
+with smtplib.SMTP('${address}', ${port}, local_hostname='out.smtp-lab.test') as s:
+    s.starttls(context=ssl._create_unverified_context())
+    s.ehlo()
+    s.mail('alice@example.com')
+    s.rcpt('dan@south.test')
+    code, text = s.data(b'Subject: south\\r\\n\\r\\nHello south.\\r\\n')
+print(json.dumps([code, text.decode()]))
+`
+		]);
+		const [code, text] = JSON.parse(stdout) as [number, string];
+		expect(code).toBe(250);
+		const id = queuedId(text);
+		await until(() => lab!.store.messages.has(id));
+		expect(deliveredHeader(lab, id)[1]).toMatch(
+			/^Received: from out\.smtp-lab\.test \(\[127\.0\.0\.1\]\) by mx2\.south\.test \(.*\) \(TLSv1\.3\) with ESMTPS id \S+ for <dan@south\.test>;/
+		);
+		await until(() => sessionAt(lab!, 'mx2.south.test')?.summary.tls !== null);
+		expect(sessionAt(lab, 'mx2.south.test')!.summary.tls?.protocol).toBe('TLSv1.3');
 	});
 
 	it('relaying is refused: another sandbox domain, an outside domain; the bare postmaster is accepted', async () => {
