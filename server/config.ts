@@ -282,6 +282,10 @@ export function readConfig(
 		throw new ConfigError(
 			`QUEUE_TIME_SCALE must be at least 1, got ${config.queueTimeScale}: it is how many times faster than real time the queue's clock runs`
 		);
+	if (config.mailHostsPort > 65535)
+		throw new ConfigError(
+			`MAIL_HOSTS_PORT must be a port number (0–65535), got ${config.mailHostsPort}`
+		);
 	if (config.maxReceivedFields < 1)
 		throw new ConfigError(
 			`MAX_RECEIVED_FIELDS must be at least 1, got ${config.maxReceivedFields}: a mail host refuses a message with that many Received fields (RFC 5321 §6.3 says normally at least 100)`
