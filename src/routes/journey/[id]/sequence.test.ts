@@ -269,6 +269,22 @@ describe('journeySequence', () => {
 		]);
 	});
 
+	it('a loop caught before connecting: its best MX is the outgoing server, the bounce says why', () => {
+		const loop = leg({
+			id: 'LL',
+			domain: 'loop.test',
+			state: 'bounced',
+			route: [{ preference: 10, host: 'out.smtp-lab.test' }],
+			bounceMessageId: 'B3'
+		});
+		const [lane] = journeySequence(journey([loop])).lanes;
+		expect(lane.steps.map((s) => s.kind)).toEqual(['lookup', 'bounce', 'reading']);
+		expect(lane.steps[1].explains?.rfc).toContainEqual({ rfc: 5321, section: '5.1' });
+		expect(lane.steps[1].explains?.text).toMatch(/loop/);
+		// Nothing reached a mailbox but the bounce: that is what there is to read.
+		expect(lane.steps[2].from).toBe('Sender’s mailbox');
+	});
+
 	it('a bounce about a null sender is explained, not linked', () => {
 		const failed = leg({ id: 'LD', domain: 'down.test', state: 'bounced' });
 		const [lane] = journeySequence(journey([failed], { from: '' })).lanes;

@@ -272,7 +272,11 @@ function lane(journey: Journey, leg: JourneyLeg): SequenceLane {
 	steps.push({
 		anchor: `reading-${leg.id}`,
 		kind: 'reading',
-		from: PARTICIPANTS.mailbox,
+		// What is left to read of a leg that bounced whole is the bounce, in the sender's mailbox.
+		from:
+			leg.deliveredMessageId || leg.state !== 'bounced'
+				? PARTICIPANTS.mailbox
+				: PARTICIPANTS.sender,
 		to: PARTICIPANTS.reader,
 		title: 'Reading: comes with POP3/IMAP',
 		lines: [],
@@ -314,11 +318,15 @@ function lookupStep(leg: JourneyLeg): SequenceStep {
 	};
 }
 
-/** Why a leg bounced: a 5xx, or the give-up; before any try, the verdict cites its own rule. */
+/**
+ * Why a leg bounced: a 5xx, the give-up, or a loop caught before connecting (its best MX is the
+ * outgoing server itself). A null MX or a domain that does not exist leave no route to tell them
+ * apart by: the verdict cites their rule.
+ */
 function bounceRule(leg: JourneyLeg): SequenceStep['explains'] {
 	const last = leg.attempts.at(-1);
-	if (!last) return null;
-	return last.outcome === 'refused' ? JOURNEY_RULES.refused : JOURNEY_RULES.giveUp;
+	if (last) return last.outcome === 'refused' ? JOURNEY_RULES.refused : JOURNEY_RULES.giveUp;
+	return leg.route[0]?.host === PARTICIPANTS.outgoing ? JOURNEY_RULES.loop : null;
 }
 
 /**
