@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { DEFAULT_QUEUE_MAX_AGE_HOURS } from '../src/lib/delivery/journey';
 import { LISTENER_TABLE, type ListenerConfigKey } from '../src/lib/listeners';
 
 /** One number per listener (`smtpPort`, `submissionPort`, …), keyed as its row says. */
@@ -38,6 +39,14 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	tarpitDelaySeconds: number;
 	/** A mail host refuses a message with this many Received fields or more (554 5.4.6). */
 	maxReceivedFields: number;
+	/** Legs the outgoing queue holds at once; submission answers more with 452 4.3.1 at RCPT. */
+	queueMaxLength: number;
+	/** Connections the outgoing queue has open at once. */
+	queueConcurrency: number;
+	/** The queue gives up after this long, in queue time (RFC 5321 §4.5.4.1: at least 4–5 days). */
+	queueMaxAgeHours: number;
+	/** …or after this many tries of one destination, whichever comes first. */
+	queueMaxAttempts: number;
 	maxMessageBytes: number;
 	maxRecipients: number;
 	maxSessions: number;
@@ -123,6 +132,10 @@ export const DEFAULTS: LabConfig = {
 	mailHostsGreylistSeconds: 300,
 	// Two minutes of queue time per reply, under the five minutes a client waits (RFC 5321 §4.5.3.2).
 	tarpitDelaySeconds: 120,
+	queueMaxLength: 1000,
+	queueConcurrency: 4,
+	queueMaxAgeHours: DEFAULT_QUEUE_MAX_AGE_HOURS,
+	queueMaxAttempts: 50,
 	maxReceivedFields: 100, // RFC 5321 §6.3: "normally at least 100 Received entries"
 	maxMessageBytes: 1 * MiB,
 	maxRecipients: 100, // RFC 5321 §4.5.3.1.8: at least 100 must be accepted
@@ -190,6 +203,10 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['MAIL_HOSTS_GREYLIST_SECONDS', 'mailHostsGreylistSeconds', 'int'],
 	['TARPIT_DELAY_SECONDS', 'tarpitDelaySeconds', 'int'],
 	['MAX_RECEIVED_FIELDS', 'maxReceivedFields', 'int'],
+	['QUEUE_MAX_LENGTH', 'queueMaxLength', 'int'],
+	['QUEUE_CONCURRENCY', 'queueConcurrency', 'int'],
+	['QUEUE_MAX_AGE_HOURS', 'queueMaxAgeHours', 'int'],
+	['QUEUE_MAX_ATTEMPTS', 'queueMaxAttempts', 'int'],
 	['MAX_MESSAGE_BYTES', 'maxMessageBytes', 'int'],
 	['MAX_RECIPIENTS', 'maxRecipients', 'int'],
 	['MAX_SESSIONS', 'maxSessions', 'int'],
@@ -282,6 +299,25 @@ export function readConfig(
 		throw new ConfigError(
 			`QUEUE_TIME_SCALE must be at least 1, got ${config.queueTimeScale}: it is how many times faster than real time the queue's clock runs`
 		);
+	for (const [name, value, what] of [
+		[
+			'QUEUE_MAX_LENGTH',
+			config.queueMaxLength,
+			'how many deliveries the outgoing queue holds at once'
+		],
+		['QUEUE_CONCURRENCY', config.queueConcurrency, 'how many connections the queue opens at once'],
+		[
+			'QUEUE_MAX_AGE_HOURS',
+			config.queueMaxAgeHours,
+			'how long (queue time) the queue keeps trying'
+		],
+		[
+			'QUEUE_MAX_ATTEMPTS',
+			config.queueMaxAttempts,
+			'how many tries of one destination the queue makes'
+		]
+	] as const)
+		if (value < 1) throw new ConfigError(`${name} must be at least 1, got ${value}: it is ${what}`);
 	if (config.mailHostsPort > 65535)
 		throw new ConfigError(
 			`MAIL_HOSTS_PORT must be a port number (0–65535), got ${config.mailHostsPort}`

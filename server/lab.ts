@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { MAIL_HOSTS } from '../src/lib/delivery/mailHosts';
 import { LISTENER_TABLE, listenerRow, type Listener } from '../src/lib/listeners';
 import type { ListenerName } from '../src/lib/messages';
 import { Bridge } from './bridge/bridge';
@@ -24,6 +25,8 @@ import { hostEndpointRows, SandboxResolver, type HostEndpoint } from './dns/reso
 import { SandboxZone } from './dns/sandboxZone';
 import { planEndpoints } from './hosts/hostEndpoints';
 import { MailHostServers, type HostBindError } from './hosts/mailHostServers';
+import { mailRoute } from './queue/mailRoute';
+import { OutgoingQueue } from './queue/outgoingQueue';
 import { QueueClock } from './queue/queueClock';
 import { ClientAddressRegistry } from './sandbox/clientAddresses';
 import { Sandbox } from './sandbox/sandbox';
@@ -57,6 +60,8 @@ export interface Lab {
 	dns: LabDns;
 	/** The queue's clock (QUEUE_TIME_SCALE times real time, with fast-forward). */
 	queueClock: QueueClock;
+	/** The outgoing queue (server/queue/): journeys of the mail submitted for remote sandbox domains. */
+	queue: OutgoingQueue;
 	/**
 	 * The sandbox's other mail hosts (server/hosts/): their endpoint table, and the hop registry
 	 * the queue tells whose connection it opens (`hosts.hops.expect(localPort, …)`).
@@ -114,6 +119,30 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		config.tlsDir
 	);
 	const clients = new ClientAddressRegistry();
+	const queueClock = new QueueClock(clock, config.queueTimeScale);
+	// The queue needs the hosts and the DNS, which start after the sandbox: it asks them only
+	// when a message is queued, by then they are up.
+	let hosts: MailHostServers | undefined;
+	let resolver: SandboxResolver | undefined;
+	const outgoingHost = MAIL_HOSTS.find((host) => host.role === 'outgoing')!;
+	const queue: OutgoingQueue = new OutgoingQueue({
+		store,
+		clock,
+		queueClock,
+		limits: config,
+		outgoing: {
+			name: outgoingHost.name,
+			get address() {
+				return hosts?.endpointOf(outgoingHost.name)?.address ?? outgoingHost.address;
+			}
+		},
+		resolveMail: (domain, context) => {
+			const { answer, lookupIds } = resolver!.resolveMail(domain, context);
+			return { route: mailRoute(answer, (host) => hosts?.endpointOf(host)), lookupIds };
+		},
+		expectHop: (localPort, hop) => hosts?.hops.expect(localPort, hop),
+		ownersOfAddress: (address): string[] => sandbox.ownersOfAddress(address)
+	});
 	const sandbox = new Sandbox({
 		config,
 		store,
@@ -122,7 +151,8 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		createAnnotator,
 		clock,
 		owners,
-		classes
+		classes,
+		outgoing: queue
 	});
 	const portOf = (name: ListenerName) => config[listenerRow(name).configKey];
 	try {
@@ -140,8 +170,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		}
 		throw error;
 	}
-	const queueClock = new QueueClock(clock, config.queueTimeScale);
-	const hosts = new MailHostServers({
+	hosts = new MailHostServers({
 		config,
 		store,
 		tls,
@@ -172,7 +201,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 			store.ownerByDomain(domain) !== undefined || classes.classOfDomain(domain) !== undefined
 	});
 	const endpointOf: (host: string) => HostEndpoint | undefined = (host) => hosts.endpointOf(host);
-	const resolver = new SandboxResolver(zone, dnsLog, endpointOf);
+	resolver = new SandboxResolver(zone, dnsLog, endpointOf);
 	const dnsServer = new DnsServer({
 		host: config.dnsHost,
 		port: config.dnsPort,
@@ -238,6 +267,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		classes,
 		dns: { zone, resolver, log: dnsLog, host: config.dnsHost, port: dnsServer.port },
 		queueClock,
+		queue,
 		hosts,
 		newOperatorToken: secrets.operatorTokenIsNew ? secrets.operatorToken : null,
 		startedAt: Date.now(),
@@ -253,6 +283,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		handleUpgrade: (req, socket, head) => bridge.handleUpgrade(req, socket, head),
 		close: async () => {
 			retention.stop();
+			queue.close();
 			await Promise.all([bridge.close(), sandbox.close(), hosts.close(), dnsServer.close()]);
 			// The sessions just shut down record their end in the next turn; then the last write.
 			await new Promise((resolve) => setImmediate(resolve));

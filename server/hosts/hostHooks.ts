@@ -11,7 +11,7 @@ import type { QueueClock } from '../queue/queueClock';
 import type { Delivery } from '../sandbox/delivery';
 import { mailFromRefusal, rcptRefusal, recordRecipient, tapTlsSocket } from '../sandbox/hooks';
 import { assembleMessage, readData } from '../sandbox/messageAssembly';
-import { domainOf, isBarePostmaster, type Greylist } from '../sandbox/policy';
+import { domainOf, isBarePostmaster, teachingMailbox, type Greylist } from '../sandbox/policy';
 import { replyError, replyText, SANDBOX_REPLIES } from '../sandbox/replies';
 import type { LiveSession, LiveSessions } from '../sandbox/sessions';
 import { declaredSize, type StorageQuota } from '../sandbox/storageQuota';
@@ -103,6 +103,10 @@ function recipientRefusal(
 	// RFC 5321 §4.5.1: every server accepts the bare "Postmaster" as its own.
 	if (!isBarePostmaster(address) && !deps.domains.has(domain))
 		return replyError('relayDenied', { domain: domain || '(no domain)' });
+	// The teaching mailboxes are at every sandbox domain: unknown@ refused for good, full@ for now.
+	const mailbox = teachingMailbox(address);
+	if (mailbox?.behaviour === 'refuse') return replyError('unknownUser');
+	if (mailbox?.behaviour === 'defer') return replyError('mailboxFull');
 	if (!deps.greylist) return null;
 	const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
 	const wait = deps.greylist.check(

@@ -22,6 +22,8 @@ import type { LabStore, StoredMessage } from '../store/labStore';
 import { composeDsn, reportMessage, type DsnRecipient } from '../sandbox/deliveryStatus';
 import { storedMessage, type ReceivedMessage } from '../sandbox/messageAssembly';
 import { domainOf, isLocalRecipient } from '../sandbox/policy';
+import { replyError } from '../sandbox/replies';
+import { remoteDomain } from '../../src/lib/delivery/mailHosts';
 import { attemptHop, type HopResult, type HopTarget } from './hopAttempt';
 import type { QueueClock } from './queueClock';
 
@@ -30,7 +32,9 @@ export type MailRoute =
 	| { kind: 'mx'; targets: (HopTarget & { preference: number })[] }
 	| { kind: 'implicit'; target: HopTarget }
 	| { kind: 'null-mx' }
-	| { kind: 'nxdomain' };
+	| { kind: 'nxdomain' }
+	/** The domain exists but has neither MX nor address: nowhere to deliver. */
+	| { kind: 'no-address' };
 
 export interface LookupContext {
 	by: 'queue' | 'submission';
@@ -62,6 +66,8 @@ export interface QueueDeps {
 	/** Owners of a local mailbox (a bounce to a sandbox sender is theirs). */
 	ownersOfAddress(address: string): string[];
 }
+
+type ReplyError = ReturnType<typeof replyError>;
 
 /** RFC 5321 §4.5.3.2: five minutes for the greeting and each command; a floor keeps CI calm. */
 const STEP_TIMEOUT_SIMULATED_MS = 5 * 60_000;
@@ -108,6 +114,26 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	/** Whether one more leg may be queued (QUEUE_MAX_LENGTH). */
 	get full(): boolean {
 		return this.#queued.size >= this.deps.limits.queueMaxLength;
+	}
+
+	/**
+	 * At RCPT TO on submission, for a remote sandbox recipient: the MX lookup is made while the
+	 * client waits, so a null MX is refused at once (556 5.1.10, RFC 7505 §4.1); a full queue says
+	 * 452 4.3.1. Null when the recipient may be queued.
+	 */
+	recipientRefusal(address: string, owners: string[]): ReplyError | null {
+		if (this.full) return replyError('queueFull', { limit: this.deps.limits.queueMaxLength });
+		const domain = domainOf(address);
+		const { route } = this.deps.resolveMail(domain, { by: 'submission', owners });
+		return route.kind === 'null-mx' ? replyError('nullMxRecipient', { domain }) : null;
+	}
+
+	/** At MAIL FROM: a sender at a remote sandbox domain with a null MX (550 5.7.27, RFC 7505 §4.2). */
+	senderRefusal(address: string, owners: string[]): ReplyError | null {
+		const domain = domainOf(address);
+		if (!address || !remoteDomain(domain)) return null;
+		const { route } = this.deps.resolveMail(domain, { by: 'submission', owners });
+		return route.kind === 'null-mx' ? replyError('nullMxSender', { domain }) : null;
 	}
 
 	/** Submission accepted `message`; `recipients` are its fates, the queued ones among them. */
@@ -180,6 +206,12 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 					status: '5.1.2',
 					diagnostic: `550 5.1.2 ${domain}: no such domain (the DNS answered NXDOMAIN)`,
 					verdict: `${domain} does not exist in DNS: no MX and no address to fall back to (RFC 5321 §5.1).`
+				});
+			else if (route.kind === 'no-address')
+				this.#bounce(entry, recipients, {
+					status: '5.4.4',
+					diagnostic: `550 5.4.4 ${domain} has no MX and no address record: unable to route`,
+					verdict: `${domain} exists but has neither an MX nor an address record: no implicit MX to fall back to (RFC 5321 §5.1).`
 				});
 			else {
 				this.#queued.add(entry);

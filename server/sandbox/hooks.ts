@@ -22,6 +22,7 @@ import {
 	type Greylist,
 	GTUBE,
 	isLocalRecipient,
+	isRemoteSandboxRecipient,
 	localPartOf,
 	teachingMailbox
 } from './policy';
@@ -40,6 +41,14 @@ export interface HooksDeps {
 	owners: OwnerDirectory;
 	classes: ClassDirectory;
 	quota: StorageQuota;
+	/** The outgoing queue's checks at MAIL and RCPT (server/queue/outgoingQueue.ts). */
+	outgoing?: OutgoingChecks;
+}
+
+/** What the outgoing queue checks while the client waits: null MX, a full queue. */
+export interface OutgoingChecks {
+	recipientRefusal(address: string, owners: string[]): (Error & { responseCode: number }) | null;
+	senderRefusal(address: string, owners: string[]): (Error & { responseCode: number }) | null;
 }
 
 export type SandboxHooks = Pick<
@@ -98,7 +107,10 @@ export function sandboxHooks(spec: Listener, deps: HooksDeps): SandboxHooks {
 			const live = sessions.get(session.id);
 			if (live) live.recipients = [];
 			callback(
-				mailFromRefusal(address) ?? deps.quota.mailRefusal(declaredSize(address.args)) ?? undefined
+				mailFromRefusal(address) ??
+					deps.outgoing?.senderRefusal(address.address, live?.senderOwners ?? []) ??
+					deps.quota.mailRefusal(declaredSize(address.args)) ??
+					undefined
 			);
 		},
 		onRcptTo: (address, session, callback) => {
@@ -161,8 +173,12 @@ function checkRecipient(
 ): ReplyError | null {
 	const domain = domainOf(address);
 	if (!isLocalRecipient(address)) {
-		// Authenticated submission may address the world: it goes to the outbox, never out.
-		if (spec.auth && session.user) return null;
+		// Authenticated submission may address the world: the outgoing queue takes a remote
+		// sandbox domain's mail on; an outside domain's goes to the outbox, never out.
+		if (spec.auth && session.user)
+			return isRemoteSandboxRecipient(address)
+				? (deps.outgoing?.recipientRefusal(address, live?.senderOwners ?? []) ?? null)
+				: null;
 		return replyError('relayDenied', { domain: domain || '(no domain)' });
 	}
 	if (isClassDomain(domain)) {

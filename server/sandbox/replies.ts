@@ -60,6 +60,21 @@ export const SANDBOX_REPLIES = {
 		enhanced: '5.4.6',
 		text: 'Routing loop detected: the message already has {count} Received fields, and this host refuses {limit} or more (MAX_RECEIVED_FIELDS)'
 	}, // RFC 5321 §6.3 loop detection by counting Received fields; RFC 3463 §3.5 X.4.6 routing loop detected. RFC 3463 calls X.4.6 "useful only as a persistent transient error", but the count never drops on a retry, so the rejection is permanent (5xx), as RFC 5321 §6.3's "rejection threshold" says; RFC 5321 §4.2.3 554 transaction failed
+	queueFull: {
+		code: 452,
+		enhanced: '4.3.1',
+		text: 'Mail system full: the outgoing queue holds at most {limit} deliveries (QUEUE_MAX_LENGTH); try again later'
+	}, // RFC 5321 §4.2.2 452 "insufficient system storage"; RFC 3463 §3.4 X.3.1 mail system full
+	nullMxRecipient: {
+		code: 556,
+		enhanced: '5.1.10',
+		text: 'Recipient address has null MX: {domain} publishes "MX 0 ." and accepts no mail'
+	}, // RFC 7505 §4.1: mail for a null MX domain is refused at once with 556 and X.1.10 (556 is RFC 7504's "domain does not accept mail"); §3 defines the record
+	nullMxSender: {
+		code: 550,
+		enhanced: '5.7.27',
+		text: 'Sender address has null MX: {domain} accepts no mail, so no reply or bounce could reach it'
+	}, // RFC 7505 §4.2: a server may refuse a sender whose domain has a null MX, 550 with X.7.27
 	relayDenied: {
 		code: 550,
 		enhanced: '5.7.1',

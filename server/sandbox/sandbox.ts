@@ -12,12 +12,13 @@ import type { Clock } from '../clock';
 import type { LabConfig } from '../config';
 import type { OwnerDirectory } from '../owners/ownerDirectory';
 import type { Annotator } from '../recorder/sessionRecorder';
-import type { LabStore } from '../store/labStore';
+import type { LabStore, StoredMessage } from '../store/labStore';
 import type { TlsMaterial } from '../tls/certificate';
 import type { ClientAddressRegistry } from './clientAddresses';
 import { adoptConnection } from './connection';
 import { Delivery } from './delivery';
-import { sandboxHooks } from './hooks';
+import type { ReceivedMessage } from './messageAssembly';
+import { sandboxHooks, type OutgoingChecks } from './hooks';
 import { Listeners } from './listeners';
 import { Greylist } from './policy';
 import { LiveSessions } from './sessions';
@@ -33,6 +34,10 @@ export interface SandboxDeps {
 	clock: Clock;
 	owners: OwnerDirectory;
 	classes: ClassDirectory;
+	/** The outgoing queue (server/queue/): mail submitted for remote sandbox domains goes on there. */
+	outgoing?: OutgoingChecks & {
+		enqueue(message: ReceivedMessage, stored: StoredMessage): void;
+	};
 }
 
 export class Sandbox {
@@ -59,9 +64,10 @@ export class Sandbox {
 			clock,
 			sessions,
 			greylist: new Greylist(config.greylistSeconds),
-			delivery: new Delivery(store, config.serverName, this.ownersOfAddress),
+			delivery: new Delivery(store, config.serverName, this.ownersOfAddress, deps.outgoing),
 			owners: deps.owners,
 			classes: deps.classes,
+			outgoing: deps.outgoing,
 			quota: new StorageQuota(config, store, (address) => deps.classes.mailboxOwnersOf(address))
 		};
 		this.#listeners = new Listeners({

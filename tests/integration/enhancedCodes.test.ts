@@ -122,6 +122,35 @@ const PROVOKE: Record<SandboxReplyName, Provocation> = {
 			return c.command('RCPT TO:<someone@gmail.com>');
 		}
 	},
+	queueFull: {
+		spec: '452 4.3.1',
+		config: { queueMaxLength: 1 },
+		provoke: async (lab) => {
+			const { c } = await ready(lab, 'submission');
+			// down.test's MX refuses connections: its delivery stays queued for a retry.
+			await c.command('MAIL FROM:<a@example.com>');
+			await c.command('RCPT TO:<b@down.test>');
+			await c.command('DATA');
+			await c.command('Subject: queued\r\n\r\nwaits\r\n.');
+			await c.command('MAIL FROM:<a@example.com>');
+			return c.command('RCPT TO:<c@north.test>');
+		}
+	},
+	nullMxRecipient: {
+		spec: '556 5.1.10',
+		provoke: async (lab) => {
+			const { c } = await ready(lab, 'submission');
+			await c.command('MAIL FROM:<a@example.com>');
+			return c.command('RCPT TO:<b@nullmx.test>');
+		}
+	},
+	nullMxSender: {
+		spec: '550 5.7.27',
+		provoke: async (lab) => {
+			const { c } = await ready(lab, 'mx');
+			return c.command('MAIL FROM:<a@nullmx.test>');
+		}
+	},
 	hostGreylisted: {
 		spec: '451 4.7.1',
 		provoke: async (lab) => {

@@ -112,7 +112,7 @@ export const JOURNEY_RULES: Record<string, { text: string; rfc: RfcRef[] }> = {
 	},
 	nullMx: {
 		text: 'A null MX says the domain accepts no mail: nothing is tried, 556 5.1.10.',
-		rfc: [ref(7505, '3')]
+		rfc: [ref(7505, '3'), ref(7505, '4.1')]
 	},
 	loop: {
 		text: 'The best MX is this server itself: a routing loop, caught before connecting (5.4.6).',
