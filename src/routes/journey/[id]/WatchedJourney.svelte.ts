@@ -1,4 +1,4 @@
-import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
+import { LabSocket } from '$lib/client/LabSocket';
 import type { Journey } from '$lib/delivery/journey';
 import { nextWaitingLeg, simulatedNow } from '$lib/delivery/journeyClock';
 import { isJourneyMessage } from '$lib/delivery/journeyMessage';
@@ -14,7 +14,8 @@ const TICK_MS = 1000;
 export class WatchedJourney {
 	journey: Journey;
 	clock: QueueClockReading;
-	status = $state<SocketStatus>('connecting');
+	/** The connection to the lab dropped and is not back yet: what is shown may be out of date. */
+	lost = $state(false);
 	/** Real milliseconds since the clock was read; moves every TICK_MS. */
 	elapsed = $state(0);
 	/** What changed last, for the live region (new tries, a delivery, a bounce). */
@@ -31,8 +32,11 @@ export class WatchedJourney {
 		this.clock = $state.raw(clock);
 		this.#socket = new LabSocket();
 		this.#socket.onStatus((status) => {
-			this.status = status;
-			if (status === 'open') this.#socket.send({ type: 'watch-journey', id: journey.id });
+			if (status === 'closed') this.lost = true;
+			if (status !== 'open') return;
+			this.lost = false;
+			// On every (re)connect: the journey as it is now, then its changes.
+			this.#socket.send({ type: 'watch-journey', id: journey.id });
 		});
 		this.#socket.onMessage((message) => {
 			if (isJourneyMessage(message) && message.journey.id === journey.id) {
