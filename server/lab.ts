@@ -230,6 +230,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 	const messageView = (stored: StoredMessage) =>
 		(stored.view ??= buildMessageView(stored.raw, config.parseBudgetMs));
 	const bridge = new Bridge({
+		journeys: { queue, queueClock },
 		config,
 		store,
 		clients,

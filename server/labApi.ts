@@ -19,6 +19,7 @@ import { personalDomain } from './owners/ownerNames';
 import type { Viewer } from './owners/visibility';
 import { composeExample, type ComposedExample } from './examples/compose';
 import type { Lab, ListenerInfo } from './lab';
+import { createJourneyApi, type JourneyApi } from './queue/journeyAccess';
 import type { StoredMessage } from './store/labStore';
 import type { MessageView } from './store/messageView';
 
@@ -126,6 +127,8 @@ export interface LabApi {
 	readonly annotateGate: AnnotateGate;
 	/** Classes (issue 15): one method per route under /api/classes. */
 	readonly classes: ClassApi;
+	/** Journeys through the outgoing queue (issue 17): /api/journeys/<id>, its fast-forward. */
+	readonly journeys: JourneyApi;
 }
 
 /** A share as its owner sees it: the owner's id stays on the server. */
@@ -295,6 +298,11 @@ export function createLabApi(lab: Lab): LabApi {
 			concurrentPerAddress: config.annotateConcurrentPerAddress,
 			requestsPerMinute: config.annotateRequestsPerMinute
 		}),
-		classes: createClassApi(lab.classes, store, owners, lab.bridge, config)
+		classes: createClassApi(lab.classes, store, owners, lab.bridge, config),
+		// A journey is visible exactly when its submitted message is.
+		journeys: createJourneyApi({ queue: lab.queue, queueClock: lab.queueClock }, (viewer, id) => {
+			const stored = store.messages.get(id);
+			return stored && visibility.message(viewer, stored) ? stored : undefined;
+		})
 	};
 }
