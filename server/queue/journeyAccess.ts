@@ -51,7 +51,7 @@ export function createJourneyApi(
 		return (
 			source.queue.journey(id) ?? {
 				missing:
-					'this message has no journey: none of its recipients was at a remote sandbox domain'
+					'none of its recipients was at a remote sandbox domain, so it never went through the outgoing queue'
 			}
 		);
 	};

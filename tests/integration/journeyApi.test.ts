@@ -115,7 +115,7 @@ describe('GET /api/journeys/<id>', () => {
 		const id = await submit(lab, alice, ['bob@example.com']);
 		const local = await answer(callRoute(journeyRoute, { id }, alice.viewer));
 		expect(local.status).toBe(404);
-		expect(local.body.error).toMatch(/no journey/);
+		expect(local.body.error).toMatch(/never went through the outgoing queue/);
 		expect(await answer(callRoute(journeyRoute, { id: '../x' }, alice.viewer))).toEqual({
 			status: 400,
 			body: { error: 'malformed message id' }
