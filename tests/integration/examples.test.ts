@@ -11,6 +11,7 @@ import { formatExpected } from '../../src/lib/examples/runner';
 import type { Example, RunContext } from '../../src/lib/examples/types';
 import { composeExample } from '../../server/examples/compose';
 import type { Lab } from '../../server/lab';
+import { createJourneyApi } from '../../server/queue/journeyAccess';
 import { startTestLab, until } from './harness';
 import { startWebServer } from './webServer';
 import { BridgeClient } from './wsClient';
@@ -30,10 +31,22 @@ afterAll(async () => {
 
 async function play(example: Example): Promise<{ records: StepRecord[]; driver: ExampleDriver }> {
 	const client = await BridgeClient.connect(web.wsUrl);
-	const driver = new ExampleDriver((message) => {
-		client.send(message);
-		return true;
-	});
+	// The fast-forward the journey page's button calls (POST …/fast-forward), as the operator.
+	const journeys = createJourneyApi(
+		{ queue: lab.queue, queueClock: lab.queueClock },
+		(_viewer, id) => lab.store.messages.get(id)
+	);
+	const driver = new ExampleDriver(
+		(message) => {
+			client.send(message);
+			return true;
+		},
+		{
+			fastForward: async (id) => {
+				journeys.fastForward({ ownerId: 'operator', operator: true }, id);
+			}
+		}
+	);
 	client.ws.on('message', (data) => driver.receive(JSON.parse(data.toString()) as ServerMessage));
 	const composed = await composeExample(example);
 	const ctx: RunContext = {
@@ -57,9 +70,9 @@ function messagesOf(sessionId: string) {
 }
 
 describe('every example, live', () => {
-	test('the catalogue has 17 examples with unique slugs and step ids', () => {
-		expect(EXAMPLES).toHaveLength(17);
-		expect(new Set(EXAMPLES.map((e) => e.slug)).size).toBe(17);
+	test('the catalogue has 22 examples with unique slugs and step ids', () => {
+		expect(EXAMPLES).toHaveLength(22);
+		expect(new Set(EXAMPLES.map((e) => e.slug)).size).toBe(22);
 		for (const example of EXAMPLES) {
 			const ids = example.steps.map((s) => s.id);
 			expect(new Set(ids).size, example.slug).toBe(ids.length);
@@ -80,6 +93,13 @@ describe('every example, live', () => {
 					observed,
 					`${label}: expected ${step.expect.map(formatExpected).join(', ')}`
 				).toEqual(step.expect);
+				// A journey step: each leg of the message's journey did what the script says.
+				for (const check of record.legs)
+					expect(
+						check.ok,
+						`${label}: leg ${check.expected?.domain ?? check.observed?.domain}: ${JSON.stringify(check.observed?.attempts.map((a) => [a.host, a.outcome, a.reply]))} (${check.observed?.state})`
+					).toBe(true);
+				if (step.kind === 'journey') expect(record.legs, label).toHaveLength(step.legs.length);
 			}
 			// Every session the example opened ended with its QUIT.
 			await until(() => driver.sessions.every((s) => s.closed), 10_000);
@@ -147,6 +167,27 @@ describe('every example, live', () => {
 					expect(stored).toHaveLength(1);
 					expect(stored[0].raw.toString()).toContain('Urgent: wire the money');
 					expect(session.events.some((e) => e.anomalies.includes('smuggling-pattern'))).toBe(true);
+					break;
+				}
+				case 'split-delivery': {
+					// Three destination hosts each stored their own copy, for their own recipient only.
+					const copies = [...lab.store.messages.values()].filter(
+						(m) =>
+							m.summary.journeyId === stored[0].summary.id &&
+							m.summary.id !== stored[0].summary.id &&
+							m.summary.kind === 'mail'
+					);
+					expect(
+						copies.map((m) => m.summary.recipients.map((r) => r.address).join()).sort()
+					).toEqual(['carol@north.test', 'dan@south.test', 'erin@nomx.test']);
+					break;
+				}
+				case 'mx-down': {
+					const bounce = [...lab.store.messages.values()].find(
+						(m) => m.summary.reportsOn === stored[0].summary.id && m.summary.kind === 'bounce'
+					);
+					expect(bounce?.summary.envelope.mailFrom.address).toBe('');
+					expect(bounce?.raw.toString()).toMatch(/Status: 4\.4\.1/);
 					break;
 				}
 				case 'ports':

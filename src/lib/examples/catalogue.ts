@@ -21,6 +21,11 @@ import { example as bulkMail } from './bulk-mail';
 import { example as tooLarge } from './too-large';
 import { example as spamRefused } from './spam-refused';
 import { example as smuggling } from './smuggling';
+import { example as splitDelivery } from './split-delivery';
+import { example as greylistedHop } from './greylisted-hop';
+import { example as mxDown } from './mx-down';
+import { example as backupMx } from './backup-mx';
+import { example as nullMx } from './null-mx';
 
 export const EXAMPLES: readonly Example[] = [
 	firstMessage,
@@ -39,7 +44,12 @@ export const EXAMPLES: readonly Example[] = [
 	bulkMail,
 	tooLarge,
 	spamRefused,
-	smuggling
+	smuggling,
+	splitDelivery,
+	greylistedHop,
+	mxDown,
+	backupMx,
+	nullMx
 ].sort((a, b) => a.order - b.order);
 
 export { SLUG_PATTERN };

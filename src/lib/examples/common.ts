@@ -107,3 +107,40 @@ export function quit(narration?: string, id = 'quit'): Step {
 		expect: [REPLY.quit]
 	};
 }
+
+/**
+ * Alice's mail program on the submission port: EHLO, STARTTLS, EHLO again, AUTH PLAIN (the
+ * "Submission on port 587" example explains each). The examples of the outgoing queue start here.
+ */
+export function logIn(): Step[] {
+	return [
+		connect(
+			'submission',
+			'Alice’s mail program connects to her provider’s submission server (port 587), which takes mail from its own users for any domain.'
+		),
+		ehlo('EHLO: the list offers STARTTLS, and no AUTH yet on a plain connection (RFC 4954 §4).'),
+		{
+			kind: 'send',
+			id: 'starttls',
+			lines: ['STARTTLS'],
+			title: 'STARTTLS',
+			narration: 'The connection is encrypted before the password goes over it.',
+			rfc: [rfc(3207, '4')],
+			expect: [REPLY.startTls]
+		},
+		ehlo(
+			'EHLO again inside TLS (RFC 3207 §4.2 says the client SHOULD): now the list offers AUTH.',
+			'ehlo-tls'
+		),
+		{
+			kind: 'send',
+			id: 'auth',
+			lines: ['AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ='],
+			title: 'AUTH PLAIN as alice',
+			narration:
+				'Alice logs in (alice / wonderland, in base64). Authenticated, she may send to any domain: the server takes responsibility for delivering it (RFC 6409 §4.3).',
+			rfc: [rfc(4954, '4'), rfc(6409, '4.3')],
+			expect: [REPLY.authOk]
+		}
+	];
+}

@@ -3,13 +3,18 @@
  * `send` for client messages and feed it every server message; the browser player wires it to
  * LabSocket, the integration test to a `ws` client. Every reply it reports is the sandbox's.
  */
+import type { Journey } from '../delivery/journey';
+import { isJourneyMessage } from '../delivery/journeyMessage';
 import type { ClientMessage, ListenerName, ServerMessage, SessionEvent } from '../messages';
 import {
 	checkReplies,
 	endsSession,
+	fastForwardKey,
+	journeyProgress,
 	stepInput,
 	stepProgress,
 	waitMs,
+	type LegCheck,
 	type ObservedReply,
 	type ReplyCheck
 } from './runner';
@@ -33,7 +38,11 @@ export interface StepRecord {
 	to: number;
 	replies: ObservedReply[];
 	checks: ReplyCheck[];
-	/** Every expected reply came, with the expected codes. */
+	/** A journey step: the message followed, its journey when the step ended, each leg's check. */
+	journeyId: string | null;
+	journey: Journey | null;
+	legs: LegCheck[];
+	/** Every expected reply came, with the expected codes (and every leg did as expected). */
 	ok: boolean;
 	/** Why the step could not finish (no reply in time, the bridge refused, stopped). */
 	error: string | null;
@@ -52,15 +61,24 @@ export interface DriverOptions {
 	replyTimeoutMs?: number;
 	/** Called whenever something arrived (for a view to refresh). */
 	onchange?: () => void;
+	/**
+	 * Skips the queue's clock to this journey's next try (POST /api/journeys/<id>/fast-forward in
+	 * the browser). Without it a journey step waits for the retries in the queue's own time.
+	 */
+	fastForward?: (journeyId: string) => Promise<void>;
 }
 
 export class ExampleDriver {
 	readonly sessions: SessionTrack[] = [];
+	/** The journeys this run follows, as the bridge last sent them (watch-journey). */
+	readonly journeys = new Map<string, Journey>();
 	current: SessionTrack | null = null;
 	lastError: string | null = null;
 	#send: (message: ClientMessage) => boolean;
 	#waiters = new Set<() => void>();
-	#options: Required<Omit<DriverOptions, 'onchange'>> & Pick<DriverOptions, 'onchange'>;
+	#options: Required<Omit<DriverOptions, 'onchange' | 'fastForward'>> &
+		Pick<DriverOptions, 'onchange' | 'fastForward'>;
+	#watching = new Set<string>();
 	#sentAt: number[] = [];
 	#pendingOpen = false;
 	#errors = 0;
@@ -100,6 +118,10 @@ export class ExampleDriver {
 				if (track) track.closed = true;
 				break;
 			}
+			case 'journey':
+				if (!isJourneyMessage(message) || !this.#watching.has(message.journey.id)) return;
+				this.journeys.set(message.journey.id, message.journey);
+				break;
 			case 'error':
 				this.lastError = message.message;
 				this.#errors++;
@@ -122,6 +144,9 @@ export class ExampleDriver {
 			to: track?.events.length ?? 0,
 			replies: [],
 			checks: checkReplies(step.expect, []),
+			journeyId: null,
+			journey: null,
+			legs: [],
 			ok: step.expect.length === 0,
 			error: null
 		};
@@ -129,6 +154,10 @@ export class ExampleDriver {
 		try {
 			if (step.kind === 'wait') {
 				await this.#sleep(waitMs(step, ctx), signal);
+				return record;
+			}
+			if (step.kind === 'journey') {
+				await this.#followJourney(step, record, signal);
 				return record;
 			}
 			let session: SessionTrack;
@@ -174,6 +203,63 @@ export class ExampleDriver {
 			}
 		}
 		return record;
+	}
+
+	/** The id of the message this run last had accepted (its journey's id), or null. */
+	get lastMessageId(): string | null {
+		for (const session of [...this.sessions].reverse())
+			for (const event of [...session.events].reverse())
+				if (event.messageId) return event.messageId;
+		return null;
+	}
+
+	/**
+	 * Watches the journey of the message last accepted until the step's legs are where it expects
+	 * them, pressing fast-forward once per wait when the step asks for it. A journey that does not
+	 * move for replyTimeoutMs ends the step with an error.
+	 */
+	async #followJourney(
+		step: Extract<Step, { kind: 'journey' }>,
+		record: StepRecord,
+		signal?: AbortSignal
+	): Promise<void> {
+		const id = this.lastMessageId;
+		if (!id) throw new Error('no message of this run was accepted: there is no journey to follow');
+		record.journeyId = id;
+		const errorsBefore = this.#errors;
+		if (!this.#watching.has(id)) {
+			this.#watching.add(id);
+			if (!this.#send({ type: 'watch-journey', id }))
+				throw new Error('the connection to the lab is down');
+		}
+		const pressed = new Set<string>();
+		for (;;) {
+			const seen = this.journeys.get(id);
+			if (seen) {
+				if (journeyProgress(step, seen).done) break;
+				const key = fastForwardKey(step, seen);
+				if (key && !pressed.has(key) && this.#options.fastForward) {
+					pressed.add(key);
+					await this.#options.fastForward(id);
+					continue;
+				}
+			}
+			await this.#until(
+				() => this.journeys.get(id) !== seen || this.#errors > errorsBefore,
+				signal
+			).catch((error: Error) => {
+				if (error instanceof StepAborted) throw error;
+				throw new Error(
+					`the journey did not move within ${Math.round(this.#options.replyTimeoutMs / 1000)} s`
+				);
+			});
+			if (this.#errors > errorsBefore)
+				throw new Error(`the lab could not show the journey: ${this.lastError}`);
+		}
+		const journey = this.journeys.get(id)!;
+		record.journey = journey;
+		record.legs = journeyProgress(step, journey).checks;
+		record.ok = record.legs.every((c) => c.ok);
 	}
 
 	/** Hangs up the current session (if any) and waits for the bridge to say it closed. */

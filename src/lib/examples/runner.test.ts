@@ -1,11 +1,15 @@
 import { describe, expect, test } from 'vitest';
+import type { Journey, JourneyAttempt, JourneyLeg } from '../delivery/journey';
 import type { SessionEvent } from '../messages';
 import { EXAMPLES } from './catalogue';
 import {
 	checkReplies,
 	chunk,
 	dotStuffMessage,
+	fastForwardKey,
 	fill,
+	hopReply,
+	journeyProgress,
 	INPUT_CHUNK_CHARS,
 	oversizeMessage,
 	repliesIn,
@@ -105,7 +109,199 @@ describe('runner', () => {
 			for (const step of example.steps) {
 				if (step.kind === 'send') expect(step.expect, step.id).toHaveLength(step.lines.length);
 				if (step.kind === 'open' || step.kind === 'data') expect(step.expect).toHaveLength(1);
-				if (step.kind === 'wait') expect(step.expect).toHaveLength(0);
+				if (step.kind === 'wait' || step.kind === 'journey') expect(step.expect).toHaveLength(0);
 			}
+	});
+});
+
+/** A journey written by hand, as the queue would have it at one moment. */
+function leg(domain: string, state: JourneyLeg['state'], replies: [string, string][]): JourneyLeg {
+	const attempts: JourneyAttempt[] = replies.map(([host, reply], i) => ({
+		number: i + 1,
+		at: 0,
+		simulatedAt: 0,
+		host,
+		address: '127.0.0.9',
+		port: 2526,
+		sessionId: null,
+		outcome: reply.startsWith('250')
+			? 'delivered'
+			: reply.startsWith('4')
+				? 'deferred'
+				: reply.startsWith('5')
+					? 'refused'
+					: 'unreachable',
+		reply,
+		recipients: []
+	}));
+	return {
+		id: `leg-${domain}`,
+		domain,
+		recipients: [`dan@${domain}`],
+		state,
+		lookupIds: [],
+		route: [],
+		attempts,
+		nextAttemptAt: state === 'queued' ? 1_800_000 : null,
+		deliveredMessageId: null,
+		bounceMessageId: null,
+		delayNoticeIds: [],
+		verdict: null
+	};
+}
+const journey = (...legs: JourneyLeg[]): Journey => ({
+	id: 'm1',
+	sessionId: 's1',
+	from: 'alice@example.com',
+	subject: 'x',
+	queuedAt: 0,
+	simulatedQueuedAt: 0,
+	giveUpAt: 1e9,
+	legs,
+	outbox: [],
+	local: []
+});
+const greylisted = {
+	host: 'mx.greylist.test',
+	outcome: 'deferred',
+	reply: { code: 451, enhanced: '4.7.1' }
+} as const;
+const accepted = {
+	host: 'mx.greylist.test',
+	outcome: 'delivered',
+	reply: { code: 250, enhanced: '2.0.0' }
+} as const;
+const journeyStep = (
+	legs: Extract<Step, { kind: 'journey' }>['legs'],
+	fastForward = false
+): Step => ({
+	kind: 'journey',
+	id: 'hops',
+	title: '',
+	narration: '',
+	rfc: [],
+	expect: [],
+	legs,
+	fastForward
+});
+
+describe('journey steps', () => {
+	test('hopReply reads code and enhanced code; a connection error has none', () => {
+		expect(hopReply('451 4.7.1 Greylisted, try again later')).toEqual({
+			code: 451,
+			enhanced: '4.7.1'
+		});
+		expect(hopReply('250 Accepted')).toEqual({ code: 250, enhanced: null });
+		expect(hopReply('connect ECONNREFUSED 127.0.0.7:2526')).toBeNull();
+	});
+
+	test('waits while a try is under way, then checks the tries in order', () => {
+		const step = journeyStep([{ domain: 'greylist.test', tries: [greylisted] }]);
+		// The try is recorded while the leg still says 'sending': not settled yet.
+		const sending = journey(
+			leg('greylist.test', 'sending', [['mx.greylist.test', '451 4.7.1 Greylisted']])
+		);
+		expect(journeyProgress(step, sending).done).toBe(false);
+		const queued = journey(
+			leg('greylist.test', 'queued', [['mx.greylist.test', '451 4.7.1 Greylisted']])
+		);
+		expect(journeyProgress(step, queued)).toMatchObject({ done: true, checks: [{ ok: true }] });
+		// The same moment, but the host answered with another code: done, and not ok.
+		const other = journey(leg('greylist.test', 'queued', [['mx.greylist.test', '450 4.2.0 Busy']]));
+		expect(journeyProgress(step, other)).toMatchObject({ done: true, checks: [{ ok: false }] });
+	});
+
+	test('waits for the expected state; a finished leg in another state ends the wait, not ok', () => {
+		const step = journeyStep([
+			{ domain: 'greylist.test', tries: [greylisted, accepted], state: 'delivered' }
+		]);
+		const once = journey(
+			leg('greylist.test', 'queued', [['mx.greylist.test', '451 4.7.1 Greylisted']])
+		);
+		expect(journeyProgress(step, once).done).toBe(false);
+		const twice = journey(
+			leg('greylist.test', 'delivered', [
+				['mx.greylist.test', '451 4.7.1 Greylisted'],
+				['mx.greylist.test', '250 2.0.0 Accepted']
+			])
+		);
+		expect(journeyProgress(step, twice)).toMatchObject({ done: true, checks: [{ ok: true }] });
+		const bounced = journey(
+			leg('greylist.test', 'bounced', [['mx.greylist.test', '550 5.1.1 No such user']])
+		);
+		expect(journeyProgress(step, bounced)).toMatchObject({ done: true, checks: [{ ok: false }] });
+	});
+
+	test('no connection is a try without a reply; the host must be the one expected', () => {
+		const unreachable = { host: 'mx1.backup.test', outcome: 'unreachable', reply: null } as const;
+		const step = journeyStep([
+			{
+				domain: 'backup.test',
+				tries: [unreachable, { ...accepted, host: 'mx2.backup.test' }],
+				state: 'delivered'
+			}
+		]);
+		const failover = leg('backup.test', 'delivered', [
+			['mx1.backup.test', 'connect ECONNREFUSED 127.0.0.8:2526'],
+			['mx2.backup.test', '250 2.0.0 Accepted']
+		]);
+		expect(journeyProgress(step, journey(failover)).checks[0].ok).toBe(true);
+		const swapped = leg('backup.test', 'delivered', [
+			['mx2.backup.test', 'connect ECONNREFUSED 127.0.0.9:2526'],
+			['mx1.backup.test', '250 2.0.0 Accepted']
+		]);
+		expect(journeyProgress(step, journey(swapped)).checks[0].ok).toBe(false);
+	});
+
+	test('the journey must have exactly the expected legs: a missing one and an extra one fail', () => {
+		const north = {
+			domain: 'north.test',
+			tries: [{ ...accepted, host: 'mx.north.test' }],
+			state: 'delivered'
+		} as const;
+		const delivered = leg('north.test', 'delivered', [['mx.north.test', '250 2.0.0 Accepted']]);
+		const step = journeyStep([north, { domain: 'south.test', tries: [], state: 'delivered' }]);
+		const missing = journeyProgress(step, journey(delivered));
+		expect(missing.done).toBe(true);
+		expect(
+			missing.checks.map((c) => [c.expected?.domain ?? null, c.observed?.domain ?? null, c.ok])
+		).toEqual([
+			['north.test', 'north.test', true],
+			['south.test', null, false]
+		]);
+		const extra = journeyProgress(
+			journeyStep([north]),
+			journey(delivered, leg('nullmx.test', 'bounced', []))
+		);
+		expect(
+			extra.checks.map((c) => [c.expected?.domain ?? null, c.observed?.domain ?? null, c.ok])
+		).toEqual([
+			['north.test', 'north.test', true],
+			[null, 'nullmx.test', false]
+		]);
+	});
+
+	test('fast-forward: only when the step asks, is not done, and a leg waits; one key per wait', () => {
+		const down = { host: 'mx.down.test', outcome: 'unreachable', reply: null } as const;
+		const refused = 'connect ECONNREFUSED 127.0.0.7:2526';
+		const after = (n: number, state: JourneyLeg['state'] = 'queued') =>
+			journey(
+				leg(
+					'down.test',
+					state,
+					Array.from({ length: n }, () => ['mx.down.test', refused] as [string, string])
+				)
+			);
+		const step = journeyStep([{ domain: 'down.test', tries: [down, down, down] }], true);
+		expect(fastForwardKey(step, after(1))).toBe('leg-down.test:1');
+		expect(fastForwardKey(step, after(2))).toBe('leg-down.test:2');
+		// Being tried now: nothing waits.
+		expect(fastForwardKey(step, after(2, 'sending'))).toBeNull();
+		// Done: three tries made.
+		expect(fastForwardKey(step, after(3))).toBeNull();
+		// The step does not ask for it.
+		expect(
+			fastForwardKey(journeyStep([{ domain: 'down.test', tries: [down, down, down] }]), after(1))
+		).toBeNull();
 	});
 });

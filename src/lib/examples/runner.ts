@@ -4,9 +4,10 @@
  * ones. No sockets, no DOM: the browser player and the integration test drive it the same way
  * (see driver.ts).
  */
+import type { Journey, JourneyAttempt, JourneyLeg } from '../delivery/journey';
 import type { SessionEvent } from '../messages';
 import { parseReply } from '../smtp/protocol/replyParser';
-import type { ExpectedReply, RunContext, Step } from './types';
+import type { ExpectedLeg, ExpectedReply, ExpectedTry, RunContext, Step } from './types';
 
 /** The bridge refuses `input` longer than this (server/bridge MAX_INPUT_CHARS is 16 KiB). */
 export const INPUT_CHUNK_CHARS = 16_000;
@@ -62,6 +63,7 @@ export function stepInput(step: Step, ctx: RunContext): string[] {
 	switch (step.kind) {
 		case 'open':
 		case 'wait':
+		case 'journey':
 			return [];
 		case 'send':
 			return chunk(step.lines.map((line) => `${fill(line, ctx)}\r\n`).join(''));
@@ -155,4 +157,87 @@ export function formatExpected(reply: ExpectedReply): string {
 /** True when a step ends the session: it says QUIT. */
 export function endsSession(step: Step): boolean {
 	return step.kind === 'send' && step.lines.some((l) => /^QUIT\s*$/i.test(l));
+}
+
+/** A leg of the journey beside the one the script expected, when the step ended. */
+export interface LegCheck {
+	/** Null: a leg the script did not expect (the journey must have exactly the expected legs). */
+	expected: ExpectedLeg | null;
+	/** Null: the journey has no leg for the expected domain. */
+	observed: JourneyLeg | null;
+	ok: boolean;
+}
+
+export interface JourneyProgress {
+	/** Every expected leg has made its tries and settled (or cannot: missing, or finished). */
+	done: boolean;
+	checks: LegCheck[];
+}
+
+/** The code and enhanced code of a hop's reply ("451 4.7.1 …"); null for a connection error. */
+export function hopReply(reply: string): ExpectedReply | null {
+	const match = /^([2-5]\d\d)(?:[ -]([245]\.\d{1,3}\.\d{1,3})\b)?/.exec(reply);
+	return match ? { code: Number(match[1]), enhanced: match[2] ?? null } : null;
+}
+
+function tryMatches(expected: ExpectedTry, attempt: JourneyAttempt | undefined): boolean {
+	if (!attempt) return false;
+	if (expected.host !== undefined && expected.host !== attempt.host) return false;
+	if (expected.outcome !== attempt.outcome) return false;
+	const got = hopReply(attempt.reply);
+	if (expected.reply === null) return got === null;
+	return got?.code === expected.reply.code && got.enhanced === expected.reply.enhanced;
+}
+
+/**
+ * Whether a leg has got as far as the step waits for: its expected tries made, not in the middle
+ * of a try, and in the expected state — or finished (delivered, bounced), when no more will come.
+ */
+function legSettled(expected: ExpectedLeg, leg: JourneyLeg): boolean {
+	if (leg.state === 'delivered' || leg.state === 'bounced') return true;
+	if (leg.state === 'sending' || leg.attempts.length < expected.tries.length) return false;
+	return expected.state === undefined || leg.state === expected.state;
+}
+
+/** Reads a journey against a journey step's expected legs (RFC 5321 §4.5.4.1: one per destination). */
+export function journeyProgress(step: Step, journey: Journey): JourneyProgress {
+	const expectedLegs = step.kind === 'journey' ? step.legs : [];
+	const checks: LegCheck[] = expectedLegs.map((expected) => {
+		const observed = journey.legs.find((l) => l.domain === expected.domain) ?? null;
+		const ok =
+			observed !== null &&
+			legSettled(expected, observed) &&
+			observed.attempts.length >= expected.tries.length &&
+			(expected.state === undefined || observed.state === expected.state) &&
+			expected.tries.every((t, i) => tryMatches(t, observed.attempts[i]));
+		return { expected, observed, ok };
+	});
+	for (const leg of journey.legs)
+		if (!expectedLegs.some((e) => e.domain === leg.domain))
+			checks.push({ expected: null, observed: leg, ok: false });
+	const done = checks.every(
+		(c) => c.expected === null || c.observed === null || legSettled(c.expected, c.observed)
+	);
+	return { done, checks };
+}
+
+/**
+ * When a journey step may press fast-forward: it asks for it, is not done, and a leg waits for a
+ * retry. The key names that wait (leg and tries so far), so one wait is skipped once.
+ */
+export function fastForwardKey(step: Step, journey: Journey): string | null {
+	if (step.kind !== 'journey' || !step.fastForward || journeyProgress(step, journey).done)
+		return null;
+	const waiting = journey.legs.find((l) => l.state === 'queued' && l.nextAttemptAt !== null);
+	return waiting ? `${waiting.id}:${waiting.attempts.length}` : null;
+}
+
+/** "mx.greylist.test 451 4.7.1, then 250 2.0.0 → delivered", for the expected side of a check. */
+export function formatExpectedLeg(leg: ExpectedLeg): string {
+	const tries = leg.tries.map(
+		(t) =>
+			`${t.host ?? 'an MX'} ${t.reply ? formatExpected(t.reply) : 'no connection'} (${t.outcome})`
+	);
+	const state = leg.state ? ` → ${leg.state}` : '';
+	return `${tries.join(', then ') || 'any tries'}${state}`;
 }

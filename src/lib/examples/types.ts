@@ -3,6 +3,7 @@
  * sections it cites and the replies it expects. The player (src/routes/examples) and the
  * integration test run the same scripts live against the sandbox through the bridge.
  */
+import type { JourneyAttempt, LegState } from '../delivery/journey';
 import type { ListenerName, RfcRef } from '../messages';
 
 /** A reply a step expects: its code and, when the server sends one, its enhanced code (RFC 3463). */
@@ -36,6 +37,24 @@ export type MessageSource =
 	| { kind: 'raw'; bytes: string }
 	| { kind: 'oversize'; subject: string };
 
+/** One try the outgoing queue makes for a destination, as a journey step expects it. */
+export interface ExpectedTry {
+	/** The MX host tried; absent where DNS leaves the choice to chance (equal preferences). */
+	host?: string;
+	outcome: JourneyAttempt['outcome'];
+	/** The reply that decided the try; null when no connection was made. */
+	reply: ExpectedReply | null;
+}
+
+/** One destination of the accepted message (a leg of its journey, src/lib/delivery/journey.ts). */
+export interface ExpectedLeg {
+	domain: string;
+	/** Its first tries, in order; the step waits until the leg has made at least these. */
+	tries: ExpectedTry[];
+	/** The state the leg must reach (delivered, bounced …); absent: any, once the tries are made. */
+	state?: LegState;
+}
+
 interface StepBase {
 	/** Stable anchor (#step-<id>), unique in its example. */
 	id: string;
@@ -55,7 +74,15 @@ export type Step =
 	/** Sends the message after a 354 and the end-of-data marker; waits for the final reply. */
 	| (StepBase & { kind: 'data'; message: MessageSource })
 	/** Sends nothing and waits: the greylisting window (GREYLIST_SECONDS), plus a margin. */
-	| (StepBase & { kind: 'wait'; seconds: 'greylist' });
+	| (StepBase & { kind: 'wait'; seconds: 'greylist' })
+	/**
+	 * Sends nothing: follows the journey of the message this run last had accepted through the
+	 * outgoing queue (watch-journey) until every leg in `legs` has made its tries and reached its
+	 * state; the journey must have exactly these legs. With `fastForward`, whenever a leg waits
+	 * for a retry the queue's clock is skipped to it (the journey page's fast-forward). `expect`
+	 * is empty: the replies are the hops', checked per leg.
+	 */
+	| (StepBase & { kind: 'journey'; legs: ExpectedLeg[]; fastForward: boolean });
 
 export interface Example {
 	/** URL segment: /examples/<slug>. */
