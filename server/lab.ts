@@ -119,7 +119,12 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		config.tlsDir
 	);
 	const clients = new ClientAddressRegistry();
-	const queueClock = new QueueClock(clock, config.queueTimeScale);
+	// The queue's time goes on from where the last run saved it (its journeys' records).
+	const queueClock = new QueueClock(
+		clock,
+		config.queueTimeScale,
+		Math.max(-Infinity, ...[...store.queue.values()].map((r) => r.simulatedSavedAt))
+	);
 	// The queue needs the hosts and the DNS, which start after the sandbox: it asks them only
 	// when a message is queued, by then they are up.
 	let hosts: MailHostServers | undefined;
@@ -221,6 +226,8 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 			);
 		throw error;
 	}
+	// Deliveries the last run left queued are taken up, now that the hosts and the DNS answer.
+	queue.resume();
 	// Retention applies to what was loaded too (RETENTION_HOURS may have been lowered).
 	const retention = new RetentionSweeper(store, clock, config.retentionHours, classes);
 	retention.start();

@@ -26,6 +26,7 @@ import { replyError } from '../sandbox/replies';
 import { remoteDomain } from '../../src/lib/delivery/mailHosts';
 import { attemptHop, type HopResult, type HopTarget } from './hopAttempt';
 import type { QueueClock } from './queueClock';
+import type { LastTransient } from './queueRecord';
 
 /** Where the sandbox DNS routes a domain's mail (server/dns/resolver.ts answers it). */
 export type MailRoute =
@@ -83,19 +84,25 @@ interface QueuedLeg {
 	pending: RecipientResult[];
 	timer: (() => void) | null;
 	/** The last transient reply, for a delay notice or the give-up bounce. */
-	lastTransient: { reply: string; host: string | null } | null;
+	lastTransient: LastTransient | null;
 }
 
 export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	readonly #journeys = new Map<string, Journey>();
+	/** Each journey's submitted message, as the queue hands it on. */
+	readonly #messages = new Map<string, ReceivedMessage>();
 	readonly #queued = new Set<QueuedLeg>();
 	readonly #waiting: QueuedLeg[] = [];
 	#sending = 0;
 	#closed = false;
 	readonly #offSkip: () => void;
+	readonly #onRemoved = (what: 'session' | 'message', id: string, deleted: boolean) => {
+		if (what === 'message' && deleted) this.#messageRemoved(id);
+	};
 
 	constructor(readonly deps: QueueDeps) {
 		super();
+		deps.store.on('removed', this.#onRemoved);
 		// Fast-forward: every wait is worked out again on the new simulated time.
 		this.#offSkip = deps.queueClock.onSkip(() => {
 			for (const entry of this.#queued) if (entry.timer) this.#schedule(entry);
@@ -157,6 +164,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 				.map((r) => r.address)
 		};
 		this.#journeys.set(journey.id, journey);
+		this.#messages.set(journey.id, message);
 		// Trace fields travel with the message; Return-Path only at final delivery (RFC 5321 §4.4).
 		const received = stored.trace.replace(/^Return-Path:[^\r\n]*\r\n/i, '');
 		const payload = Buffer.concat([Buffer.from(received, 'latin1'), stored.raw]);
@@ -218,14 +226,80 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 				this.#schedule(entry);
 			}
 		}
-		this.emit('journey', journey);
+		this.#changed(journey);
+	}
+
+	/**
+	 * Takes up what the last run left (the store's queue records): every journey is shown again,
+	 * and each delivery still queued is tried at its time, or now if that has passed.
+	 */
+	resume(): void {
+		const { store, queueClock } = this.deps;
+		for (const record of store.queue.values()) {
+			const { journey } = record;
+			this.#journeys.set(journey.id, journey);
+			const stored = store.messages.get(journey.id);
+			if (stored) this.#messages.set(journey.id, { ...record.message, raw: stored.raw });
+			for (const saved of record.legs) {
+				const leg = journey.legs.find((l) => l.id === saved.id);
+				if (!leg || !saved.pending.length) continue;
+				if (!stored) {
+					leg.state = 'bounced';
+					leg.nextAttemptAt = null;
+					leg.verdict = 'The submitted message was deleted before the queue could deliver it.';
+					continue;
+				}
+				const received = stored.trace.replace(/^Return-Path:[^\r\n]*\r\n/i, '');
+				const entry: QueuedLeg = {
+					journey,
+					leg,
+					message: { ...record.message, raw: stored.raw },
+					payload: Buffer.concat([Buffer.from(received, 'latin1'), stored.raw]),
+					pending: saved.pending,
+					timer: null,
+					lastTransient: saved.lastTransient
+				};
+				// A try cut short by the restart is made again.
+				leg.state = 'queued';
+				leg.nextAttemptAt = Math.max(leg.nextAttemptAt ?? 0, queueClock.now());
+				this.#queued.add(entry);
+				this.#schedule(entry);
+			}
+			this.#changed(journey);
+		}
+	}
+
+	/** The submitted message was deleted: a journey with nothing left to deliver goes with it. */
+	#messageRemoved(id: string): void {
+		const journey = this.#journeys.get(id);
+		if (!journey || [...this.#queued].some((e) => e.journey === journey)) return;
+		this.#journeys.delete(id);
+		this.#messages.delete(id);
+		this.deps.store.deleteQueueRecord(id);
 	}
 
 	close(): void {
 		this.#closed = true;
 		this.#offSkip();
+		this.deps.store.off('removed', this.#onRemoved);
 		for (const entry of this.#queued) entry.timer?.();
 		this.#queued.clear();
+	}
+
+	/** Tells the journey's watchers, and saves it with what it still has to deliver. */
+	#changed(journey: Journey): void {
+		this.emit('journey', journey);
+		const entries = [...this.#queued].filter((e) => e.journey === journey);
+		this.deps.store.saveQueueRecord({
+			journey,
+			message: withoutBytes(entries[0]?.message ?? this.#messages.get(journey.id)!),
+			legs: entries.map((e) => ({
+				id: e.leg.id,
+				pending: e.pending,
+				lastTransient: e.lastTransient
+			})),
+			simulatedSavedAt: this.deps.queueClock.now()
+		});
 	}
 
 	/** Sets the leg's timer for its next attempt, on the queue's clock. */
@@ -267,7 +341,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		const { queueClock, clock, outgoing } = this.deps;
 		leg.state = 'sending';
 		leg.nextAttemptAt = null;
-		this.emit('journey', journey);
+		this.#changed(journey);
 		const targets = this.#targetsOf(entry);
 		if (targets === 'loop') {
 			this.#bounce(entry, entry.pending, {
@@ -310,7 +384,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 			);
 			if (this.#closed) return;
 			leg.attempts.push(this.#attemptOf(leg, target, at, simulatedAt, result));
-			this.emit('journey', journey);
+			this.#changed(journey);
 			// Past the greeting, the transaction's replies decide; before it (no connection, a 4xx
 			// or 5xx greeting) the next MX may take the message (RFC 5321 §5.1).
 			if (result.connected) {
@@ -429,7 +503,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		if (!entry.pending.length) {
 			this.#queued.delete(entry);
 			if (leg.state === 'sending') leg.state = leg.bounceMessageId ? 'bounced' : 'delivered';
-			this.emit('journey', journey);
+			this.#changed(journey);
 			return;
 		}
 		const { queueClock, limits } = this.deps;
@@ -443,14 +517,14 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 				verdict: `Given up after ${leg.attempts.length} tries over ${hours(queueClock.now() - journey.simulatedQueuedAt)} (QUEUE_MAX_AGE ${limits.queueMaxAgeHours} h; RFC 5321 §4.5.4.1 says real servers keep trying 4–5 days). Last: ${last?.reply ?? 'none'}`
 			});
 			this.#queued.delete(entry);
-			this.emit('journey', journey);
+			this.#changed(journey);
 			return;
 		}
 		this.#delayNotice(entry);
 		leg.state = 'queued';
 		leg.nextAttemptAt = next;
 		this.#schedule(entry);
-		this.emit('journey', journey);
+		this.#changed(journey);
 	}
 
 	/** NOTIFY=DELAY: once the message has waited DELAY_NOTICE_AFTER_HOURS, one notice (RFC 3461 §4.1). */
@@ -500,7 +574,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 			leg.state = 'bounced';
 			leg.nextAttemptAt = null;
 		}
-		this.emit('journey', entry.journey);
+		this.#changed(entry.journey);
 	}
 
 	/**
@@ -562,6 +636,12 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		store.addMessage(report);
 		return id;
 	}
+}
+
+function withoutBytes(message: ReceivedMessage): Omit<ReceivedMessage, 'raw'> {
+	const copy: Partial<ReceivedMessage> = { ...message };
+	delete copy.raw;
+	return copy as Omit<ReceivedMessage, 'raw'>;
 }
 
 function routeOf(route: MailRoute): JourneyLeg['route'] {

@@ -9,20 +9,27 @@ import type { Clock } from '../clock';
 
 export class QueueClock {
 	readonly #start: number;
+	readonly #base: number;
 	#skipped = 0;
 	readonly #onSkip = new Set<() => void>();
 
 	constructor(
 		readonly clock: Clock,
 		/** Simulated milliseconds per real millisecond (QUEUE_TIME_SCALE). */
-		readonly scale: number
+		readonly scale: number,
+		/** The simulated time the last run saved (QueueRecord): after a restart, time goes on. */
+		resumeAt = -Infinity
 	) {
 		this.#start = clock.now();
+		this.#base = Math.max(this.#start, resumeAt);
 	}
 
-	/** Simulated now, in ms since the epoch: it starts at the real now and runs `scale` times faster. */
+	/**
+	 * Simulated now, in ms since the epoch: it starts at the real now (or where the last run left
+	 * it, if that is later) and runs `scale` times faster.
+	 */
 	now(): number {
-		return this.#start + (this.clock.now() - this.#start) * this.scale + this.#skipped;
+		return this.#base + (this.clock.now() - this.#start) * this.scale + this.#skipped;
 	}
 
 	/** The real milliseconds until simulated time `at` (0 if it has come). */

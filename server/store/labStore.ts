@@ -4,6 +4,7 @@ import type { Owner, Share } from '../owners/owner';
 import type { ClassRoom, Student } from '../classes/classRoom';
 import { nicknameKey } from '../../src/lib/classes';
 import type { MessageView } from './messageView';
+import type { QueueRecord } from '../queue/queueRecord';
 import type { PersistedState, StoreBatch, StorePersistence } from './persistence';
 import {
 	persistedEvent,
@@ -169,6 +170,8 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	readonly #studentsByNickname = new Map<string, Student>();
 	/** The class of each former student (a released nickname's owner). */
 	readonly #formerStudentOf = new Map<string, ClassRoom>();
+	/** The outgoing queue's journeys as last saved, by id (server/queue/queueRecord.ts). */
+	readonly queue = new Map<string, QueueRecord>();
 	/** Live sessions to delete when they end (LabStore.deleteWhenEnded). */
 	readonly #deleteWhenEnded = new Set<string>();
 	/** Bytes held, in total and per owner (the quotas read it). */
@@ -205,6 +208,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		for (const { ownerId, token } of state.grants) this.#indexGrant(ownerId, token);
 		for (const room of state.classes) this.#indexClass(room);
 		for (const student of state.students) this.#indexStudent(student);
+		for (const record of state.queue) this.queue.set(record.journey.id, record);
 		for (const { summary, events: persisted, owners } of state.sessions) {
 			const stored = new StoredSession(summary, owners, persisted);
 			this.sessions.set(summary.id, stored);
@@ -531,6 +535,19 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		return this.#formerStudentOf.get(ownerId);
 	}
 
+	/** A journey of the outgoing queue, new or changed. */
+	saveQueueRecord(record: QueueRecord): void {
+		this.queue.set(record.journey.id, record);
+		if (this.#persistence) this.#pending.queue.push(record);
+		this.#changed(null);
+	}
+
+	deleteQueueRecord(id: string): void {
+		if (!this.queue.delete(id)) return;
+		if (this.#persistence) this.#pending.deletedQueue.push(id);
+		this.#changed(null);
+	}
+
 	saveStudent(student: Student): void {
 		this.#indexStudent(student);
 		if (this.#persistence) this.#pending.students.push({ ...student });
@@ -707,6 +724,8 @@ function emptyBatch(): Omit<StoreBatch, 'sessions'> {
 		classes: [],
 		deletedClasses: [],
 		students: [],
-		deletedStudents: []
+		deletedStudents: [],
+		queue: [],
+		deletedQueue: []
 	};
 }

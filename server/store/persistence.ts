@@ -6,6 +6,7 @@
 import type { MessageSummary, SessionSummary } from '../../src/lib/messages';
 import type { Owner, Share } from '../owners/owner';
 import type { ClassRoom, Student } from '../classes/classRoom';
+import type { QueueRecord } from '../queue/queueRecord';
 import type { PersistedEvent } from './persistedEvent';
 
 export interface PersistedSession {
@@ -36,6 +37,8 @@ export interface PersistedState {
 	/** Live classes (an ended one is deleted) and their students. */
 	classes: ClassRoom[];
 	students: Student[];
+	/** The outgoing queue's journeys (server/queue/queueRecord.ts). */
+	queue: QueueRecord[];
 }
 
 /**
@@ -74,6 +77,9 @@ export interface StoreBatch {
 	 * and taken again in one batch is another owner's row, written before the deletions.
 	 */
 	deletedStudents: { classId: string; nicknameKey: string; ownerId: string }[];
+	/** Journeys of the outgoing queue, new or changed (whole), and those gone with their message. */
+	queue: QueueRecord[];
+	deletedQueue: string[];
 }
 
 /** Asynchronous, as a database client over a network is; SQLite's answers come at once. */

@@ -5,6 +5,9 @@
  * retried on the queue's clock, failed over to a backup MX, and bounced when refused, looping or
  * given up. The lab's clock is a manual one: retries come when the test moves it, not by waiting.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import type { Journey } from '../../src/lib/delivery/journey';
@@ -230,5 +233,36 @@ describe('retries and bounces', () => {
 		await c.command('QUIT');
 		await until(() => legOf(journeyOf(lab, t.messageId!), 'north.test').state === 'bounced');
 		expect(legOf(journeyOf(lab, t.messageId!), 'north.test').bounceMessageId).toBeNull();
+	});
+});
+
+describe('across a restart', () => {
+	it('keeps every journey, and takes up the deliveries still queued where they were', async () => {
+		const dataDir = mkdtempSync(path.join(tmpdir(), 'smtp-lab-queue-'));
+		try {
+			let { lab, clock } = await start({ dataDir });
+			const id = await submit(lab, ['kim@north.test', 'lee@down.test'], 'restart');
+			await until(() => legOf(journeyOf(lab, id), 'north.test').state === 'delivered');
+			await until(() => legOf(journeyOf(lab, id), 'down.test').state === 'queued');
+			const before = structuredClone(journeyOf(lab, id));
+			const savedClock = lab.queueClock.now();
+			await lab.close();
+
+			({ lab, clock } = await start({ dataDir }));
+			const after = journeyOf(lab, id);
+			expect(legOf(after, 'north.test')).toEqual(legOf(before, 'north.test'));
+			const down = legOf(after, 'down.test');
+			expect(down.attempts).toEqual(legOf(before, 'down.test').attempts);
+			expect(down.state).toBe('queued');
+			// The queue's time goes on from where it was: no try is made twice, none skipped.
+			expect(lab.queueClock.now()).toBeGreaterThanOrEqual(savedClock);
+			advanceSimulated(clock, 31);
+			await until(() => legOf(journeyOf(lab, id), 'down.test').attempts.length === 2);
+			expect(legOf(journeyOf(lab, id), 'down.test').attempts[1].outcome).toBe('unreachable');
+		} finally {
+			await lab?.close();
+			lab = undefined;
+			rmSync(dataDir, { recursive: true, force: true });
+		}
 	});
 });

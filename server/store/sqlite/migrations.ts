@@ -135,5 +135,15 @@ export const MIGRATIONS: Migration[] = [
 		sql: `
 			ALTER TABLE classes ADD COLUMN handouts TEXT NOT NULL DEFAULT '[]';
 			ALTER TABLE students ADD COLUMN passes TEXT NOT NULL DEFAULT '{}';`
+	},
+	{
+		version: 8,
+		description:
+			'the outgoing queue (issue 17): each journey with the recipients it still has to deliver, as JSON',
+		sql: `
+			CREATE TABLE queue (
+				id TEXT PRIMARY KEY,
+				record TEXT NOT NULL
+			);`
 	}
 ];

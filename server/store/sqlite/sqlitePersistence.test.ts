@@ -312,7 +312,8 @@ describe('SQLite schema migrations', () => {
 			{ version: 4 },
 			{ version: 5 },
 			{ version: 6 },
-			{ version: 7 }
+			{ version: 7 },
+			{ version: 8 }
 		]);
 		// Version 4: what was stored before owners existed belongs to no one (the operator's).
 		expect(check.prepare('SELECT owners FROM sessions').get()).toEqual({ owners: '[]' });

@@ -18,6 +18,7 @@ import {
 } from '../persistence';
 import type { Owner, Share } from '../../owners/owner';
 import type { ClassRoom, Student } from '../../classes/classRoom';
+import type { QueueRecord } from '../../queue/queueRecord';
 import { nicknameKey } from '../../../src/lib/classes';
 import type { PersistedEvent } from '../persistedEvent';
 import { encodeBatch, type EncodedBatch } from './encodedBatch';
@@ -97,6 +98,8 @@ export class SqlitePersistence implements StorePersistence {
 		const upsertStudent = this.#db.prepare(
 			'INSERT OR REPLACE INTO students (class_id, nickname_key, owner_id, nickname, rejoin_code, joined_at, passes) VALUES (?, ?, ?, ?, ?, ?, ?)'
 		);
+		const upsertQueue = this.#db.prepare('INSERT OR REPLACE INTO queue (id, record) VALUES (?, ?)');
+		const deleteQueue = this.#db.prepare('DELETE FROM queue WHERE id = ?');
 		const deleteStudent = this.#db.prepare(
 			'DELETE FROM students WHERE class_id = ? AND nickname_key = ? AND owner_id = ?'
 		);
@@ -159,6 +162,8 @@ export class SqlitePersistence implements StorePersistence {
 			for (const { classId, nicknameKey: key, ownerId } of batch.deletedStudents)
 				deleteStudent.run(classId, key, ownerId);
 			for (const id of batch.deletedClasses) deleteClass.run(id);
+			for (const record of batch.queue) upsertQueue.run(record.journey.id, JSON.stringify(record));
+			for (const id of batch.deletedQueue) deleteQueue.run(id);
 		});
 	}
 
@@ -240,6 +245,9 @@ export class SqlitePersistence implements StorePersistence {
 				)
 				.all() as (Omit<Student, 'passes'> & { passes: string })[]
 		).map((row): Student => ({ ...row, passes: JSON.parse(row.passes) }));
+		const queue = (this.#db.prepare('SELECT record FROM queue').all() as { record: string }[]).map(
+			(row) => JSON.parse(row.record) as QueueRecord
+		);
 		return {
 			sessions: [...sessions.values()],
 			messages,
@@ -247,7 +255,8 @@ export class SqlitePersistence implements StorePersistence {
 			shares,
 			grants,
 			classes,
-			students
+			students,
+			queue
 		};
 	}
 
