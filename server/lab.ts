@@ -252,7 +252,8 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 			overview: () => ({
 				server: { host: config.dnsHost, port: dnsServer.port },
 				zone: zone.describe(),
-				hosts: hostEndpointRows(endpointOf)
+				hosts: hostEndpointRows(endpointOf),
+				logSize: config.dnsLogSize
 			}),
 			visible: (viewer, entry) => lookupVisible(visibility, store, viewer, entry)
 		},

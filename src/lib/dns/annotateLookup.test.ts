@@ -22,11 +22,11 @@ const mx = (name: string, data: string) => ({ name, type: 'MX', ttl: 3600, data 
 
 /** Every note's text and its citations, as the page shows them. */
 function read(l: DnsLookup): { title: string; text: string; cites: string[] } {
-	const { title, notes } = annotateLookup(l);
+	const { title, notes, transport } = annotateLookup(l);
 	return {
 		title,
-		text: notes.map((n) => n.text).join(' | '),
-		cites: notes.flatMap((n) => n.rfc.map(rfcLabel))
+		text: [...notes, transport].map((n) => n.text).join(' | '),
+		cites: [...notes, transport].flatMap((n) => n.rfc.map(rfcLabel))
 	};
 }
 
@@ -37,7 +37,7 @@ describe('annotateLookup', () => {
 			'MX with one exchanger (RFC 1035 §3.3.9)',
 			{ answers: [mx('north.test', '10 mx.north.test.')] },
 			'MX north.test → 1 mail exchanger',
-			/lowest first: mx\.north\.test\. \(10\)/,
+			/lowest first: mx\.north\.test \(10\)/,
 			'RFC 1035 §3.3.9'
 		],
 		[
@@ -60,7 +60,7 @@ describe('annotateLookup', () => {
 				]
 			},
 			'MX backup.test → 2 mail exchangers',
-			/mx1\.backup\.test\. \(10\), mx2\.backup\.test\. \(20\)/,
+			/mx1\.backup\.test \(10\), mx2\.backup\.test \(20\)/,
 			'RFC 5321 §5.1'
 		],
 		[
@@ -119,7 +119,7 @@ describe('annotateLookup', () => {
 			'TCP: the two-byte length (RFC 1035 §4.2.2)',
 			{ transport: 'tcp', answers: [mx('north.test', '10 mx.north.test.')] },
 			'MX north.test → 1 mail exchanger',
-			/preceded by its length in two bytes/,
+			/over TCP, each message preceded by its length in two bytes/,
 			'RFC 1035 §4.2.2'
 		],
 		[
@@ -200,6 +200,7 @@ describe('the DNS tables', () => {
 			server: { host: '127.0.0.1', port: 2053 },
 			zone: [],
 			hosts: [],
+			logSize: 1000,
 			lookups: []
 		};
 		expect(isDnsSnapshot(snapshot)).toBe(true);

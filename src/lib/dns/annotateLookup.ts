@@ -18,19 +18,21 @@ export interface LookupAnnotation {
 	/** One line: "MX north.test → 1 mail exchanger". */
 	title: string;
 	notes: LookupNote[];
+	/** How it was asked: UDP, TCP, or the queue in-process. */
+	transport: LookupNote;
 }
 
 const TRANSPORT_NOTES: Record<DnsLookup['transport'], LookupNote> = {
 	udp: {
-		text: 'Asked over UDP: one datagram each way.',
+		text: 'over UDP, one datagram each way',
 		rfc: [ref(1035, '4.2.1')]
 	},
 	tcp: {
-		text: 'Asked over TCP: each DNS message is preceded by its length in two bytes.',
+		text: 'over TCP, each message preceded by its length in two bytes',
 		rfc: [ref(1035, '4.2.2')]
 	},
 	queue: {
-		text: 'Asked by the sandbox’s outgoing queue, inside the server, as a mail server does before it connects to the next hop.',
+		text: 'asked by the outgoing queue inside the server, as a mail server does before it connects to the next hop',
 		rfc: [ref(5321, '5.1')]
 	}
 };
@@ -49,9 +51,9 @@ export function annotateLookup(lookup: DnsLookup): LookupAnnotation {
 				{
 					text: 'The packet could not be read as a DNS query, so the server answered with a format error; it went on answering everyone else.',
 					rfc: rcode('FORMERR')?.rfc ?? []
-				},
-				transport
-			]
+				}
+			],
+			transport
 		};
 	const { name, type } = question;
 	const asked = `${type} ${name}`;
@@ -61,7 +63,7 @@ export function annotateLookup(lookup: DnsLookup): LookupAnnotation {
 	if (lookup.rcode === 'REFUSED') {
 		title = `${asked} → REFUSED`;
 		notes.push({
-			text: `${name} is outside the sandbox, or the client asked too often. This server answers only for its own zones and never asks another server on anyone’s behalf (no recursion: the RA bit of its answers is 0), so it can be neither a window on the internet nor a tool against it.`,
+			text: `${name} is outside the sandbox. This server answers only for its own zones and never asks another server on anyone’s behalf (no recursion: the RA bit of its answers is 0), so it can be neither a window on the internet nor a tool against it.`,
 			rfc: [ref(1035, '4.1.1')]
 		});
 	} else if (lookup.rcode === 'NXDOMAIN') {
@@ -111,7 +113,7 @@ export function annotateLookup(lookup: DnsLookup): LookupAnnotation {
 			title = `${asked} → ${plural(exchangers.length, 'mail exchanger', 'mail exchangers')}`;
 			notes.push({
 				text: `Tried in order of preference, lowest first: ${exchangers
-					.map((mx) => `${mx.exchange} (${mx.preference})`)
+					.map((mx) => `${mx.exchange.replace(/\.$/, '')} (${mx.preference})`)
 					.join(', ')}. Each is a host name: its address comes from a lookup of its A record.`,
 				rfc: [ref(1035, '3.3.9'), ref(5321, '5.1')]
 			});
@@ -138,6 +140,5 @@ export function annotateLookup(lookup: DnsLookup): LookupAnnotation {
 			text: `TTL ${ttls.join(', ')} s: a resolver may reuse this answer for ${ttls.map(ttlSpan).join(' or ')} without asking again.`,
 			rfc: [ref(1035, '3.2.1')]
 		});
-	notes.push(transport);
-	return { title, notes };
+	return { title, notes, transport };
 }

@@ -58,6 +58,8 @@ export interface DnsSnapshot {
 	server: { host: string; port: number };
 	zone: ZoneDomain[];
 	hosts: HostEndpointRow[];
+	/** How many lookups the server keeps (DNS_LOG_SIZE): the page keeps no more. */
+	logSize: number;
 	/** The lookups the viewer may see, oldest first. */
 	lookups: DnsLookup[];
 }
@@ -103,6 +105,7 @@ export function isDnsSnapshot(value: unknown): value is DnsSnapshot {
 		isRecord(server) &&
 		typeof server.host === 'string' &&
 		typeof server.port === 'number' &&
+		typeof value.logSize === 'number' &&
 		Array.isArray(zone) &&
 		zone.every((d) => isRecord(d) && Array.isArray(d.records) && d.records.every(isDnsRecord)) &&
 		Array.isArray(hosts) &&
