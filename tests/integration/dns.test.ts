@@ -13,6 +13,7 @@ import { SandboxResolver } from '../../server/dns/resolver';
 import { PortInUseError, type Lab } from '../../server/lab';
 import { MAIL_HOSTS } from '../../src/lib/delivery/mailHosts';
 import type { ServerMessage } from '../../src/lib/messages';
+import { GET as health } from '../../src/routes/api/health/+server';
 import { ManualClock, startTestLab } from './harness';
 import { startWebServer } from './webServer';
 import { BridgeClient } from './wsClient';
@@ -285,6 +286,14 @@ describe('the sandbox DNS', () => {
 		} finally {
 			blocker.close();
 		}
+	});
+
+	it('/api/health says where the name server listens: the port it is bound to', async () => {
+		await start();
+		const body = await (await health()).json();
+		expect(body.dns).toEqual({ host: '127.0.0.1', port: lab!.dns.port });
+		expect(lab!.dns.port).toBeGreaterThan(0);
+		expect((await dig('MX', 'north.test')).status).toBe('NOERROR');
 	});
 
 	it('DNS_HOST must be an IP address', () => {
