@@ -153,6 +153,19 @@ describe.each([
 		expect(nobody.status).toBe('NXDOMAIN');
 	});
 
+	it('a class domain exists while its class does', async () => {
+		await start();
+		const room = lab!.classes.create({ ownerId: 'dns-test-teacher', operator: false }, 'DNS class');
+		const domain = `${room.code.toLowerCase()}.class.test`;
+		const live = await dig('MX', domain, ...options);
+		expect(live.status).toBe('NOERROR');
+		expect(live.answer).toEqual([`${domain}. 3600 IN MX 10 sandbox.smtp-lab.test.`]);
+		lab!.classes.end(room.id);
+		expect((await dig('MX', domain, ...options)).status).toBe('NXDOMAIN');
+		// The zone of class domains stays, empty.
+		expect((await dig('SOA', 'class.test', ...options)).status).toBe('NOERROR');
+	});
+
 	it('an A record for every sandbox host: the address in the host table, TTL 300', async () => {
 		await start();
 		for (const host of MAIL_HOSTS) {
