@@ -12,30 +12,20 @@
 import type { ExerciseProgress, Handout } from './exercises/progress';
 import { SANDBOX_TLD } from './sandboxPolicy';
 
-/** Letters and digits that cannot be misread on a projector: no 0/O, 1/I/L, 5/S, 2/Z, 8/B. */
-export const JOIN_CODE_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY34679';
-export const JOIN_CODE_LENGTH = 6;
+// The join code has a module of its own, which the navigation imports alone (see there).
+export {
+	JOIN_CODE_ALPHABET,
+	JOIN_CODE_LENGTH,
+	isJoinCode,
+	normaliseJoinCode,
+	spacedJoinCode
+} from './joinCode';
 /** Below the class domain of every class: `<code>.class.test`. */
 export const CLASS_DOMAIN_SUFFIX = `.class${SANDBOX_TLD}`;
 /** RFC 5321 §4.5.3.1.1: the maximum total length of a user name or other local-part. */
 export const NICKNAME_MAX_OCTETS = 64;
 /** A class's name, as the teacher types it: shown on the projector and the join page. */
 export const CLASS_NAME_MAX_CHARACTERS = 80;
-
-/** What a person typed (`k7m 2qp`, `k7m-2qp`) as a code: upper case, without spaces or dashes. */
-export function normaliseJoinCode(typed: string): string {
-	return typed.replace(/[\s-]/g, '').toUpperCase();
-}
-
-/** A code as the projector shows it and a person reads it aloud: `K7M 4QP`. */
-export function spacedJoinCode(code: string): string {
-	return `${code.slice(0, JOIN_CODE_LENGTH / 2)} ${code.slice(JOIN_CODE_LENGTH / 2)}`;
-}
-
-/** True for a well-formed code (not necessarily a class's). */
-export function isJoinCode(code: string): boolean {
-	return code.length === JOIN_CODE_LENGTH && [...code].every((c) => JOIN_CODE_ALPHABET.includes(c));
-}
 
 /** The class's mail domain: `k7m4qp.class.test`. */
 export function classDomain(code: string): string {
