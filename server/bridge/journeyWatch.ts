@@ -53,7 +53,7 @@ export class JourneyWatch {
 	}
 
 	#message(journey: Journey): ServerMessage {
-		return { type: 'journey', journey, clock: readQueueClock(this.source.queueClock) };
+		return { type: 'journey', journey, clock: readQueueClock(this.source, journey) };
 	}
 
 	#changed(journey: Journey): void {

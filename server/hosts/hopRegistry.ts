@@ -12,6 +12,8 @@ export interface HopRegistration {
 	owners: string[];
 	/** The submitted message whose journey the hop is part of. */
 	journeyId: string;
+	/** How far that journey was fast-forwarded: greylisting counts in the journey's time. */
+	skippedMs: number;
 }
 
 export class HopRegistry extends LocalPortRegistry<HopRegistration> {

@@ -113,7 +113,8 @@ function recipientRefusal(
 		live?.clientAddress ?? '',
 		sender,
 		address,
-		deps.queueClock.now()
+		// A fast-forwarded journey's hop comes in its journey's time (OutgoingQueue.fastForward).
+		deps.queueClock.now() + (live?.skippedMs ?? 0)
 	);
 	return wait > 0 ? replyError('hostGreylisted', { host: deps.host.name, seconds: wait }) : null;
 }

@@ -161,7 +161,7 @@ export class MailHostServers {
 			origin: hop ? 'queue' : 'external',
 			owners: hop?.owners ?? [],
 			host: { name: row.name, address: endpoint?.address ?? '', port: endpoint?.port ?? 0 },
-			...(hop ? { journeyId: hop.journeyId } : {})
+			...(hop ? { journeyId: hop.journeyId, skippedMs: hop.skippedMs } : {})
 		});
 	}
 }

@@ -3,10 +3,9 @@
  * the bridge's watch-journey. A journey is visible exactly when the submitted message it belongs
  * to is (the one VisibilityRule); otherwise it is answered as one that does not exist.
  *
- * The queue's clock is one for the whole server: a fast-forward moves every queued message's
- * next try, not only this journey's.
+ * A fast-forward moves this journey's own time to its next try (OutgoingQueue.fastForward):
+ * every other message keeps its schedule, so no visitor can hurry another's mail.
  */
-import { nextWaitingLeg } from '../../src/lib/delivery/journeyClock';
 import type { Journey } from '../../src/lib/delivery/journey';
 import type { QueueClockReading } from '../../src/lib/messages';
 import type { Viewer } from '../owners/visibility';
@@ -16,7 +15,7 @@ import type { QueueClock } from './queueClock';
 
 /** The queue and its clock, as the lab made them. */
 export interface JourneySource {
-	queue: Pick<OutgoingQueue, 'journey' | 'on' | 'off'>;
+	queue: Pick<OutgoingQueue, 'journey' | 'journeyNow' | 'fastForward' | 'on' | 'off'>;
 	queueClock: QueueClock;
 }
 
@@ -33,12 +32,18 @@ export type FastForwardAnswer =
 
 export interface JourneyApi {
 	journey(viewer: Viewer, id: string): JourneyAnswer;
-	/** Skips the queue's clock to this journey's next try (the soonest of its queued legs). */
+	/** Skips this journey's time to its next try (the soonest of its queued legs). */
 	fastForward(viewer: Viewer, id: string): FastForwardAnswer;
 }
 
-export function readQueueClock(queueClock: QueueClock): QueueClockReading {
-	return { now: queueClock.now(), realNow: queueClock.clock.now(), scale: queueClock.scale };
+/** The clock a journey page shows: the queue clock, plus the journey's own fast-forwards. */
+export function readQueueClock(source: JourneySource, journey: Journey): QueueClockReading {
+	const { queueClock } = source;
+	return {
+		now: source.queue.journeyNow(journey),
+		realNow: queueClock.clock.now(),
+		scale: queueClock.scale
+	};
 }
 
 export function createJourneyApi(
@@ -58,22 +63,18 @@ export function createJourneyApi(
 	return {
 		journey: (viewer, id) => {
 			const found = find(viewer, id);
-			return 'missing' in found
-				? found
-				: { journey: found, clock: readQueueClock(source.queueClock) };
+			return 'missing' in found ? found : { journey: found, clock: readQueueClock(source, found) };
 		},
 		fastForward: (viewer, id) => {
 			const found = find(viewer, id);
 			if ('missing' in found) return found;
-			const leg = nextWaitingLeg(found);
-			if (!leg)
+			const skippedMs = source.queue.fastForward(id);
+			if (skippedMs === null)
 				return {
 					conflict:
 						'nothing of this journey waits for a retry: every leg is delivered, bounced or being tried now'
 				};
-			const skippedMs = Math.max(0, leg.nextAttemptAt! - source.queueClock.now());
-			source.queueClock.skip(skippedMs);
-			return { clock: readQueueClock(source.queueClock), skippedMs };
+			return { clock: readQueueClock(source, found), skippedMs };
 		}
 	};
 }

@@ -63,7 +63,10 @@ export interface QueueDeps {
 	outgoing: { name: string; address: string };
 	resolveMail(domain: string, context: LookupContext): { route: MailRoute; lookupIds: string[] };
 	/** Tells the host servers whose hop the connection from this local port is. */
-	expectHop(localPort: number, hop: { owners: string[]; journeyId: string }): void;
+	expectHop(
+		localPort: number,
+		hop: { owners: string[]; journeyId: string; skippedMs: number }
+	): void;
 	/** Owners of a local mailbox (a bounce to a sandbox sender is theirs). */
 	ownersOfAddress(address: string): string[];
 }
@@ -95,7 +98,6 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	readonly #waiting: QueuedLeg[] = [];
 	#sending = 0;
 	#closed = false;
-	readonly #offSkip: () => void;
 	readonly #onRemoved = (what: 'session' | 'message', id: string, deleted: boolean) => {
 		if (what === 'message' && deleted) this.#messageRemoved(id);
 	};
@@ -103,14 +105,40 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	constructor(readonly deps: QueueDeps) {
 		super();
 		deps.store.on('removed', this.#onRemoved);
-		// Fast-forward: every wait is worked out again on the new simulated time.
-		this.#offSkip = deps.queueClock.onSkip(() => {
-			for (const entry of this.#queued) if (entry.timer) this.#schedule(entry);
-		});
 	}
 
 	journey(id: string): Journey | undefined {
 		return this.#journeys.get(id);
+	}
+
+	/** The journey's own time: the queue clock's, plus how far it was fast-forwarded. */
+	#now(journey: Journey): number {
+		return this.deps.queueClock.now() + journey.skippedMs;
+	}
+
+	/** Simulated now for this journey (the queue clock plus its fast-forwards). */
+	journeyNow(journey: Journey): number {
+		return this.#now(journey);
+	}
+
+	/**
+	 * The journey page's fast-forward: this journey's time jumps to its next try, which is made at
+	 * once. Only this journey moves: the queue clock, and every other message, keep their time (the
+	 * greylisting host is told the skew with the hop). Returns the simulated ms skipped, or null
+	 * when nothing of it waits.
+	 */
+	fastForward(id: string): number | null {
+		const journey = this.#journeys.get(id);
+		const waiting = [...this.#queued].filter(
+			(e) => e.journey === journey && e.timer !== null && e.leg.nextAttemptAt !== null
+		);
+		if (!journey || !waiting.length) return null;
+		const next = Math.min(...waiting.map((e) => e.leg.nextAttemptAt!));
+		const skipped = Math.max(0, next - this.#now(journey));
+		journey.skippedMs += skipped;
+		for (const entry of waiting) this.#schedule(entry);
+		this.#changed(journey);
+		return skipped;
 	}
 
 	/** Legs waiting or being tried now. */
@@ -157,6 +185,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 			queuedAt: clock.now(),
 			simulatedQueuedAt: simulatedNow,
 			giveUpAt: simulatedNow + limits.queueMaxAgeHours * 3_600_000,
+			skippedMs: 0,
 			legs: [],
 			outbox: stored.summary.recipients.filter((r) => r.outcome === 'outbox').map((r) => r.address),
 			local: stored.summary.recipients
@@ -234,7 +263,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	 * and each delivery still queued is tried at its time, or now if that has passed.
 	 */
 	resume(): void {
-		const { store, queueClock } = this.deps;
+		const { store } = this.deps;
 		for (const record of store.queue.values()) {
 			const { journey } = record;
 			this.#journeys.set(journey.id, journey);
@@ -261,7 +290,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 				};
 				// A try cut short by the restart is made again.
 				leg.state = 'queued';
-				leg.nextAttemptAt = Math.max(leg.nextAttemptAt ?? 0, queueClock.now());
+				leg.nextAttemptAt = Math.max(leg.nextAttemptAt ?? 0, this.#now(journey));
 				this.#queued.add(entry);
 				this.#schedule(entry);
 			}
@@ -280,7 +309,6 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 
 	close(): void {
 		this.#closed = true;
-		this.#offSkip();
 		this.deps.store.off('removed', this.#onRemoved);
 		for (const entry of this.#queued) entry.timer?.();
 		this.#queued.clear();
@@ -305,7 +333,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	/** Sets the leg's timer for its next attempt, on the queue's clock. */
 	#schedule(entry: QueuedLeg): void {
 		entry.timer?.();
-		const at = entry.leg.nextAttemptAt ?? this.deps.queueClock.now();
+		const at = (entry.leg.nextAttemptAt ?? this.#now(entry.journey)) - entry.journey.skippedMs;
 		const due = () => {
 			entry.timer = null;
 			this.#waiting.push(entry);
@@ -355,7 +383,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		let decided: { result: HopResult; target: HopTarget } | null = null;
 		for (const target of targets) {
 			const at = clock.now();
-			const simulatedAt = queueClock.now();
+			const simulatedAt = this.#now(journey);
 			const result = await attemptHop(
 				target,
 				{
@@ -374,7 +402,8 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 					register: (localPort) =>
 						this.deps.expectHop(localPort, {
 							owners: entry.message.senderOwners,
-							journeyId: journey.id
+							journeyId: journey.id,
+							skippedMs: journey.skippedMs
 						}),
 					timeoutMs: Math.max(
 						STEP_TIMEOUT_FLOOR_MS,
@@ -506,15 +535,15 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 			this.#changed(journey);
 			return;
 		}
-		const { queueClock, limits } = this.deps;
-		const next = queueClock.now() + retryDelayMs(leg.attempts.length + 1);
+		const { limits } = this.deps;
+		const next = this.#now(journey) + retryDelayMs(leg.attempts.length + 1);
 		if (next > journey.giveUpAt || leg.attempts.length >= limits.queueMaxAttempts) {
 			const last = entry.lastTransient;
 			this.#bounce(entry, entry.pending, {
 				status: transientStatus(last),
 				diagnostic: last?.reply ?? 'no attempt got an answer',
 				...(last?.host ? { remoteMta: last.host } : {}),
-				verdict: `Given up after ${leg.attempts.length} tries over ${hours(queueClock.now() - journey.simulatedQueuedAt)} (QUEUE_MAX_AGE ${limits.queueMaxAgeHours} h; RFC 5321 §4.5.4.1 says real servers keep trying 4–5 days). Last: ${last?.reply ?? 'none'}`
+				verdict: `Given up after ${leg.attempts.length} tries over ${hours(this.#now(journey) - journey.simulatedQueuedAt)} (QUEUE_MAX_AGE ${limits.queueMaxAgeHours} h; RFC 5321 §4.5.4.1 says real servers keep trying 4–5 days). Last: ${last?.reply ?? 'none'}`
 			});
 			this.#queued.delete(entry);
 			this.#changed(journey);
@@ -531,10 +560,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	#delayNotice(entry: QueuedLeg): void {
 		const { leg, journey } = entry;
 		if (leg.delayNoticeIds.length) return;
-		if (
-			this.deps.queueClock.now() - journey.simulatedQueuedAt <
-			DELAY_NOTICE_AFTER_HOURS * 3_600_000
-		)
+		if (this.#now(journey) - journey.simulatedQueuedAt < DELAY_NOTICE_AFTER_HOURS * 3_600_000)
 			return;
 		const asked = entry.pending.filter((r) => r.notify?.includes('DELAY'));
 		if (!asked.length) return;
@@ -545,8 +571,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 			diagnostic: last?.reply,
 			remoteMta: last?.host ?? undefined,
 			willRetryUntil: new Date(
-				journey.queuedAt +
-					this.deps.queueClock.realDuration(journey.giveUpAt - journey.simulatedQueuedAt)
+				journey.queuedAt + this.deps.queueClock.realDuration(journey.giveUpAt - this.#now(journey))
 			)
 		});
 		if (id) leg.delayNoticeIds.push(id);

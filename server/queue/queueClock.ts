@@ -1,17 +1,15 @@
 /**
  * The outgoing queue's clock (issue 17): simulated time that runs QUEUE_TIME_SCALE times faster
  * than the lab's clock, so a realistic retry schedule (hours between tries, days to give up,
- * RFC 5321 §4.5.4.1) plays out during a lesson; and a fast-forward that jumps it ahead, so a class
- * sees the next retry now. Every queue time, greylist wait and tarpit delay of the sandbox hosts
- * is read from here; pages show both clocks.
+ * RFC 5321 §4.5.4.1) plays out during a lesson. Every queue time, greylist wait and tarpit delay of the sandbox hosts
+ * is read from here; pages show both clocks. A journey page's fast-forward moves that journey
+ * only (Journey.skippedMs), never this clock: one visitor cannot hurry everyone's mail.
  */
 import type { Clock } from '../clock';
 
 export class QueueClock {
 	readonly #start: number;
 	readonly #base: number;
-	#skipped = 0;
-	readonly #onSkip = new Set<() => void>();
 
 	constructor(
 		readonly clock: Clock,
@@ -29,7 +27,7 @@ export class QueueClock {
 	 * it, if that is later) and runs `scale` times faster.
 	 */
 	now(): number {
-		return this.#base + (this.clock.now() - this.#start) * this.scale + this.#skipped;
+		return this.#base + (this.clock.now() - this.#start) * this.scale;
 	}
 
 	/** The real milliseconds until simulated time `at` (0 if it has come). */
@@ -40,17 +38,5 @@ export class QueueClock {
 	/** The real length of a simulated duration. */
 	realDuration(simulatedMs: number): number {
 		return simulatedMs / this.scale;
-	}
-
-	/** Jumps simulated time ahead (the journey page's fast-forward). */
-	skip(simulatedMs: number): void {
-		this.#skipped += simulatedMs;
-		for (const listener of this.#onSkip) listener();
-	}
-
-	/** Timers set in simulated time are set again after a skip; returns the unsubscribe. */
-	onSkip(listener: () => void): () => void {
-		this.#onSkip.add(listener);
-		return () => this.#onSkip.delete(listener);
 	}
 }

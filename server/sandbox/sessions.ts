@@ -30,6 +30,8 @@ export interface LiveSession {
 	senderOwners: string[];
 	/** For a hop of the outgoing queue: the journey (submitted message) it belongs to. */
 	journeyId?: string;
+	/** For a hop: how far its journey was fast-forwarded (its time is the queue clock's plus this). */
+	skippedMs?: number;
 	/** Cancels the lifetime timer. */
 	lifetime: () => void;
 	endReason: string | null;
@@ -47,6 +49,7 @@ export interface SessionOpening {
 	/** A sandbox mail host answering (server/hosts) rather than one of the sandbox's listeners. */
 	host?: { name: string; address: string; port: number };
 	journeyId?: string;
+	skippedMs?: number;
 }
 
 export interface SessionsDeps {
@@ -104,6 +107,7 @@ export class LiveSessions {
 			browser: opening.origin === 'browser',
 			senderOwners: [...opening.owners],
 			...(opening.journeyId ? { journeyId: opening.journeyId } : {}),
+			...(opening.skippedMs ? { skippedMs: opening.skippedMs } : {}),
 			endReason: null,
 			lifetime: this.deps.clock.after(config.maxSessionSeconds * 1000, () => {
 				live.endReason = 'Session lifetime reached (421)';

@@ -216,6 +216,24 @@ describe('retries and bounces', () => {
 		expect(plain.delayNoticeIds).toEqual([]);
 	});
 
+	it("fast-forwards one journey to its next try, and no other message's", async () => {
+		const { lab } = await start();
+		const first = await submit(lab, ['mia@greylist.test'], 'mine');
+		const other = await submit(lab, ['ned@greylist.test'], 'someone else’s');
+		for (const id of [first, other])
+			await until(() => legOf(journeyOf(lab, id), 'greylist.test').state === 'queued');
+		const skipped = lab.queue.fastForward(first);
+		expect(skipped).toBeGreaterThan(29 * 60_000);
+		// The greylisting host counts in the journey's time: the retry gets through.
+		await until(() => legOf(journeyOf(lab, first), 'greylist.test').state === 'delivered');
+		expect(journeyOf(lab, first).skippedMs).toBe(skipped);
+		const untouched = legOf(journeyOf(lab, other), 'greylist.test');
+		expect(untouched.attempts).toHaveLength(1);
+		expect(untouched.state).toBe('queued');
+		expect(journeyOf(lab, other).skippedMs).toBe(0);
+		expect(lab.queue.fastForward(first)).toBeNull();
+	});
+
 	it('catches an MX that is this outgoing server itself before connecting', async () => {
 		const { lab } = await start();
 		const id = await submit(lab, ['joe@loop.test'], 'loop');

@@ -66,6 +66,11 @@ export interface Journey {
 	simulatedQueuedAt: number;
 	/** When the queue gives up (simulated): queuedAt + QUEUE_MAX_AGE. */
 	giveUpAt: number;
+	/**
+	 * How far this journey was fast-forwarded: its time is the queue clock's plus this. Only its
+	 * own tries come sooner; every other message keeps its schedule.
+	 */
+	skippedMs: number;
 	legs: JourneyLeg[];
 	/** Recipients at outside domains: kept in the outbox, never looked up. */
 	outbox: string[];

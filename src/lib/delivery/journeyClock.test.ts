@@ -18,6 +18,7 @@ const leg = (id: string, state: JourneyLeg['state'], nextAttemptAt: number | nul
 });
 
 const journey = (legs: JourneyLeg[]): Journey => ({
+	skippedMs: 0,
 	id: 'M',
 	sessionId: null,
 	from: 'a@example.com',

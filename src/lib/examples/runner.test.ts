@@ -157,6 +157,7 @@ const journey = (...legs: JourneyLeg[]): Journey => ({
 	queuedAt: 0,
 	simulatedQueuedAt: 0,
 	giveUpAt: 1e9,
+	skippedMs: 0,
 	legs,
 	outbox: [],
 	local: []

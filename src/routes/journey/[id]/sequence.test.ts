@@ -45,6 +45,7 @@ function journey(legs: JourneyLeg[], over: Partial<Journey> = {}): Journey {
 		queuedAt: T0,
 		simulatedQueuedAt: T0,
 		giveUpAt: T0 + 120 * 3_600_000,
+		skippedMs: 0,
 		legs,
 		outbox: [],
 		local: [],
