@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_STEP_MAX, parseClientMessage, parseServerMessage } from './messages';
+import { followClass, isWellFormedClassMessage } from './client/ClassChannel';
+import type { LabSocket } from './client/LabSocket';
+import {
+	EXAMPLE_STEP_MAX,
+	parseClientMessage,
+	parseServerMessage,
+	type ClassFollow,
+	type ServerMessage
+} from './messages';
 
 // The class channel's messages (issue 15 phase 2) at the boundary, both ways.
 describe('class messages from a browser', () => {
@@ -86,16 +94,24 @@ describe('class messages from the server', () => {
 		spotlightNickname: null
 	};
 
+	/** What the page's socket hands the class channel: parsed, as LabSocket parses it. */
+	function received(message: object): ServerMessage {
+		const parsed = parseServerMessage(JSON.stringify(message));
+		if (!parsed.ok) throw new Error(parsed.error);
+		return parsed.value;
+	}
+
 	it('accepts a class-follow, a class-roster and a class-exercises', () => {
-		expect(parseServerMessage(JSON.stringify(follow))).toEqual({ ok: true, value: follow });
 		const roster = { type: 'class-roster', roster: [], spotlight: 'sess-1', handouts: [] };
-		expect(parseServerMessage(JSON.stringify(roster))).toEqual({ ok: true, value: roster });
 		const exercises = {
 			type: 'class-exercises',
 			handouts: [{ exercise: 'rset-transaction', handedOutAt: 1 }],
 			progress: []
 		};
-		expect(parseServerMessage(JSON.stringify(exercises))).toEqual({ ok: true, value: exercises });
+		for (const message of [follow, roster, exercises]) {
+			expect(received(message)).toEqual(message);
+			expect(isWellFormedClassMessage(received(message))).toBe(true);
+		}
 	});
 
 	it('accepts a class-ended', () => {
@@ -105,6 +121,7 @@ describe('class messages from the server', () => {
 		});
 	});
 
+	// parseServerMessage, in /lab's first load, checks the type only; the class channel the shape.
 	it.each([
 		[{ ...follow, teacher: null }],
 		[{ ...follow, teacher: { sessionId: 'bad id', example: null } }],
@@ -115,7 +132,24 @@ describe('class messages from the server', () => {
 		[{ type: 'class-roster', roster: [], spotlight: null }],
 		[{ type: 'class-exercises', handouts: [] }],
 		[{ type: 'class-exercises', handouts: {}, progress: [] }]
-	])('refuses a malformed %j', (message) => {
-		expect(parseServerMessage(JSON.stringify(message)).ok).toBe(false);
+	])('the class channel refuses a malformed %j', (message) => {
+		expect(isWellFormedClassMessage(received(message))).toBe(false);
+	});
+
+	it('a follow view is told only the well-formed class-follow', () => {
+		let deliver: (message: ServerMessage) => void = () => {};
+		const socket = {
+			onMessage(listener: (message: ServerMessage) => void) {
+				deliver = listener;
+				return () => {};
+			},
+			onStatus: () => () => {},
+			send: () => true
+		} as unknown as LabSocket;
+		const told: ClassFollow[] = [];
+		followClass(socket, (shown) => told.push(shown));
+		deliver(received({ ...follow, spotlight: 3 }));
+		deliver(received(follow));
+		expect(told).toEqual([follow]);
 	});
 });

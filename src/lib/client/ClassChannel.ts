@@ -1,6 +1,12 @@
 import type { RosterRow } from '../classes';
 import type { Handout, StudentExercises } from '../exercises/progress';
-import type { ClassFollow, ServerMessage } from '../messages';
+import {
+	examplePresence,
+	isRecord,
+	nullableSessionId,
+	type ClassFollow,
+	type ServerMessage
+} from '../messages';
 import type { LabSocket } from './LabSocket';
 
 /**
@@ -9,13 +15,49 @@ import type { LabSocket } from './LabSocket';
  * sent again when the socket reconnects, as the bridge forgets a closed socket's.
  */
 
-/** A subscription kept across reconnects: `subscribe` is sent whenever the socket opens. */
+/**
+ * False for a class message whose shape is wrong (what a follower's page watches is driven by
+ * them); true for any other message. Checked here rather than in parseServerMessage, which /lab
+ * loads first and which never gets a class message (its first-load budget, bench/labBrowser.ts).
+ */
+export function isWellFormedClassMessage(message: ServerMessage): boolean {
+	const value = message as unknown as Record<string, unknown>;
+	switch (message.type) {
+		case 'class-follow': {
+			const { teacher, spotlight, spotlightNickname } = value;
+			return (
+				isRecord(teacher) &&
+				nullableSessionId(teacher.sessionId) !== undefined &&
+				examplePresence(teacher.example) !== undefined &&
+				nullableSessionId(spotlight) !== undefined &&
+				(spotlightNickname === null || typeof spotlightNickname === 'string')
+			);
+		}
+		case 'class-roster':
+			return (
+				Array.isArray(value.roster) &&
+				nullableSessionId(value.spotlight) !== undefined &&
+				Array.isArray(value.handouts)
+			);
+		case 'class-exercises':
+			return Array.isArray(value.handouts) && Array.isArray(value.progress);
+		default:
+			return true;
+	}
+}
+
+/**
+ * A subscription kept across reconnects: `subscribe` is sent whenever the socket opens; a
+ * malformed class message is dropped, as LabSocket drops any message it cannot parse.
+ */
 function subscription(
 	socket: LabSocket,
 	subscribe: () => void,
 	onMessage: (message: ServerMessage) => void
 ): () => void {
-	const offMessage = socket.onMessage(onMessage);
+	const offMessage = socket.onMessage((message) => {
+		if (isWellFormedClassMessage(message)) onMessage(message);
+	});
 	const offStatus = socket.onStatus((status) => {
 		if (status === 'open') subscribe();
 	});
