@@ -21,10 +21,10 @@ async function expectAllChecksOk(page: Page) {
 	for (let i = 0; i < count; i++) await expect(checks.nth(i)).toContainText('✓');
 }
 
-test('catalogue lists the 17 examples in order, each linked', async ({ page }) => {
+test('catalogue lists the 22 examples in order, each linked', async ({ page }) => {
 	await page.goto('/examples');
 	const cards = page.locator('.cards > li');
-	await expect(cards).toHaveCount(17);
+	await expect(cards).toHaveCount(22);
 	await expect(cards.first()).toContainText('Your first message');
 	await expect(cards.first()).toContainText('mx (25)');
 	await expect(cards.nth(16)).toContainText('SMTP smuggling');
@@ -119,6 +119,57 @@ test('keyboard only: PIPELINING — four replies matched in order, the body afte
 	await expect(server.last()).toHaveText(/^250 2\.6\.0/);
 	await expect(page.locator('[data-testid=rcpt]')).toHaveCount(2);
 	await expect(page.locator('[data-testid=rcpt]').nth(1)).toContainText('refused');
+});
+
+test('split delivery: played to its end, the queue makes three deliveries, one per domain', async ({
+	page
+}) => {
+	await page.goto('/examples/split-delivery');
+	await at(page, 0);
+	const total = 13;
+	for (let i = 1; i <= total; i++) {
+		await page.keyboard.press('ArrowRight');
+		await at(page, i);
+		await expectAllChecksOk(page);
+	}
+	await expect(page.getByTestId('step-title')).toHaveText(
+		'The queue: three destinations, three deliveries'
+	);
+	const legs = page.locator('.on-wire [data-testid=journey-leg]');
+	await expect(legs).toHaveCount(3);
+	for (const [i, domain] of ['north.test', 'south.test', 'nomx.test'].entries()) {
+		await expect(legs.nth(i)).toContainText(domain);
+		await expect(legs.nth(i)).toContainText('delivered');
+		await expect(legs.nth(i).locator('code')).toHaveText(/^250 2\.6\.0/);
+	}
+	await expect(page.locator('.on-wire [data-testid=check]')).toHaveCount(3);
+	await expect(page.locator('.takeaway')).toContainText('three deliveries');
+	// The session ended with QUIT (step 12): the lab can take it over from step 11, not 12.
+	await expect(
+		page.getByRole('button', { name: 'Continue from step 11 in the lab' })
+	).toBeVisible();
+	// The journey page the step links to draws the same message.
+	const link = page.locator('.on-wire a', { hasText: 'Follow its journey' });
+	await expect(link).toHaveAttribute('href', /^\/journey\/[\w-]+$/);
+	const results = await new AxeBuilder({ page }).analyze();
+	const serious = results.violations.filter((v) =>
+		['serious', 'critical'].includes(v.impact ?? '')
+	);
+	expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+	await link.click();
+	await expect(page).toHaveURL(/\/journey\//);
+	await expect(page.locator('body')).toContainText('south.test');
+});
+
+test('split delivery, its last step at 1280×720 and 390×844 @screenshots', async ({ page }) => {
+	await page.goto('/examples/split-delivery?step=13');
+	await at(page, 13);
+	await expect(page.locator('.on-wire [data-testid=journey-leg]')).toHaveCount(3);
+	await page.locator('.on-wire').scrollIntoViewIfNeeded();
+	await page.screenshot({ path: 'test-results/screenshots/examples-split-delivery-1280x720.png' });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.locator('.on-wire').scrollIntoViewIfNeeded();
+	await page.screenshot({ path: 'test-results/screenshots/examples-split-delivery-390x844.png' });
 });
 
 test('a ?step=N link restores that step by replaying it live', async ({ page }) => {

@@ -135,7 +135,8 @@ export class ExampleDriver {
 
 	/** Runs one step and resolves with what happened; never throws for a server's answer. */
 	async run(step: Step, index: number, ctx: RunContext, signal?: AbortSignal): Promise<StepRecord> {
-		const track = step.kind === 'open' ? null : this.current;
+		// A journey step happens after the session, in the queue: it claims no session of its own.
+		const track = step.kind === 'open' || step.kind === 'journey' ? null : this.current;
 		const record: StepRecord = {
 			index,
 			stepId: step.id,

@@ -16,7 +16,7 @@ import {
 	stepInput,
 	stepProgress
 } from './runner';
-import type { RunContext, Step } from './types';
+import type { ExpectedLeg, RunContext, Step } from './types';
 
 const ctx: RunContext = {
 	run: 'abc123',
@@ -255,11 +255,11 @@ describe('journey steps', () => {
 	});
 
 	test('the journey must have exactly the expected legs: a missing one and an extra one fail', () => {
-		const north = {
+		const north: ExpectedLeg = {
 			domain: 'north.test',
 			tries: [{ ...accepted, host: 'mx.north.test' }],
 			state: 'delivered'
-		} as const;
+		};
 		const delivered = leg('north.test', 'delivered', [['mx.north.test', '250 2.0.0 Accepted']]);
 		const step = journeyStep([north, { domain: 'south.test', tries: [], state: 'delivered' }]);
 		const missing = journeyProgress(step, journey(delivered));

@@ -1,5 +1,6 @@
 import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
 import { PresenceReporter } from '$lib/client/classPresence';
+import type { Journey } from '$lib/delivery/journey';
 import { ExampleDriver, StepAborted, type StepRecord } from '$lib/examples/driver';
 import { fill } from '$lib/examples/runner';
 import type { Example, RunContext } from '$lib/examples/types';
@@ -193,7 +194,8 @@ export class ExamplePlayer {
 
 	#newDriver(): ExampleDriver {
 		return new ExampleDriver((message) => this.#socket?.send(message) ?? false, {
-			onchange: () => this.#tick++
+			onchange: () => this.#tick++,
+			fastForward
 		});
 	}
 
@@ -286,6 +288,13 @@ export class ExamplePlayer {
 		return true;
 	}
 
+	/** The journey of this run's last accepted message, live, once a journey step follows it. */
+	journey = $derived.by((): Journey | null => {
+		void this.#tick;
+		const id = this.#driver.lastMessageId;
+		return (id && this.#driver.journeys.get(id)) || null;
+	});
+
 	/** Message ids the sandbox gave this run's messages, newest last. */
 	messageIds = $derived.by(() => {
 		void this.#tick;
@@ -323,4 +332,19 @@ export class ExamplePlayer {
 			if (this.#abort === controller) this.status = this.ctx ? 'ready' : 'failed';
 		}
 	}
+}
+
+/**
+ * The journey page's fast-forward (POST /api/journeys/<id>/fast-forward). 409 — nothing of it
+ * waits any more (the try came on its own meanwhile) — is no error: the step reads the journey.
+ */
+async function fastForward(journeyId: string): Promise<void> {
+	const response = await fetch(`/api/journeys/${encodeURIComponent(journeyId)}/fast-forward`, {
+		method: 'POST'
+	});
+	if (response.ok || response.status === 409) return;
+	const body = (await response.json().catch(() => ({}))) as { error?: string };
+	throw new Error(
+		`fast-forward refused: ${body.error ?? `the server answered ${response.status}`}`
+	);
 }
