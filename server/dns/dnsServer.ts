@@ -37,7 +37,7 @@ const UDP_PLAIN_LIMIT = 512;
 /** The EDNS buffer size this server offers and honours at most (the DNS flag day 2020 value). */
 const EDNS_BUFFER = 1232;
 /** A TCP connection with no query for this long is closed (RFC 7766 §6.2.3: a few seconds). */
-export const TCP_IDLE_MS = 10_000;
+const TCP_IDLE_MS = 10_000;
 /** Address buckets kept before idle ones are forgotten (the rate limit's own memory bound). */
 const RATE_BUCKETS_MAX = 10_000;
 
