@@ -161,6 +161,24 @@ test('split delivery: played to its end, the queue makes three deliveries, one p
 	await expect(page.locator('body')).toContainText('south.test');
 });
 
+test('a ?step=N link to the MX-down give-up replays it, fast-forwarding the queue from the page', async ({
+	page
+}) => {
+	// Every retry is pressed through POST /api/journeys/<id>/fast-forward, as the journey page does.
+	await page.goto('/examples/mx-down?step=13');
+	await at(page, 13);
+	await expect(page.getByTestId('step-title')).toHaveText(
+		'Fast-forward to the give-up: the bounce'
+	);
+	const leg = page.locator('.on-wire [data-testid=journey-leg]');
+	await expect(leg).toHaveCount(1);
+	await expect(leg).toContainText('down.test');
+	await expect(leg).toContainText('bounced to the sender');
+	await expect(leg).toContainText(/more tries, each the same/);
+	await expectAllChecksOk(page);
+	await expect(page.locator('section.reports')).toContainText('Bounce (DSN)');
+});
+
 test('split delivery, its last step at 1280×720 and 390×844 @screenshots', async ({ page }) => {
 	await page.goto('/examples/split-delivery?step=13');
 	await at(page, 13);

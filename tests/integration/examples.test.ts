@@ -188,6 +188,13 @@ describe('every example, live', () => {
 					);
 					expect(bounce?.summary.envelope.mailFrom.address).toBe('');
 					expect(bounce?.raw.toString()).toMatch(/Status: 4\.4\.1/);
+					// NOTIFY=DELAY: a delay notice came on the way.
+					expect(
+						[...lab.store.messages.values()].some(
+							(m) =>
+								m.summary.reportsOn === stored[0].summary.id && m.summary.kind === 'delivery-report'
+						)
+					).toBe(true);
 					break;
 				}
 				case 'ports':

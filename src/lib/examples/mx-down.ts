@@ -81,8 +81,8 @@ export const example: Example = {
 			id: 'give-up',
 			title: 'Fast-forward to the give-up: the bounce',
 			narration:
-				'On through the schedule: after 4 hours a delay notice goes to Alice (she asked for it), and when QUEUE_MAX_AGE_HOURS has passed the queue gives up and bounces. A real server waits days before this moment.',
-			rfc: [rfc(5321, '4.5.4.1'), rfc(3461, '4.1'), rfc(3464, '2.3.4')],
+				'On through the schedule: once the message has waited a few hours a delay notice goes to Alice (she asked for it), and when QUEUE_MAX_AGE_HOURS has passed the queue gives up and bounces with the last real error, 4.4.1: no answer from the host. A real server waits days before this moment.',
+			rfc: [rfc(5321, '4.5.4.1'), rfc(3461, '4.1'), rfc(3464, '2.3.4'), rfc(3463, '3.5')],
 			expect: [],
 			fastForward: true,
 			legs: [{ domain: 'down.test', tries: [refused, refused, refused], state: 'bounced' }]
