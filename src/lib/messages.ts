@@ -11,7 +11,15 @@ import type { RosterRow } from './classes';
 import type { Handout, StudentExercises } from './exercises/progress';
 import type { Journey } from './delivery/journey';
 import type { DnsLookup, DnsSnapshot } from './dns/lookups';
+import {
+	EXAMPLE_STEP_MAX,
+	ID_PATTERN,
+	SLUG_PATTERN,
+	examplePresence,
+	nullableSessionId
+} from './messageFields';
 export { LISTENERS, type ListenerName };
+export { EXAMPLE_STEP_MAX, SLUG_PATTERN };
 
 export type Direction = 'client' | 'server' | 'system';
 
@@ -253,12 +261,6 @@ export type ServerMessage =
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** An example's slug (src/lib/examples/catalogue.ts), as pages and presence messages name it. */
-export const SLUG_PATTERN = /^[a-z0-9-]{1,40}$/;
-/** No example has nearly this many steps; a bigger number is a broken page, not a step. */
-export const EXAMPLE_STEP_MAX = 1000;
-
 export function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -340,23 +342,6 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
 		default:
 			return fail(`unknown message type "${type.slice(0, 40)}"`);
 	}
-}
-
-/** A session id or null; undefined when it is neither. */
-export function nullableSessionId(value: unknown): string | null | undefined {
-	if (value === null) return null;
-	return typeof value === 'string' && ID_PATTERN.test(value) ? value : undefined;
-}
-
-/** An example and step, or null; undefined when it is neither. */
-export function examplePresence(value: unknown): ExamplePresence | null | undefined {
-	if (value === null) return null;
-	if (!isRecord(value)) return undefined;
-	const { slug, step } = value;
-	if (typeof slug !== 'string' || !SLUG_PATTERN.test(slug)) return undefined;
-	if (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || step > EXAMPLE_STEP_MAX)
-		return undefined;
-	return { slug, step };
 }
 
 const SERVER_TYPES = new Set([

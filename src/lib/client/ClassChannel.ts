@@ -1,12 +1,7 @@
 import type { RosterRow } from '../classes';
 import type { Handout, StudentExercises } from '../exercises/progress';
-import {
-	examplePresence,
-	isRecord,
-	nullableSessionId,
-	type ClassFollow,
-	type ServerMessage
-} from '../messages';
+import { isRecord, type ClassFollow, type ServerMessage } from '../messages';
+import { examplePresence, nullableSessionId } from '../messageFields';
 import type { LabSocket } from './LabSocket';
 
 /**
