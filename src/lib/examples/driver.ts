@@ -62,7 +62,7 @@ export interface DriverOptions {
 	/** Called whenever something arrived (for a view to refresh). */
 	onchange?: () => void;
 	/**
-	 * Skips the queue's clock to this journey's next try (POST /api/journeys/<id>/fast-forward in
+	 * Skips this journey's time to its next try (POST /api/journeys/<id>/fast-forward in
 	 * the browser). Without it a journey step waits for the retries in the queue's own time.
 	 */
 	fastForward?: (journeyId: string) => Promise<void>;

@@ -17,7 +17,7 @@ export const example: Example = {
 	intro:
 		'In the “Try again later” example we were the client that was greylisted. Here Alice’s session goes well; it is her provider’s outgoing server, one hop further, that meets greylist.test’s greylisting MX. Alice sees none of it: store-and-forward.',
 	takeaway:
-		'The second hop was refused with 451 4.7.1 and the queue kept the message, as RFC 5321 §4.5.4.1 requires, and tried again later: accepted. Here the fast-forward jumped the queue’s clock; a real server waits at least 30 minutes between tries and keeps trying for 4–5 days.',
+		'The second hop was refused with 451 4.7.1 and the queue kept the message, as RFC 5321 §4.5.4.1 requires, and tried again later: accepted. Here the fast-forward jumped this message’s time to its next try; a real server waits at least 30 minutes between tries and keeps trying for 4–5 days.',
 	steps: [
 		...logIn(),
 		{
@@ -74,7 +74,7 @@ export const example: Example = {
 			id: 'retry',
 			title: 'Fast-forward: the retry gets through',
 			narration:
-				'We fast-forward the queue’s clock to the next try; real servers wait 30 minutes or more, and the whole lab’s queue moves with this button. The same client, sender and recipient come back after the greylisting window: 250, delivered to Dan’s mailbox.',
+				'We fast-forward this message’s time to its next try (only this message moves: every other message in the queue keeps its schedule); real servers wait 30 minutes or more. The same client, sender and recipient come back after the greylisting window: 250, delivered to Dan’s mailbox.',
 			rfc: [rfc(5321, '4.5.4.1'), rfc(6647, '2.4')],
 			expect: [],
 			fastForward: true,

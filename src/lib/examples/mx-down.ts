@@ -70,7 +70,7 @@ export const example: Example = {
 			id: 'retries',
 			title: 'Fast-forward: two more tries',
 			narration:
-				'We fast-forward the queue’s clock twice; the lab’s whole queue moves with it. The tries come 30 minutes apart, two in the first hour, then every two or three hours, as RFC 5321 §4.5.4.1 suggests. Still refused.',
+				'We fast-forward this message’s time twice (only this message moves; every other one keeps its schedule). The tries come 30 minutes apart, two in the first hour, then every two or three hours, as RFC 5321 §4.5.4.1 suggests. Still refused.',
 			rfc: [rfc(5321, '4.5.4.1')],
 			expect: [],
 			fastForward: true,
