@@ -4,7 +4,7 @@ import type { PageServerLoad } from './$types';
 /**
  * The newest journey this visitor may see, for the overview's outgoing-server stage: the newest
  * submitted message that went through the queue (its id is its journey's) and whose journey the
- * queue still holds (journeys are kept in memory: a restart forgets them, the messages stay).
+ * queue holds (a database from before journeys were stored, migration 8, has messages without).
  * Only the id travels, never the list; it is this visitor's, so no shared cache keeps the page.
  */
 export const load: PageServerLoad = ({ locals, setHeaders }) => {

@@ -137,17 +137,14 @@ export const STAGE_HREF: Record<Exclude<StageId, 'outgoing' | 'reader'>, string>
 };
 
 /**
- * The outgoing server's link: the newest journey the visitor may see (GET /api/messages'
- * visibility), or, before they have sent anything through the queue, the Live page, where the
- * queue's hops appear as sessions of the hosts.
+ * The outgoing server's link: the newest journey the visitor may see (the page's server load
+ * finds it), or, before they have sent anything through the queue, the guided example that
+ * splits one message three ways and opens its journey.
  */
 export function outgoingLink(journeyId: string | null): { href: string; action: string } {
 	return journeyId
-		? {
-				href: `/journey/${encodeURIComponent(journeyId)}`,
-				action: 'Follow your newest message'
-			}
-		: { href: '/live', action: 'Watch the hops live' };
+		? { href: `/journey/${encodeURIComponent(journeyId)}`, action: 'Follow your newest message' }
+		: { href: '/examples/split-delivery', action: 'Watch one message split three ways' };
 }
 
 /** "RFC 5321 §4.4, §3.6.2; RFC 1035 §3.3.9": each RFC named once, its sections in the row's order. */

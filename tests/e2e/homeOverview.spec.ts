@@ -23,7 +23,7 @@ test.afterAll(() => server.stop());
 const STAGES: [name: string, href: string][] = [
 	['Sender’s mail program', '/connect'],
 	['Submission server', '/lab?listener=submission'],
-	['Outgoing server', '/live'],
+	['Outgoing server', '/examples/split-delivery'],
 	['DNS: the MX lookup', '/dns'],
 	['Recipient’s mail exchanger (MX)', '/lab?listener=mx'],
 	['Mailbox', '/mailbox']
@@ -106,7 +106,16 @@ test('the home text says which domains the sandbox keeps and which go on, hop by
 
 test('the outgoing server leads to the newest journey the visitor can see', async ({ page }) => {
 	await page.goto(server.url);
-	await expect(stageLink(page, 'Outgoing server')).toHaveAttribute('href', '/live');
+	// Nothing sent yet: the guided example of a split.
+	await expect(stageLink(page, 'Outgoing server')).toHaveAttribute(
+		'href',
+		'/examples/split-delivery'
+	);
+	await stageLink(page, 'Outgoing server').click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+		'One message, three domains: the split'
+	);
+	await page.goto(server.url);
 	const id = await submitToNorth('Seen from the home page');
 	await page.reload();
 	const outgoing = stageLink(page, 'Outgoing server');
