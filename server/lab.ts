@@ -127,8 +127,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 	);
 	// The queue needs the hosts and the DNS, which start after the sandbox: it asks them only
 	// when a message is queued, by then they are up.
-	let hosts: MailHostServers | undefined;
-	let resolver: SandboxResolver | undefined;
+	const network: { hosts?: MailHostServers; resolver?: SandboxResolver } = {};
 	const outgoingHost = MAIL_HOSTS.find((host) => host.role === 'outgoing')!;
 	const queue: OutgoingQueue = new OutgoingQueue({
 		store,
@@ -138,14 +137,14 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		outgoing: {
 			name: outgoingHost.name,
 			get address() {
-				return hosts?.endpointOf(outgoingHost.name)?.address ?? outgoingHost.address;
+				return network.hosts?.endpointOf(outgoingHost.name)?.address ?? outgoingHost.address;
 			}
 		},
 		resolveMail: (domain, context) => {
-			const { answer, lookupIds } = resolver!.resolveMail(domain, context);
-			return { route: mailRoute(answer, (host) => hosts?.endpointOf(host)), lookupIds };
+			const { answer, lookupIds } = network.resolver!.resolveMail(domain, context);
+			return { route: mailRoute(answer, (host) => network.hosts?.endpointOf(host)), lookupIds };
 		},
-		expectHop: (localPort, hop) => hosts?.hops.expect(localPort, hop),
+		expectHop: (localPort, hop) => network.hosts?.hops.expect(localPort, hop),
 		ownersOfAddress: (address): string[] => sandbox.ownersOfAddress(address)
 	});
 	const sandbox = new Sandbox({
@@ -159,23 +158,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		classes,
 		outgoing: queue
 	});
-	const portOf = (name: ListenerName) => config[listenerRow(name).configKey];
-	try {
-		await sandbox.listen(portOf, config.smtpHost);
-	} catch (error) {
-		await sandbox.close();
-		await store.close();
-		const err = error as NodeJS.ErrnoException & { listener?: ListenerName };
-		if (err.code === 'EADDRINUSE' && err.listener) {
-			const variable = listenerRow(err.listener).portVariable;
-			const port = portOf(err.listener);
-			throw new PortInUseError(
-				`Port ${port} (the ${err.listener} listener) is already in use: set ${variable} to a free port, e.g. ${variable}=${port + 10000}.`
-			);
-		}
-		throw error;
-	}
-	hosts = new MailHostServers({
+	const hosts = new MailHostServers({
 		config,
 		store,
 		tls,
@@ -206,7 +189,8 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 			store.ownerByDomain(domain) !== undefined || classes.classOfDomain(domain) !== undefined
 	});
 	const endpointOf: (host: string) => HostEndpoint | undefined = (host) => hosts.endpointOf(host);
-	resolver = new SandboxResolver(zone, dnsLog, endpointOf);
+	const resolver = new SandboxResolver(zone, dnsLog, endpointOf);
+	Object.assign(network, { hosts, resolver });
 	const dnsServer = new DnsServer({
 		host: config.dnsHost,
 		port: config.dnsPort,
@@ -224,6 +208,23 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 			throw new PortInUseError(
 				`Port ${config.dnsPort} (the DNS server) is already in use: set DNS_PORT to a free port, e.g. DNS_PORT=${config.dnsPort + 10000}.`
 			);
+		throw error;
+	}
+	// The mail listeners open last: by then the queue's hosts and DNS answer.
+	const portOf = (name: ListenerName) => config[listenerRow(name).configKey];
+	try {
+		await sandbox.listen(portOf, config.smtpHost);
+	} catch (error) {
+		await Promise.all([sandbox.close(), hosts.close(), dnsServer.close()]);
+		await store.close();
+		const err = error as NodeJS.ErrnoException & { listener?: ListenerName };
+		if (err.code === 'EADDRINUSE' && err.listener) {
+			const variable = listenerRow(err.listener).portVariable;
+			const port = portOf(err.listener);
+			throw new PortInUseError(
+				`Port ${port} (the ${err.listener} listener) is already in use: set ${variable} to a free port, e.g. ${variable}=${port + 10000}.`
+			);
+		}
 		throw error;
 	}
 	// Deliveries the last run left queued are taken up, now that the hosts and the DNS answer.
