@@ -87,7 +87,8 @@ export async function attemptHop(
 				(error, sent) => (error ? reject(error) : resolve(sent))
 			)
 		);
-		connection.quit();
+		// QUIT, and the try ends when the connection has (QUEUE_CONCURRENCY counts connections).
+		await closed(connection, client.timeoutMs, () => connection.quit());
 		return {
 			connected: true,
 			reply: info.response,
@@ -119,6 +120,18 @@ export async function attemptHop(
 			)
 		};
 	}
+}
+
+/** Runs `end` (QUIT or close) and waits for the connection to be over, at most `timeoutMs`. */
+function closed(connection: SMTPConnection, timeoutMs: number, end: () => void): Promise<void> {
+	return new Promise((resolve) => {
+		const timer = setTimeout(resolve, timeoutMs);
+		connection.once('end', () => {
+			clearTimeout(timer);
+			resolve();
+		});
+		end();
+	});
 }
 
 function connect(target: HopTarget, client: HopClient): Promise<net.Socket> {

@@ -146,6 +146,11 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		return this.#queued.size;
 	}
 
+	/** Tries under way now: at most QUEUE_CONCURRENCY, each one connection. */
+	get tryingNow(): number {
+		return this.#sending;
+	}
+
 	/** Whether one more leg may be queued (QUEUE_MAX_LENGTH). */
 	get full(): boolean {
 		return this.#queued.size >= this.deps.limits.queueMaxLength;

@@ -234,6 +234,30 @@ describe('retries and bounces', () => {
 		expect(lab.queue.fastForward(first)).toBeNull();
 	});
 
+	it('gives up at QUEUE_MAX_ATTEMPTS tries, well before QUEUE_MAX_AGE_HOURS', async () => {
+		const { lab, clock } = await start({ queueMaxAttempts: 2 });
+		const id = await submit(lab, ['oli@down.test'], 'two tries');
+		await until(() => legOf(journeyOf(lab, id), 'down.test').state === 'queued');
+		advanceSimulated(clock, 31);
+		await until(() => legOf(journeyOf(lab, id), 'down.test').state === 'bounced');
+		const leg = legOf(journeyOf(lab, id), 'down.test');
+		expect(leg.attempts).toHaveLength(2);
+		expect(leg.verdict).toMatch(/^Given up after 2 tries/);
+	});
+
+	it('makes at most QUEUE_CONCURRENCY tries at once', async () => {
+		const { lab } = await start({ queueConcurrency: 1 });
+		let most = 0;
+		lab.queue.on('journey', () => (most = Math.max(most, lab.queue.tryingNow)));
+		const id = await submit(
+			lab,
+			['pat@north.test', 'quin@south.test', 'ria@nomx.test'],
+			'one by one'
+		);
+		await until(() => journeyOf(lab, id).legs.every((l) => l.state === 'delivered'));
+		expect(most).toBe(1);
+	});
+
 	it('catches an MX that is this outgoing server itself before connecting', async () => {
 		const { lab } = await start();
 		const id = await submit(lab, ['joe@loop.test'], 'loop');
