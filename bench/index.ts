@@ -2,6 +2,7 @@
 import os from 'node:os';
 import { benchAnnotateAbuse } from './annotateAbuse';
 import { benchAnnotate } from './annotateTranscript';
+import { benchClassExercises } from './classExercises';
 import { benchClassFollow } from './classFollow';
 import { benchLabBrowser } from './labBrowser';
 import { benchManySessions } from './manySessions';
@@ -29,3 +30,6 @@ for (const line of await benchManySessions()) console.log(`  ${line}`);
 
 console.log('\nFollowing the teacher in a class (production build):');
 for (const line of await benchClassFollow()) console.log(`  ${line}`);
+
+console.log('\nExercises in a class: the live checklists (in process):');
+for (const line of await benchClassExercises()) console.log(`  ${line}`);
