@@ -114,6 +114,15 @@ test('a message to north.test and greylist.test: its journey, live, with the fas
 	const axe = await new AxeBuilder({ page }).analyze();
 	expect(axe.violations.map((v) => `${v.id}: ${v.nodes.length}`)).toEqual([]);
 
+	// Both ways: the hop's session says whose hop it is and leads back to the journey.
+	await north.getByRole('link', { name: 'mx.north.test’s session' }).click();
+	await expect(page.getByText('mx.north.test, a sandbox mail host')).toBeVisible();
+	await expect(page.getByText('the sandbox’s outgoing server, handing a message on')).toBeVisible();
+	await expect(page.getByRole('link', { name: 'its journey' })).toHaveAttribute(
+		'href',
+		url.pathname
+	);
+
 	// The mailbox's row of the submitted message leads to the same journey.
 	await page.goto(`${server.url}/mailbox`);
 	const row = page.locator('li.message', { hasText: 'Two ways' }).filter({
