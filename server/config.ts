@@ -104,6 +104,8 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	dnsQueriesPerSecondPerAddress: number;
 	/** Lookups the DNS log keeps in memory for the /dns page (the oldest go first). */
 	dnsLogSize: number;
+	/** Entries the wire tap keeps per browser session (server/bridge/wireTap.ts), in memory. */
+	maxWireRecordsPerSession: number;
 }
 
 const MiB = 1024 * 1024;
@@ -179,7 +181,9 @@ export const DEFAULTS: LabConfig = {
 	dnsPort: 2053, // stands for 53
 	// dig makes one query, an MTA a few per message: a class behind one address stays far below.
 	dnsQueriesPerSecondPerAddress: 20,
-	dnsLogSize: 1000
+	dnsLogSize: 1000,
+	// A MAX_MESSAGE_BYTES message inside TLS is about 70 records (at most 16 KiB each, RFC 8446 §5.1).
+	maxWireRecordsPerSession: 2000
 };
 
 /** Environment variable → config key, with how to read it. */
@@ -238,7 +242,8 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['DNS_HOST', 'dnsHost', 'string'],
 	['DNS_PORT', 'dnsPort', 'int'],
 	['DNS_QUERIES_PER_SECOND_PER_ADDRESS', 'dnsQueriesPerSecondPerAddress', 'int'],
-	['DNS_LOG_SIZE', 'dnsLogSize', 'int']
+	['DNS_LOG_SIZE', 'dnsLogSize', 'int'],
+	['MAX_WIRE_RECORDS_PER_SESSION', 'maxWireRecordsPerSession', 'int']
 ];
 
 /**

@@ -22,6 +22,7 @@ import type { Lab, ListenerInfo } from './lab';
 import { createJourneyApi, type JourneyApi } from './queue/journeyAccess';
 import type { StoredMessage } from './store/labStore';
 import type { MessageView } from './store/messageView';
+import type { WireView } from '../src/lib/wire/wireRecords';
 
 export const LAB_API_KEY = Symbol.for('smtp-lab.api');
 
@@ -98,6 +99,11 @@ export interface LabApi {
 		viewer: Viewer,
 		id: string
 	): { summary: SessionSummary; events: readonly SessionEvent[] } | undefined;
+	/**
+	 * What the bridge's tap counted on a session's wire, with the session's visibility; undefined
+	 * if the session is not visible. Untapped: not opened by the bridge, or tapped before a restart.
+	 */
+	wire(viewer: Viewer, id: string): WireView | undefined;
 	/** The operator clears every ended session; anyone else lets go of their own. Returns how many. */
 	clearSessions(viewer: Viewer): number;
 	messages(viewer: Viewer): MessageSummary[];
@@ -210,6 +216,14 @@ export function createLabApi(lab: Lab): LabApi {
 			return stored && visibility.session(viewer, stored)
 				? { summary: visibility.summaryFor(viewer, stored), events: stored.events }
 				: undefined;
+		},
+		wire: (viewer, id) => {
+			const stored = store.sessions.get(id);
+			if (!stored || !visibility.session(viewer, stored)) return undefined;
+			const tap = stored.wireTap;
+			return tap
+				? { tapped: true, records: [...tap.records], dropped: tap.dropped }
+				: { tapped: false, records: [], dropped: 0 };
 		},
 		clearSessions: (viewer) => {
 			if (viewer.operator) {

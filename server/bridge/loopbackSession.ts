@@ -10,6 +10,7 @@ import { newId } from '../ids';
 import { parseReply } from '../../src/lib/smtp/protocol/replyParser';
 import type { ListenerName } from '../../src/lib/messages';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
+import { WireTap } from './wireTap';
 
 export interface LoopbackTarget {
 	host: string;
@@ -39,6 +40,9 @@ export class LoopbackSession {
 	#held: string[] = [];
 	#upgrading = false;
 	#onReplies = (chunk: Buffer) => this.#readReplies(chunk);
+	#onPlaintext = (chunk: Buffer) => this.tap.plaintext('server', chunk.length);
+	/** What an observer on this connection's wire could count (server/bridge/wireTap.ts). */
+	readonly tap: WireTap;
 	/** Timer that closes a session whose browser went away and did not come back. */
 	graceTimer: NodeJS.Timeout | null = null;
 
@@ -48,8 +52,11 @@ export class LoopbackSession {
 		/** The owner of the browser that opened it. */
 		readonly ownerId: string,
 		readonly target: LoopbackTarget,
-		registry: ClientAddressRegistry
+		registry: ClientAddressRegistry,
+		/** MAX_WIRE_RECORDS_PER_SESSION */
+		maxWireRecords: number
 	) {
+		this.tap = new WireTap(maxWireRecords);
 		const raw = net.connect({ host: target.host, port: target.port });
 		this.#raw = raw;
 		raw.setNoDelay(true);
@@ -67,6 +74,7 @@ export class LoopbackSession {
 			if (this.graceTimer) clearTimeout(this.graceTimer);
 			for (const listener of this.#closeListeners) listener('connection closed');
 		});
+		if (!target.implicitTls) raw.on('data', this.#onPlaintext);
 		this.#socket = target.implicitTls ? this.#wrapTls(raw) : raw;
 		this.#socket.on('data', this.#onReplies);
 	}
@@ -98,6 +106,7 @@ export class LoopbackSession {
 			return;
 		}
 		this.#socket.write(data);
+		if (this.#socket === this.#raw) this.tap.plaintext('client', Buffer.byteLength(data));
 		this.#track(data);
 	}
 
@@ -168,6 +177,7 @@ export class LoopbackSession {
 	#upgrade(): void {
 		this.#upgrading = true;
 		this.#raw.off('data', this.#onReplies);
+		this.#raw.off('data', this.#onPlaintext);
 		const secure = this.#wrapTls(this.#raw);
 		secure.on('data', this.#onReplies);
 		secure.once('secureConnect', () => {
@@ -179,7 +189,8 @@ export class LoopbackSession {
 
 	#wrapTls(socket: net.Socket): tls.TLSSocket {
 		const secure = tls.connect({
-			socket,
+			// Through the tap rather than the socket itself, so the tap sees every TLS record.
+			socket: this.tap.tlsCarrier(socket),
 			servername: 'localhost',
 			// Self-signed: trust exactly the sandbox's own certificate, by fingerprint.
 			rejectUnauthorized: false,

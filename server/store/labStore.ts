@@ -5,6 +5,7 @@ import type { ClassRoom, Student } from '../classes/classRoom';
 import { nicknameKey } from '../../src/lib/classes';
 import type { MessageView } from './messageView';
 import type { QueueRecord } from '../queue/queueRecord';
+import type { WireTap } from '../bridge/wireTap';
 import type { PersistedState, StoreBatch, StorePersistence } from './persistence';
 import {
 	persistedEvent,
@@ -40,6 +41,8 @@ export class StoredSession {
 	#textBytes = 0;
 	/** Unmasked credential lines, by seq: shown only to the browser that owns the session. */
 	readonly secrets = new Map<number, { text: string; annotation: Annotation }>();
+	/** What the bridge's tap counted on the wire (a browser session only); never persisted. */
+	wireTap: WireTap | null = null;
 
 	constructor(
 		readonly summary: SessionSummary,
