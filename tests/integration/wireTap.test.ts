@@ -51,6 +51,7 @@ async function say(browser: BridgeClient, sessionId: string, line: string, reply
 async function submissionOverStartTls(lab: Lab, browser: BridgeClient) {
 	browser.send({ type: 'open', listener: 'submission' });
 	const { session } = await browser.next(isType('opened'));
+	const connection = lab.bridge.sessions.get(session.id)!;
 	await browser.reply(session.id, /^220 /);
 	await say(browser, session.id, EHLO, /^250 /);
 	await say(browser, session.id, STARTTLS, /^220 /);
@@ -58,7 +59,7 @@ async function submissionOverStartTls(lab: Lab, browser: BridgeClient) {
 	await say(browser, session.id, AUTH, /^235 /);
 	await say(browser, session.id, 'QUIT\r\n', /^221 /);
 	// The bridge's socket closed: every byte the sandbox sent has passed the tap.
-	await until(() => lab.bridge.sessions.get(session.id)?.closed !== false);
+	await until(() => connection.closed);
 	return session.id;
 }
 
@@ -114,9 +115,10 @@ describe('the wire tap', () => {
 		const { lab, client } = await start();
 		client.send({ type: 'open', listener: 'submissions' });
 		const { session } = await client.next(isType('opened'));
+		const connection = lab.bridge.sessions.get(session.id)!;
 		await client.reply(session.id, /^220 /);
 		await say(client, session.id, 'QUIT\r\n', /^221 /);
-		await until(() => lab.bridge.sessions.get(session.id)?.closed !== false);
+		await until(() => connection.closed);
 		const { body } = await wire(session.id);
 		expect(body.tapped).toBe(true);
 		expect(body.records.filter((r) => r.kind === 'plaintext')).toEqual([]);

@@ -65,7 +65,7 @@ export const WIRE_ROW_MEANINGS: Record<
 	handshake: {
 		label: 'handshake',
 		meaning:
-			'A handshake record in the clear: ClientHello or ServerHello, which agree on the keys. An observer sees that TLS starts, and the size of each message.',
+			'A handshake record in the clear (under TLS 1.3 only the ClientHello and the ServerHello, which agree on the keys): an observer sees that TLS starts, and the size of each message.',
 		rfc: 'RFC 8446 §5.1'
 	},
 	change_cipher_spec: {
