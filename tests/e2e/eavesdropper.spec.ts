@@ -82,3 +82,22 @@ test('a session from a mail program says it has no tap', async ({ page, smtpPort
 		'No tap on this session'
 	);
 });
+
+test('on implicit TLS the handshake comes first, timed from the first byte', async ({ page }) => {
+	await page.goto('/lab');
+	await expect(page.locator('.xterm-helper-textarea')).toBeAttached();
+	await page.locator('input[name=listener][value=submissions]').check();
+	await page.getByRole('button', { name: 'Connect', exact: true }).click();
+	await expect(serverRows(page).first()).toHaveText(/^220 /);
+	await page.locator('.xterm-helper-textarea').focus();
+	await send(page, 'QUIT', /^221 /);
+	const permalink = await page.getByRole('link', { name: 'Permalink' }).getAttribute('href');
+	await page.goto(permalink!);
+	const section = page.getByRole('region', { name: 'What an eavesdropper sees' });
+	await expect(section).toContainText('RFC 8314 §3.3');
+	const wire = section.getByRole('table', { name: 'The wire and the endpoints, moment by moment' });
+	await expect(wire.locator('td.observer').first()).toContainText(/TLS handshake, \d+ bytes/);
+	await expect(wire.locator('td.time').first()).toHaveText('+0.000 s');
+	// Nothing readable on the wire: not even the greeting.
+	await expect(wire.locator('td.observer code')).toHaveCount(0);
+});
