@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { MAIL_HOSTS } from '../src/lib/delivery/mailHosts';
+import { OUTGOING_HOST } from '../src/lib/delivery/mailHosts';
 import { LISTENER_TABLE, listenerRow, type Listener } from '../src/lib/listeners';
 import type { ListenerName } from '../src/lib/messages';
 import { Bridge } from './bridge/bridge';
@@ -128,16 +128,15 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 	// The queue needs the hosts and the DNS, which start after the sandbox: it asks them only
 	// when a message is queued, by then they are up.
 	const network: { hosts?: MailHostServers; resolver?: SandboxResolver } = {};
-	const outgoingHost = MAIL_HOSTS.find((host) => host.role === 'outgoing')!;
 	const queue: OutgoingQueue = new OutgoingQueue({
 		store,
 		clock,
 		queueClock,
 		limits: config,
 		outgoing: {
-			name: outgoingHost.name,
+			name: OUTGOING_HOST.name,
 			get address() {
-				return network.hosts?.endpointOf(outgoingHost.name)?.address ?? outgoingHost.address;
+				return network.hosts?.endpointOf(OUTGOING_HOST.name)?.address ?? OUTGOING_HOST.address;
 			}
 		},
 		resolveMail: (domain, context) => {
@@ -182,8 +181,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 	const dnsLog = new DnsLog(config.dnsLogSize, clock);
 	const zone = new SandboxZone({
 		serverName: config.serverName,
-		nameServerAddress:
-			config.dnsHost === '0.0.0.0' || config.dnsHost === '::' ? '127.0.0.1' : config.dnsHost,
+		nameServerAddress: connectable(config.dnsHost),
 		// Personal and class domains exist while their owner or class does.
 		isOwnDomain: (domain) =>
 			store.ownerByDomain(domain) !== undefined || classes.classOfDomain(domain) !== undefined
@@ -232,8 +230,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 	// Retention applies to what was loaded too (RETENTION_HOURS may have been lowered).
 	const retention = new RetentionSweeper(store, clock, config.retentionHours, classes);
 	retention.start();
-	const connectHost =
-		config.smtpHost === '0.0.0.0' || config.smtpHost === '::' ? '127.0.0.1' : config.smtpHost;
+	const connectHost = connectable(config.smtpHost);
 	const clientAddress = new ClientAddressRule(config.trustProxy);
 	const messageView = (stored: StoredMessage) =>
 		(stored.view ??= buildMessageView(stored.raw, config.parseBudgetMs));
@@ -308,6 +305,11 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 	// Routes get only the narrow interface (server/labApi.ts), never the lab itself.
 	(globalThis as Record<symbol, unknown>)[LAB_API_KEY] = createLabApi(lab);
 	return lab;
+}
+
+/** Where to reach a server bound to `host` from this machine: a wildcard is reached at loopback. */
+function connectable(host: string): string {
+	return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 }
 
 export function currentLab(): Lab | undefined {

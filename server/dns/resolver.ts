@@ -4,7 +4,7 @@
  * each exchanger; with no MX record, the domain's own address (the implicit MX). Every question
  * is recorded in the DNS log with the message's owners and journey, like a lookup over the wire.
  */
-import { MAIL_HOSTS } from '../../src/lib/delivery/mailHosts';
+import { MAIL_HOSTS, OUTGOING_HOST } from '../../src/lib/delivery/mailHosts';
 import type { HostEndpointRow } from '../../src/lib/dns/lookups';
 import { mxData } from '../../src/lib/dns/recordTypes';
 import type { DnsLog, LookupContext } from './dnsLog';
@@ -44,8 +44,7 @@ export interface MailResolution {
 }
 
 /** The queue's lookups come from the outgoing server's address, as a real MTA's would. */
-const OUTGOING_ADDRESS =
-	MAIL_HOSTS.find((host) => host.role === 'outgoing')?.address ?? '127.0.0.1';
+const OUTGOING_ADDRESS = OUTGOING_HOST.address;
 
 export class SandboxResolver {
 	constructor(

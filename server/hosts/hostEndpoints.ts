@@ -11,6 +11,7 @@
 import net from 'node:net';
 import {
 	MAIL_HOSTS,
+	OUTGOING_HOST,
 	SANDBOX_HOST_ADDRESS,
 	type MailHostName
 } from '../../src/lib/delivery/mailHosts';
@@ -29,8 +30,11 @@ export interface EndpointPlan {
 /** Whether a server may bind the address on this machine. */
 export type BindProbe = (address: string) => Promise<boolean>;
 
-/** The first address past 127.0.0.1: if it binds, the whole loopback range does. */
-export const PROBED_ADDRESS = '127.0.0.2';
+/**
+ * An address past 127.0.0.1, the outgoing server's (it must bind for the queue's source address):
+ * if it binds, the whole loopback range does.
+ */
+export const PROBED_ADDRESS = OUTGOING_HOST.address;
 
 export const canBind: BindProbe = (address) =>
 	new Promise((resolve) => {

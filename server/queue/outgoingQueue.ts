@@ -112,13 +112,8 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	}
 
 	/** The journey's own time: the queue clock's, plus how far it was fast-forwarded. */
-	#now(journey: Journey): number {
-		return this.deps.queueClock.now() + journey.skippedMs;
-	}
-
-	/** Simulated now for this journey (the queue clock plus its fast-forwards). */
 	journeyNow(journey: Journey): number {
-		return this.#now(journey);
+		return this.deps.queueClock.now() + journey.skippedMs;
 	}
 
 	/**
@@ -134,7 +129,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		);
 		if (!journey || !waiting.length) return null;
 		const next = Math.min(...waiting.map((e) => e.leg.nextAttemptAt!));
-		const skipped = Math.max(0, next - this.#now(journey));
+		const skipped = Math.max(0, next - this.journeyNow(journey));
 		journey.skippedMs += skipped;
 		for (const entry of waiting) this.#schedule(entry);
 		this.#changed(journey);
@@ -199,9 +194,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		};
 		this.#journeys.set(journey.id, journey);
 		this.#messages.set(journey.id, message);
-		// Trace fields travel with the message; Return-Path only at final delivery (RFC 5321 §4.4).
-		const received = stored.trace.replace(/^Return-Path:[^\r\n]*\r\n/i, '');
-		const payload = Buffer.concat([Buffer.from(received, 'latin1'), stored.raw]);
+		const payload = payloadOf(stored);
 		const byDomain = new Map<string, RecipientResult[]>();
 		for (const r of queued) {
 			const domain = domainOf(r.address);
@@ -283,19 +276,18 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 					leg.verdict = 'The submitted message was deleted before the queue could deliver it.';
 					continue;
 				}
-				const received = stored.trace.replace(/^Return-Path:[^\r\n]*\r\n/i, '');
 				const entry: QueuedLeg = {
 					journey,
 					leg,
 					message: { ...record.message, raw: stored.raw },
-					payload: Buffer.concat([Buffer.from(received, 'latin1'), stored.raw]),
+					payload: payloadOf(stored),
 					pending: saved.pending,
 					timer: null,
 					lastTransient: saved.lastTransient
 				};
 				// A try cut short by the restart is made again.
 				leg.state = 'queued';
-				leg.nextAttemptAt = Math.max(leg.nextAttemptAt ?? 0, this.#now(journey));
+				leg.nextAttemptAt = Math.max(leg.nextAttemptAt ?? 0, this.journeyNow(journey));
 				this.#queued.add(entry);
 				this.#schedule(entry);
 			}
@@ -338,7 +330,8 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	/** Sets the leg's timer for its next attempt, on the queue's clock. */
 	#schedule(entry: QueuedLeg): void {
 		entry.timer?.();
-		const at = (entry.leg.nextAttemptAt ?? this.#now(entry.journey)) - entry.journey.skippedMs;
+		const at =
+			(entry.leg.nextAttemptAt ?? this.journeyNow(entry.journey)) - entry.journey.skippedMs;
 		const due = () => {
 			entry.timer = null;
 			this.#waiting.push(entry);
@@ -388,7 +381,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		let decided: { result: HopResult; target: HopTarget } | null = null;
 		for (const target of targets) {
 			const at = clock.now();
-			const simulatedAt = this.#now(journey);
+			const simulatedAt = this.journeyNow(journey);
 			const result = await attemptHop(
 				target,
 				{
@@ -541,14 +534,14 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 			return;
 		}
 		const { limits } = this.deps;
-		const next = this.#now(journey) + retryDelayMs(leg.attempts.length + 1);
+		const next = this.journeyNow(journey) + retryDelayMs(leg.attempts.length + 1);
 		if (next > journey.giveUpAt || leg.attempts.length >= limits.queueMaxAttempts) {
 			const last = entry.lastTransient;
 			this.#bounce(entry, entry.pending, {
 				status: transientStatus(last),
 				diagnostic: last?.reply ?? 'no attempt got an answer',
 				...(last?.host ? { remoteMta: last.host } : {}),
-				verdict: `Given up after ${leg.attempts.length} tries over ${hours(this.#now(journey) - journey.simulatedQueuedAt)} (QUEUE_MAX_AGE ${limits.queueMaxAgeHours} h; RFC 5321 §4.5.4.1 says real servers keep trying 4–5 days). Last: ${last?.reply ?? 'none'}`
+				verdict: `Given up after ${leg.attempts.length} tries over ${hours(this.journeyNow(journey) - journey.simulatedQueuedAt)} (QUEUE_MAX_AGE ${limits.queueMaxAgeHours} h; RFC 5321 §4.5.4.1 says real servers keep trying 4–5 days). Last: ${last?.reply ?? 'none'}`
 			});
 			this.#queued.delete(entry);
 			this.#changed(journey);
@@ -565,7 +558,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	#delayNotice(entry: QueuedLeg): void {
 		const { leg, journey } = entry;
 		if (leg.delayNoticeIds.length) return;
-		if (this.#now(journey) - journey.simulatedQueuedAt < DELAY_NOTICE_AFTER_HOURS * 3_600_000)
+		if (this.journeyNow(journey) - journey.simulatedQueuedAt < DELAY_NOTICE_AFTER_HOURS * 3_600_000)
 			return;
 		const asked = entry.pending.filter((r) => r.notify?.includes('DELAY'));
 		if (!asked.length) return;
@@ -576,7 +569,8 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 			diagnostic: last?.reply,
 			remoteMta: last?.host ?? undefined,
 			willRetryUntil: new Date(
-				journey.queuedAt + this.deps.queueClock.realDuration(journey.giveUpAt - this.#now(journey))
+				journey.queuedAt +
+					this.deps.queueClock.realDuration(journey.giveUpAt - this.journeyNow(journey))
 			)
 		});
 		if (id) leg.delayNoticeIds.push(id);
@@ -666,6 +660,15 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		store.addMessage(report);
 		return id;
 	}
+}
+
+/**
+ * The bytes the queue hands on: the trace fields travel with the message, but Return-Path is
+ * added only at final delivery (RFC 5321 §4.4), so the submission copy's is left off.
+ */
+function payloadOf(stored: StoredMessage): Buffer {
+	const received = stored.trace.replace(/^Return-Path:[^\r\n]*\r\n/i, '');
+	return Buffer.concat([Buffer.from(received, 'latin1'), stored.raw]);
 }
 
 function withoutBytes(message: ReceivedMessage): Omit<ReceivedMessage, 'raw'> {

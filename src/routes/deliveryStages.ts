@@ -3,6 +3,7 @@
  * per stage, each with where it is in the sandbox, how the message (or the question) gets there,
  * one line of explanation with its RFC section, and the page where a visitor sees it live.
  */
+import { OUTGOING_HOST } from '$lib/delivery/mailHosts';
 import type { RfcRef } from '$lib/messages';
 import { ref } from '$lib/smtp/rfc';
 
@@ -55,7 +56,7 @@ export const DELIVERY_STAGES = [
 		id: 'outgoing',
 		name: 'Outgoing server',
 		side: 'sender',
-		where: 'out.smtp-lab.test, its queue',
+		where: `${OUTGOING_HOST.name}, its queue`,
 		arrives: 'into the queue',
 		explains:
 			'One copy per destination server, with all of its recipients; a “try later” is retried, at least 30 minutes apart, for days.',

@@ -222,5 +222,8 @@ export function remoteDomain(domain: string): RemoteDomainRow | undefined {
 	return REMOTE_BY_DOMAIN.get(domain.toLowerCase().replace(/\.$/, ''));
 }
 
+/** The sandbox's outgoing server: the queue's client, its source address and its HELO name. */
+export const OUTGOING_HOST: MailHostRow = MAIL_HOSTS.find((host) => host.role === 'outgoing')!;
+
 /** The sandbox host that answers for the sandbox's own domains: the listeners of LISTENER_TABLE. */
 export const SANDBOX_HOST_ADDRESS = '127.0.0.1';

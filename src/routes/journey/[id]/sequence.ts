@@ -6,7 +6,7 @@
  * page renders it, the tests read it.
  */
 import { JOURNEY_RULES, type Journey, type JourneyLeg } from '$lib/delivery/journey';
-import { MAIL_HOSTS } from '$lib/delivery/mailHosts';
+import { OUTGOING_HOST } from '$lib/delivery/mailHosts';
 import type { RfcRef } from '$lib/messages';
 import { ref } from '$lib/smtp/rfc';
 import { onwardStepTable, type OnwardStepId } from '$lib/smtp/tables/onwardDelivery';
@@ -71,7 +71,7 @@ export interface JourneySequence {
 export const PARTICIPANTS = {
 	program: 'Mail program',
 	submission: 'Submission server',
-	outgoing: MAIL_HOSTS.find((host) => host.role === 'outgoing')!.name,
+	outgoing: OUTGOING_HOST.name,
 	dns: 'Sandbox DNS',
 	mailbox: 'Mailbox',
 	sender: 'Sender’s mailbox',
