@@ -14,6 +14,7 @@ export function sessionSummary(
 	return {
 		id,
 		listener: 'mx',
+		protocol: 'smtp',
 		standsFor: 25,
 		origin: 'external',
 		clientAddress: '127.0.0.1',

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { ListenerName, SessionEvent, SessionSummary } from '../../src/lib/messages';
 import { SessionAnnotator } from '../../src/lib/smtp/annotate/annotate';
 import { listenersByName } from '../../src/lib/smtp/tables/systemEvents';
+import { listenerRow } from '../../src/lib/listeners';
 import type { LabConfig } from '../config';
 import { newId } from '../ids';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
@@ -240,6 +241,7 @@ export class SessionOwnership {
 		const summary: SessionSummary = {
 			id: session.id,
 			listener: session.listener,
+			protocol: listenerRow(session.listener).protocol,
 			standsFor: listenersByName.get(session.listener)?.port ?? 0,
 			origin: 'browser',
 			clientAddress: session.browserAddress,

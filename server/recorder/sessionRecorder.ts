@@ -7,6 +7,7 @@ import type {
 	SessionOrigin,
 	SessionSummary
 } from '../../src/lib/messages';
+import { listenerRow } from '../../src/lib/listeners';
 import { commandsByVerb } from '../../src/lib/smtp/tables/commands';
 import { parseReply } from '../../src/lib/smtp/protocol/replyParser';
 import type { LabStore } from '../store/labStore';
@@ -104,6 +105,7 @@ export class SessionRecorder {
 		const summary: SessionSummary = {
 			id: options.id,
 			listener: options.listener,
+			protocol: listenerRow(options.listener).protocol,
 			standsFor: options.standsFor,
 			origin: options.origin,
 			clientAddress: options.clientAddress,

@@ -7,8 +7,12 @@
 import type { RfcRef } from './messages';
 import { ref } from './smtp/rfc';
 
+/** The protocol a listener speaks: each has its own annotation tables and state machine. */
+export type Protocol = 'smtp' | 'pop3';
+
 export interface ListenerRow {
 	name: string;
+	protocol: Protocol;
 	/** The real-world port this listener stands in for. */
 	standsFor: number;
 	/** Its port here unless `portVariable` says otherwise (ports below 1024 need root). */
@@ -22,8 +26,11 @@ export interface ListenerRow {
 	auth: boolean;
 	/** The name in pickers and status lines. */
 	label: string;
-	/** Which hop of a message's way it plays: handing mail to one's provider, or server to server. */
-	hop: 'submission' | 'mx';
+	/**
+	 * Which part of a message's way it plays: handing mail to one's provider, server to server, or
+	 * the recipient's program reading its mailbox.
+	 */
+	hop: 'submission' | 'mx' | 'read';
 	title: string;
 	/** What it is for, and what the sandbox does there. */
 	role: string;
@@ -33,6 +40,7 @@ export interface ListenerRow {
 export const LISTENER_TABLE = [
 	{
 		name: 'mx',
+		protocol: 'smtp',
 		standsFor: 25,
 		defaultPort: 2525,
 		portVariable: 'SMTP_PORT',
@@ -47,6 +55,7 @@ export const LISTENER_TABLE = [
 	},
 	{
 		name: 'submission',
+		protocol: 'smtp',
 		standsFor: 587,
 		defaultPort: 2587,
 		portVariable: 'SUBMISSION_PORT',
@@ -61,6 +70,7 @@ export const LISTENER_TABLE = [
 	},
 	{
 		name: 'submissions',
+		protocol: 'smtp',
 		standsFor: 465,
 		defaultPort: 2465,
 		portVariable: 'SMTPS_PORT',
@@ -80,6 +90,8 @@ export type ListenerConfigKey = (typeof LISTENER_TABLE)[number]['configKey'];
 export type Listener = (typeof LISTENER_TABLE)[number];
 
 export const LISTENERS: readonly ListenerName[] = LISTENER_TABLE.map((row) => row.name);
+
+export const PROTOCOLS: readonly Protocol[] = ['smtp', 'pop3'];
 
 export function listenerRow(name: ListenerName): Listener {
 	return LISTENER_TABLE.find((row) => row.name === name)!;

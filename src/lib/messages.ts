@@ -6,7 +6,7 @@
  */
 
 // The listeners' names come from their table (src/lib/listeners.ts).
-import { LISTENERS, type ListenerName } from './listeners';
+import { LISTENERS, type ListenerName, type Protocol } from './listeners';
 import type { RosterRow } from './classes';
 import type { Handout, StudentExercises } from './exercises/progress';
 import type { Journey } from './delivery/journey';
@@ -18,7 +18,7 @@ import {
 	examplePresence,
 	nullableSessionId
 } from './messageFields';
-export { LISTENERS, type ListenerName };
+export { LISTENERS, type ListenerName, type Protocol };
 export { EXAMPLE_STEP_MAX, SLUG_PATTERN };
 
 export type Direction = 'client' | 'server' | 'system';
@@ -79,6 +79,8 @@ export type SessionOrigin = 'browser' | 'external' | 'queue';
 export interface SessionSummary {
 	id: string;
 	listener: ListenerName;
+	/** What the listener speaks (its row in src/lib/listeners.ts says). */
+	protocol: Protocol;
 	/** The real port this listener stands for (25, 587, 465). */
 	standsFor: number;
 	origin: SessionOrigin;

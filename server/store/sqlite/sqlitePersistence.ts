@@ -7,6 +7,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { listenerRow } from '../../../src/lib/listeners';
 import type { MessageSummary, SessionSummary } from '../../../src/lib/messages';
 import {
 	StorageError,
@@ -185,6 +186,8 @@ export class SqlitePersistence implements StorePersistence {
 			.all() as { summary: string; owners: string }[]) {
 			const summary = JSON.parse(row.summary) as SessionSummary;
 			summary.messageIds = [];
+			// Recorded before sessions named their protocol: the listener's row says it.
+			summary.protocol ??= listenerRow(summary.listener).protocol;
 			sessions.set(summary.id, { summary, events: [], owners: JSON.parse(row.owners) as string[] });
 		}
 		for (const row of this.#db
