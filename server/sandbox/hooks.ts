@@ -16,11 +16,12 @@ import type { OwnerDirectory } from '../owners/ownerDirectory';
 import type { LabStore } from '../store/labStore';
 import type { Delivery } from './delivery';
 import { assembleMessage, readData } from './messageAssembly';
+import { identifyLogin, loginRefusal } from '../owners/logins';
 import {
-	checkPassword,
 	domainOf,
 	type Greylist,
 	GTUBE,
+	isFixedSandboxDomain,
 	isLocalRecipient,
 	isRemoteSandboxRecipient,
 	localPartOf,
@@ -83,18 +84,12 @@ export function sandboxHooks(spec: Listener, deps: HooksDeps): SandboxHooks {
 			if (auth.method !== 'PLAIN' && auth.method !== 'LOGIN')
 				return callback(replyError('badCredentials'));
 			const user = auth.username ?? '';
-			const password = auth.password ?? '';
+			const login = identifyLogin(user, auth.password ?? '', deps);
+			const refusal = loginRefusal(login, deps.config.visibility, live?.browser ?? false);
+			if (refusal) return callback(replyError(refusal));
 			// A personal login, or a student's (their class address), makes the session, and what it
 			// sends, its owner's.
-			const student = deps.classes.studentOfLogin(user, password);
-			const owner = student
-				? deps.store.owners.get(student.ownerId)
-				: deps.owners.ownerOfLogin(user, password);
-			if (!owner && !checkPassword(user, password)) return callback(replyError('badCredentials'));
-			// In private mode the shared accounts log in only in a browser, where the owner is known:
-			// a mail program outside it uses its owner's personal login (shown on /connect).
-			if (!owner && deps.config.visibility === 'private' && !live?.browser)
-				return callback(replyError('sharedAccountInBrowserOnly'));
+			const owner = login && login.kind !== 'shared' ? login.owner : undefined;
 			if (owner && live) {
 				if (!live.senderOwners.includes(owner.id)) live.senderOwners.push(owner.id);
 				deps.store.claimSession(live.recorder.id, owner.id);
@@ -197,6 +192,12 @@ function checkRecipient(
 			});
 		return null;
 	}
+	// Under .test only the names the sandbox DNS answers for are its own (server/dns/sandboxZone.ts):
+	// the fixed domains, and a personal domain while its owner exists.
+	if (domain && !isFixedSandboxDomain(domain) && !deps.store.ownerByDomain(domain))
+		return spec.auth && session.user
+			? replyError('noSuchDomain', { domain })
+			: replyError('relayDenied', { domain });
 	const mailbox = teachingMailbox(address);
 	if (mailbox?.behaviour === 'refuse') return replyError('unknownUser');
 	if (mailbox?.behaviour === 'defer') return replyError('mailboxFull');

@@ -27,10 +27,12 @@ export function localPartOf(address: string): string {
 /** RFC 5321 §2.4: domains compare case-insensitively. */
 export function isSandboxDomain(domain: string): boolean {
 	const d = domain.toLowerCase().replace(/\.$/, '');
-	return (
-		(SANDBOX_DOMAINS as readonly string[]).includes(d) ||
-		(d.endsWith(SANDBOX_TLD) && d.length > SANDBOX_TLD.length)
-	);
+	return isFixedSandboxDomain(d) || (d.endsWith(SANDBOX_TLD) && d.length > SANDBOX_TLD.length);
+}
+
+/** example.com/.net/.org: the sandbox's own whatever else exists (RFC 2606 §3). */
+export function isFixedSandboxDomain(domain: string): boolean {
+	return (SANDBOX_DOMAINS as readonly string[]).includes(domain.toLowerCase().replace(/\.$/, ''));
 }
 
 /**

@@ -75,6 +75,11 @@ export const SANDBOX_REPLIES = {
 		enhanced: '5.7.27',
 		text: 'Sender address has null MX: {domain} accepts no mail, so no reply or bounce could reach it'
 	}, // RFC 7505 §4.2: a server may refuse a sender whose domain has a null MX, 550 with X.7.27
+	noSuchDomain: {
+		code: 550,
+		enhanced: '5.1.2',
+		text: '{domain} does not exist: the sandbox DNS answers NXDOMAIN, and a name that does not exist is an error, never an implicit MX'
+	}, // RFC 5321 §5.1 "a non-existent domain error ... MUST be reported as an error"; RFC 3463 §3.2 X.1.2 bad destination system address
 	relayDenied: {
 		code: 550,
 		enhanced: '5.7.1',

@@ -257,19 +257,40 @@ describe('relay and sandbox domains', () => {
 		sub.c.close();
 	});
 
-	it('accepts postmaster@ and *.test domains, refuses look-alikes', async () => {
+	it('accepts postmaster@, its domains and a personal domain; refuses look-alikes and .test names that do not exist', async () => {
 		lab = await startQuickLab();
+		const personal = `${lab.owners.owner('listener-test-owner').name}.test`;
 		const { c } = await ready(lab, 'mx');
 		expect(await c.command('MAIL FROM:<someone@example.com>')).toMatch(/^250 /);
 		// RFC 5321 §4.5.1: postmaster must always be accepted.
 		expect(await c.command('RCPT TO:<postmaster@example.com>')).toMatch(/^250 /);
 		expect(await c.command('RCPT TO:<PostMaster@Example.NET>')).toMatch(/^250 /);
-		// RFC 2606 §2: every .test domain is reserved for testing.
-		expect(await c.command('RCPT TO:<someone@lab.test>')).toMatch(/^250 /);
-		expect(await c.command('RCPT TO:<someone@deep.sub.lab.test>')).toMatch(/^250 /);
 		expect(await c.command('RCPT TO:<someone@example.org>')).toMatch(/^250 /);
-		for (const outside of ['example.com.evil', 'notexample.com', 'test', 'example.community'])
+		expect(await c.command(`RCPT TO:<someone@${personal.toUpperCase()}>`)).toMatch(/^250 /);
+		// A .test name the sandbox DNS answers NXDOMAIN for is no domain of this server's.
+		for (const outside of [
+			'example.com.evil',
+			'notexample.com',
+			'test',
+			'example.community',
+			'lab.test',
+			`deep.sub.${personal}`
+		])
 			expect(await c.command(`RCPT TO:<someone@${outside}>`), outside).toMatch(/^550 5\.7\.1 /);
+		c.close();
+	});
+
+	it('on submission, a recipient at a .test name that does not exist is refused with 550 5.1.2 (RFC 5321 §5.1)', async () => {
+		lab = await startQuickLab();
+		const { c } = await open(lab, 'submissions');
+		await ehlo(c);
+		expect(await c.command(`AUTH PLAIN ${plain('alice', 'wonderland')}`)).toMatch(/^235 /);
+		expect(await c.command('MAIL FROM:<alice@example.com>')).toMatch(/^250 /);
+		expect(await c.command('RCPT TO:<bob@exmaple.test>')).toBe(
+			'550 5.1.2 exmaple.test does not exist: the sandbox DNS answers NXDOMAIN, and a name that does not exist is an error, never an implicit MX'
+		);
+		// An outside domain is still the outbox's: no lookup is made for it.
+		expect(await c.command('RCPT TO:<friend@gmail.com>')).toMatch(/^250 /);
 		c.close();
 	});
 });
