@@ -114,6 +114,14 @@ const PROVOKE: Record<SandboxReplyName, Provocation> = {
 			return c.command('RCPT TO:<ana@aaaaaa.class.test>');
 		}
 	},
+	noSuchDomain: {
+		spec: '550 5.1.2',
+		provoke: async (lab) => {
+			const { c } = await ready(lab, 'submission');
+			await c.command('MAIL FROM:<a@example.com>');
+			return c.command('RCPT TO:<b@no-such-name.test>');
+		}
+	},
 	relayDenied: {
 		spec: '550 5.7.1',
 		provoke: async (lab) => {
