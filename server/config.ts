@@ -106,6 +106,14 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	dnsLogSize: number;
 	/** Entries the wire tap keeps per browser session (server/bridge/wireTap.ts), in memory. */
 	maxWireRecordsPerSession: number;
+	/** Accept a password on the read listeners before TLS (server/pop3/): off (RFC 2595 §2.3). */
+	readAllowPlaintext: boolean;
+	/** Octets of one POP3 command line, CRLF included (RFC 2449 §4: 255). */
+	pop3MaxLineBytes: number;
+	/** Silence before a POP3 session is closed (RFC 1939 §3: at least 10 minutes). */
+	pop3IdleTimeoutSeconds: number;
+	/** Failed log-ins in one POP3 session before the server closes it. */
+	pop3MaxFailedLogins: number;
 }
 
 const MiB = 1024 * 1024;
@@ -183,11 +191,16 @@ export const DEFAULTS: LabConfig = {
 	dnsQueriesPerSecondPerAddress: 20,
 	dnsLogSize: 1000,
 	// A MAX_MESSAGE_BYTES message inside TLS is about 70 records (at most 16 KiB each, RFC 8446 §5.1).
-	maxWireRecordsPerSession: 2000
+	maxWireRecordsPerSession: 2000,
+	readAllowPlaintext: false,
+	pop3MaxLineBytes: 255, // RFC 2449 §4: a command line is at most 255 octets, CRLF included
+	pop3IdleTimeoutSeconds: 600, // RFC 1939 §3: an autologout timer of at least 10 minutes
+	// A mistyped password or two is fine; guessing at machine speed costs a new connection each.
+	pop3MaxFailedLogins: 3
 };
 
 /** Environment variable → config key, with how to read it. */
-export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
+export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string' | 'boolean'][] = [
 	['PORT', 'port', 'int'],
 	['HOST', 'host', 'string'],
 	['ORIGIN', 'origin', 'string'],
@@ -243,7 +256,11 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string'][] = [
 	['DNS_PORT', 'dnsPort', 'int'],
 	['DNS_QUERIES_PER_SECOND_PER_ADDRESS', 'dnsQueriesPerSecondPerAddress', 'int'],
 	['DNS_LOG_SIZE', 'dnsLogSize', 'int'],
-	['MAX_WIRE_RECORDS_PER_SESSION', 'maxWireRecordsPerSession', 'int']
+	['MAX_WIRE_RECORDS_PER_SESSION', 'maxWireRecordsPerSession', 'int'],
+	['READ_ALLOW_PLAINTEXT', 'readAllowPlaintext', 'boolean'],
+	['POP3_MAX_LINE_BYTES', 'pop3MaxLineBytes', 'int'],
+	['POP3_IDLE_TIMEOUT_SECONDS', 'pop3IdleTimeoutSeconds', 'int'],
+	['POP3_MAX_FAILED_LOGINS', 'pop3MaxFailedLogins', 'int']
 ];
 
 /**
@@ -279,6 +296,10 @@ export function readConfig(
 			if (!Number.isInteger(value) || value < 0)
 				throw new ConfigError(`${name} must be a whole number ≥ 0, got "${raw}"`);
 			target[key] = value;
+		} else if (kind === 'boolean') {
+			if (raw !== 'true' && raw !== 'false')
+				throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+			target[key] = raw === 'true';
 		} else {
 			target[key] = raw;
 		}
@@ -343,6 +364,23 @@ export function readConfig(
 		throw new ConfigError(`DNS_HOST must be an IP address, got "${config.dnsHost}"`);
 	if (config.dnsPort > 65535)
 		throw new ConfigError(`DNS_PORT must be a port number (0–65535), got ${config.dnsPort}`);
+	// "USER x" and its CRLF need a few octets: less is no POP3 at all.
+	if (config.pop3MaxLineBytes < 16)
+		throw new ConfigError(
+			`POP3_MAX_LINE_BYTES must be at least 16, got ${config.pop3MaxLineBytes}: it is the longest POP3 command line, CRLF included (RFC 2449 §4: 255)`
+		);
+	if (config.pop3MaxFailedLogins < 1)
+		throw new ConfigError(
+			`POP3_MAX_FAILED_LOGINS must be at least 1, got ${config.pop3MaxFailedLogins}: it is how many failed log-ins close a POP3 session`
+		);
+	if (config.pop3MaxLineBytes < 255)
+		console.warn(
+			'POP3_MAX_LINE_BYTES is below 255: RFC 2449 §4 requires servers that support CAPA to accept commands of 255 octets.'
+		);
+	if (config.pop3IdleTimeoutSeconds < 600)
+		console.warn(
+			'POP3_IDLE_TIMEOUT_SECONDS is below 600: RFC 1939 §3 asks for an autologout timer of at least 10 minutes.'
+		);
 	if (config.maxRecipients < 100)
 		console.warn(
 			'MAX_RECIPIENTS is below 100: RFC 5321 §4.5.3.1.8 requires servers to accept at least 100.'

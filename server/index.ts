@@ -52,7 +52,7 @@ async function main(): Promise<void> {
 		console.log(
 			operatorTokenNotice(lab.newOperatorToken, config.dataDir, config.origin ?? localUrl)
 		);
-	console.log(`SMTP Lab listening on ${localUrl} — SMTP: ${ports}`);
+	console.log(`SMTP Lab listening on ${localUrl} — mail: ${ports}`);
 
 	let stopping = false;
 	const stop = async () => {

@@ -30,6 +30,7 @@ import { OutgoingQueue } from './queue/outgoingQueue';
 import { QueueClock } from './queue/queueClock';
 import { ClientAddressRegistry } from './sandbox/clientAddresses';
 import { Sandbox } from './sandbox/sandbox';
+import { Mailboxes } from './mailboxes/mailboxes';
 import { LabStore, type StoredMessage } from './store/labStore';
 import { RetentionSweeper } from './store/retention';
 import { buildMessageView, type MessageView } from './store/messageView';
@@ -39,7 +40,7 @@ import { loadTlsMaterial, type TlsMaterial } from './tls/certificate';
 export const LAB_KEY = Symbol.for('smtp-lab.lab');
 
 /** A listener as /api/health reports it: its row's facts and the port it is bound to. */
-export type ListenerInfo = Pick<Listener, 'name' | 'standsFor' | 'tls' | 'auth'> & {
+export type ListenerInfo = Pick<Listener, 'name' | 'protocol' | 'standsFor' | 'tls' | 'auth'> & {
 	port: number;
 };
 
@@ -57,6 +58,8 @@ export interface Lab {
 	visibility: VisibilityRule;
 	/** Classes: teachers, students, join and rejoin codes (issue 15). */
 	classes: ClassDirectory;
+	/** The read side's accounts and mailboxes (server/mailboxes/): what POP3 (and IMAP) serve. */
+	mailboxes: Mailboxes;
 	dns: LabDns;
 	/** The queue's clock (QUEUE_TIME_SCALE times real time, with fast-forward). */
 	queueClock: QueueClock;
@@ -112,6 +115,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 	const owners = new OwnerDirectory(store, secrets.cookieSecret, secrets.operatorToken);
 	const visibility = new VisibilityRule(config.visibility, store);
 	const classes = new ClassDirectory(store, owners, clock, config);
+	const mailboxes = new Mailboxes({ store, owners, classes, visibility, config });
 	const tls = await loadTlsMaterial(
 		config.tlsCert,
 		config.tlsKey,
@@ -272,6 +276,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		owners,
 		visibility,
 		classes,
+		mailboxes,
 		dns: { zone, resolver, log: dnsLog, host: config.dnsHost, port: dnsServer.port },
 		queueClock,
 		queue,
@@ -281,6 +286,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		listeners: () =>
 			LISTENER_TABLE.map((row) => ({
 				name: row.name,
+				protocol: row.protocol,
 				port: sandbox.port(row.name),
 				standsFor: row.standsFor,
 				tls: row.tls,

@@ -20,9 +20,15 @@ export interface ListenerRow {
 	/** The environment variable that sets its port, and the LabConfig key it fills. */
 	portVariable: string;
 	configKey: string;
-	/** STARTTLS after the greeting (RFC 3207), or TLS from the first byte (RFC 8314 §3.3). */
+	/**
+	 * The in-band upgrade after the greeting (SMTP's STARTTLS, RFC 3207; POP3's STLS, RFC 2595 §4),
+	 * or TLS from the first byte (RFC 8314 §3).
+	 */
 	tls: 'starttls' | 'implicit';
-	/** AUTH offered after TLS and required before MAIL (RFC 4954, RFC 6409 §4.3). */
+	/**
+	 * A log-in, offered after TLS, is required: before MAIL on submission (RFC 4954, RFC 6409
+	 * §4.3), before any mailbox command on a read listener (RFC 1939 §4).
+	 */
 	auth: boolean;
 	/** The name in pickers and status lines. */
 	label: string;
@@ -82,6 +88,36 @@ export const LISTENER_TABLE = [
 		title: 'Port 465: submission over implicit TLS',
 		role: 'The same submission service with TLS from the first byte: the handshake comes before the greeting, so there is no STARTTLS. RFC 8314 recommends it for mail programs.',
 		rfc: [ref(8314, '3.3')]
+	},
+	{
+		name: 'pop3',
+		protocol: 'pop3',
+		standsFor: 110,
+		defaultPort: 2110,
+		portVariable: 'POP3_PORT',
+		configKey: 'pop3Port',
+		tls: 'starttls',
+		auth: true,
+		label: 'POP3 (port 110)',
+		hop: 'read',
+		title: 'Port 110: reading mail with POP3',
+		role: 'Where a mail program downloads the messages in its mailbox (the maildrop): STLS first, then USER/PASS or AUTH PLAIN (neither is offered before TLS), then STAT, LIST, RETR and DELE. A message marked with DELE is removed only when QUIT ends the session.',
+		rfc: [ref(1939, '3'), ref(2595, '4')]
+	},
+	{
+		name: 'pop3s',
+		protocol: 'pop3',
+		standsFor: 995,
+		defaultPort: 2995,
+		portVariable: 'POP3S_PORT',
+		configKey: 'pop3sPort',
+		tls: 'implicit',
+		auth: true,
+		label: 'POP3S (port 995)',
+		hop: 'read',
+		title: 'Port 995: POP3 over implicit TLS',
+		role: 'The same POP3 service with TLS from the first byte: the handshake comes before the +OK greeting, so there is no STLS. RFC 8314 recommends it for mail programs, reversing RFC 2595 §7, which had discouraged the separate port.',
+		rfc: [ref(8314, '3.1'), ref(1939, '3')]
 	}
 ] as const satisfies readonly ListenerRow[];
 

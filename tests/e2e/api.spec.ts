@@ -93,7 +93,15 @@ test('the JSON API serves sessions, messages and their exact bytes', async ({
 
 	const health = await (await request.get('/api/health')).json();
 	expect(health.ok).toBe(true);
-	expect(health.listeners.map((l: { standsFor: number }) => l.standsFor)).toEqual([25, 587, 465]);
+	expect(
+		health.listeners.map((l: { standsFor: number; protocol: string }) => [l.standsFor, l.protocol])
+	).toEqual([
+		[25, 'smtp'],
+		[587, 'smtp'],
+		[465, 'smtp'],
+		[110, 'pop3'],
+		[995, 'pop3']
+	]);
 });
 
 test('API errors are JSON: 404 unknown, 400 malformed, 403 other origin, 413 too large (BAD-INPUTS W11)', async ({
