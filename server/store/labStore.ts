@@ -7,6 +7,7 @@ import type { MessageView } from './messageView';
 import type { QueueRecord } from '../queue/queueRecord';
 import type { WireTap } from '../bridge/wireTap';
 import type { PersistedState, StoreBatch, StorePersistence } from './persistence';
+import type { ReaderAct } from '../../src/lib/mail/readerActs';
 import {
 	persistedEvent,
 	restoredEvents,
@@ -408,6 +409,19 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		this.emit('message', message.summary);
 	}
 
+	/**
+	 * A reader read a delivered copy, or removed it from their mailbox (server/mailboxes): kept
+	 * on the message's summary, written to its own table, and watchers told.
+	 */
+	addReaderAct(messageId: string, act: ReaderAct): void {
+		const stored = this.messages.get(messageId);
+		if (!stored) return;
+		(stored.summary.readerActs ??= []).push(act);
+		if (this.#persistence) this.#pending.readerActs.push({ messageId, act });
+		this.#changed(null);
+		this.emit('message', stored.summary);
+	}
+
 	/** Tells watchers that a stored message changed (for example, a bounce was sent for it). */
 	touchMessage(id: string): void {
 		const stored = this.messages.get(id);
@@ -729,6 +743,7 @@ function emptyBatch(): Omit<StoreBatch, 'sessions'> {
 		students: [],
 		deletedStudents: [],
 		queue: [],
-		deletedQueue: []
+		deletedQueue: [],
+		readerActs: []
 	};
 }

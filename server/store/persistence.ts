@@ -8,6 +8,7 @@ import type { Owner, Share } from '../owners/owner';
 import type { ClassRoom, Student } from '../classes/classRoom';
 import type { QueueRecord } from '../queue/queueRecord';
 import type { PersistedEvent } from './persistedEvent';
+import type { ReaderAct } from '../../src/lib/mail/readerActs';
 
 export interface PersistedSession {
 	summary: SessionSummary;
@@ -80,6 +81,8 @@ export interface StoreBatch {
 	/** Journeys of the outgoing queue, new or changed (whole), and those gone with their message. */
 	queue: QueueRecord[];
 	deletedQueue: string[];
+	/** Reads and removals of a message's delivered copies (they go with the message). */
+	readerActs: { messageId: string; act: ReaderAct }[];
 }
 
 /** Asynchronous, as a database client over a network is; SQLite's answers come at once. */

@@ -11,6 +11,7 @@ import type { RosterRow } from './classes';
 import type { Handout, StudentExercises } from './exercises/progress';
 import type { Journey } from './delivery/journey';
 import type { DnsLookup, DnsSnapshot } from './dns/lookups';
+import type { ReaderAct } from './mail/readerActs';
 import {
 	EXAMPLE_STEP_MAX,
 	ID_PATTERN,
@@ -147,6 +148,8 @@ export interface MessageSummary {
 	 * copy, a bounce the queue wrote): the submitted message's id, whose journey it is.
 	 */
 	journeyId?: string;
+	/** What readers did to its delivered copies (read, removed from a mailbox), oldest first. */
+	readerActs?: ReaderAct[];
 }
 
 export interface HeaderField {

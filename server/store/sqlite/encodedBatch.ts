@@ -4,10 +4,16 @@
  * batch). Made where the batch is made, so the database thread receives strings rather than
  * objects to copy in and serialise again.
  */
+import type { MessageSummary } from '../../../src/lib/messages';
 import type { PersistedEvent } from '../persistedEvent';
 import type { StoreBatch } from '../persistence';
 
-export interface EncodedBatch extends Omit<StoreBatch, 'sessions' | 'events' | 'newMessages'> {
+export interface EncodedBatch extends Omit<
+	StoreBatch,
+	'sessions' | 'events' | 'newMessages' | 'changedMessages'
+> {
+	/** A changed message's summary without its reader acts (they have their own table). */
+	changedMessages: { id: string; summary: string }[];
 	/** A session's summary without its id list (written link by link: messageLinks). */
 	sessionRows: { id: string; summary: string }[];
 	eventRuns: { sessionId: string; firstSeq: number; events: string }[];
@@ -22,9 +28,19 @@ export interface EncodedBatch extends Omit<StoreBatch, 'sessions' | 'events' | '
 	}[];
 }
 
-export function encodeBatch({ sessions, events, newMessages, ...batch }: StoreBatch): EncodedBatch {
+export function encodeBatch({
+	sessions,
+	events,
+	newMessages,
+	changedMessages,
+	...batch
+}: StoreBatch): EncodedBatch {
 	return {
 		...batch,
+		changedMessages: changedMessages.map((summary) => ({
+			id: summary.id,
+			summary: messageSummaryRow(summary)
+		})),
 		sessionRows: sessions.map((summary) => ({
 			id: summary.id,
 			summary: JSON.stringify({ ...summary, messageIds: undefined })
@@ -36,7 +52,7 @@ export function encodeBatch({ sessions, events, newMessages, ...batch }: StoreBa
 		})),
 		messageRows: newMessages.map(({ summary, raw, trace, owners }) => ({
 			id: summary.id,
-			summary: JSON.stringify(summary),
+			summary: messageSummaryRow(summary),
 			raw,
 			trace,
 			sessionId: summary.sessionId,
@@ -44,6 +60,11 @@ export function encodeBatch({ sessions, events, newMessages, ...batch }: StoreBa
 			owners: JSON.stringify(owners)
 		}))
 	};
+}
+
+/** A message's summary as stored: its reader acts are rows of their own (reader_acts). */
+function messageSummaryRow(summary: MessageSummary): string {
+	return JSON.stringify({ ...summary, readerActs: undefined });
 }
 
 /** A batch's events by session, each session's in order. */

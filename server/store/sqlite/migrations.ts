@@ -145,5 +145,17 @@ export const MIGRATIONS: Migration[] = [
 				id TEXT PRIMARY KEY,
 				record TEXT NOT NULL
 			);`
+	},
+	{
+		version: 9,
+		description:
+			"readers (issue 18): each read of a message's delivered copy and each removal from a mailbox, with the session and command that did it, as JSON",
+		sql: `
+			CREATE TABLE reader_acts (
+				position INTEGER PRIMARY KEY,
+				message_id TEXT NOT NULL,
+				act TEXT NOT NULL
+			);
+			CREATE INDEX reader_acts_by_message ON reader_acts (message_id);`
 	}
 ];

@@ -22,6 +22,7 @@ import type { ClassRoom, Student } from '../../classes/classRoom';
 import type { QueueRecord } from '../../queue/queueRecord';
 import { nicknameKey } from '../../../src/lib/classes';
 import type { PersistedEvent } from '../persistedEvent';
+import type { ReaderAct } from '../../../src/lib/mail/readerActs';
 import { encodeBatch, type EncodedBatch } from './encodedBatch';
 import { MIGRATIONS, type Migration } from './migrations';
 import { SqliteWorkerPersistence } from './sqliteWorkerPersistence';
@@ -101,6 +102,10 @@ export class SqlitePersistence implements StorePersistence {
 		);
 		const upsertQueue = this.#db.prepare('INSERT OR REPLACE INTO queue (id, record) VALUES (?, ?)');
 		const deleteQueue = this.#db.prepare('DELETE FROM queue WHERE id = ?');
+		const insertReaderAct = this.#db.prepare(
+			'INSERT INTO reader_acts (message_id, act) VALUES (?, ?)'
+		);
+		const deleteReaderActs = this.#db.prepare('DELETE FROM reader_acts WHERE message_id = ?');
 		const deleteStudent = this.#db.prepare(
 			'DELETE FROM students WHERE class_id = ? AND nickname_key = ? AND owner_id = ?'
 		);
@@ -128,14 +133,18 @@ export class SqlitePersistence implements StorePersistence {
 				deleteShare.run(token);
 				deleteShareGrants.run(token);
 			}
-			for (const summary of batch.changedMessages)
-				updateMessage.run(JSON.stringify(summary), summary.id);
+			for (const { id, summary } of batch.changedMessages) updateMessage.run(summary, id);
+			for (const { messageId, act } of batch.readerActs)
+				insertReaderAct.run(messageId, JSON.stringify(act));
 			for (const id of batch.deletedSessions) {
 				deleteSession.run(id);
 				deleteEvents.run(id);
 				deleteLinks.run(id);
 			}
-			for (const id of batch.deletedMessages) deleteMessage.run(id);
+			for (const id of batch.deletedMessages) {
+				deleteMessage.run(id);
+				deleteReaderActs.run(id);
+			}
 			for (const c of batch.classes)
 				upsertClass.run(
 					c.id,
@@ -215,6 +224,13 @@ export class SqlitePersistence implements StorePersistence {
 			trace: row.trace,
 			owners: JSON.parse(row.owners) as string[]
 		}));
+		const byId = new Map(messages.map((message) => [message.summary.id, message.summary]));
+		for (const row of this.#db
+			.prepare('SELECT message_id, act FROM reader_acts ORDER BY position')
+			.all() as { message_id: string; act: string }[]) {
+			const summary = byId.get(row.message_id);
+			if (summary) (summary.readerActs ??= []).push(JSON.parse(row.act) as ReaderAct);
+		}
 		// The columns named as the fields they fill: the rows are the objects.
 		const owners = this.#db
 			.prepare('SELECT id, name, password, created_at AS createdAt FROM owners')
