@@ -10,7 +10,8 @@ import { SANDBOX_DOMAINS } from '../../src/lib/sandboxPolicy';
 import type { ClassDirectory } from '../classes/classDirectory';
 import type { Login } from '../owners/logins';
 import { personalDomain } from '../owners/ownerNames';
-import { domainOf, localPartOf } from '../sandbox/policy';
+import { mailboxHolds } from '../../src/lib/mail/readerActs';
+import { domainOf } from '../sandbox/policy';
 
 export interface ReadAccount {
 	/** The user name as the reader typed it. */
@@ -69,32 +70,22 @@ export function readAccountOf(
 }
 
 /**
- * The recipient address is this account's mailbox. `owners`: the message's owners — class-wide
- * mail is a student's only when delivery made it theirs (they were in the class then).
+ * The recipient address is this account's mailbox (mailboxHolds, the rule the pages use too).
+ * `owners`: the message's owners — class-wide mail is a student's only when delivery made it
+ * theirs (they were in the class then).
  */
 export function receivesAt(
 	account: ReadAccount,
 	address: string,
 	owners: readonly string[]
 ): boolean {
-	const domain = domainOf(address);
-	switch (account.kind) {
-		case 'shared':
-			// Domains compare case-insensitively (RFC 5321 §2.4); the sandbox's local parts too.
-			return (
-				localPartOf(address).toLowerCase() === account.mailbox &&
-				(SANDBOX_DOMAINS as readonly string[]).includes(domain.replace(/\.$/, ''))
-			);
-		case 'personal':
-			return domain.replace(/\.$/, '') === account.mailbox;
-		case 'class':
-			return (
-				address.toLowerCase() === account.mailbox ||
-				(address.toLowerCase() === `${CLASS_WIDE_LOCAL_PART}@${domainOf(account.mailbox)}` &&
-					account.ownerId !== null &&
-					owners.includes(account.ownerId))
-			);
-	}
+	if (mailboxHolds(account.mailbox, address)) return true;
+	return (
+		account.kind === 'class' &&
+		account.ownerId !== null &&
+		address.toLowerCase() === `${CLASS_WIDE_LOCAL_PART}@${domainOf(account.mailbox)}` &&
+		owners.includes(account.ownerId)
+	);
 }
 
 /** The message was submitted by this account's login (the submission's AUTH user). */
