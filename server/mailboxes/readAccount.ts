@@ -6,11 +6,10 @@
  * it was given as theirs.
  */
 import { CLASS_WIDE_LOCAL_PART } from '../../src/lib/classes';
-import { SANDBOX_DOMAINS } from '../../src/lib/sandboxPolicy';
 import type { ClassDirectory } from '../classes/classDirectory';
 import type { Login } from '../owners/logins';
 import { personalDomain } from '../owners/ownerNames';
-import { mailboxHolds } from '../../src/lib/mail/readerActs';
+import { mailboxHolds, mailboxLabel } from '../../src/lib/mail/readerActs';
 import { domainOf } from '../sandbox/policy';
 
 export interface ReadAccount {
@@ -37,36 +36,21 @@ export function readAccountOf(
 	browserOwnerId: string | null,
 	classes: ClassDirectory
 ): ReadAccount {
-	switch (login.kind) {
-		case 'shared':
-			return {
-				user: login.user,
-				kind: 'shared',
-				mailbox: login.user,
-				ownerId: browserOwnerId,
-				label: `${login.user}@${SANDBOX_DOMAINS.join(`, ${login.user}@`)}`
-			};
-		case 'personal': {
-			const domain = personalDomain(login.owner.name);
-			return {
-				user: login.user,
-				kind: 'personal',
-				mailbox: domain,
-				ownerId: login.owner.id,
-				label: `any address @${domain}`
-			};
-		}
-		case 'class': {
-			const address = classes.addressOf(login.student).toLowerCase();
-			return {
-				user: login.user,
-				kind: 'class',
-				mailbox: address,
-				ownerId: login.owner.id,
-				label: `${address} (and the class's ${CLASS_WIDE_LOCAL_PART}@${domainOf(address)})`
-			};
-		}
-	}
+	const { user, kind } = login;
+	if (kind === 'shared')
+		return { user, kind, mailbox: user, ownerId: browserOwnerId, label: mailboxLabel(user) };
+	const mailbox =
+		kind === 'personal'
+			? personalDomain(login.owner.name)
+			: classes.addressOf(login.student).toLowerCase();
+	const classWide = `${CLASS_WIDE_LOCAL_PART}@${domainOf(mailbox)}`;
+	return {
+		user,
+		kind,
+		mailbox,
+		ownerId: login.owner.id,
+		label: kind === 'class' ? `${mailbox} and ${classWide}` : mailboxLabel(mailbox)
+	};
 }
 
 /**

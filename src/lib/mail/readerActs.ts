@@ -43,6 +43,14 @@ export function mailboxHolds(mailbox: string, address: string): boolean {
 	);
 }
 
+/** The mailbox in a few words, by its key: `alice@example.com, .net, .org`, `@domain`, the address. */
+export function mailboxLabel(mailbox: string): string {
+	if (mailbox.includes('@')) return mailbox;
+	if (mailbox.includes('.')) return `@${mailbox}`;
+	const [first, ...others] = SANDBOX_DOMAINS;
+	return `${mailbox}@${first}, ${others.map((d) => d.slice(d.indexOf('.'))).join(', ')}`;
+}
+
 /** The reader removed the copy delivered to this address: that removal, else undefined. */
 export function removalOf(
 	acts: readonly ReaderAct[] | undefined,

@@ -88,6 +88,34 @@ describe('groupMessages', () => {
 		]);
 	});
 
+	it("leaves out a copy its reader removed, from that reader's mailbox only", () => {
+		const removed = (mailbox: string) => ({
+			act: 'removed' as const,
+			mailbox,
+			sessionId: 'pop3s',
+			at: 1,
+			protocol: 'pop3' as const,
+			command: 'DELE'
+		});
+		const m = msg(
+			[
+				['Alice@EXAMPLE.net', 'delivered'],
+				['bob@example.com', 'delivered'],
+				['x@quiet-otter-42.test', 'delivered'],
+				['ana@k7m4qp.class.test', 'delivered']
+			],
+			{
+				readerActs: [
+					removed('alice'),
+					{ ...removed('bob'), act: 'read', command: 'RETR' },
+					removed('quiet-otter-42.test'),
+					removed('ana@k7m4qp.class.test')
+				]
+			}
+		);
+		expect(groupMessages([m]).mailboxes.map((b) => b.address)).toEqual(['bob@example.com']);
+	});
+
 	it('lower-cases only the domain (RFC 5321 §2.4)', () => {
 		expect(mailboxAddress('Bob@EXAMPLE.com')).toBe('Bob@example.com');
 	});

@@ -1,3 +1,4 @@
+import { removalOf } from '$lib/mail/readerActs';
 import type { MessageSummary, RecipientResult } from '$lib/messages';
 
 export interface MailboxGroup {
@@ -33,9 +34,10 @@ export function groupMessages(messages: readonly MessageSummary[]): MailboxView 
 		if (message.kind !== 'mail') view.reports.push(message);
 		const outbox = message.recipients.filter((r) => r.outcome === 'outbox');
 		if (outbox.length) view.outbox.push({ message, recipients: outbox });
+		// A copy its reader removed (POP3 DELE then QUIT) is no longer in that mailbox.
 		const delivered = new Set(
 			message.recipients
-				.filter((r) => r.outcome === 'delivered')
+				.filter((r) => r.outcome === 'delivered' && !removalOf(message.readerActs, r.address))
 				.map((r) => mailboxAddress(r.address))
 		);
 		for (const address of delivered) {
