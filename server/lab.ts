@@ -159,6 +159,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		clock,
 		owners,
 		classes,
+		mailboxes,
 		outgoing: queue
 	});
 	const hosts = new MailHostServers({

@@ -5,11 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ListenerName, SessionEvent, SessionSummary } from '../../src/lib/messages';
-import { SessionAnnotator } from '../../src/lib/smtp/annotate/annotate';
 import { listenersByName } from '../../src/lib/smtp/tables/systemEvents';
 import { listenerRow } from '../../src/lib/listeners';
 import type { LabConfig } from '../config';
 import { newId } from '../ids';
+import { createAnnotator } from '../recorder/annotator';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
 import type { LabStore } from '../store/labStore';
 import { LoopbackSession, type LoopbackTarget } from './loopbackSession';
@@ -194,7 +194,7 @@ export class SessionOwnership {
 		this.#forget(session, null);
 		session.close();
 		if (!owner) return;
-		const annotation = new SessionAnnotator({ listener: session.listener }).annotate({
+		const annotation = createAnnotator(session.listener).annotate({
 			dir: 'server',
 			text: reply
 		});

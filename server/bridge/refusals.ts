@@ -6,6 +6,7 @@
  * fill the store), so the bridge tells its own page, naming the limit and the setting behind it.
  */
 import type { LabConfig } from '../config';
+import { pop3Reply } from '../pop3/pop3Replies';
 import { SANDBOX_REPLIES, replyText, type SandboxReplyName } from '../sandbox/replies';
 
 const REFUSALS: [SandboxReplyName, (config: LabConfig) => string][] = [
@@ -49,8 +50,11 @@ const TRY_LATER = 'Wait a moment and connect again.'; // RFC 5321 §4.2.1
 
 /** The `closed` reason for a session the sandbox refused with `reply` (its last line). */
 export function refusalReason(reply: string, config: LabConfig): string {
+	// SMTP's 421 or POP3's -ERR [SYS/TEMP] (server/sandbox/listeners.ts), the same text.
 	const row = REFUSALS.find(
-		([name]) => reply === `${SANDBOX_REPLIES[name].code} ${replyText(name)}`
+		([name]) =>
+			reply === `${SANDBOX_REPLIES[name].code} ${replyText(name)}` ||
+			reply === pop3Reply('closing', { reason: replyText(name) })
 	);
 	return `The sandbox refused the session: ${reply}. ${row ? row[1](config) : TRY_LATER}`;
 }

@@ -1,8 +1,15 @@
+import { listenerRow } from '../../src/lib/listeners';
 import type { ListenerName } from '../../src/lib/messages';
+import { Pop3Annotator } from '../../src/lib/pop3/annotate';
 import { SessionAnnotator } from '../../src/lib/smtp/annotate/annotate';
 import type { Annotator } from './sessionRecorder';
 
-/** Each recorded session gets its own stateful annotator from the shared engine (src/lib/smtp). */
+/**
+ * Each recorded session gets its own stateful annotator, the engine of its listener's protocol
+ * (src/lib/smtp, src/lib/pop3); sessions loaded from the database are explained through it too.
+ */
 export function createAnnotator(listener: ListenerName): Annotator {
-	return new SessionAnnotator({ listener });
+	return listenerRow(listener).protocol === 'pop3'
+		? new Pop3Annotator({ listener })
+		: new SessionAnnotator({ listener });
 }

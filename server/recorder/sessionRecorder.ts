@@ -12,6 +12,7 @@ import { commandsByVerb } from '../../src/lib/smtp/tables/commands';
 import { parseReply } from '../../src/lib/smtp/protocol/replyParser';
 import type { LabStore } from '../store/labStore';
 import { ClientStreamTap, type TappedData, type TappedLine } from './clientStreamTap';
+import { byteStuffed } from '../pop3/byteStuffing';
 import { wireText } from './wireText';
 
 export interface AnnotatorInput {
@@ -47,10 +48,11 @@ export interface RecorderOptions {
 const MASK = '•••••• (hidden: credentials are shown only in the browser that typed them)';
 
 /**
- * Records one SMTP session as ordered events: client lines from the bytes themselves (through
- * ClientStreamTap), server replies as they are written, and system events (connect, TLS, AUTH,
- * disconnect). Credentials typed during AUTH are stored masked, with the real text kept aside
- * for the session's owner.
+ * Records one session as ordered events. SMTP: client lines from the bytes themselves (through
+ * ClientStreamTap), server replies as they are written; POP3: the lines and responses its
+ * server (server/pop3/) hands over (clientLine, serverResponse); both: system events (connect,
+ * TLS, AUTH, disconnect). Credentials are stored masked, with the real text kept aside for the
+ * session's owner.
  */
 export class SessionRecorder {
 	readonly id: string;
@@ -185,6 +187,50 @@ export class SessionRecorder {
 			);
 			if (final) this.tap.reply(code);
 		}
+	}
+
+	/**
+	 * A client line framed by a server that reads its own input (POP3: server/pop3/): `text` is
+	 * the line without its CRLF. With `maskFrom`, everyone but the owner sees the line up to there
+	 * and the mask (PASS's argument, AUTH PLAIN's initial response, a SASL answer at 0); the
+	 * annotator reads the whole line, and the rest is kept out of every other line's teaching text.
+	 */
+	clientLine(text: string, anomalies: Anomaly[], maskFrom?: number): void {
+		const secret = maskFrom === undefined ? '' : text.slice(maskFrom).trim();
+		if (maskFrom === undefined || !secret) {
+			this.#later((at) => this.#append(at, 'client', text, anomalies, {}));
+			return;
+		}
+		this.#keepSecret(secret);
+		const masked = text.slice(0, maskFrom) + MASK;
+		const marked: Anomaly[] = [...anomalies, 'credentials-masked'];
+		this.#later((at) => this.#append(at, 'client', masked, marked, {}, text));
+	}
+
+	/**
+	 * One response of such a server, all under one replyId: its status line and any listing lines
+	 * as given (a listing's terminating "." among them); with `content` (a message RETR or TOP
+	 * sends, as the mailbox gives it) the content follows as one event, cut like DATA's at
+	 * MAX_DATA_EVENT_BYTES and shown byte-stuffed as it crossed the wire (RFC 1939 §3), then
+	 * the terminating ".".
+	 */
+	serverResponse(lines: string[], content?: { bytes: Buffer; messageId?: string }): void {
+		const replyId = ++this.#replyId;
+		this.#later((at) => {
+			for (const line of lines) this.#append(at, 'server', line, [], { replyId });
+			if (!content) return;
+			const { bytes, messageId } = content;
+			const limit = this.options.maxDataEventBytes;
+			const cut = bytes.length > limit;
+			const end = cut ? bytes.lastIndexOf(0x0a, limit - 1) + 1 || limit : bytes.length;
+			const note = cut
+				? `This transcript shows the first ${end.toLocaleString('en')} of ${bytes.length.toLocaleString('en')} bytes of the message (MAX_DATA_EVENT_BYTES); the reader received all of it.`
+				: undefined;
+			const extra = { replyId, ...(messageId ? { messageId } : {}) };
+			const shown = wireText(byteStuffed(bytes.subarray(0, end)), true);
+			this.#append(at, 'server', shown, cut ? ['truncated'] : [], extra, undefined, true, note);
+			this.#append(at, 'server', '.', [], { replyId });
+		});
 	}
 
 	/** A final reply answered the oldest unanswered line: the AUTH bookkeeping moves on. */

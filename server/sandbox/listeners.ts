@@ -7,12 +7,12 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import type { SMTPServer } from 'smtp-server';
 import { LISTENER_TABLE, type Listener } from '../../src/lib/listeners';
 import type { ListenerName } from '../../src/lib/messages';
 import type { LabConfig } from '../config';
 import type { TlsMaterial } from '../tls/certificate';
 import type { ClientAddressRegistry } from './clientAddresses';
+import { pop3Reply } from '../pop3/pop3Replies';
 import { replyText, SANDBOX_REPLIES } from './replies';
 import type { LiveSessions, SessionOpening } from './sessions';
 
@@ -21,8 +21,15 @@ export interface ListenersDeps {
 	tls: TlsMaterial;
 	clients: ClientAddressRegistry;
 	sessions: LiveSessions;
-	/** The smtp-server that runs the sessions of a listener. */
-	smtpServerOf: (spec: Listener) => SMTPServer;
+	/** The smtp-server that runs the sessions of an SMTP listener. */
+	smtpServerOf: (spec: Listener) => SessionServer;
+	/** The POP3 server (server/pop3/) that runs the sessions of a POP3 listener. */
+	pop3ServerOf: (spec: Listener) => SessionServer;
+}
+
+/** What runs an admitted session: smtp-server, or the POP3 server, alike. */
+export interface SessionServer {
+	connect(socket: net.Socket, options: { id: string; remoteAddress: string }): void;
 }
 
 export class Listeners {
@@ -32,7 +39,7 @@ export class Listeners {
 
 	constructor(readonly deps: ListenersDeps) {
 		for (const spec of LISTENER_TABLE) {
-			const smtp = deps.smtpServerOf(spec);
+			const smtp = spec.protocol === 'pop3' ? deps.pop3ServerOf(spec) : deps.smtpServerOf(spec);
 			const server =
 				spec.tls === 'implicit'
 					? tls.createServer({ key: deps.tls.key, cert: deps.tls.cert }, (socket) =>
@@ -77,7 +84,7 @@ export class Listeners {
 		for (const socket of this.#sockets) socket.destroy();
 	}
 
-	async #accept(spec: Listener, smtp: SMTPServer, socket: net.Socket): Promise<void> {
+	async #accept(spec: Listener, smtp: SessionServer, socket: net.Socket): Promise<void> {
 		socket.on('error', () => undefined);
 		this.#sockets.add(socket);
 		socket.once('close', () => this.#sockets.delete(socket));
@@ -103,7 +110,7 @@ export class Listeners {
 export function admitSession(
 	config: LabConfig,
 	sessions: LiveSessions,
-	smtp: SMTPServer,
+	smtp: SessionServer,
 	socket: net.Socket,
 	opening: SessionOpening
 ): void {
@@ -115,7 +122,11 @@ export function admitSession(
 				: null;
 	if (refusal) {
 		// Not recorded: a flood of refused connections must not fill the store (MAX_DB_BYTES).
-		socket.end(`${SANDBOX_REPLIES[refusal].code} ${replyText(refusal)}\r\n`);
+		socket.end(
+			opening.spec.protocol === 'pop3'
+				? `${pop3Reply('closing', { reason: replyText(refusal) })}\r\n`
+				: `${SANDBOX_REPLIES[refusal].code} ${replyText(refusal)}\r\n`
+		);
 		return;
 	}
 	const id = sessions.open(socket, opening);

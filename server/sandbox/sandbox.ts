@@ -1,6 +1,7 @@
 /**
- * The sandbox: three SMTP listeners on smtp-server, wired together here. The parts, one job
- * each: listeners.ts (sockets, implicit TLS, session limits), sessions.ts (open sessions),
+ * The sandbox: the SMTP listeners on smtp-server and the POP3 listeners on server/pop3, wired
+ * together here. The parts, one job each: listeners.ts (sockets, implicit TLS, session limits),
+ * sessions.ts (open sessions),
  * hooks.ts (AUTH, MAIL, RCPT, DATA), connection.ts (replies and commands the sandbox answers
  * itself), messageAssembly.ts and delivery.ts (the message and its fate).
  */
@@ -11,6 +12,7 @@ import type { ClassDirectory } from '../classes/classDirectory';
 import type { Clock } from '../clock';
 import type { LabConfig } from '../config';
 import type { OwnerDirectory } from '../owners/ownerDirectory';
+import { MaildropLocks, Pop3Server, type Pop3Mailboxes } from '../pop3/pop3Server';
 import type { Annotator } from '../recorder/sessionRecorder';
 import type { LabStore, StoredMessage } from '../store/labStore';
 import type { TlsMaterial } from '../tls/certificate';
@@ -34,6 +36,8 @@ export interface SandboxDeps {
 	clock: Clock;
 	owners: OwnerDirectory;
 	classes: ClassDirectory;
+	/** The read side's mailboxes (server/mailboxes/), which the POP3 listeners serve. */
+	mailboxes: Pop3Mailboxes;
 	/** The outgoing queue (server/queue/): mail submitted for remote sandbox domains goes on there. */
 	outgoing?: OutgoingChecks & {
 		enqueue(message: ReceivedMessage, stored: StoredMessage): void;
@@ -53,6 +57,8 @@ export class Sandbox {
 		assertSmtpServerVersion();
 		const { config, store, clock } = deps;
 		const sessions = new LiveSessions(deps);
+		// One lock table for pop3 and pop3s: a maildrop is open in one session at a time.
+		const maildropLocks = new MaildropLocks();
 		this.sessions = sessions;
 		this.ownersOfAddress = (address) => {
 			const owner = deps.owners.ownerOfAddress(address)?.id;
@@ -86,7 +92,8 @@ export class Sandbox {
 				smtp.on('error', () => undefined);
 				onEachConnection(smtp, (connection) => adoptConnection(spec, connection, sessions));
 				return smtp;
-			}
+			},
+			pop3ServerOf: (spec) => new Pop3Server(spec, { ...deps, sessions, locks: maildropLocks })
 		});
 	}
 

@@ -18,8 +18,11 @@ import type { LibraryConnection } from './smtpServerPatches';
 export interface LiveSession {
 	recorder: SessionRecorder;
 	clientAddress: string;
-	/** smtp-server's connection object, once it has one: the way to send this session a 421. */
-	connection: LibraryConnection | null;
+	/**
+	 * smtp-server's connection object once it has one, or the POP3 session's (server/pop3/): the
+	 * way to close this session with a 421 (POP3: -ERR [SYS/TEMP]).
+	 */
+	connection: Pick<LibraryConnection, 'send'> | null;
 	/** The sockets whose bytes the recorder already reads (the accepted one, then the STARTTLS one). */
 	tappedSockets: WeakSet<net.Socket>;
 	/** The RCPT TOs of the current transaction with their outcome; MAIL FROM starts a new list. */
@@ -130,7 +133,8 @@ export class LiveSessions {
 			store.updateSession(id, {
 				tls: { protocol: socket.getProtocol() ?? 'TLS', cipher: socket.getCipher()?.name ?? '' }
 			});
-		socket.on('data', (chunk: Buffer) => recorder.tap.feed(chunk));
+		// SMTP's lines are framed from the bytes; a POP3 server hands its recorder each line itself.
+		if (spec.protocol === 'smtp') socket.on('data', (chunk: Buffer) => recorder.tap.feed(chunk));
 		socket.once('close', () => this.end(id));
 		return id;
 	}

@@ -1,17 +1,21 @@
 /** The tests' `test`: baseURL is the production server that globalSetup started. */
 import { test as base, expect, type Page } from '@playwright/test';
+import type { ListenerName } from '../../src/lib/listeners';
+
+/** Each listener's port (SMTP's and POP3's alike), as /api/health reports it. */
+type ListenerPorts = Record<ListenerName, number>;
 
 export const test = base.extend<{
-	smtpPorts: { mx: number; submission: number; submissions: number };
+	smtpPorts: ListenerPorts;
 }>({
 	// eslint-disable-next-line no-empty-pattern
 	baseURL: async ({}, use) => use(process.env.SMTP_LAB_URL),
 	smtpPorts: async ({ request }, use) => {
 		const health = (await (await request.get('/api/health')).json()) as {
-			listeners: { name: 'mx' | 'submission' | 'submissions'; port: number }[];
+			listeners: { name: ListenerName; port: number }[];
 		};
 		const ports = Object.fromEntries(health.listeners.map((l) => [l.name, l.port]));
-		await use(ports as { mx: number; submission: number; submissions: number });
+		await use(ports as ListenerPorts);
 	}
 });
 

@@ -36,7 +36,7 @@ function watchWires(lab: Lab): Map<string, Wire> {
 		recordWrites(socket, wire);
 		// The listener hands the socket to smtp-server right after this, in the same turn, and the
 		// sandbox adopts the connection there; the greeting waits for the library's timer.
-		queueMicrotask(() => recordReplies(sessions.get(id)!.connection!, wire));
+		queueMicrotask(() => recordReplies(sessions.get(id)!.connection as LibraryConnection, wire));
 		return id;
 	};
 	return wires;
