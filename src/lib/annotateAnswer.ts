@@ -5,7 +5,7 @@
  * index; each event keeps only its own states and those references. A 10,000-line transcript
  * of one command repeated carries its explanation once, not 10,000 times.
  */
-import type { Annotation, SessionEvent } from './messages';
+import type { Annotation, Protocol, SessionEvent } from './messages';
 
 export type Teaching = Omit<Annotation, 'notes' | 'stateBefore' | 'stateAfter'>;
 
@@ -19,6 +19,8 @@ export interface CompactAnnotation extends Pick<Annotation, 'stateBefore' | 'sta
 export type CompactEvent = Omit<SessionEvent, 'annotation'> & { annotation: CompactAnnotation };
 
 export interface AnnotateAnswer {
+	/** The protocol the transcript was read as (asked for, or recognised); set by the endpoint. */
+	protocol?: Protocol;
 	events: CompactEvent[];
 	teaching: Record<string, Teaching>;
 	notes: string[];

@@ -74,6 +74,11 @@ export class Pop3Annotator {
 		return this.#state;
 	}
 
+	/** A multi-line response has begun and its "." has not come yet. */
+	get inMultiLine(): boolean {
+		return this.#open !== undefined;
+	}
+
 	/** Capability tags of the server's last CAPA response since TLS; undefined before one. */
 	get capabilities(): ReadonlySet<string> | undefined {
 		return this.#capabilities;

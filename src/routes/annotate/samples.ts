@@ -1,7 +1,10 @@
-/** The sample transcripts offered on /annotate: one per format the importer reads. */
+import type { Protocol } from '$lib/listeners';
+
+/** The sample transcripts offered on /annotate: one per format the importer reads, per protocol. */
 export interface SampleTranscript {
 	id: string;
 	label: string;
+	protocol: Protocol;
 	text: string;
 }
 
@@ -106,8 +109,101 @@ Blah blah blah...
 QUIT
 221 foo.com Service closing transmission channel`;
 
+// RFC 1939 §10, the example POP3 session, word for word (APOP, two messages downloaded and deleted).
+const POP3_CS = `S: <wait for connection on TCP port 110>
+C: <open connection>
+S:    +OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>
+C:    APOP mrose c4c9334bac560ecc979e58001b3e22fb
+S:    +OK mrose's maildrop has 2 messages (320 octets)
+C:    STAT
+S:    +OK 2 320
+C:    LIST
+S:    +OK 2 messages (320 octets)
+S:    1 120
+S:    2 200
+S:    .
+C:    RETR 1
+S:    +OK 120 octets
+S:    <the POP3 server sends message 1>
+S:    .
+C:    DELE 1
+S:    +OK message 1 deleted
+C:    RETR 2
+S:    +OK 200 octets
+S:    <the POP3 server sends message 2>
+S:    .
+C:    DELE 2
+S:    +OK message 2 deleted
+C:    QUIT
+S:    +OK dewey POP3 server signing off (maildrop empty)
+C:  <close connection>`;
+
+// openssl s_client -quiet -connect lab.example:2995 (POP3S, implicit TLS): download and keep —
+// CAPA, log in, list, a preview with TOP, one message with a byte-stuffed line, DELE undone by RSET.
+const POP3_BARE = `CONNECTED(00000003)
+depth=0 CN = lab.example
+verify return:1
++OK SMTP Lab POP3 server ready
+CAPA
++OK Capability list follows
+TOP
+UIDL
+USER
+SASL PLAIN
+RESP-CODES
+AUTH-RESP-CODE
+PIPELINING
+EXPIRE NEVER
+IMPLEMENTATION SMTP-Lab
+.
+USER alice
++OK
+PASS wrong-password
+-ERR [AUTH] Invalid user name or password
+USER alice
++OK
+PASS secret-password
++OK alice has 2 messages (1538 octets)
+STAT
++OK 2 1538
+UIDL
++OK
+1 m-2cf0a1
+2 m-7b19e4
+.
+TOP 1 0
++OK
+Return-Path: <bob@example.net>
+From: bob@example.net
+To: alice@example.com
+Subject: Lunch?
+
+.
+RETR 2
++OK 912 octets
+From: carol@example.org
+To: alice@example.com
+Subject: dots
+
+A line of the message that begins with a dot:
+..signature
+.
+DELE 2
++OK message 2 deleted
+RSET
++OK maildrop has 2 messages
+QUIT
++OK bye`;
+
 export const sampleTranscripts: readonly SampleTranscript[] = [
-	{ id: 'swaks', label: 'swaks: STARTTLS and AUTH', text: SWAKS },
-	{ id: 'cs', label: 'C:/S: pipelining (RFC 2920)', text: CS },
-	{ id: 'bare', label: 'Bare: RFC 5321 appendix D.1', text: BARE }
+	{ id: 'swaks', label: 'swaks: STARTTLS and AUTH', protocol: 'smtp', text: SWAKS },
+	{ id: 'cs', label: 'C:/S: pipelining (RFC 2920)', protocol: 'smtp', text: CS },
+	{ id: 'bare', label: 'Bare: RFC 5321 appendix D.1', protocol: 'smtp', text: BARE },
+	{ id: 'pop3-cs', label: 'POP3, C:/S: RFC 1939 §10', protocol: 'pop3', text: POP3_CS },
+	{
+		id: 'pop3-bare',
+		label: 'POP3, bare: download and keep',
+		protocol: 'pop3',
+		text: POP3_BARE
+	}
 ];

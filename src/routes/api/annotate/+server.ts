@@ -1,15 +1,17 @@
 /**
  * POST /api/annotate: a pasted transcript in, annotated events out, in the recorder's shape with
  * the teaching text sent once (src/lib/annotateAnswer.ts). The body is `text/plain`, or JSON
- * `{ "text": "…", "listener"?: "mx" | "submission" | "submissions" }`. Every cost is bounded:
+ * `{ "text": "…", "protocol"?: "smtp" | "pop3", "listener"?: "mx" | "submission" | … }`; without
+ * either, the protocol is recognised from the server's lines (+OK/-ERR is POP3) and named in the
+ * answer's "protocol". Every cost is bounded:
  * the body while it is read (MAX_ANNOTATE_BYTES), its lines (MAX_ANNOTATE_LINES), requests per
  * address at once and per minute (429), and the annotating itself yields to the event loop
  * every few milliseconds, so SMTP sessions and other pages are never held up for a frame.
  */
 import { AnnotateAnswerCompactor } from '$lib/annotateAnswer';
-import { LISTENERS, type ListenerName } from '$lib/messages';
+import { LISTENERS, PROTOCOLS, type ListenerName, type Protocol } from '$lib/listeners';
 import { ApiError, answer, labApi } from '$lib/server/labAccess';
-import { transcriptEvents } from '$lib/smtp/annotate/transcriptImport';
+import { protocolTranscriptEvents, transcriptProtocol } from '$lib/transcriptProtocols';
 import type { RequestHandler } from './$types';
 
 /**
@@ -57,7 +59,13 @@ function mediaType(request: Request): string {
 	return (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
 }
 
-function parseJsonBody(body: string): { text: string; listener?: ListenerName } {
+interface AnnotateRequest {
+	text: string;
+	protocol?: Protocol;
+	listener?: ListenerName;
+}
+
+function parseJsonBody(body: string): AnnotateRequest {
 	let value: unknown;
 	try {
 		value = JSON.parse(body);
@@ -66,11 +74,17 @@ function parseJsonBody(body: string): { text: string; listener?: ListenerName } 
 	}
 	if (typeof value !== 'object' || value === null || Array.isArray(value))
 		throw new ApiError(400, 'the body must be a JSON object: { "text": "…" }');
-	const { text, listener } = value as Record<string, unknown>;
+	const { text, listener, protocol } = value as Record<string, unknown>;
 	if (typeof text !== 'string') throw new ApiError(400, '"text" must be a string');
 	if (listener !== undefined && !LISTENERS.includes(listener as ListenerName))
 		throw new ApiError(400, `"listener" must be one of ${LISTENERS.join(', ')}`);
-	return { text, listener: listener as ListenerName | undefined };
+	if (protocol !== undefined && !PROTOCOLS.includes(protocol as Protocol))
+		throw new ApiError(400, `"protocol" must be one of ${PROTOCOLS.join(', ')}`);
+	return {
+		text,
+		listener: listener as ListenerName | undefined,
+		protocol: protocol as Protocol | undefined
+	};
 }
 
 /** Lines as the transcript reader counts them: a final line ending adds no line. */
@@ -99,15 +113,16 @@ async function slice(): Promise<void> {
 }
 
 /** The answer as JSON text, made (and each event serialised) in slices. */
-async function annotateInSlices(text: string, listener: ListenerName | undefined) {
+async function annotateInSlices({ text, listener, protocol: asked }: AnnotateRequest) {
 	const compactor = new AnnotateAnswerCompactor();
 	const events: string[] = [];
-	for (const event of transcriptEvents(text, { listener })) {
+	const protocol = transcriptProtocol(text, { protocol: asked, listener });
+	for (const event of protocolTranscriptEvents(text, protocol, { listener })) {
 		if (performance.now() - turnStarted > SLICE_MS) await slice();
 		events.push(JSON.stringify(compactor.compact(event)));
 	}
 	const teaching = JSON.stringify(compactor.teaching);
-	return `{"events":[${events.join(',')}],"teaching":${teaching},"notes":${JSON.stringify(compactor.notes)}}`;
+	return `{"protocol":"${protocol}","events":[${events.join(',')}],"teaching":${teaching},"notes":${JSON.stringify(compactor.notes)}}`;
 }
 
 export const POST: RequestHandler = ({ request, getClientAddress }) =>
@@ -130,7 +145,7 @@ export const POST: RequestHandler = ({ request, getClientAddress }) =>
 					413,
 					`the transcript has more than ${limit} lines, the limit (MAX_ANNOTATE_LINES)`
 				);
-			return new Response(await annotateInSlices(input.text, input.listener), {
+			return new Response(await annotateInSlices(input), {
 				headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }
 			});
 		} finally {

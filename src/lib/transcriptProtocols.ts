@@ -1,0 +1,45 @@
+import { LISTENER_TABLE, type Protocol } from './listeners';
+import type { ListenerName, SessionEvent } from './messages';
+import { looksLikePop3, pop3TranscriptEvents } from './pop3/transcriptImport';
+import { transcriptEvents } from './smtp/annotate/transcriptImport';
+
+/**
+ * Pasted transcripts, whatever the protocol: one row per protocol with how to recognise its
+ * transcripts and how to annotate them. IMAP (issue 19) adds a row.
+ */
+interface TranscriptProtocolRow {
+	protocol: Protocol;
+	label: string;
+	/** True when the text is this protocol's (rows are tried in order; SMTP is the fallback). */
+	recognises: (text: string) => boolean;
+	events: (text: string, options: { listener?: ListenerName }) => Generator<SessionEvent>;
+}
+
+export const transcriptProtocolTable: readonly TranscriptProtocolRow[] = [
+	{ protocol: 'pop3', label: 'POP3', recognises: looksLikePop3, events: pop3TranscriptEvents },
+	{ protocol: 'smtp', label: 'SMTP', recognises: () => true, events: transcriptEvents }
+];
+
+/**
+ * The protocol of a transcript: the one asked for, else the listener's, else the first whose
+ * transcripts it looks like (a POP3 server's lines begin with +OK/-ERR, an SMTP server's with a
+ * reply code).
+ */
+export function transcriptProtocol(
+	text: string,
+	options: { protocol?: Protocol; listener?: ListenerName } = {}
+): Protocol {
+	if (options.protocol) return options.protocol;
+	const row = LISTENER_TABLE.find((r) => r.name === options.listener);
+	if (row) return row.protocol;
+	return transcriptProtocolTable.find((p) => p.recognises(text))!.protocol;
+}
+
+/** Annotated events of a transcript in its protocol, one at a time. */
+export function protocolTranscriptEvents(
+	text: string,
+	protocol: Protocol,
+	options: { listener?: ListenerName } = {}
+): Generator<SessionEvent> {
+	return transcriptProtocolTable.find((p) => p.protocol === protocol)!.events(text, options);
+}
