@@ -8,6 +8,8 @@ import tls from 'node:tls';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId } from '../ids';
 import { parseReply } from '../../src/lib/smtp/protocol/replyParser';
+import { listenerRow } from '../../src/lib/listeners';
+import { opensMultiLine, pop3CommandsByVerb } from '../../src/lib/pop3/commands';
 import type { ListenerName } from '../../src/lib/messages';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
 import { WireTap } from './wireTap';
@@ -39,6 +41,9 @@ export class LoopbackSession {
 	/** Input held while our STARTTLS waits for its reply or the handshake runs. */
 	#held: string[] = [];
 	#upgrading = false;
+	/** POP3 (RFC 1939): +OK/-ERR status lines, and multi-line responses that end at ".". */
+	readonly #pop3: boolean;
+	#inMultiLine = false;
 	#onReplies = (chunk: Buffer) => this.#readReplies(chunk);
 	#onPlaintext = (chunk: Buffer) => this.tap.plaintext('server', chunk.length);
 	/** What an observer on this connection's wire could count (server/bridge/wireTap.ts). */
@@ -57,6 +62,7 @@ export class LoopbackSession {
 		maxWireRecords: number
 	) {
 		this.tap = new WireTap(maxWireRecords);
+		this.#pop3 = listenerRow(listener).protocol === 'pop3';
 		const raw = net.connect({ host: target.host, port: target.port });
 		this.#raw = raw;
 		raw.setNoDelay(true);
@@ -116,7 +122,12 @@ export class LoopbackSession {
 	}
 
 	#awaitingStartTls(): boolean {
-		return this.#unanswered.some((line) => /^STARTTLS\s*$/i.test(line));
+		return this.#unanswered.some((line) => this.#isStartTls(line));
+	}
+
+	/** SMTP's STARTTLS (RFC 3207 §4) or POP3's STLS (RFC 2595 §4). */
+	#isStartTls(line: string): boolean {
+		return (this.#pop3 ? /^STLS\s*$/i : /^STARTTLS\s*$/i).test(line);
 	}
 
 	/** Splits what was sent into command lines (as smtp-server does) and message content. */
@@ -136,9 +147,30 @@ export class LoopbackSession {
 		const lines = (this.#replyPartial + chunk.toString('latin1')).split('\r\n');
 		this.#replyPartial = lines.pop() ?? '';
 		for (const line of lines) {
+			if (this.#pop3) {
+				this.#pop3Line(line);
+				continue;
+			}
 			const reply = parseReply(line);
 			if (reply?.last) this.#answered(reply.code, line);
 		}
+	}
+
+	/**
+	 * A POP3 line: a status line (+OK, -ERR, or a SASL "+ ") answers the oldest command; a +OK that
+	 * opens a multi-line response is followed by lines up to "." that answer nothing (RFC 1939 §3).
+	 */
+	#pop3Line(line: string): void {
+		if (this.#inMultiLine) {
+			if (line === '.') this.#inMultiLine = false;
+			return;
+		}
+		const [verb = '', ...args] = (this.#unanswered[0] ?? '').split(' ');
+		const row = pop3CommandsByVerb.get(verb.toUpperCase());
+		if (this.#greeted && line.startsWith('+OK') && row && opensMultiLine(row, args))
+			this.#inMultiLine = true;
+		// The code only tells a successful STLS (see #answered); POP3 has none of its own.
+		this.#answered(line.startsWith('+OK') ? 220 : 0, line);
 	}
 
 	/** One final reply arrived: it answers the oldest unanswered line (the first, the connection). */
@@ -151,7 +183,7 @@ export class LoopbackSession {
 		const command = this.#unanswered.shift();
 		if (command === undefined) return;
 		if (/^DATA\s*$/i.test(command) && code === 354) this.#startContent();
-		if (/^STARTTLS\s*$/i.test(command) && code === 220) {
+		if (this.#isStartTls(command) && code === 220) {
 			// Lines pipelined after STARTTLS went out in plaintext: the sandbox discards them (S13).
 			this.#unanswered = [];
 			this.#sentPartial = '';
