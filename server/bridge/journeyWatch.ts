@@ -53,7 +53,8 @@ export class JourneyWatch {
 	}
 
 	#message(journey: Journey): ServerMessage {
-		return { type: 'journey', journey, clock: readQueueClock(this.source, journey) };
+		const withReads = this.source.queue.withReads(journey);
+		return { type: 'journey', journey: withReads, clock: readQueueClock(this.source, journey) };
 	}
 
 	#changed(journey: Journey): void {

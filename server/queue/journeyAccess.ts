@@ -15,7 +15,7 @@ import type { QueueClock } from './queueClock';
 
 /** The queue and its clock, as the lab made them. */
 export interface JourneySource {
-	queue: Pick<OutgoingQueue, 'journey' | 'journeyNow' | 'fastForward' | 'on' | 'off'>;
+	queue: Pick<OutgoingQueue, 'journey' | 'journeyNow' | 'fastForward' | 'withReads' | 'on' | 'off'>;
 	queueClock: QueueClock;
 }
 
@@ -63,7 +63,9 @@ export function createJourneyApi(
 	return {
 		journey: (viewer, id) => {
 			const found = find(viewer, id);
-			return 'missing' in found ? found : { journey: found, clock: readQueueClock(source, found) };
+			return 'missing' in found
+				? found
+				: { journey: source.queue.withReads(found), clock: readQueueClock(source, found) };
 		},
 		fastForward: (viewer, id) => {
 			const found = find(viewer, id);

@@ -15,7 +15,7 @@ import {
 	type JourneyAttempt,
 	type JourneyLeg
 } from '../../src/lib/delivery/journey';
-import type { RecipientResult } from '../../src/lib/messages';
+import type { MessageSummary, RecipientResult } from '../../src/lib/messages';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
 import type { LabStore, StoredMessage } from '../store/labStore';
@@ -101,10 +101,37 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	readonly #onRemoved = (what: 'session' | 'message', id: string, deleted: boolean) => {
 		if (what === 'message' && deleted) this.#messageRemoved(id);
 	};
+	/** A reader read or removed one of a journey's copies: its watchers see the journey's end. */
+	readonly #onMessage = (summary: MessageSummary) => {
+		const journey = summary.readerActs?.length && this.#journeys.get(summary.journeyId ?? '');
+		if (journey) this.emit('journey', journey);
+	};
 
 	constructor(readonly deps: QueueDeps) {
 		super();
 		deps.store.on('removed', this.#onRemoved);
+		deps.store.on('message', this.#onMessage);
+	}
+
+	/**
+	 * The journey as it is sent, ending at its readers (issue 18): the acts recorded on its copies
+	 * (the submitted message's local deliveries, each leg's delivered copy and bounce), oldest
+	 * first. Whoever may see the journey sees them: a reader's act is part of the message's story.
+	 */
+	withReads(journey: Journey): Journey {
+		const copies = [
+			journey.id,
+			...journey.legs.flatMap((leg) => [leg.deliveredMessageId, leg.bounceMessageId])
+		];
+		const reads = copies.flatMap((messageId) =>
+			messageId === null
+				? []
+				: (this.deps.store.messages.get(messageId)?.summary.readerActs ?? []).map((act) => ({
+						...act,
+						messageId
+					}))
+		);
+		return { ...journey, reads: reads.sort((a, b) => a.at - b.at) };
 	}
 
 	journey(id: string): Journey | undefined {
@@ -307,6 +334,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	close(): void {
 		this.#closed = true;
 		this.deps.store.off('removed', this.#onRemoved);
+		this.deps.store.off('message', this.#onMessage);
 		for (const entry of this.#queued) entry.timer?.();
 		this.#queued.clear();
 	}

@@ -4,6 +4,7 @@
  * recipients at remote sandbox domains; /journey/<id> draws it. Times are given twice: real (the
  * lab's clock) and simulated (the queue's clock, QUEUE_TIME_SCALE times faster).
  */
+import type { ReaderAct } from '../mail/readerActs';
 import type { RfcRef } from '../messages';
 import { ref } from '../smtp/rfc';
 
@@ -76,6 +77,17 @@ export interface Journey {
 	outbox: string[];
 	/** Recipients delivered where they arrived (the sandbox's own domains). */
 	local: string[];
+	/**
+	 * The journey's end (issue 18): what readers did to its copies — the submitted message's local
+	 * deliveries, each leg's delivered copy, its bounce — oldest first. Filled from the messages
+	 * when the journey is sent (server/queue/journeyAccess.ts), never saved with the queue.
+	 */
+	reads?: JourneyRead[];
+}
+
+/** A reader's act on one of the journey's copies (`messageId`). */
+export interface JourneyRead extends ReaderAct {
+	messageId: string;
 }
 
 /**

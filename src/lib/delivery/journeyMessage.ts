@@ -18,7 +18,21 @@ export function isJourneyMessage(message: ServerMessage): message is JourneyMess
 		typeof journey.id === 'string' &&
 		Array.isArray(journey.legs) &&
 		journey.legs.every((leg) => isRecord(leg) && Array.isArray(leg.attempts)) &&
+		(journey.reads === undefined ||
+			(Array.isArray(journey.reads) && journey.reads.every(isJourneyRead))) &&
 		isRecord(clock) &&
 		[clock.now, clock.realNow, clock.scale].every((n) => typeof n === 'number')
+	);
+}
+
+/** A reader's act as the reading steps draw it: its copy, session and command named, its time a number. */
+function isJourneyRead(value: unknown): boolean {
+	return (
+		isRecord(value) &&
+		(value.act === 'read' || value.act === 'removed') &&
+		[value.messageId, value.mailbox, value.sessionId, value.protocol, value.command].every(
+			(field) => typeof field === 'string'
+		) &&
+		typeof value.at === 'number'
 	);
 }

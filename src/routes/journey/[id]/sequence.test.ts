@@ -219,6 +219,59 @@ describe('journeySequence', () => {
 		expect(lane.steps[1].explains).toBeNull();
 	});
 
+	it('the journey ends at its readers: each read and removal of a copy, with its session', () => {
+		const read = (messageId: string, act: 'read' | 'removed', command: string, at: number) => ({
+			messageId,
+			act,
+			mailbox: 'alice',
+			sessionId: `P-${messageId}`,
+			at: T0 + at,
+			protocol: 'pop3' as const,
+			command
+		});
+		const drawn = journeySequence(
+			journey([north, { ...greylistWaiting, id: 'LB', state: 'bounced', bounceMessageId: 'B1' }], {
+				local: ['alice@example.com'],
+				reads: [
+					read('M1', 'read', 'RETR', 1000),
+					read('M1', 'removed', 'QUIT', 2000),
+					read('B1', 'read', 'TOP', 3000)
+				]
+			})
+		);
+		expect(drawn.local).toEqual([
+			expect.objectContaining({
+				anchor: 'reading-local',
+				from: 'Mailbox',
+				to: 'Mail reader',
+				title: 'Deleted by the reader',
+				tone: 'done',
+				lines: [
+					'2026-12-01 18:00:01 UTC: read over POP3 (RETR), the copy in alice@example.com, .net, .org',
+					'2026-12-01 18:00:02 UTC: deleted by the reader over POP3 (QUIT), the copy in alice@example.com, .net, .org'
+				],
+				links: [
+					{ href: '/sessions/P-M1', label: 'The reading session' },
+					{ href: '/mailbox/M1', label: 'What its readers did' }
+				]
+			})
+		]);
+		expect(drawn.local[0].explains?.rfc).toContainEqual({ rfc: 1939, section: '6' });
+		const [northLane, bouncedLane] = drawn.lanes;
+		// The north.test copy was not read; the bounce, in the sender's mailbox, was.
+		expect(northLane.steps.at(-1)).toMatchObject({ title: 'Not read yet', tone: 'future' });
+		expect(bouncedLane.steps.at(-1)).toMatchObject({
+			from: 'Sender’s mailbox',
+			title: 'Read by the reader',
+			tone: 'done',
+			links: [
+				{ href: '/sessions/P-B1', label: 'The reading session' },
+				{ href: '/mailbox/B1', label: 'What its readers did' }
+			]
+		});
+		expect(journeySequence(journey([north])).local).toEqual([]);
+	});
+
 	it('an implicit MX is drawn as the domain’s address record', () => {
 		const implicit = leg({
 			id: 'LI',

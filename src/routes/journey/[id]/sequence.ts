@@ -2,10 +2,17 @@
  * What /journey/<id> draws (issue 17): a message's journey as a sequence of steps, each an arrow
  * from one participant to the next. The shared head (mail program, submission server, queue) is
  * one row; then the split: one lane per leg (one destination server, RFC 5321 §4.5.4.1), each its
- * lookup, its tries, the mailbox or the bounce, and the reading side still to come. Pure: the
+ * lookup, its tries, the mailbox or the bounce, and its readers (issue 18). Pure: the
  * page renders it, the tests read it.
  */
-import { JOURNEY_RULES, type Journey, type JourneyLeg } from '$lib/delivery/journey';
+import {
+	JOURNEY_RULES,
+	type Journey,
+	type JourneyLeg,
+	type JourneyRead
+} from '$lib/delivery/journey';
+import { mailboxLabel, readerActNote } from '$lib/mail/readerActs';
+import { utcTime } from '$lib/mail/format';
 import { OUTGOING_HOST } from '$lib/delivery/mailHosts';
 import type { RfcRef } from '$lib/messages';
 import { ref } from '$lib/smtp/rfc';
@@ -64,6 +71,8 @@ export interface SequenceLane {
 
 export interface JourneySequence {
 	head: SequenceStep[];
+	/** The reading of the copies delivered where the message arrived (empty when none was). */
+	local: SequenceStep[];
 	lanes: SequenceLane[];
 }
 
@@ -97,8 +106,8 @@ export const STEP_TEXT = {
 		rfc: [ref(3461, '4.1'), ref(3464, '2.3.3')]
 	},
 	reading: {
-		text: 'Reading the mailbox is not SMTP: the recipient’s program fetches it with POP3 or IMAP. That comes in a later part of the lab.',
-		rfc: [ref(1939, ''), ref(3501, '')]
+		text: 'Reading the mailbox is not SMTP: the recipient’s program fetches it with POP3 (port 110, or 995 with TLS) — or IMAP, which comes in a later part of the lab. Nobody has read this copy here yet.',
+		rfc: [ref(1939, '3'), ref(3501, '')]
 	}
 } as const satisfies Record<string, { text: string; rfc: RfcRef[] }>;
 
@@ -174,7 +183,53 @@ export function journeySequence(journey: Journey): JourneySequence {
 			explains: JOURNEY_RULES.split
 		}
 	];
-	return { head, lanes: journey.legs.map((leg) => lane(journey, leg)) };
+	// The recipients delivered where they arrived have the submitted message itself to read.
+	const local = journey.local.length
+		? [
+				readingStep(
+					'reading-local',
+					PARTICIPANTS.mailbox,
+					(journey.reads ?? []).filter((r) => r.messageId === journey.id)
+				)
+			]
+		: [];
+	return { head, local, lanes: journey.legs.map((leg) => lane(journey, leg)) };
+}
+
+/**
+ * The journey's end (issue 18): what readers did to one copy, each act a line (when, what, which
+ * mailbox), each reading session a link; explained by the last act's row. Nobody yet: still to come.
+ */
+function readingStep(anchor: string, from: string, reads: readonly JourneyRead[]): SequenceStep {
+	const last = reads.at(-1);
+	const note = last && readerActNote(last);
+	const sessions = [...new Set(reads.map((r) => r.sessionId))];
+	const copies = [...new Set(reads.map((r) => r.messageId))];
+	return {
+		anchor,
+		kind: 'reading',
+		from,
+		to: PARTICIPANTS.reader,
+		title: !last
+			? 'Not read yet'
+			: last.act === 'removed'
+				? 'Deleted by the reader'
+				: `Read by the reader`,
+		lines: reads.map(
+			(r) =>
+				`${utcTime(r.at)}: ${readerActNote(r)?.title ?? r.act} (${r.command}), the copy in ${mailboxLabel(r.mailbox)}`
+		),
+		tone: last ? 'done' : 'future',
+		links: [
+			...sessions.map((id) => ({
+				href: `/sessions/${id}`,
+				label: sessions.length === 1 ? 'The reading session' : `Reading session ${id}`
+			})),
+			...copies.map((id) => ({ href: `/mailbox/${id}`, label: 'What its readers did' }))
+		],
+		at: null,
+		explains: note ? { text: note.explanation, rfc: note.rfc } : STEP_TEXT.reading
+	};
 }
 
 function lane(journey: Journey, leg: JourneyLeg): SequenceLane {
@@ -269,22 +324,18 @@ function lane(journey: Journey, leg: JourneyLeg): SequenceLane {
 			at: null,
 			explains: bounceRule(leg)
 		});
-	steps.push({
-		anchor: `reading-${leg.id}`,
-		kind: 'reading',
-		// What is left to read of a leg that bounced whole is the bounce, in the sender's mailbox.
-		from:
+	steps.push(
+		readingStep(
+			`reading-${leg.id}`,
+			// What is left to read of a leg that bounced whole is the bounce, in the sender's mailbox.
 			leg.deliveredMessageId || leg.state !== 'bounced'
 				? PARTICIPANTS.mailbox
 				: PARTICIPANTS.sender,
-		to: PARTICIPANTS.reader,
-		title: 'Reading: comes with POP3/IMAP',
-		lines: [],
-		tone: 'future',
-		links: [],
-		at: null,
-		explains: STEP_TEXT.reading
-	});
+			(journey.reads ?? []).filter(
+				(r) => r.messageId === leg.deliveredMessageId || r.messageId === leg.bounceMessageId
+			)
+		)
+	);
 	return {
 		anchor: legAnchor(leg.id),
 		leg,
