@@ -5,12 +5,14 @@
  */
 import type { Journey } from '../delivery/journey';
 import { isJourneyMessage } from '../delivery/journeyMessage';
+import { listenerRow } from '../listeners';
 import type { ClientMessage, ListenerName, ServerMessage, SessionEvent } from '../messages';
 import {
 	checkReplies,
 	endsSession,
 	fastForwardKey,
 	journeyProgress,
+	messageNumberIn,
 	stepInput,
 	stepProgress,
 	waitMs,
@@ -175,20 +177,29 @@ export class ExampleDriver {
 				}
 			}
 			const events = () => session.events.slice(record.from);
+			const { protocol } = listenerRow(session.listener);
 			await this.#until(
 				() =>
-					stepProgress(step, events()).done ||
+					stepProgress(step, events(), protocol).done ||
 					session.closed ||
 					(this.#errors > errorsBefore && step.kind !== 'open'),
 				signal
 			);
 			if (endsSession(step))
 				await this.#until(() => session.closed, signal, 3000).catch(() => undefined);
-			const progress = stepProgress(step, events());
+			const progress = stepProgress(step, events(), protocol);
 			record.to = session.events.length;
 			record.replies = progress.replies;
 			record.checks = checkReplies(step.expect, progress.replies);
 			record.ok = record.checks.every((c) => c.ok);
+			if (step.kind === 'send' && step.findsMessage) {
+				const number = this.lastMessageId && messageNumberIn(progress.replies, this.lastMessageId);
+				if (number) ctx.facts.messageNumber = number;
+				else {
+					record.ok = false;
+					record.error = 'the listing does not name the message this run sent';
+				}
+			}
 			if (!progress.done)
 				record.error =
 					this.#errors > errorsBefore

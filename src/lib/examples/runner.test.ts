@@ -9,9 +9,13 @@ import {
 	fastForwardKey,
 	fill,
 	hopReply,
+	formatExpected,
 	journeyProgress,
 	INPUT_CHUNK_CHARS,
+	messageNumberIn,
 	oversizeMessage,
+	pop3RepliesIn,
+	pop3Status,
 	repliesIn,
 	stepInput,
 	stepProgress
@@ -102,6 +106,60 @@ describe('runner', () => {
 		expect(stepProgress(step, [ready]).done).toBe(false);
 		const tls: SessionEvent = { ...server('TLS'), dir: 'system', kind: 'tls' };
 		expect(stepProgress(step, [ready, tls]).done).toBe(true);
+	});
+
+	test('POP3: a RETR step is done at its "." line, not at its +OK (RFC 1939 §3)', () => {
+		const step = {
+			kind: 'send',
+			lines: ['RETR 2'],
+			expect: [{ status: '+OK' }]
+		} as unknown as Step;
+		const retr: SessionEvent = { ...server('RETR 2'), dir: 'client' };
+		const events = [retr, server('+OK 300 octets'), server('Subject: x\r\n\r\n..\r\n')];
+		expect(stepProgress(step, events, 'pop3').done).toBe(false);
+		const progress = stepProgress(step, [...events, server('.')], 'pop3');
+		expect(progress.done).toBe(true);
+		expect(progress.replies.map(formatExpected)).toEqual(['+OK']);
+		expect(progress.replies[0].lines).toEqual(['+OK 300 octets', 'Subject: x\r\n\r\n..\r\n', '.']);
+	});
+
+	test('POP3: STLS is done only when the TLS handshake is recorded (RFC 2595 §4)', () => {
+		const step = { kind: 'send', lines: ['STLS'], expect: [{ status: '+OK' }] } as unknown as Step;
+		const events = [{ ...server('STLS'), dir: 'client' as const }, server('+OK Begin TLS')];
+		expect(stepProgress(step, events, 'pop3').done).toBe(false);
+		const tls: SessionEvent = { ...server('TLS'), dir: 'system', kind: 'tls' };
+		expect(stepProgress(step, [...events, tls], 'pop3').done).toBe(true);
+	});
+
+	test('POP3 status and response code (RFC 1939 §3, RFC 2449 §8) are checked as the script says', () => {
+		// [status line, as the check reads it]
+		const rows: [string, string][] = [
+			['+OK 2 320', '+OK'],
+			['-ERR [IN-USE] maildrop locked', '-ERR [IN-USE]'],
+			['-ERR [SYS/TEMP] try later', '-ERR [SYS/TEMP]'],
+			['-ERR no such message', '-ERR'],
+			['+ ', '+']
+		];
+		for (const [line, read] of rows) expect(formatExpected(pop3Status(line)), line).toBe(read);
+		const observed = pop3RepliesIn([server('-ERR [IN-USE] locked')]);
+		const [wrong, right] = [
+			checkReplies([{ status: '+OK', responseCode: null }], observed),
+			checkReplies([{ status: '-ERR', responseCode: 'IN-USE' }], observed)
+		];
+		expect([wrong[0].ok, right[0].ok]).toEqual([false, true]);
+	});
+
+	test('a UIDL listing gives the number of the message with that unique id (RFC 1939 §7)', () => {
+		const replies = pop3RepliesIn([
+			{ ...server('UIDL'), dir: 'client' },
+			server('+OK'),
+			server('1 m-older'),
+			server('2 m-ours'),
+			server('.')
+		]);
+		expect(messageNumberIn(replies, 'm-ours')).toBe('2');
+		expect(messageNumberIn(replies, 'm-older')).toBe('1');
+		expect(messageNumberIn(replies, 'm-other')).toBeNull();
 	});
 
 	test('every example declares one expected reply per command it sends', () => {

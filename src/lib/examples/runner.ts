@@ -5,9 +5,18 @@
  * (see driver.ts).
  */
 import type { Journey, JourneyAttempt, JourneyLeg } from '../delivery/journey';
-import type { SessionEvent } from '../messages';
+import type { Protocol, SessionEvent } from '../messages';
 import { parseReply } from '../smtp/protocol/replyParser';
-import type { ExpectedLeg, ExpectedReply, ExpectedTry, RunContext, Step } from './types';
+import { pop3ResponsesIn } from '../terminal/pop3Responses';
+import type {
+	ExpectedLeg,
+	ExpectedPop3Response,
+	ExpectedReply,
+	ExpectedResponse,
+	ExpectedTry,
+	RunContext,
+	Step
+} from './types';
 
 /** The bridge refuses `input` longer than this (server/bridge MAX_INPUT_CHARS is 16 KiB). */
 export const INPUT_CHUNK_CHARS = 16_000;
@@ -87,16 +96,14 @@ export function waitMs(step: Step, ctx: RunContext): number {
 	return step.kind === 'wait' ? ctx.greylistSeconds * 1000 + 400 : 0;
 }
 
-export interface ObservedReply {
-	code: number;
-	enhanced: string | null;
-	/** Every line of the reply. */
-	lines: string[];
-}
+/** A complete reply or response as it came, with every one of its lines. */
+export type ObservedReply = ExpectedResponse & { lines: string[] };
 
 /** The complete replies among a step's events, in order (RFC 5321 §4.2.1 multi-line replies). */
-export function repliesIn(events: readonly SessionEvent[]): ObservedReply[] {
-	const replies: ObservedReply[] = [];
+export function repliesIn(
+	events: readonly SessionEvent[]
+): (ExpectedReply & { lines: string[] })[] {
+	const replies: (ExpectedReply & { lines: string[] })[] = [];
 	let lines: string[] = [];
 	for (const event of events) {
 		if (event.dir !== 'server') continue;
@@ -111,33 +118,72 @@ export function repliesIn(events: readonly SessionEvent[]): ObservedReply[] {
 	return replies;
 }
 
+/** "-ERR [IN-USE] …" → status "-ERR", response code "IN-USE" (RFC 1939 §3, RFC 2449 §8). */
+export function pop3Status(line: string): ExpectedPop3Response {
+	const match = /^(\+OK|-ERR|\+)(?: \[([^\]]*)\])?/.exec(line);
+	return {
+		status: (match?.[1] ?? '-ERR') as ExpectedPop3Response['status'],
+		responseCode: match?.[2] ?? null
+	};
+}
+
+/** The complete POP3 responses among a step's events, multi-line ones up to their "." line. */
+export function pop3RepliesIn(events: readonly SessionEvent[]): ObservedReply[] {
+	return pop3ResponsesIn(events).map((response) => ({
+		...pop3Status(response.status),
+		lines: response.lines
+	}));
+}
+
 export interface StepProgress {
 	replies: ObservedReply[];
-	/** Every expected reply has arrived (and, after STARTTLS's 220, the TLS handshake finished). */
+	/** Every expected reply has arrived (and, after STARTTLS's 220 or STLS's +OK, the TLS handshake finished). */
 	done: boolean;
 }
 
-/** Reads the events a step has produced so far. */
-export function stepProgress(step: Step, events: readonly SessionEvent[]): StepProgress {
-	const replies = repliesIn(events);
+/** Reads the events a step has produced so far, in the protocol of the step's session. */
+export function stepProgress(
+	step: Step,
+	events: readonly SessionEvent[],
+	protocol: Protocol = 'smtp'
+): StepProgress {
+	const replies = protocol === 'pop3' ? pop3RepliesIn(events) : repliesIn(events);
 	let done = replies.length >= step.expect.length;
-	// After "220 Ready to start TLS" the bridge shakes hands; the next command must wait for it.
-	if (done && step.kind === 'send' && step.lines.some((l) => /^STARTTLS\s*$/i.test(l))) {
-		const ready = replies.at(-1)?.code === 220;
+	// After "220 Ready to start TLS" (or POP3's "+OK" to STLS, RFC 2595 §4) the bridge shakes
+	// hands; the next command must wait for it.
+	if (done && step.kind === 'send' && step.lines.some((l) => /^(STARTTLS|STLS)\s*$/i.test(l))) {
+		const last = replies.at(-1)!;
+		const ready = 'status' in last ? last.status === '+OK' : last.code === 220;
 		if (ready) done = events.some((e) => e.dir === 'system' && e.kind === 'tls');
 	}
 	return { replies, done };
 }
 
+/**
+ * The number a UIDL listing gives a message ("2 <id>", RFC 1939 §7 unique-id listing), or null
+ * when the listing does not name it.
+ */
+export function messageNumberIn(
+	replies: readonly ObservedReply[],
+	messageId: string
+): string | null {
+	for (const reply of replies)
+		for (const line of reply.lines) {
+			const [number, uid] = line.split(' ');
+			if (uid === messageId && /^[1-9]\d*$/.test(number)) return number;
+		}
+	return null;
+}
+
 export interface ReplyCheck {
-	expected: ExpectedReply;
+	expected: ExpectedResponse;
 	observed: ObservedReply | null;
 	ok: boolean;
 }
 
-/** Each expected reply beside the one that came; ok when code and enhanced code both match. */
+/** Each expected reply beside the one that came; ok when they read the same (codes, status). */
 export function checkReplies(
-	expected: readonly ExpectedReply[],
+	expected: readonly ExpectedResponse[],
 	observed: readonly ObservedReply[]
 ): ReplyCheck[] {
 	return expected.map((want, i) => {
@@ -145,12 +191,15 @@ export function checkReplies(
 		return {
 			expected: want,
 			observed: got,
-			ok: got !== null && got.code === want.code && got.enhanced === want.enhanced
+			ok: got !== null && formatExpected(got) === formatExpected(want)
 		};
 	});
 }
 
-export function formatExpected(reply: ExpectedReply): string {
+/** "250 2.1.0", "220", "+OK", "-ERR [IN-USE]". */
+export function formatExpected(reply: ExpectedResponse): string {
+	if ('status' in reply)
+		return reply.responseCode ? `${reply.status} [${reply.responseCode}]` : reply.status;
 	return reply.enhanced ? `${reply.code} ${reply.enhanced}` : String(reply.code);
 }
 

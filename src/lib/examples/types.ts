@@ -6,12 +6,24 @@
 import type { JourneyAttempt, LegState } from '../delivery/journey';
 import type { ListenerName, RfcRef } from '../messages';
 
-/** A reply a step expects: its code and, when the server sends one, its enhanced code (RFC 3463). */
+/** An SMTP reply a step expects: its code and, when the server sends one, its enhanced code (RFC 3463). */
 export interface ExpectedReply {
 	code: number;
 	/** null: no enhanced code on this reply (the greeting, for instance). */
 	enhanced: string | null;
 }
+
+/**
+ * A POP3 response a step expects: its status indicator (RFC 1939 §3), or "+" for an AUTH
+ * continuation (RFC 5034 §4), and the response code in brackets after it, if any (RFC 2449 §8).
+ */
+export interface ExpectedPop3Response {
+	status: '+OK' | '-ERR' | '+';
+	responseCode: string | null;
+}
+
+/** What a step waits for, in its session's protocol. */
+export type ExpectedResponse = ExpectedReply | ExpectedPop3Response;
 
 /** A message composed on the server with nodemailer's MailComposer (server/examples/compose.ts). */
 export interface ComposeSpec {
@@ -63,14 +75,19 @@ interface StepBase {
 	narration: string;
 	rfc: RfcRef[];
 	/** One entry per reply the step waits for, in order. */
-	expect: ExpectedReply[];
+	expect: ExpectedResponse[];
 }
 
 export type Step =
 	/** Opens a new session on a listener (after closing the previous one); waits for the greeting. */
 	| (StepBase & { kind: 'open'; listener: ListenerName })
-	/** Sends command lines; more than one line goes out in one write (a pipeline, RFC 2920). */
-	| (StepBase & { kind: 'send'; lines: string[] })
+	/**
+	 * Sends command lines; more than one line goes out in one write (a pipeline, RFC 2920).
+	 * `findsMessage`: a POP3 UIDL listing (RFC 1939 §7) in which the player looks for the message
+	 * this run last had accepted (its unique id is its message id) and keeps its number in this
+	 * session as {messageNumber} for the lines of the steps after it.
+	 */
+	| (StepBase & { kind: 'send'; lines: string[]; findsMessage?: boolean })
 	/** Sends the message after a 354 and the end-of-data marker; waits for the final reply. */
 	| (StepBase & { kind: 'data'; message: MessageSource })
 	/** Sends nothing and waits: the greylisting window (GREYLIST_SECONDS), plus a margin. */
