@@ -167,7 +167,13 @@ describe('POST /api/annotate', () => {
 	it('an empty body gives no events', async () => {
 		const response = await post('', 'text/plain');
 		expect(response.status).toBe(200);
-		expect(await response.json()).toEqual({ events: [], teaching: {}, notes: [] });
+		// Nothing to recognise a protocol by: read as SMTP.
+		expect(await response.json()).toEqual({
+			protocol: 'smtp',
+			events: [],
+			teaching: {},
+			notes: []
+		});
 	});
 
 	it.each([
@@ -180,7 +186,7 @@ describe('POST /api/annotate', () => {
 		['null', 'application/json', /JSON object/],
 		['{}', 'application/json', /"text" must be a string/],
 		['{"text": 42}', 'application/json', /"text" must be a string/],
-		['{"text": "", "listener": "pop3"}', 'application/json', /"listener" must be one of/]
+		['{"text": "", "listener": "imap"}', 'application/json', /"listener" must be one of/]
 	] as [BodyInit, string | undefined, RegExp][])(
 		'400 for %j as %s',
 		async (body, type, message) => {
