@@ -450,7 +450,8 @@ class CommandGrammar {
 			flags = this.flagList();
 			c.sp();
 		}
-		if (c.peek() === '"') {
+		// A date-time starts with a day; any other quoted string here is a message sent quoted.
+		if (c.peek() === '"' && /^"[ 0-9][0-9]-/.test(c.rest())) {
 			internalDate = readDateTime(c);
 			c.sp();
 		}

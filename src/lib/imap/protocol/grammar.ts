@@ -284,11 +284,13 @@ export class Cursor {
 				'a literal announcement "{n}" must end the line (RFC 3501 §4.3)'
 			);
 		const octets = this.framed.literals[this.#segment];
-		if (octets.length !== Number(digits))
+		if (octets.length !== Number(digits)) {
+			this.#pos = this.#line.lastIndexOf('{');
 			this.fail(
 				`${digits} octets`,
 				`the literal announced ${digits} octets but carries ${octets.length}`
 			);
+		}
 		this.#base += this.#line.length;
 		this.#segment++;
 		this.#pos = 0;
