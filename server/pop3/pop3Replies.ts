@@ -132,7 +132,8 @@ export const POP3_REPLIES = {
 	},
 	lineTooLong: {
 		status: '-ERR',
-		text: 'Command line too long: at most {max} octets with its CRLF (RFC 2449 §4); the line was ignored',
+		// Response text is ASCII (RFC 1939 §3: printable ASCII), so no section sign.
+		text: 'Command line too long: at most {max} octets with its CRLF (RFC 2449 section 4); the line was ignored',
 		rfc: [ref(2449, '4')]
 	},
 	syntax: { status: '-ERR', text: 'Syntax: {syntax}', rfc: [ref(1939, '5')] },
