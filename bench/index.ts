@@ -7,6 +7,7 @@ import { benchClassFollow } from './classFollow';
 import { benchLabBrowser } from './labBrowser';
 import { benchManySessions } from './manySessions';
 import { benchSandboxThroughput } from './sandboxThroughput';
+import { benchTlsTap } from './tlsTap';
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
 console.log(`SMTP Lab benchmarks on ${machine}\n`);
@@ -15,6 +16,9 @@ console.log(
 	'Sandbox throughput against its peers, one light load generator (npm run bench:peers installs MailDev first):'
 );
 for (const line of await benchSandboxThroughput()) console.log(`  ${line}`);
+
+console.log('\nThe wire tap: TLS through JS streams against the socket’s own handle:');
+for (const line of await benchTlsTap()) console.log(`  ${line}`);
 
 console.log('\nAnnotation engine (src/lib/smtp):');
 for (const line of benchAnnotate()) console.log(`  ${line}`);

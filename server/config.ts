@@ -104,8 +104,13 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	dnsQueriesPerSecondPerAddress: number;
 	/** Lookups the DNS log keeps in memory for the /dns page (the oldest go first). */
 	dnsLogSize: number;
-	/** Entries the wire tap keeps per browser session (server/bridge/wireTap.ts), in memory. */
+	/**
+	 * Entries the wire tap keeps per session (server/sandbox/wireTap.ts), in memory. 0 turns the
+	 * tap off entirely: TLS then runs on the socket's own handle, not through JS streams.
+	 */
 	maxWireRecordsPerSession: number;
+	/** Sessions whose wire tap is kept in memory, the newest; an older one's says it was forgotten. */
+	wireTapsKept: number;
 	/** Accept a password on the read listeners before TLS (server/pop3/): off (RFC 2595 §2.3). */
 	readAllowPlaintext: boolean;
 	/** Octets of one POP3 command line, CRLF included (RFC 2449 §4: 255). */
@@ -192,6 +197,7 @@ export const DEFAULTS: LabConfig = {
 	dnsLogSize: 1000,
 	// A MAX_MESSAGE_BYTES message inside TLS is about 70 records (at most 16 KiB each, RFC 8446 §5.1).
 	maxWireRecordsPerSession: 2000,
+	wireTapsKept: 500,
 	readAllowPlaintext: false,
 	pop3MaxLineBytes: 255, // RFC 2449 §4: a command line is at most 255 octets, CRLF included
 	pop3IdleTimeoutSeconds: 600, // RFC 1939 §3: an autologout timer of at least 10 minutes
@@ -257,6 +263,7 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string' | 'boolean'
 	['DNS_QUERIES_PER_SECOND_PER_ADDRESS', 'dnsQueriesPerSecondPerAddress', 'int'],
 	['DNS_LOG_SIZE', 'dnsLogSize', 'int'],
 	['MAX_WIRE_RECORDS_PER_SESSION', 'maxWireRecordsPerSession', 'int'],
+	['WIRE_TAPS_KEPT', 'wireTapsKept', 'int'],
 	['READ_ALLOW_PLAINTEXT', 'readAllowPlaintext', 'boolean'],
 	['POP3_MAX_LINE_BYTES', 'pop3MaxLineBytes', 'int'],
 	['POP3_IDLE_TIMEOUT_SECONDS', 'pop3IdleTimeoutSeconds', 'int'],

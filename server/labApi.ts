@@ -100,8 +100,8 @@ export interface LabApi {
 		id: string
 	): { summary: SessionSummary; events: readonly SessionEvent[] } | undefined;
 	/**
-	 * What the bridge's tap counted on a session's wire, with the session's visibility; undefined
-	 * if the session is not visible. Untapped: not opened by the bridge, or tapped before a restart.
+	 * What the sandbox's tap counted on a session's wire, with the session's visibility; undefined
+	 * if the session is not visible. Untapped: forgotten (WIRE_TAPS_KEPT), before a restart, or off.
 	 */
 	wire(viewer: Viewer, id: string): WireView | undefined;
 	/** The operator clears every ended session; anyone else lets go of their own. Returns how many. */
@@ -221,9 +221,9 @@ export function createLabApi(lab: Lab): LabApi {
 			const stored = store.sessions.get(id);
 			if (!stored || !visibility.session(viewer, stored)) return undefined;
 			const tap = stored.wireTap;
-			return tap
-				? { tapped: true, records: [...tap.records], dropped: tap.dropped }
-				: { tapped: false, records: [], dropped: 0 };
+			return typeof tap === 'string'
+				? { untapped: tap, records: [], dropped: 0 }
+				: { untapped: null, records: [...tap.records], dropped: tap.dropped };
 		},
 		clearSessions: (viewer) => {
 			if (viewer.operator) {

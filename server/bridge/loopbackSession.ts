@@ -12,7 +12,6 @@ import { listenerRow } from '../../src/lib/listeners';
 import { opensMultiLine, pop3CommandsByVerb } from '../../src/lib/pop3/commands';
 import type { ListenerName } from '../../src/lib/messages';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
-import { WireTap } from './wireTap';
 
 export interface LoopbackTarget {
 	host: string;
@@ -45,9 +44,6 @@ export class LoopbackSession {
 	readonly #pop3: boolean;
 	#inMultiLine = false;
 	#onReplies = (chunk: Buffer) => this.#readReplies(chunk);
-	#onPlaintext = (chunk: Buffer) => this.tap.plaintext('server', chunk.length);
-	/** What an observer on this connection's wire could count (server/bridge/wireTap.ts). */
-	readonly tap: WireTap;
 	/** Timer that closes a session whose browser went away and did not come back. */
 	graceTimer: NodeJS.Timeout | null = null;
 
@@ -57,11 +53,8 @@ export class LoopbackSession {
 		/** The owner of the browser that opened it. */
 		readonly ownerId: string,
 		readonly target: LoopbackTarget,
-		registry: ClientAddressRegistry,
-		/** MAX_WIRE_RECORDS_PER_SESSION */
-		maxWireRecords: number
+		registry: ClientAddressRegistry
 	) {
-		this.tap = new WireTap(maxWireRecords);
 		this.#pop3 = listenerRow(listener).protocol === 'pop3';
 		const raw = net.connect({ host: target.host, port: target.port });
 		this.#raw = raw;
@@ -80,7 +73,6 @@ export class LoopbackSession {
 			if (this.graceTimer) clearTimeout(this.graceTimer);
 			for (const listener of this.#closeListeners) listener('connection closed');
 		});
-		if (!target.implicitTls) raw.on('data', this.#onPlaintext);
 		this.#socket = target.implicitTls ? this.#wrapTls(raw) : raw;
 		this.#socket.on('data', this.#onReplies);
 	}
@@ -112,7 +104,6 @@ export class LoopbackSession {
 			return;
 		}
 		this.#socket.write(data);
-		if (this.#socket === this.#raw) this.tap.plaintext('client', Buffer.byteLength(data));
 		this.#track(data);
 	}
 
@@ -209,7 +200,6 @@ export class LoopbackSession {
 	#upgrade(): void {
 		this.#upgrading = true;
 		this.#raw.off('data', this.#onReplies);
-		this.#raw.off('data', this.#onPlaintext);
 		const secure = this.#wrapTls(this.#raw);
 		secure.on('data', this.#onReplies);
 		secure.once('secureConnect', () => {
@@ -221,8 +211,7 @@ export class LoopbackSession {
 
 	#wrapTls(socket: net.Socket): tls.TLSSocket {
 		const secure = tls.connect({
-			// Through the tap rather than the socket itself, so the tap sees every TLS record.
-			socket: this.tap.tlsCarrier(socket),
+			socket,
 			servername: 'localhost',
 			// Self-signed: trust exactly the sandbox's own certificate, by fingerprint.
 			rejectUnauthorized: false,

@@ -53,15 +53,11 @@ export class SessionOwnership {
 			peer.address,
 			peer.viewer.ownerId,
 			this.deps.target(listener),
-			this.deps.clients,
-			this.deps.config.maxWireRecordsPerSession
+			this.deps.clients
 		);
 		this.sessions.set(session.id, session);
 		this.#attach(peer, session);
 		const stopWaiting = this.#whenRecorded(session.id, (summary) => {
-			// The tap's records stay with the recorded session, in memory, as long as it is kept.
-			const stored = this.deps.store.sessions.get(session.id);
-			if (stored) stored.wireTap = session.tap;
 			if (this.#ownedBy.get(peer) === session)
 				peer.send({ type: 'opened', session: summary, resumeToken: session.resumeToken });
 		});

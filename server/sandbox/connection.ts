@@ -10,6 +10,7 @@ import { replyText } from './replies';
 import type { LiveSessions } from './sessions';
 import {
 	coalesceReplies,
+	startTlsOverCarrier,
 	interceptCommands,
 	wrapSend,
 	type LibraryConnection
@@ -33,6 +34,8 @@ export function adoptConnection(
 	});
 	interceptCommands(connection, COMMAND_ANSWERS);
 	coalesceReplies(connection);
+	const tap = live?.tap;
+	if (tap) startTlsOverCarrier(connection, (socket) => tap.carrier(socket));
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * The sandbox's listening sockets, one per row of the listener table. The project owns each
  * socket, not smtp-server, so it can tap the client's bytes before the library sees them (the
- * library hides bare LFs and dot-stuffing), apply its own session limits, terminate implicit TLS
- * itself, and use the browser's address for sessions that come through the bridge; then it hands
- * the socket to the listener's smtp-server.
+ * library hides bare LFs and dot-stuffing), count what crosses the wire (wireTap.ts), apply its
+ * own session limits, terminate implicit TLS itself, and use the browser's address for sessions
+ * that come through the bridge; then it hands the socket to the listener's smtp-server.
  */
 import net from 'node:net';
 import tls from 'node:tls';
@@ -15,6 +15,14 @@ import type { ClientAddressRegistry } from './clientAddresses';
 import { pop3Reply } from '../pop3/pop3Replies';
 import { replyText, SANDBOX_REPLIES } from './replies';
 import type { LiveSessions, SessionOpening } from './sessions';
+import { WireTap } from './wireTap';
+
+/**
+ * How long an implicit-TLS client has to finish its handshake before its socket is destroyed:
+ * tls.createServer's default handshakeTimeout, which this listener used before it terminated
+ * TLS itself.
+ */
+export const TLS_HANDSHAKE_TIMEOUT_MS = 120_000;
 
 export interface ListenersDeps {
 	config: LabConfig;
@@ -36,18 +44,19 @@ export class Listeners {
 	#servers = new Map<ListenerName, net.Server>();
 	/** Every accepted socket still open, so shutdown can close what the 421 did not. */
 	#sockets = new Set<net.Socket>();
+	#secureContext: tls.SecureContext;
 
 	constructor(readonly deps: ListenersDeps) {
+		this.#secureContext = tls.createSecureContext({ key: deps.tls.key, cert: deps.tls.cert });
 		for (const spec of LISTENER_TABLE) {
 			const smtp = spec.protocol === 'pop3' ? deps.pop3ServerOf(spec) : deps.smtpServerOf(spec);
-			const server =
-				spec.tls === 'implicit'
-					? tls.createServer({ key: deps.tls.key, cert: deps.tls.cert }, (socket) =>
-							this.#accept(spec, smtp, socket)
-						)
-					: net.createServer((socket) => this.#accept(spec, smtp, socket));
-			if (spec.tls === 'implicit')
-				(server as tls.Server).on('tlsClientError', (_err, socket) => socket.destroy());
+			const server = net.createServer((socket) => {
+				socket.on('error', () => undefined);
+				this.#sockets.add(socket);
+				socket.once('close', () => this.#sockets.delete(socket));
+				if (spec.tls === 'implicit') this.#terminateTls(spec, smtp, socket);
+				else void this.#accept(spec, smtp, socket, socket);
+			});
 			this.#servers.set(spec.name, server);
 		}
 	}
@@ -84,17 +93,43 @@ export class Listeners {
 		for (const socket of this.#sockets) socket.destroy();
 	}
 
-	async #accept(spec: Listener, smtp: SessionServer, socket: net.Socket): Promise<void> {
-		socket.on('error', () => undefined);
-		this.#sockets.add(socket);
-		socket.once('close', () => this.#sockets.delete(socket));
+	/**
+	 * Implicit TLS (RFC 8314 §3.3): the handshake runs first, over the tap's carrier so the tap
+	 * counts it (or on the socket itself when the tap is off). A failed or unfinished handshake
+	 * destroys the socket, and nothing is recorded; a finished one is admitted as a session.
+	 */
+	#terminateTls(spec: Listener, smtp: SessionServer, raw: net.Socket): void {
+		const limit = this.deps.config.maxWireRecordsPerSession;
+		const tap = limit ? new WireTap(limit) : null;
+		const secure = new tls.TLSSocket(tap ? tap.carrier(raw) : raw, {
+			isServer: true,
+			secureContext: this.#secureContext
+		});
+		const timer = setTimeout(() => raw.destroy(), TLS_HANDSHAKE_TIMEOUT_MS);
+		raw.once('close', () => clearTimeout(timer));
+		secure.on('error', () => raw.destroy());
+		secure.once('secure', () => {
+			clearTimeout(timer);
+			void this.#accept(spec, smtp, secure, raw, tap ?? undefined);
+		});
+	}
+
+	/** `socket` is what the session runs on; `raw`, the accepted TCP socket under it. */
+	async #accept(
+		spec: Listener,
+		smtp: SessionServer,
+		socket: net.Socket,
+		raw: net.Socket,
+		tap?: WireTap
+	): Promise<void> {
 		const { config, clients, sessions } = this.deps;
-		const identity = await clients.resolve(socket.remoteAddress, socket.remotePort);
+		const identity = await clients.resolve(raw.remoteAddress, raw.remotePort);
 		if (socket.destroyed) return;
-		const clientAddress = identity?.address ?? (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+		const clientAddress = identity?.address ?? (raw.remoteAddress ?? '').replace(/^::ffff:/, '');
 		admitSession(config, sessions, smtp, socket, {
 			spec,
 			clientAddress,
+			...(tap ? { tap } : {}),
 			...(identity
 				? { id: identity.sessionId, origin: 'browser', owners: [identity.ownerId] }
 				: { origin: 'external', owners: [] })

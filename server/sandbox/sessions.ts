@@ -14,6 +14,7 @@ import { SessionRecorder, type Annotator } from '../recorder/sessionRecorder';
 import type { LabStore } from '../store/labStore';
 import { replyText } from './replies';
 import type { LibraryConnection } from './smtpServerPatches';
+import { WireTap } from './wireTap';
 
 export interface LiveSession {
 	recorder: SessionRecorder;
@@ -23,6 +24,8 @@ export interface LiveSession {
 	 * way to close this session with a 421 (POP3: -ERR [SYS/TEMP]).
 	 */
 	connection: Pick<LibraryConnection, 'send'> | null;
+	/** What an observer on its wire could count; null when MAX_WIRE_RECORDS_PER_SESSION is 0. */
+	tap: WireTap | null;
 	/** The sockets whose bytes the recorder already reads (the accepted one, then the STARTTLS one). */
 	tappedSockets: WeakSet<net.Socket>;
 	/** The RCPT TOs of the current transaction with their outcome; MAIL FROM starts a new list. */
@@ -53,6 +56,8 @@ export interface SessionOpening {
 	host?: { name: string; address: string; port: number };
 	journeyId?: string;
 	skippedMs?: number;
+	/** Under implicit TLS: the tap that already counted the handshake (listeners.ts). */
+	tap?: WireTap;
 }
 
 export interface SessionsDeps {
@@ -101,10 +106,19 @@ export class LiveSessions {
 			maxBufferedBytes: config.maxMessageBytes + 64 * 1024,
 			maxDataEventBytes: config.maxDataEventBytes
 		});
+		const tap = config.maxWireRecordsPerSession
+			? (opening.tap ?? new WireTap(config.maxWireRecordsPerSession))
+			: null;
+		if (tap) store.keepWireTap(id, tap, config.wireTapsKept);
+		else {
+			const stored = store.sessions.get(id);
+			if (stored) stored.wireTap = 'off';
+		}
 		const live: LiveSession = {
 			recorder,
 			clientAddress,
 			connection: null,
+			tap,
 			tappedSockets: new WeakSet([socket]),
 			recipients: [],
 			browser: opening.origin === 'browser',
@@ -133,6 +147,8 @@ export class LiveSessions {
 			store.updateSession(id, {
 				tls: { protocol: socket.getProtocol() ?? 'TLS', cipher: socket.getCipher()?.name ?? '' }
 			});
+		// Under implicit TLS the tap already sits below the TLSSocket, on its carrier.
+		if (tap && !(socket instanceof tls.TLSSocket)) tap.countPlaintext(socket);
 		// SMTP's lines are framed from the bytes; a POP3 server hands its recorder each line itself.
 		if (spec.protocol === 'smtp') socket.on('data', (chunk: Buffer) => recorder.tap.feed(chunk));
 		socket.once('close', () => this.end(id));

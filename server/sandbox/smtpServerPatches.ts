@@ -8,6 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
+import type { Duplex, Writable } from 'node:stream';
 import type { SMTPServer, SMTPServerSession } from 'smtp-server';
 
 /** The version these patches were written against and tested with (package.json pins it). */
@@ -124,6 +125,37 @@ export function coalesceReplies(connection: LibraryConnection): void {
 		}
 		send(code, data, context);
 		if (code === 220 || code === 221 || code === 421) uncork();
+	};
+}
+
+/**
+ * STARTTLS over a stream of the sandbox's own (the wire tap's carrier, wireTap.ts) instead of
+ * the accepted socket, so the ciphertext passes through JS where the tap counts it: wrapped
+ * around a net.Socket, the library's TLSSocket would use the socket's native handle. The
+ * library's upgrade unpipes the socket from its parser, removes every listener on the socket
+ * (its own, the recorder's plaintext feed, the listener's), then wraps the socket in a
+ * TLSSocket. Here the accepted socket gets the first two steps, then the carrier (whose
+ * listeners on the socket carry data, end, close and errors over) becomes the connection's
+ * socket, which the library's own upgrade finds bare: its unpipe and removal touch nothing,
+ * and its TLSSocket wraps the carrier. Destroying the accepted socket (shutdown) destroys the
+ * carrier and so the TLS session; the library destroying the carrier destroys the socket.
+ */
+export function startTlsOverCarrier(
+	connection: LibraryConnection,
+	carrierOf: (socket: Socket) => Duplex
+): void {
+	const internals = connection as LibraryConnection & {
+		_socket: Socket | Duplex;
+		_parser: Writable;
+		upgrade(callback: () => void, secureCallback?: () => void): void;
+	};
+	const upgrade = internals.upgrade.bind(connection);
+	internals.upgrade = (callback, secureCallback) => {
+		const socket = internals._socket as Socket;
+		socket.unpipe(internals._parser);
+		socket.removeAllListeners();
+		internals._socket = carrierOf(socket);
+		upgrade(callback, secureCallback);
 	};
 }
 

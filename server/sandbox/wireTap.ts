@@ -1,7 +1,9 @@
 /**
- * The tap on a browser session's wire: what a passive observer between the bridge and the sandbox
- * could count. Plaintext reads and writes before TLS, then one entry per TLS record header
- * (src/lib/wire/tlsRecords.ts). Content is never kept, only sizes, types and times. In memory only.
+ * The tap on a session's wire, where the sandbox owns the socket (listeners.ts, the mail hosts):
+ * what a passive observer between client and server could count. Plaintext reads and writes
+ * before TLS, then one entry per TLS record header (src/lib/wire/tlsRecords.ts). Content is never
+ * kept, only sizes, types and times. In memory only, for the newest WIRE_TAPS_KEPT sessions.
+ * Bytes the server reads are the client's, bytes it writes are the server's.
  */
 import { Duplex } from 'node:stream';
 import type net from 'node:net';
@@ -13,6 +15,8 @@ export class WireTap {
 	/** Records that passed once MAX_WIRE_RECORDS_PER_SESSION were kept. */
 	dropped = 0;
 	#readers = { client: new TlsRecordReader(), server: new TlsRecordReader() };
+	/** TLS runs over the carrier: the socket's bytes are ciphertext from now on. */
+	#encrypted = false;
 
 	constructor(
 		/** MAX_WIRE_RECORDS_PER_SESSION */
@@ -36,17 +40,50 @@ export class WireTap {
 	}
 
 	/**
-	 * A stream for tls.connect to run TLS over in place of `socket` itself, so every ciphertext
-	 * byte passes through here both ways. Node then drives TLS through JS streams: a little
-	 * slower than on the socket's handle, which a learner's session never notices.
+	 * Counts the accepted socket's plaintext: each read, and each write as it leaves (corked
+	 * replies leave in one, as one segment on the wire), until TLS starts over the carrier.
+	 * The library's STARTTLS removes the read listener with all the others.
 	 */
-	tlsCarrier(socket: net.Socket): Duplex {
+	countPlaintext(socket: net.Socket): void {
+		socket.on('data', (chunk: Buffer) => this.plaintext('client', chunk.length));
+		const write = socket._write.bind(socket);
+		// net.Socket does not decode strings: a chunk may be a string in its encoding.
+		const size = (chunk: Buffer | string, encoding: BufferEncoding) =>
+			typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : chunk.length;
+		socket._write = (chunk: Buffer | string, encoding, done) => {
+			if (!this.#encrypted) this.plaintext('server', size(chunk, encoding));
+			write(chunk, encoding, done);
+		};
+		const writev = socket._writev?.bind(socket);
+		if (writev)
+			socket._writev = (chunks, done) => {
+				if (!this.#encrypted)
+					this.plaintext(
+						'server',
+						chunks.reduce(
+							(sum, { chunk, encoding }) => sum + size(chunk as Buffer | string, encoding),
+							0
+						)
+					);
+				writev(chunks, done);
+			};
+	}
+
+	/**
+	 * A stream for the server's TLSSocket to run over in place of `socket` itself, so every
+	 * ciphertext byte passes through here both ways. Node then drives TLS through JS streams
+	 * rather than on the socket's handle (bench/tlsTap.ts measures the cost). Ending and
+	 * destroying either side ends or destroys the other, so destroying the accepted socket
+	 * (shutdown) still closes the TLS session.
+	 */
+	carrier(socket: net.Socket): Duplex {
+		this.#encrypted = true;
 		const carrier = new Duplex({
 			read: () => {
 				socket.resume();
 			},
 			write: (chunk: Buffer, _encoding, done) => {
-				this.ciphertext('client', chunk);
+				this.ciphertext('server', chunk);
 				socket.write(chunk, done);
 			},
 			final: (done) => {
@@ -59,7 +96,7 @@ export class WireTap {
 			}
 		});
 		socket.on('data', (chunk: Buffer) => {
-			this.ciphertext('server', chunk);
+			this.ciphertext('client', chunk);
 			if (!carrier.push(chunk)) socket.pause();
 		});
 		socket.once('end', () => carrier.push(null));

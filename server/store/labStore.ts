@@ -5,7 +5,8 @@ import type { ClassRoom, Student } from '../classes/classRoom';
 import { nicknameKey } from '../../src/lib/classes';
 import type { MessageView } from './messageView';
 import type { QueueRecord } from '../queue/queueRecord';
-import type { WireTap } from '../bridge/wireTap';
+import type { WireTap } from '../sandbox/wireTap';
+import type { UntappedReason } from '../../src/lib/wire/wireRecords';
 import type { PersistedState, StoreBatch, StorePersistence } from './persistence';
 import type { ReaderAct } from '../../src/lib/mail/readerActs';
 import {
@@ -42,8 +43,11 @@ export class StoredSession {
 	#textBytes = 0;
 	/** Unmasked credential lines, by seq: shown only to the browser that owns the session. */
 	readonly secrets = new Map<number, { text: string; annotation: Annotation }>();
-	/** What the bridge's tap counted on the wire (a browser session only); never persisted. */
-	wireTap: WireTap | null = null;
+	/**
+	 * What the sandbox's tap counted on the wire, or why there is none; never persisted. Until
+	 * the sandbox attaches one: a session loaded from the database was tapped by an earlier run.
+	 */
+	wireTap: WireTap | UntappedReason = 'restart';
 
 	constructor(
 		readonly summary: SessionSummary,
@@ -159,6 +163,8 @@ export const RESTART_END_REASON = 'the server restarted while this session was o
 export class LabStore extends EventEmitter<StoreEvents> {
 	readonly sessions = new Map<string, StoredSession>();
 	readonly messages = new Map<string, StoredMessage>();
+	/** The sessions holding a wire tap, oldest first (keepWireTap). */
+	#tapped = new Set<string>();
 	/** Owners by id, and by name (their submission user and personal domain). */
 	readonly owners = new Map<string, Owner>();
 	readonly #ownersByName = new Map<string, Owner>();
@@ -312,6 +318,23 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		this.#changed(summary.id);
 		this.emit('session', summary);
 		return stored;
+	}
+
+	/**
+	 * Attaches a session's wire tap; only the newest `kept` sessions keep theirs (WIRE_TAPS_KEPT),
+	 * an older one's view says it was forgotten. Memory only: a restart forgets them all.
+	 */
+	keepWireTap(sessionId: string, tap: WireTap, kept: number): void {
+		const stored = this.sessions.get(sessionId);
+		if (!stored) return;
+		stored.wireTap = tap;
+		this.#tapped.add(sessionId);
+		for (const oldest of this.#tapped) {
+			if (this.#tapped.size <= kept) break;
+			this.#tapped.delete(oldest);
+			const forgotten = this.sessions.get(oldest);
+			if (forgotten) forgotten.wireTap = 'forgotten';
+		}
 	}
 
 	/**

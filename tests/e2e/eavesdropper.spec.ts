@@ -1,3 +1,5 @@
+import net from 'node:net';
+import tls from 'node:tls';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, expectFitsViewport, test } from './fixtures';
 import { send, serverRows } from './labTerminal';
@@ -66,21 +68,50 @@ test('the session page shows what the wire carried after a STARTTLS typed in the
 	await expectFitsViewport(session);
 });
 
-test('a session from a mail program says it has no tap', async ({ page, smtpPorts }) => {
-	const net = await import('node:net');
+test('a mail program’s STARTTLS session is tapped too: plaintext, then TLS records', async ({
+	page,
+	smtpPorts
+}) => {
 	const socket = net.connect({ host: '127.0.0.1', port: smtpPorts.mx });
-	await new Promise<void>((resolve) => socket.once('data', () => resolve()));
-	socket.write('QUIT\r\n');
-	await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+	let received = '';
+	/** Resolves with the text once a final reply line ("250 ...") has arrived. */
+	const reply = (from: net.Socket) =>
+		new Promise<string>((resolve) => {
+			const onData = (chunk: Buffer) => {
+				received += chunk.toString('latin1');
+				if (/(^|\r\n)\d{3} [^\r\n]*\r\n$/.test(received)) {
+					from.off('data', onData);
+					const text = received;
+					received = '';
+					resolve(text);
+				}
+			};
+			from.on('data', onData);
+		});
+	expect(await reply(socket)).toMatch(/^220 /);
+	socket.write('EHLO program.example.com\r\n');
+	expect(await reply(socket)).toMatch(/^250/);
+	socket.write('STARTTLS\r\n');
+	expect(await reply(socket)).toMatch(/^220 /);
+	const secure = tls.connect({ socket, rejectUnauthorized: false });
+	await new Promise<void>((resolve) => secure.once('secureConnect', () => resolve()));
+	secure.write('QUIT\r\n');
+	expect(await reply(secure)).toMatch(/^221 /);
+	secure.destroy();
 	const sessions = (await (await page.request.get('/api/sessions')).json()) as {
 		sessions: { id: string; origin: string }[];
 	};
 	const external = sessions.sessions.find((s) => s.origin === 'external');
 	expect(external).toBeDefined();
 	await page.goto(`/sessions/${external!.id}`);
-	await expect(page.getByRole('region', { name: 'What an eavesdropper sees' })).toContainText(
-		'No tap on this session'
-	);
+	const section = page.getByRole('region', { name: 'What an eavesdropper sees' });
+	await expect(section).toContainText('RFC 3207 §4');
+	const observer = section
+		.getByRole('table', { name: 'The wire and the endpoints, moment by moment' })
+		.locator('td.observer');
+	await expect(observer.locator('code').filter({ hasText: /^STARTTLS$/ })).toHaveCount(1);
+	await expect(observer.filter({ hasText: /TLS handshake, \d+ bytes/ }).first()).toBeVisible();
+	await expect(observer.filter({ hasText: /encrypted, \d+ bytes/ }).first()).toBeVisible();
 });
 
 test('on implicit TLS the handshake comes first, timed from the first byte', async ({ page }) => {

@@ -117,6 +117,14 @@ test('a message to north.test and greylist.test: its journey, live, with the fas
 	// Both ways: the hop's session says whose hop it is and leads back to the journey.
 	await north.getByRole('link', { name: 'mx.north.test’s session' }).click();
 	await expect(page.getByText('mx.north.test, a sandbox mail host')).toBeVisible();
+	// The hop was tapped at the host that answered it: its wire, handshake and all (issue 17).
+	await expect(
+		page
+			.getByRole('region', { name: 'What an eavesdropper sees' })
+			.locator('td.observer')
+			.filter({ hasText: /TLS handshake, \d+ bytes/ })
+			.first()
+	).toBeVisible();
 	await expect(page.getByText('the sandbox’s outgoing server, handing a message on')).toBeVisible();
 	await expect(page.getByRole('link', { name: 'its journey' })).toHaveAttribute(
 		'href',

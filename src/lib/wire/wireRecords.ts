@@ -1,5 +1,5 @@
 /**
- * What the bridge's tap saw on one session's wire (server/bridge/wireTap.ts), as
+ * What the sandbox's tap saw on one session's wire (server/sandbox/wireTap.ts), as
  * GET /api/sessions/<id>/wire sends it, and the teaching text for each kind of row.
  */
 import { TLS_CONTENT_TYPES, type TlsContentType } from './tlsRecords';
@@ -7,7 +7,7 @@ import { TLS_CONTENT_TYPES, type TlsContentType } from './tlsRecords';
 export interface WireRecord {
 	/** When it passed the tap (ms since the epoch, the transcript's clock). */
 	at: number;
-	/** Who sent it: the client (the bridge, for the learner) or the server (the sandbox). */
+	/** Who sent it: the client (the bridge, a mail program, the outgoing queue) or the server. */
 	dir: 'client' | 'server';
 	/** Bytes: of one read or write in plaintext; of the fragment after the header for a TLS record. */
 	bytes: number;
@@ -16,9 +16,12 @@ export interface WireRecord {
 	tlsType?: TlsContentType | 'unknown';
 }
 
+/** Why a session has no tap records (UNTAPPED_MEANINGS says it to a learner). */
+export type UntappedReason = 'forgotten' | 'restart' | 'off';
+
 export interface WireView {
-	/** False for a session the bridge did not open (a mail program, a queue hop), or lost at a restart. */
-	tapped: boolean;
+	/** Null when tapped; else why not. Every session is tapped when it opens, unless turned off. */
+	untapped: UntappedReason | null;
 	records: WireRecord[];
 	/** Records that passed after the tap's limit (MAX_WIRE_RECORDS_PER_SESSION) was reached. */
 	dropped: number;
@@ -43,11 +46,39 @@ function isWireRecord(value: unknown): value is WireRecord {
 export function parseWireView(value: unknown): WireView | null {
 	if (typeof value !== 'object' || value === null) return null;
 	const view = value as Record<string, unknown>;
-	if (typeof view.tapped !== 'boolean' || !Array.isArray(view.records)) return null;
+	const untapped = view.untapped;
+	if (untapped !== null && !Object.hasOwn(UNTAPPED_MEANINGS, untapped as string)) return null;
+	if (!Array.isArray(view.records)) return null;
 	if (!Number.isInteger(view.dropped) || (view.dropped as number) < 0) return null;
 	if (!view.records.every(isWireRecord)) return null;
-	return { tapped: view.tapped, records: view.records, dropped: view.dropped as number };
+	return {
+		untapped: untapped as UntappedReason | null,
+		records: view.records,
+		dropped: view.dropped as number
+	};
 }
+
+/**
+ * Why the session page shows no wire, by reason. About the lab's own settings, not the
+ * protocol: each names the setting (README's configuration table), no RFC.
+ */
+export const UNTAPPED_MEANINGS: Record<UntappedReason, { meaning: string; setting: string }> = {
+	forgotten: {
+		meaning:
+			'The tap keeps what it counted in memory for the newest sessions only; this session is older than those, so its records were let go.',
+		setting: 'WIRE_TAPS_KEPT'
+	},
+	restart: {
+		meaning:
+			'The tap keeps what it counted in memory only; this session was recorded before the server last restarted, so its records were lost with it.',
+		setting: 'WIRE_TAPS_KEPT'
+	},
+	off: {
+		meaning:
+			'The operator turned the tap off, so nothing counted this session’s bytes on the wire (and TLS ran on the socket itself).',
+		setting: 'MAX_WIRE_RECORDS_PER_SESSION=0'
+	}
+};
 
 export type WireRowKey = 'plaintext' | TlsContentType | 'unknown';
 
