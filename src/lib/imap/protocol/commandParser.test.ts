@@ -479,6 +479,7 @@ describe('bad input: where it breaks and what the grammar wanted', () => {
 		[line('a1 APPEND Sent "hello"'), { tag: 'a1', position: 15 }], // message must be a literal
 		[line('a1 FETCH 4294967296 FLAGS'), { tag: 'a1', position: 9 }], // over 32 bits
 		[line('a1 SEARCH ' + 'NOT '.repeat(40) + 'SEEN'), { tag: 'a1' }], // nesting limit
+		[line('a1 AUTHENTICATE PLAIN AGJvYgBzZWNyZXQ='), { tag: 'a1', position: 21 }], // SASL-IR (RFC 4959) not offered
 		[
 			{ segments: ['a1 LOGIN {3}', ''], literals: [bytes('ab')] },
 			{ tag: 'a1', position: 9 }
@@ -497,5 +498,8 @@ describe('bad input: where it breaks and what the grammar wanted', () => {
 		expect(failed(line('a1 LOGIN {5+}')).message).toMatch(/LITERAL\+/);
 		expect(failed(line('a1 FETCH 1 (FLAGS')).message).toMatch(/unbalanced parentheses/);
 		expect(failed(line('a1 SELECT "caf\xe9"')).message).toMatch(/8-bit octet 0xe9.*literal/);
+		expect(failed(line('a1 AUTHENTICATE PLAIN AGJvYgBzZWNyZXQ=')).message).toMatch(
+			/SASL-IR \(RFC 4959\)/
+		);
 	});
 });

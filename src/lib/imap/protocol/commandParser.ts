@@ -45,7 +45,7 @@
  *   seq-range       = seq-number ":" seq-number
  *   seq-number      = nz-number / "*"
  *
- * Extensions: "IDLE" CRLF "DONE" (RFC 2177 §3), "UNSELECT" (RFC 3691), "ENABLE" 1*(SP capability)
+ * Extensions: "IDLE" CRLF "DONE" (RFC 2177 §4), "UNSELECT" (RFC 3691), "ENABLE" 1*(SP capability)
  * (RFC 5161).
  */
 import { Cursor, SyntaxFailure, isAstringChar, isListChar, tagOf, type Framed } from './grammar';
@@ -664,7 +664,13 @@ export function parseCommand(framed: Framed, options: ParseOptions = {}): ParseR
 		const body = new CommandGrammar(c, options.maxSearchDepth ?? DEFAULT_MAX_SEARCH_DEPTH).command(
 			name
 		);
-		if (!c.atEnd()) c.fail('end of line', `unexpected text after the ${name} command's arguments`);
+		if (!c.atEnd())
+			c.fail(
+				'end of line',
+				name === 'AUTHENTICATE'
+					? 'an initial response on the AUTHENTICATE line needs SASL-IR (RFC 4959), which this server does not advertise: send the mechanism alone and the response after "+"'
+					: `unexpected text after the ${name} command's arguments`
+			);
 		return { ok: true, command: { tag, ...body } as ImapCommand };
 	} catch (e) {
 		if (!(e instanceof SyntaxFailure)) throw e;
@@ -706,7 +712,7 @@ const KNOWN = new Set([
 	'STORE'
 ]);
 
-/** IDLE ends with the line "DONE" (RFC 2177 §3: idle = "IDLE" CRLF "DONE"); case-insensitive (RFC 3501 §9 note 1). */
+/** IDLE ends with the line "DONE" (RFC 2177 §3; §4: idle = "IDLE" CRLF "DONE"); case-insensitive (RFC 3501 §9 note 1). */
 export function isIdleDone(line: string): boolean {
 	return line.toUpperCase() === 'DONE';
 }

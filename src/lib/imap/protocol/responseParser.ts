@@ -13,7 +13,7 @@
  *   mailbox-list    = "(" [mbx-list-flags] ")" SP (DQUOTE QUOTED-CHAR DQUOTE / nil) SP mailbox
  *   message-data    = nz-number SP ("EXPUNGE" / ("FETCH" SP msg-att))
  *   msg-att         = "(" (msg-att-dynamic / msg-att-static) *(SP (msg-att-dynamic / msg-att-static)) ")"
- *   enable-data     = "ENABLED" *(SP capability)                    ; RFC 5161 §4
+ *   enable-data     = "ENABLED" *(SP capability)                    ; RFC 5161
  *
  * The body and envelope rules are quoted where they are read.
  */

@@ -14,6 +14,9 @@
  * INTERNALDATE's value is the string formatDateTime() (dateTime.ts) makes.
  * The output is bytes, since literals carry 8-bit message text.
  */
+import type { Section } from './commandParser';
+import { isAtom } from './grammar';
+
 export interface Atom {
 	atom: string;
 }
@@ -118,10 +121,22 @@ function codeText(code: ResponseCode): string {
 	return code.code;
 }
 
-/** resp-text = ["[" resp-text-code "]" SP] text; CR and LF cannot be in a line (§9 TEXT-CHAR). */
+/**
+ * text = 1*TEXT-CHAR, and TEXT-CHAR is 7-bit without CR and LF (§9): line breaks become spaces,
+ * the section sign of our own explanations "section ", any other 8-bit character "?".
+ */
+function textChars(text: string): string {
+	const clean = text
+		.replace(/[\r\n]+/g, ' ')
+		.replace(/§/g, 'section ')
+		.replace(/[^ -~]/gu, '?');
+	if (!clean) throw new Error('resp-text needs at least one character (RFC 3501 §9 text)');
+	return clean;
+}
+
+/** resp-text = ["[" resp-text-code "]" SP] text */
 function respText(text: string, code?: ResponseCode): string {
-	const clean = text.replace(/[\r\n]+/g, ' ');
-	return (code ? `[${codeText(code)}] ` : '') + clean;
+	return (code ? `[${codeText(code)}] ` : '') + textChars(text);
 }
 
 /** "<tag> OK|NO|BAD [code] text" */
@@ -143,9 +158,9 @@ export function untaggedStatus(
 	return ascii(`* ${status} ${respText(text, code)}\r\n`);
 }
 
-/** "+ text", or "+ " and base64 during AUTHENTICATE (§7.5). */
+/** "+ text", or "+ " and base64 (possibly empty) during AUTHENTICATE (§7.5, §9 continue-req). */
 export function continuation(text: string): Uint8Array {
-	return ascii(`+ ${text.replace(/[\r\n]+/g, ' ')}\r\n`);
+	return ascii(`+ ${text && textChars(text)}\r\n`);
 }
 
 /** "* " then the values separated by SP: `untaggedData(atom('SEARCH'), 2, 84, 882)`. */
@@ -167,6 +182,19 @@ export function fetchResponse(seq: number, attributes: [string, ImapValue][]): U
 		atom('FETCH'),
 		attributes.flatMap(([name, value]) => [atom(name), value])
 	);
+}
+
+/**
+ * The msg-att name that answers a BODY[section] fetch (§7.4.2): "BODY[<section>]<<origin
+ * octet>>", the origin only for a partial fetch; BODY.PEEK is answered as BODY.
+ */
+export function bodySectionName(section: Section, origin?: number): string {
+	let spec = section.part.join('.');
+	if (section.text) spec += (spec ? '.' : '') + section.text;
+	// header-fld-name = astring
+	const field = (f: string) => (isAtom(f) ? f : `"${f.replace(/[\\"]/g, '\\$&')}"`);
+	if (section.fields) spec += ` (${section.fields.map(field).join(' ')})`;
+	return `BODY[${spec}]` + (origin === undefined ? '' : `<${origin}>`);
 }
 
 /** An address of an ENVELOPE (§7.4.2): NIL host marks RFC 2822 group syntax. */

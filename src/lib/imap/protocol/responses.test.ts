@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
 	atom,
+	bodySectionName,
 	bodyStructureValue,
 	continuation,
 	envelopeValue,
@@ -181,6 +182,26 @@ describe('writing the server side of RFC 3501 §8', () => {
 		expect(wire(untaggedData('two\r\nlines'))).toBe('* {10}\r\ntwo\r\nlines\r\n');
 		expect(wire(untaggedData('café'))).toBe('* {5}\r\ncaf\xc3\xa9\r\n');
 		expect(wire(untaggedData(null, '', []))).toBe('* NIL "" ()\r\n');
+	});
+
+	test('resp-text stays 7-bit without CR or LF (§9 TEXT-CHAR), and is never empty (§9 text)', () => {
+		expect(wire(taggedResponse('a1', 'BAD', 'expected SP (RFC 3501 §9) — café'))).toBe(
+			'a1 BAD expected SP (RFC 3501 section 9) ? caf?\r\n'
+		);
+		expect(wire(continuation(''))).toBe('+ \r\n'); // an empty base64 challenge (AUTHENTICATE PLAIN)
+		expect(() => taggedResponse('a1', 'OK', '')).toThrow(/text/);
+	});
+
+	test('BODY[section] names echo the request (§7.4.2), BODY.PEEK answered as BODY', () => {
+		expect(bodySectionName({ part: [], text: 'HEADER.FIELDS', fields: ['DATE', 'FROM'] })).toBe(
+			'BODY[HEADER.FIELDS (DATE FROM)]'
+		);
+		expect(bodySectionName({ part: [1, 2], text: 'MIME' }, 0)).toBe('BODY[1.2.MIME]<0>');
+		expect(bodySectionName({ part: [] })).toBe('BODY[]');
+		expect(bodySectionName({ part: [3] }, 1024)).toBe('BODY[3]<1024>');
+		expect(bodySectionName({ part: [], text: 'HEADER.FIELDS.NOT', fields: ['X Odd"Name'] })).toBe(
+			'BODY[HEADER.FIELDS.NOT ("X Odd\\"Name")]'
+		);
 	});
 
 	test('date-time: date-day-fixed pads the day with a space (§9)', () => {
@@ -373,7 +394,7 @@ describe('parsing the server side of RFC 3501 §8', () => {
 				text: 'IMAP4rev1 server logged in as Smith'
 			}
 		], // §7.1.4
-		['* ENABLED CONDSTORE\r\n', { kind: 'ENABLED', capabilities: ['CONDSTORE'] }], // RFC 5161 §3.2
+		['* ENABLED CONDSTORE\r\n', { kind: 'ENABLED', capabilities: ['CONDSTORE'] }], // RFC 5161
 		[
 			'A1 NO [TOOBIG] too large\r\n',
 			{ kind: 'status', tag: 'A1', status: 'NO', code: { code: 'TOOBIG' }, text: 'too large' }
@@ -508,7 +529,11 @@ describe('round trips: what the writer writes, the parser reads back', () => {
 			['INTERNALDATE', formatDateTime(SAMPLE_DATE)],
 			['ENVELOPE', envelopeValue(message)],
 			['BODYSTRUCTURE', bodyStructureValue(nested, true)],
-			['BODY[1.MIME]<0>', content],
+			[bodySectionName({ part: [1], text: 'MIME' }, 0), content],
+			[
+				bodySectionName({ part: [], text: 'HEADER.FIELDS', fields: ['Subject', 'X Y'] }),
+				'Subject: x\r\n\r\n'
+			],
 			['RFC822.HEADER', null]
 		]);
 		const framed = frameResponses(bytes);
@@ -525,6 +550,12 @@ describe('round trips: what the writer writes, the parser reads back', () => {
 					{ name: 'ENVELOPE', envelope: message },
 					{ name: 'BODYSTRUCTURE', body: nested },
 					{ name: 'BODY[section]', section: { part: [1], text: 'MIME' }, origin: 0, content },
+					{
+						name: 'BODY[section]',
+						section: { part: [], text: 'HEADER.FIELDS', fields: ['Subject', 'X Y'] },
+						origin: undefined,
+						content: encoder.encode('Subject: x\r\n\r\n')
+					},
 					{ name: 'RFC822.HEADER', content: null }
 				]
 			}
