@@ -54,7 +54,7 @@ export function refusalReason(reply: string, config: LabConfig): string {
 	const row = REFUSALS.find(
 		([name]) =>
 			reply === `${SANDBOX_REPLIES[name].code} ${replyText(name)}` ||
-			reply === pop3Reply('closing', { reason: replyText(name) })
+			reply === pop3Reply('closing', { reason: SANDBOX_REPLIES[name].text })
 	);
 	return `The sandbox refused the session: ${reply}. ${row ? row[1](config) : TRY_LATER}`;
 }

@@ -30,6 +30,7 @@ export interface MaildropMessage {
 const MAX_QUEUED_LINES = 64;
 /** Bytes of a message written at once; each write waits for the last to drain. */
 const WRITE_CHUNK_BYTES = 64 * 1024;
+const ENHANCED_CODE = /^\d\.\d{1,3}\.\d{1,3} /;
 /** How long a closing session waits for the peer before its socket is destroyed. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -73,7 +74,10 @@ export class Pop3Connection {
 
 	start(): void {
 		// The lifetime limit and shutdown (server/sandbox/sessions.ts) end a session through this.
-		this.live.connection = { send: (_code, text) => this.closeWith(String(text)) };
+		// SMTP's enhanced status code (RFC 3463) in front of the text means nothing in POP3.
+		this.live.connection = {
+			send: (_code, text) => this.closeWith(String(text).replace(ENHANCED_CODE, ''))
+		};
 		this.#socket.once('close', () => this.#onClose());
 		this.#listen(this.#socket);
 		this.reply(this.secure ? 'greetingTls' : 'greeting', {

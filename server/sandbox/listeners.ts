@@ -159,7 +159,7 @@ export function admitSession(
 		// Not recorded: a flood of refused connections must not fill the store (MAX_DB_BYTES).
 		socket.end(
 			opening.spec.protocol === 'pop3'
-				? `${pop3Reply('closing', { reason: replyText(refusal) })}\r\n`
+				? `${pop3Reply('closing', { reason: SANDBOX_REPLIES[refusal].text })}\r\n`
 				: `${SANDBOX_REPLIES[refusal].code} ${replyText(refusal)}\r\n`
 		);
 		return;

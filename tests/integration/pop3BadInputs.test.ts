@@ -33,6 +33,7 @@ async function start(overrides: Parameters<typeof startQuickLab>[0] = {}): Promi
 /** A raw POP3 client: exact bytes out, lines in. */
 class Pop3Client {
 	lines: string[] = [];
+	greeting = '';
 	#buffer = Buffer.alloc(0);
 	#waiters: (() => void)[] = [];
 	closed: Promise<void>;
@@ -54,7 +55,7 @@ class Pop3Client {
 		);
 		const client = new Pop3Client(socket);
 		clients.push(client);
-		await client.line(); // the greeting
+		client.greeting = await client.line();
 		return client;
 	}
 
@@ -319,6 +320,25 @@ it('POP3_IDLE_TIMEOUT_SECONDS closes a silent session without a response and rem
 	const session = [...lab.store.sessions.values()].find((s) => s.summary.listener === 'pop3s')!;
 	await until(() => session.summary.endedAt !== null);
 	expect(session.summary.endReason).toMatch(/^Idle timeout: no command for 1 s/);
+	const again = await Pop3Client.open(lab, 'pop3s');
+	expect(await logIn(again)).toMatch(/has 1 messages/);
+});
+
+it('the shared session limits answer in POP3: MAX_SESSIONS and MAX_SESSION_SECONDS are -ERR [SYS/TEMP]', async () => {
+	const lab = await start({ maxSessions: 1, maxSessionSeconds: 1 });
+	await deliver(lab, Buffer.from('Subject: kept\r\n\r\nbody\r\n'));
+	const first = await Pop3Client.open(lab, 'pop3s');
+	const refused = await Pop3Client.open(lab, 'pop3');
+	expect(refused.greeting).toBe(
+		'-ERR [SYS/TEMP] Too many sessions on the sandbox, try again later'
+	);
+	await refused.closed;
+	expect(await logIn(first)).toMatch(/has 1 messages/);
+	expect(await first.command('DELE 1')).toMatch(/^\+OK/);
+	// The lifetime ends it as a shutdown would: a response, then the close; no UPDATE state.
+	expect(await first.line()).toBe('-ERR [SYS/TEMP] Session lifetime of 1 seconds reached, closing');
+	await first.closed;
+	await until(() => lab.sandbox.sessions.size === 0);
 	const again = await Pop3Client.open(lab, 'pop3s');
 	expect(await logIn(again)).toMatch(/has 1 messages/);
 });
