@@ -7,6 +7,7 @@ import {
 	type ImapCommand
 } from './commandParser';
 import type { Framed } from './grammar';
+import { CommandReader } from './commandReader';
 
 const line = (text: string): Framed => ({ segments: [text], literals: [] });
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -501,5 +502,24 @@ describe('bad input: where it breaks and what the grammar wanted', () => {
 		expect(failed(line('a1 AUTHENTICATE PLAIN AGJvYgBzZWNyZXQ=')).message).toMatch(
 			/SASL-IR \(RFC 4959\)/
 		);
+	});
+});
+
+describe('pipelined garbage', () => {
+	test('each line gets its own verdict and the good commands around it still parse', () => {
+		const reader = new CommandReader();
+		reader.push(
+			Uint8Array.from(
+				'a1 NOOP\r\n\x00\xff junk\r\n)))\r\na2 FETCH 1 (FLAGS\r\n* SEARCH ALL\r\na3 LOGOUT\r\n',
+				(ch) => ch.charCodeAt(0)
+			)
+		);
+		const verdicts: string[] = [];
+		for (let e = reader.next(); e; e = reader.next()) {
+			if (e.kind !== 'command') throw new Error(e.kind);
+			const r = parseCommand(e.command);
+			verdicts.push(r.ok ? `${r.command.tag} ${r.command.name}` : `${r.error.tag ?? '*'} BAD`);
+		}
+		expect(verdicts).toEqual(['a1 NOOP', '* BAD', '* BAD', 'a2 BAD', '* BAD', 'a3 LOGOUT']);
 	});
 });
