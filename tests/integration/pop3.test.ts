@@ -6,6 +6,9 @@
  * byte. The session is recorded with protocol 'pop3', annotated, and its password masked.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
@@ -267,4 +270,37 @@ it('the session is recorded with protocol pop3, annotated, and PASS masked for o
 	expect(
 		stored.events.find((e) => e.dir === 'server' && e.text.startsWith('+OK 0 0'))
 	).toBeDefined();
+});
+
+it('a POP3 session kept in the database is explained the same after a restart', async () => {
+	const dataDir = mkdtempSync(path.join(tmpdir(), 'smtp-lab-pop3-'));
+	try {
+		const first = await startQuickLab({ dataDir });
+		await deliver(first, SUBMITTED);
+		await poplib(
+			first,
+			`c.stls(context=ctx); c.user('alice'); c.pass_('wonderland'); c.capa(); c.list(); c.retr(1); c.quit()`
+		);
+		const ended = (lab: Lab) =>
+			[...lab.store.sessions.values()].find(
+				(s) => s.summary.protocol === 'pop3' && s.summary.endedAt !== null
+			);
+		await until(() => ended(first) !== undefined);
+		const view = (lab: Lab) =>
+			ended(lab)!.events.map((e) => [
+				e.dir,
+				e.text,
+				e.annotation.title,
+				e.annotation.stateBefore,
+				e.annotation.stateAfter
+			]);
+		const before = view(first);
+		expect(before.some(([, , title]) => /RETR/.test(String(title)))).toBe(true);
+		await first.close();
+		const second = await start({ dataDir });
+		expect(ended(second)!.summary.protocol).toBe('pop3');
+		expect(view(second)).toEqual(before);
+	} finally {
+		rmSync(dataDir, { recursive: true, force: true });
+	}
 });
