@@ -468,6 +468,10 @@ describe('bad input: where it breaks and what the grammar wanted', () => {
 		[line('a1 FETCH 1 BODY.PEEK'), { tag: 'a1', position: 11 }], // BODY.PEEK needs a section
 		[line('a1 FETCH 1 BODY[1.HEADERS]'), { tag: 'a1', position: 18 }],
 		[line('a1 FETCH 1 BODY[MIME]'), { tag: 'a1', position: 16 }], // MIME only after a part number
+		[
+			line('a1 FETCH 1 BODY[HEADER.FIELDS (DATE  FROM)]'),
+			{ tag: 'a1', position: 36, expected: 'one space' }
+		], // §9 note 2 inside a header-list
 		[line('a1 FETCH 1 BODY[]<0.0>'), { tag: 'a1', position: 20 }], // partial length is nz-number
 		[line('a1 FETCH 1 (ALL)'), { tag: 'a1', position: 12 }], // macros are not fetch-atts
 		[line('a1 SEARCH SINCE 31-Feb-2026'), { tag: 'a1' }], // no such day

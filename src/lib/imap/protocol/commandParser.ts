@@ -631,8 +631,11 @@ function readSectionText(c: Cursor, section: Section, afterPart: boolean): void 
 		c.sp();
 		section.fields = [];
 		c.expect('(', '"(" opening the header-list');
-		do section.fields.push(c.astring('a header field name'));
-		while (c.accept(' '));
+		section.fields.push(c.astring('a header field name'));
+		while (c.peek() === ' ') {
+			c.sp();
+			section.fields.push(c.astring('a header field name'));
+		}
 		c.expect(')', 'SP or ")" closing the header-list');
 	}
 }
