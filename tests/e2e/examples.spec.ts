@@ -21,10 +21,10 @@ async function expectAllChecksOk(page: Page) {
 	for (let i = 0; i < count; i++) await expect(checks.nth(i)).toContainText('✓');
 }
 
-test('catalogue lists the 22 examples in order, each linked', async ({ page }) => {
+test('catalogue lists the 23 examples in order, each linked', async ({ page }) => {
 	await page.goto('/examples');
 	const cards = page.locator('.cards > li');
-	await expect(cards).toHaveCount(22);
+	await expect(cards).toHaveCount(23);
 	await expect(cards.first()).toContainText('Your first message');
 	await expect(cards.first()).toContainText('mx (25)');
 	await expect(cards.nth(16)).toContainText('SMTP smuggling');

@@ -70,9 +70,9 @@ function messagesOf(sessionId: string) {
 }
 
 describe('every example, live', () => {
-	test('the catalogue has 22 examples with unique slugs and step ids', () => {
-		expect(EXAMPLES).toHaveLength(22);
-		expect(new Set(EXAMPLES.map((e) => e.slug)).size).toBe(22);
+	test('the catalogue has 23 examples with unique slugs and step ids', () => {
+		expect(EXAMPLES).toHaveLength(23);
+		expect(new Set(EXAMPLES.map((e) => e.slug)).size).toBe(23);
 		for (const example of EXAMPLES) {
 			const ids = example.steps.map((s) => s.id);
 			expect(new Set(ids).size, example.slug).toBe(ids.length);
@@ -112,6 +112,27 @@ describe('every example, live', () => {
 					);
 					expect(stored[0].raw.toString()).not.toMatch(/dave@/i);
 					break;
+				case 'pop3-read': {
+					// Download and keep, then download and delete (RFC 1939 §6): the copy in bob's
+					// maildrop was read, kept by the first session and removed by the third's QUIT.
+					const id = stored[0].summary.id;
+					const pop3Sessions = driver.sessions.slice(1).map((s) => s.id);
+					const acts = lab.store.messages.get(id)!.summary.readerActs ?? [];
+					expect(acts.filter((a) => a.act === 'read').map((a) => a.sessionId)).toContain(
+						pop3Sessions[0]
+					);
+					expect(
+						acts.filter((a) => a.act === 'removed').map((a) => [a.mailbox, a.sessionId])
+					).toEqual([['bob', pop3Sessions[1]]]);
+					const listed = (stepId: string) =>
+						records[example.steps.findIndex((s) => s.id === stepId)].replies
+							.flatMap((r) => r.lines)
+							.some((line) => line.endsWith(` ${id}`));
+					expect(listed('uidl')).toBe(true);
+					expect(listed('uidl-again')).toBe(true);
+					expect(listed('uidl-check')).toBe(false);
+					break;
+				}
 				case 'unknown-recipient':
 					expect(
 						stored[0].summary.recipients

@@ -26,6 +26,7 @@ import { example as greylistedHop } from './greylisted-hop';
 import { example as mxDown } from './mx-down';
 import { example as backupMx } from './backup-mx';
 import { example as nullMx } from './null-mx';
+import { example as pop3Read } from './pop3-read';
 
 export const EXAMPLES: readonly Example[] = [
 	firstMessage,
@@ -49,7 +50,8 @@ export const EXAMPLES: readonly Example[] = [
 	greylistedHop,
 	mxDown,
 	backupMx,
-	nullMx
+	nullMx,
+	pop3Read
 ].sort((a, b) => a.order - b.order);
 
 export { SLUG_PATTERN };
