@@ -292,7 +292,7 @@ function logIn(conn: Pop3Connection, user: string, password: string): void {
 		);
 	}
 	const { account } = result;
-	// RFC 1939 §8 and RFC 2449 §8.1.2: one session at a time holds a maildrop.
+	// RFC 1939 §4 (an exclusive-access lock) and RFC 2449 §8.1.2: one session holds a maildrop.
 	if (!deps.locks.take(account.mailbox, conn.id)) return conn.reply('inUse');
 	conn.account = account;
 	conn.maildrop = deps.mailboxes

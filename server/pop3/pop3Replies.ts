@@ -3,8 +3,8 @@
  * capability list: the server looks its words up here (like server/sandbox/replies.ts for SMTP).
  * "+OK" and "-ERR" in upper case (RFC 1939 §3); a response code in brackets right after the
  * status indicator (RFC 2449 §8). No greeting carries an APOP timestamp (RFC 1939 §7): APOP
- * needs the server to keep each password in plaintext to compute the digest, and the lab keeps
- * only hashes of personal passwords, so APOP is not offered.
+ * sends an MD5 digest of that timestamp and a secret the server must hold in plaintext, and
+ * what the lab teaches instead is TLS first, then USER/PASS or AUTH PLAIN inside it.
  */
 import type { RfcRef } from '../../src/lib/messages';
 import { ref } from '../../src/lib/smtp/rfc';
@@ -87,7 +87,7 @@ export const POP3_REPLIES = {
 		status: '-ERR',
 		code: 'IN-USE',
 		text: 'The log-in is right, but this maildrop is open in another POP3 session; try again once that session ends',
-		rfc: [ref(2449, '8.1.2'), ref(1939, '8')]
+		rfc: [ref(2449, '8.1.2'), ref(1939, '4')]
 	},
 	authNeedsMechanism: {
 		status: '-ERR',

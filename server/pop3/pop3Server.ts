@@ -28,7 +28,7 @@ export interface Pop3ServerDeps {
 	sessions: LiveSessions;
 	store: LabStore;
 	mailboxes: Pop3Mailboxes;
-	/** Held by the session that has a maildrop open (RFC 1939 §8): shared by both listeners. */
+	/** Held by the session that has a maildrop open (RFC 1939 §4): shared by both listeners. */
 	locks: MaildropLocks;
 }
 
