@@ -1,10 +1,12 @@
 /**
  * Issue 18, "the delivery journey ends at the reader": a read and a removal of a journey's copy
- * (recorded by server/mailboxes, as the POP3 server records RETR and QUIT's removals) are in the
- * journey GET /api/journeys/<id> answers and are sent at once to the page watching it
+ * by a real POP3 client (Python's poplib: RETR, DELE, QUIT) are in the journey
+ * GET /api/journeys/<id> answers and are sent at once to the page watching it
  * (watch-journey, a real WebSocket), to whoever may see the message and nobody else
  * (VISIBILITY=private). A real lab: its queue hands the message on to a sandbox mail host.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import type { Viewer } from '../../server/owners/visibility';
@@ -17,6 +19,8 @@ import { callRoute } from './routeCall';
 import { message, ready, startQuickLab, transaction } from './smtpSession';
 import { startWebServer } from './webServer';
 import { BridgeClient, isType } from './wsClient';
+
+const run = promisify(execFile);
 
 let lab: Lab | undefined;
 let web: Awaited<ReturnType<typeof startWebServer>> | undefined;
@@ -42,12 +46,12 @@ it("a journey's copies read and removed by their reader end its journey, live, f
 	web = await startWebServer(lab);
 	const [alice, stranger] = [visitor(lab), visitor(lab)];
 	const owner = lab.owners.owner(alice.viewer.ownerId);
-	// Submitted with alice's personal login: bob@example.com is delivered here, carol's goes on.
+	// Submitted with alice's personal login: bob at her personal domain gets it here, carol's goes on.
 	const { c } = await ready(lab, 'submission', [owner.name, owner.password]);
 	const t = await transaction(
 		c,
 		`me@${owner.name}.test`,
-		['bob@example.com', 'carol@north.test'],
+		[`bob@${owner.name}.test`, 'carol@north.test'],
 		message('read me')
 	);
 	c.close();
@@ -62,31 +66,29 @@ it("a journey's copies read and removed by their reader end its journey, live, f
 	other.send({ type: 'watch-journey', id });
 	await other.next(isType('error'));
 
-	// Bob's mailbox, opened in alice's browser (private mode: a shared account only there).
-	const login = lab.mailboxes.resolveReadLogin('bob', 'builder', {
-		browser: true,
-		ownerId: alice.viewer.ownerId
-	});
-	if (!('account' in login)) throw new Error(login.refusal);
-	const bob = login.account;
-	expect(lab.mailboxes.list(bob, 'INBOX').map((e) => e.messageId)).toEqual([id]);
-	const at = Date.parse('2026-12-01T21:00:00Z');
-	const by = { sessionId: 'pop3-session-of-bob', protocol: 'pop3' as const };
-	lab.mailboxes.recordRead(bob, id, { ...by, at, command: 'RETR' });
-	const read = await page.next(
-		(m): m is JourneyMessage => isJourney(m) && !!m.journey.reads?.length
-	);
-	expect(read.journey.reads).toEqual([
-		{ messageId: id, act: 'read', mailbox: 'bob', ...by, at, command: 'RETR' }
+	// Alice's own mail program reads her personal domain's mailbox over POP3S (Python's poplib):
+	// RETR, then DELE and QUIT — download and delete.
+	const { stdout } = await run('/usr/bin/python3', [
+		'-c',
+		`
+import poplib, ssl, sys
+c = poplib.POP3_SSL('127.0.0.1', int(sys.argv[1]), context=ssl._create_unverified_context())
+c.user(sys.argv[2]); c.pass_(sys.argv[3])
+c.retr(1); c.dele(1)
+print(c.quit().decode())
+`,
+		String(lab.sandbox.port('pop3s')),
+		owner.name,
+		owner.password
 	]);
-
-	lab.mailboxes.remove(bob, [id], { ...by, at: at + 1000, command: 'QUIT' });
+	expect(stdout).toMatch(/^\+OK/);
+	const reading = lab.store.listSessions().find((s) => s.protocol === 'pop3')!;
 	const removed = await page.next(
 		(m): m is JourneyMessage => isJourney(m) && m.journey.reads?.length === 2
 	);
-	expect(removed.journey.reads!.map((r) => [r.act, r.command])).toEqual([
-		['read', 'RETR'],
-		['removed', 'QUIT']
+	expect(removed.journey.reads!.map((r) => [r.messageId, r.act, r.mailbox, r.sessionId])).toEqual([
+		[id, 'read', `${owner.name}.test`, reading.id],
+		[id, 'removed', `${owner.name}.test`, reading.id]
 	]);
 	const answered = await callRoute(journeyRoute, { id }, alice.viewer);
 	expect(((await answered.json()) as { journey: Journey }).journey.reads).toEqual(
