@@ -13,6 +13,8 @@ import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import type { MessageDetail } from '../../src/lib/messages';
+import type { WireView } from '../../src/lib/wire/wireRecords';
+import { GET as sessionWire } from '../../src/routes/api/sessions/[id]/wire/+server';
 import { GET as messageDetail } from '../../src/routes/api/messages/[id]/+server';
 import { GET as sessionList } from '../../src/routes/api/sessions/+server';
 import { until } from './harness';
@@ -303,4 +305,26 @@ it('a POP3 session kept in the database is explained the same after a restart', 
 	} finally {
 		rmSync(dataDir, { recursive: true, force: true });
 	}
+});
+
+it('the wire tap sees a POP3 session as an eavesdropper would: plaintext up to STLS, then only TLS records', async () => {
+	const lab = await start();
+	await poplib(
+		lab,
+		`c.stls(context=ctx); c.user('alice'); c.pass_('wonderland'); c.stat(); c.quit()`
+	);
+	const session = [...lab.store.sessions.values()].find((s) => s.summary.listener === 'pop3')!;
+	await until(() => session.summary.endedAt !== null);
+	const { records } = (await (
+		await callRoute(sessionWire, { id: session.summary.id })
+	).json()) as WireView;
+	const firstTls = records.findIndex((r) => r.kind === 'tls');
+	expect(firstTls).toBeGreaterThan(0);
+	expect(records.slice(0, firstTls).every((r) => r.kind === 'plaintext')).toBe(true);
+	expect(records.slice(firstTls).every((r) => r.kind === 'tls')).toBe(true);
+	// The client's readable bytes are exactly CAPA (poplib's stls() asks first) and STLS: USER,
+	// PASS and STAT went encrypted.
+	const clientPlain = records.filter((r) => r.dir === 'client' && r.kind === 'plaintext');
+	expect(clientPlain.reduce((sum, r) => sum + r.bytes, 0)).toBe('CAPA\r\nSTLS\r\n'.length);
+	expect(records.some((r) => r.dir === 'client' && r.tlsType === 'handshake')).toBe(true);
 });
