@@ -107,7 +107,11 @@ export class Mailboxes {
 		return stored ? download(stored) : null;
 	}
 
-	/** A reader read it (RETR, TOP; IMAP FETCH later): recorded with the message. */
+	/**
+	 * A reader read it (RETR, TOP; IMAP FETCH later): recorded with the message, once per session
+	 * and command — a client that fetches a message again and again adds nothing to its story (or
+	 * to the database). False when it is not in the account's mailbox.
+	 */
 	recordRead(account: ReadAccount, messageId: string, by: ReaderActBy): boolean {
 		return this.#record(account, [messageId], 'read', by).length === 1;
 	}
@@ -129,7 +133,19 @@ export class Mailboxes {
 	): string[] {
 		const done: string[] = [];
 		for (const messageId of messageIds) {
-			if (!this.#visible(account, messageId)) continue;
+			const stored = this.#visible(account, messageId);
+			if (!stored) continue;
+			done.push(messageId);
+			if (
+				stored.summary.readerActs?.some(
+					(a) =>
+						a.act === act &&
+						a.mailbox === account.mailbox &&
+						a.sessionId === by.sessionId &&
+						a.command === by.command
+				)
+			)
+				continue;
 			const record: ReaderAct = {
 				act,
 				mailbox: account.mailbox,
@@ -139,7 +155,6 @@ export class Mailboxes {
 				command: by.command
 			};
 			this.deps.store.addReaderAct(messageId, record);
-			done.push(messageId);
 		}
 		return done;
 	}

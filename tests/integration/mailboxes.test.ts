@@ -252,6 +252,9 @@ it('a removal is per mailbox and, with reads, survives a restart in the database
 	const uidsBefore = first.mailboxes.list(alice, 'INBOX').map((e) => e.uid);
 
 	expect(first.mailboxes.recordRead(alice, both, act('RETR'))).toBe(true);
+	// Fetched again in the same session: nothing new to tell (nor to store).
+	expect(first.mailboxes.recordRead(alice, both, act('RETR'))).toBe(true);
+	expect(first.store.messages.get(both)!.summary.readerActs).toHaveLength(1);
 	expect(first.mailboxes.remove(alice, [both, 'not-a-message'], act('DELE'))).toEqual([both]);
 	expect(inbox(first, alice)).toEqual([aliceOnly]);
 	expect(inbox(first, bob)).toEqual([both]);
