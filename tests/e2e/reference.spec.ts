@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { parseTranscript } from '../../src/lib/smtp/annotate/transcriptImport';
+import { protocolTranscriptEvents, transcriptProtocol } from '../../src/lib/transcriptProtocols';
 import { sampleTranscripts } from '../../src/routes/annotate/samples';
 import { expect, expectFitsViewport, test } from './fixtures';
 
@@ -125,7 +125,7 @@ test.describe('/reference', () => {
 	test('every ref an annotated transcript links to resolves (no 404)', async ({ request }) => {
 		const refs = new Set<string>();
 		for (const sample of sampleTranscripts)
-			for (const event of parseTranscript(sample.text))
+			for (const event of protocolTranscriptEvents(sample.text, transcriptProtocol(sample.text)))
 				if (event.annotation.ref) refs.add(event.annotation.ref);
 		expect(refs.size).toBeGreaterThan(25);
 		for (const ref of refs) {
