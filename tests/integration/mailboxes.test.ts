@@ -21,7 +21,7 @@ import { GET as messageDetail } from '../../src/routes/api/messages/[id]/+server
 import { GET as messageEml } from '../../src/routes/api/messages/[id]/eml/+server';
 import { RawSmtp, until } from './harness';
 import { callRoute } from './routeCall';
-import { startQuickLab } from './smtpSession';
+import { message, ready, startQuickLab, transaction } from './smtpSession';
 
 const run = promisify(execFile);
 
@@ -154,6 +154,38 @@ it('each kind of login reads its own mailbox: shared at the sandbox domains, per
 	).toEqual({ refusal: 'badCredentials' });
 	// Junk stays empty until email authentication files mail there.
 	expect(lab.mailboxes.list(login(lab, 'alice', 'wonderland'), 'Junk')).toEqual([]);
+}, 30_000);
+
+it('a class login reads the class-wide mail that was delivered while it was in the class', async () => {
+	const lab = await start();
+	const teacher = lab.owners.signer.issueOwner().id;
+	const room = lab.classes.create(viewerOf(teacher), 'Readers');
+	const domain = `${room.code.toLowerCase()}.class.test`;
+	const join = (nickname: string) => {
+		const student = lab.classes.join(
+			viewerOf(lab.owners.signer.issueOwner().id),
+			room.code,
+			nickname
+		);
+		return login(lab, `${nickname}@${domain}`, lab.store.owners.get(student.ownerId)!.password);
+	};
+	const ana = join('ana');
+	const teacherLogin = lab.store.owners.get(teacher) ?? lab.owners.owner(teacher);
+	const { c } = await ready(lab, 'submission', [teacherLogin.name, teacherLogin.password]);
+	const t = await transaction(
+		c,
+		`teacher@${teacherLogin.name}.test`,
+		[`class@${domain}`],
+		message('to all')
+	);
+	c.close();
+	const toAll = t.messageId!;
+	await until(() => lab.store.messages.has(toAll));
+	// Ben joined after the class-wide mail went out: it was never his.
+	const ben = join('ben');
+	expect(inbox(lab, ana)).toEqual([toAll]);
+	expect(inbox(lab, ben)).toEqual([]);
+	expect(ana.label).toBe(`ana@${domain} and class@${domain}`);
 }, 30_000);
 
 it('Sent holds what the login submitted', async () => {
