@@ -28,7 +28,8 @@ const COMMANDS: Record<string, Command> = {
 	CAPA: {
 		states: BOTH,
 		syntax: 'CAPA',
-		run(conn) {
+		run(conn, args) {
+			if (args.length) return syntaxError(conn, 'CAPA');
 			const lines = POP3_CAPABILITIES.filter(
 				({ when }) =>
 					when === 'always' ||
@@ -41,7 +42,9 @@ const COMMANDS: Record<string, Command> = {
 	STLS: {
 		states: BOTH,
 		syntax: 'STLS',
-		async run(conn) {
+		async run(conn, args) {
+			// RFC 2595 §4: STLS takes no arguments.
+			if (args.length) return syntaxError(conn, 'STLS');
 			if (conn.secure) return conn.reply('stlsActive');
 			if (conn.state !== 'authorization') return conn.reply('stlsAfterLogin');
 			await conn.startTls();
@@ -195,7 +198,8 @@ const COMMANDS: Record<string, Command> = {
 	QUIT: {
 		states: BOTH,
 		syntax: 'QUIT',
-		run(conn) {
+		run(conn, args) {
+			if (args.length) return syntaxError(conn, 'QUIT');
 			const server = conn.server.deps.config.serverName;
 			if (conn.state === 'authorization') {
 				conn.reply('quit', { server });

@@ -342,3 +342,25 @@ it('the shared session limits answer in POP3: MAX_SESSIONS and MAX_SESSION_SECON
 	const again = await Pop3Client.open(lab, 'pop3s');
 	expect(await logIn(again)).toMatch(/has 1 messages/);
 });
+
+it('TLS where plaintext is expected: a ClientHello on the pop3 port and STLS in the middle of a line get -ERR, and the server goes on', async () => {
+	const lab = await start();
+	// A client speaking implicit TLS to the STLS port: its handshake is no POP3 command.
+	const wrong = tls.connect({
+		port: lab.sandbox.port('pop3'),
+		host: '127.0.0.1',
+		rejectUnauthorized: false
+	});
+	const failed = await new Promise<Error>((resolve) => wrong.once('error', resolve));
+	expect(failed.message).toMatch(/wrong version number|packet length too long|ECONNRESET/i);
+	wrong.destroy();
+	// STLS only as a whole line: "RETR 1 STLS" and " STLS" are not it, and the session stays plain.
+	const client = await Pop3Client.open(lab, 'pop3');
+	expect(await client.command('US STLS')).toMatch(/^-ERR Unknown command US:/);
+	expect(await client.command('STLS now')).toBe('-ERR Syntax: STLS');
+	expect(await client.command('STLS')).toBe('+OK Begin TLS negotiation');
+	await client.startTls();
+	expect(await client.command('CAPA')).toBe('+OK Capability list follows');
+	const other = await Pop3Client.open(lab, 'pop3s');
+	expect(other.greeting).toMatch(/^\+OK .* POP3 ready over TLS/);
+});
