@@ -344,3 +344,52 @@ describe('a -ERR where a multi-line response was expected', () => {
 		]);
 	});
 });
+
+describe('a downloaded message, as the recorder gives it (one event, byte-stuffed)', () => {
+	const CONTENT = [
+		'Return-Path: <bob@example.net>',
+		'Received: from laptop.example.net by mx.example.com; Tue, 1 Dec 2026 10:00:00 +0000',
+		'Received: from [192.0.2.7] by submission.example.net; Tue, 1 Dec 2026 09:59:59 +0000',
+		'From: Bob <bob@example.net>',
+		'To: alice@example.com',
+		'Subject: =?UTF-8?Q?caf=C3=A9?=',
+		'',
+		'..a line that began with a dot',
+		'bye'
+	].join('\n');
+
+	test('its fields, its trace and its byte-stuffed line are explained', () => {
+		const annotator = new Pop3Annotator();
+		for (const line of [S('+OK'), C('USER a'), S('+OK'), C('PASS b'), S('+OK'), C('RETR 1')])
+			annotator.annotate(line);
+		annotator.annotate(S('+OK 321 octets'));
+		const a = annotator.annotate(DATA(CONTENT));
+		const notes = a.notes!.join('\n');
+		expect(a.title).toBe('Message content');
+		expect(notes).toContain('9 line(s), ');
+		expect(notes).toContain('1 line(s) began with "."');
+		expect(notes).toContain('From: Bob <bob@example.net> · To: alice@example.com · Subject: café');
+		expect(notes).toContain('2 Received field(s) and a Return-Path');
+		expect(notes).toContain('6 header line(s), a blank line, then 2 body line(s).');
+		expect(a.rfc).toContainEqual({ rfc: 5321, section: '4.4' });
+		expect(annotator.annotate(S('.')).title).toBe('End of the multi-line response');
+	});
+
+	test('content whose +OK was not seen is still explained as content', () => {
+		const a = new Pop3Annotator().annotate(DATA('Subject: x\n\nbody'));
+		expect(a.title).toBe('Message content');
+		expect(a.ref).toBe('pop3/responses/content');
+	});
+
+	test('with PIPELINING in CAPA, commands sent ahead are allowed', () => {
+		run([
+			[S('+OK ready'), 'Greeting', G, A],
+			[C('CAPA'), 'CAPA — list capabilities', A, A],
+			[S('+OK'), '+OK to CAPA', A, A],
+			[S('PIPELINING'), 'PIPELINING — several commands at once', A, A],
+			[S('.'), 'End of the multi-line response', A, A],
+			[C('USER alice'), 'USER — name the mailbox', A, A],
+			[C('PASS x'), 'PASS — the password', A, A, 'which PIPELINING in CAPA allows']
+		]);
+	});
+});

@@ -1,6 +1,7 @@
 import { LISTENER_TABLE } from '../listeners';
 import type { Annotation, Direction, RfcRef, SessionEvent } from '../messages';
 import { closest } from '../smtp/protocol/editDistance';
+import { analyzeMessage } from '../smtp/message/messageAnatomy';
 import { authMechanismsByName } from '../smtp/tables/authMechanisms';
 import { pop3CapabilitiesByTag } from './capabilities';
 import { opensMultiLine, pop3CommandsByVerb, type Pop3CommandRow } from './commands';
@@ -45,6 +46,8 @@ const MAX_COMMAND_LINE = 255 - 2;
 const MAX_RESPONSE_LINE = 512 - 2;
 
 const STATE_LABEL = (id: Pop3StateId) => pop3StatesById.get(id)!.label;
+/** The fields a downloaded message's explanation names (the rest are on its page). */
+const SHOWN_FIELDS = new Set(['from', 'to', 'subject', 'date']);
 
 /**
  * Explains one POP3 session line by line, in order (the recorder's Annotator for POP3
@@ -152,7 +155,14 @@ export class Pop3Annotator {
 		};
 		const rfc: RfcRef[] = [];
 		if (this.#pending.length)
-			this.#add(notes, rfc, 'pipelined', { command: this.#pending.at(-1)!.shown });
+			this.#add(
+				notes,
+				rfc,
+				this.#capabilities?.has('PIPELINING') ? 'pipelined-allowed' : 'pipelined',
+				{
+					command: this.#pending.at(-1)!.shown
+				}
+			);
 		this.#pending.push(pending);
 		if (text.length > MAX_COMMAND_LINE)
 			this.#add(notes, rfc, 'command-too-long', { length: text.length + 2 });
@@ -265,6 +275,8 @@ export class Pop3Annotator {
 	#server(text: string, isData: boolean): Annotation {
 		if (this.#open) return this.#multiLine(text, isData, this.#open);
 		const before = this.#state;
+		// Content whose +OK this annotator did not see (a session explained from its middle).
+		if (isData) return this.#content(text, true, before);
 		const notes: string[] = [];
 		const rfc: RfcRef[] = [];
 		if (text.length > MAX_RESPONSE_LINE)
@@ -411,9 +423,10 @@ export class Pop3Annotator {
 			const stuffed = lines.filter((l) => l.startsWith('.')).length;
 			this.#add(notes, rfc, 'content-summary', {
 				lines: lines.length,
-				octets: lines.reduce((n, l) => n + byteLength(l) + 2, 0)
+				octets: byteLength(lines.join('\r\n')) + 2 * lines.length
 			});
 			if (stuffed) this.#add(notes, rfc, 'byte-stuffed-lines', { count: stuffed });
+			this.#describeMessage(lines, notes, rfc);
 		} else if (text.startsWith('.')) this.#add(notes, rfc, 'byte-stuffed-line');
 		return {
 			title: whole ? row.title : 'Message line',
@@ -425,6 +438,25 @@ export class Pop3Annotator {
 			stateAfter: state,
 			ref: row.ref
 		};
+	}
+
+	/** What the downloaded message is made of: its main fields, trace fields, header and body. */
+	#describeMessage(lines: string[], notes: string[], rfc: RfcRef[]): void {
+		// Unstuffed, as the client stores it (RFC 1939 §3).
+		const m = analyzeMessage(lines.map((l) => (l.startsWith('.') ? l.slice(1) : l)).join('\r\n'));
+		const shown = m.fields
+			.filter((f) => SHOWN_FIELDS.has(f.name.toLowerCase()))
+			.map((f) => `${f.name}: ${f.decoded ?? f.value}`.trim());
+		if (shown.length) this.#add(notes, rfc, 'message-fields', { fields: shown.join(' · ') });
+		const received = m.fields.filter((f) => f.name.toLowerCase() === 'received').length;
+		if (received && m.fields.some((f) => f.name.toLowerCase() === 'return-path'))
+			this.#add(notes, rfc, 'message-trace', { received });
+		if (m.blankLine >= 0)
+			this.#add(notes, rfc, 'message-parts', {
+				headerLines: m.headerLines,
+				bodyLines: m.bodyLines
+			});
+		else if (m.headerLines) this.#add(notes, rfc, 'message-no-body');
 	}
 
 	#capability(text: string, state: Pop3StateId): Annotation {

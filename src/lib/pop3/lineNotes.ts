@@ -58,6 +58,11 @@ export const pop3NoteTable: readonly Pop3NoteRow[] = [
 		[ref(2449, '6.6')]
 	),
 	row(
+		'pipelined-allowed',
+		'Sent before the response to "{command}" arrived, which PIPELINING in CAPA allows: the server answers in order.',
+		[ref(2449, '6.6')]
+	),
+	row(
 		'auth-initial-response',
 		'The initial response is base64 of three parts separated by NUL bytes: an authorization id (usually empty), the user name and the password. It is not decoded here.',
 		[ref(4616, '2'), ref(5034, '4')]
@@ -189,6 +194,22 @@ export const pop3NoteTable: readonly Pop3NoteRow[] = [
 		'byte-stuffed-line',
 		'On the wire this line begins with ".." (byte-stuffed): in the message it begins with one ".".',
 		[ref(1939, '3')]
+	),
+	row('message-fields', '{fields}', [ref(5322, '3.6')]),
+	row(
+		'message-trace',
+		'{received} Received field(s) and a Return-Path: added on the way by the servers that carried and delivered it, newest first. The sender did not write them.',
+		[ref(5321, '4.4')]
+	),
+	row(
+		'message-parts',
+		'{headerLines} header line(s), a blank line, then {bodyLines} body line(s).',
+		[ref(5322, '2.1')]
+	),
+	row(
+		'message-no-body',
+		'No blank line after the header fields: no body (TOP with 0 lines sends only the header).',
+		[ref(5322, '2.1'), ref(1939, '7')]
 	),
 	row(
 		'content-shown-cut',

@@ -16,7 +16,7 @@ import { pop3StateTable, pop3TransitionTable } from './stateMachine';
  * The POP3 tables against the RFC texts kept beside the repository (../shared/data/rfc): every
  * section a row cites exists, and where a row's subject has a section of its own, the row cites
  * that one. RFC 3206, 5034 and 8314 are not kept there; their sections were read elsewhere (the
- * RFC Editor's copies) and are pinned below by hand.
+ * RFC Editor’s copies) and are pinned below by hand.
  */
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -34,7 +34,7 @@ function headings(rfc: number): Map<string, string> {
 	return out;
 }
 
-const LOCAL = [1939, 2449, 2595, 4616];
+const LOCAL = [1939, 2449, 2595, 4616, 5321, 5322];
 const byRfc = new Map(LOCAL.map((n) => [n, headings(n)]));
 const heading = (r: RfcRef) => byRfc.get(r.rfc)?.get(r.section);
 
