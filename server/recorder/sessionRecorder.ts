@@ -7,7 +7,7 @@ import type {
 	SessionOrigin,
 	SessionSummary
 } from '../../src/lib/messages';
-import { listenerRow } from '../../src/lib/listeners';
+import { listenerRow, type Protocol } from '../../src/lib/listeners';
 import { commandsByVerb } from '../../src/lib/smtp/tables/commands';
 import { parseReply } from '../../src/lib/smtp/protocol/replyParser';
 import type { LabStore } from '../store/labStore';
@@ -367,7 +367,7 @@ export class SessionRecorder {
 		const shown =
 			secret === undefined
 				? withoutSecrets(annotation, this.#secrets)
-				: maskedAnnotation(annotation);
+				: maskedAnnotation(annotation, listenerRow(this.options.listener).protocol);
 		// What the database may leave out: an annotation the stored lines give back (persistedEvent.ts).
 		if (secret !== undefined) this.#annotatorInStep = false;
 		const reading = { isData, exact: this.#annotatorInStep && shown === annotation, note };
@@ -515,12 +515,16 @@ function withoutSecrets(annotation: Annotation, secrets: string[]): Annotation {
 	};
 }
 
+const MASKED_SUMMARY: Record<Protocol, string> = {
+	smtp: 'May carry AUTH credentials (an AUTH line, or a line sent during an AUTH exchange or right after a refused one), so its content is shown only in the browser that typed it. Base64 is an encoding, not encryption: anyone who sees these bytes can decode them, which is why TLS comes first.',
+	pop3: 'Carries a password (PASS, or an AUTH PLAIN response), so its content is shown only in the browser that typed it. PASS sends it as typed and PLAIN in base64, an encoding, not encryption: anyone who sees these bytes can read it, which is why STLS comes first.'
+};
+
 /** What every viewer but the owner learns about a credential line: its role, not its content. */
-function maskedAnnotation(real: Annotation): Annotation {
+function maskedAnnotation(real: Annotation, protocol: Protocol): Annotation {
 	return {
 		title: real.title,
-		summary:
-			'May carry AUTH credentials (an AUTH line, or a line sent during an AUTH exchange or right after a refused one), so its content is shown only in the browser that typed it. Base64 is an encoding, not encryption: anyone who sees these bytes can decode them, which is why TLS comes first.',
+		summary: MASKED_SUMMARY[protocol],
 		rfc: real.rfc,
 		ref: real.ref,
 		stateBefore: real.stateBefore,

@@ -265,6 +265,9 @@ it('the session is recorded with protocol pop3, annotated, and PASS masked for o
 	const pass = stored.events.find((e) => e.text.startsWith('PASS'))!;
 	expect(pass.text).not.toContain('wonderland');
 	expect(pass.anomalies).toContain('credentials-masked');
+	expect(pass.annotation.summary).toMatch(
+		/^Carries a password \(PASS, or an AUTH PLAIN response\)/
+	);
 	expect(JSON.stringify(stored.events)).not.toContain('wonderland');
 	// Pop3Annotator explains each line (src/lib/pop3): the STAT and its +OK have titles of their own.
 	const stat = stored.events.find((e) => e.text === 'STAT')!;
