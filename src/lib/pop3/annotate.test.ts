@@ -393,3 +393,26 @@ describe('a downloaded message, as the recorder gives it (one event, byte-stuffe
 		]);
 	});
 });
+
+describe('arguments a command does not take', () => {
+	test.each([
+		// [command line, the note expected (part)], RFC 1939 §3: syntactically invalid → -ERR
+		['STLS now', 'STLS takes no arguments'],
+		['QUIT please', 'QUIT takes no arguments'],
+		['STAT 1', 'STAT takes no arguments'],
+		['LIST 1 2', 'LIST takes at most 1 argument(s)'],
+		['TOP 1 2 3', 'TOP takes at most 2 argument(s)']
+	])('%s', (line, note) => {
+		const annotator = new Pop3Annotator();
+		annotator.annotate(S('+OK ready'));
+		expect(annotator.annotate(C(line)).notes!.join('\n')).toContain(note);
+	});
+
+	test('a password with a space is one argument', () => {
+		const annotator = new Pop3Annotator();
+		annotator.annotate(S('+OK ready'));
+		annotator.annotate(C('USER alice'));
+		annotator.annotate(S('+OK'));
+		expect(annotator.annotate(C('PASS two words')).notes!.join('\n')).not.toContain('takes');
+	});
+});

@@ -233,6 +233,13 @@ export class Pop3Annotator {
 		const numbered: Record<string, number> = { LIST: 1, UIDL: 1, RETR: 1, DELE: 1, TOP: 2 };
 		if (args.length < (needs[row.verb] ?? 0))
 			this.#add(notes, rfc, 'argument-missing', { verb: row.verb, syntax: row.syntax });
+		// The syntax names each argument in <…>; a password may hold spaces (RFC 1939 §7, PASS).
+		const allowed = row.syntax.split('<').length - 1;
+		if (!row.secretArgument && args.length > allowed)
+			this.#add(notes, rfc, 'argument-unexpected', {
+				verb: row.verb,
+				allowed: allowed ? `at most ${allowed} argument(s)` : 'no arguments'
+			});
 		for (const arg of args.slice(0, numbered[row.verb] ?? 0))
 			if (!(row.verb === 'TOP' && arg === args[1] ? /^\d+$/ : NUMBER).test(arg))
 				this.#add(notes, rfc, 'argument-not-number', { arg });

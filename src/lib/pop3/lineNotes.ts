@@ -40,6 +40,11 @@ export const pop3NoteTable: readonly Pop3NoteRow[] = [
 		ref(1939, '3')
 	]),
 	row(
+		'argument-unexpected',
+		'{verb} takes {allowed}: with more, the command is syntactically invalid and the server answers -ERR.',
+		[ref(1939, '3')]
+	),
+	row(
 		'argument-not-number',
 		'A message number is a decimal number counted from 1; "{arg}" is not one.',
 		[ref(1939, '5')]
