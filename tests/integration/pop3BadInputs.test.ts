@@ -364,3 +364,19 @@ it('TLS where plaintext is expected: a ClientHello on the pop3 port and STLS in 
 	const other = await Pop3Client.open(lab, 'pop3s');
 	expect(other.greeting).toMatch(/^\+OK .* POP3 ready over TLS/);
 });
+
+it('VISIBILITY=private: a mail program logs in with a personal login, not a shared account; the session becomes its owner’s', async () => {
+	const lab = await start({ visibility: 'private' });
+	const owner = lab.owners.owner(lab.owners.signer.issueOwner().id);
+	const client = await Pop3Client.open(lab, 'pop3s');
+	expect(await logIn(client)).toBe(
+		'-ERR [AUTH] Shared accounts log in only in the lab in your browser on this server: use your personal login from the Connect page'
+	);
+	await client.command(`USER ${owner.name}`);
+	expect(await client.command(`PASS ${owner.password}`)).toBe(
+		`+OK ${owner.name}'s maildrop has 0 messages (0 octets)`
+	);
+	const session = [...lab.store.sessions.values()].find((s) => s.summary.listener === 'pop3s')!;
+	await until(() => session.owners.includes(owner.id));
+	expect(session.summary.authUser).toBe(owner.name);
+});
