@@ -215,7 +215,8 @@ const COMMANDS: Record<string, Command> = {
 				conn.reply('quitUpdateFailed', { reason: (error as Error).message });
 				return conn.close('Client said QUIT: the marked messages could not be removed');
 			}
-			const left = conn.maildrop.length - removed.length;
+			// What the maildrop holds now: mail delivered meanwhile counts, mail the lab deleted not.
+			const left = conn.server.deps.mailboxes.list(conn.account!, 'INBOX').length;
 			conn.reply('quitUpdate', { server, removed: removed.length, left });
 			conn.close(`Client said QUIT (+OK): ${removed.length} removed, ${left} left`);
 		}

@@ -380,3 +380,16 @@ it('VISIBILITY=private: a mail program logs in with a personal login, not a shar
 	await until(() => session.owners.includes(owner.id));
 	expect(session.summary.authUser).toBe(owner.name);
 });
+
+it('a message the lab deleted during the session (the operator cleared the mail) is -ERR [SYS/PERM] at RETR', async () => {
+	const lab = await start();
+	await deliver(lab, Buffer.from('Subject: cleared\r\n\r\nbody\r\n'));
+	const client = await Pop3Client.open(lab, 'pop3s');
+	expect(await logIn(client)).toMatch(/has 1 messages/);
+	lab.store.clearMessages();
+	expect(await client.command('RETR 1')).toBe(
+		'-ERR [SYS/PERM] Message 1 is no longer stored (removed by the lab since this session began)'
+	);
+	expect(await client.command('DELE 1')).toMatch(/^\+OK message 1 deleted/);
+	expect(await client.command('QUIT')).toMatch(/\(0 messages removed, 0 left\)$/);
+});
