@@ -416,3 +416,17 @@ describe('arguments a command does not take', () => {
 		expect(annotator.annotate(C('PASS two words')).notes!.join('\n')).not.toContain('takes');
 	});
 });
+
+test('a greeting with -ERR refuses the session', () => {
+	run([
+		[SYS('connect'), 'Connection opened', G, G],
+		[
+			S('-ERR [SYS/TEMP] too many sessions'),
+			'Greeting refused (-ERR)',
+			G,
+			G,
+			'only +OK for a greeting'
+		],
+		[SYS('disconnect'), 'Connection closed', G, X]
+	]);
+});

@@ -324,15 +324,25 @@ export class Pop3Annotator {
 		const before = this.#state;
 		const row = pop3ResponsesByKey.get('greeting')!;
 		const timestamp = TIMESTAMP.exec(status.text)?.[0];
-		if (status.ok) {
-			if (timestamp) this.#add(notes, rfc, 'greeting-timestamp', { timestamp });
-			else this.#add(notes, rfc, 'greeting-no-timestamp');
-		}
+		if (!status.ok) this.#add(notes, rfc, 'greeting-refused');
+		else if (timestamp) this.#add(notes, rfc, 'greeting-timestamp', { timestamp });
+		else this.#add(notes, rfc, 'greeting-no-timestamp');
 		// A -ERR greeting refuses the session; the server closes the connection.
 		if (status.ok) this.#state = pop3Transition(before, 'GREETING', 'response');
-		const out = this.#line(row, notes, rfc, before, status);
-		if (!status.ok) out.summary = pop3ResponsesByKey.get('err')!.summary;
-		return out;
+		return this.#line(
+			row,
+			notes,
+			rfc,
+			before,
+			status,
+			status.ok
+				? undefined
+				: {
+						title: 'Greeting refused (-ERR)',
+						summary:
+							'The server refuses this session and closes the connection; the text (and its response code, if any) says why.'
+					}
+		);
 	}
 
 	#response(

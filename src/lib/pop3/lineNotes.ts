@@ -133,6 +133,11 @@ export const pop3NoteTable: readonly Pop3NoteRow[] = [
 		[ref(2449, '8')]
 	),
 	row(
+		'greeting-refused',
+		'The POP3 grammar has only +OK for a greeting; a server that cannot take the session now answers -ERR instead and closes. A [SYS/TEMP] code tells the client to try again later.',
+		[ref(2449, '3'), ref(3206, '4')]
+	),
+	row(
 		'greeting-timestamp',
 		'The greeting carries a timestamp ({timestamp}): this server offers APOP.',
 		[ref(1939, '7')]
