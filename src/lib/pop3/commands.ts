@@ -168,10 +168,10 @@ export const pop3CommandTable: readonly Pop3CommandRow[] = [
 		answer:
 			'Without an argument: +OK, one "scan listing" per message, then "." (multi-line). With one: +OK <msg> <octets>, or -ERR for no such message.',
 		detail:
-			'Message numbers start at 1 and stay fixed for the whole session; a message marked as deleted is no longer listed. Sizes are exact octet counts with CRLF line endings.',
+			'Message numbers start at 1 and stay fixed for the whole session; a message marked as deleted is no longer listed. A size is the message’s exact size in octets: every line end counted as CRLF (two octets), whatever the server stores, and the dots byte-stuffing adds not counted, since the client removes them (RFC 1939 §11).',
 		multiLine: 'without-argument',
 		shape: 'scan-listing',
-		rfc: [ref(1939, '5')]
+		rfc: [ref(1939, '5'), ref(1939, '11')]
 	}),
 	cmd('UIDL', {
 		okMeans: 'The unique-id listing: message number and its unique id.',
