@@ -438,9 +438,11 @@ export class Pop3Annotator {
 			const lines = text.split(/\r?\n/);
 			if (lines.at(-1) === '') lines.pop();
 			const stuffed = lines.filter((l) => l.startsWith('.')).length;
+			const octets = byteLength(lines.join('\r\n')) + 2;
 			this.#add(notes, rfc, 'content-summary', {
 				lines: lines.length,
-				octets: byteLength(lines.join('\r\n')) + 2 * lines.length
+				octets: groupDigits(String(octets)),
+				size: groupDigits(String(octets - stuffed))
 			});
 			if (stuffed) this.#add(notes, rfc, 'byte-stuffed-lines', { count: stuffed });
 			this.#describeMessage(lines, notes, rfc);

@@ -194,7 +194,11 @@ export const pop3NoteTable: readonly Pop3NoteRow[] = [
 		[ref(2595, '4')]
 	),
 	// ---- message content ----
-	row('content-summary', '{lines} line(s), {octets} octets on the wire.', [ref(1939, '3')]),
+	row(
+		'content-summary',
+		'{lines} line(s): {octets} octets on the wire, {size} once the client has removed the stuffed dots (the size LIST and STAT count).',
+		[ref(1939, '3'), ref(1939, '11')]
+	),
 	row(
 		'byte-stuffed-lines',
 		'{count} line(s) began with "." in the message, so the server sent each with one more "." in front; the client strips it. Without this, a line holding only "." would end the response early.',
