@@ -35,7 +35,7 @@ const COMMANDS: Record<string, Command> = {
 					when === 'always' ||
 					(when === 'beforeTls' && !conn.secure && conn.state === 'authorization') ||
 					(when === 'login' && conn.loginAllowed && conn.state === 'authorization')
-			).map(({ line }) => line);
+			).map(({ line }) => line.replace('{days}', String(expireDays(conn))));
 			conn.send([pop3Reply('capa'), ...lines, '.']);
 		}
 	},
@@ -254,6 +254,15 @@ export async function runCommand(
 		args.filter((arg) => arg !== ''),
 		text.slice(keyword.length + 1)
 	);
+}
+
+/**
+ * The days any message is sure to stay (RFC 2449 §6.7 EXPIRE): RETENTION_HOURS counts from
+ * delivery, and a class's mail goes with the class after CLASS_RETENTION_DAYS at the latest.
+ */
+function expireDays(conn: Pop3Connection): number {
+	const { retentionHours, classRetentionDays } = conn.server.deps.config;
+	return Math.min(Math.floor(retentionHours / 24), classRetentionDays);
 }
 
 /** A verb as a response may quote it: printable ASCII, at most 40 characters. */

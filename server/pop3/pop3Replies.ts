@@ -217,8 +217,9 @@ export function pop3Reply(
 export const SASL_CONTINUATION = '+ ';
 
 /**
- * The capability list (RFC 2449 §5), line by line, and when each is listed: STLS only before
- * TLS; USER and SASL only in AUTHORIZATION and, unless READ_ALLOW_PLAINTEXT, only inside TLS.
+ * The capability list (RFC 2449 §5), line by line ({placeholders} filled from the settings), and
+ * when each is listed: STLS only before TLS; USER and SASL only in AUTHORIZATION and, unless
+ * READ_ALLOW_PLAINTEXT, only inside TLS.
  */
 export const POP3_CAPABILITIES: readonly {
 	line: string;
@@ -229,6 +230,9 @@ export const POP3_CAPABILITIES: readonly {
 	{ line: 'UIDL', when: 'always', rfc: [ref(2449, '6.8')] },
 	{ line: 'RESP-CODES', when: 'always', rfc: [ref(2449, '6.4')] },
 	{ line: 'AUTH-RESP-CODE', when: 'always', rfc: [ref(3206, '6')] },
+	// RFC 2449 §6.7: a site that deletes mail by itself SHOULD say so; RETENTION_HOURS and a
+	// class's CLASS_RETENTION_DAYS do, so the days a message is sure to be kept are announced.
+	{ line: 'EXPIRE {days}', when: 'always', rfc: [ref(2449, '6.7')] },
 	{ line: 'STLS', when: 'beforeTls', rfc: [ref(2595, '4')] },
 	{ line: 'USER', when: 'login', rfc: [ref(2449, '6.2')] },
 	{ line: 'SASL PLAIN', when: 'login', rfc: [ref(2449, '6.3'), ref(5034, '4')] },

@@ -120,10 +120,19 @@ out['quit'] = c.quit().decode()
 `
 	);
 	expect(out.capaBefore).toEqual(
-		['AUTH-RESP-CODE', 'IMPLEMENTATION', 'RESP-CODES', 'STLS', 'TOP', 'UIDL'].sort()
+		['AUTH-RESP-CODE', 'EXPIRE', 'IMPLEMENTATION', 'RESP-CODES', 'STLS', 'TOP', 'UIDL'].sort()
 	);
 	expect(out.capaAfter).toEqual(
-		['AUTH-RESP-CODE', 'IMPLEMENTATION', 'RESP-CODES', 'SASL', 'TOP', 'UIDL', 'USER'].sort()
+		[
+			'AUTH-RESP-CODE',
+			'EXPIRE',
+			'IMPLEMENTATION',
+			'RESP-CODES',
+			'SASL',
+			'TOP',
+			'UIDL',
+			'USER'
+		].sort()
 	);
 	expect(out.pass).toBe(
 		"+OK alice's maildrop has 1 messages (" + (out.stat as number[])[1] + ' octets)'
@@ -330,4 +339,19 @@ it('the wire tap sees a POP3 session as an eavesdropper would: plaintext up to S
 	const clientPlain = records.filter((r) => r.dir === 'client' && r.kind === 'plaintext');
 	expect(clientPlain.reduce((sum, r) => sum + r.bytes, 0)).toBe('CAPA\r\nSTLS\r\n'.length);
 	expect(records.some((r) => r.dir === 'client' && r.tlsType === 'handshake')).toBe(true);
+});
+
+it('CAPA announces EXPIRE: the whole days RETENTION_HOURS (and a class, CLASS_RETENTION_DAYS) keep mail', async () => {
+	const week = await start();
+	expect((await poplib(week, `out['expire'] = c.capa()['EXPIRE']; c.quit()`)).expire).toEqual([
+		'7'
+	]);
+	const short = await start({ retentionHours: 50 });
+	expect((await poplib(short, `out['expire'] = c.capa()['EXPIRE']; c.quit()`)).expire).toEqual([
+		'2'
+	]);
+	const classes = await start({ classRetentionDays: 1 });
+	expect((await poplib(classes, `out['expire'] = c.capa()['EXPIRE']; c.quit()`)).expire).toEqual([
+		'1'
+	]);
 });
