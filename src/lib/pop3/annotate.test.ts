@@ -85,7 +85,7 @@ describe('RFC 1939 §10, the example session (APOP replaced by USER/PASS on this
 				'+OK to QUIT',
 				U,
 				U,
-				'The marked messages are removed'
+				'The 2 marked message(s) are now removed'
 			],
 			[SYS('disconnect'), 'Connection closed', U, X]
 		]);
@@ -153,7 +153,7 @@ describe('RFC 1939 §5 and §7, the commands’ own examples', () => {
 			[S('+OK maildrop has 2 messages (320 octets)'), '+OK to RSET', T, T],
 			// Nothing is marked any more: QUIT removes nothing (download and keep).
 			[C('QUIT'), 'QUIT — end the session', T, U, 'no message is marked: nothing is removed'],
-			[S('+OK dewey POP3 server signing off'), '+OK to QUIT', U, U],
+			[S('+OK dewey POP3 server signing off'), '+OK to QUIT', U, U, 'Nothing was marked'],
 			[SYS('disconnect'), 'Connection closed', U, X]
 		]);
 	});
@@ -196,6 +196,7 @@ describe('RFC 2449 §5: CAPA, and RFC 2595 §4: STLS', () => {
 			[S('UIDL'), 'UIDL — unique ids are available', A, A],
 			[S('IMPLEMENTATION Shlemazle-Plotz-v302'), 'IMPLEMENTATION — which server software', A, A],
 			[S('X-UNKNOWN-TAG'), 'Capability X-UNKNOWN-TAG', A, A, 'not a capability this site knows'],
+			// USER and SASL were listed: no note that passwords wait for TLS.
 			[S('.'), 'End of the multi-line response', A, A, '10 line(s) in this CAPA listing']
 		]);
 	});
@@ -207,7 +208,7 @@ describe('RFC 2449 §5: CAPA, and RFC 2595 §4: STLS', () => {
 			[C('CAPA'), 'CAPA — list capabilities', A, A],
 			[S('+OK'), '+OK to CAPA', A, A],
 			[S('STLS'), 'STLS — TLS can be started', A, A, 'must discard this list'],
-			[S('.'), 'End of the multi-line response', A, A],
+			[S('.'), 'End of the multi-line response', A, A, 'before TLS this server takes no password'],
 			[C('STLS'), 'STLS — start TLS', A, A],
 			[S('+OK Begin TLS negotiation'), '+OK to STLS', A, A, 'The TLS handshake starts right after'],
 			[SYS('tls', 'TLSv1.3'), 'TLS established', A, A],

@@ -376,7 +376,10 @@ export class Pop3Annotator {
 				this.#add(notes, rfc, 'dele-marked', { marked: [...this.#marked].join(', ') });
 			}
 			if (verb === 'RSET') this.#marked.clear();
-			if (verb === 'QUIT' && before === 'pop3-update') this.#add(notes, rfc, 'update-done');
+			if (verb === 'QUIT' && before === 'pop3-update')
+				this.#add(notes, rfc, this.#marked.size ? 'update-done' : 'update-nothing', {
+					count: this.#marked.size
+				});
 			if (pending.args.length && (verb === 'LIST' || verb === 'UIDL'))
 				this.#listingLine(verb, status.text, notes, rfc);
 			if (opensMultiLine(row, pending.args)) {
@@ -385,6 +388,8 @@ export class Pop3Annotator {
 					this.#add(notes, rfc, 'message-follows', { octets: octets ? ` (${octets} octets)` : '' });
 				} else this.#add(notes, rfc, 'multi-line-follows');
 				this.#open = { pending, lines: 0 };
+				// Each CAPA answer replaces what the last one said.
+				if (verb === 'CAPA') this.#capabilities = new Set();
 			}
 		} else {
 			if (verb === 'USER') this.#userAccepted = false;
@@ -412,6 +417,9 @@ export class Pop3Annotator {
 					? 'The message is complete.'
 					: `${open.lines} line(s) in this ${row.verb} listing.`
 			);
+			const offered = this.#capabilities;
+			if (row.verb === 'CAPA' && !this.#tls && !offered?.has('USER') && !offered?.has('SASL'))
+				this.#add(notes, rfc, 'capability-no-password-before-tls');
 			return this.#line(end, notes, rfc, state);
 		}
 		open.lines++;

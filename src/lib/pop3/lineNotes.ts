@@ -176,17 +176,28 @@ export const pop3NoteTable: readonly Pop3NoteRow[] = [
 		'The maildrop is locked for this session: another session logging in now gets -ERR [IN-USE].',
 		[ref(1939, '4'), ref(2449, '8.1.2')]
 	),
-	row('update-done', 'The marked messages are removed; the server closes the connection.', [
-		ref(1939, '6')
-	]),
+	row(
+		'update-done',
+		'The {count} marked message(s) are now removed from the maildrop; the server closes the connection.',
+		[ref(1939, '6')]
+	),
+	row(
+		'update-nothing',
+		'Nothing was marked: the maildrop stays as it was (download and keep); the server closes the connection.',
+		[ref(1939, '6')]
+	),
 	// ---- CAPA lines ----
 	row('capability-unknown', '{tag} is not a capability this site knows.', [ref(2449, '5')]),
-	row('capability-argument', 'Argument: {arguments}.', [ref(2449, '6')]),
 	row('sasl-mechanism', '{mechanism}: {summary}', [ref(2449, '6.3')]),
 	row(
 		'capability-password-before-tls',
 		'Listed before TLS: this server would take a password on an unencrypted connection.',
 		[ref(2595, '2.3')]
+	),
+	row(
+		'capability-no-password-before-tls',
+		'No USER and no SASL in this list: before TLS this server takes no password at all. After STLS, CAPA lists them.',
+		[ref(2595, '2.3'), ref(2595, '4')]
 	),
 	row(
 		'capability-after-stls',
@@ -224,11 +235,6 @@ export const pop3NoteTable: readonly Pop3NoteRow[] = [
 		'message-no-body',
 		'No blank line after the header fields: no body (TOP with 0 lines sends only the header).',
 		[ref(5322, '2.1'), ref(1939, '7')]
-	),
-	row(
-		'content-shown-cut',
-		'The recorder keeps only the first part of a long message: what is shown is cut.',
-		[]
 	),
 	row(
 		'top-lines',
