@@ -315,7 +315,10 @@ it('POP3_IDLE_TIMEOUT_SECONDS closes a silent session without a response and rem
 	const client = await Pop3Client.open(lab, 'pop3s');
 	await logIn(client);
 	expect(await client.command('DELE 1')).toMatch(/^\+OK message 1 deleted/);
+	const lastActivity = Date.now();
 	await client.closed;
+	// Not before the setting's second of silence (timers never fire early); no response sent.
+	expect(Date.now() - lastActivity).toBeGreaterThanOrEqual(990);
 	expect(client.lines).toEqual([]);
 	const session = [...lab.store.sessions.values()].find((s) => s.summary.listener === 'pop3s')!;
 	await until(() => session.summary.endedAt !== null);
