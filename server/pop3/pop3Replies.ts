@@ -229,6 +229,8 @@ export const POP3_CAPABILITIES: readonly {
 	{ line: 'TOP', when: 'always', rfc: [ref(2449, '6.1')] },
 	{ line: 'UIDL', when: 'always', rfc: [ref(2449, '6.8')] },
 	{ line: 'RESP-CODES', when: 'always', rfc: [ref(2449, '6.4')] },
+	// Each command is read and answered in turn, whatever arrived with it (pop3Connection.ts).
+	{ line: 'PIPELINING', when: 'always', rfc: [ref(2449, '6.6')] },
 	{ line: 'AUTH-RESP-CODE', when: 'always', rfc: [ref(3206, '6')] },
 	// RFC 2449 §6.7: a site that deletes mail by itself SHOULD say so; RETENTION_HOURS and a
 	// class's CLASS_RETENTION_DAYS do, so the days a message is sure to be kept are announced.

@@ -120,13 +120,23 @@ out['quit'] = c.quit().decode()
 `
 	);
 	expect(out.capaBefore).toEqual(
-		['AUTH-RESP-CODE', 'EXPIRE', 'IMPLEMENTATION', 'RESP-CODES', 'STLS', 'TOP', 'UIDL'].sort()
+		[
+			'AUTH-RESP-CODE',
+			'EXPIRE',
+			'IMPLEMENTATION',
+			'PIPELINING',
+			'RESP-CODES',
+			'STLS',
+			'TOP',
+			'UIDL'
+		].sort()
 	);
 	expect(out.capaAfter).toEqual(
 		[
 			'AUTH-RESP-CODE',
 			'EXPIRE',
 			'IMPLEMENTATION',
+			'PIPELINING',
 			'RESP-CODES',
 			'SASL',
 			'TOP',

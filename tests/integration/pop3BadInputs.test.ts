@@ -396,3 +396,28 @@ it('a message the lab deleted during the session (the operator cleared the mail)
 	expect(await client.command('DELE 1')).toMatch(/^\+OK message 1 deleted/);
 	expect(await client.command('QUIT')).toMatch(/\(0 messages removed, 0 left\)$/);
 });
+
+it('PIPELINING (RFC 2449 §6.6): commands sent at once are answered in turn, in order', async () => {
+	const lab = await start();
+	await deliver(lab, Buffer.from('Subject: one\r\n\r\n.first\r\n'));
+	const client = await Pop3Client.open(lab, 'pop3s');
+	client.send('CAPA\r\n');
+	expect(await client.multiLine()).toContain('PIPELINING');
+	client.send(
+		'USER alice\r\nPASS wonderland\r\nSTAT\r\nLIST\r\nUIDL 1\r\nRETR 1\r\nDELE 1\r\nNOOP\r\nRSET\r\nQUIT\r\n'
+	);
+	expect(await client.line()).toMatch(/^\+OK alice: now send PASS/);
+	expect(await client.line()).toMatch(/^\+OK alice's maildrop has 1 messages/);
+	expect(await client.line()).toMatch(/^\+OK 1 \d+$/);
+	expect(await client.multiLine()).toEqual([
+		expect.stringMatching(/^\+OK 1 messages/),
+		expect.stringMatching(/^1 \d+$/),
+		'.'
+	]);
+	expect(await client.line()).toMatch(/^\+OK 1 \S+$/);
+	expect((await client.multiLine()).slice(-3)).toEqual(['', '..first', '.']);
+	expect(await client.line()).toMatch(/^\+OK message 1 deleted/);
+	expect(await client.line()).toBe('+OK');
+	expect(await client.line()).toMatch(/^\+OK maildrop has 1 messages/);
+	expect(await client.line()).toMatch(/\(0 messages removed, 1 left\)$/);
+});
