@@ -1,4 +1,4 @@
-import { LISTENER_TABLE, type Protocol } from './listeners';
+import { LISTENER_TABLE, PROTOCOLS, type Protocol } from './listeners';
 import type { ListenerName, SessionEvent } from './messages';
 import { looksLikePop3, pop3TranscriptEvents } from './pop3/transcriptImport';
 import { transcriptEvents } from './smtp/annotate/transcriptImport';
@@ -20,6 +20,11 @@ export const transcriptProtocolTable: readonly TranscriptProtocolRow[] = [
 	{ protocol: 'smtp', label: 'SMTP', recognises: () => true, events: transcriptEvents }
 ];
 
+/** The protocols a transcript may be read as, in the listener table's order. */
+export const TRANSCRIPT_PROTOCOLS: readonly Protocol[] = PROTOCOLS.filter((p) =>
+	transcriptProtocolTable.some((row) => row.protocol === p)
+);
+
 /**
  * The protocol of a transcript: the one asked for, else the listener's, else the first whose
  * transcripts it looks like (a POP3 server's lines begin with +OK/-ERR, an SMTP server's with a
@@ -29,13 +34,13 @@ export function transcriptProtocol(
 	text: string,
 	options: { protocol?: Protocol; listener?: ListenerName } = {}
 ): Protocol {
-	if (options.protocol) return options.protocol;
+	if (options.protocol && TRANSCRIPT_PROTOCOLS.includes(options.protocol)) return options.protocol;
 	const row = LISTENER_TABLE.find((r) => r.name === options.listener);
-	if (row) return row.protocol;
+	if (row && TRANSCRIPT_PROTOCOLS.includes(row.protocol)) return row.protocol;
 	return transcriptProtocolTable.find((p) => p.recognises(text))!.protocol;
 }
 
-/** Annotated events of a transcript in its protocol, one at a time. */
+/** Annotated events of a transcript in its protocol (one of TRANSCRIPT_PROTOCOLS), one at a time. */
 export function protocolTranscriptEvents(
 	text: string,
 	protocol: Protocol,

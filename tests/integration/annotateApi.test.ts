@@ -186,7 +186,7 @@ describe('POST /api/annotate', () => {
 		['null', 'application/json', /JSON object/],
 		['{}', 'application/json', /"text" must be a string/],
 		['{"text": 42}', 'application/json', /"text" must be a string/],
-		['{"text": "", "listener": "imap"}', 'application/json', /"listener" must be one of/]
+		['{"text": "", "listener": "nonesuch"}', 'application/json', /"listener" must be one of/]
 	] as [BodyInit, string | undefined, RegExp][])(
 		'400 for %j as %s',
 		async (body, type, message) => {

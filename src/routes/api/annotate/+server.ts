@@ -9,9 +9,13 @@
  * every few milliseconds, so SMTP sessions and other pages are never held up for a frame.
  */
 import { AnnotateAnswerCompactor } from '$lib/annotateAnswer';
-import { LISTENERS, PROTOCOLS, type ListenerName, type Protocol } from '$lib/listeners';
+import { LISTENERS, type ListenerName, type Protocol } from '$lib/listeners';
 import { ApiError, answer, labApi } from '$lib/server/labAccess';
-import { protocolTranscriptEvents, transcriptProtocol } from '$lib/transcriptProtocols';
+import {
+	TRANSCRIPT_PROTOCOLS,
+	protocolTranscriptEvents,
+	transcriptProtocol
+} from '$lib/transcriptProtocols';
 import type { RequestHandler } from './$types';
 
 /**
@@ -78,8 +82,8 @@ function parseJsonBody(body: string): AnnotateRequest {
 	if (typeof text !== 'string') throw new ApiError(400, '"text" must be a string');
 	if (listener !== undefined && !LISTENERS.includes(listener as ListenerName))
 		throw new ApiError(400, `"listener" must be one of ${LISTENERS.join(', ')}`);
-	if (protocol !== undefined && !PROTOCOLS.includes(protocol as Protocol))
-		throw new ApiError(400, `"protocol" must be one of ${PROTOCOLS.join(', ')}`);
+	if (protocol !== undefined && !TRANSCRIPT_PROTOCOLS.includes(protocol as Protocol))
+		throw new ApiError(400, `"protocol" must be one of ${TRANSCRIPT_PROTOCOLS.join(', ')}`);
 	return {
 		text,
 		listener: listener as ListenerName | undefined,
