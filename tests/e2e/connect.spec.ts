@@ -51,6 +51,8 @@ test('/connect renders the accounts, domains and teaching mailboxes of the polic
 
 test('the lab renders the same policy: its hint and the AUTH helper', async ({ page }) => {
 	await page.goto('/lab');
+	// The hint comes with the lab's lower parts, when they scroll into view (first-load budget).
+	await page.getByRole('heading', { name: 'Session state' }).scrollIntoViewIfNeeded();
 	const hint = page.locator('p.try');
 	for (const account of ACCOUNTS)
 		await expect(hint).toContainText(`${account.user}/${account.password}`);

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { findExample } from '../../src/lib/examples/catalogue';
 import { expect, test } from './fixtures';
 
 /**
@@ -159,6 +160,27 @@ test('split delivery: played to its end, the queue makes three deliveries, one p
 	await link.click();
 	await expect(page).toHaveURL(/\/journey\//);
 	await expect(page.locator('body')).toContainText('south.test');
+});
+
+test('POP3: "Read mail with POP3" played to its end — keep, then delete — every response as scripted', async ({
+	page
+}) => {
+	await page.goto('/examples/pop3-read');
+	await at(page, 0);
+	const total = findExample('pop3-read')!.steps.length;
+	for (let i = 1; i <= total; i++) {
+		await page.keyboard.press('ArrowRight');
+		await at(page, i);
+		await expectAllChecksOk(page);
+		// The RETR step's lines on the wire, each explained.
+		if (findExample('pop3-read')!.steps[i - 1].id === 'retr')
+			await expect(page.locator('.on-wire')).toContainText('byte-stuffing');
+	}
+	await expect(page.getByTestId('step-title')).toHaveText('QUIT');
+	// The POP3 states on screen, the session over; no envelope on a POP3 step.
+	await expect(page.locator('g.state', { hasText: 'TRANSACTION' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Envelope' })).toHaveCount(0);
+	await expect(page.locator('.takeaway')).toContainText('download and delete');
 });
 
 test('a ?step=N link to the MX-down give-up replays it, fast-forwarding the queue from the page', async ({

@@ -114,7 +114,7 @@ describe('every example, live', () => {
 					break;
 				case 'pop3-read': {
 					// Download and keep, then download and delete (RFC 1939 §6): the copy in bob's
-					// maildrop was read, kept by the first session and removed by the third's QUIT.
+					// maildrop was read, kept by the first session and removed by the second's QUIT.
 					const id = stored[0].summary.id;
 					const pop3Sessions = driver.sessions.slice(1).map((s) => s.id);
 					const acts = lab.store.messages.get(id)!.summary.readerActs ?? [];

@@ -1,3 +1,4 @@
+import type { Protocol } from '../listeners';
 import type { Terminal } from '@xterm/xterm';
 import type { FitAddon } from '@xterm/addon-fit';
 import { LineEditor, type Completer } from './LineEditor';
@@ -94,9 +95,12 @@ export class XtermView {
 		this.fit();
 	}
 
-	/** Command prompt or DATA prompt: the prompt says which, and DATA lines stay out of history. */
-	setMode(mode: 'command' | 'data'): void {
-		this.#editor.prompt = mode === 'data' ? 'data> ' : 'smtp> ';
+	/**
+	 * Command prompt (named for the session's protocol) or DATA prompt: the prompt says which, and
+	 * DATA lines stay out of history.
+	 */
+	setMode(mode: 'command' | 'data', protocol: Protocol = 'smtp'): void {
+		this.#editor.prompt = mode === 'data' ? 'data> ' : `${protocol}> `;
 		this.#editor.promptStyle = PROMPT_STYLE[mode];
 		this.#editor.recordHistory = mode === 'command';
 		this.#term.write(this.#editor.redraw());

@@ -21,6 +21,18 @@ describe('formatEvent', () => {
 		]);
 		expect(formatEvent({ dir: 'system', text: 'TLS' })[0]).toBe('\x1b[35m*  TLS\x1b[0m');
 	});
+	it('colours POP3 status lines: +OK as a success, -ERR as a refusal (RFC 1939 §3)', () => {
+		expect(formatEvent({ dir: 'server', text: '+OK 2 320' })[0]).toBe(
+			'\x1b[32mS: +OK 2 320\x1b[0m'
+		);
+		expect(formatEvent({ dir: 'server', text: '-ERR [IN-USE] x' })[0]).toContain('\x1b[31m');
+		expect(formatEvent({ dir: 'server', text: '+OKAY' })[0]).toContain('\x1b[37m');
+	});
+	it("shows a folded header line's TAB as spaces to the next 8-column stop (RFC 5322 §2.2.3)", () => {
+		const [first, folded] = formatEvent({ dir: 'server', text: 'Received: from a\n\tby b\tc' });
+		expect(first).toBe('\x1b[37mS: Received: from a\x1b[0m');
+		expect(folded).toBe('\x1b[37mS:         by b    c\x1b[0m');
+	});
 	it('never passes an escape sequence from the text through', () => {
 		const [line] = formatEvent({ dir: 'server', text: '250 \x1b]52;c;AAAA\x07' });
 		expect(line).toBe('\x1b[32mS: 250 ␛]52;c;AAAA␇\x1b[0m');

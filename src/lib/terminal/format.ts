@@ -40,8 +40,19 @@ export const terminalTheme = {
 const PREFIX = { client: 'C: ', server: 'S: ', system: '*  ' } as const;
 
 function classStyle(text: string): string {
+	// POP3's status indicators (RFC 1939 §3) in the colours of SMTP's success and refusal.
+	if (/^\+OK\b/.test(text)) return SGR.class2;
+	if (/^-ERR\b/.test(text)) return SGR.class5;
 	const reply = parseReply(text.split('\n', 1)[0]);
 	return reply ? SGR[`class${Math.floor(reply.code / 100)}` as 'class2'] : SGR.server;
+}
+
+/**
+ * A TAB is whitespace (a folded header field's continuation starts with one, RFC 5322 §2.2.3):
+ * spaces to the next 8-column stop, not a control picture that fonts may lack.
+ */
+function expandTabs(line: string): string {
+	return line.replace(/[^\t]*\t/g, (run) => run.slice(0, -1).padEnd((run.length + 7) & ~7));
 }
 
 /** One styled terminal line per line of the event's text, sanitised. */
@@ -55,7 +66,9 @@ export function formatEvent(event: Pick<SessionEvent, 'dir' | 'text'>): string[]
 	return event.text
 		.replace(/\n$/, '')
 		.split('\n')
-		.map((line) => `${style}${PREFIX[event.dir]}${sanitizeForTerminal(line)}${SGR.reset}`);
+		.map(
+			(line) => `${style}${PREFIX[event.dir]}${sanitizeForTerminal(expandTabs(line))}${SGR.reset}`
+		);
 }
 
 /** A remark by the lab itself (not on the wire), dimmed so it never passes for a reply. */

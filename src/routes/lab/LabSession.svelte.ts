@@ -12,6 +12,9 @@ import {
 import type { ListenerName, ServerMessage, SessionEvent, SessionSummary } from '$lib/messages';
 import { formatEvent, formatNote } from '$lib/terminal/format';
 import { dotStuff, planPaste, type PasteStep } from '$lib/terminal/pipeline';
+import type { Pop3Responses } from '$lib/terminal/pop3Responses';
+
+type Pop3Lab = typeof import('./pop3Lab');
 
 export type Phase = 'idle' | 'opening' | 'open' | 'reconnecting' | 'ended';
 
@@ -68,6 +71,10 @@ export class LabSession {
 	stuffed = $state.raw<{ typed: string; sent: string }[]>([]);
 	/** "Try it from here" in progress or done, or null. */
 	catchUp = $state.raw<CatchUp | null>(null);
+	/** The lab's POP3 parts (pop3Lab.ts), loaded once a POP3 listener is picked. */
+	pop3 = $state.raw<Pop3Lab | null>(null);
+	/** The session's listener, else the picked one: what the terminal speaks. */
+	protocol = $derived(LISTENER_INFO[this.session?.listener ?? this.listener].protocol);
 
 	exchanges = $derived(pairExchanges(this.events));
 	capabilities = $derived(capabilitiesOf(this.exchanges));
@@ -87,6 +94,8 @@ export class LabSession {
 	#groupSize = 0;
 	/** Resolved with the code of the next complete reply (null: the session ended first). */
 	#replyWaiter: ((code: number | null, line: string) => void) | null = null;
+	/** Where each POP3 response ends (RFC 1939 §3); null on an SMTP session. */
+	#responses: Pop3Responses | null = null;
 
 	/**
 	 * Opens the WebSocket (browser only); returns the cleanup for an `$effect`. `resume: false`
@@ -134,6 +143,17 @@ export class LabSession {
 		return this.phase === 'open';
 	}
 
+	/** Loads the POP3 parts; a session already under way is read again from its start. */
+	async loadPop3(): Promise<void> {
+		this.pop3 ??= await import('./pop3Lab');
+		if (this.protocol === 'pop3' && !this.#responses) this.#readPop3(this.events);
+	}
+
+	#readPop3(events: readonly SessionEvent[]): void {
+		this.#responses = this.pop3 && new this.pop3.Pop3Responses();
+		for (const event of events) this.#responses?.feed(event);
+	}
+
 	get pipelining(): boolean {
 		return 'PIPELINING' in this.capabilities;
 	}
@@ -151,6 +171,8 @@ export class LabSession {
 		this.#echo = [];
 		this.#steps = [];
 		this.#pending = [];
+		this.#responses = null;
+		if (this.protocol === 'pop3') this.#readPop3([]);
 		this.#sink?.reset();
 		if (!this.#socket?.send({ type: 'open', listener: this.listener })) {
 			this.error =
@@ -358,6 +380,7 @@ export class LabSession {
 		const last = this.events.at(-1);
 		if (last && event.seq <= last.seq) return;
 		this.events = [...this.events, event];
+		const response = this.#responses?.feed(event);
 		if (event.dir === 'client' && event.text === '.') this.dataMode = false;
 		if (event.dir === 'client') {
 			const head = this.#echo[0];
@@ -375,6 +398,13 @@ export class LabSession {
 		if (event.dir === 'system') {
 			if (event.kind === 'tls' || event.kind === 'auth' || event.kind === 'timeout')
 				this.announcement = event.text;
+			return;
+		}
+		if (this.#responses) {
+			if (!response) return;
+			this.#replied(null, response.status);
+			this.announcement = `Server: ${response.status}`;
+			if (this.#pending.length > 0) this.#onPastedReply(null);
 			return;
 		}
 		if (event.dir !== 'server' || !isFinalReplyLine(event.text)) return;
