@@ -17,6 +17,7 @@ import type { QueueClock } from '../queue/queueClock';
 import type { Annotator } from '../recorder/sessionRecorder';
 import { adoptConnection } from '../sandbox/connection';
 import { Delivery } from '../sandbox/delivery';
+import { OpenSockets } from '../sandbox/openSockets';
 import { admitSession } from '../sandbox/listeners';
 import { Greylist } from '../sandbox/policy';
 import { smtpServerOptions } from '../sandbox/sandbox';
@@ -59,7 +60,7 @@ export class MailHostServers {
 	#endpoints = new Map<MailHostName, HostEndpoint>();
 	#ownAddresses = true;
 	/** Every accepted socket still open, so shutdown can close what the 421 did not. */
-	#sockets = new Set<net.Socket>();
+	readonly openSockets = new OpenSockets();
 
 	constructor(readonly deps: MailHostServersDeps) {
 		const { config, store } = deps;
@@ -138,7 +139,7 @@ export class MailHostServers {
 		);
 		this.sessions.shutDown('Server shutting down');
 		await new Promise((resolve) => setTimeout(resolve, this.sessions.size ? 50 : 0));
-		for (const socket of this.#sockets) socket.destroy();
+		this.openSockets.destroyAll();
 		await stopped;
 	}
 
@@ -150,8 +151,7 @@ export class MailHostServers {
 
 	async #accept(row: MailHostRow, smtp: SMTPServer, socket: net.Socket): Promise<void> {
 		socket.on('error', () => undefined);
-		this.#sockets.add(socket);
-		socket.once('close', () => this.#sockets.delete(socket));
+		this.openSockets.add(socket);
 		const hop = await this.hops.resolve(socket.remoteAddress, socket.remotePort);
 		if (socket.destroyed) return;
 		const endpoint = this.#endpoints.get(row.name as MailHostName);

@@ -15,6 +15,7 @@ import type { ClientAddressRegistry } from './clientAddresses';
 import { pop3Reply } from '../pop3/pop3Replies';
 import { replyText, SANDBOX_REPLIES } from './replies';
 import type { LiveSessions, SessionOpening } from './sessions';
+import { OpenSockets } from './openSockets';
 import { WireTap } from './wireTap';
 
 /**
@@ -43,7 +44,7 @@ export interface SessionServer {
 export class Listeners {
 	#servers = new Map<ListenerName, net.Server>();
 	/** Every accepted socket still open, so shutdown can close what the 421 did not. */
-	#sockets = new Set<net.Socket>();
+	readonly openSockets = new OpenSockets();
 	#secureContext: tls.SecureContext;
 
 	constructor(readonly deps: ListenersDeps) {
@@ -52,8 +53,7 @@ export class Listeners {
 			const smtp = spec.protocol === 'pop3' ? deps.pop3ServerOf(spec) : deps.smtpServerOf(spec);
 			const server = net.createServer((socket) => {
 				socket.on('error', () => undefined);
-				this.#sockets.add(socket);
-				socket.once('close', () => this.#sockets.delete(socket));
+				this.openSockets.add(socket);
 				if (spec.tls === 'implicit') this.#terminateTls(spec, smtp, socket);
 				else void this.#accept(spec, smtp, socket, socket);
 			});
@@ -90,7 +90,7 @@ export class Listeners {
 	}
 
 	destroySockets(): void {
-		for (const socket of this.#sockets) socket.destroy();
+		this.openSockets.destroyAll();
 	}
 
 	/**
