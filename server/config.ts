@@ -111,6 +111,12 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	maxWireRecordsPerSession: number;
 	/** Sessions whose wire tap is kept in memory, the newest; an older one's says it was forgotten. */
 	wireTapsKept: number;
+	/** IMAP folders one account may have, INBOX, Sent and Junk included (CREATE, RENAME, SUBSCRIBE). */
+	imapMaxFoldersPerAccount: number;
+	/** Messages one IMAP folder may hold after COPY or APPEND (delivery is bounded by the quotas). */
+	imapMaxMessagesPerFolder: number;
+	/** Octets (UTF-8) of an IMAP folder name, its hierarchy included. */
+	imapMaxFolderNameBytes: number;
 	/** Accept a password on the read listeners before TLS (server/pop3/): off (RFC 2595 §2.3). */
 	readAllowPlaintext: boolean;
 	/** Octets of one POP3 command line, CRLF included (RFC 2449 §4: 255). */
@@ -198,6 +204,10 @@ export const DEFAULTS: LabConfig = {
 	// A MAX_MESSAGE_BYTES message inside TLS is about 70 records (at most 16 KiB each, RFC 8446 §5.1).
 	maxWireRecordsPerSession: 2000,
 	wireTapsKept: 500,
+	// What a learner's folders can grow to: room for a real client's tree, not for a runaway script.
+	imapMaxFoldersPerAccount: 100,
+	imapMaxMessagesPerFolder: 10000,
+	imapMaxFolderNameBytes: 200,
 	readAllowPlaintext: false,
 	pop3MaxLineBytes: 255, // RFC 2449 §4: a command line is at most 255 octets, CRLF included
 	pop3IdleTimeoutSeconds: 600, // RFC 1939 §3: an autologout timer of at least 10 minutes
@@ -264,6 +274,9 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string' | 'boolean'
 	['DNS_LOG_SIZE', 'dnsLogSize', 'int'],
 	['MAX_WIRE_RECORDS_PER_SESSION', 'maxWireRecordsPerSession', 'int'],
 	['WIRE_TAPS_KEPT', 'wireTapsKept', 'int'],
+	['IMAP_MAX_FOLDERS_PER_ACCOUNT', 'imapMaxFoldersPerAccount', 'int'],
+	['IMAP_MAX_MESSAGES_PER_FOLDER', 'imapMaxMessagesPerFolder', 'int'],
+	['IMAP_MAX_FOLDER_NAME_BYTES', 'imapMaxFolderNameBytes', 'int'],
 	['READ_ALLOW_PLAINTEXT', 'readAllowPlaintext', 'boolean'],
 	['POP3_MAX_LINE_BYTES', 'pop3MaxLineBytes', 'int'],
 	['POP3_IDLE_TIMEOUT_SECONDS', 'pop3IdleTimeoutSeconds', 'int'],
@@ -387,6 +400,15 @@ export function readConfig(
 	if (config.pop3IdleTimeoutSeconds < 600)
 		console.warn(
 			'POP3_IDLE_TIMEOUT_SECONDS is below 600: RFC 1939 §3 asks for an autologout timer of at least 10 minutes.'
+		);
+	// INBOX, Sent and Junk always exist.
+	if (config.imapMaxFoldersPerAccount < 3)
+		throw new ConfigError(
+			`IMAP_MAX_FOLDERS_PER_ACCOUNT must be at least 3, got ${config.imapMaxFoldersPerAccount}: INBOX, Sent and Junk always exist`
+		);
+	if (config.imapMaxFolderNameBytes < 5)
+		throw new ConfigError(
+			`IMAP_MAX_FOLDER_NAME_BYTES must be at least 5, got ${config.imapMaxFolderNameBytes}: 'INBOX' must fit`
 		);
 	if (config.maxRecipients < 100)
 		console.warn(

@@ -9,6 +9,7 @@ import type { Protocol } from '../../src/lib/listeners';
 import type { ReaderAct, ReaderActKind } from '../../src/lib/mail/readerActs';
 import type { ClassDirectory } from '../classes/classDirectory';
 import type { Visibility } from '../config';
+import { ImapFolders, type ImapFolderLimits } from './imapFolders';
 import { identifyLogin, loginRefusal, type LoginRefusal } from '../owners/logins';
 import type { OwnerDirectory } from '../owners/ownerDirectory';
 import type { VisibilityRule } from '../owners/visibility';
@@ -54,7 +55,7 @@ export interface MailboxesDeps {
 	owners: OwnerDirectory;
 	classes: ClassDirectory;
 	visibility: VisibilityRule;
-	config: { visibility: Visibility };
+	config: { visibility: Visibility } & ImapFolderLimits;
 }
 
 const CR = 0x0d;
@@ -64,7 +65,12 @@ export class Mailboxes {
 	/** Octets of each message's download, computed once (the bytes never change). */
 	readonly #sizes = new WeakMap<StoredMessage, number>();
 
-	constructor(readonly deps: MailboxesDeps) {}
+	/** The IMAP folders, UIDs and flags of the same accounts (imapFolders.ts). */
+	readonly imap: ImapFolders;
+
+	constructor(readonly deps: MailboxesDeps) {
+		this.imap = new ImapFolders(this, deps.config);
+	}
 
 	/**
 	 * The read account these credentials open, or why not: the same accounts and the same
@@ -87,10 +93,10 @@ export class Mailboxes {
 	list(account: ReadAccount, folder: Folder): MailboxEntry[] {
 		const entries: MailboxEntry[] = [];
 		for (const stored of this.deps.store.messages.values())
-			if (this.#inFolder(account, folder, stored))
+			if (this.holds(account, folder, stored))
 				entries.push({
 					messageId: stored.summary.id,
-					size: this.#size(stored),
+					size: this.downloadSize(stored),
 					uid: stored.summary.id,
 					receivedAt: stored.summary.receivedAt
 				});
@@ -163,12 +169,21 @@ export class Mailboxes {
 	#visible(account: ReadAccount, messageId: string): StoredMessage | undefined {
 		const stored = this.deps.store.messages.get(messageId);
 		if (!stored) return undefined;
-		return FOLDERS.some((folder) => this.#inFolder(account, folder, stored)) ? stored : undefined;
+		return FOLDERS.some((folder) => this.holds(account, folder, stored)) ? stored : undefined;
 	}
 
-	#inFolder(account: ReadAccount, folder: Folder, stored: StoredMessage): boolean {
+	/**
+	 * The message is in the account's folder as the store says (INBOX: delivered to it; Sent:
+	 * submitted by it) and was not removed from that folder by a reader (POP3, IMAP EXPUNGE).
+	 */
+	holds(account: ReadAccount, folder: Folder, stored: StoredMessage): boolean {
 		const { summary } = stored;
-		if (summary.readerActs?.some((a) => a.act === 'removed' && a.mailbox === account.mailbox))
+		if (
+			summary.readerActs?.some(
+				(a) =>
+					a.act === 'removed' && a.mailbox === account.mailbox && (a.folder ?? 'INBOX') === folder
+			)
+		)
 			return false;
 		const inFolder =
 			folder === 'INBOX'
@@ -184,7 +199,8 @@ export class Mailboxes {
 		);
 	}
 
-	#size(stored: StoredMessage): number {
+	/** Octets of the message as downloaded (content()), computed once. */
+	downloadSize(stored: StoredMessage): number {
 		let size = this.#sizes.get(stored);
 		if (size === undefined) this.#sizes.set(stored, (size = download(stored).length));
 		return size;
@@ -192,7 +208,7 @@ export class Mailboxes {
 }
 
 /** Trace fields, then the message, with every bare CR or LF made a CRLF and a CRLF at the end. */
-function download(stored: StoredMessage): Buffer {
+export function download(stored: StoredMessage): Buffer {
 	return withCrlf(Buffer.concat([Buffer.from(stored.trace), stored.raw]));
 }
 

@@ -181,7 +181,7 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 const FROM_FIELD = /^From:[ \t]*(.*)$/im;
 const SUBJECT_FIELD = /^Subject:[ \t]*(.*)$/im;
 
-function parseHeaderSummary(raw: Buffer): { from: string; subject: string } {
+export function parseHeaderSummary(raw: Buffer): { from: string; subject: string } {
 	const end = raw.indexOf(HEADER_END);
 	const head = raw.subarray(0, end < 0 ? Math.min(raw.length, 64 * 1024) : end).toString('utf8');
 	const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');

@@ -9,6 +9,7 @@ import type { WireTap } from '../sandbox/wireTap';
 import type { UntappedReason } from '../../src/lib/wire/wireRecords';
 import type { PersistedState, StoreBatch, StorePersistence } from './persistence';
 import type { ReaderAct } from '../../src/lib/mail/readerActs';
+import type { ImapFolderRecord } from '../mailboxes/imapFolderRecord';
 import {
 	persistedEvent,
 	restoredEvents,
@@ -182,6 +183,9 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	readonly #formerStudentOf = new Map<string, ClassRoom>();
 	/** The outgoing queue's journeys as last saved, by id (server/queue/queueRecord.ts). */
 	readonly queue = new Map<string, QueueRecord>();
+	/** IMAP folders by id (server/mailboxes/imapFolders.ts), and subscribed names by folder space. */
+	readonly imapFolders = new Map<string, ImapFolderRecord>();
+	readonly imapSubscriptions = new Map<string, Set<string>>();
 	/** Live sessions to delete when they end (LabStore.deleteWhenEnded). */
 	readonly #deleteWhenEnded = new Set<string>();
 	/** Bytes held, in total and per owner (the quotas read it). */
@@ -219,6 +223,9 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		for (const room of state.classes) this.#indexClass(room);
 		for (const student of state.students) this.#indexStudent(student);
 		for (const record of state.queue) this.queue.set(record.journey.id, record);
+		for (const folder of state.imapFolders) this.imapFolders.set(folder.id, folder);
+		for (const { space, name } of state.imapSubscriptions)
+			this.#indexSubscription(space, name, true);
 		for (const { summary, events: persisted, owners } of state.sessions) {
 			const stored = new StoredSession(summary, owners, persisted);
 			this.sessions.set(summary.id, stored);
@@ -452,6 +459,37 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		if (this.#persistence) this.#pending.changedMessages.push(stored.summary);
 		this.#changed(null);
 		this.emit('message', stored.summary);
+	}
+
+	/**
+	 * An IMAP folder, new or changed (entries, flags, name): written whole at the next flush, as
+	 * it is then. Its id is never reused, so a deletion in the same batch is applied after it.
+	 */
+	saveImapFolder(record: ImapFolderRecord): void {
+		this.imapFolders.set(record.id, record);
+		if (this.#persistence && !this.#pending.imapFolders.includes(record))
+			this.#pending.imapFolders.push(record);
+		this.#changed(null);
+	}
+
+	deleteImapFolder(id: string): void {
+		if (!this.imapFolders.delete(id)) return;
+		if (this.#persistence) this.#pending.deletedImapFolders.push(id);
+		this.#changed(null);
+	}
+
+	/** SUBSCRIBE / UNSUBSCRIBE of a folder name in a folder space (applied in order). */
+	setImapSubscription(space: string, name: string, subscribed: boolean): void {
+		this.#indexSubscription(space, name, subscribed);
+		if (this.#persistence) this.#pending.imapSubscriptions.push({ space, name, subscribed });
+		this.#changed(null);
+	}
+
+	#indexSubscription(space: string, name: string, subscribed: boolean): void {
+		let names = this.imapSubscriptions.get(space);
+		if (!names) this.imapSubscriptions.set(space, (names = new Set()));
+		if (subscribed) names.add(name);
+		else names.delete(name);
 	}
 
 	addOwner(owner: Owner): void {
@@ -767,6 +805,9 @@ function emptyBatch(): Omit<StoreBatch, 'sessions'> {
 		deletedStudents: [],
 		queue: [],
 		deletedQueue: [],
-		readerActs: []
+		readerActs: [],
+		imapFolders: [],
+		deletedImapFolders: [],
+		imapSubscriptions: []
 	};
 }

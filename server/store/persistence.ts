@@ -9,6 +9,7 @@ import type { ClassRoom, Student } from '../classes/classRoom';
 import type { QueueRecord } from '../queue/queueRecord';
 import type { PersistedEvent } from './persistedEvent';
 import type { ReaderAct } from '../../src/lib/mail/readerActs';
+import type { ImapFolderRecord } from '../mailboxes/imapFolderRecord';
 
 export interface PersistedSession {
 	summary: SessionSummary;
@@ -40,6 +41,9 @@ export interface PersistedState {
 	students: Student[];
 	/** The outgoing queue's journeys (server/queue/queueRecord.ts). */
 	queue: QueueRecord[];
+	/** IMAP folders with their entries, and subscribed names (server/mailboxes/imapFolders.ts). */
+	imapFolders: ImapFolderRecord[];
+	imapSubscriptions: { space: string; name: string }[];
 }
 
 /**
@@ -83,6 +87,11 @@ export interface StoreBatch {
 	deletedQueue: string[];
 	/** Reads and removals of a message's delivered copies (they go with the message). */
 	readerActs: { messageId: string; act: ReaderAct }[];
+	/** IMAP folders new or changed (whole, by id), then those deleted (ids are never reused). */
+	imapFolders: ImapFolderRecord[];
+	deletedImapFolders: string[];
+	/** SUBSCRIBE (true) and UNSUBSCRIBE (false), applied in order. */
+	imapSubscriptions: { space: string; name: string; subscribed: boolean }[];
 }
 
 /** Asynchronous, as a database client over a network is; SQLite's answers come at once. */

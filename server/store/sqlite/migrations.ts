@@ -157,5 +157,21 @@ export const MIGRATIONS: Migration[] = [
 				act TEXT NOT NULL
 			);
 			CREATE INDEX reader_acts_by_message ON reader_acts (message_id);`
+	},
+	{
+		version: 10,
+		description:
+			'IMAP (issue 19): each folder with its UIDVALIDITY, UIDNEXT and entries (UID, message, flags) as JSON, by an id never reused; subscribed folder names',
+		sql: `
+			CREATE TABLE imap_folders (
+				id TEXT PRIMARY KEY,
+				space TEXT NOT NULL,
+				record TEXT NOT NULL
+			);
+			CREATE TABLE imap_subscriptions (
+				space TEXT NOT NULL,
+				name TEXT NOT NULL,
+				PRIMARY KEY (space, name)
+			);`
 	}
 ];

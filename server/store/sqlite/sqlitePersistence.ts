@@ -23,6 +23,7 @@ import type { QueueRecord } from '../../queue/queueRecord';
 import { nicknameKey } from '../../../src/lib/classes';
 import type { PersistedEvent } from '../persistedEvent';
 import type { ReaderAct } from '../../../src/lib/mail/readerActs';
+import type { ImapFolderRecord } from '../../mailboxes/imapFolderRecord';
 import { encodeBatch, type EncodedBatch } from './encodedBatch';
 import { MIGRATIONS, type Migration } from './migrations';
 import { SqliteWorkerPersistence } from './sqliteWorkerPersistence';
@@ -106,6 +107,16 @@ export class SqlitePersistence implements StorePersistence {
 			'INSERT INTO reader_acts (message_id, act) VALUES (?, ?)'
 		);
 		const deleteReaderActs = this.#db.prepare('DELETE FROM reader_acts WHERE message_id = ?');
+		const upsertImapFolder = this.#db.prepare(
+			'INSERT OR REPLACE INTO imap_folders (id, space, record) VALUES (?, ?, ?)'
+		);
+		const deleteImapFolder = this.#db.prepare('DELETE FROM imap_folders WHERE id = ?');
+		const subscribe = this.#db.prepare(
+			'INSERT OR IGNORE INTO imap_subscriptions (space, name) VALUES (?, ?)'
+		);
+		const unsubscribe = this.#db.prepare(
+			'DELETE FROM imap_subscriptions WHERE space = ? AND name = ?'
+		);
 		const deleteStudent = this.#db.prepare(
 			'DELETE FROM students WHERE class_id = ? AND nickname_key = ? AND owner_id = ?'
 		);
@@ -174,6 +185,11 @@ export class SqlitePersistence implements StorePersistence {
 			for (const id of batch.deletedClasses) deleteClass.run(id);
 			for (const record of batch.queue) upsertQueue.run(record.journey.id, JSON.stringify(record));
 			for (const id of batch.deletedQueue) deleteQueue.run(id);
+			for (const folder of batch.imapFolders)
+				upsertImapFolder.run(folder.id, folder.space, JSON.stringify(folder));
+			for (const id of batch.deletedImapFolders) deleteImapFolder.run(id);
+			for (const { space, name, subscribed } of batch.imapSubscriptions)
+				(subscribed ? subscribe : unsubscribe).run(space, name);
 		});
 	}
 
@@ -267,6 +283,12 @@ export class SqlitePersistence implements StorePersistence {
 		const queue = (this.#db.prepare('SELECT record FROM queue').all() as { record: string }[]).map(
 			(row) => JSON.parse(row.record) as QueueRecord
 		);
+		const imapFolders = (
+			this.#db.prepare('SELECT record FROM imap_folders').all() as { record: string }[]
+		).map((row) => JSON.parse(row.record) as ImapFolderRecord);
+		const imapSubscriptions = this.#db
+			.prepare('SELECT space, name FROM imap_subscriptions')
+			.all() as PersistedState['imapSubscriptions'];
 		return {
 			sessions: [...sessions.values()],
 			messages,
@@ -275,7 +297,9 @@ export class SqlitePersistence implements StorePersistence {
 			grants,
 			classes,
 			students,
-			queue
+			queue,
+			imapFolders,
+			imapSubscriptions
 		};
 	}
 

@@ -25,6 +25,8 @@ export interface ReaderAct {
 	protocol: Protocol;
 	/** The command that did it, as the reader's protocol names it (RETR, TOP, DELE …). */
 	command: string;
+	/** The IMAP folder of the copy (Sent, a user folder); absent: INBOX, POP3's one maildrop. */
+	folder?: string;
 }
 
 /**
@@ -56,7 +58,9 @@ export function removalOf(
 	acts: readonly ReaderAct[] | undefined,
 	address: string
 ): ReaderAct | undefined {
-	return acts?.find((a) => a.act === 'removed' && mailboxHolds(a.mailbox, address));
+	return acts?.find(
+		(a) => a.act === 'removed' && a.folder === undefined && mailboxHolds(a.mailbox, address)
+	);
 }
 
 export interface ReaderActNote {
