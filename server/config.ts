@@ -104,6 +104,8 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	dnsQueriesPerSecondPerAddress: number;
 	/** Lookups the DNS log keeps in memory for the /dns page (the oldest go first). */
 	dnsLogSize: number;
+	/** A DNS TCP connection with no query for this long is closed (RFC 7766 §6.2.3). */
+	dnsTcpIdleSeconds: number;
 	/**
 	 * Entries the wire tap keeps per session (server/sandbox/wireTap.ts), in memory. 0 turns the
 	 * tap off entirely: TLS then runs on the socket's own handle, not through JS streams.
@@ -111,12 +113,6 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	maxWireRecordsPerSession: number;
 	/** Sessions whose wire tap is kept in memory, the newest; an older one's says it was forgotten. */
 	wireTapsKept: number;
-	/** IMAP folders one account may have, INBOX, Sent and Junk included (CREATE, RENAME, SUBSCRIBE). */
-	imapMaxFoldersPerAccount: number;
-	/** Messages one IMAP folder may hold after COPY or APPEND (delivery is bounded by the quotas). */
-	imapMaxMessagesPerFolder: number;
-	/** Octets (UTF-8) of an IMAP folder name, its hierarchy included. */
-	imapMaxFolderNameBytes: number;
 	/** Accept a password on the read listeners before TLS (server/pop3/): off (RFC 2595 §2.3). */
 	readAllowPlaintext: boolean;
 	/** Octets of one POP3 command line, CRLF included (RFC 2449 §4: 255). */
@@ -125,6 +121,20 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	pop3IdleTimeoutSeconds: number;
 	/** Failed log-ins in one POP3 session before the server closes it. */
 	pop3MaxFailedLogins: number;
+	/** Octets of one IMAP command line, CRLF included (literals not counted). */
+	imapMaxLineBytes: number;
+	/** Octets of one IMAP literal; a bigger one is refused when announced (RFC 3501 §7.5). */
+	imapMaxLiteralBytes: number;
+	/** Silence before an IMAP session is logged out (RFC 3501 §5.4: at least 30 minutes). */
+	imapIdleTimeoutSeconds: number;
+	/** Failed log-ins in one IMAP session before the server closes it. */
+	imapMaxFailedLogins: number;
+	/** Folders per read account, INBOX, Sent and Junk included. */
+	imapMaxFoldersPerAccount: number;
+	/** Entries one folder may hold after COPY or APPEND. */
+	imapMaxMessagesPerFolder: number;
+	/** Octets of a folder name, UTF-8. */
+	imapMaxFolderNameBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -201,18 +211,24 @@ export const DEFAULTS: LabConfig = {
 	// dig makes one query, an MTA a few per message: a class behind one address stays far below.
 	dnsQueriesPerSecondPerAddress: 20,
 	dnsLogSize: 1000,
+	// RFC 7766 §6.2.3: servers close idle TCP connections after a few seconds.
+	dnsTcpIdleSeconds: 10,
 	// A MAX_MESSAGE_BYTES message inside TLS is about 70 records (at most 16 KiB each, RFC 8446 §5.1).
 	maxWireRecordsPerSession: 2000,
 	wireTapsKept: 500,
-	// What a learner's folders can grow to: room for a real client's tree, not for a runaway script.
-	imapMaxFoldersPerAccount: 100,
-	imapMaxMessagesPerFolder: 10000,
-	imapMaxFolderNameBytes: 200,
 	readAllowPlaintext: false,
 	pop3MaxLineBytes: 255, // RFC 2449 §4: a command line is at most 255 octets, CRLF included
 	pop3IdleTimeoutSeconds: 600, // RFC 1939 §3: an autologout timer of at least 10 minutes
 	// A mistyped password or two is fine; guessing at machine speed costs a new connection each.
-	pop3MaxFailedLogins: 3
+	pop3MaxFailedLogins: 3,
+	imapMaxLineBytes: 8192,
+	imapMaxLiteralBytes: 1 * MiB,
+	imapIdleTimeoutSeconds: 1800, // RFC 3501 §5.4: an autologout timer of at least 30 minutes
+	imapMaxFailedLogins: 3,
+	// What a learner's folders can grow to: room for a real client's tree, not for a runaway script.
+	imapMaxFoldersPerAccount: 100,
+	imapMaxMessagesPerFolder: 1000,
+	imapMaxFolderNameBytes: 200
 };
 
 /** Environment variable → config key, with how to read it. */
@@ -272,15 +288,20 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string' | 'boolean'
 	['DNS_PORT', 'dnsPort', 'int'],
 	['DNS_QUERIES_PER_SECOND_PER_ADDRESS', 'dnsQueriesPerSecondPerAddress', 'int'],
 	['DNS_LOG_SIZE', 'dnsLogSize', 'int'],
+	['DNS_TCP_IDLE_SECONDS', 'dnsTcpIdleSeconds', 'int'],
 	['MAX_WIRE_RECORDS_PER_SESSION', 'maxWireRecordsPerSession', 'int'],
 	['WIRE_TAPS_KEPT', 'wireTapsKept', 'int'],
-	['IMAP_MAX_FOLDERS_PER_ACCOUNT', 'imapMaxFoldersPerAccount', 'int'],
-	['IMAP_MAX_MESSAGES_PER_FOLDER', 'imapMaxMessagesPerFolder', 'int'],
-	['IMAP_MAX_FOLDER_NAME_BYTES', 'imapMaxFolderNameBytes', 'int'],
 	['READ_ALLOW_PLAINTEXT', 'readAllowPlaintext', 'boolean'],
 	['POP3_MAX_LINE_BYTES', 'pop3MaxLineBytes', 'int'],
 	['POP3_IDLE_TIMEOUT_SECONDS', 'pop3IdleTimeoutSeconds', 'int'],
-	['POP3_MAX_FAILED_LOGINS', 'pop3MaxFailedLogins', 'int']
+	['POP3_MAX_FAILED_LOGINS', 'pop3MaxFailedLogins', 'int'],
+	['IMAP_MAX_LINE_BYTES', 'imapMaxLineBytes', 'int'],
+	['IMAP_MAX_LITERAL_BYTES', 'imapMaxLiteralBytes', 'int'],
+	['IMAP_IDLE_TIMEOUT_SECONDS', 'imapIdleTimeoutSeconds', 'int'],
+	['IMAP_MAX_FAILED_LOGINS', 'imapMaxFailedLogins', 'int'],
+	['IMAP_MAX_FOLDERS_PER_ACCOUNT', 'imapMaxFoldersPerAccount', 'int'],
+	['IMAP_MAX_MESSAGES_PER_FOLDER', 'imapMaxMessagesPerFolder', 'int'],
+	['IMAP_MAX_FOLDER_NAME_BYTES', 'imapMaxFolderNameBytes', 'int']
 ];
 
 /**
@@ -384,6 +405,10 @@ export function readConfig(
 		throw new ConfigError(`DNS_HOST must be an IP address, got "${config.dnsHost}"`);
 	if (config.dnsPort > 65535)
 		throw new ConfigError(`DNS_PORT must be a port number (0–65535), got ${config.dnsPort}`);
+	if (config.dnsTcpIdleSeconds < 1)
+		throw new ConfigError(
+			`DNS_TCP_IDLE_SECONDS must be at least 1, got ${config.dnsTcpIdleSeconds}: it is how long an idle DNS connection over TCP stays open`
+		);
 	// "USER x" and its CRLF need a few octets: less is no POP3 at all.
 	if (config.pop3MaxLineBytes < 16)
 		throw new ConfigError(
@@ -400,15 +425,6 @@ export function readConfig(
 	if (config.pop3IdleTimeoutSeconds < 600)
 		console.warn(
 			'POP3_IDLE_TIMEOUT_SECONDS is below 600: RFC 1939 §3 asks for an autologout timer of at least 10 minutes.'
-		);
-	// INBOX, Sent and Junk always exist.
-	if (config.imapMaxFoldersPerAccount < 3)
-		throw new ConfigError(
-			`IMAP_MAX_FOLDERS_PER_ACCOUNT must be at least 3, got ${config.imapMaxFoldersPerAccount}: INBOX, Sent and Junk always exist`
-		);
-	if (config.imapMaxFolderNameBytes < 5)
-		throw new ConfigError(
-			`IMAP_MAX_FOLDER_NAME_BYTES must be at least 5, got ${config.imapMaxFolderNameBytes}: 'INBOX' must fit`
 		);
 	if (config.maxRecipients < 100)
 		console.warn(

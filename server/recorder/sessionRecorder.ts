@@ -212,14 +212,19 @@ export class SessionRecorder {
 	 * as given (a listing's terminating "." among them); with `content` (a message RETR or TOP
 	 * sends, as the mailbox gives it) the content follows as one event, cut like DATA's at
 	 * MAX_DATA_EVENT_BYTES and shown byte-stuffed as it crossed the wire (RFC 1939 §3), then
-	 * the terminating ".".
+	 * the terminating ".". IMAP's content is a literal inside a response line (RFC 3501 §4.3):
+	 * with `closing`, it is shown as sent, unstuffed, and `closing` (the rest of the line after
+	 * the literal) takes the place of the ".".
 	 */
-	serverResponse(lines: string[], content?: { bytes: Buffer; messageId?: string }): void {
+	serverResponse(
+		lines: string[],
+		content?: { bytes: Buffer; messageId?: string; closing?: string }
+	): void {
 		const replyId = ++this.#replyId;
 		this.#later((at) => {
 			for (const line of lines) this.#append(at, 'server', line, [], { replyId });
 			if (!content) return;
-			const { bytes, messageId } = content;
+			const { bytes, messageId, closing } = content;
 			const limit = this.options.maxDataEventBytes;
 			const cut = bytes.length > limit;
 			const end = cut ? bytes.lastIndexOf(0x0a, limit - 1) + 1 || limit : bytes.length;
@@ -227,9 +232,11 @@ export class SessionRecorder {
 				? `This transcript shows the first ${end.toLocaleString('en')} of ${bytes.length.toLocaleString('en')} bytes of the message (MAX_DATA_EVENT_BYTES); the reader received all of it.`
 				: undefined;
 			const extra = { replyId, ...(messageId ? { messageId } : {}) };
-			const shown = wireText(byteStuffed(bytes.subarray(0, end)), true);
+			const sent =
+				closing === undefined ? byteStuffed(bytes.subarray(0, end)) : bytes.subarray(0, end);
+			const shown = wireText(sent, true);
 			this.#append(at, 'server', shown, cut ? ['truncated'] : [], extra, undefined, true, note);
-			this.#append(at, 'server', '.', [], { replyId });
+			this.#append(at, 'server', closing ?? '.', [], { replyId });
 		});
 	}
 
@@ -517,7 +524,8 @@ function withoutSecrets(annotation: Annotation, secrets: string[]): Annotation {
 
 const MASKED_SUMMARY: Record<Protocol, string> = {
 	smtp: 'May carry AUTH credentials (an AUTH line, or a line sent during an AUTH exchange or right after a refused one), so its content is shown only in the browser that typed it. Base64 is an encoding, not encryption: anyone who sees these bytes can decode them, which is why TLS comes first.',
-	pop3: 'Carries a password (PASS, or an AUTH PLAIN response), so its content is shown only in the browser that typed it. PASS sends it as typed and PLAIN in base64, an encoding, not encryption: anyone who sees these bytes can read it, which is why STLS comes first.'
+	pop3: 'Carries a password (PASS, or an AUTH PLAIN response), so its content is shown only in the browser that typed it. PASS sends it as typed and PLAIN in base64, an encoding, not encryption: anyone who sees these bytes can read it, which is why STLS comes first.',
+	imap: 'Carries a password (LOGIN, or an AUTHENTICATE PLAIN response), so its content is shown only in the browser that typed it. LOGIN sends it as typed and PLAIN in base64, an encoding, not encryption: anyone who sees these bytes can read it, which is why STARTTLS comes first.'
 };
 
 /** What every viewer but the owner learns about a credential line: its role, not its content. */

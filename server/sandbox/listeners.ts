@@ -12,10 +12,10 @@ import type { ListenerName } from '../../src/lib/messages';
 import type { LabConfig } from '../config';
 import type { TlsMaterial } from '../tls/certificate';
 import type { ClientAddressRegistry } from './clientAddresses';
+import { untaggedStatus } from '../../src/lib/imap/protocol/responseWriter';
 import { pop3Reply } from '../pop3/pop3Replies';
 import { replyText, SANDBOX_REPLIES } from './replies';
 import type { LiveSessions, SessionOpening } from './sessions';
-import { OpenSockets } from './openSockets';
 import { WireTap } from './wireTap';
 
 /**
@@ -34,6 +34,8 @@ export interface ListenersDeps {
 	smtpServerOf: (spec: Listener) => SessionServer;
 	/** The POP3 server (server/pop3/) that runs the sessions of a POP3 listener. */
 	pop3ServerOf: (spec: Listener) => SessionServer;
+	/** The IMAP server (server/imap/) that runs the sessions of an IMAP listener. */
+	imapServerOf: (spec: Listener) => SessionServer;
 }
 
 /** What runs an admitted session: smtp-server, or the POP3 server, alike. */
@@ -44,16 +46,22 @@ export interface SessionServer {
 export class Listeners {
 	#servers = new Map<ListenerName, net.Server>();
 	/** Every accepted socket still open, so shutdown can close what the 421 did not. */
-	readonly openSockets = new OpenSockets();
+	#sockets = new Set<net.Socket>();
 	#secureContext: tls.SecureContext;
 
 	constructor(readonly deps: ListenersDeps) {
 		this.#secureContext = tls.createSecureContext({ key: deps.tls.key, cert: deps.tls.cert });
 		for (const spec of LISTENER_TABLE) {
-			const smtp = spec.protocol === 'pop3' ? deps.pop3ServerOf(spec) : deps.smtpServerOf(spec);
+			const smtp =
+				spec.protocol === 'pop3'
+					? deps.pop3ServerOf(spec)
+					: spec.protocol === 'imap'
+						? deps.imapServerOf(spec)
+						: deps.smtpServerOf(spec);
 			const server = net.createServer((socket) => {
 				socket.on('error', () => undefined);
-				this.openSockets.add(socket);
+				this.#sockets.add(socket);
+				socket.once('close', () => this.#sockets.delete(socket));
 				if (spec.tls === 'implicit') this.#terminateTls(spec, smtp, socket);
 				else void this.#accept(spec, smtp, socket, socket);
 			});
@@ -90,7 +98,7 @@ export class Listeners {
 	}
 
 	destroySockets(): void {
-		this.openSockets.destroyAll();
+		for (const socket of this.#sockets) socket.destroy();
 	}
 
 	/**
@@ -157,10 +165,14 @@ export function admitSession(
 				: null;
 	if (refusal) {
 		// Not recorded: a flood of refused connections must not fill the store (MAX_DB_BYTES).
+		const reason = SANDBOX_REPLIES[refusal].text;
 		socket.end(
 			opening.spec.protocol === 'pop3'
-				? `${pop3Reply('closing', { reason: SANDBOX_REPLIES[refusal].text })}\r\n`
-				: `${SANDBOX_REPLIES[refusal].code} ${replyText(refusal)}\r\n`
+				? `${pop3Reply('closing', { reason })}\r\n`
+				: opening.spec.protocol === 'imap'
+					? // RFC 3501 §7.1.5: BYE as the greeting refuses the connection.
+						untaggedStatus('BYE', reason)
+					: `${SANDBOX_REPLIES[refusal].code} ${replyText(refusal)}\r\n`
 		);
 		return;
 	}

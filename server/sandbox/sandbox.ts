@@ -12,6 +12,7 @@ import type { ClassDirectory } from '../classes/classDirectory';
 import type { Clock } from '../clock';
 import type { LabConfig } from '../config';
 import type { OwnerDirectory } from '../owners/ownerDirectory';
+import { ImapServer } from '../imap/imapServer';
 import { MaildropLocks, Pop3Server, type Pop3Mailboxes } from '../pop3/pop3Server';
 import type { Annotator } from '../recorder/sessionRecorder';
 import type { LabStore, StoredMessage } from '../store/labStore';
@@ -93,7 +94,8 @@ export class Sandbox {
 				onEachConnection(smtp, (connection) => adoptConnection(spec, connection, sessions));
 				return smtp;
 			},
-			pop3ServerOf: (spec) => new Pop3Server(spec, { ...deps, sessions, locks: maildropLocks })
+			pop3ServerOf: (spec) => new Pop3Server(spec, { ...deps, sessions, locks: maildropLocks }),
+			imapServerOf: (spec) => new ImapServer(spec, { ...deps, sessions })
 		});
 	}
 

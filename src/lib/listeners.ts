@@ -8,7 +8,7 @@ import type { RfcRef } from './messages';
 import { ref } from './smtp/rfc';
 
 /** The protocol a listener speaks: each has its own annotation tables and state machine. */
-export type Protocol = 'smtp' | 'pop3';
+export type Protocol = 'smtp' | 'pop3' | 'imap';
 
 export interface ListenerRow {
 	name: string;
@@ -21,8 +21,8 @@ export interface ListenerRow {
 	portVariable: string;
 	configKey: string;
 	/**
-	 * The in-band upgrade after the greeting (SMTP's STARTTLS, RFC 3207; POP3's STLS, RFC 2595 §4),
-	 * or TLS from the first byte (RFC 8314 §3).
+	 * The in-band upgrade after the greeting (SMTP's STARTTLS, RFC 3207; POP3's STLS, RFC 2595 §4;
+	 * IMAP's STARTTLS, RFC 3501 §6.2.1), or TLS from the first byte (RFC 8314 §3).
 	 */
 	tls: 'starttls' | 'implicit';
 	/**
@@ -118,6 +118,36 @@ export const LISTENER_TABLE = [
 		title: 'Port 995: POP3 over implicit TLS',
 		role: 'The same POP3 service with TLS from the first byte: the handshake comes before the +OK greeting, so there is no STLS. RFC 8314 recommends it for mail programs, reversing RFC 2595 §7, which had discouraged the separate port.',
 		rfc: [ref(8314, '3.1'), ref(1939, '3')]
+	},
+	{
+		name: 'imap',
+		protocol: 'imap',
+		standsFor: 143,
+		defaultPort: 2143,
+		portVariable: 'IMAP_PORT',
+		configKey: 'imapPort',
+		tls: 'starttls',
+		auth: true,
+		label: 'IMAP (port 143)',
+		hop: 'read',
+		title: 'Port 143: reading mail with IMAP',
+		role: 'Where a mail program works with the mailbox on the server: folders, flags and new mail as it arrives. STARTTLS first, then LOGIN or AUTHENTICATE PLAIN (refused before TLS: CAPABILITY says LOGINDISABLED), then SELECT a folder, FETCH, STORE flags, EXPUNGE. Messages stay on the server.',
+		rfc: [ref(3501, '6.2.1'), ref(2595, '3.1')]
+	},
+	{
+		name: 'imaps',
+		protocol: 'imap',
+		standsFor: 993,
+		defaultPort: 2993,
+		portVariable: 'IMAPS_PORT',
+		configKey: 'imapsPort',
+		tls: 'implicit',
+		auth: true,
+		label: 'IMAPS (port 993)',
+		hop: 'read',
+		title: 'Port 993: IMAP over implicit TLS',
+		role: 'The same IMAP service with TLS from the first byte: the handshake comes before the * OK greeting, so there is no STARTTLS. RFC 8314 recommends it for mail programs.',
+		rfc: [ref(8314, '3.1'), ref(3501, '7.1.1')]
 	}
 ] as const satisfies readonly ListenerRow[];
 
