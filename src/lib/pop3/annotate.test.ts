@@ -412,6 +412,20 @@ describe('arguments a command does not take', () => {
 		expect(annotator.annotate(C(line)).notes!.join('\n')).toContain(note);
 	});
 
+	test.each([
+		// [command line, flagged?] message numbers from 1, TOP's line count from 0 (RFC 1939 §5, §7)
+		['TOP 1 0', false],
+		['TOP 0 0', true],
+		['TOP 1 x', true],
+		['RETR 0', true],
+		['DELE 12', false]
+	])('%s: a bad number flagged: %s', (line, flagged) => {
+		const annotator = new Pop3Annotator();
+		annotator.annotate(S('+OK ready'));
+		const notes = annotator.annotate(C(line as string)).notes!.join('\n');
+		expect(notes.includes('is not one')).toBe(flagged);
+	});
+
 	test('a password with a space is one argument', () => {
 		const annotator = new Pop3Annotator();
 		annotator.annotate(S('+OK ready'));

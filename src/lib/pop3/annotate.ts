@@ -37,6 +37,7 @@ interface OpenResponse {
 
 const VERBS = [...pop3CommandsByVerb.keys()];
 const NUMBER = /^[1-9]\d*$/;
+const LINE_COUNT = /^\d+$/;
 const UNIQUE_ID = /^[\x21-\x7e]{1,70}$/;
 const TIMESTAMP = /<[^<>\s]*>/;
 // RFC 1939 §3: arguments up to 40 characters; RFC 2449 §4: command lines up to 255 octets, first
@@ -240,9 +241,11 @@ export class Pop3Annotator {
 				verb: row.verb,
 				allowed: allowed ? `at most ${allowed} argument(s)` : 'no arguments'
 			});
-		for (const arg of args.slice(0, numbered[row.verb] ?? 0))
-			if (!(row.verb === 'TOP' && arg === args[1] ? /^\d+$/ : NUMBER).test(arg))
+		// A message number counts from 1; TOP's line count may be 0 (RFC 1939 §7).
+		args.slice(0, numbered[row.verb] ?? 0).forEach((arg, i) => {
+			if (!(i === 1 ? LINE_COUNT : NUMBER).test(arg))
 				this.#add(notes, rfc, 'argument-not-number', { arg });
+		});
 		// AUTH's initial response may be longer than 40 characters (RFC 5034 §4 lifts the limit).
 		if (row.verb !== 'AUTH' && !row.secretArgument)
 			for (const arg of args)

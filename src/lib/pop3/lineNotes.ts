@@ -46,8 +46,8 @@ export const pop3NoteTable: readonly Pop3NoteRow[] = [
 	),
 	row(
 		'argument-not-number',
-		'A message number is a decimal number counted from 1; "{arg}" is not one.',
-		[ref(1939, '5')]
+		'Message numbers count from 1 (TOP’s line count from 0), in decimal: "{arg}" is not one.',
+		[ref(1939, '5'), ref(1939, '7')]
 	),
 	row(
 		'argument-too-long',
