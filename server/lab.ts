@@ -198,6 +198,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		host: config.dnsHost,
 		port: config.dnsPort,
 		queriesPerSecondPerAddress: config.dnsQueriesPerSecondPerAddress,
+		tcpIdleSeconds: config.dnsTcpIdleSeconds,
 		zone,
 		log: dnsLog,
 		clock

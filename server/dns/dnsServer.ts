@@ -36,8 +36,6 @@ const RCODE: Record<RcodeName, number> = {
 const UDP_PLAIN_LIMIT = 512;
 /** The EDNS buffer size this server offers and honours at most (the DNS flag day 2020 value). */
 const EDNS_BUFFER = 1232;
-/** A TCP connection with no query for this long is closed (RFC 7766 §6.2.3: a few seconds). */
-const TCP_IDLE_MS = 10_000;
 /** Address buckets kept before idle ones are forgotten (the rate limit's own memory bound). */
 const RATE_BUCKETS_MAX = 10_000;
 
@@ -47,6 +45,8 @@ export interface DnsServerOptions {
 	port: number;
 	/** 0: no limit. */
 	queriesPerSecondPerAddress: number;
+	/** DNS_TCP_IDLE_SECONDS: a TCP connection with no query for this long is closed. */
+	tcpIdleSeconds: number;
 	zone: SandboxZone;
 	log: DnsLog;
 	clock: Clock;
@@ -191,7 +191,7 @@ export class DnsServer {
 		this.#connections.add(socket);
 		const client = plainAddress(socket.remoteAddress);
 		let pending = Buffer.alloc(0);
-		socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
+		socket.setTimeout(this.options.tcpIdleSeconds * 1000, () => socket.destroy());
 		socket.on('error', () => undefined);
 		socket.on('close', () => this.#connections.delete(socket));
 		socket.on('data', (chunk) => {

@@ -233,6 +233,44 @@ describe('the sandbox DNS', () => {
 		stream.destroy();
 	});
 
+	it('DNS_TCP_IDLE_SECONDS: a TCP connection answers its query, then is closed once idle that long (RFC 7766 §6.2.3)', async () => {
+		await start({ dnsTcpIdleSeconds: 1 });
+		const socket = net.connect(lab!.dns.port, '127.0.0.1');
+		const closedAt = new Promise<number>((resolve) =>
+			socket.once('close', () => resolve(Date.now()))
+		);
+		socket.on('error', () => undefined);
+		const answered = new Promise<number>((resolve) =>
+			socket.once('data', () => resolve(Date.now()))
+		);
+		await new Promise((resolve) => socket.once('connect', resolve));
+		// A query for north.test's MX, id 7, length-prefixed (RFC 1035 §4.2.2).
+		const name = Buffer.concat([
+			Buffer.from([5]),
+			Buffer.from('north'),
+			Buffer.from([4]),
+			Buffer.from('test'),
+			Buffer.from([0])
+		]);
+		const query = Buffer.concat([
+			Buffer.from([0, 7, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
+			name,
+			Buffer.from([0, 15, 0, 1])
+		]);
+		socket.write(Buffer.concat([Buffer.from([0, query.length]), query]));
+		const answerAt = await answered;
+		// The default (10 s) would outlast this wait; 1 s of silence closes it.
+		const closed = await Promise.race([
+			closedAt,
+			new Promise<null>((resolve) => setTimeout(() => resolve(null), 6000))
+		]);
+		socket.destroy();
+		expect(closed).not.toBeNull();
+		expect(closed!).toBeGreaterThanOrEqual(answerAt);
+		expect(() => readConfig({ DNS_TCP_IDLE_SECONDS: '0' })).toThrow(ConfigError);
+		expect(readConfig({}).dnsTcpIdleSeconds).toBe(10);
+	});
+
 	it('DNS_QUERIES_PER_SECOND_PER_ADDRESS at its edge: REFUSED past it, one more every 1/N s', async () => {
 		const clock = new ManualClock();
 		await start({ dnsQueriesPerSecondPerAddress: 3 }, clock);
