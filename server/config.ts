@@ -121,6 +121,20 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	pop3IdleTimeoutSeconds: number;
 	/** Failed log-ins in one POP3 session before the server closes it. */
 	pop3MaxFailedLogins: number;
+	/** Octets of one IMAP command line, CRLF excluded; longer arguments come as literals (RFC 3501 §4.3). */
+	imapMaxLineBytes: number;
+	/** Octets of one IMAP literal; a bigger one is refused when announced (RFC 3501 §7.5). */
+	imapMaxLiteralBytes: number;
+	/** Silence before an IMAP session is logged out (RFC 3501 §5.4: at least 30 minutes). */
+	imapIdleTimeoutSeconds: number;
+	/** Failed log-ins in one IMAP session before the server closes it. */
+	imapMaxFailedLogins: number;
+	/** Folders per read account, INBOX, Sent and Junk included. */
+	imapMaxFoldersPerAccount: number;
+	/** Entries one folder may hold after COPY or APPEND. */
+	imapMaxMessagesPerFolder: number;
+	/** Octets of a folder name, UTF-8. */
+	imapMaxFolderNameBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -206,7 +220,16 @@ export const DEFAULTS: LabConfig = {
 	pop3MaxLineBytes: 255, // RFC 2449 §4: a command line is at most 255 octets, CRLF included
 	pop3IdleTimeoutSeconds: 600, // RFC 1939 §3: an autologout timer of at least 10 minutes
 	// A mistyped password or two is fine; guessing at machine speed costs a new connection each.
-	pop3MaxFailedLogins: 3
+	pop3MaxFailedLogins: 3,
+	// RFC 7162 §4: clients keep command lines to about 8192 octets, so servers should take that much.
+	imapMaxLineBytes: 8192,
+	imapMaxLiteralBytes: 1 * MiB, // as MAX_MESSAGE_BYTES: an APPENDed message is one literal
+	imapIdleTimeoutSeconds: 1800, // RFC 3501 §5.4: an autologout timer of at least 30 minutes
+	imapMaxFailedLogins: 3,
+	// What a learner's folders can grow to: room for a real client's tree, not for a runaway script.
+	imapMaxFoldersPerAccount: 100,
+	imapMaxMessagesPerFolder: 1000,
+	imapMaxFolderNameBytes: 200
 };
 
 /** Environment variable → config key, with how to read it. */
@@ -272,7 +295,14 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string' | 'boolean'
 	['READ_ALLOW_PLAINTEXT', 'readAllowPlaintext', 'boolean'],
 	['POP3_MAX_LINE_BYTES', 'pop3MaxLineBytes', 'int'],
 	['POP3_IDLE_TIMEOUT_SECONDS', 'pop3IdleTimeoutSeconds', 'int'],
-	['POP3_MAX_FAILED_LOGINS', 'pop3MaxFailedLogins', 'int']
+	['POP3_MAX_FAILED_LOGINS', 'pop3MaxFailedLogins', 'int'],
+	['IMAP_MAX_LINE_BYTES', 'imapMaxLineBytes', 'int'],
+	['IMAP_MAX_LITERAL_BYTES', 'imapMaxLiteralBytes', 'int'],
+	['IMAP_IDLE_TIMEOUT_SECONDS', 'imapIdleTimeoutSeconds', 'int'],
+	['IMAP_MAX_FAILED_LOGINS', 'imapMaxFailedLogins', 'int'],
+	['IMAP_MAX_FOLDERS_PER_ACCOUNT', 'imapMaxFoldersPerAccount', 'int'],
+	['IMAP_MAX_MESSAGES_PER_FOLDER', 'imapMaxMessagesPerFolder', 'int'],
+	['IMAP_MAX_FOLDER_NAME_BYTES', 'imapMaxFolderNameBytes', 'int']
 ];
 
 /**
@@ -396,6 +426,28 @@ export function readConfig(
 	if (config.pop3IdleTimeoutSeconds < 600)
 		console.warn(
 			'POP3_IDLE_TIMEOUT_SECONDS is below 600: RFC 1939 §3 asks for an autologout timer of at least 10 minutes.'
+		);
+	// INBOX, Sent and Junk always exist.
+	if (config.imapMaxFoldersPerAccount < 3)
+		throw new ConfigError(
+			`IMAP_MAX_FOLDERS_PER_ACCOUNT must be at least 3, got ${config.imapMaxFoldersPerAccount}: INBOX, Sent and Junk always exist`
+		);
+	if (config.imapMaxFolderNameBytes < 5)
+		throw new ConfigError(
+			`IMAP_MAX_FOLDER_NAME_BYTES must be at least 5, got ${config.imapMaxFolderNameBytes}: 'INBOX' must fit`
+		);
+	// "a LOGIN x {5}" and the like need a few octets: less is no IMAP at all.
+	if (config.imapMaxLineBytes < 64)
+		throw new ConfigError(
+			`IMAP_MAX_LINE_BYTES must be at least 64, got ${config.imapMaxLineBytes}: it is the longest IMAP command line, CRLF excluded`
+		);
+	if (config.imapMaxFailedLogins < 1)
+		throw new ConfigError(
+			`IMAP_MAX_FAILED_LOGINS must be at least 1, got ${config.imapMaxFailedLogins}: it is how many failed log-ins close an IMAP session`
+		);
+	if (config.imapIdleTimeoutSeconds < 1800)
+		console.warn(
+			'IMAP_IDLE_TIMEOUT_SECONDS is below 1800: RFC 3501 §5.4 asks for an autologout timer of at least 30 minutes.'
 		);
 	if (config.maxRecipients < 100)
 		console.warn(
