@@ -6,7 +6,7 @@ import { authMechanismsByName } from '../smtp/tables/authMechanisms';
 import { pop3CapabilitiesByTag } from './capabilities';
 import { opensMultiLine, pop3CommandsByVerb, type Pop3CommandRow } from './commands';
 import { pop3EventsByKind } from './events';
-import { pop3Note, pop3NotesById } from './lineNotes';
+import { pop3Line, pop3Note, pop3NotesById } from './lineNotes';
 import { findResponseCode } from './responseCodes';
 import { parseStatusLine, pop3ResponsesByKey, type Pop3StatusLine } from './responses';
 import { pop3StatesById, pop3Transition, type Pop3StateId } from './stateMachine';
@@ -118,8 +118,8 @@ export class Pop3Annotator {
 				this.#add(notes, rfc, 'unanswered-at-close', { count: this.#pending.length });
 			if (before === 'pop3-transaction' && this.#marked.size)
 				this.#add(notes, rfc, 'closed-marked-kept', { count: this.#marked.size });
-			this.#state = pop3Transition(before, before === 'pop3-update' ? 'CLOSE' : 'DROP', 'event');
-			if (this.#state === before && before !== 'pop3-closed') this.#state = 'pop3-closed';
+			// However it ends, the connection is closed; only QUIT in TRANSACTION went through UPDATE.
+			this.#state = 'pop3-closed';
 			this.#pending = [];
 			this.#open = undefined;
 		}
@@ -171,10 +171,11 @@ export class Pop3Annotator {
 			this.#add(notes, rfc, 'unknown-command', { verb: words[0] });
 			const suggestion = closest(verb, VERBS, 1);
 			if (suggestion) this.#add(notes, rfc, 'unknown-command-suggestion', { suggestion });
+			const unknown = pop3Line('unknown-command', { verb: words[0] });
 			return {
-				title: `Unknown command ${words[0]}`.trim(),
-				summary: pop3ResponsesByKey.get('err')!.summary,
-				rfc,
+				title: unknown.title.trim(),
+				summary: unknown.summary,
+				rfc: merge(unknown.rfc, rfc),
 				notes,
 				stateBefore: before,
 				stateAfter: before,
@@ -267,12 +268,11 @@ export class Pop3Annotator {
 			shown: cancel ? '*' : 'AUTH …',
 			saslAnswer: true
 		});
+		const says = pop3Line(cancel ? 'sasl-cancel' : 'sasl-answer');
 		return {
-			title: cancel ? 'Cancel the AUTH exchange' : 'SASL answer (base64)',
-			summary: cancel
-				? 'The client gives up the AUTH exchange.'
-				: 'The client answers the server’s "+ " with one base64 line.',
-			rfc,
+			title: says.title,
+			summary: says.summary,
+			rfc: merge(says.rfc, rfc),
 			notes,
 			stateBefore: state,
 			stateAfter: state,
@@ -298,11 +298,8 @@ export class Pop3Annotator {
 			this.#saslTurn = true;
 			const row = pop3ResponsesByKey.get('continuation')!;
 			const challenge = text.slice(2).trim();
-			notes.push(
-				challenge
-					? `A base64 challenge of ${challenge.length} characters.`
-					: 'An empty challenge: the server is ready for the client’s base64 message.'
-			);
+			if (challenge) this.#add(notes, rfc, 'challenge', { length: challenge.length });
+			else this.#add(notes, rfc, 'challenge-empty');
 			return this.#line(row, notes, rfc, before);
 		}
 		const status = parseStatusLine(text);
@@ -338,13 +335,7 @@ export class Pop3Annotator {
 			rfc,
 			before,
 			status,
-			status.ok
-				? undefined
-				: {
-						title: 'Greeting refused (-ERR)',
-						summary:
-							'The server refuses this session and closes the connection; the text (and its response code, if any) says why.'
-					}
+			status.ok ? undefined : pop3Line('greeting-refused')
 		);
 	}
 
@@ -359,9 +350,10 @@ export class Pop3Annotator {
 		const indicator = pop3ResponsesByKey.get(status.ok ? 'ok' : 'err')!;
 		const verb = pending.verb;
 		if (!row) {
+			const unknown = pop3Line('response-to-unknown', { status: status.ok ? '+OK' : '-ERR' });
 			return this.#line(indicator, notes, rfc, before, status, {
-				title: `${status.ok ? '+OK' : '-ERR'} to an unknown command`,
-				summary: status.ok ? indicator.summary : 'The server refuses a command POP3 does not have.'
+				title: unknown.title,
+				summary: status.ok ? indicator.summary : unknown.summary
 			});
 		}
 		this.#add(notes, rfc, 'answers', { command: pending.shown });
@@ -401,7 +393,7 @@ export class Pop3Annotator {
 		if (verb === 'PASS' || verb === 'APOP') this.#userAccepted = false;
 		this.#state = status.ok ? pop3Transition(before, verb, 'response') : before;
 		return this.#line(indicator, notes, rfc, before, status, {
-			title: `${status.ok ? '+OK' : '-ERR'} to ${verb}`,
+			title: pop3Line('response', { status: status.ok ? '+OK' : '-ERR', verb }).title,
 			summary: status.ok ? row.okMeans : row.errMeans
 		});
 	}
@@ -415,11 +407,8 @@ export class Pop3Annotator {
 		if (text === '.' && !isData) {
 			this.#open = undefined;
 			const end = pop3ResponsesByKey.get('terminator')!;
-			notes.push(
-				row.shape === 'message'
-					? 'The message is complete.'
-					: `${open.lines} line(s) in this ${row.verb} listing.`
-			);
+			if (row.shape === 'message') this.#add(notes, rfc, 'message-complete');
+			else this.#add(notes, rfc, 'listing-count', { count: open.lines, verb: row.verb });
 			const offered = this.#capabilities;
 			if (row.verb === 'CAPA' && !this.#tls && !offered?.has('USER') && !offered?.has('SASL'))
 				this.#add(notes, rfc, 'capability-no-password-before-tls');
@@ -431,7 +420,7 @@ export class Pop3Annotator {
 		this.#listingLine(row.verb, text, notes, rfc);
 		if (text.startsWith('.')) this.#add(notes, rfc, 'byte-stuffed-line');
 		return {
-			title: `${row.verb} listing line`,
+			title: pop3Line('listing-line', { verb: row.verb }).title,
 			summary: row.okMeans,
 			rfc: merge(row.rfc, rfc),
 			notes,
@@ -458,9 +447,10 @@ export class Pop3Annotator {
 			if (stuffed) this.#add(notes, rfc, 'byte-stuffed-lines', { count: stuffed });
 			this.#describeMessage(lines, notes, rfc);
 		} else if (text.startsWith('.')) this.#add(notes, rfc, 'byte-stuffed-line');
+		const own = whole ? row : pop3Line('message-line');
 		return {
-			title: whole ? row.title : 'Message line',
-			summary: row.summary,
+			title: own.title,
+			summary: own.summary,
 			detail: row.detail,
 			rfc: merge(row.rfc, rfc),
 			notes,
@@ -498,10 +488,11 @@ export class Pop3Annotator {
 		const rfc: RfcRef[] = [];
 		if (!row) {
 			this.#add(notes, rfc, 'capability-unknown', { tag });
+			const unknown = pop3Line('capability-unknown', { tag });
 			return {
-				title: `Capability ${tag}`,
-				summary: 'A capability this site does not explain.',
-				rfc,
+				title: unknown.title,
+				summary: unknown.summary,
+				rfc: merge(unknown.rfc, rfc),
 				notes,
 				stateBefore: state,
 				stateAfter: state,

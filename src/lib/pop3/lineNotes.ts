@@ -102,6 +102,18 @@ export const pop3NoteTable: readonly Pop3NoteRow[] = [
 	// ---- responses ----
 	row('answers', 'Answers "{command}".', [ref(1939, '3')]),
 	row(
+		'challenge',
+		'A base64 challenge of {length} characters; the client answers it on the next line.',
+		[ref(5034, '4')]
+	),
+	row(
+		'challenge-empty',
+		'An empty challenge: the server is ready for the client’s base64 message.',
+		[ref(5034, '4'), ref(4616, '2')]
+	),
+	row('message-complete', 'The message is complete.', [ref(1939, '3')]),
+	row('listing-count', '{count} line(s) in this {verb} listing.', [ref(1939, '3')]),
+	row(
 		'answers-oldest',
 		'Responses come in the order of the commands: this one answers "{command}", the oldest not yet answered.',
 		[ref(2449, '6.6')]
@@ -250,13 +262,93 @@ export const pop3NoteTable: readonly Pop3NoteRow[] = [
 	row('unanswered-at-close', '{count} command(s) never got a response.', [ref(1939, '3')])
 ];
 
+/** The title and summary of a line no command, response or capability row names by itself. */
+export interface Pop3LineRow {
+	id: string;
+	title: string;
+	summary: string;
+	rfc: RfcRef[];
+}
+
+const line = (id: string, title: string, summary: string, rfc: RfcRef[]): Pop3LineRow => ({
+	id,
+	title,
+	summary,
+	rfc
+});
+
+export const pop3LineTable: readonly Pop3LineRow[] = [
+	line(
+		'unknown-command',
+		'Unknown command {verb}',
+		'POP3 has no such command: the server must answer -ERR.',
+		[ref(1939, '3')]
+	),
+	line(
+		'response',
+		'{status} to {verb}',
+		'', // the command row's okMeans or errMeans
+		[ref(1939, '3')]
+	),
+	line(
+		'response-to-unknown',
+		'{status} to an unknown command',
+		'The server refuses a command POP3 does not have.',
+		[ref(1939, '3')]
+	),
+	line(
+		'greeting-refused',
+		'Greeting refused (-ERR)',
+		'The server will not take this session now; it closes the connection.',
+		[ref(2449, '3')]
+	),
+	line(
+		'sasl-answer',
+		'SASL answer (base64)',
+		'The client answers the server’s "+ " with one base64 line.',
+		[ref(5034, '4')]
+	),
+	line(
+		'sasl-cancel',
+		'Cancel the AUTH exchange',
+		'The client gives up the AUTH exchange with a line holding only "*".',
+		[ref(5034, '4')]
+	),
+	line('listing-line', '{verb} listing line', '', [ref(1939, '5')]), // summary: the command's okMeans
+	line(
+		'message-line',
+		'Message line',
+		'One line of the message, byte-stuffed: a leading "." is doubled on the wire.',
+		[ref(1939, '3')]
+	),
+	line(
+		'capability-unknown',
+		'Capability {tag}',
+		'A capability this site does not explain; it may come with an extension of POP3 or a server’s own.',
+		[ref(2449, '5')]
+	)
+];
+
+const linesById: ReadonlyMap<string, Pop3LineRow> = new Map(pop3LineTable.map((r) => [r.id, r]));
+
+/** A line row's title with its {placeholders} filled, its summary and citations. */
+export function pop3Line(id: string, values: Record<string, string | number> = {}): Pop3LineRow {
+	const row = linesById.get(id);
+	if (!row) throw new Error(`no POP3 line ${id}`);
+	return { ...row, title: fill(row.title, values) };
+}
+
 export const pop3NotesById: ReadonlyMap<string, Pop3NoteRow> = new Map(
 	pop3NoteTable.map((r) => [r.id, r])
 );
+
+function fill(text: string, values: Record<string, string | number>): string {
+	return text.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
+}
 
 /** A note's text with its {placeholders} filled. */
 export function pop3Note(id: string, values: Record<string, string | number> = {}): string {
 	const row = pop3NotesById.get(id);
 	if (!row) throw new Error(`no POP3 note ${id}`);
-	return row.text.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
+	return fill(row.text, values);
 }

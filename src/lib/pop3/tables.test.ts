@@ -6,7 +6,7 @@ import type { RfcRef } from '../messages';
 import { pop3CapabilityTable } from './capabilities';
 import { pop3CommandTable, pop3CommandsByVerb } from './commands';
 import { pop3EventTable } from './events';
-import { pop3NoteTable } from './lineNotes';
+import { pop3LineTable, pop3NoteTable } from './lineNotes';
 import { pop3ReferenceKindTable } from './referenceIndex';
 import { pop3ResponseCodeTable } from './responseCodes';
 import { pop3ResponseTable } from './responses';
@@ -52,6 +52,7 @@ const rows: { where: string; rfc: RfcRef[] }[] = [
 	...pop3TransitionTable.map((r) => ({ where: `transition ${r.from} ${r.on}`, rfc: r.rfc })),
 	...pop3EventTable.map((r) => ({ where: `event ${r.kind}`, rfc: r.rfc })),
 	...pop3NoteTable.map((r) => ({ where: `note ${r.id}`, rfc: r.rfc })),
+	...pop3LineTable.map((r) => ({ where: `line ${r.id}`, rfc: r.rfc })),
 	...pop3ReferenceKindTable.map((r) => ({ where: `kind ${r.id}`, rfc: r.rfc }))
 ];
 
