@@ -94,14 +94,15 @@ const FETCH = commandRow({
 		const verb = command.uid ? 'UID FETCH' : 'FETCH';
 		const found = resolve(view, command.sequence, command.uid);
 		if ('error' in found) return ctx.tagged(command.tag, 'badSequence', { message: found.error });
-		const content = needsContent(command.items);
+		const readsBytes = needsContent(command.items);
 		const seen = setsSeen(command.items);
 		const asksFlags = command.items.some((i) => i.item === 'FLAGS');
 		let gone = 0;
 		for (const uid of found.uids) {
-			const bytes = content ? view.content(uid) : EMPTY;
+			const bytes = readsBytes ? view.content(uid) : EMPTY;
+			const size = view.size(uid);
 			// Expunged by another session, not yet told to this one (§7.4.1 allows NO).
-			if (!bytes || !view.entry(uid)) {
+			if (!bytes || size === null || !view.entry(uid)) {
 				gone++;
 				continue;
 			}
@@ -112,10 +113,13 @@ const FETCH = commandRow({
 				flagsChanged && !asksFlags ? [...command.items, { item: 'FLAGS' } as const] : command.items;
 			const attributes = fetchAttributes(
 				items,
-				{ uid, flags: entry.flags, internalDate: entry.internalDate, content: bytes },
+				{ uid, flags: entry.flags, internalDate: entry.internalDate, size, content: () => bytes },
 				command.uid
 			);
-			await ctx.send(fetchResponse(entry.seq, attributes), content ? entry.messageId : undefined);
+			await ctx.send(
+				fetchResponse(entry.seq, attributes),
+				readsBytes ? entry.messageId : undefined
+			);
 		}
 		if (gone) return ctx.tagged(command.tag, 'fetchGone', { verb, count: gone });
 		await ctx.tagged(command.tag, 'fetch', { verb });

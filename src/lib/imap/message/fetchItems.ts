@@ -21,13 +21,15 @@ export interface FetchedMessage {
 	flags: readonly string[];
 	/** Milliseconds since the epoch (§2.3.3). */
 	internalDate: number;
-	/** The message as downloaded: RFC822.SIZE is its length (§7.4.2). */
-	content: Uint8Array;
+	/** Octets of content() (RFC822.SIZE, §7.4.2), known without reading the message. */
+	size: number;
+	/** The message as downloaded, read only when an item needs its bytes. */
+	content(): Uint8Array;
 }
 
-/** Does any item read the message's bytes (not just its flags, UID, date)? */
+/** Does any item read the message's bytes (not just its flags, UID, date, size)? */
 export function needsContent(items: readonly FetchItem[]): boolean {
-	return items.some((i) => !['FLAGS', 'UID', 'INTERNALDATE'].includes(i.item));
+	return items.some((i) => !['FLAGS', 'UID', 'INTERNALDATE', 'RFC822.SIZE'].includes(i.item));
 }
 
 /**
@@ -47,8 +49,10 @@ export function fetchAttributes(
 	message: FetchedMessage,
 	withUid: boolean
 ): [string, ImapValue][] {
+	let content: Uint8Array | undefined;
+	const bytes = () => (content ??= message.content());
 	let tree: MessageTree | undefined;
-	const parsed = () => (tree ??= readMessage(message.content));
+	const parsed = () => (tree ??= readMessage(bytes()));
 	const out: [string, ImapValue][] = [];
 	const asked =
 		withUid && !items.some((i) => i.item === 'UID') ? [...items, { item: 'UID' } as const] : items;
@@ -64,7 +68,7 @@ export function fetchAttributes(
 				out.push(['INTERNALDATE', formatDateTime(dateTimeOf(new Date(message.internalDate)))]);
 				break;
 			case 'RFC822.SIZE':
-				out.push(['RFC822.SIZE', message.content.length]);
+				out.push(['RFC822.SIZE', message.size]);
 				break;
 			case 'ENVELOPE':
 				out.push(['ENVELOPE', envelopeValue(envelopeOf(parsed().root))]);
@@ -77,7 +81,7 @@ export function fetchAttributes(
 				break;
 			// §7.4.2: RFC822 is BODY[], RFC822.HEADER BODY[HEADER], RFC822.TEXT BODY[TEXT].
 			case 'RFC822':
-				out.push(['RFC822', message.content]);
+				out.push(['RFC822', bytes()]);
 				break;
 			case 'RFC822.HEADER':
 				out.push(['RFC822.HEADER', sectionOctets(parsed(), { part: [], text: 'HEADER' })]);
@@ -89,7 +93,7 @@ export function fetchAttributes(
 				const whole =
 					item.section.part.length || item.section.text
 						? sectionOctets(parsed(), item.section)
-						: message.content;
+						: bytes();
 				out.push([
 					bodySectionName(item.section, item.partial?.offset),
 					whole && partialOf(whole, item.partial)

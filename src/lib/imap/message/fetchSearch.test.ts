@@ -34,7 +34,11 @@ const response = (line: string, uid = false, flags = ['\\Seen']) =>
 	latin1(
 		fetchResponse(
 			12,
-			fetchAttributes(items(line), { uid: 4827313, flags, internalDate, content }, uid)
+			fetchAttributes(
+				items(line),
+				{ uid: 4827313, flags, internalDate, size: content.length, content: () => content },
+				uid
+			)
 		)
 	);
 
