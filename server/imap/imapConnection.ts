@@ -10,6 +10,7 @@
 import type net from 'node:net';
 import tls from 'node:tls';
 import {
+	isIdleDone,
 	parseAuthenticateLine,
 	parseCommand,
 	type CommandSyntaxError,
@@ -20,6 +21,7 @@ import type { Framed } from '../../src/lib/imap/protocol/grammar';
 import {
 	atom,
 	continuation,
+	fetchResponse,
 	taggedResponse,
 	untaggedData,
 	untaggedStatus,
@@ -81,6 +83,10 @@ export class ImapConnection implements ImapContext {
 	#pending: Pending | null = null;
 	/** Parts of the command being read already recorded (each "{n}" line at its "+"). */
 	#recordedParts = 0;
+	/** The command being answered: whether untagged EXPUNGE may go with its completion (§7.4.1). */
+	#current: ImapCommand | null = null;
+	/** IDLE's listener on the selected folder's changes, while IDLE runs. */
+	#idleListener: (() => void) | null = null;
 	#busy = false;
 	#closed = false;
 
@@ -282,10 +288,11 @@ export class ImapConnection implements ImapContext {
 		if (!states || states.includes(this.state)) return null;
 		if (this.state === 'not-authenticated') return 'needLogin';
 		if (states.includes('not-authenticated')) return 'alreadyLoggedIn';
-		return 'needSelected';
+		return states.includes('selected') ? 'needSelected' : 'notWhileSelected';
 	}
 
 	async #run(command: ImapCommand): Promise<void> {
+		this.#current = command;
 		const refusal = this.#stateRefusal(command.name);
 		if (refusal) return this.tagged(command.tag, refusal, { verb: command.name });
 		switch (command.name) {
@@ -408,10 +415,40 @@ export class ImapConnection implements ImapContext {
 		this.#pending = { kind: 'idle', tag };
 		this.#reader.expectLine();
 		await this.#respond(continuation(IDLE_CONTINUATION));
+		const view = this.selected;
+		if (!view) return;
+		const listener = () => void this.#reportChanges();
+		this.#idleListener = listener;
+		view.on('change', listener);
+		// What changed between the last command and IDLE goes out at once.
+		await this.#reportChanges();
 	}
 
 	async #idleEnded(tag: string, line: string): Promise<void> {
-		await this.tagged(tag, line.toUpperCase() === 'DONE' ? 'idleDone' : 'idleNotDone');
+		this.#stopIdle();
+		await this.tagged(tag, isIdleDone(line) ? 'idleDone' : 'idleNotDone');
+	}
+
+	#stopIdle(): void {
+		if (this.#idleListener) this.selected?.off('change', this.#idleListener);
+		this.#idleListener = null;
+	}
+
+	/**
+	 * Untagged EXPUNGE, EXISTS, RECENT and FETCH FLAGS for what other sessions (or new mail, or
+	 * POP3) changed in the selected folder since this session last heard (§5.2, §7.3.1, §7.4.1).
+	 */
+	async #reportChanges(): Promise<void> {
+		const view = this.selected;
+		if (!view || this.#closed) return;
+		const changes = view.sync();
+		for (const seq of changes.expunged) await this.data(seq, atom('EXPUNGE'));
+		if (changes.exists !== null) {
+			await this.data(changes.exists, atom('EXISTS'));
+			await this.data(changes.recent ?? 0, atom('RECENT'));
+		}
+		for (const entry of changes.flags)
+			await this.send(fetchResponse(entry.seq, [['FLAGS', entry.flags.map(atom)]]));
 	}
 
 	// --- STARTTLS ---------------------------------------------------------------------------
@@ -476,6 +513,8 @@ export class ImapConnection implements ImapContext {
 		values: Record<string, string | number> = {},
 		code?: ResponseCode
 	): Promise<void> {
+		if (this.selected && mayReportChanges(this.#current)) await this.#reportChanges();
+		this.#current = null;
 		const row = IMAP_REPLIES[reply];
 		const status = row.status === 'OK' || row.status === 'NO' ? row.status : 'BAD';
 		const withCode = code ?? ('code' in row ? { code: row.code } : undefined);
@@ -493,7 +532,10 @@ export class ImapConnection implements ImapContext {
 	}
 
 	enter(state: ImapState, selected: FolderView | null = null): void {
-		if (this.selected && this.selected !== selected) this.selected.close();
+		if (this.selected && this.selected !== selected) {
+			this.#stopIdle();
+			this.selected.close();
+		}
 		this.state = state;
 		this.selected = state === 'selected' ? selected : null;
 	}
@@ -540,6 +582,7 @@ export class ImapConnection implements ImapContext {
 	#onClose(): void {
 		this.#closed = true;
 		this.#pending = null;
+		this.#stopIdle();
 		this.selected?.close();
 	}
 }
@@ -606,4 +649,16 @@ function credentialOffset(text: string): number | undefined {
 		while (i < text.length && text[i] !== ' ') i++;
 	}
 	return text[i] === ' ' && i + 1 < text.length ? i + 1 : undefined;
+}
+
+/**
+ * §7.4.1: no untagged EXPUNGE while answering FETCH, STORE or SEARCH (their UID forms may have
+ * them), since the client's sequence numbers must stay put; sync() reports expunges with the rest,
+ * so those commands leave every change for the next one.
+ */
+function mayReportChanges(command: ImapCommand | null): boolean {
+	if (!command) return true;
+	if (command.name === 'FETCH' || command.name === 'STORE' || command.name === 'SEARCH')
+		return command.uid;
+	return true;
 }

@@ -119,6 +119,11 @@ export const IMAP_REPLIES = {
 		text: '{verb} is valid only in the selected state: SELECT or EXAMINE a mailbox first',
 		rfc: [ref(3501, '3.3'), ref(3501, '6.4')]
 	},
+	notWhileSelected: {
+		status: 'BAD',
+		text: '{verb} is valid only in the authenticated state, before a mailbox is selected: CLOSE or UNSELECT first',
+		rfc: [ref(5161, '3.1')]
+	},
 	alreadyLoggedIn: {
 		status: 'BAD',
 		text: '{verb} is valid only in the not authenticated state: this session is already logged in',
@@ -146,11 +151,41 @@ export const IMAP_REPLIES = {
 	subscribe: { status: 'OK', text: 'SUBSCRIBE completed', rfc: [ref(3501, '6.3.6')] },
 	unsubscribe: { status: 'OK', text: 'UNSUBSCRIBE completed', rfc: [ref(3501, '6.3.7')] },
 	status: { status: 'OK', text: 'STATUS completed', rfc: [ref(3501, '6.3.10')] },
-	mailboxRefused: { status: 'NO', text: '{verb} refused: {reason}', rfc: [ref(3501, '6.3')] },
+	// The IMAP store's refusals (server/mailboxes/imapFolders.ts) for the mailbox commands.
+	folderExists: {
+		status: 'NO',
+		text: '{verb}: a mailbox named "{mailbox}" already exists',
+		rfc: [ref(3501, '6.3.3'), ref(3501, '6.3.5')]
+	},
+	systemFolder: {
+		status: 'NO',
+		text: '{verb}: INBOX, Sent and Junk always exist here; they cannot be created, deleted or renamed (renaming INBOX moves its messages)',
+		rfc: [ref(3501, '6.3.3'), ref(3501, '6.3.4'), ref(3501, '6.3.5')]
+	},
+	noinferiors: {
+		status: 'NO',
+		text: '{verb}: INBOX has no inferior mailboxes here (\\Noinferiors in LIST)',
+		rfc: [ref(3501, '7.2.2')]
+	},
+	intoItself: {
+		status: 'NO',
+		text: 'RENAME: a mailbox cannot move inside itself',
+		rfc: [ref(3501, '6.3.5')]
+	},
+	nameTooLong: {
+		status: 'NO',
+		text: '{verb}: a mailbox name here is at most {limit} octets (IMAP_MAX_FOLDER_NAME_BYTES)',
+		rfc: [ref(3501, '6.3.3')]
+	},
+	tooManyFolders: {
+		status: 'NO',
+		text: '{verb}: this account has its {limit} mailboxes (IMAP_MAX_FOLDERS_PER_ACCOUNT)',
+		rfc: [ref(3501, '6.3.3')]
+	},
 	noSuchMailbox: {
 		status: 'NO',
-		text: 'No mailbox named "{mailbox}": LIST "" "*" shows the mailboxes there are',
-		rfc: [ref(3501, '6.3.1')]
+		text: '{verb}: no mailbox named "{mailbox}"; LIST "" "*" shows the mailboxes there are',
+		rfc: [ref(3501, '6.3.1'), ref(3501, '6.3.4'), ref(3501, '6.3.10')]
 	},
 	select: {
 		status: 'OK',
@@ -173,6 +208,11 @@ export const IMAP_REPLIES = {
 		status: 'OK',
 		text: 'Flags that stay',
 		rfc: [ref(3501, '6.3.1'), ref(3501, '7.1')]
+	},
+	permanentFlagsNone: {
+		status: 'OK',
+		text: 'No flag can be changed: the mailbox is open read-only',
+		rfc: [ref(3501, '6.3.2'), ref(3501, '7.1')]
 	},
 	uidValidity: { status: 'OK', text: 'UIDs valid', rfc: [ref(3501, '2.3.1.1')] },
 	uidNext: { status: 'OK', text: 'Predicted next UID', rfc: [ref(3501, '2.3.1.1')] },
