@@ -13,6 +13,9 @@ import { opensMultiLine, pop3CommandsByVerb } from '../../src/lib/pop3/commands'
 import type { ListenerName } from '../../src/lib/messages';
 import type { ClientAddressRegistry } from '../sandbox/clientAddresses';
 
+/** An IMAP STARTTLS command line: its tag (RFC 3501 §6.2.1, §9: "STARTTLS" takes no arguments). */
+const IMAP_STARTTLS = /^(\S+) STARTTLS\s*$/i;
+
 export interface LoopbackTarget {
 	host: string;
 	port: number;
@@ -43,6 +46,14 @@ export class LoopbackSession {
 	/** POP3 (RFC 1939): +OK/-ERR status lines, and multi-line responses that end at ".". */
 	readonly #pop3: boolean;
 	#inMultiLine = false;
+	/**
+	 * IMAP (RFC 3501): responses are read to their tagged completion, a literal's octets ("{n}"
+	 * at a line's end, §4.3) skipped, so message text never reads as a response.
+	 */
+	readonly #imap: boolean;
+	#imapLiteralLeft = 0;
+	/** The tag of an IMAP STARTTLS sent and not completed yet (§6.2.1). */
+	#imapStartTlsTag: string | null = null;
 	#onReplies = (chunk: Buffer) => this.#readReplies(chunk);
 	/** Timer that closes a session whose browser went away and did not come back. */
 	graceTimer: NodeJS.Timeout | null = null;
@@ -56,6 +67,7 @@ export class LoopbackSession {
 		registry: ClientAddressRegistry
 	) {
 		this.#pop3 = listenerRow(listener).protocol === 'pop3';
+		this.#imap = listenerRow(listener).protocol === 'imap';
 		const raw = net.connect({ host: target.host, port: target.port });
 		this.#raw = raw;
 		raw.setNoDelay(true);
@@ -113,6 +125,7 @@ export class LoopbackSession {
 	}
 
 	#awaitingStartTls(): boolean {
+		if (this.#imap) return this.#imapStartTlsTag !== null;
 		return this.#unanswered.some((line) => this.#isStartTls(line));
 	}
 
@@ -126,6 +139,11 @@ export class LoopbackSession {
 		const lines = (this.#sentPartial + data).split(/\r?\n/);
 		this.#sentPartial = lines.pop() ?? '';
 		for (const line of lines) {
+			if (this.#imap) {
+				// Only STARTTLS matters here: the bridge holds what follows until TLS is up.
+				this.#imapStartTlsTag ??= IMAP_STARTTLS.exec(line)?.[1] ?? null;
+				continue;
+			}
 			if (!this.#inContent) this.#unanswered.push(line);
 			else if (line === '.') {
 				this.#inContent = false;
@@ -135,6 +153,7 @@ export class LoopbackSession {
 	}
 
 	#readReplies(chunk: Buffer): void {
+		if (this.#imap) return this.#imapReplies(chunk.toString('latin1'));
 		const lines = (this.#replyPartial + chunk.toString('latin1')).split('\r\n');
 		this.#replyPartial = lines.pop() ?? '';
 		for (const line of lines) {
@@ -162,6 +181,44 @@ export class LoopbackSession {
 			this.#inMultiLine = true;
 		// The code only tells a successful STLS (see #answered); POP3 has none of its own.
 		this.#answered(line.startsWith('+OK') ? 220 : 0, line);
+	}
+
+	/** IMAP's response lines, each literal's octets skipped (latin1: one character per octet). */
+	#imapReplies(text: string): void {
+		text = this.#replyPartial + text;
+		this.#replyPartial = '';
+		for (;;) {
+			const skip = Math.min(this.#imapLiteralLeft, text.length);
+			text = text.slice(skip);
+			this.#imapLiteralLeft -= skip;
+			if (this.#imapLiteralLeft > 0) return;
+			const end = text.indexOf('\r\n');
+			if (end < 0) {
+				this.#replyPartial = text;
+				return;
+			}
+			const line = text.slice(0, end);
+			text = text.slice(end + 2);
+			this.#imapLiteralLeft = Number(/\{(\d+)\}$/.exec(line)?.[1] ?? 0);
+			this.#imapLine(line);
+		}
+	}
+
+	/** The greeting, then the tagged completion of STARTTLS: OK starts TLS, NO/BAD releases. */
+	#imapLine(line: string): void {
+		if (!this.#greeted) {
+			this.#greeted = true;
+			for (const listener of this.#greetingListeners) listener(line);
+			return;
+		}
+		const tag = this.#imapStartTlsTag;
+		if (tag === null || !line.startsWith(`${tag} `)) return;
+		this.#imapStartTlsTag = null;
+		if (/^\S+ OK\b/i.test(line)) {
+			// Lines pipelined after STARTTLS went out in plaintext: the sandbox discards them.
+			this.#sentPartial = '';
+			this.#upgrade();
+		} else this.#release();
 	}
 
 	/** One final reply arrived: it answers the oldest unanswered line (the first, the connection). */
