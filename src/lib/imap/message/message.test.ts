@@ -278,3 +278,78 @@ describe('BODY[section]<partial> (RFC 3501 §6.4.5)', () => {
 		expect(section(m, { part: [], text: 'TEXT' })).toBe('caf\xc3\xa9\r\n');
 	});
 });
+
+describe("§6.4.5's complex message: every part specifier of its example", () => {
+	// The structure of RFC 3501 §6.4.5's example, each leaf's body naming its own part number.
+	const leaf = (type: string, label: string) => [`Content-Type: ${type}`, '', label];
+	const complex = readMessage(
+		crlf(
+			'Subject: complex',
+			'Content-Type: MULTIPART/MIXED; boundary=top',
+			'',
+			'--top',
+			...leaf('TEXT/PLAIN', 'part 1'),
+			'--top',
+			...leaf('APPLICATION/OCTET-STREAM', 'part 2'),
+			'--top',
+			'Content-Type: MESSAGE/RFC822',
+			'',
+			'Subject: three',
+			'Content-Type: MULTIPART/MIXED; boundary=three',
+			'',
+			'--three',
+			...leaf('TEXT/PLAIN', 'part 3.1'),
+			'--three',
+			...leaf('APPLICATION/OCTET-STREAM', 'part 3.2'),
+			'--three--',
+			'--top',
+			'Content-Type: MULTIPART/MIXED; boundary=four',
+			'',
+			'--four',
+			...leaf('IMAGE/GIF', 'part 4.1'),
+			'--four',
+			'Content-Type: MESSAGE/RFC822',
+			'',
+			'Subject: four-two',
+			'Content-Type: MULTIPART/MIXED; boundary=fourtwo',
+			'',
+			'--fourtwo',
+			...leaf('TEXT/PLAIN', 'part 4.2.1'),
+			'--fourtwo',
+			'Content-Type: MULTIPART/ALTERNATIVE; boundary=alt',
+			'',
+			'--alt',
+			...leaf('TEXT/PLAIN', 'part 4.2.2.1'),
+			'--alt',
+			...leaf('TEXT/RICHTEXT', 'part 4.2.2.2'),
+			'--alt--',
+			'--fourtwo--',
+			'--four--',
+			'--top--',
+			''
+		)
+	);
+
+	it('numbers the leaves as the example does', () => {
+		for (const label of ['1', '2', '3.1', '3.2', '4.1', '4.2.1', '4.2.2.1', '4.2.2.2'])
+			expect(section(complex, { part: label.split('.').map(Number) })).toBe(`part ${label}`);
+	});
+
+	it('3.HEADER and 4.2.HEADER are the encapsulated messages’ headers; 4.1.MIME the GIF’s own', () => {
+		expect(section(complex, { part: [3], text: 'HEADER' })).toBe(
+			'Subject: three\r\nContent-Type: MULTIPART/MIXED; boundary=three\r\n\r\n'
+		);
+		expect(section(complex, { part: [4, 2], text: 'HEADER.FIELDS', fields: ['subject'] })).toBe(
+			'Subject: four-two\r\n\r\n'
+		);
+		expect(section(complex, { part: [4, 1], text: 'MIME' })).toBe(
+			'Content-Type: IMAGE/GIF\r\n\r\n'
+		);
+		expect(section(complex, { part: [3], text: 'TEXT' })).toBe(
+			'--three\r\nContent-Type: TEXT/PLAIN\r\n\r\npart 3.1\r\n--three\r\n' +
+				'Content-Type: APPLICATION/OCTET-STREAM\r\n\r\npart 3.2\r\n--three--'
+		);
+		// 4 is a multipart, not a message: it has no HEADER of its own.
+		expect(section(complex, { part: [4], text: 'HEADER' })).toBeNull();
+	});
+});
