@@ -173,20 +173,18 @@ export class FolderView extends EventEmitter<{ change: [] }> {
 	}
 
 	/**
-	 * EXPUNGE (§6.4.3; CLOSE's silent one too): removes the \Deleted messages, or only those of
-	 * `uids` among them. Returns the sequence numbers for the untagged EXPUNGE responses, in
+	 * EXPUNGE (§6.4.3; CLOSE's silent one too, §6.4.2): removes the \Deleted messages. Returns the sequence numbers for the untagged EXPUNGE responses, in
 	 * order, each relative to the state after the previous one (§7.4.1: expunging 3, 4, 7 and 11
 	 * of 11 gives 3, 3, 5, 8).
 	 */
-	expunge(by: ReaderActBy, uids?: readonly number[]): number[] | ImapRefusal {
+	expunge(by: ReaderActBy): number[] | ImapRefusal {
 		if (this.readOnly) return { refusal: 'readOnly' };
-		const only = uids && new Set(uids);
 		const gone: ImapEntry[] = [];
 		const numbers: number[] = [];
 		const kept: number[] = [];
 		for (const uid of this.#uids) {
 			const entry = this.#entry(uid);
-			if (entry && entry.flags.includes('\\Deleted') && (!only || only.has(uid))) {
+			if (entry?.flags.includes('\\Deleted')) {
 				gone.push(entry);
 				// Its number now: those before it that were kept, plus itself.
 				numbers.push(kept.length + 1);

@@ -193,9 +193,9 @@ export class ImapFolders {
 		const hasInferiors = [...folders.keys()].some((n) => n.startsWith(name + HIERARCHY_DELIMITER));
 		if (hasInferiors && folder.record.noselect) return { refusal: 'noselect' };
 		const { store } = this.mailboxes.deps;
+		folder.record.entries = [];
 		if (hasInferiors) {
 			folder.record.noselect = true;
-			folder.record.entries = [];
 			store.saveImapFolder(folder.record);
 		} else {
 			folders.delete(name);
