@@ -96,6 +96,9 @@ test('the lab on POP3: the reading listeners, STLS before the log-in, RETR expla
 	// No SMTP panel on a POP3 session.
 	await expect(page.getByRole('heading', { name: 'Envelope' })).toHaveCount(0);
 	await send(page, 'QUIT', /^\+OK/);
+	await expect(
+		page.getByText(/Session ended: you said QUIT and the server said goodbye \(\+OK/).first()
+	).toBeVisible();
 });
 
 test('/live lists a POP3 session with its protocol, and its page draws the POP3 states', async ({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dotStuff, planPaste } from './pipeline';
+import { dotStuff } from './dotStuff';
+import { planPaste } from './pipeline';
 
 const transaction = [
 	'MAIL FROM:<alice@example.com>',

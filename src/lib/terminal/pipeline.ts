@@ -70,10 +70,10 @@ export function planPaste(
 	return steps;
 }
 
-/**
- * A body line starting with "." gets one more "." so the server cannot take it for the end of
- * the data; the server removes it again (RFC 5321 §4.5.2).
- */
-export function dotStuff(line: string): string {
-	return line.startsWith('.') ? `.${line}` : line;
+/** What the lab says about a paste it is about to send. */
+export function pasteNote(count: number, steps: readonly PasteStep[], pipelining: boolean): string {
+	const groups = steps.filter((s) => s.kind === 'commands').length;
+	return pipelining
+		? `Pasted ${count} lines: the server offered PIPELINING, so they go out in ${groups} group(s) without waiting for each reply (RFC 2920); the message body waits for 354.`
+		: `Pasted ${count} lines: the server did not offer PIPELINING, so each command waits for its reply.`;
 }

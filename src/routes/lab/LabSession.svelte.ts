@@ -11,7 +11,8 @@ import {
 } from '$lib/client/conversation';
 import type { ListenerName, ServerMessage, SessionEvent, SessionSummary } from '$lib/messages';
 import { formatEvent, formatNote } from '$lib/terminal/format';
-import { dotStuff, planPaste, type PasteStep } from '$lib/terminal/pipeline';
+import { dotStuff } from '$lib/terminal/dotStuff';
+import type { PasteStep } from '$lib/terminal/pipeline';
 import type { Pop3Responses } from '$lib/terminal/pop3Responses';
 
 type Pop3Lab = typeof import('./pop3Lab');
@@ -200,15 +201,12 @@ export class LabSession {
 	}
 
 	/** Several lines pasted at once. */
-	paste(lines: string[]): void {
+	async paste(lines: string[]): Promise<void> {
 		if (!this.#canSend()) return;
+		// Loaded when first used: /lab's first load stays within its budget.
+		const { pasteNote, planPaste } = await import('$lib/terminal/pipeline');
 		this.#steps = planPaste(lines, { pipelining: this.pipelining, inData: this.dataMode });
-		const groups = this.#steps.filter((s) => s.kind === 'commands').length;
-		this.#note(
-			this.pipelining
-				? `Pasted ${lines.length} lines: the server offered PIPELINING, so they go out in ${groups} group(s) without waiting for each reply (RFC 2920); the message body waits for 354.`
-				: `Pasted ${lines.length} lines: the server did not offer PIPELINING, so each command waits for its reply.`
-		);
+		this.#note(pasteNote(lines.length, this.#steps, this.pipelining));
 		this.#nextStep();
 	}
 
@@ -423,9 +421,15 @@ export class LabSession {
 	#ended(reason: string): void {
 		const lastReply = this.events.findLast((e) => e.dir === 'server');
 		const code = lastReply ? replyCode(lastReply.text) : null;
+		// POP3 answers QUIT with +OK (RFC 1939 §6), SMTP with 221.
+		const quitAnswered =
+			code === 221 ||
+			(this.#responses !== null &&
+				/^QUIT\s*$/i.test(this.events.findLast((e) => e.dir === 'client')?.text ?? '') &&
+				!!lastReply?.text.startsWith('+OK'));
 		this.endReason = this.refused
 			? reason
-			: code === 221
+			: quitAnswered
 				? `Session ended: you said QUIT and the server said goodbye (${lastReply?.text}).`
 				: code === 421
 					? `The server closed the session: ${lastReply?.text}`
