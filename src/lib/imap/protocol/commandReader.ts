@@ -140,7 +140,8 @@ export class CommandReader {
 			const lf = this.#buffer.indexOf(LF);
 			if (lf < 0) {
 				if (this.#buffer.length <= this.limits.maxLineOctets) return undefined;
-				if (mode.kind === 'line') return this.#lineTooLong();
+				// Once per line: later chunks of a line already refused are dropped silently.
+				if (mode.kind === 'line' && !this.#discardingLine) return this.#lineTooLong();
 				this.#buffer = new Uint8Array(0);
 				this.#discardingLine = true;
 				return undefined;
