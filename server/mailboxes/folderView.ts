@@ -218,7 +218,6 @@ export class FolderView extends EventEmitter<{ change: [] }> {
 	 * (EXPUNGE responses not after FETCH, STORE, SEARCH: §7.4.1).
 	 */
 	sync(): FolderChanges {
-		this.folders.refresh(this.account, this.record);
 		const present = new Set(this.record.entries.map((e) => e.uid));
 		const expunged: number[] = [];
 		const kept: number[] = [];

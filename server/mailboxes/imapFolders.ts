@@ -371,12 +371,6 @@ export class ImapFolders {
 			: undefined;
 	}
 
-	/** The folder a view shows, brought up to date with the store first. */
-	refresh(account: ReadAccount, record: ImapFolderRecord): void {
-		const folder = this.#space(record.space).get(record.name);
-		if (folder?.record === record) this.#sync(account, folder);
-	}
-
 	/** Flags of entries changed by `from` (a view, or null): the other views are told. */
 	flagsChanged(record: ImapFolderRecord, uids: readonly number[], from: FolderView | null): void {
 		this.mailboxes.deps.store.saveImapFolder(record);
@@ -567,19 +561,30 @@ export class ImapFolders {
 
 	/** A stored message changed (new, a reader act, released, deleted): each folder it touches. */
 	#messageChanged(messageId: string): void {
-		const stored = this.mailboxes.deps.store.messages.get(messageId);
+		const { store } = this.mailboxes.deps;
+		const stored = store.messages.get(messageId);
 		for (const [space, folders] of this.#spaces) {
 			const account = this.#accounts.get(space);
 			for (const folder of folders.values()) {
-				const touched =
-					folder.record.entries.some((e) => e.messageId === messageId) ||
-					(stored !== undefined &&
-						account !== undefined &&
-						isDerived(folder.record.name) &&
-						this.mailboxes.holds(account, folder.record.name as Folder, stored));
-				if (!touched) continue;
-				if (account) this.#sync(account, folder);
-				else this.#syncSpace(space);
+				const { record } = folder;
+				// This message only: a full #sync reads every stored message, and an EXPUNGE of n
+				// messages announces n changes.
+				const entries = record.entries.filter((e) => e.messageId === messageId);
+				const leaving = entries.filter((e) =>
+					account ? !this.#keeps(account, record.name, e) : !stored
+				);
+				const arriving =
+					stored !== undefined &&
+					account !== undefined &&
+					isDerived(record.name) &&
+					!entries.some((e) => !e.placed) &&
+					this.mailboxes.holds(account, record.name as Folder, stored);
+				if (!leaving.length && !arriving) continue;
+				if (leaving.length) record.entries = record.entries.filter((e) => !leaving.includes(e));
+				if (arriving) record.entries.push(derivedEntry(record, stored));
+				this.#claimRecent(folder, null);
+				store.saveImapFolder(record);
+				this.#notify(folder, null);
 			}
 		}
 	}
