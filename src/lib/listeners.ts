@@ -157,7 +157,7 @@ export type Listener = (typeof LISTENER_TABLE)[number];
 
 export const LISTENERS: readonly ListenerName[] = LISTENER_TABLE.map((row) => row.name);
 
-export const PROTOCOLS: readonly Protocol[] = ['smtp', 'pop3'];
+export const PROTOCOLS: readonly Protocol[] = ['smtp', 'pop3', 'imap'];
 
 export function listenerRow(name: ListenerName): Listener {
 	return LISTENER_TABLE.find((row) => row.name === name)!;

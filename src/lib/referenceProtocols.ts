@@ -1,6 +1,11 @@
 import type { RfcRef } from './messages';
 import type { Protocol } from './listeners';
 import {
+	findImapReferenceEntry,
+	imapReferenceEntries,
+	imapReferenceKindTable
+} from './imap/referenceIndex';
+import {
 	findPop3ReferenceEntry,
 	pop3ReferenceEntries,
 	pop3ReferenceKindTable
@@ -47,6 +52,14 @@ export const referenceProtocolTable: readonly ProtocolReferenceRow[] = [
 		kinds: pop3ReferenceKindTable,
 		entries: pop3ReferenceEntries,
 		find: findPop3ReferenceEntry
+	},
+	{
+		protocol: 'imap',
+		label: 'IMAP',
+		lead: 'How a mail program works with mailboxes on the server with IMAP (RFC 3501, IMAP4rev1, with IDLE, UNSELECT and ENABLE): every command, status response, response code, untagged response, FETCH item, flag, capability and state the lab explains beside an IMAP session, with the RFC section it comes from, and where IMAP4rev2 (RFC 9051) differs.',
+		kinds: imapReferenceKindTable,
+		entries: imapReferenceEntries,
+		find: findImapReferenceEntry
 	}
 ];
 

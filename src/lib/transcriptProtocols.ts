@@ -1,11 +1,12 @@
 import { LISTENER_TABLE, PROTOCOLS, type Protocol } from './listeners';
+import { imapTranscriptEvents, looksLikeImap } from './imap/transcriptImport';
 import type { ListenerName, SessionEvent } from './messages';
 import { looksLikePop3, pop3TranscriptEvents } from './pop3/transcriptImport';
 import { transcriptEvents } from './smtp/annotate/transcriptImport';
 
 /**
  * Pasted transcripts, whatever the protocol: one row per protocol with how to recognise its
- * transcripts and how to annotate them. IMAP (issue 19) adds a row.
+ * transcripts and how to annotate them.
  */
 interface TranscriptProtocolRow {
 	protocol: Protocol;
@@ -16,6 +17,7 @@ interface TranscriptProtocolRow {
 }
 
 export const transcriptProtocolTable: readonly TranscriptProtocolRow[] = [
+	{ protocol: 'imap', label: 'IMAP', recognises: looksLikeImap, events: imapTranscriptEvents },
 	{ protocol: 'pop3', label: 'POP3', recognises: looksLikePop3, events: pop3TranscriptEvents },
 	{ protocol: 'smtp', label: 'SMTP', recognises: () => true, events: transcriptEvents }
 ];
@@ -27,8 +29,8 @@ export const TRANSCRIPT_PROTOCOLS: readonly Protocol[] = PROTOCOLS.filter((p) =>
 
 /**
  * The protocol of a transcript: the one asked for, else the listener's, else the first whose
- * transcripts it looks like (a POP3 server's lines begin with +OK/-ERR, an SMTP server's with a
- * reply code).
+ * transcripts it looks like (an IMAP server greets with "* OK", a POP3 server's lines begin with
+ * +OK/-ERR, an SMTP server's with a reply code).
  */
 export function transcriptProtocol(
 	text: string,

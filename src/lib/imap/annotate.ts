@@ -14,7 +14,7 @@ import { bodySectionName, type ResponseCode } from './protocol/responseWriter';
 import { imapCapabilitiesByName } from './capabilities';
 import { imapCommandsByName, type ImapCommandRow } from './commands';
 import { imapEventsByKind } from './events';
-import { fetchItemRow, imapFlagsByName } from './fetchItems';
+import { imapFlagsByName } from './fetchItems';
 import { imapNote, imapNotesById } from './lineNotes';
 import { imapResponseCodesByCode } from './responseCodes';
 import { imapResponsesByKey, type ImapResponseRow } from './responses';
@@ -320,20 +320,44 @@ export class ImapAnnotator {
 		}
 	}
 
-	/** A line of a client literal, as a transcript shows it (the recorder sends it with its command). */
+	/**
+	 * A client literal's octets: a transcript shows them line by line; the recorder stores them
+	 * in one event with the rest of the command after them (server/imap's recordParts).
+	 */
 	#literalLine(text: string, literal: LiteralInFlight): Annotation {
 		const state = this.#state;
 		const notes: string[] = [];
 		const rfc: RfcRef[] = [];
-		literal.left -= byteLength(text) + 2;
-		if (literal.secret) this.#add(notes, rfc, 'literal-secret');
+		const bytes = new TextEncoder().encode(text);
+		const masked = text.includes(MASK_MARK);
+		let rest: string | undefined;
+		if (masked || bytes.length >= literal.left) {
+			// The whole literal, then the rest of the command line.
+			rest = masked ? '' : new TextDecoder().decode(bytes.slice(literal.left));
+			literal.left = 0;
+			this.#clientLiteral = undefined;
+		} else literal.left -= bytes.length + 2;
+		if (literal.secret || masked) this.#add(notes, rfc, 'literal-secret');
 		this.#add(notes, rfc, literal.left > 0 ? 'literal-progress' : 'literal-done', {
 			left: Math.max(0, literal.left),
 			octets: literal.octets
 		});
+		const announced = rest === undefined ? null : LITERAL_AT_END.exec(rest);
+		if (announced) {
+			const octets = Number(announced[1]);
+			this.#add(notes, rfc, 'literal-announced', { octets });
+			this.#clientLiteral = {
+				octets,
+				left: octets,
+				secret: this.#pending.at(-1)?.name === 'LOGIN',
+				awaitingGo: !announced[2],
+				what: literal.what
+			};
+		}
 		const row = imapResponsesByKey.get('literal')!;
 		return {
-			title: literal.secret ? 'Literal (password, not shown)' : `Literal of ${literal.what}`,
+			title:
+				literal.secret || masked ? 'Literal (password, not shown)' : `Literal of ${literal.what}`,
 			summary: row.summary,
 			rfc: merge(row.rfc, rfc),
 			notes,
@@ -968,7 +992,7 @@ function fetchItemName(i: FetchItem): string {
 
 function attributeName(a: FetchAttribute): string {
 	if (a.name === 'BODY[section]') return bodySectionName(a.section, a.origin);
-	return fetchItemRow(a.name) ? a.name : a.name;
+	return a.name;
 }
 
 function sequenceText(set: SequenceSet): string {

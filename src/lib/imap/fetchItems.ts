@@ -61,7 +61,7 @@ export const imapFetchItemTable: readonly ImapFetchItemRow[] = [
 		summary: 'BODYSTRUCTURE without its extension data.',
 		rfc: [ref(3501, '6.4.5'), ref(3501, '7.4.2')]
 	}),
-	item('BODY[]', {
+	item('BODY[section]', {
 		item: 'BODY[<section>]<<partial>>',
 		title: 'BODY[section] — content',
 		summary:
@@ -69,7 +69,7 @@ export const imapFetchItemTable: readonly ImapFetchItemRow[] = [
 		setsSeen: true,
 		rfc: [ref(3501, '6.4.5'), ref(3501, '7.4.2')]
 	}),
-	item('BODY.PEEK[]', {
+	item('BODY.PEEK[section]', {
 		item: 'BODY.PEEK[<section>]<<partial>>',
 		title: 'BODY.PEEK[section] — content, without marking it read',
 		summary:
@@ -119,14 +119,6 @@ export const imapFetchItemTable: readonly ImapFetchItemRow[] = [
 export const imapFetchItemsByKey: ReadonlyMap<string, ImapFetchItemRow> = new Map(
 	imapFetchItemTable.map((r) => [r.key, r])
 );
-
-/** The row for an item as it appears in a command or a FETCH response ("BODY[HEADER]<0>" → BODY[]). */
-export function fetchItemRow(name: string): ImapFetchItemRow | undefined {
-	const upper = name.toUpperCase();
-	if (upper.startsWith('BODY.PEEK[')) return imapFetchItemsByKey.get('BODY.PEEK[]');
-	if (upper.startsWith('BODY[')) return imapFetchItemsByKey.get('BODY[]');
-	return imapFetchItemsByKey.get(upper);
-}
 
 export interface ImapFlagRow extends ImapRow {
 	flag: string;

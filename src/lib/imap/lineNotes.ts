@@ -214,7 +214,7 @@ export const imapNotesById: ReadonlyMap<string, ImapNoteRow> = new Map(
 export function imapNote(id: string, values: Record<string, string | number> = {}): string {
 	const row = imapNotesById.get(id);
 	if (!row) throw new Error(`no IMAP note ${id}`);
-	return row.text
-		.replace(/\{\{(\w+)\}(\+?)\}/g, (_, k: string, plus: string) => `{${values[k] ?? ''}${plus}}`)
-		.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
+	return row.text.replace(/\{\{(\w+)\}(\+?)\}|\{(\w+)\}/g, (_, braced, plus, k) =>
+		braced ? `{${values[braced] ?? ''}${plus}}` : String(values[k] ?? '')
+	);
 }
