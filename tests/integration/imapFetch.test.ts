@@ -222,6 +222,7 @@ out['expunge'] = s(c.expunge()[1])
 out['all'] = s(c.search(None, 'ALL')[1])
 `
 	);
+	expect(first.validity).toEqual([expect.stringMatching(/^[1-9]\d*$/)]);
 	expect(second.validity).toEqual(first.validity);
 	expect(second.flags).toEqual([`1 (FLAGS (\\Seen \\Flagged) UID ${uid})`]);
 	expect(second.expunge).toEqual(['1']);
@@ -243,9 +244,10 @@ out['copyMissing'] = s(c.copy('1', 'Archive'))
 out['appendMissing'] = s(c.append('Drafts', None, None, b'Subject: x\\r\\n\\r\\ny\\r\\n'))
 c.create('Archive')
 out['copy'] = s(c.copy('1', 'Archive'))
+out['uidCopy'] = s(c.uid('COPY', '1:*', 'Archive')[0])
 out['append'] = s(c.append('Sent', '(\\\\Seen)', '"17-Jul-1996 02:44:25 -0700"', ${JSON.stringify(appended)}.encode()))
-c.select('Archive')
-typ, data = c.fetch('1', '(BODY.PEEK[])'); out['archived'] = b64(data[0][1])
+out['archived'] = s(c.select('Archive')[1])
+typ, data = c.fetch('2', '(BODY.PEEK[])'); out['archivedCopy'] = b64(data[0][1])
 c.select('Sent')
 typ, data = c.fetch('1', '(FLAGS INTERNALDATE BODY.PEEK[])')
 out['sentHead'] = s(data[0][0]); out['sent'] = s(data[0][1])
@@ -260,7 +262,9 @@ out['sentHead'] = s(data[0][0]); out['sent'] = s(data[0][1])
 		['[TRYCREATE] APPEND refused: no mailbox named "Drafts"; CREATE it, then try again']
 	]);
 	expect(out.copy).toEqual(['OK', ['COPY completed: 1 copied to Archive']]);
-	expect(Buffer.from(out.archived as string, 'base64').equals(await emlOf(id))).toBe(true);
+	expect(out.uidCopy).toBe('OK');
+	expect(out.archived).toEqual(['2']);
+	expect(Buffer.from(out.archivedCopy as string, 'base64').equals(await emlOf(id))).toBe(true);
 	expect(out.append).toEqual([
 		'OK',
 		[`APPEND completed: ${appended.length} octets stored in Sent`]
