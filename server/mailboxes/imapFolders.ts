@@ -360,6 +360,27 @@ export class ImapFolders {
 		return { uidValidity: folder.record.uidValidity, uid: entry.uid };
 	}
 
+	/**
+	 * INBOX's messages in UID order, each once (POP3's maildrop, RFC 1939 §7: a UIDL names one
+	 * message): brought up to date with the store first, as a SELECT would.
+	 */
+	inboxMessages(account: ReadAccount): StoredMessage[] {
+		const inbox = this.#selectable(account, 'INBOX');
+		if ('refusal' in inbox) return [];
+		const messages = new Map<string, StoredMessage>();
+		for (const entry of inbox.record.entries) {
+			const stored = this.storedOf(account, entry);
+			if (stored && !messages.has(entry.messageId)) messages.set(entry.messageId, stored);
+		}
+		return [...messages.values()];
+	}
+
+	/** The message has an entry in the account's INBOX (delivered, or put there over IMAP). */
+	inInbox(account: ReadAccount, messageId: string): boolean {
+		const inbox = this.#space(this.spaceOf(account)).get('INBOX');
+		return inbox?.record.entries.some((e) => e.messageId === messageId) ?? false;
+	}
+
 	// ---- for FolderView ----
 
 	/** The stored message of an entry, if it is still in the lab and visible to the account. */
@@ -552,10 +573,14 @@ export class ImapFolders {
 			}
 	}
 
-	/** An entry stays while its message is in the lab and, if derived, still in the folder. */
+	/**
+	 * An entry stays while its message is in the lab and, if derived, still in the folder; a copy
+	 * placed in INBOX goes too when a reader removed the message from INBOX (a POP3 DELE of it).
+	 */
 	#keeps(account: ReadAccount, name: string, entry: ImapEntry): boolean {
 		const stored = this.storedOf(account, entry);
 		if (!stored) return false;
+		if (entry.placed && name === 'INBOX') return !removedFromInbox(account, stored);
 		return entry.placed || this.mailboxes.holds(account, name as Folder, stored);
 	}
 
@@ -659,6 +684,14 @@ const NONE: ReadonlySet<string> = new Set();
 /** INBOX in any case is INBOX (§5.1); other names are case-sensitive. */
 function canonical(name: string): string {
 	return name.toUpperCase() === 'INBOX' ? 'INBOX' : name;
+}
+
+function removedFromInbox(account: ReadAccount, stored: StoredMessage): boolean {
+	return (
+		stored.summary.readerActs?.some(
+			(a) => a.act === 'removed' && a.mailbox === account.mailbox && a.folder === undefined
+		) ?? false
+	);
 }
 
 function isDerived(name: string): boolean {

@@ -89,18 +89,23 @@ export class Mailboxes {
 		};
 	}
 
-	/** The folder's messages, oldest first. */
+	/**
+	 * The folder's messages, oldest first. INBOX is IMAP's, in UID order: what was delivered and
+	 * what an IMAP client put there (APPEND, COPY), so POP3 and IMAP read the same maildrop.
+	 */
 	list(account: ReadAccount, folder: Folder): MailboxEntry[] {
-		const entries: MailboxEntry[] = [];
-		for (const stored of this.deps.store.messages.values())
-			if (this.holds(account, folder, stored))
-				entries.push({
-					messageId: stored.summary.id,
-					size: this.downloadSize(stored),
-					uid: stored.summary.id,
-					receivedAt: stored.summary.receivedAt
-				});
-		return entries;
+		const messages =
+			folder === 'INBOX'
+				? this.imap.inboxMessages(account)
+				: [...this.deps.store.messages.values()].filter((stored) =>
+						this.holds(account, folder, stored)
+					);
+		return messages.map((stored) => ({
+			messageId: stored.summary.id,
+			size: this.downloadSize(stored),
+			uid: stored.summary.id,
+			receivedAt: stored.summary.receivedAt
+		}));
 	}
 
 	/**
@@ -169,7 +174,10 @@ export class Mailboxes {
 	#visible(account: ReadAccount, messageId: string): StoredMessage | undefined {
 		const stored = this.deps.store.messages.get(messageId);
 		if (!stored) return undefined;
-		return FOLDERS.some((folder) => this.holds(account, folder, stored)) ? stored : undefined;
+		return FOLDERS.some((folder) => this.holds(account, folder, stored)) ||
+			this.imap.inInbox(account, messageId)
+			? stored
+			: undefined;
 	}
 
 	/**

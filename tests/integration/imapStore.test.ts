@@ -494,3 +494,29 @@ it('APPEND past MAX_STORED_BYTES_PER_OWNER is refused and stores nothing', async
 		limit: 1000
 	});
 }, 30_000);
+
+it('a message APPENDed to INBOX is in the POP3 maildrop too: poplib RETRs its bytes and DELE+QUIT expunges it from IMAP', async () => {
+	const lab = await start();
+	const alice = login(lab, 'alice', 'wonderland');
+	const bytes = Buffer.from('From: alice@example.com\r\nSubject: filed by hand\r\n\r\nkept\r\n');
+	expect(ok(lab.mailboxes.imap.append(alice, 'INBOX', bytes, [], null)).uid).toBe(1);
+	const session = opened(lab, alice, 'INBOX');
+	const script = `
+import poplib, ssl, sys, json
+c = poplib.POP3_SSL('127.0.0.1', int(sys.argv[1]), context=ssl._create_unverified_context())
+c.user('alice'); c.pass_('wonderland')
+listed = [line.decode() for line in c.list()[1]]
+body = b''.join(line + b'\\r\\n' for line in c.retr(1)[1]).decode()
+c.dele(1)
+c.quit()
+print(json.dumps({'listed': listed, 'body': body}))
+`;
+	const { stdout } = await run('/usr/bin/python3', [
+		'-c',
+		script,
+		String(lab.sandbox.port('pop3s'))
+	]);
+	expect(JSON.parse(stdout)).toEqual({ listed: [`1 ${bytes.length}`], body: bytes.toString() });
+	expect(session.sync().expunged).toEqual([1]);
+	expect(opened(lab, alice, 'INBOX').uids).toEqual([]);
+}, 30_000);
