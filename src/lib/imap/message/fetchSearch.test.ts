@@ -142,3 +142,53 @@ describe('SEARCH keys (§6.4.4)', () => {
 		expect(hit('(UNSEEN SUBJECT hello) OR DRAFT TO ann')).toBe(false);
 	});
 });
+
+describe('SEARCH BODY and TEXT read the body as a reader sees it', () => {
+	// A quoted-printable UTF-8 part "caf=C3=A9 au lait" and a base64 one "aGVsbG8gd29ybGQ=" (hello world).
+	const parts = new TextEncoder().encode(
+		[
+			'Subject: parts',
+			'Content-Type: multipart/mixed; boundary=x',
+			'',
+			'--x',
+			'Content-Type: text/plain; charset=utf-8',
+			'Content-Transfer-Encoding: quoted-printable',
+			'',
+			'caf=C3=A9 au =',
+			'lait',
+			'--x',
+			'Content-Type: text/plain',
+			'Content-Transfer-Encoding: base64',
+			'',
+			'aGVsbG8gd29ybGQ=',
+			'--x--',
+			''
+		].join('\r\n')
+	);
+	const message: SearchedMessage = {
+		seq: 1,
+		uid: 1,
+		flags: [],
+		internalDate,
+		size: parts.length,
+		content: () => parts
+	};
+	/** SEARCH CHARSET UTF-8 <key> {n} with the text as a literal (§4.3). */
+	const hit = (key: string, text: string) => {
+		const literal = new TextEncoder().encode(text);
+		const parsed = parseCommand({
+			segments: [`a SEARCH CHARSET UTF-8 ${key} {${literal.length}}`, ''],
+			literals: [literal]
+		});
+		if (!parsed.ok || parsed.command.name !== 'SEARCH') throw new Error(key);
+		return matches(parsed.command.criteria, message, { maxSeq: 1, maxUid: 1 });
+	};
+
+	it('undoes quoted-printable (soft line breaks too) and base64, and reads the charset', () => {
+		expect(hit('BODY', 'CAFÉ AU LAIT')).toBe(true);
+		expect(hit('BODY', 'hello world')).toBe(true);
+		expect(hit('BODY', 'C3=A9')).toBe(false);
+		expect(hit('TEXT', 'subject: parts')).toBe(true);
+		expect(hit('BODY', 'subject: parts')).toBe(false);
+	});
+});

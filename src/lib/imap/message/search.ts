@@ -3,13 +3,22 @@
  * must match (AND); OR, NOT and parenthesized groups combine them. Text keys are substrings,
  * case-insensitive (§6.4.4: "In all search keys that use strings, a message matches the key if
  * the string is a substring of the field. The matching is case-insensitive"); header text is
- * compared with its encoded words (RFC 2047) decoded, the body as its octets read as UTF-8.
+ * compared with its encoded words (RFC 2047) decoded, the body as a reader sees it: each text
+ * part with its transfer encoding undone (RFC 2045 §6.7 quoted-printable, §6.8 base64) and read
+ * in its charset, an encapsulated message's header included.
  */
 import type { SearchKey, SequenceSet } from '../protocol/commandParser';
 import type { ImapDate } from '../protocol/dateTime';
 import { MONTHS } from '../protocol/dateTime';
 import { decodeEncodedWords } from '../../smtp/message/encodedWords';
-import { headerText, readMessage, type MessageTree } from './messageTree';
+import {
+	fieldValue,
+	headerText,
+	paramValue,
+	readMessage,
+	type Entity,
+	type MessageTree
+} from './messageTree';
 
 /** The charsets SEARCH accepts; any other is NO [BADCHARSET (…)] (§6.4.4, §7.1). */
 export const SEARCH_CHARSETS = ['US-ASCII', 'UTF-8'] as const;
@@ -64,9 +73,10 @@ export function matches(
 	};
 	const contains = (haystack: string, needle: string) =>
 		haystack.toLowerCase().includes(needle.toLowerCase());
+	let bodyText: string | undefined;
 	const body = () => {
 		const t = parsed();
-		return t ? headerText(t.text.slice(t.root.bodyStart)) : '';
+		return t ? (bodyText ??= readableBody(t, t.root)) : '';
 	};
 	const sentDate = () => {
 		const date = header('date')[0];
@@ -119,7 +129,11 @@ export function matches(
 				return contains(body(), key.value);
 			case 'TEXT': {
 				const t = parsed();
-				return !!t && contains(headerText(t.text), key.value);
+				return (
+					!!t &&
+					(contains(headerText(t.text.slice(0, t.root.bodyStart)), key.value) ||
+						contains(body(), key.value))
+				);
 			}
 			case 'BEFORE':
 				return compareDays(utcDay(message.internalDate), key.date) < 0;
@@ -170,4 +184,45 @@ function dayOfHeader(value: string): ImapDate | null {
 
 function compareDays(a: ImapDate, b: ImapDate): number {
 	return a.year - b.year || a.month - b.month || a.day - b.day;
+}
+
+/** The text parts of an entity's body as a reader sees them, one after the other. */
+function readableBody(t: MessageTree, e: Entity): string {
+	if (e.parts.length) return e.parts.map((p) => readableBody(t, p)).join('\n');
+	if (e.message)
+		return (
+			headerText(t.text.slice(e.message.start, e.message.bodyStart)) + readableBody(t, e.message)
+		);
+	if (e.contentType.type.toLowerCase() !== 'text') return '';
+	const octets = t.text.slice(e.bodyStart, e.end);
+	const encoding = (fieldValue(e.fields, 'content-transfer-encoding') ?? '').toLowerCase();
+	const decoded =
+		encoding === 'base64'
+			? fromBase64(octets)
+			: encoding === 'quoted-printable'
+				? fromQuotedPrintable(octets)
+				: octets;
+	const bytes = Uint8Array.from(decoded, (c) => c.charCodeAt(0));
+	try {
+		return new TextDecoder(paramValue(e.contentType.params, 'charset') ?? 'utf-8').decode(bytes);
+	} catch {
+		// A charset the platform does not know: read it as UTF-8.
+		return new TextDecoder('utf-8').decode(bytes);
+	}
+}
+
+/** RFC 2045 §6.8; characters outside the alphabet are ignored. */
+function fromBase64(text: string): string {
+	try {
+		return atob(text.replace(/[^A-Za-z0-9+/=]/g, ''));
+	} catch {
+		return text;
+	}
+}
+
+/** RFC 2045 §6.7: "=" CRLF is a soft line break, "=" two hex digits an octet. */
+function fromQuotedPrintable(text: string): string {
+	return text
+		.replace(/=\r?\n/g, '')
+		.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
