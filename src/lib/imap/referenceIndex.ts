@@ -318,14 +318,18 @@ function index() {
 			slug: r.slug,
 			ref: r.ref,
 			key: r.key,
-			label: `E.${r.item}`,
+			label: r.item ? `E.${r.item}` : 'same',
 			group: 'RFC 9051 Appendix E',
 			title: r.title,
 			summary: r.summary,
+			detail: r.detail,
 			rfc: r.rfc,
 			facts: [
 				{ label: 'IMAP4rev1 (this server)', value: r.rev1 },
-				{ label: 'RFC 9051 Appendix E', value: `item ${r.item}` }
+				{
+					label: 'RFC 9051 Appendix E',
+					value: r.item ? `item ${r.item}` : 'not a change: the same in both'
+				}
 			],
 			related: []
 		}))

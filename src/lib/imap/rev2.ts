@@ -4,8 +4,11 @@ import { imapRowId, type ImapRow } from './reference';
 export interface ImapRev2Row extends ImapRow {
 	/** What IMAP4rev1 (RFC 3501), which this server speaks, has instead. */
 	rev1: string;
-	/** The item of RFC 9051 Appendix E "Changes from RFC 3501 / IMAP4rev1" that says so. */
-	item: number;
+	/**
+	 * The item of RFC 9051 Appendix E "Changes from RFC 3501 / IMAP4rev1" that says so; none for
+	 * what stays the same.
+	 */
+	item?: number;
 }
 
 const change = (key: string, row: Omit<ImapRev2Row, 'key' | 'slug' | 'ref'>): ImapRev2Row => ({
@@ -58,8 +61,10 @@ export const imapRev2Table: readonly ImapRev2Row[] = [
 		title: 'LSUB deprecated',
 		summary: 'rev2 deprecates LSUB: clients use LIST (SUBSCRIBED).',
 		rev1: 'LSUB lists the subscribed mailboxes.',
+		detail:
+			'RFC 9051 §6.3 lists the authenticated state’s commands without LSUB: ENABLE, SELECT, EXAMINE, NAMESPACE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, STATUS, APPEND and IDLE.',
 		item: 19,
-		rfc: [E, ref(3501, '6.3.9')]
+		rfc: [E, ref(9051, '6.3'), ref(3501, '6.3.9')]
 	}),
 	change('no-check', {
 		title: 'CHECK removed',
@@ -90,6 +95,13 @@ export const imapRev2Table: readonly ImapRev2Row[] = [
 		rev1: 'Mailbox names outside ASCII are written in modified UTF-7 (&AOk- for é).',
 		item: 16,
 		rfc: [E, ref(3501, '5.1.3')]
+	}),
+	change('logindisabled', {
+		title: 'LOGINDISABLED unchanged',
+		summary:
+			'rev2 keeps LOGINDISABLED: unless the connection is on an implicit TLS port or STARTTLS was negotiated, a server must be able to advertise it and refuse LOGIN, and a client must not send LOGIN while it is advertised.',
+		rev1: 'The same rule (RFC 3501 §6.2.3); this server follows it before STARTTLS.',
+		rfc: [ref(9051, '6.2.3'), ref(3501, '6.2.3')]
 	}),
 	change('unknown-codes', {
 		title: 'Unknown response codes must be ignored',
