@@ -127,7 +127,10 @@ it('every account has INBOX (\\Noinferiors), Sent and Junk; INBOX in any case; U
 		{ name: 'Junk', attributes: [], subscribed: false },
 		{ name: 'Sent', attributes: [], subscribed: false }
 	]);
+	const status = ok(lab.mailboxes.imap.status(alice, 'Inbox'));
+	expect(status).toMatchObject({ messages: 3, recent: 3, uidNext: 4, unseen: 3 });
 	const view = opened(lab, alice, 'inbox');
+	expect(view.uidValidity).toBe(status.uidValidity);
 	expect(view.name).toBe('INBOX');
 	expect(view.uids).toEqual([1, 2, 3]);
 	expect(view.uidNext).toBe(4);
@@ -475,6 +478,16 @@ it('IMAP_MAX_FOLDERS_PER_ACCOUNT, IMAP_MAX_MESSAGES_PER_FOLDER and IMAP_MAX_FOLD
 	});
 	// Delivery is bounded by the storage quotas, not by this limit.
 	expect(inbox.exists).toBe(3);
+	// Subscriptions outlive their folders (§6.3.6), so they are bounded too.
+	for (const name of ['INBOX', 'Sent', 'Junk', 'a', '12345678'])
+		expect(imap.subscribe(alice, name)).toEqual({ name });
+	ok(imap.delete(alice, '12345678'));
+	ok(imap.create(alice, 'b'));
+	expect(imap.subscribe(alice, 'b')).toEqual({ refusal: 'tooManyFolders', limit: 5 });
+	expect(imap.subscribed(alice).map((f) => [f.name, f.attributes])).toContainEqual([
+		'12345678',
+		['\\Noselect']
+	]);
 }, 40_000);
 
 it('APPEND past MAX_STORED_BYTES_PER_OWNER is refused and stores nothing', async () => {
@@ -519,4 +532,24 @@ print(json.dumps({'listed': listed, 'body': body}))
 	expect(JSON.parse(stdout)).toEqual({ listed: [`1 ${bytes.length}`], body: bytes.toString() });
 	expect(session.sync().expunged).toEqual([1]);
 	expect(opened(lab, alice, 'INBOX').uids).toEqual([]);
+}, 30_000);
+
+it('a message gone from the lab (its last owner deleted it, the operator cleared mail) leaves every folder and every session', async () => {
+	const lab = await start();
+	const owner = lab.owners.owner(lab.owners.signer.issueOwner().id);
+	const me = login(lab, owner.name, owner.password);
+	const bytes = Buffer.from('Subject: mine\r\n\r\nmine\r\n');
+	ok(lab.mailboxes.imap.append(me, 'INBOX', bytes, [], null));
+	ok(lab.mailboxes.imap.append(me, 'INBOX', bytes, [], null));
+	const inbox = opened(lab, me, 'INBOX');
+	ok(lab.mailboxes.imap.create(me, 'Keep'));
+	ok(inbox.copy([1, 2], 'Keep'));
+	const keep = opened(lab, me, 'Keep');
+	expect(lab.store.releaseMessage(inbox.entry(1)!.messageId, owner.id)).toBe(true);
+	expect(inbox.sync().expunged).toEqual([1]);
+	expect(keep.sync().expunged).toEqual([1]);
+	lab.store.clearMessages();
+	expect(inbox.sync().expunged).toEqual([1]);
+	expect(keep.sync().expunged).toEqual([1]);
+	expect(ok(lab.mailboxes.imap.status(me, 'Keep'))).toMatchObject({ messages: 0, uidNext: 3 });
 }, 30_000);
