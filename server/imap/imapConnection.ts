@@ -598,7 +598,7 @@ function recordResponse(
 ): void {
 	const lines: string[] = [];
 	let at = 0;
-	while (at < bytes.length) {
+	const nextLine = (): string => {
 		const lf = bytes.indexOf(0x0a, at);
 		const end = lf < 0 ? bytes.length : lf + 1;
 		const line = bytes
@@ -606,25 +606,27 @@ function recordResponse(
 			.toString(LATIN1)
 			.replace(/\r?\n$/, '');
 		at = end;
+		return line;
+	};
+	const announced = (line: string): number | null => {
 		const literal = /\{(\d+)\}$/.exec(line);
-		if (!literal) {
-			lines.push(line);
-			continue;
-		}
+		return literal ? Number(literal[1]) : null;
+	};
+	while (at < bytes.length) {
+		const line = nextLine();
 		lines.push(line);
-		const content = bytes.subarray(at, at + Number(literal[1]));
-		at += content.length;
-		const restEnd = bytes.indexOf(0x0a, at);
-		const rest = bytes
-			.subarray(at, restEnd < 0 ? bytes.length : restEnd + 1)
-			.toString(LATIN1)
-			.replace(/\r?\n$/, '');
-		at = restEnd < 0 ? bytes.length : restEnd + 1;
-		recorder.serverResponse(lines.splice(0), {
-			bytes: content,
-			closing: rest,
-			...(messageId ? { messageId } : {})
-		});
+		// A literal, then the rest of its line, which may announce the next (BODY[HEADER] BODY[TEXT]).
+		for (let octets = announced(line); octets !== null;) {
+			const content = bytes.subarray(at, at + octets);
+			at += content.length;
+			const rest = nextLine();
+			recorder.serverResponse(lines.splice(0), {
+				bytes: content,
+				closing: rest,
+				...(messageId ? { messageId } : {})
+			});
+			octets = announced(rest);
+		}
 	}
 	if (lines.length) recorder.serverResponse(lines);
 }

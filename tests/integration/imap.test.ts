@@ -211,3 +211,44 @@ with smtplib.SMTP('127.0.0.1', int(sys.argv[1])) as mx:
 		[...lab.store.sessions.values()].some((s) => s.events.some((e) => e.text === 'DONE'))
 	);
 });
+
+it('recorded as it crossed the wire: a LOGIN password sent as a literal is masked, and each literal of a FETCH is content', async () => {
+	const lab = await start();
+	const script = `
+import smtplib, sys
+with smtplib.SMTP('127.0.0.1', int(sys.argv[1])) as mx:
+    mx.sendmail('carol@example.org', ['alice@example.com'], b'Subject: two literals\\r\\n\\r\\nthe body text\\r\\n')
+`;
+	await run('/usr/bin/python3', ['-c', script, String(lab.sandbox.port('mx'))]);
+	const client = await RawImap.open(lab, 'imaps');
+	clients.push(client);
+	// RFC 3501 §4.3: a literal may carry any astring, the password included.
+	client.send('a1 LOGIN {5}\r\n');
+	expect(await client.line()).toBe('+ Ready for the literal');
+	client.send('alice {10}\r\n');
+	expect(await client.line()).toBe('+ Ready for the literal');
+	client.send('wonderland\r\n');
+	expect(await client.line()).toBe('a1 OK alice logged in');
+	await client.command('a2', 'SELECT INBOX');
+	const fetched = await client.command('a3', 'FETCH 1 (BODY.PEEK[HEADER] BODY.PEEK[TEXT])');
+	expect(fetched.at(-1)).toMatch(/^a3 OK/);
+	await client.command('a4', 'LOGOUT');
+	await client.closed;
+
+	const stored = [...lab.store.sessions.values()].find((s) => s.summary.listener === 'imaps')!;
+	await until(() => stored.events.some((e) => e.text.startsWith('a4 OK')));
+	expect(stored.events.filter((e) => e.text.includes('wonderland'))).toEqual([]);
+	const client1 = stored.events.filter((e) => e.dir === 'client').map((e) => e.text);
+	// The password's announcement is masked too: its length is a hint worth hiding.
+	expect(client1[0]).toBe('a1 LOGIN {5}');
+	expect(client1[1]).toMatch(/^alice •+ \(hidden/);
+	expect(client1[2]).toMatch(/^•+ \(hidden/);
+	const contents = stored.events.filter((e) => e.messageId);
+	expect(contents).toHaveLength(2);
+	expect(contents[0].text).toContain('Subject: two literals');
+	expect(contents[1].text).toContain('the body text');
+	const after = (event: (typeof contents)[number]) =>
+		stored.events[stored.events.indexOf(event) + 1].text;
+	expect(after(contents[0])).toMatch(/^ BODY\[TEXT\] \{\d+\}$/);
+	expect(after(contents[1])).toBe(')');
+});
