@@ -252,3 +252,28 @@ with smtplib.SMTP('127.0.0.1', int(sys.argv[1])) as mx:
 	expect(after(contents[0])).toMatch(/^ BODY\[TEXT\] \{\d+\}$/);
 	expect(after(contents[1])).toBe(')');
 });
+
+it('untagged updates: a POP3 removal reaches a selected IMAP session as * 1 EXPUNGE at NOOP, not during FETCH (RFC 3501 §7.4.1)', async () => {
+	const lab = await start();
+	const script = `
+import smtplib, sys
+with smtplib.SMTP('127.0.0.1', int(sys.argv[1])) as mx:
+    mx.sendmail('carol@example.org', ['alice@example.com'], b'Subject: one\\r\\n\\r\\nbody\\r\\n')
+`;
+	await run('/usr/bin/python3', ['-c', script, String(lab.sandbox.port('mx'))]);
+	const client = await RawImap.open(lab, 'imaps');
+	clients.push(client);
+	await client.command('a1', 'LOGIN alice wonderland');
+	expect(await client.command('a2', 'SELECT INBOX')).toContain('* 1 EXISTS');
+	const pop = `
+import poplib, ssl, sys
+c = poplib.POP3_SSL('127.0.0.1', int(sys.argv[1]), context=ssl._create_unverified_context())
+c.user('alice'); c.pass_('wonderland'); c.dele(1); c.quit()
+`;
+	await run('/usr/bin/python3', ['-c', pop, String(lab.sandbox.port('pop3s'))]);
+	// The client's sequence numbers must not move under a FETCH: no EXPUNGE in its answer.
+	const fetched = await client.command('a3', 'FETCH 1 FLAGS');
+	expect(fetched.some((line) => / EXPUNGE$/.test(line))).toBe(false);
+	expect(await client.command('a4', 'NOOP')).toEqual(['* 1 EXPUNGE', 'a4 OK NOOP completed']);
+	expect(await client.command('a5', 'NOOP')).toEqual(['a5 OK NOOP completed']);
+});

@@ -271,3 +271,24 @@ it('IMAP_IDLE_TIMEOUT_SECONDS=1: silence logs the session out with * BYE, not be
 	await until(() => stored().endReason !== null);
 	expect(stored().endReason).toMatch(/^Autologout: no command for 1 s/);
 });
+
+it('the shared session limits answer in IMAP: MAX_SESSIONS refuses with a * BYE greeting, MAX_SESSION_SECONDS ends with * BYE', async () => {
+	const lab = await start({ maxSessions: 1, maxSessionSeconds: 1 });
+	const first = await loggedIn(lab);
+	// RFC 3501 §7.1.5: BYE as the greeting, then the close.
+	const refused = await open(lab, 'imap');
+	expect(refused.greeting).toBe('* BYE Too many sessions on the sandbox, try again later');
+	await refused.closed;
+	expect(await first.line()).toBe('* BYE Session lifetime of 1 seconds reached, closing');
+	await first.closed;
+});
+
+it('READ_ALLOW_PLAINTEXT=true: no LOGINDISABLED, AUTH=PLAIN offered before TLS, and LOGIN is taken in plaintext', async () => {
+	const lab = await start({ readAllowPlaintext: true });
+	const client = await open(lab, 'imap');
+	expect(await client.command('c', 'CAPABILITY')).toEqual([
+		'* CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN IDLE UNSELECT ENABLE',
+		'c OK CAPABILITY completed'
+	]);
+	expect(await client.command('l', 'LOGIN alice wonderland')).toEqual(['l OK alice logged in']);
+});
