@@ -301,3 +301,60 @@ out['sizes'] = s(c.fetch('1:*', '(RFC822.SIZE)')[1])
 	]);
 	expect(out.sizes).toEqual(['1 (RFC822.SIZE 100)']);
 });
+
+it('a reader taking 4 KB at a time gets two 900 KB messages byte-exact from one FETCH', async () => {
+	const lab = await start();
+	// Two messages of about 900 KB (MAX_MESSAGE_BYTES is 1 MiB): 12,000 lines of 74 octets.
+	const large = (n: number) =>
+		Buffer.from(
+			`Subject: large ${n}\r\n\r\n` +
+				Array.from(
+					{ length: 12_000 },
+					(_, i) => `${n} ${String(i).padStart(5, '0')} ${'x'.repeat(64)}\r\n`
+				).join('')
+		);
+	const ids = [await deliver(lab, large(1)), await deliver(lab, large(2))];
+	// A reader that takes 4 KB at a time and pauses between reads, so the server's writes meet a
+	// full socket (what the test checks is only the bytes, never how long they took).
+	const script = `
+import socket, ssl, sys, time, base64, json
+ctx = ssl._create_unverified_context()
+s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1]))))
+def read_until(tag):
+    data = b''
+    while True:
+        chunk = s.recv(4096)
+        if not chunk:
+            return data
+        data += chunk
+        time.sleep(0.0005)
+        if data.endswith(b'\\r\\n'):
+            i = data.rfind(b'\\r\\n', 0, len(data) - 2)
+            if data[i + 2 if i >= 0 else 0:].startswith(tag + b' '):
+                return data
+read_until(b'*')
+s.sendall(b'l LOGIN alice wonderland\\r\\n'); read_until(b'l')
+s.sendall(b's SELECT INBOX\\r\\n'); read_until(b's')
+s.sendall(b'f FETCH 1:2 BODY.PEEK[]\\r\\n'); data = read_until(b'f')
+s.sendall(b'o LOGOUT\\r\\n'); read_until(b'o')
+print(base64.b64encode(data).decode())
+`;
+	const { stdout } = await run(
+		'/usr/bin/python3',
+		['-c', script, String(lab.sandbox.port('imaps'))],
+		{
+			maxBuffer: 16 * 1024 * 1024
+		}
+	);
+	const data = Buffer.from(stdout.trim(), 'base64');
+	const [first, second] = await Promise.all(ids.map(emlOf));
+	const expected = Buffer.concat([
+		Buffer.from(`* 1 FETCH (BODY[] {${first.length}}\r\n`),
+		first,
+		Buffer.from(`)\r\n* 2 FETCH (BODY[] {${second.length}}\r\n`),
+		second,
+		Buffer.from(')\r\nf OK FETCH completed\r\n')
+	]);
+	expect(data.length).toBe(expected.length);
+	expect(data.equals(expected)).toBe(true);
+}, 60_000);
