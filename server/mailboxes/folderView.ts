@@ -39,7 +39,7 @@ export class FolderView extends EventEmitter<{ change: [] }> {
 	readonly uidValidity: number;
 	/** UIDs by sequence number − 1. */
 	#uids: number[];
-	/** UIDs this session has as \Recent. */
+	/** UIDs this session has as \Recent (a read-write one: it took them from the folder). */
 	readonly #recent = new Set<number>();
 	/** UIDs whose flags another session changed, not yet reported. */
 	readonly #flagged = new Set<number>();
@@ -72,7 +72,7 @@ export class FolderView extends EventEmitter<{ change: [] }> {
 
 	/** Messages this session has as \Recent (RECENT). */
 	get recent(): number {
-		return this.#uids.filter((uid) => this.#recent.has(uid)).length;
+		return this.#uids.filter((uid) => this.#isRecent(uid)).length;
 	}
 
 	/** The sequence number of the first message without \Seen (the UNSEEN code, §7.1), or null. */
@@ -272,6 +272,14 @@ export class FolderView extends EventEmitter<{ change: [] }> {
 		if (!this.#closed) this.emit('change');
 	}
 
+	/**
+	 * EXAMINE "returns the same output" as SELECT but must not take \Recent away (§6.3.2): a
+	 * read-only view shows as recent what no session has taken yet.
+	 */
+	#isRecent(uid: number): boolean {
+		return this.#recent.has(uid) || (this.readOnly && this.#entry(uid)?.recent === true);
+	}
+
 	#entry(uid: number): ImapEntry | undefined {
 		const entries = this.record.entries;
 		return entries[ascendingIndex(entries, uid, (e) => e.uid)];
@@ -282,7 +290,7 @@ export class FolderView extends EventEmitter<{ change: [] }> {
 			seq,
 			uid: entry.uid,
 			messageId: entry.messageId,
-			flags: this.#recent.has(entry.uid) ? [...entry.flags, '\\Recent'] : [...entry.flags],
+			flags: this.#isRecent(entry.uid) ? [...entry.flags, '\\Recent'] : [...entry.flags],
 			internalDate: entry.internalDate
 		};
 	}
