@@ -42,6 +42,20 @@ describe('reader acts', () => {
 		expect(removalOf(undefined, 'bob@example.org')).toBeUndefined();
 	});
 
+	it("an IMAP expunge from another folder (Sent, a copy's) is not the delivered copy's removal", () => {
+		const act = {
+			act: 'removed' as const,
+			mailbox: 'bob',
+			sessionId: 'S',
+			at: 1,
+			protocol: 'imap' as const,
+			command: 'EXPUNGE'
+		};
+		expect(removalOf([{ ...act, folder: 'Sent' }], 'bob@example.org')).toBeUndefined();
+		expect(removalOf([{ ...act, folder: 'Archive/2026' }], 'bob@example.org')).toBeUndefined();
+		expect(removalOf([act], 'bob@example.org')).toBe(act);
+	});
+
 	it('labels each kind of mailbox', () => {
 		expect(mailboxLabel('alice')).toBe('alice@example.com, .net, .org');
 		expect(mailboxLabel('quiet-otter-42.test')).toBe('@quiet-otter-42.test');
