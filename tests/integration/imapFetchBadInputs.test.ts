@@ -92,6 +92,6 @@ it('STORE in a mailbox opened with EXAMINE is NO, and a body fetch there does no
 		'a1 NO STORE refused: the mailbox is open read-only (EXAMINE); SELECT it to change it'
 	]);
 	const [fetched] = await c.command('a2', 'FETCH 1 (BODY[TEXT] FLAGS)');
-	// Whatever \\Recent says (the store's to decide for EXAMINE), \\Seen is not among the flags.
+	// Whatever \Recent says (the store decides it for EXAMINE), \Seen is not among the flags.
 	expect(fetched).toMatch(/^\* 1 FETCH \(BODY\[TEXT\] \{4\}\r\nHi\r\n FLAGS \((\\Recent)?\)\)$/);
 });
