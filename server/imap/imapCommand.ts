@@ -17,7 +17,14 @@ import type { ImapMailboxes } from './imapServer';
 export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
 /** The parsed command of one name: `CommandOf<'FETCH'>` has `sequence`, `items`, `uid`. */
-export type CommandOf<N extends ImapCommand['name']> = Extract<ImapCommand, { name: N }>;
+export type CommandOf<N extends ImapCommand['name']> = ImapCommand extends infer C
+	? C extends { name: infer M }
+		? // A member may stand for several names (SELECT | EXAMINE): narrowed to the one asked for.
+			N extends M
+			? C & { name: N }
+			: never
+		: never
+	: never;
 
 export interface ImapCommandRow<N extends ImapCommand['name'] = ImapCommand['name']> {
 	name: N;

@@ -12,7 +12,7 @@ import type { ClassDirectory } from '../classes/classDirectory';
 import type { Clock } from '../clock';
 import type { LabConfig } from '../config';
 import type { OwnerDirectory } from '../owners/ownerDirectory';
-import { ImapServer } from '../imap/imapServer';
+import { ImapServer, type ImapMailboxes } from '../imap/imapServer';
 import { MaildropLocks, Pop3Server, type Pop3Mailboxes } from '../pop3/pop3Server';
 import type { Annotator } from '../recorder/sessionRecorder';
 import type { LabStore, StoredMessage } from '../store/labStore';
@@ -37,8 +37,8 @@ export interface SandboxDeps {
 	clock: Clock;
 	owners: OwnerDirectory;
 	classes: ClassDirectory;
-	/** The read side's mailboxes (server/mailboxes/), which the POP3 listeners serve. */
-	mailboxes: Pop3Mailboxes;
+	/** The read side's mailboxes (server/mailboxes/), which the POP3 and IMAP listeners serve. */
+	mailboxes: Pop3Mailboxes & ImapMailboxes;
 	/** The outgoing queue (server/queue/): mail submitted for remote sandbox domains goes on there. */
 	outgoing?: OutgoingChecks & {
 		enqueue(message: ReceivedMessage, stored: StoredMessage): void;
