@@ -44,6 +44,8 @@ export class FolderView extends EventEmitter<{ change: [] }> {
 	/** UIDs whose flags another session changed, not yet reported. */
 	readonly #flagged = new Set<number>();
 	#closed = false;
+	/** Another session (or the store) changed the folder since the last sync(). */
+	#stale = false;
 
 	constructor(
 		readonly folders: ImapFolders,
@@ -218,6 +220,8 @@ export class FolderView extends EventEmitter<{ change: [] }> {
 	 * (EXPUNGE responses not after FETCH, STORE, SEARCH: §7.4.1).
 	 */
 	sync(): FolderChanges {
+		if (!this.#stale) return { expunged: [], exists: null, recent: null, flags: [] };
+		this.#stale = false;
 		const present = new Set(this.record.entries.map((e) => e.uid));
 		const expunged: number[] = [];
 		const kept: number[] = [];
@@ -269,6 +273,7 @@ export class FolderView extends EventEmitter<{ change: [] }> {
 	}
 
 	changed(): void {
+		this.#stale = true;
 		if (!this.#closed) this.emit('change');
 	}
 
