@@ -664,7 +664,9 @@ export class ImapFolders {
 			name.split(HIERARCHY_DELIMITER).some((level) => level === '')
 		)
 			return { refusal: 'badName' };
-		if (name.startsWith('INBOX' + HIERARCHY_DELIMITER)) return { refusal: 'noinferiors' };
+		// INBOX in any case is INBOX (§5.1), a first level too: 'inbox/x' would be under it.
+		if (name.split(HIERARCHY_DELIMITER)[0].toUpperCase() === 'INBOX' && name !== 'INBOX')
+			return { refusal: 'noinferiors' };
 		return name;
 	}
 

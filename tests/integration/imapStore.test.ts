@@ -212,7 +212,11 @@ it('DELETE then CREATE of a name gives a new UIDVALIDITY (§2.3.1.1); a folder w
 	for (const name of ['INBOX', 'inbox', 'Sent', 'Junk'])
 		expect(imap.delete(alice, name)).toEqual({ refusal: 'systemFolder' });
 	expect(imap.create(alice, 'INBOX')).toEqual({ refusal: 'systemFolder' });
-	expect(imap.create(alice, 'INBOX/child')).toEqual({ refusal: 'noinferiors' });
+	for (const under of ['INBOX/child', 'inbox/child', 'Inbox/a/b'])
+		expect(imap.create(alice, under)).toEqual({ refusal: 'noinferiors' });
+	expect(imap.rename(alice, 'Projects', 'inbox/Projects', by('RENAME'))).toEqual({
+		refusal: 'noinferiors'
+	});
 	for (const bad of ['', 'a//b', '/lead', 'star*', 'per%cent'])
 		expect(imap.create(alice, bad)).toEqual({ refusal: 'badName' });
 	expect(imap.delete(alice, 'Nowhere')).toEqual({ refusal: 'noSuchFolder' });
