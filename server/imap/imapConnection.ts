@@ -261,6 +261,15 @@ export class ImapConnection implements ImapContext {
 		this.#recordedParts = 0;
 		const pending = this.#pending;
 		this.#pending = null;
+		// The client's line as far as it was read, so its tagged answer has a command to answer.
+		if (event.text) {
+			const shown = wireText(Buffer.from(event.text.slice(0, 200), LATIN1));
+			this.recorder.clientLine(
+				event.text.length > 200 || event.reason === 'line-too-long' ? `${shown}…` : shown,
+				[],
+				credentialOffset(event.text)
+			);
+		}
 		this.recorder.system('note', `Command refused before it was read whole: ${event.message}`);
 		const reply: ImapReplyName =
 			event.reason === 'line-too-long'

@@ -67,6 +67,13 @@ it('a literal over IMAP_MAX_LITERAL_BYTES is refused at its announcement; one at
 	client.send('a6 BLURDYBLOOP {10}\r\n');
 	expect(await client.line()).toMatch(/^a6 BAD unknown command BLURDYBLOOP/);
 	expect(await client.command('a7', 'NOOP')).toEqual(['a7 OK NOOP completed']);
+	// Recorded: the refused announcement, so its NO answers a command in the transcript.
+	const stored = [...lab.store.sessions.values()].find((s) => s.summary.listener === 'imaps')!;
+	await until(() => stored.events.some((e) => e.text.startsWith('a7 OK')));
+	const texts = stored.events.map((e) => e.text);
+	const refusedAt = texts.indexOf('a3 APPEND INBOX {99999999999}');
+	expect(refusedAt).toBeGreaterThan(-1);
+	expect(texts.slice(refusedAt + 1).find((t) => t.startsWith('a3 '))).toMatch(/^a3 NO literal/);
 });
 
 it('IMAP_MAX_LINE_BYTES: a line of exactly the limit is read, one octet more is refused', async () => {
@@ -86,6 +93,13 @@ it('IMAP_MAX_LINE_BYTES: a line of exactly the limit is read, one octet more is 
 	expect(await client.line()).toMatch(/^a3 BAD command line of \d+\+ octets is longer/);
 	client.send('\r\n');
 	expect(await client.command('a4', 'NOOP')).toEqual(['a4 OK NOOP completed']);
+	// The refused LOGIN is recorded up to its password, which is masked like any other.
+	const stored = [...lab.store.sessions.values()].find((s) => s.summary.listener === 'imaps')!;
+	await until(() => stored.events.some((e) => e.text.startsWith('a4 OK')));
+	const refused = stored.events.filter((e) => e.text.startsWith('a2 LOGIN'));
+	expect(refused).toHaveLength(1);
+	expect(refused[0].text).toMatch(/^a2 LOGIN alice •+ \(hidden/);
+	expect(stored.events.some((e) => e.text.startsWith('a3 NOOP zzz'))).toBe(true);
 });
 
 it('commands in the wrong state each get a tagged BAD naming the state', async () => {

@@ -55,6 +55,8 @@ export type ReaderEvent =
 			octets?: number;
 			limit: number;
 			message: string;
+			/** The refused line as read: the one announcing the literal, or a long line's start. */
+			text: string;
 	  };
 
 const LF = 0x0a;
@@ -219,6 +221,7 @@ export class CommandReader {
 
 	#refuse(reason: RefusalReason, octets: number, limit: number, firstLine?: string): ReaderEvent {
 		const tag = tagOf(this.#segments[0] ?? firstLine ?? '');
+		const text = firstLine ?? this.#segments.at(-1) ?? '';
 		this.#reset();
 		this.#rawLine = false;
 		return {
@@ -227,7 +230,8 @@ export class CommandReader {
 			tag,
 			octets,
 			limit,
-			message: REFUSALS[reason](octets, limit)
+			message: REFUSALS[reason](octets, limit),
+			text
 		};
 	}
 
