@@ -163,7 +163,8 @@ export class ImapFolders {
 
 	/**
 	 * CREATE (§6.3.3): a trailing delimiter declares a parent-to-be and is dropped; missing
-	 * superiors are created too. A name used before gets a new UIDVALIDITY (§2.3.1.1).
+	 * superiors are created too. A name used before gets a new UIDVALIDITY (§2.3.1.1), a name
+	 * kept \Noselect by DELETE (§6.3.4) too, as it becomes a mailbox again.
 	 */
 	create(account: ReadAccount, rawName: string): { name: string } | ImapRefusal {
 		const name = this.#checkName(
@@ -171,7 +172,14 @@ export class ImapFolders {
 		);
 		if (typeof name !== 'string') return name;
 		const folders = this.#folders(account);
-		if (folders.has(name)) return { refusal: name === 'INBOX' ? 'systemFolder' : 'exists' };
+		const kept = folders.get(name)?.record;
+		if (kept?.noselect) {
+			kept.noselect = false;
+			kept.uidValidity = this.#nextUidValidity();
+			this.mailboxes.deps.store.saveImapFolder(kept);
+			return { name };
+		}
+		if (kept) return { refusal: name === 'INBOX' ? 'systemFolder' : 'exists' };
 		const missing = [...superiorsOf(name), name].filter((n) => !folders.has(n));
 		const refused = this.#roomFor(folders, missing.length);
 		if (refused) return refused;
@@ -496,14 +504,11 @@ export class ImapFolders {
 
 	#newFolder(account: ReadAccount, name: string): OpenFolder {
 		const space = this.spaceOf(account);
-		// Seconds since the epoch, never less than one more than the last one given (§2.3.1.1:
-		// a new folder of an old name must not get its old UIDVALIDITY).
-		this.#lastUidValidity = Math.max(Math.floor(Date.now() / 1000), this.#lastUidValidity + 1);
 		const record: ImapFolderRecord = {
 			id: newId(),
 			space,
 			name,
-			uidValidity: this.#lastUidValidity >>> 0 || 1,
+			uidValidity: this.#nextUidValidity(),
 			uidNext: 1,
 			noselect: false,
 			entries: []
@@ -513,6 +518,15 @@ export class ImapFolders {
 		this.mailboxes.deps.store.saveImapFolder(record);
 		if (name === 'INBOX' || name === 'Sent') this.#sync(account, folder);
 		return folder;
+	}
+
+	/**
+	 * Seconds since the epoch, never less than one more than the last one given (§2.3.1.1: a new
+	 * folder of an old name must not get its old UIDVALIDITY); 32 bits, non-zero.
+	 */
+	#nextUidValidity(): number {
+		this.#lastUidValidity = Math.max(Math.floor(Date.now() / 1000), this.#lastUidValidity + 1);
+		return this.#lastUidValidity >>> 0 || 1;
 	}
 
 	#addEntry(folder: OpenFolder, entry: Omit<ImapEntry, 'uid'>): ImapEntry {

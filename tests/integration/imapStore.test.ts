@@ -208,6 +208,12 @@ it('DELETE then CREATE of a name gives a new UIDVALIDITY (§2.3.1.1); a folder w
 	expect(imap.list(alice).find((f) => f.name === 'Work')!.attributes).toEqual(['\\Noselect']);
 	expect(imap.open(alice, 'Work', false)).toEqual({ refusal: 'noselect' });
 	expect(imap.delete(alice, 'Work')).toEqual({ refusal: 'noselect' });
+	// CREATE makes it a mailbox again, a new one.
+	const kept = ok(imap.status(alice, 'Work/Old')).uidValidity;
+	expect(imap.create(alice, 'Work')).toEqual({ name: 'Work' });
+	expect(imap.list(alice).find((f) => f.name === 'Work')!.attributes).toEqual([]);
+	expect(ok(imap.status(alice, 'Work')).uidValidity).toBeGreaterThan(kept);
+	expect(imap.create(alice, 'Work')).toEqual({ refusal: 'exists' });
 
 	for (const name of ['INBOX', 'inbox', 'Sent', 'Junk'])
 		expect(imap.delete(alice, name)).toEqual({ refusal: 'systemFolder' });
