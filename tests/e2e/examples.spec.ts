@@ -240,6 +240,22 @@ test('greylisting: the player waits the window, then the retry is accepted', asy
 	await expectAllChecksOk(page);
 });
 
+test('"Try it yourself" on a POP3 step: the lab takes over the session in TRANSACTION', async ({
+	page
+}) => {
+	const position = findExample('pop3-read')!.steps.findIndex((s) => s.id === 'stat') + 1;
+	await page.goto(`/examples/pop3-read?step=${position}`);
+	await at(page, position);
+	await page.getByRole('button', { name: 'Try it yourself in the lab' }).click();
+	await expect(page).toHaveURL(/\/lab$/);
+	await expect(page.locator('p.state-line')).toContainText('State: TRANSACTION');
+	await page.locator('.xterm-helper-textarea').focus();
+	await page.keyboard.type('LIST');
+	await page.keyboard.press('Enter');
+	await expect(page.locator('section.timeline li.row.server .text').last()).toHaveText('.');
+	await expect(page.locator('.xterm-rows')).toContainText('pop3>');
+});
+
 test('"Try it yourself" hands the live session to the lab, which takes one more command', async ({
 	page
 }) => {

@@ -50,9 +50,9 @@ export const LISTENER_INFO = Object.fromEntries(
 ) as Record<ListenerName, Listener>;
 
 /**
- * One learner's SMTP session in the lab: the WebSocket to the bridge, the events of the session,
+ * One learner's session in the lab (SMTP or POP3): the WebSocket to the bridge, its events,
  * what the learner types and pastes (pipelined per RFC 2920 when the server allows it), and
- * resuming the same SMTP session after the WebSocket drops or the page reloads.
+ * resuming the same session after the WebSocket drops or the page reloads.
  */
 export class LabSession {
 	listener = $state<ListenerName>('mx');
@@ -313,7 +313,9 @@ export class LabSession {
 		this.socketStatus = status;
 		if (status === 'closed' && (this.phase === 'open' || this.phase === 'opening')) {
 			this.phase = 'reconnecting';
-			this.#note('The connection to the lab dropped. Reconnecting to the same SMTP session…');
+			this.#note(
+				`The connection to the lab dropped. Reconnecting to the same ${this.protocol.toUpperCase()} session…`
+			);
 			this.announcement = 'Connection to the lab lost; reconnecting.';
 		}
 		if (status === 'open' && this.phase === 'reconnecting') {
@@ -345,9 +347,11 @@ export class LabSession {
 					listener: message.session.listener
 				});
 				if (resumed) {
-					this.#note('Reconnected: this is the same SMTP session, carry on.');
+					this.#note(
+						`Reconnected: this is the same ${this.protocol.toUpperCase()} session, carry on.`
+					);
 					// The bridge replays the session from the start; known events are skipped by seq.
-					this.announcement = 'Reconnected to the same SMTP session.';
+					this.announcement = `Reconnected to the same ${this.protocol.toUpperCase()} session.`;
 				}
 				return;
 			}
