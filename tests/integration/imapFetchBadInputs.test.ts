@@ -95,3 +95,22 @@ it('STORE in a mailbox opened with EXAMINE is NO, and a body fetch there does no
 	// Whatever \Recent says (the store decides it for EXAMINE), \Seen is not among the flags.
 	expect(fetched).toMatch(/^\* 1 FETCH \(BODY\[TEXT\] \{4\}\r\nHi\r\n FLAGS \((\\Recent)?\)\)$/);
 });
+
+it('a message another session expunged is answered NO until this session hears of it (RFC 3501 §7.4.1)', async () => {
+	const lab = await labWithOneMessage();
+	const reader = await loggedIn(lab);
+	const remover = await loggedIn(lab);
+	await reader.command('s', 'SELECT INBOX');
+	await remover.command('s', 'SELECT INBOX');
+	await remover.command('d', 'STORE 1 +FLAGS.SILENT (\\Deleted)');
+	await remover.command('x', 'EXPUNGE');
+	// No EXPUNGE response during FETCH (§7.4.1): message 1 still exists for this session.
+	expect(await reader.command('a1', 'FETCH 1 BODY.PEEK[]')).toEqual([
+		'a1 NO FETCH answered for the rest: messages asked for and expunged by another session: 1; NOOP reports their EXPUNGE'
+	]);
+	const noop = await reader.command('a2', 'NOOP');
+	expect(noop).toContain('* 1 EXPUNGE');
+	expect(await reader.command('a3', 'FETCH 1 FLAGS')).toEqual([
+		'a3 BAD no message 1: the mailbox is empty (RFC 3501 section 9 seq-number)'
+	]);
+});
