@@ -211,7 +211,7 @@ export class ImapConnection implements ImapContext {
 	async #literalAnnounced(command: Framed, tag: string | undefined): Promise<void> {
 		this.#recordParts(command);
 		const start = parseCommand(command, { startOnly: true });
-		const refusal = start.ok ? this.#stateRefusal(start.command.name) : null;
+		const refusal = start.ok ? this.#literalRefusal(start.command.name) : null;
 		if (start.ok && !refusal) {
 			await this.#respond(continuation(LITERAL_CONTINUATION));
 			return;
@@ -287,6 +287,16 @@ export class ImapConnection implements ImapContext {
 		await this.tagged(error.tag, error.unknownCommand ? 'unknownCommand' : 'syntax', {
 			message: error.message
 		});
+	}
+
+	/**
+	 * Why a command announcing a literal may not go on: its state, or a LOGIN before TLS, whose
+	 * literal would carry the password in plaintext only to be refused (§6.2.3).
+	 */
+	#literalRefusal(name: string): ImapReplyName | null {
+		const refusal = this.#stateRefusal(name);
+		if (refusal || name !== 'LOGIN' || this.loginAllowed) return refusal;
+		return 'loginDisabled';
 	}
 
 	/** Why a command may not run in this state, or null (RFC 3501 §3, §6). */

@@ -76,6 +76,17 @@ it('a literal over IMAP_MAX_LITERAL_BYTES is refused at its announcement; one at
 	expect(texts.slice(refusedAt + 1).find((t) => t.startsWith('a3 '))).toMatch(/^a3 NO literal/);
 });
 
+it('before TLS a LOGIN announcing a literal is refused at once, so the password is never sent in plaintext', async () => {
+	const lab = await start();
+	const client = await open(lab, 'imap');
+	client.send('a1 LOGIN alice {10}\r\n');
+	// NO instead of "+": the client does not send the literal (RFC 3501 §7.5, §6.2.3).
+	expect(await client.line()).toBe(
+		'a1 NO LOGIN refused before TLS: anyone on the path could read the password. Send STARTTLS first, then log in'
+	);
+	expect(await client.command('a2', 'NOOP')).toEqual(['a2 OK NOOP completed']);
+});
+
 it('IMAP_MAX_LINE_BYTES: a line of exactly the limit is read, one octet more is refused', async () => {
 	const lab = await start({ imapMaxLineBytes: 100 });
 	const client = await open(lab);
