@@ -203,6 +203,13 @@ with smtplib.SMTP('127.0.0.1', int(sys.argv[1])) as mx:
 	// RFC 2177 §3: the server sends untagged responses as changes happen, no command needed.
 	expect(await client.line()).toBe('* 1 EXISTS');
 	expect(await client.line()).toBe('* 1 RECENT');
+	// Another session flags it: the idling one hears of it as an untagged FETCH (§7.4.2).
+	const other = await RawImap.open(lab, 'imaps');
+	clients.push(other);
+	await other.command('b1', 'LOGIN alice wonderland');
+	await other.command('b2', 'SELECT INBOX');
+	expect((await other.command('b3', 'STORE 1 +FLAGS (\\Flagged)')).at(-1)).toMatch(/^b3 OK/);
+	expect(await client.line()).toMatch(/^\* 1 FETCH \(FLAGS \([^)]*\\Flagged[^)]*\)\)$/);
 	client.send('DONE\r\n');
 	expect(await client.line()).toBe('a3 OK IDLE terminated');
 	const fetched = await client.command('a4', 'FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])');
