@@ -266,7 +266,7 @@ export const IMAP_REPLIES = {
 	// §7.4.1: a message another session expunged may be answered with NO until this one is told.
 	fetchGone: {
 		status: 'NO',
-		text: '{verb} answered for the rest: messages asked for and expunged by another session: {count}; NOOP reports their EXPUNGE',
+		text: '{verb} answered for the rest: messages asked for and expunged by another session: {count} (the next NOOP reports them)',
 		rfc: [ref(3501, '7.4.1')]
 	},
 	badSequence: { status: 'BAD', text: '{message}', rfc: [ref(3501, '9'), ref(3501, '6.4.8')] },
