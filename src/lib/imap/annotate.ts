@@ -830,7 +830,9 @@ export class ImapAnnotator {
 			this.#add(notes, rfc, 'fetch-literal', { item: literalItem(text), octets });
 		}
 		return {
-			title: seq ? `End of FETCH of message ${seq[1]}` : 'Rest of the response',
+			title: seq
+				? `${announced ? 'FETCH' : 'End of FETCH'} of message ${seq[1]}${announced ? ', continued' : ''}`
+				: 'Rest of the response',
 			summary:
 				text.trim() === ')'
 					? 'The closing parenthesis ends the FETCH response.'
