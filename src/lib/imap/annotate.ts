@@ -337,7 +337,9 @@ export class ImapAnnotator {
 			literal.left = 0;
 			this.#clientLiteral = undefined;
 		} else literal.left -= bytes.length + 2;
-		if (literal.secret || masked) this.#add(notes, rfc, 'literal-secret');
+		// The password itself, or (masked) a line that begins with the mask.
+		const hidden = literal.secret || text.startsWith(MASK_MARK);
+		if (hidden) this.#add(notes, rfc, 'literal-secret');
 		this.#add(notes, rfc, literal.left > 0 ? 'literal-progress' : 'literal-done', {
 			left: Math.max(0, literal.left),
 			octets: literal.octets
@@ -353,11 +355,20 @@ export class ImapAnnotator {
 				awaitingGo: !announced[2],
 				what: literal.what
 			};
+		} else if (masked && !text.startsWith(MASK_MARK) && this.#pending.at(-1)?.name === 'LOGIN') {
+			// "alice ••••": the mask may hide the password literal's announcement ({n}), which the
+			// recorder masks too; the password's octets come after the next "+".
+			this.#clientLiteral = {
+				octets: NaN,
+				left: 1,
+				secret: true,
+				awaitingGo: true,
+				what: literal.what
+			};
 		}
 		const row = imapResponsesByKey.get('literal')!;
 		return {
-			title:
-				literal.secret || masked ? 'Literal (password, not shown)' : `Literal of ${literal.what}`,
+			title: hidden ? 'Literal (password, not shown)' : `Literal of ${literal.what}`,
 			summary: row.summary,
 			rfc: merge(row.rfc, rfc),
 			notes,
@@ -499,10 +510,16 @@ export class ImapAnnotator {
 		let title = row.title;
 		if (this.#clientLiteral?.awaitingGo) {
 			this.#clientLiteral.awaitingGo = false;
-			this.#add(notes, rfc, 'continuation-literal', {
-				octets: this.#clientLiteral.octets,
-				command: this.#clientLiteral.what
-			});
+			const octets = this.#clientLiteral.octets;
+			this.#add(
+				notes,
+				rfc,
+				Number.isNaN(octets) ? 'continuation-literal-hidden' : 'continuation-literal',
+				{
+					octets,
+					command: this.#clientLiteral.what
+				}
+			);
 			title = '+ — send the literal';
 		} else if (waiting?.name === 'AUTHENTICATE') {
 			this.#saslTurn = true;

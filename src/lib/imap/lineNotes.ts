@@ -180,6 +180,11 @@ export const imapNoteTable: readonly ImapNoteRow[] = [
 		[ref(3501, '6.2.2')]
 	),
 	row(
+		'continuation-literal-hidden',
+		'The server is ready for the next literal of {command}: the password, whose size is hidden with it.',
+		[ref(3501, '7.5')]
+	),
+	row(
 		'continuation-idle',
 		'The server is idling: it will report changes as they happen, until the client sends DONE.',
 		[ref(2177, '3')]

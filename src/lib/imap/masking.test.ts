@@ -66,6 +66,23 @@ describe('credentials never appear in an explanation', () => {
 		expect(login.title).toBe('LOGIN — user name and password');
 		expect(login.notes!.join(' ')).not.toContain('syntax');
 		expect(ok.stateAfter).toBe('imap-authenticated');
+		// User name and password as literals: the recorder masks the password's announcement too.
+		const literals = annotateAll([
+			C('a1 LOGIN {5}'),
+			S('+ Ready'),
+			C(`alice ${MASK}`),
+			S('+ Ready'),
+			C(MASK),
+			S('a1 OK')
+		]);
+		expect(literals.map((a) => [a.title, a.stateAfter])).toEqual([
+			['LOGIN — user name and password', 'imap-not-authenticated'],
+			['+ — send the literal', 'imap-not-authenticated'],
+			['Literal of a1 LOGIN …', 'imap-not-authenticated'],
+			['+ — send the literal', 'imap-not-authenticated'],
+			['Literal (password, not shown)', 'imap-not-authenticated'],
+			['OK to LOGIN', 'imap-authenticated']
+		]);
 		const [, , answer] = annotateAll([C('a1 AUTHENTICATE PLAIN'), S('+ '), C(MASK), S('a1 OK')]);
 		expect(answer.title).toBe('SASL answer (base64)');
 	});
