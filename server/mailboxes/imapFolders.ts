@@ -386,7 +386,7 @@ export class ImapFolders {
 	/** The message has an entry in the account's INBOX (delivered, or put there over IMAP). */
 	inInbox(account: ReadAccount, messageId: string): boolean {
 		const inbox = this.#space(this.spaceOf(account)).get('INBOX');
-		return inbox?.record.entries.some((e) => e.messageId === messageId) ?? false;
+		return inbox ? messageIdsOf(inbox.record.entries).has(messageId) : false;
 	}
 
 	// ---- for FolderView ----
@@ -531,7 +531,7 @@ export class ImapFolders {
 
 	#addEntry(folder: OpenFolder, entry: Omit<ImapEntry, 'uid'>): ImapEntry {
 		const added: ImapEntry = { uid: folder.record.uidNext++, ...entry };
-		folder.record.entries.push(added);
+		pushEntry(folder.record, added);
 		this.#claimRecent(folder, null);
 		this.mailboxes.deps.store.saveImapFolder(folder.record);
 		this.#notify(folder, null);
@@ -563,7 +563,7 @@ export class ImapFolders {
 					!derived.has(stored.summary.id) &&
 					this.mailboxes.holds(account, record.name as Folder, stored)
 				) {
-					record.entries.push(derivedEntry(record, stored));
+					pushEntry(record, derivedEntry(record, stored));
 					changed = true;
 				}
 		}
@@ -607,8 +607,9 @@ export class ImapFolders {
 			for (const folder of folders.values()) {
 				const { record } = folder;
 				// This message only: a full #sync reads every stored message, and an EXPUNGE of n
-				// messages announces n changes.
-				const entries = record.entries.filter((e) => e.messageId === messageId);
+				// messages announces n changes. Every new message in the lab comes by here.
+				const present = messageIdsOf(record.entries).has(messageId);
+				const entries = present ? record.entries.filter((e) => e.messageId === messageId) : [];
 				const leaving = entries.filter((e) =>
 					account ? !this.#keeps(account, record.name, e) : !stored
 				);
@@ -620,7 +621,7 @@ export class ImapFolders {
 					this.mailboxes.holds(account, record.name as Folder, stored);
 				if (!leaving.length && !arriving) continue;
 				if (leaving.length) record.entries = record.entries.filter((e) => !leaving.includes(e));
-				if (arriving) record.entries.push(derivedEntry(record, stored));
+				if (arriving) pushEntry(record, derivedEntry(record, stored));
 				this.#claimRecent(folder, null);
 				store.saveImapFolder(record);
 				this.#notify(folder, null);
@@ -700,6 +701,23 @@ const NONE: ReadonlySet<string> = new Set();
 /** INBOX in any case is INBOX (§5.1); other names are case-sensitive. */
 function canonical(name: string): string {
 	return name.toUpperCase() === 'INBOX' ? 'INBOX' : name;
+}
+
+/**
+ * The message ids of a folder's entries, made once per entries array: the array is replaced
+ * whenever entries leave, and pushEntry keeps the set of the current one.
+ */
+const messageIds = new WeakMap<ImapEntry[], Set<string>>();
+
+function messageIdsOf(entries: ImapEntry[]): Set<string> {
+	let ids = messageIds.get(entries);
+	if (!ids) messageIds.set(entries, (ids = new Set(entries.map((e) => e.messageId))));
+	return ids;
+}
+
+function pushEntry(record: ImapFolderRecord, entry: ImapEntry): void {
+	record.entries.push(entry);
+	messageIds.get(record.entries)?.add(entry.messageId);
 }
 
 function removedFromInbox(account: ReadAccount, stored: StoredMessage): boolean {
