@@ -87,6 +87,8 @@ export class ImapConnection implements ImapContext {
 	#current: ImapCommand | null = null;
 	/** IDLE's listener on the selected folder's changes, while IDLE runs. */
 	#idleListener: (() => void) | null = null;
+	/** The untagged report being written, if any (see #reportChanges). */
+	#reporting: Promise<void> = Promise.resolve();
 	#busy = false;
 	#closed = false;
 
@@ -457,7 +459,15 @@ export class ImapConnection implements ImapContext {
 	 * Untagged EXPUNGE, EXISTS, RECENT and FETCH FLAGS for what other sessions (or new mail, or
 	 * POP3) changed in the selected folder since this session last heard (§5.2, §7.3.1, §7.4.1).
 	 */
-	async #reportChanges(): Promise<void> {
+	#reportChanges(): Promise<void> {
+		// One report at a time, in order: IDLE's change events and a tagged completion never
+		// interleave their lines, and a completion waits for a report already under way.
+		const report = this.#reporting.then(() => this.#writeChanges());
+		this.#reporting = report.catch(() => undefined);
+		return report;
+	}
+
+	async #writeChanges(): Promise<void> {
 		const view = this.selected;
 		if (!view || this.#closed) return;
 		const changes = view.sync();
@@ -533,6 +543,7 @@ export class ImapConnection implements ImapContext {
 		code?: ResponseCode
 	): Promise<void> {
 		if (this.selected && mayReportChanges(this.#current)) await this.#reportChanges();
+		else await this.#reporting;
 		this.#current = null;
 		const row = IMAP_REPLIES[reply];
 		const status = row.status === 'OK' || row.status === 'NO' ? row.status : 'BAD';
