@@ -175,14 +175,23 @@ export class ImapAnnotator {
 			name,
 			row,
 			uid,
-			shown: secret ? `${tag} ${name} …` : first.length > 80 ? `${first.slice(0, 77)}…` : first
+			// An unknown command may be a mistyped LOGIN: only known, secret-free commands are quoted whole.
+			shown: !word
+				? 'a line without a command'
+				: secret || (!row && first.includes(' ', tag.length + 1 + word.length))
+					? `${tag} ${word} …`
+					: first.length > 80
+						? `${first.slice(0, 77)}…`
+						: first
 		};
 		if (this.#pending.length) this.#add(notes, rfc, 'pipelined', { count: this.#pending.length });
 		this.#pending.push(pending);
 		if (!row) {
-			this.#add(notes, rfc, 'unknown-command', { command: word || first, tag: tag || '*' });
+			// A line of one word has no command: it is not quoted (it may be a password typed alone).
+			if (!word) this.#add(notes, rfc, 'no-command');
+			else this.#add(notes, rfc, 'unknown-command', { command: word, tag: tag || '*' });
 			return {
-				title: `Unknown command ${word || first}`.trim(),
+				title: word ? `Unknown command ${word}` : 'A line without a command',
 				summary: imapResponsesByKey.get('BAD')!.summary,
 				rfc,
 				notes,

@@ -30,6 +30,11 @@ export const imapNoteTable: readonly ImapNoteRow[] = [
 		'Not valid IMAP syntax for {command} (the arguments are not quoted here: they carry a password). The server answers {tag} BAD.',
 		[ref(3501, '9')]
 	),
+	row(
+		'no-command',
+		'A command is a tag, a space and a command name ("a1 NOOP"); this line is one word, so the server answers * BAD.',
+		[ref(3501, '2.2.1')]
+	),
 	row('unknown-command', 'IMAP has no command {command}: the server answers {tag} BAD.', [
 		ref(3501, '6'),
 		ref(3501, '7.1.3')

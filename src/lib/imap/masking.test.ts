@@ -45,6 +45,13 @@ describe('credentials never appear in an explanation', () => {
 			0
 		],
 		[
+			// A mistyped LOGIN is an unknown command: its arguments are not quoted, not even by its
+			// BAD's note; nor is a password typed alone on a line.
+			'a mistyped LOGIN, and a password typed alone',
+			[C(`a1 LOGON alice ${PASSWORD}`), S('a1 BAD unknown'), C(PASSWORD), S('* BAD')],
+			0
+		],
+		[
 			'LOGIN, then a pipelined command whose notes mention the LOGIN still in flight',
 			[C(`a1 LOGIN alice ${PASSWORD}`), C('a2 NOOP'), S('a1 OK'), S('a2 OK')],
 			0
