@@ -50,6 +50,8 @@ const ENHANCED_CODE = /^\d\.\d{1,3}\.\d{1,3} /;
 /** How long a closing session waits for the peer before its socket is destroyed. */
 const CLOSE_GRACE_MS = 1000;
 const LATIN1 = 'latin1';
+/** The first octet of a TLS handshake record (RFC 8446 §5.1: ContentType handshake(22)). */
+const TLS_HANDSHAKE_RECORD = 22;
 
 /** A command that reads raw lines after its "+" (RFC 3501 §6.2.2, RFC 2177 §3). */
 type Pending = { kind: 'authenticate'; tag: string } | { kind: 'idle'; tag: string };
@@ -91,6 +93,8 @@ export class ImapConnection implements ImapContext {
 	#reporting: Promise<void> = Promise.resolve();
 	#busy = false;
 	#closed = false;
+	/** The session's first bytes are still to come: a TLS handshake there is told apart. */
+	#firstChunk = true;
 
 	constructor(
 		readonly server: ImapServer,
@@ -166,10 +170,25 @@ export class ImapConnection implements ImapContext {
 	}
 
 	#onData = (chunk: Buffer): void => {
+		if (this.#firstChunk) {
+			this.#firstChunk = false;
+			// A TLS record (content type 22, handshake) where the greeting's answer should be: a
+			// client set up for implicit TLS. Its ClientHello holds no line end, so say so now.
+			if (!this.secure && chunk[0] === TLS_HANDSHAKE_RECORD) return this.#tlsOnPlainPort();
+		}
 		this.#reader.push(chunk);
 		if (this.#reader.buffered > MAX_BUFFERED_BYTES) this.#socket.pause();
 		void this.#drain();
 	};
+
+	#tlsOnPlainPort(): void {
+		this.recorder.system(
+			'note',
+			'The client began a TLS handshake on a port that starts in plaintext (RFC 8314 §3.1 puts implicit TLS on its own port)'
+		);
+		void this.untagged('tlsOnPlainPort');
+		this.close('The client spoke TLS to the STARTTLS port; the server said BYE and closed');
+	}
 
 	/** RFC 3501 §5.4: the autologout timer; the server says BYE before it closes (§7.1.5). */
 	#onIdle = (): void => {

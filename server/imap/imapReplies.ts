@@ -251,6 +251,11 @@ export const IMAP_REPLIES = {
 		rfc: [ref(3501, '5.4'), ref(3501, '7.1.5')]
 	},
 	closing: { status: 'BYE', text: '{reason}', rfc: [ref(3501, '7.1.5')] },
+	tlsOnPlainPort: {
+		status: 'BYE',
+		text: "That was a TLS handshake, but this port starts in plaintext and upgrades with STARTTLS; for TLS from the first byte connect to the imaps port (993 in the real world; /connect gives this lab's ports)",
+		rfc: [ref(3501, '6.2.1'), ref(8314, '3.1'), ref(3501, '7.1.5')]
+	},
 	notImplemented: {
 		status: 'BAD',
 		text: '{verb} is not implemented by this server yet',

@@ -218,7 +218,7 @@ it('plaintext pipelined after STARTTLS is discarded, never read as a command ins
 	expect(stored.events.some((e) => e.text.startsWith('x1'))).toBe(false);
 });
 
-it('a TLS ClientHello where a command was expected gets * BAD, and the session and listener go on', async () => {
+it('a TLS ClientHello on the STARTTLS port gets * BYE naming the imaps port; later in a session it is a bad line; the listener goes on', async () => {
 	const lab = await start();
 	// The bytes a client configured for implicit TLS sends first, caught on a socket of our own.
 	const catcher = net.createServer();
@@ -233,8 +233,17 @@ it('a TLS ClientHello where a command was expected gets * BAD, and the session a
 	hello.destroy();
 	catcher.close();
 	const client = await open(lab, 'imap');
-	client.send(Buffer.concat([clientHello, Buffer.from('\r\na1 NOOP\r\n')]));
-	const answers = await client.until('a1');
+	client.send(clientHello);
+	// Its ClientHello holds no line end: told at once rather than left waiting for one.
+	expect(await client.line()).toBe(
+		"* BYE That was a TLS handshake, but this port starts in plaintext and upgrades with STARTTLS; for TLS from the first byte connect to the imaps port (993 in the real world; /connect gives this lab's ports)"
+	);
+	await client.closed;
+	// Later, inside a session, the same bytes are only a bad line (or part of one).
+	const later = await open(lab, 'imap');
+	expect(await later.command('a0', 'NOOP')).toEqual(['a0 OK NOOP completed']);
+	later.send(Buffer.concat([clientHello, Buffer.from('\r\na1 NOOP\r\n')]));
+	const answers = await later.until('a1');
 	expect(answers.length).toBeGreaterThan(1);
 	for (const line of answers.slice(0, -1)) expect(line).toMatch(/^(\* BAD|\S+ BAD) .+/);
 	expect(answers.at(-1)).toBe('a1 OK NOOP completed');
