@@ -322,9 +322,7 @@ export class ImapConnection implements ImapContext {
 
 	/** Why a command may not run in this state, or null (RFC 3501 §3, §6). */
 	#stateRefusal(name: string): ImapReplyName | null {
-		const states =
-			SESSION_STATES[name as SessionCommandName] ??
-			IMAP_COMMAND_TABLE.get(name as ImapCommand['name'])?.states;
+		const states = commandStates(name);
 		if (!states || states.includes(this.state)) return null;
 		if (this.state === 'not-authenticated') return 'needLogin';
 		if (states.includes('not-authenticated')) return 'alreadyLoggedIn';
@@ -700,6 +698,14 @@ function credentialOffset(text: string): number | undefined {
 		while (i < text.length && text[i] !== ' ') i++;
 	}
 	return text[i] === ' ' && i + 1 < text.length ? i + 1 : undefined;
+}
+
+/** The states a command is valid in: the session's own, or its command table row's. */
+export function commandStates(name: string): readonly ImapState[] | undefined {
+	return (
+		SESSION_STATES[name as SessionCommandName] ??
+		IMAP_COMMAND_TABLE.get(name as ImapCommand['name'])?.states
+	);
 }
 
 /**
