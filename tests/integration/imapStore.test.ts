@@ -384,34 +384,30 @@ it('POP3 and IMAP share INBOX: poplib DELE+QUIT expunges it from a selected IMAP
 	const session = opened(lab, alice, 'INBOX');
 	let told = 0;
 	session.on('change', () => told++);
+	// poplib: argv[2] 'dele N' deletes message N and quits; 'list' prints the scan listing.
 	const script = `
 import poplib, ssl, sys, json
 c = poplib.POP3_SSL('127.0.0.1', int(sys.argv[1]), context=ssl._create_unverified_context())
 c.user('alice'); c.pass_('wonderland')
-c.dele(2)
-c.quit()
-c = poplib.POP3_SSL('127.0.0.1', int(sys.argv[1]), context=ssl._create_unverified_context())
-c.user('alice'); c.pass_('wonderland')
-print(json.dumps([line.decode() for line in c.list()[1]]))
+if sys.argv[2] == 'list': print(json.dumps([line.decode() for line in c.list()[1]]))
+else: c.dele(int(sys.argv[2].split()[1]))
 c.quit()
 `;
-	const first = await run('/usr/bin/python3', ['-c', script, String(lab.sandbox.port('pop3s'))]);
-	expect(JSON.parse(first.stdout)).toHaveLength(2);
+	const poplib = async (what: string) =>
+		(await run('/usr/bin/python3', ['-c', script, String(lab.sandbox.port('pop3s')), what])).stdout;
+	await poplib('dele 2');
+	// Told by the store's event, as IDLE needs: no IMAP or POP3 command read the folder since.
 	expect(told).toBeGreaterThan(0);
 	expect(session.sync()).toMatchObject({ expunged: [2], exists: null });
 	expect(subjectsOf(lab, session)).toEqual(['one', 'three']);
 	expect(lab.store.messages.get(idOf(lab, 'two'))!.summary.readerActs).toMatchObject([
 		{ act: 'removed', mailbox: 'alice', protocol: 'pop3', command: 'QUIT' }
 	]);
+	expect(JSON.parse(await poplib('list'))).toHaveLength(2);
 
 	store(session, [1], ['\\Deleted'], 'add');
 	expect(session.expunge(by('EXPUNGE'))).toEqual([1]);
-	const second = await run('/usr/bin/python3', [
-		'-c',
-		script.replace(/c\.dele\(2\)\n/, ''),
-		String(lab.sandbox.port('pop3s'))
-	]);
-	expect(JSON.parse(second.stdout)).toHaveLength(1);
+	expect(JSON.parse(await poplib('list'))).toHaveLength(1);
 	expect(lab.mailboxes.list(alice, 'INBOX').map((e) => e.messageId)).toEqual([idOf(lab, 'three')]);
 }, 40_000);
 
@@ -565,4 +561,22 @@ it('a message gone from the lab (its last owner deleted it, the operator cleared
 	expect(inbox.sync().expunged).toEqual([1]);
 	expect(keep.sync().expunged).toEqual([1]);
 	expect(ok(lab.mailboxes.imap.status(me, 'Keep'))).toMatchObject({ messages: 0, uidNext: 3 });
+}, 30_000);
+
+it('new mail reaches selected sessions at once (IDLE, RFC 2177): a change event, then EXISTS, with \\Recent for the session selected first (§2.3.2)', async () => {
+	const lab = await start();
+	const alice = login(lab, 'alice', 'wonderland');
+	await sendToMx(lab, 'alice@example.com', 'one');
+	const first = opened(lab, alice, 'INBOX');
+	const second = opened(lab, alice, 'INBOX');
+	const examined = opened(lab, alice, 'INBOX', true);
+	let told = 0;
+	second.on('change', () => told++);
+	await sendToMx(lab, 'alice@example.com', 'two');
+	expect(told).toBe(1);
+	expect(first.sync()).toEqual({ expunged: [], exists: 2, recent: 2, flags: [] });
+	expect(second.sync()).toEqual({ expunged: [], exists: 2, recent: 0, flags: [] });
+	expect(examined.sync()).toEqual({ expunged: [], exists: 2, recent: 0, flags: [] });
+	expect(second.sync()).toEqual({ expunged: [], exists: null, recent: null, flags: [] });
+	expect(subjectsOf(lab, second)).toEqual(['one', 'two']);
 }, 30_000);
