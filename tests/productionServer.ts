@@ -30,6 +30,8 @@ const LOOPBACK_ANY_PORT = {
 	SMTPS_PORT: '0',
 	POP3_PORT: '0',
 	POP3S_PORT: '0',
+	IMAP_PORT: '0',
+	IMAPS_PORT: '0',
 	DNS_PORT: '0',
 	MAIL_HOSTS_PORT: '0'
 };

@@ -22,10 +22,8 @@ export interface DeliveryStage {
 	arrives: string | null;
 	explains: string;
 	rfc: RfcRef[];
-	/** What its link does (the outgoing server's: outgoingLink); null for a part still to come. */
+	/** What its link does; null for the outgoing server, whose link outgoingLink gives. */
 	action: string | null;
-	/** Not in the lab yet: shown greyed, without a link. */
-	coming: boolean;
 }
 
 export const DELIVERY_STAGES = [
@@ -37,8 +35,7 @@ export const DELIVERY_STAGES = [
 		arrives: null,
 		explains: 'Writes the message — header fields, a blank line, the body — and hands it on.',
 		rfc: [ref(5322, '2.1')],
-		action: 'Use your own program',
-		coming: false
+		action: 'Use your own program'
 	},
 	{
 		id: 'submission',
@@ -49,8 +46,7 @@ export const DELIVERY_STAGES = [
 		explains:
 			'Your provider’s door for new mail, STARTTLS on 587 or TLS at once on 465: it checks who you are (AUTH), then takes the message.',
 		rfc: [ref(6409, '3.1'), ref(8314, '3.3')],
-		action: 'Submit a message in the lab',
-		coming: false
+		action: 'Submit a message in the lab'
 	},
 	{
 		id: 'outgoing',
@@ -61,8 +57,7 @@ export const DELIVERY_STAGES = [
 		explains:
 			'One copy per destination server, with all of its recipients; a “try later” is retried, at least 30 minutes apart, for days.',
 		rfc: [ref(5321, '4.5.4.1')],
-		action: null,
-		coming: false
+		action: null
 	},
 	{
 		id: 'dns',
@@ -73,8 +68,7 @@ export const DELIVERY_STAGES = [
 		explains:
 			'MX records name the domain’s mail hosts, lowest preference first; with none, the domain’s own address is the implicit MX.',
 		rfc: [ref(5321, '5.1'), ref(1035, '3.3.9')],
-		action: 'Watch the lookups',
-		coming: false
+		action: 'Watch the lookups'
 	},
 	{
 		id: 'mx',
@@ -85,8 +79,7 @@ export const DELIVERY_STAGES = [
 		explains:
 			'Takes mail for its own domains only, and adds its Received: line on top of those already there.',
 		rfc: [ref(5321, '4.4'), ref(5321, '3.6.2')],
-		action: 'Talk to port 25 in the lab',
-		coming: false
+		action: 'Talk to port 25 in the lab'
 	},
 	{
 		id: 'mailbox',
@@ -97,8 +90,7 @@ export const DELIVERY_STAGES = [
 		explains:
 			'Final delivery adds Return-Path: with the envelope sender; the message waits here to be read.',
 		rfc: [ref(5321, '4.4')],
-		action: 'Open the mailboxes',
-		coming: false
+		action: 'Open the mailboxes'
 	},
 	{
 		id: 'reader',
@@ -107,10 +99,9 @@ export const DELIVERY_STAGES = [
 		where: 'the recipient’s computer or phone',
 		arrives: 'IMAP or POP3, not SMTP',
 		explains:
-			'Fetches the message from the mailbox to show it: IMAP on port 143, POP3 on port 110.',
+			'Reads the mailbox to show the message: IMAP on port 143 keeps it on the server with folders and flags, POP3 on port 110 downloads it.',
 		rfc: [ref(3501, '2.1'), ref(1939, '3')],
-		action: null,
-		coming: true
+		action: 'Read mail in the lab (IMAP, POP3)'
 	}
 ] as const satisfies readonly DeliveryStage[];
 
@@ -129,12 +120,13 @@ export const SIDE_BANDS: { side: StageSide; from: number; span: number }[] = [
 ];
 
 /** Where each stage is seen live; the outgoing server's depends on what the visitor has sent. */
-export const STAGE_HREF: Record<Exclude<StageId, 'outgoing' | 'reader'>, string> = {
+export const STAGE_HREF: Record<Exclude<StageId, 'outgoing'>, string> = {
 	program: '/connect',
 	submission: '/lab?listener=submission',
 	dns: '/dns',
 	mx: '/lab?listener=mx',
-	mailbox: '/mailbox'
+	mailbox: '/mailbox',
+	reader: '/lab?listener=imap'
 };
 
 /**

@@ -40,9 +40,9 @@ test('the lab on POP3: the reading listeners, STLS before the log-in, RETR expla
 	await page.goto('/lab');
 	await expect(page.locator('.xterm-helper-textarea')).toBeAttached();
 
-	// The picker groups the listeners: sending (SMTP) and reading (POP3).
-	const reading = page.getByRole('group', { name: 'Reading (POP3)' });
-	await expect(reading.getByRole('radio')).toHaveCount(2);
+	// The picker groups the listeners: sending (SMTP) and reading (POP3, and IMAP since issue 19).
+	const reading = page.getByRole('group', { name: 'Reading (POP3, IMAP)' });
+	await expect(reading.getByRole('radio')).toHaveCount(4);
 	await expect(reading).toContainText('POP3 (port 110)');
 	await expect(reading).toContainText('POP3S (port 995)');
 	await expect(page.getByRole('group', { name: 'Sending (SMTP)' }).getByRole('radio')).toHaveCount(

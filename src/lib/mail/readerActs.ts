@@ -90,6 +90,22 @@ export const READER_ACT_NOTES: readonly ReaderActNote[] = [
 		explanation:
 			"The reader's POP3 client marked this copy deleted (DELE) and ended with QUIT: only then, in the UPDATE state, does the server remove it from the maildrop — 'download and delete', POP3's usual way. A dropped connection or RSET would have kept it. Only this mailbox's copy is gone; the message's page, its sessions and its journey stay as the lab's record.",
 		rfc: [ref(1939, '6'), ref(1939, '5'), ref(1939, '3')]
+	},
+	{
+		protocol: 'imap',
+		act: 'read',
+		title: 'read over IMAP',
+		explanation:
+			'An IMAP client fetched this copy’s body (FETCH BODY[] or RFC822, not BODY.PEEK): the server set its \\Seen flag, which every client of this mailbox now sees as “read”. The copy stays on the server; IMAP keeps mail there and only flags change.',
+		rfc: [ref(3501, '6.4.5'), ref(3501, '2.3.2')]
+	},
+	{
+		protocol: 'imap',
+		act: 'removed',
+		title: 'deleted by the reader over IMAP',
+		explanation:
+			'The reader’s IMAP client flagged this copy \\Deleted (STORE) and then EXPUNGE (or CLOSE) removed it: a flag alone removes nothing, and the expunge is permanent. POP3 and IMAP read the same INBOX: a copy expunged from INBOX is gone for both. Only this mailbox’s copy is gone; the message’s page, its sessions and its journey stay as the lab’s record.',
+		rfc: [ref(3501, '6.4.3'), ref(3501, '6.4.6'), ref(3501, '6.4.2'), ref(3501, '2.3.2')]
 	}
 ];
 

@@ -1,7 +1,7 @@
 import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
 import { PresenceReporter } from '$lib/client/classPresence';
 import type { CatchUpStep } from '$lib/client/protocolPoint';
-import { LISTENER_TABLE, type Listener } from '$lib/listeners';
+import { LISTENER_TABLE, type Listener, type Protocol } from '$lib/listeners';
 import {
 	capabilitiesOf,
 	isFinalReplyLine,
@@ -13,9 +13,15 @@ import type { ListenerName, ServerMessage, SessionEvent, SessionSummary } from '
 import { formatEvent, formatNote } from '$lib/terminal/format';
 import { dotStuff } from '$lib/terminal/dotStuff';
 import type { PasteStep } from '$lib/terminal/pipeline';
-import type { Pop3Responses } from '$lib/terminal/pop3Responses';
 
-type Pop3Lab = typeof import('./pop3Lab');
+/** A reading protocol's lab parts (pop3Lab.ts, imapLab.ts: the same exports). */
+export type ReaderLab = typeof import('./pop3Lab') | typeof import('./imapLab');
+type ReaderResponses = InstanceType<ReaderLab['Responses']>;
+/** Each reading protocol's parts, a dynamic import(): none is in /lab's first load. */
+const READER_LABS: Partial<Record<Protocol, () => Promise<ReaderLab>>> = {
+	pop3: () => import('./pop3Lab'),
+	imap: () => import('./imapLab')
+};
 
 export type Phase = 'idle' | 'opening' | 'open' | 'reconnecting' | 'ended';
 
@@ -50,7 +56,7 @@ export const LISTENER_INFO = Object.fromEntries(
 ) as Record<ListenerName, Listener>;
 
 /**
- * One learner's session in the lab (SMTP or POP3): the WebSocket to the bridge, its events,
+ * One learner's session in the lab (SMTP, POP3 or IMAP): the WebSocket to the bridge, its events,
  * what the learner types and pastes (pipelined per RFC 2920 when the server allows it), and
  * resuming the same session after the WebSocket drops or the page reloads.
  */
@@ -72,10 +78,12 @@ export class LabSession {
 	stuffed = $state.raw<{ typed: string; sent: string }[]>([]);
 	/** "Try it from here" in progress or done, or null. */
 	catchUp = $state.raw<CatchUp | null>(null);
-	/** The lab's POP3 parts (pop3Lab.ts), loaded once a POP3 listener is picked. */
-	pop3 = $state.raw<Pop3Lab | null>(null);
+	/** The reading protocols' lab parts loaded so far, each once its listener is picked. */
+	readers = $state.raw<Partial<Record<Protocol, ReaderLab>>>({});
 	/** The session's listener, else the picked one: what the terminal speaks. */
 	protocol = $derived(LISTENER_INFO[this.session?.listener ?? this.listener].protocol);
+	/** The parts of the protocol spoken, when it is a reading one and they are loaded. */
+	reader = $derived(this.readers[this.protocol] ?? null);
 
 	exchanges = $derived(pairExchanges(this.events));
 	capabilities = $derived(capabilitiesOf(this.exchanges));
@@ -95,8 +103,8 @@ export class LabSession {
 	#groupSize = 0;
 	/** Resolved with the code of the next complete reply (null: the session ended first). */
 	#replyWaiter: ((code: number | null, line: string) => void) | null = null;
-	/** Where each POP3 response ends (RFC 1939 §3); null on an SMTP session. */
-	#responses: Pop3Responses | null = null;
+	/** Where each POP3 or IMAP response ends; null on an SMTP session. */
+	#responses: ReaderResponses | null = null;
 
 	/**
 	 * Opens the WebSocket (browser only); returns the cleanup for an `$effect`. `resume: false`
@@ -144,14 +152,21 @@ export class LabSession {
 		return this.phase === 'open';
 	}
 
-	/** Loads the POP3 parts; a session already under way is read again from its start. */
-	async loadPop3(): Promise<void> {
-		this.pop3 ??= await import('./pop3Lab');
-		if (this.protocol === 'pop3' && !this.#responses) this.#readPop3(this.events);
+	/**
+	 * Loads the picked reading protocol's parts; a session already under way is read again from
+	 * its start.
+	 */
+	async loadReader(): Promise<void> {
+		const protocol = this.protocol;
+		const load = READER_LABS[protocol];
+		if (!load || this.readers[protocol]) return;
+		const parts = await load();
+		this.readers = { ...this.readers, [protocol]: parts };
+		if (this.protocol === protocol && !this.#responses) this.#readResponses(this.events);
 	}
 
-	#readPop3(events: readonly SessionEvent[]): void {
-		this.#responses = this.pop3 && new this.pop3.Pop3Responses();
+	#readResponses(events: readonly SessionEvent[]): void {
+		this.#responses = this.reader && new this.reader.Responses();
 		for (const event of events) this.#responses?.feed(event);
 	}
 
@@ -173,7 +188,7 @@ export class LabSession {
 		this.#steps = [];
 		this.#pending = [];
 		this.#responses = null;
-		if (this.protocol === 'pop3') this.#readPop3([]);
+		this.#readResponses([]);
 		this.#sink?.reset();
 		if (!this.#socket?.send({ type: 'open', listener: this.listener })) {
 			this.error =
@@ -425,16 +440,18 @@ export class LabSession {
 	#ended(reason: string): void {
 		const lastReply = this.events.findLast((e) => e.dir === 'server');
 		const code = lastReply ? replyCode(lastReply.text) : null;
-		// POP3 answers QUIT with +OK (RFC 1939 §6), SMTP with 221.
+		// SMTP answers QUIT with 221; POP3 and IMAP say how they answer QUIT or LOGOUT.
 		const quitAnswered =
 			code === 221 ||
 			(this.#responses !== null &&
-				/^QUIT\s*$/i.test(this.events.findLast((e) => e.dir === 'client')?.text ?? '') &&
-				!!lastReply?.text.startsWith('+OK'));
+				!!this.reader?.saidGoodbye(
+					this.events.findLast((e) => e.dir === 'client')?.text ?? '',
+					lastReply?.text ?? ''
+				));
 		this.endReason = this.refused
 			? reason
 			: quitAnswered
-				? `Session ended: you said QUIT and the server said goodbye (${lastReply?.text}).`
+				? `Session ended: you said ${this.protocol === 'imap' ? 'LOGOUT' : 'QUIT'} and the server said goodbye (${lastReply?.text}).`
 				: code === 421
 					? `The server closed the session: ${lastReply?.text}`
 					: `Session ended: ${reason}`;

@@ -106,8 +106,8 @@ export const STEP_TEXT = {
 		rfc: [ref(3461, '4.1'), ref(3464, '2.3.3')]
 	},
 	reading: {
-		text: 'Reading the mailbox is not SMTP: the recipient’s program fetches it with POP3 (port 110, or 995 with TLS) — or IMAP, which comes in a later part of the lab. Nobody has read this copy here yet.',
-		rfc: [ref(1939, '3'), ref(3501, '')]
+		text: 'Reading the mailbox is not SMTP: the recipient’s program downloads it with POP3 (port 110, or 995 with TLS), or works with it where it lies with IMAP (port 143, or 993 with TLS): folders, flags, new mail as it arrives. Nobody has read this copy here yet.',
+		rfc: [ref(1939, '3'), ref(3501, '3')]
 	}
 } as const satisfies Record<string, { text: string; rfc: RfcRef[] }>;
 
