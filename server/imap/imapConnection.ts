@@ -17,7 +17,7 @@ import {
 	type ImapCommand
 } from '../../src/lib/imap/protocol/commandParser';
 import { CommandReader, type ReaderEvent } from '../../src/lib/imap/protocol/commandReader';
-import type { Framed } from '../../src/lib/imap/protocol/grammar';
+import { latin1, type Framed } from '../../src/lib/imap/protocol/grammar';
 import {
 	atom,
 	continuation,
@@ -217,7 +217,7 @@ export class ImapConnection implements ImapContext {
 	async #handle(event: ReaderEvent): Promise<void> {
 		if (event.kind === 'line') return this.#pendingLine(event.text);
 		if (event.kind === 'refused') return this.#refused(event);
-		if (event.kind === 'continue') return this.#literalAnnounced(event.command, event.tag);
+		if (event.kind === 'continue') return this.#literalAnnounced(event.command);
 		this.#recordParts(event.command);
 		this.#recordedParts = 0;
 		const parsed = parseCommand(event.command);
@@ -229,7 +229,7 @@ export class ImapConnection implements ImapContext {
 	 * "{n}" ends a line: the command name and its state are checked before the client is asked
 	 * for the octets, so an unknown command or one in the wrong state sends none (§7.5 example).
 	 */
-	async #literalAnnounced(command: Framed, tag: string | undefined): Promise<void> {
+	async #literalAnnounced(command: Framed): Promise<void> {
 		this.#recordParts(command);
 		const start = parseCommand(command, { startOnly: true });
 		const refusal = start.ok ? this.#literalRefusal(start.command.name) : null;
@@ -240,31 +240,36 @@ export class ImapConnection implements ImapContext {
 		this.#reader.abandon();
 		this.#recordedParts = 0;
 		if (!start.ok) return this.#syntaxError(start.error);
-		await this.tagged(tag ?? '*', refusal!, { verb: start.command.name });
+		await this.tagged(start.command.tag, refusal!, { verb: start.command.name });
 	}
 
-	/** Records the command's parts not yet recorded: a literal's text with the line after it. */
+	/**
+	 * Records the command's parts not yet recorded: each line, after the first with the literal
+	 * before it, as display text (wireText: no client byte acts on a terminal or page), a LOGIN
+	 * password masked from where it starts.
+	 */
 	#recordParts(command: Framed): void {
-		const parts = command.segments.map((segment, i) =>
-			i === 0 ? segment : this.#literalShown(command.literals[i - 1]) + segment
-		);
-		const raw = command.segments.map((segment, i) =>
-			i === 0 ? segment : Buffer.from(command.literals[i - 1]).toString(LATIN1) + segment
-		);
+		const { segments, literals } = command;
+		const literalAt = (i: number) => (i === 0 ? new Uint8Array(0) : literals[i - 1]);
+		const raw = segments.map((segment, i) => latin1(literalAt(i)) + segment);
 		const secretAt = credentialOffset(raw.join(''));
 		let offset = raw.slice(0, this.#recordedParts).join('').length;
-		for (let i = this.#recordedParts; i < parts.length; i++) {
-			const literalLength = i === 0 ? 0 : command.literals[i - 1].length;
-			const shownLiteralLength = parts[i].length - command.segments[i].length;
+		for (let i = this.#recordedParts; i < segments.length; i++) {
+			const literal = literalAt(i);
+			const literalShown = i === 0 ? '' : this.#literalShown(literal);
+			const shown = (text: string) => wireText(Buffer.from(text, LATIN1));
 			let maskFrom: number | undefined;
 			if (secretAt !== undefined && secretAt < offset + raw[i].length) {
 				const into = Math.max(0, secretAt - offset);
-				maskFrom = into < literalLength ? 0 : into - literalLength + shownLiteralLength;
+				maskFrom =
+					into < literal.length
+						? 0
+						: literalShown.length + shown(segments[i].slice(0, into - literal.length)).length;
 			}
-			this.recorder.clientLine(parts[i], [], maskFrom);
+			this.recorder.clientLine(literalShown + shown(segments[i]), [], maskFrom);
 			offset += raw[i].length;
 		}
-		this.#recordedParts = parts.length;
+		this.#recordedParts = segments.length;
 	}
 
 	/** A literal as the transcript shows it: cut at MAX_DATA_EVENT_BYTES, as DATA is. */

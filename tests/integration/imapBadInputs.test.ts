@@ -195,6 +195,14 @@ it('unbalanced parentheses and pipelined garbage: one explained BAD each, in ord
 	]);
 	expect((await otherList).at(-1)).toBe('o1 OK LIST completed');
 	expect(await client.command('z', 'NOOP')).toEqual(['z OK NOOP completed']);
+	// Recorded as display text: the NULs and 8-bit octets shown as \xNN, never as themselves.
+	const lines = () =>
+		[...lab.store.sessions.values()].flatMap((s) => s.events.filter((e) => e.dir === 'client'));
+	await until(() => lines().some((e) => e.text === 'z NOOP'));
+	expect(lines().map((e) => e.text)).toEqual(
+		expect.arrayContaining(['\\x00\\x00\\x00', 'g1 \\xFF\\xFE NOOP'])
+	);
+	expect(lines().some((e) => /[\0\xff]/.test(e.text))).toBe(false);
 });
 
 it('plaintext pipelined after STARTTLS is discarded, never read as a command inside TLS', async () => {
