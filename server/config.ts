@@ -121,6 +121,8 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	pop3IdleTimeoutSeconds: number;
 	/** Failed log-ins in one POP3 session before the server closes it. */
 	pop3MaxFailedLogins: number;
+	/** Seconds after a POP3 log-in before the same maildrop may log in again (0: no delay). */
+	pop3LoginDelaySeconds: number;
 	/** Octets of one IMAP command line, CRLF excluded; longer arguments come as literals (RFC 3501 §4.3). */
 	imapMaxLineBytes: number;
 	/** Octets of one IMAP literal; a bigger one is refused when announced (RFC 3501 §7.5). */
@@ -221,6 +223,8 @@ export const DEFAULTS: LabConfig = {
 	pop3IdleTimeoutSeconds: 600, // RFC 1939 §3: an autologout timer of at least 10 minutes
 	// A mistyped password or two is fine; guessing at machine speed costs a new connection each.
 	pop3MaxFailedLogins: 3,
+	// RFC 2449 §6.5: a delay between log-ins is a server's choice; off unless a lesson wants it.
+	pop3LoginDelaySeconds: 0,
 	// RFC 7162 §4: clients keep command lines to about 8192 octets, so servers should take that much.
 	imapMaxLineBytes: 8192,
 	imapMaxLiteralBytes: 1 * MiB, // as MAX_MESSAGE_BYTES: an APPENDed message is one literal
@@ -296,6 +300,7 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string' | 'boolean'
 	['POP3_MAX_LINE_BYTES', 'pop3MaxLineBytes', 'int'],
 	['POP3_IDLE_TIMEOUT_SECONDS', 'pop3IdleTimeoutSeconds', 'int'],
 	['POP3_MAX_FAILED_LOGINS', 'pop3MaxFailedLogins', 'int'],
+	['POP3_LOGIN_DELAY_SECONDS', 'pop3LoginDelaySeconds', 'int'],
 	['IMAP_MAX_LINE_BYTES', 'imapMaxLineBytes', 'int'],
 	['IMAP_MAX_LITERAL_BYTES', 'imapMaxLiteralBytes', 'int'],
 	['IMAP_IDLE_TIMEOUT_SECONDS', 'imapIdleTimeoutSeconds', 'int'],

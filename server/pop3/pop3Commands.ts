@@ -34,8 +34,13 @@ const COMMANDS: Record<string, Command> = {
 				({ when }) =>
 					when === 'always' ||
 					(when === 'beforeTls' && !conn.secure && conn.state === 'authorization') ||
-					(when === 'login' && conn.loginAllowed && conn.state === 'authorization')
-			).map(({ line }) => line.replace('{days}', String(expireDays(conn))));
+					(when === 'login' && conn.loginAllowed && conn.state === 'authorization') ||
+					(when === 'loginDelay' && conn.server.deps.config.pop3LoginDelaySeconds > 0)
+			).map(({ line }) =>
+				line
+					.replace('{days}', String(expireDays(conn)))
+					.replace('{delay}', String(conn.server.deps.config.pop3LoginDelaySeconds))
+			);
 			conn.send([pop3Reply('capa'), ...lines, '.']);
 		}
 	},
@@ -306,8 +311,11 @@ function logIn(conn: Pop3Connection, user: string, password: string): void {
 		);
 	}
 	const { account } = result;
+	// RFC 2449 §8.1.1: refused at PASS or AUTH, never at USER (which would tell who exists).
+	const wait = deps.locks.loginWait(account.mailbox, deps.clock.now());
+	if (wait) return conn.reply('loginDelay', wait);
 	// RFC 1939 §4 (an exclusive-access lock) and RFC 2449 §8.1.2: one session holds a maildrop.
-	if (!deps.locks.take(account.mailbox, conn.id)) return conn.reply('inUse');
+	if (!deps.locks.take(account.mailbox, conn.id, deps.clock.now())) return conn.reply('inUse');
 	conn.account = account;
 	conn.maildrop = deps.mailboxes
 		.list(account, 'INBOX')

@@ -9,8 +9,8 @@
 import type { RfcRef } from '../../src/lib/messages';
 import { ref } from '../../src/lib/smtp/rfc';
 
-/** RFC 2449 §8.1, RFC 3206 §4–5. LOGIN-DELAY is not used: the lab has no login delay. */
-export type Pop3ResponseCode = 'IN-USE' | 'SYS/TEMP' | 'SYS/PERM' | 'AUTH';
+/** RFC 2449 §8.1, RFC 3206 §4–5. */
+export type Pop3ResponseCode = 'IN-USE' | 'LOGIN-DELAY' | 'SYS/TEMP' | 'SYS/PERM' | 'AUTH';
 
 export interface Pop3Reply {
 	status: '+OK' | '-ERR';
@@ -88,6 +88,12 @@ export const POP3_REPLIES = {
 		code: 'IN-USE',
 		text: 'The log-in is right, but this maildrop is open in another POP3 session; try again once that session ends',
 		rfc: [ref(2449, '8.1.2'), ref(1939, '4')]
+	},
+	loginDelay: {
+		status: '-ERR',
+		code: 'LOGIN-DELAY',
+		text: 'The log-in is right, but this maildrop logged in {seconds} s ago and may log in again only {delay} s after its last log-in (POP3_LOGIN_DELAY_SECONDS, announced in CAPA); try again in {wait} s',
+		rfc: [ref(2449, '8.1.1'), ref(2449, '6.5')]
 	},
 	authNeedsMechanism: {
 		status: '-ERR',
@@ -223,7 +229,7 @@ export const SASL_CONTINUATION = '+ ';
  */
 export const POP3_CAPABILITIES: readonly {
 	line: string;
-	when: 'always' | 'beforeTls' | 'login';
+	when: 'always' | 'beforeTls' | 'login' | 'loginDelay';
 	rfc: RfcRef[];
 }[] = [
 	{ line: 'TOP', when: 'always', rfc: [ref(2449, '6.1')] },
@@ -235,6 +241,8 @@ export const POP3_CAPABILITIES: readonly {
 	// RFC 2449 §6.7: a site that deletes mail by itself SHOULD say so; RETENTION_HOURS and a
 	// class's CLASS_RETENTION_DAYS do, so the days a message is sure to be kept are announced.
 	{ line: 'EXPIRE {days}', when: 'always', rfc: [ref(2449, '6.7')] },
+	// Only when POP3_LOGIN_DELAY_SECONDS sets one: a server that announces it SHOULD enforce it.
+	{ line: 'LOGIN-DELAY {delay}', when: 'loginDelay', rfc: [ref(2449, '6.5')] },
 	{ line: 'STLS', when: 'beforeTls', rfc: [ref(2595, '4')] },
 	{ line: 'USER', when: 'login', rfc: [ref(2449, '6.2')] },
 	{ line: 'SASL PLAIN', when: 'login', rfc: [ref(2449, '6.3'), ref(5034, '4')] },

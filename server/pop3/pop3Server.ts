@@ -9,6 +9,7 @@
 import type net from 'node:net';
 import tls from 'node:tls';
 import type { Listener } from '../../src/lib/listeners';
+import type { Clock } from '../clock';
 import type { LabConfig } from '../config';
 import type { Mailboxes } from '../mailboxes/mailboxes';
 import type { LiveSessions } from '../sandbox/sessions';
@@ -30,15 +31,42 @@ export interface Pop3ServerDeps {
 	mailboxes: Pop3Mailboxes;
 	/** Held by the session that has a maildrop open (RFC 1939 §4): shared by both listeners. */
 	locks: MaildropLocks;
+	clock: Clock;
 }
 
-/** Which session holds each maildrop (a read account's mailbox key): one at a time. */
+/**
+ * Which session holds each maildrop (a read account's mailbox key): one at a time; and when each
+ * last logged in, for POP3_LOGIN_DELAY_SECONDS (RFC 2449 §6.5).
+ */
 export class MaildropLocks {
 	#holders = new Map<string, string>();
+	/** Mailbox → its last log-in; only entries still inside the delay matter, so older go. */
+	#lastLogin = new Map<string, number>();
 
-	take(mailbox: string, sessionId: string): boolean {
+	constructor(
+		/** POP3_LOGIN_DELAY_SECONDS, in ms (0: none). */
+		readonly loginDelayMs: number
+	) {}
+
+	/** What a log-in now must wait for, or null when it may go ahead. */
+	loginWait(mailbox: string, now: number): { seconds: number; delay: number; wait: number } | null {
+		const last = this.#lastLogin.get(mailbox);
+		if (last === undefined || now - last >= this.loginDelayMs) return null;
+		return {
+			seconds: Math.floor((now - last) / 1000),
+			delay: this.loginDelayMs / 1000,
+			wait: Math.ceil((last + this.loginDelayMs - now) / 1000)
+		};
+	}
+
+	take(mailbox: string, sessionId: string, now: number): boolean {
 		if (this.#holders.has(mailbox)) return false;
 		this.#holders.set(mailbox, sessionId);
+		if (this.loginDelayMs > 0) {
+			for (const [key, at] of this.#lastLogin)
+				if (now - at >= this.loginDelayMs) this.#lastLogin.delete(key);
+			this.#lastLogin.set(mailbox, now);
+		}
 		return true;
 	}
 

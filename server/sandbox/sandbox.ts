@@ -59,7 +59,7 @@ export class Sandbox {
 		const { config, store, clock } = deps;
 		const sessions = new LiveSessions(deps);
 		// One lock table for pop3 and pop3s: a maildrop is open in one session at a time.
-		const maildropLocks = new MaildropLocks();
+		const maildropLocks = new MaildropLocks(config.pop3LoginDelaySeconds * 1000);
 		this.sessions = sessions;
 		this.ownersOfAddress = (address) => {
 			const owner = deps.owners.ownerOfAddress(address)?.id;

@@ -12,7 +12,7 @@ import tls from 'node:tls';
 import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
-import { until } from './harness';
+import { ManualClock, until } from './harness';
 import { startQuickLab } from './smtpSession';
 
 const run = promisify(execFile);
@@ -279,6 +279,34 @@ it('POP3_MAX_FAILED_LOGINS: the last failed log-in closes the session; [IN-USE] 
 		'-ERR Send USER first: PASS must come right after an accepted USER'
 	);
 	expect(await logIn(second)).toMatch(/^\+OK alice's maildrop/);
+});
+
+it('POP3_LOGIN_DELAY_SECONDS: CAPA announces LOGIN-DELAY, a log-in too soon gets [LOGIN-DELAY] at PASS (not USER), one after the delay goes ahead (RFC 2449 §6.5, §8.1.1)', async () => {
+	const clock = new ManualClock();
+	const delayed = await startQuickLab({ pop3LoginDelaySeconds: 900 }, { clock });
+	labs.push(delayed);
+	const first = await Pop3Client.open(delayed, 'pop3s');
+	first.send('CAPA\r\n');
+	expect(await first.multiLine()).toContain('LOGIN-DELAY 900');
+	expect(await logIn(first)).toMatch(/^\+OK/);
+	await first.command('QUIT');
+	clock.advance(899_000);
+	const second = await Pop3Client.open(delayed, 'pop3s');
+	expect(await second.command('USER alice')).toMatch(/^\+OK/);
+	expect(await second.command('PASS wonderland')).toBe(
+		'-ERR [LOGIN-DELAY] The log-in is right, but this maildrop logged in 899 s ago and may log in again only 900 s after its last log-in (POP3_LOGIN_DELAY_SECONDS, announced in CAPA); try again in 1 s'
+	);
+	// Another maildrop is not held back.
+	expect(await second.command('USER bob')).toMatch(/^\+OK/);
+	expect(await second.command('PASS builder')).toMatch(/^\+OK bob's maildrop/);
+	clock.advance(1_000);
+	const third = await Pop3Client.open(delayed, 'pop3s');
+	expect(await logIn(third)).toMatch(/^\+OK alice's maildrop/);
+	// Without the setting (the default 0), nothing is announced.
+	const plain = await start();
+	const other = await Pop3Client.open(plain, 'pop3s');
+	other.send('CAPA\r\n');
+	expect((await other.multiLine()).join('\n')).not.toContain('LOGIN-DELAY');
 });
 
 it('AUTH PLAIN: initial response, a continuation, "*" cancels, a malformed answer is refused', async () => {
