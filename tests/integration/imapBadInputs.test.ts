@@ -334,3 +334,18 @@ it('READ_ALLOW_PLAINTEXT=true: no LOGINDISABLED, AUTH=PLAIN offered before TLS, 
 	]);
 	expect(await client.command('l', 'LOGIN alice wonderland')).toEqual(['l OK alice logged in']);
 });
+
+it('VISIBILITY=private: a mail program logging in with a shared account gets NO; a personal login opens its mailbox and the session becomes its owner’s', async () => {
+	const lab = await start({ visibility: 'private' });
+	const owner = lab.owners.owner(lab.owners.signer.issueOwner().id);
+	const client = await open(lab);
+	expect(await client.command('a1', 'LOGIN alice wonderland')).toEqual([
+		'a1 NO Shared accounts log in only in the lab in your browser on this server: use your personal login from the Connect page'
+	]);
+	expect(await client.command('a2', `LOGIN ${owner.name} ${owner.password}`)).toEqual([
+		`a2 OK ${owner.name} logged in`
+	]);
+	const session = [...lab.store.sessions.values()].find((s) => s.summary.listener === 'imaps')!;
+	await until(() => session.owners.includes(owner.id));
+	expect(session.summary.authUser).toBe(owner.name);
+});
