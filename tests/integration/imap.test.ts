@@ -284,3 +284,40 @@ c.user('alice'); c.pass_('wonderland'); c.dele(1); c.quit()
 	expect(await client.command('a4', 'NOOP')).toEqual(['* 1 EXPUNGE', 'a4 OK NOOP completed']);
 	expect(await client.command('a5', 'NOOP')).toEqual(['a5 OK NOOP completed']);
 });
+
+it('EXPUNGE reports * n EXPUNGE, CLOSE removes \\Deleted messages silently (§6.4.2), UNSELECT removes nothing (RFC 3691)', async () => {
+	const lab = await start();
+	const script = `
+import smtplib, sys
+with smtplib.SMTP('127.0.0.1', int(sys.argv[1])) as mx:
+    for n in range(3):
+        mx.sendmail('carol@example.org', ['alice@example.com'], b'Subject: number %d\\r\\n\\r\\nbody\\r\\n' % n)
+`;
+	await run('/usr/bin/python3', ['-c', script, String(lab.sandbox.port('mx'))]);
+	const client = await RawImap.open(lab, 'imaps');
+	clients.push(client);
+	await client.command('a1', 'LOGIN alice wonderland');
+	expect(await client.command('a2', 'SELECT INBOX')).toContain('* 3 EXISTS');
+	await client.command('a3', 'STORE 1:3 +FLAGS.SILENT (\\Deleted)');
+	// UNSELECT leaves the mailbox as it is.
+	expect(await client.command('a4', 'UNSELECT')).toEqual([
+		'a4 OK UNSELECT completed: nothing was removed'
+	]);
+	expect(await client.command('a5', 'SELECT INBOX')).toContain('* 3 EXISTS');
+	await client.command('a6', 'STORE 1:3 -FLAGS.SILENT (\\Deleted)');
+	await client.command('a7', 'STORE 2 +FLAGS.SILENT (\\Deleted)');
+	// §7.4.1: message 2 goes, and the client is told its number.
+	expect(await client.command('a8', 'EXPUNGE')).toEqual(['* 2 EXPUNGE', 'a8 OK EXPUNGE completed']);
+	await client.command('a9', 'STORE 1 +FLAGS.SILENT (\\Deleted)');
+	// CLOSE: no untagged EXPUNGE, and the session leaves the selected state.
+	expect(await client.command('b1', 'CLOSE')).toEqual([
+		'b1 OK CLOSE completed: messages marked \\Deleted were removed without EXPUNGE responses'
+	]);
+	expect(await client.command('b2', 'FETCH 1 FLAGS')).toEqual([
+		expect.stringMatching(/^b2 BAD FETCH is valid only in the selected state/)
+	]);
+	expect(await client.command('b3', 'STATUS INBOX (MESSAGES)')).toEqual([
+		'* STATUS "INBOX" (MESSAGES 1)',
+		'b3 OK STATUS completed'
+	]);
+});
