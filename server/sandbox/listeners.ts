@@ -16,6 +16,7 @@ import { untaggedStatus } from '../../src/lib/imap/protocol/responseWriter';
 import { pop3Reply } from '../pop3/pop3Replies';
 import { replyText, SANDBOX_REPLIES } from './replies';
 import type { LiveSessions, SessionOpening } from './sessions';
+import { OpenSockets } from './openSockets';
 import { WireTap } from './wireTap';
 
 /**
@@ -46,7 +47,7 @@ export interface SessionServer {
 export class Listeners {
 	#servers = new Map<ListenerName, net.Server>();
 	/** Every accepted socket still open, so shutdown can close what the 421 did not. */
-	#sockets = new Set<net.Socket>();
+	readonly openSockets = new OpenSockets();
 	#secureContext: tls.SecureContext;
 
 	constructor(readonly deps: ListenersDeps) {
@@ -60,8 +61,7 @@ export class Listeners {
 						: deps.smtpServerOf(spec);
 			const server = net.createServer((socket) => {
 				socket.on('error', () => undefined);
-				this.#sockets.add(socket);
-				socket.once('close', () => this.#sockets.delete(socket));
+				this.openSockets.add(socket);
 				if (spec.tls === 'implicit') this.#terminateTls(spec, smtp, socket);
 				else void this.#accept(spec, smtp, socket, socket);
 			});
@@ -98,7 +98,7 @@ export class Listeners {
 	}
 
 	destroySockets(): void {
-		for (const socket of this.#sockets) socket.destroy();
+		this.openSockets.destroyAll();
 	}
 
 	/**
