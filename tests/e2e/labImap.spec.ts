@@ -96,9 +96,14 @@ test('the lab on IMAP: STARTTLS before LOGIN, SELECT and FETCH explained, the se
 	).not.toBeEmpty();
 	// No SMTP panel on an IMAP session.
 	await expect(page.getByRole('heading', { name: 'Envelope' })).toHaveCount(0);
-	await send(page, 'a6 LOGOUT', /^a6 OK/);
+	// IDLE (RFC 2177): '+ idling', a message delivered meanwhile is announced, DONE ends it.
+	await send(page, 'a6 IDLE', /^\+ idling/);
+	await deliverToBob(smtpPorts.mx, `${subject} (while idling)`);
+	await expect(serverRows(page).last()).toHaveText(/^\* \d+ (EXISTS|RECENT)$/);
+	await send(page, 'DONE', /^a6 OK/);
+	await send(page, 'a7 LOGOUT', /^a7 OK/);
 	await expect(
-		page.getByText(/Session ended: you said LOGOUT and the server said goodbye \(a6 OK/).first()
+		page.getByText(/Session ended: you said LOGOUT and the server said goodbye \(a7 OK/).first()
 	).toBeVisible();
 });
 
@@ -135,7 +140,7 @@ test('/connect gives the IMAP incoming server settings, with the ports the serve
 	await expect(settings).toContainText('STARTTLS');
 	const user = await page.getByTestId('personal-user').innerText();
 	await expect(settings.getByRole('row', { name: /User Name/ })).toContainText(user);
-	const imaplib = page.getByLabel('Python imaplib');
+	const imaplib = page.locator('pre[aria-label="Python imaplib"]');
 	await expect(imaplib).toContainText(`, ${smtpPorts.imap})`);
 	await expect(imaplib).toContainText('imap.starttls(ssl_context=context)');
 });
