@@ -272,6 +272,31 @@ describe('journeySequence', () => {
 		expect(journeySequence(journey([north])).local).toEqual([]);
 	});
 
+	it('a copy read and expunged over IMAP names IMAP and its sections (RFC 3501 §6.4.5, §6.4.3)', () => {
+		const imapAct = (act: 'read' | 'removed', command: string, at: number) => ({
+			messageId: 'M1',
+			act,
+			mailbox: 'alice',
+			sessionId: 'I-M1',
+			at: T0 + at,
+			protocol: 'imap' as const,
+			command
+		});
+		const [reading] = journeySequence(
+			journey([north], {
+				local: ['alice@example.com'],
+				reads: [imapAct('read', 'FETCH', 1000), imapAct('removed', 'EXPUNGE', 2000)]
+			})
+		).local;
+		expect(reading.lines).toEqual([
+			'2026-12-01 18:00:01 UTC: read over IMAP (FETCH), the copy in alice@example.com, .net, .org',
+			'2026-12-01 18:00:02 UTC: deleted by the reader over IMAP (EXPUNGE), the copy in alice@example.com, .net, .org'
+		]);
+		expect(reading.title).toBe('Deleted by the reader');
+		expect(reading.explains?.rfc).toContainEqual({ rfc: 3501, section: '6.4.3' });
+		expect(reading.explains?.text).toMatch(/\\Deleted/);
+	});
+
 	it('an implicit MX is drawn as the domain’s address record', () => {
 		const implicit = leg({
 			id: 'LI',
