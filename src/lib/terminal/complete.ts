@@ -3,7 +3,7 @@
  * advertised in its EHLO reply, and the parameters of the extensions it advertised.
  */
 
-import { parseEhloLine } from '../smtp/tables/extensions';
+import { parseEhloWords } from '../smtp/protocol/ehloLine';
 import { parseReply } from '../smtp/protocol/replyParser';
 
 /** EHLO keyword → its parameters, as the server advertised them ("AUTH PLAIN LOGIN"). */
@@ -55,7 +55,7 @@ export function parseEhloKeywords(lines: readonly string[]): Capabilities {
 	for (const line of lines) {
 		const text = parseReply(line)?.text.trim();
 		if (!text) continue;
-		const { keyword, params } = parseEhloLine(text);
+		const { keyword, params } = parseEhloWords(text);
 		caps[keyword] = params;
 	}
 	return caps;

@@ -1,5 +1,6 @@
 import { indexBy, rowId, type ReferenceRow } from '../reference/reference';
 import { ref } from '../rfc';
+import { parseEhloWords, type EhloWords } from '../protocol/ehloLine';
 
 export interface ExtensionRow extends ReferenceRow {
 	keyword: string;
@@ -151,34 +152,15 @@ export const extensionsByKeyword: ReadonlyMap<string, ExtensionRow> = indexBy(
 	(r) => r.keyword
 );
 
-export interface EhloLine {
-	keyword: string;
-	params: string[];
-	/** "AUTH=LOGIN PLAIN": the pre-standard form some servers still send for old clients. */
-	legacyEquals: boolean;
+export interface EhloLine extends EhloWords {
 	row?: ExtensionRow;
 	/** Starts with X, or is unknown here. */
 	vendor: boolean;
 }
 
-/**
- * RFC 5321 §4.1.1.1:
- *   ehlo-line    = ehlo-keyword *( SP ehlo-param )
- *   ehlo-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")
- *   ehlo-param   = 1*(%d33-126)
- * Keywords are case-insensitive. "AUTH=LOGIN PLAIN" is outside this grammar (and RFC 4954's):
- * a form from before the AUTH standard that some servers still send for old clients.
- */
+/** An EHLO line's words (protocol/ehloLine.ts, RFC 5321 §4.1.1.1) with the keyword's row. */
 export function parseEhloLine(text: string): EhloLine {
-	const words = text.trim().split(/ +/);
-	let keyword = (words.shift() ?? '').toUpperCase();
-	let legacyEquals = false;
-	const eq = keyword.indexOf('=');
-	if (eq > 0) {
-		words.unshift(keyword.slice(eq + 1));
-		keyword = keyword.slice(0, eq);
-		legacyEquals = true;
-	}
-	const row = extensionsByKeyword.get(keyword);
-	return { keyword, params: words.filter(Boolean), legacyEquals, row, vendor: !row };
+	const words = parseEhloWords(text);
+	const row = extensionsByKeyword.get(words.keyword);
+	return { ...words, row, vendor: !row };
 }
