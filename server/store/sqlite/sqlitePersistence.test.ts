@@ -314,7 +314,8 @@ describe('SQLite schema migrations', () => {
 			{ version: 6 },
 			{ version: 7 },
 			{ version: 8 },
-			{ version: 9 }
+			{ version: 9 },
+			{ version: 10 }
 		]);
 		// Version 4: what was stored before owners existed belongs to no one (the operator's).
 		expect(check.prepare('SELECT owners FROM sessions').get()).toEqual({ owners: '[]' });
