@@ -21,6 +21,21 @@ describe('formatEvent', () => {
 		]);
 		expect(formatEvent({ dir: 'system', text: 'TLS' })[0]).toBe('\x1b[35m*  TLS\x1b[0m');
 	});
+	it('colours IMAP status responses: OK a success, NO and BAD refusals, BYE the close (RFC 3501 §7.1)', () => {
+		expect(formatEvent({ dir: 'server', text: 'a1 OK done' })[0]).toBe(
+			'\x1b[32mS: a1 OK done\x1b[0m'
+		);
+		expect(formatEvent({ dir: 'server', text: '* OK [UIDVALIDITY 3] x' })[0]).toContain('\x1b[32m');
+		expect(formatEvent({ dir: 'server', text: 'a2 NO [TRYCREATE] x' })[0]).toContain('\x1b[31m');
+		expect(formatEvent({ dir: 'server', text: 'a3 BAD x' })[0]).toContain('\x1b[31m');
+		expect(formatEvent({ dir: 'server', text: '* BYE logging out' })[0]).toContain('\x1b[33m');
+		// Untagged data and a literal's text that merely starts like a status are not coloured.
+		expect(formatEvent({ dir: 'server', text: '* 2 EXISTS' })[0]).toContain('\x1b[37m');
+		expect(formatEvent({ dir: 'server', text: 'a1 OK in a body\nline two' })[0]).toContain(
+			'\x1b[37m'
+		);
+	});
+
 	it('colours POP3 status lines: +OK as a success, -ERR as a refusal (RFC 1939 §3)', () => {
 		expect(formatEvent({ dir: 'server', text: '+OK 2 320' })[0]).toBe(
 			'\x1b[32mS: +OK 2 320\x1b[0m'

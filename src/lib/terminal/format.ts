@@ -39,12 +39,25 @@ export const terminalTheme = {
 
 const PREFIX = { client: 'C: ', server: 'S: ', system: '*  ' } as const;
 
+const IMAP_STATUS_CLASS: Record<string, 'class2' | 'class4' | 'class5'> = {
+	OK: 'class2',
+	PREAUTH: 'class2',
+	NO: 'class5',
+	BAD: 'class5',
+	BYE: 'class4'
+};
+
 function classStyle(text: string): string {
 	// POP3's status indicators (RFC 1939 §3) in the colours of SMTP's success and refusal.
 	if (/^\+OK\b/.test(text)) return SGR.class2;
 	if (/^-ERR\b/.test(text)) return SGR.class5;
 	const reply = parseReply(text.split('\n', 1)[0]);
-	return reply ? SGR[`class${Math.floor(reply.code / 100)}` as 'class2'] : SGR.server;
+	if (reply) return SGR[`class${Math.floor(reply.code / 100)}` as 'class2'];
+	// IMAP's status responses, tagged or untagged (RFC 3501 §7.1): OK as a success, NO and BAD as
+	// refusals, BYE as the server closing. One line only: a literal's text is never a status.
+	const imap = /^(?:\*|[A-Za-z0-9.]+) (OK|PREAUTH|NO|BAD|BYE)(?: |$)/.exec(text);
+	if (imap && !text.includes('\n')) return SGR[IMAP_STATUS_CLASS[imap[1]]];
+	return SGR.server;
 }
 
 /**
