@@ -22,10 +22,10 @@ async function expectAllChecksOk(page: Page) {
 	for (let i = 0; i < count; i++) await expect(checks.nth(i)).toContainText('✓');
 }
 
-test('catalogue lists the 23 examples in order, each linked', async ({ page }) => {
+test('catalogue lists the 24 examples in order, each linked', async ({ page }) => {
 	await page.goto('/examples');
 	const cards = page.locator('.cards > li');
-	await expect(cards).toHaveCount(23);
+	await expect(cards).toHaveCount(24);
 	await expect(cards.first()).toContainText('Your first message');
 	await expect(cards.first()).toContainText('mx (25)');
 	await expect(cards.nth(16)).toContainText('SMTP smuggling');
@@ -181,6 +181,27 @@ test('POP3: "Read mail with POP3" played to its end — keep, then delete — ev
 	await expect(page.locator('g.state', { hasText: 'TRANSACTION' })).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'Envelope' })).toHaveCount(0);
 	await expect(page.locator('.takeaway')).toContainText('download and delete');
+});
+
+test('IMAP: "Read mail with IMAP" played to its end — IDLE hears the message the other connection sends', async ({
+	page
+}) => {
+	await page.goto('/examples/imap-read');
+	await at(page, 0);
+	const steps = findExample('imap-read')!.steps;
+	for (let i = 1; i <= steps.length; i++) {
+		await page.keyboard.press('ArrowRight');
+		await at(page, i);
+		await expectAllChecksOk(page);
+		// IDLE heard the new message before DONE (RFC 2177 §3, RFC 3501 §7.3.1).
+		if (steps[i - 1].id === 'done')
+			await expect(page.locator('.on-wire')).toContainText(/\* \d+ EXISTS/);
+		if (steps[i - 1].id === 'select')
+			await expect(page.locator('g.state.current')).toContainText('selected');
+	}
+	await expect(page.getByTestId('step-title')).toHaveText('LOGOUT');
+	await expect(page.getByRole('heading', { name: 'Envelope' })).toHaveCount(0);
+	await expect(page.locator('.takeaway')).toContainText('IDLE');
 });
 
 test('a ?step=N link to the MX-down give-up replays it, fast-forwarding the queue from the page', async ({

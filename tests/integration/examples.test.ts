@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ServerMessage } from '../../src/lib/messages';
+import { OWNER_COOKIE } from '../../src/lib/server/cookieNames';
 import { EXAMPLES, findExample } from '../../src/lib/examples/catalogue';
 import { ExampleDriver, type StepRecord } from '../../src/lib/examples/driver';
 import { formatExpected } from '../../src/lib/examples/runner';
@@ -30,7 +31,10 @@ afterAll(async () => {
 });
 
 async function play(example: Example): Promise<{ records: StepRecord[]; driver: ExampleDriver }> {
-	const client = await BridgeClient.connect(web.wsUrl);
+	// One browser: its pages (a side step's second connection too) share its owner cookie.
+	const { cookie } = lab.owners.signer.issueOwner();
+	const browser = { headers: { cookie: `${OWNER_COOKIE}=${cookie}` } };
+	const client = await BridgeClient.connect(web.wsUrl, browser);
 	// The fast-forward the journey page's button calls (POST …/fast-forward), as the operator.
 	const journeys = createJourneyApi(
 		{ queue: lab.queue, queueClock: lab.queueClock },
@@ -44,6 +48,18 @@ async function play(example: Example): Promise<{ records: StepRecord[]; driver: 
 		{
 			fastForward: async (id) => {
 				journeys.fastForward({ ownerId: 'operator', operator: true }, id);
+			},
+			// A side step's second connection: a bridge client of its own, as another tab is.
+			openSide: async () => {
+				const side = await BridgeClient.connect(web.wsUrl, browser);
+				const sideDriver = new ExampleDriver((message) => {
+					side.send(message);
+					return true;
+				});
+				side.ws.on('message', (data) =>
+					sideDriver.receive(JSON.parse(data.toString()) as ServerMessage)
+				);
+				return { driver: sideDriver, close: () => side.close() };
 			}
 		}
 	);
@@ -70,9 +86,9 @@ function messagesOf(sessionId: string) {
 }
 
 describe('every example, live', () => {
-	test('the catalogue has 23 examples with unique slugs and step ids', () => {
-		expect(EXAMPLES).toHaveLength(23);
-		expect(new Set(EXAMPLES.map((e) => e.slug)).size).toBe(23);
+	test('the catalogue has 24 examples with unique slugs and step ids', () => {
+		expect(EXAMPLES).toHaveLength(24);
+		expect(new Set(EXAMPLES.map((e) => e.slug)).size).toBe(24);
 		for (const example of EXAMPLES) {
 			const ids = example.steps.map((s) => s.id);
 			expect(new Set(ids).size, example.slug).toBe(ids.length);
@@ -88,10 +104,12 @@ describe('every example, live', () => {
 				const record = records[index];
 				const label = `${example.slug} step ${index + 1} (${step.id})`;
 				expect(record.error, label).toBeNull();
+				// A side step's replies are its own steps'.
+				const expected = step.kind === 'side' ? step.steps.flatMap((s) => s.expect) : step.expect;
 				expect(
 					record.replies.map(formatExpected),
-					`${label}: expected ${step.expect.map(formatExpected).join(', ')}`
-				).toEqual(step.expect.map(formatExpected));
+					`${label}: expected ${expected.map(formatExpected).join(', ')}`
+				).toEqual(expected.map(formatExpected));
 				// A journey step: each leg of the message's journey did what the script says.
 				for (const check of record.legs)
 					expect(
@@ -112,6 +130,23 @@ describe('every example, live', () => {
 					);
 					expect(stored[0].raw.toString()).not.toMatch(/dave@/i);
 					break;
+				case 'imap-read': {
+					// IDLE heard the message the other connection sent (RFC 2177 §3, RFC 3501 §7.3.1),
+					// and the EXPUNGE of the first one is Bob's reader deleting it over IMAP.
+					const step = (id: string) => records[example.steps.findIndex((s) => s.id === id)];
+					const done = step('done');
+					const heard = done.replies.flatMap((r) => r.lines);
+					expect(heard.some((line) => /^\* \d+ EXISTS$/.test(line))).toBe(true);
+					const acts = lab.store.messages.get(stored[0].summary.id)!.summary.readerActs ?? [];
+					expect(acts.map((a) => [a.act, a.protocol, a.command])).toContainEqual([
+						'removed',
+						'imap',
+						'EXPUNGE'
+					]);
+					const sideSession = step('send-while-idle').sessionId!;
+					expect(messagesOf(sideSession)).toHaveLength(1);
+					break;
+				}
 				case 'pop3-read': {
 					// Download and keep, then download and delete (RFC 1939 §6): the copy in bob's
 					// maildrop was read, kept by the first session and removed by the second's QUIT.

@@ -27,6 +27,7 @@ import { example as mxDown } from './mx-down';
 import { example as backupMx } from './backup-mx';
 import { example as nullMx } from './null-mx';
 import { example as pop3Read } from './pop3-read';
+import { example as imapRead } from './imap-read';
 
 export const EXAMPLES: readonly Example[] = [
 	firstMessage,
@@ -51,7 +52,8 @@ export const EXAMPLES: readonly Example[] = [
 	mxDown,
 	backupMx,
 	nullMx,
-	pop3Read
+	pop3Read,
+	imapRead
 ].sort((a, b) => a.order - b.order);
 
 export { SLUG_PATTERN };

@@ -11,6 +11,7 @@ import {
 	checkReplies,
 	endsSession,
 	fastForwardKey,
+	heardUntagged,
 	journeyProgress,
 	messageNumberIn,
 	stepInput,
@@ -68,6 +69,11 @@ export interface DriverOptions {
 	 * the browser). Without it a journey step waits for the retries in the queue's own time.
 	 */
 	fastForward?: (journeyId: string) => Promise<void>;
+	/**
+	 * A second connection to the lab (another tab: its own WebSocket) with a driver fed by it,
+	 * for a `side` step; `close` ends that connection.
+	 */
+	openSide?: () => Promise<{ driver: ExampleDriver; close: () => void }>;
 }
 
 export class ExampleDriver {
@@ -78,8 +84,10 @@ export class ExampleDriver {
 	lastError: string | null = null;
 	#send: (message: ClientMessage) => boolean;
 	#waiters = new Set<() => void>();
-	#options: Required<Omit<DriverOptions, 'onchange' | 'fastForward'>> &
-		Pick<DriverOptions, 'onchange' | 'fastForward'>;
+	#options: Required<Omit<DriverOptions, 'onchange' | 'fastForward' | 'openSide'>> &
+		Pick<DriverOptions, 'onchange' | 'fastForward' | 'openSide'>;
+	/** Where each session's last step ended: a step that awaits news shows them from there. */
+	#stepEnds = new Map<string, number>();
 	#watching = new Set<string>();
 	#sentAt: number[] = [];
 	#pendingOpen = false;
@@ -137,13 +145,17 @@ export class ExampleDriver {
 
 	/** Runs one step and resolves with what happened; never throws for a server's answer. */
 	async run(step: Step, index: number, ctx: RunContext, signal?: AbortSignal): Promise<StepRecord> {
-		// A journey step happens after the session, in the queue: it claims no session of its own.
-		const track = step.kind === 'open' || step.kind === 'journey' ? null : this.current;
+		// A journey step happens after the session, in the queue, and a side step on a connection
+		// of its own: neither claims this run's session.
+		const track =
+			step.kind === 'open' || step.kind === 'journey' || step.kind === 'side' ? null : this.current;
+		const awaits = step.kind === 'send' ? step.awaits : undefined;
 		const record: StepRecord = {
 			index,
 			stepId: step.id,
 			sessionId: track?.id ?? null,
-			from: track?.events.length ?? 0,
+			from:
+				(awaits && track ? this.#stepEnds.get(track.id) : undefined) ?? track?.events.length ?? 0,
 			to: track?.events.length ?? 0,
 			replies: [],
 			checks: checkReplies(step.expect, []),
@@ -163,6 +175,10 @@ export class ExampleDriver {
 				await this.#followJourney(step, record, signal);
 				return record;
 			}
+			if (step.kind === 'side') {
+				await this.#runSide(step, record, ctx, signal);
+				return record;
+			}
 			let session: SessionTrack;
 			if (step.kind === 'open') {
 				session = await this.#open(step.listener, signal);
@@ -170,6 +186,11 @@ export class ExampleDriver {
 			} else {
 				if (!track || track.closed) throw new Error('no open session to send to');
 				session = track;
+				if (awaits)
+					await this.#until(
+						() => heardUntagged(session.events.slice(record.from), awaits) || session.closed,
+						signal
+					);
 				for (const piece of stepInput(step, ctx)) {
 					await this.#pace(signal);
 					if (!this.#send({ type: 'input', data: piece }))
@@ -189,6 +210,7 @@ export class ExampleDriver {
 				await this.#until(() => session.closed, signal, 3000).catch(() => undefined);
 			const progress = stepProgress(step, events(), protocol);
 			record.to = session.events.length;
+			this.#stepEnds.set(session.id, record.to);
 			record.replies = progress.replies;
 			record.checks = checkReplies(step.expect, progress.replies);
 			record.ok = record.checks.every((c) => c.ok);
@@ -215,6 +237,42 @@ export class ExampleDriver {
 			}
 		}
 		return record;
+	}
+
+	/**
+	 * A side step: its steps on a second connection, in order until one fails; the record shows
+	 * that connection's session and every reply, checked step by step. Its sessions join this
+	 * run's, so the message it sent is the run's last.
+	 */
+	async #runSide(
+		step: Extract<Step, { kind: 'side' }>,
+		record: StepRecord,
+		ctx: RunContext,
+		signal?: AbortSignal
+	): Promise<void> {
+		if (!this.#options.openSide) throw new Error('this player cannot open a second connection');
+		const side = await this.#options.openSide();
+		try {
+			const records: StepRecord[] = [];
+			for (const [i, sub] of step.steps.entries()) {
+				const done = await side.driver.run(sub, i, ctx, signal);
+				records.push(done);
+				if (done.sessionId && !this.sessions.some((s) => s.id === done.sessionId))
+					this.sessions.push(side.driver.sessions.find((s) => s.id === done.sessionId)!);
+				if (!done.ok) break;
+			}
+			const session = side.driver.sessions.at(-1);
+			record.sessionId = session?.id ?? null;
+			record.from = 0;
+			record.to = session?.events.length ?? 0;
+			record.replies = records.flatMap((r) => r.replies);
+			record.checks = records.flatMap((r) => r.checks);
+			record.ok = records.length === step.steps.length && records.every((r) => r.ok);
+			record.error = records.find((r) => r.error)?.error ?? null;
+		} finally {
+			await side.driver.hangUp(signal).catch(() => undefined);
+			side.close();
+		}
 	}
 
 	/** The id of the message this run last had accepted (its journey's id), or null. */

@@ -10,6 +10,8 @@ import {
 	fill,
 	hopReply,
 	formatExpected,
+	heardUntagged,
+	imapStatus,
 	journeyProgress,
 	INPUT_CHUNK_CHARS,
 	messageNumberIn,
@@ -129,6 +131,41 @@ describe('runner', () => {
 		expect(stepProgress(step, events, 'pop3').done).toBe(false);
 		const tls: SessionEvent = { ...server('TLS'), dir: 'system', kind: 'tls' };
 		expect(stepProgress(step, [...events, tls], 'pop3').done).toBe(true);
+	});
+
+	test('IMAP: a step ends at its tagged completion; STARTTLS waits for the handshake (RFC 3501 §6.2.1)', () => {
+		const client = (text: string): SessionEvent => ({ ...server(text), dir: 'client' });
+		const step = {
+			kind: 'send',
+			lines: ['a2 STARTTLS'],
+			expect: [{ imap: 'OK' }]
+		} as unknown as Step;
+		const events = [client('a2 STARTTLS'), server('a2 OK Begin TLS negotiation now')];
+		expect(stepProgress(step, events, 'imap').done).toBe(false);
+		const tls: SessionEvent = { ...server('TLS'), dir: 'system', kind: 'tls' };
+		expect(stepProgress(step, [...events, tls], 'imap').done).toBe(true);
+		const select = [
+			client('a5 SELECT INBOX'),
+			server('* 3 EXISTS'),
+			server('a5 OK [READ-WRITE] done')
+		];
+		expect(stepProgress(step, select.slice(0, 2), 'imap').done).toBe(false);
+		expect(stepProgress(step, select, 'imap').replies.map(formatExpected)).toEqual([
+			'OK [READ-WRITE]'
+		]);
+	});
+
+	test('IMAP status and response code name (RFC 3501 §7.1, §7.5); untagged news heard (RFC 2177 §3)', () => {
+		// [status line, as the check reads it]
+		const rows: [string, string][] = [
+			['* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready', 'OK [CAPABILITY]'],
+			['a3 NO [TRYCREATE] no such mailbox', 'NO [TRYCREATE]'],
+			['a4 BAD unknown command', 'BAD'],
+			['+ idling', '+']
+		];
+		for (const [line, read] of rows) expect(formatExpected(imapStatus(line)), line).toBe(read);
+		expect(heardUntagged([server('* 4 EXISTS')], 'EXISTS')).toBe(true);
+		expect(heardUntagged([server('* 4 RECENT'), server('* OK EXISTS')], 'EXISTS')).toBe(false);
 	});
 
 	test('POP3 status and response code (RFC 1939 §3, RFC 2449 §8) are checked as the script says', () => {

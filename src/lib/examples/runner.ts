@@ -7,8 +7,10 @@
 import type { Journey, JourneyAttempt, JourneyLeg } from '../delivery/journey';
 import type { Protocol, SessionEvent } from '../messages';
 import { parseReply } from '../smtp/protocol/replyParser';
+import { imapResponsesIn } from '../terminal/imapResponses';
 import { pop3ResponsesIn } from '../terminal/pop3Responses';
 import type {
+	ExpectedImapResponse,
 	ExpectedLeg,
 	ExpectedPop3Response,
 	ExpectedReply,
@@ -73,6 +75,7 @@ export function stepInput(step: Step, ctx: RunContext): string[] {
 		case 'open':
 		case 'wait':
 		case 'journey':
+		case 'side':
 			return [];
 		case 'send':
 			return chunk(step.lines.map((line) => `${fill(line, ctx)}\r\n`).join(''));
@@ -135,6 +138,28 @@ export function pop3RepliesIn(events: readonly SessionEvent[]): ObservedReply[] 
 	}));
 }
 
+/**
+ * "a3 NO [TRYCREATE] …" → NO, TRYCREATE (the response code's name, without its arguments);
+ * "+ idling" → "+" (RFC 3501 §7.1, §7.5).
+ */
+export function imapStatus(line: string): ExpectedImapResponse {
+	if (line === '+' || line.startsWith('+ ')) return { imap: '+', responseCode: null };
+	const match = /^\S+ (OK|NO|BAD|PREAUTH|BYE)(?: \[([^\]\s]*))?/i.exec(line);
+	const status = match?.[1].toUpperCase() ?? 'BAD';
+	return {
+		imap: (status === 'PREAUTH' ? 'OK' : status === 'BYE' ? 'NO' : status) as 'OK',
+		responseCode: match?.[2] ?? null
+	};
+}
+
+/** The complete IMAP responses among a step's events, each up to its tagged completion. */
+export function imapRepliesIn(events: readonly SessionEvent[]): ObservedReply[] {
+	return imapResponsesIn(events).map((response) => ({
+		...imapStatus(response.status),
+		lines: response.lines
+	}));
+}
+
 export interface StepProgress {
 	replies: ObservedReply[];
 	/** Every expected reply has arrived (and, after STARTTLS's 220 or STLS's +OK, the TLS handshake finished). */
@@ -147,13 +172,27 @@ export function stepProgress(
 	events: readonly SessionEvent[],
 	protocol: Protocol = 'smtp'
 ): StepProgress {
-	const replies = protocol === 'pop3' ? pop3RepliesIn(events) : repliesIn(events);
+	const replies =
+		protocol === 'pop3'
+			? pop3RepliesIn(events)
+			: protocol === 'imap'
+				? imapRepliesIn(events)
+				: repliesIn(events);
 	let done = replies.length >= step.expect.length;
 	// After "220 Ready to start TLS" (or POP3's "+OK" to STLS, RFC 2595 §4) the bridge shakes
 	// hands; the next command must wait for it.
-	if (done && step.kind === 'send' && step.lines.some((l) => /^(STARTTLS|STLS)\s*$/i.test(l))) {
+	if (
+		done &&
+		step.kind === 'send' &&
+		step.lines.some((l) => /^(\S+ )?(STARTTLS|STLS)\s*$/i.test(l))
+	) {
 		const last = replies.at(-1)!;
-		const ready = 'status' in last ? last.status === '+OK' : last.code === 220;
+		const ready =
+			'imap' in last
+				? last.imap === 'OK'
+				: 'status' in last
+					? last.status === '+OK'
+					: last.code === 220;
 		if (ready) done = events.some((e) => e.dir === 'system' && e.kind === 'tls');
 	}
 	return { replies, done };
@@ -198,14 +237,22 @@ export function checkReplies(
 
 /** "250 2.1.0", "220", "+OK", "-ERR [IN-USE]". */
 export function formatExpected(reply: ExpectedResponse): string {
+	if ('imap' in reply)
+		return reply.responseCode ? `${reply.imap} [${reply.responseCode}]` : reply.imap;
 	if ('status' in reply)
 		return reply.responseCode ? `${reply.status} [${reply.responseCode}]` : reply.status;
 	return reply.enhanced ? `${reply.code} ${reply.enhanced}` : String(reply.code);
 }
 
-/** True when a step ends the session: it says QUIT. */
+/** True when a step ends the session: it says QUIT (or IMAP's LOGOUT, RFC 3501 §6.1.3). */
 export function endsSession(step: Step): boolean {
-	return step.kind === 'send' && step.lines.some((l) => /^QUIT\s*$/i.test(l));
+	return step.kind === 'send' && step.lines.some((l) => /^(QUIT|\S+ LOGOUT)\s*$/i.test(l));
+}
+
+/** The untagged responses a step awaits ("* 3 EXISTS" for EXISTS) among a session's events. */
+export function heardUntagged(events: readonly SessionEvent[], name: string): boolean {
+	const untagged = new RegExp(`^\\* \\d+ ${name}$`, 'i');
+	return events.some((e) => e.dir === 'server' && untagged.test(e.text));
 }
 
 /** A leg of the journey beside the one the script expected, when the step ended. */

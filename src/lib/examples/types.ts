@@ -22,8 +22,17 @@ export interface ExpectedPop3Response {
 	responseCode: string | null;
 }
 
+/**
+ * An IMAP response a step expects: its tagged completion's status (OK, NO, BAD; RFC 3501 §7.1)
+ * or "+" for a continuation request (§7.5), and the response code in brackets after it, if any.
+ */
+export interface ExpectedImapResponse {
+	imap: 'OK' | 'NO' | 'BAD' | '+';
+	responseCode: string | null;
+}
+
 /** What a step waits for, in its session's protocol. */
-export type ExpectedResponse = ExpectedReply | ExpectedPop3Response;
+export type ExpectedResponse = ExpectedReply | ExpectedPop3Response | ExpectedImapResponse;
 
 /** A message composed on the server with nodemailer's MailComposer (server/examples/compose.ts). */
 export interface ComposeSpec {
@@ -87,7 +96,22 @@ export type Step =
 	 * this run last had accepted (its unique id is its message id) and keeps its number in this
 	 * session as {messageNumber} for the lines of the steps after it.
 	 */
-	| (StepBase & { kind: 'send'; lines: string[]; findsMessage?: boolean })
+	| (StepBase & {
+			kind: 'send';
+			lines: string[];
+			findsMessage?: boolean;
+			/**
+			 * An untagged IMAP response ("EXISTS") the session must have sent since its last step
+			 * before these lines go: what IDLE waits to hear (RFC 2177 §3). The step shows it.
+			 */
+			awaits?: string;
+	  })
+	/**
+	 * Runs `steps` on a second connection of their own — another tab — while this run's session
+	 * stays open (an IMAP session in IDLE hears what they do), then closes it. `expect` is empty:
+	 * the steps' own replies are checked.
+	 */
+	| (StepBase & { kind: 'side'; steps: Step[] })
 	/** Sends the message after a 354 and the end-of-data marker; waits for the final reply. */
 	| (StepBase & { kind: 'data'; message: MessageSource })
 	/** Sends nothing and waits: the greylisting window (GREYLIST_SECONDS), plus a margin. */

@@ -96,6 +96,25 @@ describe('imapResponsesIn', () => {
 	});
 });
 
+describe('a reader that starts mid-session', () => {
+	it('ends at the completion of a command it did not see (the IDLE before DONE, RFC 2177 §3)', () => {
+		const responses = imapResponsesIn([
+			s('* 2 EXISTS'),
+			s('* 1 RECENT'),
+			c('DONE'),
+			s('a13 OK IDLE terminated')
+		]);
+		expect(responses).toEqual([
+			{
+				status: 'a13 OK IDLE terminated',
+				ok: true,
+				command: null,
+				lines: ['* 2 EXISTS', '* 1 RECENT', 'a13 OK IDLE terminated']
+			}
+		]);
+	});
+});
+
 describe('nextImapTag', () => {
 	it('offers a1 first, then one past the highest a<n> used (§2.2.1)', () => {
 		expect(nextImapTag([s('* OK ready')])).toBe('a1');

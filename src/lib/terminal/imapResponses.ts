@@ -70,14 +70,16 @@ export class ImapResponses {
 			return this.#done(text, !/^\* BYE/i.test(text), null);
 		}
 		const completion = COMPLETION.exec(text);
-		const index = completion ? this.#pending.findIndex((p) => p.tag === completion[1]) : -1;
-		if (index < 0) {
+		if (!completion || completion[1] === '*') {
 			this.#lines.push(text);
 			return null;
 		}
-		const [answered] = this.#pending.splice(index, 1);
+		// A tag this reader never saw sent: a command from before it started reading (an example
+		// step that begins inside IDLE reads DONE's answer to the IDLE before it).
+		const index = this.#pending.findIndex((p) => p.tag === completion[1]);
+		const [answered] = index < 0 ? [null] : this.#pending.splice(index, 1);
 		this.#continuing = false;
-		return this.#done(text, completion![2].toUpperCase() === 'OK', answered.line);
+		return this.#done(text, completion[2].toUpperCase() === 'OK', answered?.line ?? null);
 	}
 
 	#done(status: string, ok: boolean, command: string | null): ImapResponse {

@@ -195,8 +195,32 @@ export class ExamplePlayer {
 	#newDriver(): ExampleDriver {
 		return new ExampleDriver((message) => this.#socket?.send(message) ?? false, {
 			onchange: () => this.#tick++,
-			fastForward
+			fastForward,
+			openSide: () => this.#openSide()
 		});
+	}
+
+	/** A side step's connection: a WebSocket of its own, as another tab of this browser has. */
+	async #openSide(): Promise<{ driver: ExampleDriver; close: () => void }> {
+		const socket = new LabSocket();
+		const driver = new ExampleDriver((message) => socket.send(message), {
+			onchange: () => this.#tick++
+		});
+		const offMessage = socket.onMessage((message) => driver.receive(message));
+		await new Promise<void>((resolve) => {
+			const off = socket.onStatus((status) => {
+				if (status !== 'open') return;
+				queueMicrotask(() => off());
+				resolve();
+			});
+		});
+		return {
+			driver,
+			close: () => {
+				offMessage();
+				socket.close();
+			}
+		};
 	}
 
 	/** Runs the next step. */
