@@ -277,6 +277,25 @@ test('"Try it yourself" on a POP3 step: the lab takes over the session in TRANSA
 	await expect(page.locator('.xterm-rows')).toContainText('pop3>');
 });
 
+test('"Try it yourself" on an IMAP step: the lab takes over the session in the selected state', async ({
+	page
+}) => {
+	const position = findExample('imap-read')!.steps.findIndex((s) => s.id === 'select') + 1;
+	await page.goto(`/examples/imap-read?step=${position}`);
+	await at(page, position);
+	await page.getByRole('button', { name: 'Try it yourself in the lab' }).click();
+	await expect(page).toHaveURL(/\/lab$/);
+	await expect(page.locator('p.state-line')).toContainText('State: selected');
+	// The example used a1 … a5: the lab offers a6.
+	await expect(page.locator('p.state-line')).toContainText('next tag: a6');
+	await page.locator('.xterm-helper-textarea').focus();
+	await page.keyboard.press('Tab');
+	await page.keyboard.type('NOOP');
+	await page.keyboard.press('Enter');
+	await expect(page.locator('section.timeline li.row.server .text').last()).toHaveText(/^a6 OK/);
+	await expect(page.locator('.xterm-rows')).toContainText('imap>');
+});
+
 test('"Try it yourself" hands the live session to the lab, which takes one more command', async ({
 	page
 }) => {
