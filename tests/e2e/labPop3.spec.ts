@@ -98,7 +98,13 @@ test('the lab on POP3: the reading listeners, STLS before the log-in, RETR expla
 	await send(page, 'QUIT', /^\+OK/);
 	await expect(
 		page.getByText(/Session ended: you said QUIT and the server said goodbye \(\+OK/).first()
-	).toBeVisible();
+	).toBeVisible();	// The reply to PASS, opened: its state change named as RFC 1939 §3 writes the states.
+	const loggedIn = page
+		.locator('section.timeline li.row.server')
+		.filter({ hasText: /^S.*\+OK bob's maildrop/ });
+	await loggedIn.locator('.row-head').click();
+	await expect(loggedIn.locator('.state-before')).toHaveText('AUTHORIZATION');
+	await expect(loggedIn.locator('.state-after')).toHaveText('TRANSACTION');
 });
 
 test('/live lists a POP3 session with its protocol, and its page draws the POP3 states', async ({
