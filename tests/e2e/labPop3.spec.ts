@@ -98,7 +98,7 @@ test('the lab on POP3: the reading listeners, STLS before the log-in, RETR expla
 	await send(page, 'QUIT', /^\+OK/);
 	await expect(
 		page.getByText(/Session ended: you said QUIT and the server said goodbye \(\+OK/).first()
-	).toBeVisible();	// The reply to PASS, opened: its state change named as RFC 1939 §3 writes the states.
+	).toBeVisible(); // The reply to PASS, opened: its state change named as RFC 1939 §3 writes the states.
 	const loggedIn = page
 		.locator('section.timeline li.row.server')
 		.filter({ hasText: /^S.*\+OK bob's maildrop/ });

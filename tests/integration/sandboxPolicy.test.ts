@@ -81,7 +81,9 @@ describe('the README documents the same policy', () => {
 			expect(readme).toContain(`\`${account.user}\` / \`${account.password}\``);
 		for (const domain of SANDBOX_DOMAINS) expect(readme).toContain(`\`${domain}\``);
 		expect(readme).toContain('personal domain');
-		expect(readme).toContain(`A \`${SANDBOX_TLD}\` name the sandbox DNS does not know does not exist`);
+		expect(readme).toContain(
+			`A \`${SANDBOX_TLD}\` name the sandbox DNS does not know does not exist`
+		);
 		for (const mailbox of TEACHING_MAILBOXES)
 			expect(readme).toMatch(
 				new RegExp(
