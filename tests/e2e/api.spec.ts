@@ -100,7 +100,9 @@ test('the JSON API serves sessions, messages and their exact bytes', async ({
 		[587, 'smtp'],
 		[465, 'smtp'],
 		[110, 'pop3'],
-		[995, 'pop3']
+		[995, 'pop3'],
+		[143, 'imap'],
+		[993, 'imap']
 	]);
 });
 
