@@ -1,5 +1,6 @@
 import type { RfcRef } from './messages';
 import type { Protocol } from './listeners';
+import type { ProtocolReferenceEntry } from './protocolReference';
 import {
 	findImapReferenceEntry,
 	imapReferenceEntries,
@@ -18,21 +19,7 @@ import {
  * per protocol: IMAP (issue 19) adds a row and its tables, no route.
  */
 
-export interface ProtocolReferenceEntry {
-	kind: string;
-	slug: string;
-	/** `${protocol}/${kind}/${slug}`. */
-	ref: string;
-	key: string;
-	label: string;
-	group: string;
-	title: string;
-	summary: string;
-	detail?: string;
-	rfc: RfcRef[];
-	facts: { label: string; value: string; code?: boolean; ref?: string }[];
-	related: { heading: string; links: { ref?: string; label: string; note?: string }[] }[];
-}
+export type { ProtocolReferenceEntry };
 
 export interface ProtocolReferenceRow {
 	protocol: Exclude<Protocol, 'smtp'>;

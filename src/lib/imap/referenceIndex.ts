@@ -1,4 +1,11 @@
-import type { RfcRef } from '../messages';
+import {
+	eventEntries,
+	stateEntries,
+	type ProtocolReferenceEntry,
+	type ReferenceFact,
+	type ReferenceKindRow,
+	type ReferenceLink
+} from '../protocolReference';
 import { ref } from '../smtp/rfc';
 import { imapCapabilityTable } from './capabilities';
 import { imapCommandTable, imapCommandsByName, type ImapCommandRow } from './commands';
@@ -17,42 +24,10 @@ import { imapDataByName, imapDataTable } from './untaggedData';
  * shape is POP3's (src/lib/pop3/referenceIndex.ts), which ReferenceArticle draws.
  */
 
-export interface ImapReferenceFact {
-	label: string;
-	value: string;
-	code?: boolean;
-	ref?: string;
-}
+export type ImapReferenceEntry = ProtocolReferenceEntry<ImapReferenceKind>;
+export type ImapReferenceLink = ReferenceLink;
 
-export interface ImapReferenceLink {
-	ref?: string;
-	label: string;
-	note?: string;
-}
-
-export interface ImapReferenceEntry {
-	kind: ImapReferenceKind;
-	slug: string;
-	ref: string;
-	key: string;
-	label: string;
-	group: string;
-	title: string;
-	summary: string;
-	detail?: string;
-	rfc: RfcRef[];
-	facts: ImapReferenceFact[];
-	related: { heading: string; links: ImapReferenceLink[] }[];
-}
-
-export interface ImapReferenceKindRow {
-	id: ImapReferenceKind;
-	title: string;
-	summary: string;
-	rfc: RfcRef[];
-}
-
-export const imapReferenceKindTable: readonly ImapReferenceKindRow[] = [
+export const imapReferenceKindTable: readonly ReferenceKindRow<ImapReferenceKind>[] = [
 	{
 		id: 'commands',
 		title: 'Commands',
@@ -130,7 +105,7 @@ function commandLinks(names: readonly string[]): ImapReferenceLink[] {
 }
 
 function commandEntry(row: ImapCommandRow): ImapReferenceEntry {
-	const facts: ImapReferenceFact[] = [
+	const facts: ReferenceFact[] = [
 		{ label: 'Syntax', value: row.syntax, code: true },
 		...row.states.map((s) => ({
 			label: 'Valid in',
@@ -274,45 +249,8 @@ function index() {
 				(g) => g.links.length
 			)
 		})),
-		...imapStateTable.map((r): ImapReferenceEntry => ({
-			kind: 'states',
-			slug: r.slug,
-			ref: r.ref,
-			key: r.key,
-			label: r.label,
-			group: 'States',
-			title: r.title,
-			summary: r.summary,
-			detail: r.detail,
-			rfc: r.rfc,
-			facts: [],
-			related: [
-				{ heading: 'The client may send', links: commandLinks(r.validNext) },
-				{
-					heading: 'Leads to',
-					links: imapTransitionTable
-						.filter((t) => t.from === r.id)
-						.map((t) => ({
-							ref: imapStatesById.get(t.to)!.ref,
-							label: stateLabel(t.to),
-							note: t.label
-						}))
-				}
-			].filter((g) => g.links.length)
-		})),
-		...imapEventTable.map((r): ImapReferenceEntry => ({
-			kind: 'events',
-			slug: r.slug,
-			ref: r.ref,
-			key: r.key,
-			label: r.title,
-			group: 'Events',
-			title: r.title,
-			summary: r.summary || 'A note the lab adds beside the session’s lines.',
-			rfc: r.rfc,
-			facts: [],
-			related: []
-		})),
+		...stateEntries(imapStateTable, imapTransitionTable, commandLinks),
+		...eventEntries(imapEventTable),
 		...imapRev2Table.map((r): ImapReferenceEntry => ({
 			kind: 'rev2',
 			slug: r.slug,

@@ -1,4 +1,11 @@
-import type { RfcRef } from '../messages';
+import {
+	eventEntries,
+	stateEntries,
+	type ProtocolReferenceEntry,
+	type ReferenceFact,
+	type ReferenceKindRow,
+	type ReferenceLink
+} from '../protocolReference';
 import { ref } from '../smtp/rfc';
 import { pop3CapabilityTable } from './capabilities';
 import { pop3CommandTable, pop3CommandsByVerb, type Pop3CommandRow } from './commands';
@@ -14,44 +21,10 @@ import { pop3StateTable, pop3StatesById, pop3TransitionTable } from './stateMach
  * `ref` is its Annotation.ref and the path after /reference/.
  */
 
-export interface Pop3ReferenceFact {
-	label: string;
-	value: string;
-	code?: boolean;
-	/** A link to another entry (its ref). */
-	ref?: string;
-}
+export type Pop3ReferenceEntry = ProtocolReferenceEntry<Pop3ReferenceKind>;
+export type Pop3ReferenceLink = ReferenceLink;
 
-export interface Pop3ReferenceLink {
-	ref?: string;
-	label: string;
-	note?: string;
-}
-
-export interface Pop3ReferenceEntry {
-	kind: Pop3ReferenceKind;
-	slug: string;
-	ref: string;
-	key: string;
-	/** Short label in lists: "RETR", "+OK", "IN-USE". */
-	label: string;
-	group: string;
-	title: string;
-	summary: string;
-	detail?: string;
-	rfc: RfcRef[];
-	facts: Pop3ReferenceFact[];
-	related: { heading: string; links: Pop3ReferenceLink[] }[];
-}
-
-export interface Pop3ReferenceKindRow {
-	id: Pop3ReferenceKind;
-	title: string;
-	summary: string;
-	rfc: RfcRef[];
-}
-
-export const pop3ReferenceKindTable: readonly Pop3ReferenceKindRow[] = [
+export const pop3ReferenceKindTable: readonly ReferenceKindRow<Pop3ReferenceKind>[] = [
 	{
 		id: 'commands',
 		title: 'Commands',
@@ -101,7 +74,7 @@ function commandLinks(verbs: readonly string[]): Pop3ReferenceLink[] {
 }
 
 function commandEntry(row: Pop3CommandRow): Pop3ReferenceEntry {
-	const facts: Pop3ReferenceFact[] = [
+	const facts: ReferenceFact[] = [
 		{ label: 'Syntax', value: row.syntax, code: true },
 		...row.states.map((s) => ({
 			label: 'Valid in',
@@ -225,45 +198,8 @@ function index() {
 				}
 			].filter((g) => g.links.length)
 		})),
-		...pop3StateTable.map((r): Pop3ReferenceEntry => ({
-			kind: 'states',
-			slug: r.slug,
-			ref: r.ref,
-			key: r.key,
-			label: r.label,
-			group: 'States',
-			title: r.title,
-			summary: r.summary,
-			detail: r.detail,
-			rfc: r.rfc,
-			facts: [],
-			related: [
-				{ heading: 'The client may send', links: commandLinks(r.validNext) },
-				{
-					heading: 'Leads to',
-					links: pop3TransitionTable
-						.filter((t) => t.from === r.id)
-						.map((t) => ({
-							ref: pop3StatesById.get(t.to)!.ref,
-							label: stateLabel(t.to),
-							note: t.label
-						}))
-				}
-			].filter((g) => g.links.length)
-		})),
-		...pop3EventTable.map((r): Pop3ReferenceEntry => ({
-			kind: 'events',
-			slug: r.slug,
-			ref: r.ref,
-			key: r.key,
-			label: r.title,
-			group: 'Events',
-			title: r.title,
-			summary: r.summary || 'A note the lab adds beside the session’s lines.',
-			rfc: r.rfc,
-			facts: [],
-			related: []
-		}))
+		...stateEntries(pop3StateTable, pop3TransitionTable, commandLinks),
+		...eventEntries(pop3EventTable)
 	];
 	return { list, byRef: new Map(list.map((e) => [e.ref, e])) };
 }
