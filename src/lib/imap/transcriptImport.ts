@@ -1,4 +1,5 @@
 import type { Anomaly, Direction, SessionEvent } from '../messages';
+import { PREFIXED, PREFIX_DIR, systemKind, TELNET_CHATTER } from '../readTranscriptLines';
 import { ImapAnnotator } from './annotate';
 import { tagOf } from './protocol/grammar';
 
@@ -16,34 +17,8 @@ interface Classified {
 	kind?: SessionEvent['kind'];
 }
 
-const PREFIXED = /^\s*(->|<-|~>|<~|===|\*\*\*|[CS]:|>>>|<<<)(?: {0,4})(.*)$/;
-const PREFIX_DIR: Record<string, Direction> = {
-	'->': 'client',
-	'~>': 'client',
-	'C:': 'client',
-	'>>>': 'client',
-	'<-': 'server',
-	'<~': 'server',
-	'S:': 'server',
-	'<<<': 'server',
-	'===': 'system',
-	'***': 'system'
-};
 const STAGE_DIRECTION = /^<[^<>@]*>$|^\.\.\..*\.\.\.$/;
 const UNTAGGED_STATUS = /^\* (OK|PREAUTH|BYE|CAPABILITY)\b/i;
-const TELNET_CHATTER =
-	/^(Trying \S+|Connected to \S+|Escape character is|Connection closed by foreign host|telnet>|openssl s_client|CONNECTED\(|---$|depth=|verify return:)/;
-const SYSTEM_KINDS: [RegExp, SessionEvent['kind']][] = [
-	[/TLS started|TLS negotiat|negotiate a TLS|handshake (?:done|complete)|^verify return:/i, 'tls'],
-	[/^Connected to|^CONNECTED\(|connection established|^<?opens? connection/i, 'connect'],
-	[/Connection closed|closed by foreign host|close connection|disconnect/i, 'disconnect'],
-	[/timed? ?out/i, 'timeout']
-];
-
-function systemKind(text: string): SessionEvent['kind'] {
-	for (const [re, kind] of SYSTEM_KINDS) if (re.test(text)) return kind;
-	return 'note';
-}
 
 /**
  * True when a transcript's first server-looking line is IMAP's untagged greeting or status

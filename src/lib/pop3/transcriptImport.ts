@@ -1,4 +1,5 @@
 import type { Anomaly, Direction, SessionEvent } from '../messages';
+import { PREFIXED, PREFIX_DIR, systemKind, TELNET_CHATTER } from '../readTranscriptLines';
 import { Pop3Annotator } from './annotate';
 import { opensMultiLine, pop3CommandsByVerb } from './commands';
 
@@ -15,38 +16,9 @@ interface Classified {
 	kind?: SessionEvent['kind'];
 }
 
-const PREFIXED = /^\s*(->|<-|~>|<~|===|\*\*\*|[CS]:|>>>|<<<)(?: {0,4})(.*)$/;
-const PREFIX_DIR: Record<string, Direction> = {
-	'->': 'client',
-	'~>': 'client',
-	'C:': 'client',
-	'>>>': 'client',
-	'<-': 'server',
-	'<~': 'server',
-	'S:': 'server',
-	'<<<': 'server',
-	'===': 'system',
-	'***': 'system'
-};
 /** "<open connection>", "<the POP3 server sends message 1>": RFC 1939's stage directions. */
 const STAGE_DIRECTION = /^<[^<>@]*>$/;
 const STATUS = /^(\+OK|-ERR)\b|^\+ |^\+$/i;
-const TELNET_CHATTER =
-	/^(Trying \S+|Connected to \S+|Escape character is|Connection closed by foreign host|telnet>|openssl s_client|CONNECTED\(|---$|depth=|verify return:)/;
-
-// openssl s_client prints CONNECTED(…) when TCP is up and "verify return:" once the handshake
-// has checked the certificate: a POP3S (port 995) session is under TLS from there on.
-const SYSTEM_KINDS: [RegExp, SessionEvent['kind']][] = [
-	[/TLS started|TLS negotiat|negotiate a TLS|handshake (?:done|complete)|^verify return:/i, 'tls'],
-	[/^Connected to|^CONNECTED\(|connection established|^<?opens? connection/i, 'connect'],
-	[/Connection closed|closed by foreign host|close connection|disconnect/i, 'disconnect'],
-	[/timed? ?out/i, 'timeout']
-];
-
-function systemKind(text: string): SessionEvent['kind'] {
-	for (const [re, kind] of SYSTEM_KINDS) if (re.test(text)) return kind;
-	return 'note';
-}
 
 /** True when a transcript's first status line is POP3's (+OK/-ERR) rather than a reply code. */
 export function looksLikePop3(text: string): boolean {
