@@ -6,6 +6,7 @@
  *
  * Personal and class domains exist only while their owner or class does (`isOwnDomain`).
  */
+import type { TxtRecordRow } from '../../src/lib/auth/authDomains';
 import { MAIL_HOSTS, REMOTE_DOMAINS, SANDBOX_HOST_ADDRESS } from '../../src/lib/delivery/mailHosts';
 import type { ZoneDomain } from '../../src/lib/dns/lookups';
 import type { RcodeName } from '../../src/lib/dns/rcodes';
@@ -30,7 +31,7 @@ const SOA_TIMERS = { refresh: 3600, retry: 600, expire: 86400, minimum: 300 };
 const SOA_SERIAL = 1;
 
 export interface ZoneAnswer {
-	rcode: Extract<RcodeName, 'NOERROR' | 'NXDOMAIN' | 'REFUSED'>;
+	rcode: Extract<RcodeName, 'NOERROR' | 'NXDOMAIN' | 'REFUSED' | 'SERVFAIL'>;
 	/** Set when the name is in one of our zones: the AA bit (RFC 1035 §4.1.1). */
 	authoritative: boolean;
 	answers: DnsRecord[];
@@ -47,6 +48,15 @@ export interface SandboxZoneOptions {
 	nameServerAddress: string;
 	/** A personal or class domain that exists now (from the lab's owners and classes). */
 	isOwnDomain(domain: string): boolean;
+	/** The sandbox's DKIM key record (`v=DKIM1; k=rsa; p=…`, server/auth/dkimKeys.ts). */
+	dkimKeyRecord: string;
+	/** DKIM_SELECTOR: the key record is published at `<dkimSelector>._domainkey.<domain>`. */
+	dkimSelector: string;
+	/**
+	 * The TXT records a personal or class domain's owner wrote (the store), or null while it
+	 * publishes the defaults (DEFAULT_OWN_RECORDS and the key record). Read at every question.
+	 */
+	ownTxtRecords(domain: string): TxtRecordRow[] | null;
 }
 
 /** `Name.` → `name`: names compare case-insensitively, the final dot is implied (RFC 1035 §2.3.3). */
