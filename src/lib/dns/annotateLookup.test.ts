@@ -128,6 +128,13 @@ describe('annotateLookup', () => {
 			'MX north.test → no MX record',
 			/outgoing queue/,
 			'RFC 5321 §5.1'
+		],
+		[
+			'a receiving host checks SPF, DKIM and DMARC (RFC 7208 §4.4)',
+			{ transport: 'auth', client: '127.0.0.1', question: { name: 'north.test', type: 'TXT' } },
+			'TXT north.test → no TXT record',
+			/checking a message: its SPF record, DKIM key and DMARC policy/,
+			'RFC 7208 §4.4'
 		]
 	];
 	it.each(rows)('%s', (_what, overrides, title, phrase, cite) => {
@@ -194,6 +201,7 @@ describe('the DNS tables', () => {
 
 	it('the page checks what the server sends before showing it', () => {
 		expect(isDnsLookup(lookup({}))).toBe(true);
+		expect(isDnsLookup(lookup({ transport: 'auth' }))).toBe(true);
 		expect(isDnsLookup({ ...lookup({}), transport: 'carrier-pigeon' })).toBe(false);
 		expect(isDnsLookup({ ...lookup({}), answers: [{ name: 'x' }] })).toBe(false);
 		const snapshot = {

@@ -34,6 +34,10 @@ const TRANSPORT_NOTES: Record<DnsLookup['transport'], LookupNote> = {
 	queue: {
 		text: 'asked by the outgoing queue inside the server, as a mail server does before it connects to the next hop',
 		rfc: [ref(5321, '5.1')]
+	},
+	auth: {
+		text: 'asked inside the server by a receiving host checking a message: its SPF record, DKIM key and DMARC policy',
+		rfc: [ref(7208, '4.4'), ref(6376, '6.1.2'), ref(7489, '6.6.3')]
 	}
 };
 

@@ -7,8 +7,11 @@ import type { RfcRef } from '../messages';
 import type { MailHostBehaviour } from '../delivery/mailHosts';
 import type { DnsRecord } from './recordTypes';
 
-/** How a lookup reached the server: a datagram, a TCP stream, or the outgoing queue in-process. */
-export type DnsTransport = 'udp' | 'tcp' | 'queue';
+/**
+ * How a lookup reached the server: a datagram, a TCP stream, the outgoing queue in-process, or a
+ * receiving host checking a message's SPF, DKIM and DMARC in-process (server/auth/).
+ */
+export type DnsTransport = 'udp' | 'tcp' | 'queue' | 'auth';
 
 /** One recorded lookup, as a page may see it (who owns it stays on the server). */
 export interface DnsLookup {
@@ -85,7 +88,7 @@ export function isDnsLookup(value: unknown): value is DnsLookup {
 	return (
 		typeof id === 'string' &&
 		typeof at === 'number' &&
-		(transport === 'udp' || transport === 'tcp' || transport === 'queue') &&
+		(transport === 'udp' || transport === 'tcp' || transport === 'queue' || transport === 'auth') &&
 		typeof client === 'string' &&
 		(question === null ||
 			(isRecord(question) &&
