@@ -3,13 +3,13 @@
  * those the user CREATEs (hierarchy delimiter '/') — with UIDVALIDITY, UIDNEXT and entries
  * carrying flags (RFC 3501 §2.3), SUBSCRIBE state, and what sessions need to follow changes.
  *
- * INBOX and Sent are derived from the store as Mailboxes says (delivered to the account /
- * submitted by it): a message not yet in the folder gets the next UID when the folder is next
- * opened or its status read, or when the store announces it while the account's folders are in
- * memory — whichever comes first. POP3 and IMAP share INBOX: a POP3 removal (a `removed`
- * ReaderAct) expunges its entry here, and an IMAP EXPUNGE of a derived INBOX entry records the
- * same act. Everything is kept in the store (and so the database): a restart keeps UIDVALIDITY,
- * UIDs and flags.
+ * INBOX, Sent and Junk are derived from the store as Mailboxes says (delivered to the account /
+ * submitted by it / delivered but quarantined, issue 20): a message not yet in the folder gets
+ * the next UID when the folder is next opened or its status read, or when the store announces it
+ * while the account's folders are in memory — whichever comes first. POP3 and IMAP share
+ * INBOX: a POP3 removal (a `removed` ReaderAct) expunges its entry here, and an IMAP EXPUNGE of a
+ * derived INBOX entry records the same act. Everything is kept in the store (and so the
+ * database): a restart keeps UIDVALIDITY, UIDs and flags.
  */
 import { newId } from '../ids';
 import type { ReaderAct } from '../../src/lib/mail/readerActs';
@@ -98,7 +98,7 @@ interface OpenFolder {
 export class ImapFolders {
 	/** Folders by space, then by name. */
 	readonly #spaces = new Map<string, Map<string, OpenFolder>>();
-	/** The account last seen for each space: what INBOX and Sent are derived for. */
+	/** The account last seen for each space: what INBOX, Sent and Junk are derived for. */
 	readonly #accounts = new Map<string, ReadAccount>();
 	#lastUidValidity = 0;
 
@@ -408,8 +408,8 @@ export class ImapFolders {
 	}
 
 	/**
-	 * Removes these entries (EXPUNGE by `from`): derived INBOX and Sent entries are removed from
-	 * the account's mailbox with a `removed` ReaderAct (INBOX's is the one POP3 records); a
+	 * Removes these entries (EXPUNGE by `from`): derived INBOX, Sent and Junk entries are removed
+	 * from the account's mailbox with a `removed` ReaderAct (INBOX's is the one POP3 records); a
 	 * placed copy goes alone.
 	 */
 	expunged(
@@ -516,7 +516,7 @@ export class ImapFolders {
 		const folder: OpenFolder = { record, views: new Set() };
 		this.#space(space).set(name, folder);
 		this.mailboxes.deps.store.saveImapFolder(record);
-		if (name === 'INBOX' || name === 'Sent') this.#sync(account, folder);
+		if (isDerived(name)) this.#sync(account, folder);
 		return folder;
 	}
 
@@ -549,7 +549,7 @@ export class ImapFolders {
 			}
 	}
 
-	/** Derived entries brought in line with the store (INBOX, Sent); gone messages dropped. */
+	/** Derived entries brought in line with the store (INBOX, Sent, Junk); gone messages dropped. */
 	#sync(account: ReadAccount, folder: OpenFolder): void {
 		const { record } = folder;
 		const { store } = this.mailboxes.deps;
@@ -729,7 +729,7 @@ function removedFromInbox(account: ReadAccount, stored: StoredMessage): boolean 
 }
 
 function isDerived(name: string): boolean {
-	return name === 'INBOX' || name === 'Sent';
+	return name === 'INBOX' || name === 'Sent' || name === 'Junk';
 }
 
 function attributesOf(record: ImapFolderRecord): string[] {

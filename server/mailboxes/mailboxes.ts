@@ -19,9 +19,10 @@ import { readAccountOf, receivesAt, sentBy, type ReadAccount } from './readAccou
 export type { ReadAccount } from './readAccount';
 
 /**
- * INBOX: what was delivered to the mailbox; Sent: what its login submitted; Junk: empty until
- * email authentication (issue 20) files mail there. POP3 reads INBOX only (RFC 1939 §1: one
- * maildrop).
+ * INBOX: what was delivered to the mailbox; Sent: what its login submitted; Junk: what was
+ * delivered but quarantined by the receiving host's DMARC check (issue 20; RFC 7489 §6.3
+ * p=quarantine), which INBOX then leaves out. POP3 reads INBOX only (RFC 1939 §1: one maildrop),
+ * so it never sees Junk.
  */
 export const FOLDERS = ['INBOX', 'Sent', 'Junk'] as const;
 export type Folder = (typeof FOLDERS)[number];
@@ -181,8 +182,9 @@ export class Mailboxes {
 	}
 
 	/**
-	 * The message is in the account's folder as the store says (INBOX: delivered to it; Sent:
-	 * submitted by it) and was not removed from that folder by a reader (POP3, IMAP EXPUNGE).
+	 * The message is in the account's folder as the store says (INBOX: delivered to it; Junk:
+	 * delivered to it and quarantined; Sent: submitted by it) and was not removed from that folder
+	 * by a reader (POP3, IMAP EXPUNGE).
 	 */
 	holds(account: ReadAccount, folder: Folder, stored: StoredMessage): boolean {
 		const { summary } = stored;
@@ -194,13 +196,12 @@ export class Mailboxes {
 		)
 			return false;
 		const inFolder =
-			folder === 'INBOX'
-				? summary.recipients.some(
+			folder === 'Sent'
+				? summary.kind === 'mail' && sentBy(account, summary.authUser)
+				: (folder === 'Junk') === (summary.authentication?.decision.action === 'junk') &&
+					summary.recipients.some(
 						(r) => r.outcome === 'delivered' && receivesAt(account, r.address, stored.owners)
-					)
-				: folder === 'Sent'
-					? summary.kind === 'mail' && sentBy(account, summary.authUser)
-					: false;
+					);
 		return (
 			inFolder &&
 			this.deps.visibility.message({ ownerId: account.ownerId ?? '', operator: false }, stored)

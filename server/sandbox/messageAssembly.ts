@@ -4,6 +4,7 @@
  * delivery, RFC 5321 §4.4, and the summary the lists show).
  */
 import type { SMTPServerSession } from 'smtp-server';
+import type { AuthenticationReport } from '../../src/lib/auth/report';
 import type { Envelope, ListenerName, MessageKind, RecipientResult } from '../../src/lib/messages';
 import type { StoredMessage } from '../store/labStore';
 import { rfc5322Date } from './rfc5322Date';
@@ -28,6 +29,11 @@ export interface ReceivedMessage {
 	senderOwners: string[];
 	/** Received on a hop of the outgoing queue: the journey it belongs to. */
 	journeyId?: string;
+	/**
+	 * An MX's checks of its SPF, DKIM and DMARC (issue 20), and the trace fields they wrote
+	 * (Authentication-Results, RFC 8601 §2.2; Received-SPF, RFC 7208 §9.1), CRLF-ended.
+	 */
+	authentication?: { report: AuthenticationReport; traceFields: string };
 }
 
 /**
@@ -133,9 +139,12 @@ export function storedMessage(
 		? `Return-Path: <${clean(message.envelope.mailFrom.address)}>\r\n`
 		: '';
 	const headers = parseHeaderSummary(message.raw);
+	// The checks' fields go above this host's Received: a host prepends what it adds, as it does
+	// its Received (RFC 5321 §4.4); Return-Path, the final delivery's, stays on top.
+	const authentication = message.authentication;
 	return {
 		raw: message.raw,
-		trace: returnPath + received,
+		trace: returnPath + (authentication?.traceFields ?? '') + received,
 		owners,
 		summary: {
 			id: message.id,
@@ -151,7 +160,8 @@ export function storedMessage(
 			tls: message.tls,
 			authUser: message.authUser,
 			...(reportsOn ? { reportsOn } : {}),
-			...(message.journeyId ? { journeyId: message.journeyId } : {})
+			...(message.journeyId ? { journeyId: message.journeyId } : {}),
+			...(authentication ? { authentication: authentication.report } : {})
 		}
 	};
 }

@@ -12,6 +12,7 @@ import type { Handout, StudentExercises } from './exercises/progress';
 import type { Journey } from './delivery/journey';
 import type { DnsLookup, DnsSnapshot } from './dns/lookups';
 import type { ReaderAct } from './mail/readerActs';
+import type { AuthenticationReport } from './auth/report';
 import {
 	EXAMPLE_STEP_MAX,
 	ID_PATTERN,
@@ -150,6 +151,11 @@ export interface MessageSummary {
 	journeyId?: string;
 	/** What readers did to its delivered copies (read, removed from a mailbox), oldest first. */
 	readerActs?: ReaderAct[];
+	/**
+	 * What the receiving host found checking its SPF, DKIM and DMARC, and did about it (issue 20):
+	 * set on a message an MX stored (the sandbox's mx listener, a mail host), accepted or refused.
+	 */
+	authentication?: AuthenticationReport;
 }
 
 export interface HeaderField {
