@@ -82,6 +82,11 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	dataDir: string | null;
 	/** Name the sandbox gives itself in its greeting and trace fields (never the machine's). */
 	serverName: string;
+	/**
+	 * s= of the sandbox's DKIM signatures (RFC 6376 §3.1): the key is published at
+	 * <selector>._domainkey.<domain> and kept in DATA_DIR/dkim/<selector>.pem.
+	 */
+	dkimSelector: string;
 	/** WebSocket limits. */
 	wsMaxPayloadBytes: number;
 	wsMessagesPerSecond: number;
@@ -140,6 +145,9 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 }
 
 const MiB = 1024 * 1024;
+/** RFC 6376 §3.1 selector: sub-domain (RFC 5321 §4.1.2: Let-dig [Ldh-str]) joined by dots. */
+const DKIM_SELECTOR_SYNTAX =
+	/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 /** Where the database, the lab's secrets and the TLS material are kept by default. */
 const DEFAULT_DATA_DIR = '.data';
 
@@ -196,6 +204,7 @@ export const DEFAULTS: LabConfig = {
 	// Durable by default: a restart keeps every session and message (DATA_DIR=memory does not).
 	dataDir: DEFAULT_DATA_DIR,
 	serverName: 'sandbox.smtp-lab.test',
+	dkimSelector: 'smtplab',
 	wsMaxPayloadBytes: 64 * 1024,
 	wsMessagesPerSecond: 50,
 	maxWsPerAddress: 200,
@@ -293,6 +302,7 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string' | 'boolean'
 	['DNS_PORT', 'dnsPort', 'int'],
 	['DNS_QUERIES_PER_SECOND_PER_ADDRESS', 'dnsQueriesPerSecondPerAddress', 'int'],
 	['DNS_LOG_SIZE', 'dnsLogSize', 'int'],
+	['DKIM_SELECTOR', 'dkimSelector', 'string'],
 	['DNS_TCP_IDLE_SECONDS', 'dnsTcpIdleSeconds', 'int'],
 	['MAX_WIRE_RECORDS_PER_SESSION', 'maxWireRecordsPerSession', 'int'],
 	['WIRE_TAPS_KEPT', 'wireTapsKept', 'int'],
@@ -398,6 +408,11 @@ export function readConfig(
 	if (config.maxReceivedFields < 1)
 		throw new ConfigError(
 			`MAX_RECEIVED_FIELDS must be at least 1, got ${config.maxReceivedFields}: a mail host refuses a message with that many Received fields (RFC 5321 §6.3 says normally at least 100)`
+		);
+	// RFC 6376 §3.1: selector = sub-domain *( "." sub-domain ); it names a file in DATA_DIR too.
+	if (!DKIM_SELECTOR_SYNTAX.test(config.dkimSelector))
+		throw new ConfigError(
+			`DKIM_SELECTOR must be a selector (RFC 6376 §3.1: labels of letters, digits and inner hyphens, joined by dots), got "${config.dkimSelector}"`
 		);
 	if (!(VISIBILITIES as readonly string[]).includes(config.visibility))
 		throw new ConfigError(
