@@ -60,6 +60,8 @@ export interface SpfEvaluation {
 	domain: string;
 	/** The v=spf1 record found, or null (none, or several: permerror, RFC 7208 §4.5). */
 	record: string | null;
+	/** The TXT question that fetched it (RFC 7208 §4.4; not asked when the lookup limit was hit). */
+	recordLookups?: AuthLookup[];
 	steps: SpfStep[];
 	result: SpfResult;
 }

@@ -1,0 +1,103 @@
+/**
+ * The DNS resolver a receiving host's checks (mailauth: SPF, DKIM, DMARC) ask, bound to the
+ * sandbox zone in-process: it never asks a real resolver. Same contract as node's
+ * dns.promises.resolve, which mailauth expects: TXT → string[][] (the character-strings of each
+ * record), A/AAAA/PTR/NS/CNAME → string[], MX → { exchange, priority }[]; a failed question
+ * rejects with node's error codes (ENOTFOUND, ENODATA, ESERVFAIL, EREFUSED), which mailauth
+ * reads to tell a void lookup (RFC 7208 §4.6.4) from a temporary error (§2.6.6).
+ *
+ * Every question is recorded in the DNS log (transport 'auth', from the evaluating host's
+ * address, owned like the message) so /dns shows it live, and kept in order for the report.
+ */
+import type { AuthLookup } from '../../src/lib/auth/report';
+import type { DnsRecord } from '../../src/lib/dns/recordTypes';
+import type { DnsLog, LookupContext } from '../dns/dnsLog';
+import type { SandboxZone } from '../dns/sandboxZone';
+
+/** Node's error code for each response code that is not an answer. */
+const RCODE_ERRORS: Record<string, string> = {
+	NXDOMAIN: 'ENOTFOUND',
+	SERVFAIL: 'ESERVFAIL',
+	REFUSED: 'EREFUSED'
+};
+
+/** A TXT record holds one or more character-strings of at most 255 octets (RFC 1035 §3.3.14). */
+const TXT_STRING_OCTETS = 255;
+
+export interface AuthResolver {
+	resolve: (name: string, type: string) => Promise<unknown>;
+	/** Every question asked, in order. */
+	lookups: AuthLookup[];
+}
+
+/**
+ * A TXT record's value as a resolver hands it over: its character-strings of at most 255 octets
+ * (RFC 1035 §3.3.14), as the wire splits a longer value; SPF, DKIM and DMARC join them again
+ * (RFC 7208 §3.3, RFC 6376 §3.6.2.2).
+ */
+export function txtStrings(value: string): string[] {
+	const octets = Buffer.from(value, 'utf8');
+	if (octets.length <= TXT_STRING_OCTETS) return [value];
+	const strings: string[] = [];
+	for (let at = 0; at < octets.length; at += TXT_STRING_OCTETS)
+		strings.push(octets.subarray(at, at + TXT_STRING_OCTETS).toString('utf8'));
+	return strings;
+}
+
+function answerData(type: string, records: DnsRecord[]): unknown {
+	switch (type) {
+		case 'TXT':
+			return records.map((r) => txtStrings(r.data));
+		case 'MX':
+			return records.map((r) => {
+				const [priority, exchange] = r.data.split(' ');
+				return { exchange: exchange.replace(/\.$/, ''), priority: Number(priority) };
+			});
+		default:
+			return records.map((r) => r.data.replace(/\.$/, ''));
+	}
+}
+
+/** The error node's resolver rejects with: `queryTxt ENODATA nokey.test`, with its code. */
+function resolveError(code: string, type: string, name: string): Error {
+	const syscall = `query${type.charAt(0)}${type.slice(1).toLowerCase()}`;
+	return Object.assign(new Error(`${syscall} ${code} ${name}`), { code, syscall, hostname: name });
+}
+
+export function createAuthResolver(
+	zone: SandboxZone,
+	log: DnsLog,
+	who: { client: string; context: LookupContext }
+): AuthResolver {
+	const lookups: AuthLookup[] = [];
+	const resolve = async (name: string, type: string): Promise<unknown> => {
+		const wanted = type.toUpperCase();
+		const answer = zone.answer(name, wanted);
+		// Only records of the asked type: the zone adds none of another, but a CNAME would be one.
+		const records = answer.answers.filter((r) => r.type === wanted);
+		const entry = log.record({
+			transport: 'auth',
+			client: who.client,
+			question: { name, type: wanted },
+			rcode: answer.rcode,
+			answers: answer.answers,
+			owners: [...who.context.owners],
+			...(who.context.journeyId === undefined ? {} : { journeyId: who.context.journeyId })
+		});
+		const failed = RCODE_ERRORS[answer.rcode];
+		const empty = !failed && records.length === 0;
+		lookups.push({
+			lookupId: entry.id,
+			name,
+			type: wanted,
+			rcode: answer.rcode,
+			answers: records.map((r) => r.data),
+			counted: false,
+			void: answer.rcode === 'NXDOMAIN' || empty
+		});
+		if (failed) throw resolveError(failed, wanted, name);
+		if (empty) throw resolveError('ENODATA', wanted, name);
+		return answerData(wanted, records);
+	};
+	return { resolve, lookups };
+}
