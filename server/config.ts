@@ -111,6 +111,10 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	dnsLogSize: number;
 	/** A DNS TCP connection with no query for this long is closed (RFC 7766 §6.2.3). */
 	dnsTcpIdleSeconds: number;
+	/** TXT records one personal or class domain may publish when its owner edits them (/dns). */
+	zoneMaxTxtRecords: number;
+	/** Octets (UTF-8) of one edited TXT record's value. */
+	zoneMaxTxtBytes: number;
 	/**
 	 * Entries the wire tap keeps per session (server/sandbox/wireTap.ts), in memory. 0 turns the
 	 * tap off entirely: TLS then runs on the socket's own handle, not through JS streams.
@@ -148,6 +152,11 @@ const MiB = 1024 * 1024;
 /** RFC 6376 §3.1 selector: sub-domain (RFC 5321 §4.1.2: Let-dig [Ldh-str]) joined by dots. */
 const DKIM_SELECTOR_SYNTAX =
 	/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+/**
+ * The most TXT octets one domain may publish in all: a DNS message over TCP holds 65535 octets
+ * (RFC 1035 §4.2.2), less the header, question, names and the length octet of each string.
+ */
+const ZONE_TXT_TOTAL_MAX = 49152;
 /** Where the database, the lab's secrets and the TLS material are kept by default. */
 const DEFAULT_DATA_DIR = '.data';
 
@@ -224,6 +233,9 @@ export const DEFAULTS: LabConfig = {
 	dnsLogSize: 1000,
 	// RFC 7766 §6.2.3: servers close idle TCP connections after a few seconds.
 	dnsTcpIdleSeconds: 10,
+	// Room for SPF, DMARC, a few DKIM keys and notes; a 4096-bit key record is about 750 octets.
+	zoneMaxTxtRecords: 20,
+	zoneMaxTxtBytes: 2048,
 	// A MAX_MESSAGE_BYTES message inside TLS is about 70 records (at most 16 KiB each, RFC 8446 §5.1).
 	maxWireRecordsPerSession: 2000,
 	wireTapsKept: 500,
@@ -304,6 +316,8 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string' | 'boolean'
 	['DNS_LOG_SIZE', 'dnsLogSize', 'int'],
 	['DKIM_SELECTOR', 'dkimSelector', 'string'],
 	['DNS_TCP_IDLE_SECONDS', 'dnsTcpIdleSeconds', 'int'],
+	['ZONE_MAX_TXT_RECORDS', 'zoneMaxTxtRecords', 'int'],
+	['ZONE_MAX_TXT_BYTES', 'zoneMaxTxtBytes', 'int'],
 	['MAX_WIRE_RECORDS_PER_SESSION', 'maxWireRecordsPerSession', 'int'],
 	['WIRE_TAPS_KEPT', 'wireTapsKept', 'int'],
 	['READ_ALLOW_PLAINTEXT', 'readAllowPlaintext', 'boolean'],
@@ -429,6 +443,20 @@ export function readConfig(
 	if (config.dnsTcpIdleSeconds < 1)
 		throw new ConfigError(
 			`DNS_TCP_IDLE_SECONDS must be at least 1, got ${config.dnsTcpIdleSeconds}: it is how long an idle DNS connection over TCP stays open`
+		);
+	// A domain starts with SPF, DMARC and the DKIM key record; its owner must be able to keep them.
+	if (config.zoneMaxTxtRecords < 3)
+		throw new ConfigError(
+			`ZONE_MAX_TXT_RECORDS must be at least 3, got ${config.zoneMaxTxtRecords}: a domain's default SPF, DMARC and DKIM key records must fit`
+		);
+	if (config.zoneMaxTxtBytes < 512)
+		throw new ConfigError(
+			`ZONE_MAX_TXT_BYTES must be at least 512, got ${config.zoneMaxTxtBytes}: the sandbox's DKIM key record (about 410 octets) must fit`
+		);
+	// Every record at one name may be one answer, and a DNS message over TCP is at most 65535 octets.
+	if (config.zoneMaxTxtRecords * config.zoneMaxTxtBytes > ZONE_TXT_TOTAL_MAX)
+		throw new ConfigError(
+			`ZONE_MAX_TXT_RECORDS × ZONE_MAX_TXT_BYTES must be at most ${ZONE_TXT_TOTAL_MAX}, got ${config.zoneMaxTxtRecords * config.zoneMaxTxtBytes}: all of a domain's TXT records must fit one DNS answer over TCP (65535 octets, RFC 1035 §4.2.2)`
 		);
 	// "USER x" and its CRLF need a few octets: less is no POP3 at all.
 	if (config.pop3MaxLineBytes < 16)

@@ -20,6 +20,7 @@ import type { Viewer } from './owners/visibility';
 import { composeExample, type ComposedExample } from './examples/compose';
 import type { Lab, ListenerInfo } from './lab';
 import { createJourneyApi, type JourneyApi } from './queue/journeyAccess';
+import { createZoneApi, type ZoneApi } from './dns/zoneApi';
 import type { StoredMessage } from './store/labStore';
 import type { MessageView } from './store/messageView';
 import type { WireView } from '../src/lib/wire/wireRecords';
@@ -135,6 +136,8 @@ export interface LabApi {
 	readonly classes: ClassApi;
 	/** Journeys through the outgoing queue (issue 17): /api/journeys/<id>, its fast-forward. */
 	readonly journeys: JourneyApi;
+	/** Zone editing (issue 20): one method per route under /api/dns. */
+	readonly zones: ZoneApi;
 }
 
 /** A share as its owner sees it: the owner's id stays on the server. */
@@ -313,6 +316,7 @@ export function createLabApi(lab: Lab): LabApi {
 			requestsPerMinute: config.annotateRequestsPerMinute
 		}),
 		classes: createClassApi(lab.classes, store, owners, lab.bridge, config),
+		zones: createZoneApi({ zone: lab.dns.zone, store, owners, classes: lab.classes, config }),
 		// A journey is visible exactly when its submitted message is.
 		journeys: createJourneyApi({ queue: lab.queue, queueClock: lab.queueClock }, (viewer, id) => {
 			const stored = store.messages.get(id);

@@ -19,6 +19,7 @@ import net from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import type { DnsRecord } from '../../src/lib/dns/recordTypes';
 import type { RcodeName } from '../../src/lib/dns/rcodes';
+import { txtStrings } from '../../src/lib/dns/txtStrings';
 import type { Clock } from '../clock';
 import type { DnsLog } from './dnsLog';
 import type { SandboxZone } from './sandboxZone';
@@ -111,6 +112,9 @@ function wireRecord(r: DnsRecord): dnsPacket.Answer {
 			}
 		};
 	}
+	if (r.type === 'TXT')
+		// Strings of at most 255 octets each (RFC 1035 §3.3.14); readers join them (RFC 7208 §3.3).
+		return { ...base, type: 'TXT', data: txtStrings(r.data).map((octets) => Buffer.from(octets)) };
 	return { ...base, type: r.type as 'A' | 'NS' | 'CNAME', data: r.data };
 }
 

@@ -4,9 +4,21 @@
  * implicit MX, null MX), an A record for every host, SOA and NS at each apex. Authoritative for
  * all of .test and example.com/.net/.org; anything else is REFUSED: this server never asks another.
  *
- * Personal and class domains exist only while their owner or class does (`isOwnDomain`).
+ * TXT records (issue 20): each domain of AUTH_DOMAINS (src/lib/auth/authDomains.ts) publishes its
+ * rows, and the DKIM key record at <selector>._domainkey.<domain> when the sandbox signs for it
+ * with a published key (RFC 6376 §3.6.2.1). A teaching domain is a zone of its own, so a name
+ * under it that it does not list (news.relaxed.test) is NXDOMAIN with authority. temperror.test's
+ * name server "fails": SERVFAIL for every TXT question at or under it (RFC 7208 §2.6.6).
+ *
+ * Personal and class domains exist only while their owner or class does (`isOwnDomain`), and
+ * publish what their owner wrote (`ownTxtRecords`, read at every question: an edit is seen by the
+ * next lookup) or DEFAULT_OWN_RECORDS and the key record.
  */
-import type { TxtRecordRow } from '../../src/lib/auth/authDomains';
+import {
+	AUTH_DOMAINS,
+	DEFAULT_OWN_RECORDS,
+	type TxtRecordRow
+} from '../../src/lib/auth/authDomains';
 import { MAIL_HOSTS, REMOTE_DOMAINS, SANDBOX_HOST_ADDRESS } from '../../src/lib/delivery/mailHosts';
 import type { ZoneDomain } from '../../src/lib/dns/lookups';
 import type { RcodeName } from '../../src/lib/dns/rcodes';
@@ -68,11 +80,23 @@ function record(name: string, type: ZoneRecordType, data: string): DnsRecord {
 	return { name, type, ttl: recordType(type)?.ttl ?? 0, data };
 }
 
+/** A TXT row's owner name: "@" is the domain itself, anything else is relative to it. */
+function txtOwnerName(row: TxtRecordRow, domain: string): string {
+	return row.name === '@' ? domain : `${normalName(row.name)}.${domain}`;
+}
+
+/** Where a domain's DKIM public key is published (RFC 6376 §3.6.2.1). */
+export function dkimKeyName(selector: string, domain: string): string {
+	return `${selector}._domainkey.${domain}`;
+}
+
 export class SandboxZone {
 	/** Records of the zones that do not change while the lab runs, by owner name. */
 	readonly #fixed = new Map<string, DnsRecord[]>();
 	/** Zone apexes among those names. */
 	readonly #apexes = new Set<string>();
+	/** Domains whose name server answers SERVFAIL to TXT questions (AUTH_DOMAINS' `servfail`). */
+	readonly #servfail = new Set<string>();
 	readonly #described: ZoneDomain[] = [];
 
 	constructor(readonly options: SandboxZoneOptions) {
@@ -99,6 +123,14 @@ export class SandboxZone {
 					add(record(row.domain, 'MX', `${mx.preference} ${mx.host}.`));
 			// An implicit MX has no MX record: the host of the same name has the A record.
 		}
+		for (const row of AUTH_DOMAINS) {
+			if (!this.#apexes.has(row.domain)) {
+				this.#apexes.add(row.domain);
+				this.#apexRecords(row.domain).forEach(add);
+			}
+			this.#txtRecords(row.domain, row.records, row.dkim === 'published').forEach(add);
+			if ('servfail' in row && row.servfail) this.#servfail.add(row.domain);
+		}
 		this.#described = this.#describe();
 	}
 
@@ -108,6 +140,14 @@ export class SandboxZone {
 		const apex = this.#apexOf(qname);
 		if (apex === undefined)
 			return { rcode: 'REFUSED', authoritative: false, answers: [], authority: [], additional: [] };
+		if (type.toUpperCase() === 'TXT' && this.#servfail.has(apex))
+			return {
+				rcode: 'SERVFAIL',
+				authoritative: false,
+				answers: [],
+				authority: [],
+				additional: []
+			};
 		// A negative answer's SOA lives no longer than the zone's minimum (RFC 2308 §3).
 		const soa = this.#recordsAt(apex)
 			.filter((r) => r.type === 'SOA')
@@ -139,6 +179,27 @@ export class SandboxZone {
 		};
 	}
 
+	/**
+	 * The TXT records a personal or class domain publishes now: its owner's, or (edited: false)
+	 * the defaults. Undefined when the domain does not exist (now).
+	 */
+	ownTxt(domain: string): { records: TxtRecordRow[]; edited: boolean } | undefined {
+		const d = normalName(domain);
+		if (!this.#isLiveOwnDomain(d)) return undefined;
+		const edited = this.options.ownTxtRecords(d);
+		return edited
+			? { records: edited, edited: true }
+			: { records: this.ownDefaults(), edited: false };
+	}
+
+	/** What a personal or class domain publishes until its owner edits it: SPF, DMARC, the key. */
+	ownDefaults(): TxtRecordRow[] {
+		return [
+			...DEFAULT_OWN_RECORDS,
+			{ name: `${this.options.dkimSelector}._domainkey`, value: this.options.dkimKeyRecord }
+		];
+	}
+
 	/** Every fixed domain with its records, for the /dns page (personal and class domains excluded). */
 	describe(): ZoneDomain[] {
 		return this.#described;
@@ -154,6 +215,9 @@ export class SandboxZone {
 		const tld = zoneKind('tld');
 		const hosts = zoneKind('hosts');
 		const own = zoneKind('own');
+		const auth = zoneKind('auth');
+		const shown = new Set<string>([TLD, HOSTS_ZONE, ...SANDBOX_DOMAINS]);
+		for (const row of REMOTE_DOMAINS) shown.add(row.domain);
 		return [
 			{ domain: TLD, kind: 'tld', records: under(TLD), explains: tld.explains, rfc: [...tld.rfc] },
 			{
@@ -176,8 +240,34 @@ export class SandboxZone {
 				records: under(row.domain),
 				explains: row.explains,
 				rfc: [...row.rfc]
+			})),
+			// Teaching domains that are no remote domain too: zones of their own, TXT records only.
+			...AUTH_DOMAINS.filter((row) => !shown.has(row.domain)).map((row) => ({
+				domain: row.domain,
+				kind: 'auth' as const,
+				records: under(row.domain),
+				explains: `${auth.explains} ${row.explains}`,
+				rfc: [...auth.rfc, ...row.rfc]
 			}))
 		];
+	}
+
+	/** A domain's TXT records, with the DKIM key record when `withKey`. */
+	#txtRecords(domain: string, rows: readonly TxtRecordRow[], withKey: boolean): DnsRecord[] {
+		const records = rows.map((row) => record(txtOwnerName(row, domain), 'TXT', row.value));
+		if (withKey)
+			records.push(
+				record(dkimKeyName(this.options.dkimSelector, domain), 'TXT', this.options.dkimKeyRecord)
+			);
+		return records;
+	}
+
+	/** A live personal or class domain's TXT records, its owner's or the defaults. */
+	#ownTxtRecords(domain: string): DnsRecord[] {
+		const edited = this.options.ownTxtRecords(domain);
+		return edited
+			? this.#txtRecords(domain, edited, false)
+			: this.#txtRecords(domain, DEFAULT_OWN_RECORDS, true);
 	}
 
 	#apexRecords(apex: string): DnsRecord[] {
@@ -200,7 +290,21 @@ export class SandboxZone {
 	#recordsAt(name: string): DnsRecord[] {
 		const fixed = this.#fixed.get(name);
 		if (fixed) return fixed;
-		return this.#isLiveOwnDomain(name) ? [...this.#apexRecords(name), ...this.#ownMx(name)] : [];
+		const own = this.#liveOwnDomainOf(name);
+		if (own === undefined) return [];
+		const txt = this.#ownTxtRecords(own).filter((r) => r.name === name);
+		return name === own ? [...this.#apexRecords(own), ...this.#ownMx(own), ...txt] : txt;
+	}
+
+	/** The live personal or class domain a name is or falls under, if any. */
+	#liveOwnDomainOf(name: string): string | undefined {
+		const labels = name.split('.');
+		for (let i = 0; i < labels.length - 1; i++) {
+			const suffix = labels.slice(i).join('.');
+			if (this.#fixed.has(suffix)) return undefined;
+			if (this.#isLiveOwnDomain(suffix)) return suffix;
+		}
+		return undefined;
 	}
 
 	#isLiveOwnDomain(name: string): boolean {
@@ -210,7 +314,8 @@ export class SandboxZone {
 	/** An empty non-terminal (a name with none of its own but names below it) exists too. */
 	#hasNamesBelow(name: string): boolean {
 		for (const known of this.#fixed.keys()) if (known.endsWith(`.${name}`)) return true;
-		return false;
+		const own = this.#liveOwnDomainOf(name);
+		return own !== undefined && this.#ownTxtRecords(own).some((r) => r.name.endsWith(`.${name}`));
 	}
 
 	/** The zone a name falls in (its closest apex), or undefined outside the sandbox. */

@@ -10,6 +10,8 @@ import type { UntappedReason } from '../../src/lib/wire/wireRecords';
 import type { PersistedState, StoreBatch, StorePersistence } from './persistence';
 import type { ReaderAct } from '../../src/lib/mail/readerActs';
 import type { ImapFolderRecord } from '../mailboxes/imapFolderRecord';
+import type { TxtRecordRow } from '../../src/lib/auth/authDomains';
+import { classDomain } from '../../src/lib/classes';
 import {
 	persistedEvent,
 	restoredEvents,
@@ -186,6 +188,8 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	/** IMAP folders by id (server/mailboxes/imapFolders.ts), and subscribed names by folder space. */
 	readonly imapFolders = new Map<string, ImapFolderRecord>();
 	readonly imapSubscriptions = new Map<string, Set<string>>();
+	/** TXT records owners wrote for their personal and class domains, by domain (lower case). */
+	readonly #zoneTxt = new Map<string, TxtRecordRow[]>();
 	/** Live sessions to delete when they end (LabStore.deleteWhenEnded). */
 	readonly #deleteWhenEnded = new Set<string>();
 	/** Bytes held, in total and per owner (the quotas read it). */
@@ -226,6 +230,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		for (const folder of state.imapFolders) this.imapFolders.set(folder.id, folder);
 		for (const { space, name } of state.imapSubscriptions)
 			this.#indexSubscription(space, name, true);
+		for (const { domain, records } of state.zoneTxt) this.#zoneTxt.set(domain, records);
 		for (const { summary, events: persisted, owners } of state.sessions) {
 			const stored = new StoredSession(summary, owners, persisted);
 			this.sessions.set(summary.id, stored);
@@ -492,6 +497,24 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		else names.delete(name);
 	}
 
+	/** The TXT records a domain's owner wrote, or undefined while it publishes the defaults. */
+	zoneTxt(domain: string): TxtRecordRow[] | undefined {
+		return this.#zoneTxt.get(domain.toLowerCase());
+	}
+
+	/** A domain's owner replaces its TXT records (null: back to the defaults). */
+	setZoneTxt(domain: string, records: TxtRecordRow[] | null): void {
+		const key = domain.toLowerCase();
+		if (records)
+			this.#zoneTxt.set(
+				key,
+				records.map(({ name, value }) => ({ name, value }))
+			);
+		else if (!this.#zoneTxt.delete(key)) return;
+		if (this.#persistence) this.#pending.zoneTxt.push({ domain: key, records });
+		this.#changed(null);
+	}
+
 	addOwner(owner: Owner): void {
 		this.#indexOwner(owner);
 		if (this.#persistence) this.#pending.newOwners.push(owner);
@@ -594,6 +617,8 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		if (taught.length) this.#classesTaught.set(room.teacherOwnerId, taught);
 		else this.#classesTaught.delete(room.teacherOwnerId);
 		for (const ownerId of room.formerStudents) this.#formerStudentOf.delete(ownerId);
+		// The class domain's records go with it: a later class may be given the same code.
+		this.setZoneTxt(classDomain(room.code), null);
 		if (this.#persistence) this.#pending.deletedClasses.push(id);
 		this.#changed(null);
 		this.emit('classEnded', id);
@@ -808,6 +833,7 @@ function emptyBatch(): Omit<StoreBatch, 'sessions'> {
 		readerActs: [],
 		imapFolders: [],
 		deletedImapFolders: [],
-		imapSubscriptions: []
+		imapSubscriptions: [],
+		zoneTxt: []
 	};
 }

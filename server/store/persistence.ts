@@ -10,6 +10,7 @@ import type { QueueRecord } from '../queue/queueRecord';
 import type { PersistedEvent } from './persistedEvent';
 import type { ReaderAct } from '../../src/lib/mail/readerActs';
 import type { ImapFolderRecord } from '../mailboxes/imapFolderRecord';
+import type { TxtRecordRow } from '../../src/lib/auth/authDomains';
 
 export interface PersistedSession {
 	summary: SessionSummary;
@@ -44,6 +45,8 @@ export interface PersistedState {
 	/** IMAP folders with their entries, and subscribed names (server/mailboxes/imapFolders.ts). */
 	imapFolders: ImapFolderRecord[];
 	imapSubscriptions: { space: string; name: string }[];
+	/** The TXT records owners wrote for their personal and class domains (issue 20), by domain. */
+	zoneTxt: { domain: string; records: TxtRecordRow[] }[];
 }
 
 /**
@@ -92,6 +95,11 @@ export interface StoreBatch {
 	deletedImapFolders: string[];
 	/** SUBSCRIBE (true) and UNSUBSCRIBE (false), applied in order. */
 	imapSubscriptions: { space: string; name: string; subscribed: boolean }[];
+	/**
+	 * A domain's edited TXT records replaced whole, or (null) gone back to the defaults, applied
+	 * in order: a domain is edited, reset and edited again under the same key.
+	 */
+	zoneTxt: { domain: string; records: TxtRecordRow[] | null }[];
 }
 
 /** Asynchronous, as a database client over a network is; SQLite's answers come at once. */

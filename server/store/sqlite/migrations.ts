@@ -173,5 +173,15 @@ export const MIGRATIONS: Migration[] = [
 				name TEXT NOT NULL,
 				PRIMARY KEY (space, name)
 			);`
+	},
+	{
+		version: 11,
+		description:
+			'zone editing (issue 20): the TXT records the owner of a personal or class domain wrote in place of the defaults, as JSON, by domain',
+		sql: `
+			CREATE TABLE zone_txt (
+				domain TEXT PRIMARY KEY,
+				records TEXT NOT NULL
+			);`
 	}
 ];

@@ -315,7 +315,8 @@ describe('SQLite schema migrations', () => {
 			{ version: 7 },
 			{ version: 8 },
 			{ version: 9 },
-			{ version: 10 }
+			{ version: 10 },
+			{ version: 11 }
 		]);
 		// Version 4: what was stored before owners existed belongs to no one (the operator's).
 		expect(check.prepare('SELECT owners FROM sessions').get()).toEqual({ owners: '[]' });

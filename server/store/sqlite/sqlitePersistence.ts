@@ -24,6 +24,7 @@ import { nicknameKey } from '../../../src/lib/classes';
 import type { PersistedEvent } from '../persistedEvent';
 import type { ReaderAct } from '../../../src/lib/mail/readerActs';
 import type { ImapFolderRecord } from '../../mailboxes/imapFolderRecord';
+import type { TxtRecordRow } from '../../../src/lib/auth/authDomains';
 import { encodeBatch, type EncodedBatch } from './encodedBatch';
 import { MIGRATIONS, type Migration } from './migrations';
 import { SqliteWorkerPersistence } from './sqliteWorkerPersistence';
@@ -117,6 +118,10 @@ export class SqlitePersistence implements StorePersistence {
 		const unsubscribe = this.#db.prepare(
 			'DELETE FROM imap_subscriptions WHERE space = ? AND name = ?'
 		);
+		const upsertZoneTxt = this.#db.prepare(
+			'INSERT OR REPLACE INTO zone_txt (domain, records) VALUES (?, ?)'
+		);
+		const deleteZoneTxt = this.#db.prepare('DELETE FROM zone_txt WHERE domain = ?');
 		const deleteStudent = this.#db.prepare(
 			'DELETE FROM students WHERE class_id = ? AND nickname_key = ? AND owner_id = ?'
 		);
@@ -190,6 +195,9 @@ export class SqlitePersistence implements StorePersistence {
 			for (const id of batch.deletedImapFolders) deleteImapFolder.run(id);
 			for (const { space, name, subscribed } of batch.imapSubscriptions)
 				(subscribed ? subscribe : unsubscribe).run(space, name);
+			for (const { domain, records } of batch.zoneTxt)
+				if (records) upsertZoneTxt.run(domain, JSON.stringify(records));
+				else deleteZoneTxt.run(domain);
 		});
 	}
 
@@ -289,6 +297,12 @@ export class SqlitePersistence implements StorePersistence {
 		const imapSubscriptions = this.#db
 			.prepare('SELECT space, name FROM imap_subscriptions')
 			.all() as PersistedState['imapSubscriptions'];
+		const zoneTxt = (
+			this.#db.prepare('SELECT domain, records FROM zone_txt').all() as {
+				domain: string;
+				records: string;
+			}[]
+		).map((row) => ({ domain: row.domain, records: JSON.parse(row.records) as TxtRecordRow[] }));
 		return {
 			sessions: [...sessions.values()],
 			messages,
@@ -299,7 +313,8 @@ export class SqlitePersistence implements StorePersistence {
 			students,
 			queue,
 			imapFolders,
-			imapSubscriptions
+			imapSubscriptions,
+			zoneTxt
 		};
 	}
 

@@ -31,7 +31,7 @@ export interface DnsLookup {
 }
 
 /** Which row of src/lib/dns/zoneKinds.ts explains a domain of the zone. */
-export type ZoneKind = 'tld' | 'hosts' | 'own' | 'remote';
+export type ZoneKind = 'tld' | 'hosts' | 'own' | 'remote' | 'auth';
 
 /** One domain of the zone and every record at or under it, for the page's zone table. */
 export interface ZoneDomain {

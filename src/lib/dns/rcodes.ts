@@ -34,8 +34,8 @@ export const RCODES = [
 		name: 'SERVFAIL',
 		code: 2,
 		says: 'server failure: the server could not answer because of a problem of its own',
-		here: 'never on purpose: it would mean a bug in the sandbox',
-		rfc: [ref(1035, '4.1.1')]
+		here: 'every TXT question at or under temperror.test, whose name server the sandbox makes fail on purpose: SPF and DKIM checks of it give temperror (RFC 7208 §2.6.6); anywhere else it would mean a bug in the sandbox',
+		rfc: [ref(1035, '4.1.1'), ref(7208, '2.6.6')]
 	},
 	{
 		name: 'NXDOMAIN',

@@ -11,6 +11,7 @@
 import { AnnotateAnswerCompactor } from '$lib/annotateAnswer';
 import { LISTENERS, type ListenerName, type Protocol } from '$lib/listeners';
 import { ApiError, answer, labApi } from '$lib/server/labAccess';
+import { readCapped } from '$lib/server/readCapped';
 import {
 	TRANSCRIPT_PROTOCOLS,
 	protocolTranscriptEvents,
@@ -29,33 +30,6 @@ function tooLarge(limit: number): ApiError {
 		413,
 		`the body is larger than ${limit} bytes, the limit for a transcript (MAX_ANNOTATE_BYTES)`
 	);
-}
-
-/** Reads the body as UTF-8, refusing it (413) as soon as it passes `limit` bytes. */
-async function readCapped(request: Request, limit: number): Promise<string> {
-	const declared = request.headers.get('content-length');
-	if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
-	if (!request.body) return '';
-	const reader = request.body.getReader();
-	const chunks: Uint8Array[] = [];
-	let total = 0;
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		total += value.byteLength;
-		if (total > limit) {
-			await reader.cancel().catch(() => undefined);
-			throw tooLarge(limit);
-		}
-		chunks.push(value);
-	}
-	const bytes = new Uint8Array(total);
-	let at = 0;
-	for (const chunk of chunks) {
-		bytes.set(chunk, at);
-		at += chunk.byteLength;
-	}
-	return new TextDecoder('utf-8').decode(bytes);
 }
 
 /** The media type without parameters: "text/plain; charset=utf-8" → "text/plain". */
@@ -141,7 +115,9 @@ export const POST: RequestHandler = ({ request, getClientAddress }) =>
 			const type = mediaType(request);
 			if (type !== 'text/plain' && type !== 'application/json')
 				throw new ApiError(400, 'send the transcript as text/plain or as JSON { "text": "…" }');
-			const body = await readCapped(request, api.settings.maxAnnotateBytes);
+			const body = await readCapped(request, api.settings.maxAnnotateBytes, () =>
+				tooLarge(api.settings.maxAnnotateBytes)
+			);
 			const input = type === 'application/json' ? parseJsonBody(body) : { text: body };
 			const limit = api.settings.maxAnnotateLines;
 			if (lineCount(input.text) > limit)
