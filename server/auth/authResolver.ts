@@ -32,15 +32,21 @@ export interface AuthResolver {
 
 /**
  * A TXT record's value as a resolver hands it over: its character-strings of at most 255 octets
- * (RFC 1035 §3.3.14), as the wire splits a longer value; SPF, DKIM and DMARC join them again
- * (RFC 7208 §3.3, RFC 6376 §3.6.2.2).
+ * (RFC 1035 §3.3.14), as a longer value is published; SPF, DKIM and DMARC join them again
+ * (RFC 7208 §3.3, RFC 6376 §3.6.2.2). A cut never falls inside a UTF-8 character, so the joined
+ * strings are the value as written.
  */
 export function txtStrings(value: string): string[] {
 	const octets = Buffer.from(value, 'utf8');
-	if (octets.length <= TXT_STRING_OCTETS) return [value];
 	const strings: string[] = [];
-	for (let at = 0; at < octets.length; at += TXT_STRING_OCTETS)
-		strings.push(octets.subarray(at, at + TXT_STRING_OCTETS).toString('utf8'));
+	let at = 0;
+	do {
+		let end = Math.min(at + TXT_STRING_OCTETS, octets.length);
+		// 10xxxxxx continues a character: cut before the octet that starts it.
+		while (end < octets.length && end > at && (octets[end] & 0xc0) === 0x80) end--;
+		strings.push(octets.subarray(at, end).toString('utf8'));
+		at = end;
+	} while (at < octets.length);
 	return strings;
 }
 

@@ -440,6 +440,26 @@ describe('the SPF steps, rebuilt', () => {
 			]
 		],
 		[
+			'ptr: the reverse name is outside the sandbox, REFUSED: temperror',
+			'v=spf1 ptr -all',
+			SPOOFER,
+			'temperror',
+			[
+				['ptr', 'error'],
+				['-all', 'not-reached']
+			]
+		],
+		[
+			'include of a domain whose name server fails: mailauth goes on (RFC 7208 §5.2 says temperror)',
+			'v=spf1 include:temperror.test -all',
+			OUT,
+			'fail',
+			[
+				['include:temperror.test', 'no-match'],
+				['-all', 'match']
+			]
+		],
+		[
 			'exists matches a name that has an address',
 			'v=spf1 exists:out.smtp-lab.test -all',
 			SPOOFER,
