@@ -118,13 +118,19 @@ function resolveError(code: string, name: string): Error {
 	return Object.assign(new Error(`${code} ${name}`), { code, hostname: name });
 }
 
-/** A resolver over a zone, as mailauth expects node's dns.promises.resolve to answer. */
-export function zoneResolver(zone: CheckZone): Resolver {
+/**
+ * A resolver over a zone, as mailauth expects node's dns.promises.resolve to answer; the names
+ * whose lookup failed (SERVFAIL) are added to `failed`.
+ */
+export function zoneResolver(zone: CheckZone, failed = new Set<string>()): Resolver {
 	return async (name, type) => {
 		const wanted = type.toUpperCase();
 		const answer = zone.answer(name, wanted);
 		if (answer.rcode === 'NXDOMAIN') throw resolveError('ENOTFOUND', name);
-		if (answer.rcode === 'SERVFAIL') throw resolveError('ESERVFAIL', name);
+		if (answer.rcode === 'SERVFAIL') {
+			failed.add(normalName(name));
+			throw resolveError('ESERVFAIL', name);
+		}
 		if (answer.rcode === 'REFUSED') throw resolveError('EREFUSED', name);
 		const records = answer.answers.filter((r) => r.type === wanted);
 		if (!records.length) throw resolveError('ENODATA', name);
@@ -213,7 +219,8 @@ async function checkSpf(
 	findings: Findings
 ): Promise<void> {
 	const terms = value.trim().split(/\s+/).slice(1);
-	const resolver = zoneResolver(zone);
+	const failed = new Set<string>();
+	const resolver = zoneResolver(zone, failed);
 	const published = zone
 		.answer(owner, 'TXT')
 		.answers.filter((r) => recordKind('@', r.data) === 'spf').length;
@@ -237,7 +244,7 @@ async function checkSpf(
 			if (match?.[1] === 'spf-multiple')
 				findings.add('spf-multiple', { count: Math.max(published, 2), owner });
 			else findings.add(match ? match[1] : 'spf-syntax', { detail });
-		} else if (result === 'temperror') findings.add('spf-temperror', { detail: why });
+		}
 		// none: the sender's domain is no name mailauth checks (an include target like _spf.…).
 		else if (result !== 'none')
 			findings.add('spf-outcome', {
@@ -246,6 +253,7 @@ async function checkSpf(
 				count: response.lookups?.count ?? 0
 			});
 	}
+	for (const name of failed) findings.add('spf-temperror', { detail: name });
 	for (const term of terms) {
 		const target = /^[+?~-]?include:(.+)$/i.exec(term)?.[1] ?? /^redirect=(.+)$/i.exec(term)?.[1];
 		if (target && normalName(target) === owner) findings.add('spf-loop', { term, owner });

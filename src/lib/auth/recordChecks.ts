@@ -120,8 +120,8 @@ export const RECORD_CHECK_ROWS = {
 		problem: false
 	},
 	'spf-temperror': {
-		says: 'A lookup the record needs failed for now ({detail}): a receiver gives temperror and may ask the sender to try later.',
-		rfc: ref(7208, '2.6.6'),
+		says: 'The lookup of {detail} fails for now (SERVFAIL): by the RFC an include of it gives temperror, “try again later”; mailauth, which the sandbox’s receivers run, treats the failing include as no match and goes on to the next term.',
+		rfc: ref(7208, '5.2'),
 		problem: false
 	},
 	'spf-no-all': {
