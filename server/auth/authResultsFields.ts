@@ -38,14 +38,13 @@ export function authResultsField(
 	authservId: string,
 	resinfos: string[]
 ): { folded: string; unfolded: string } {
-	const unfolded = `Authentication-Results: ${authservId};${resinfos.length ? ' ' : ''}${resinfos.join('; ')}`;
-	if (!resinfos.length)
-		return { folded: foldField(`${unfolded} none`), unfolded: `${unfolded} none` };
-	const first = `Authentication-Results: ${authservId};\r\n`;
-	const rest = resinfos.map((info, i) =>
+	const lines = resinfos.map((info, i) =>
 		foldField(` ${info}${i < resinfos.length - 1 ? ';' : ''}`)
 	);
-	return { folded: first + rest.join(''), unfolded };
+	return {
+		folded: `Authentication-Results: ${authservId};\r\n${lines.join('')}`,
+		unfolded: `Authentication-Results: ${authservId}; ${resinfos.join('; ')}`
+	};
 }
 
 /** The end of the header section: the empty line (RFC 5322 §2.1), or the whole message. */
@@ -89,8 +88,9 @@ export function authservIdOf(value: string): string | null {
 /**
  * The message without the Authentication-Results fields that claim `authservId` (RFC 8601 §5: an
  * MTA MUST delete such fields arriving from outside its trust boundary, or a sender could claim a
- * pass in this host's name). authserv-ids compare case-insensitively (§2.5: they are domain
- * names). Fields of other hosts stay; only the header section is read; every other byte is kept.
+ * pass in this host's name). Ours is a host name, so it compares without case (RFC 1035 §2.3.3),
+ * MX.North.Test included. Fields of other hosts stay; only the header section is read; every other
+ * byte is kept.
  */
 export function removeForgedResults(
 	raw: Buffer,
