@@ -60,7 +60,9 @@ async function play(example: Example): Promise<{ records: StepRecord[]; driver: 
 					sideDriver.receive(JSON.parse(data.toString()) as ServerMessage)
 				);
 				return { driver: sideDriver, close: () => side.close() };
-			}
+			},
+			// What GET /api/messages gives this browser: every message (VISIBILITY=open), newest first.
+			messages: async () => [...lab.store.messages.values()].map((m) => m.summary).reverse()
 		}
 	);
 	client.ws.on('message', (data) => driver.receive(JSON.parse(data.toString()) as ServerMessage));
@@ -117,6 +119,14 @@ describe('every example, live', () => {
 						`${label}: leg ${check.expected?.domain ?? check.observed?.domain}: ${JSON.stringify(check.observed?.attempts.map((a) => [a.host, a.outcome, a.reply]))} (${check.observed?.state})`
 					).toBe(true);
 				if (step.kind === 'journey') expect(record.legs, label).toHaveLength(step.legs.length);
+				// An auth step: the receiving MX's verdict on the copy it checked, result by result.
+				if (step.kind === 'auth')
+					expect(
+						record.verdict.map((c) => `${c.what}=${c.observed}`),
+						`${label}: the verdict on ${record.verdictMessageId}`
+					).toEqual(
+						(['spf', 'dkim', 'dmarc', 'action'] as const).map((w) => `${w}=${step.verdict[w]}`)
+					);
 			}
 			// Every session the example opened ended with its QUIT.
 			await until(() => driver.sessions.every((s) => s.closed), 10_000);

@@ -9,6 +9,7 @@ import { listenerRow } from '../listeners';
 import type { ClientMessage, ListenerName, ServerMessage, SessionEvent } from '../messages';
 import {
 	checkReplies,
+	checkVerdict,
 	endsSession,
 	fastForwardKey,
 	heardUntagged,
@@ -16,10 +17,13 @@ import {
 	messageNumberIn,
 	stepInput,
 	stepProgress,
+	verdictMessage,
 	waitMs,
+	type CheckedMessage,
 	type LegCheck,
 	type ObservedReply,
-	type ReplyCheck
+	type ReplyCheck,
+	type VerdictCheck
 } from './runner';
 import type { RunContext, Step } from './types';
 
@@ -45,6 +49,9 @@ export interface StepRecord {
 	journeyId: string | null;
 	journey: Journey | null;
 	legs: LegCheck[];
+	/** An auth step: the copy whose check it read (/mailbox/<id>/authentication), and each result. */
+	verdictMessageId: string | null;
+	verdict: VerdictCheck[];
 	/** Every expected reply came, with the expected codes (and every leg did as expected). */
 	ok: boolean;
 	/** Why the step could not finish (no reply in time, the bridge refused, stopped). */
@@ -74,7 +81,15 @@ export interface DriverOptions {
 	 * for a `side` step; `close` ends that connection.
 	 */
 	openSide?: () => Promise<{ driver: ExampleDriver; close: () => void }>;
+	/**
+	 * The messages this browser may see, with their MX checks (GET /api/messages), for an `auth`
+	 * step to find the copy a receiving MX checked.
+	 */
+	messages?: () => Promise<CheckedMessage[]>;
 }
+
+/** How often an auth step looks again for the copy it waits for. */
+const VERDICT_POLL_MS = 250;
 
 export class ExampleDriver {
 	readonly sessions: SessionTrack[] = [];
@@ -84,8 +99,8 @@ export class ExampleDriver {
 	lastError: string | null = null;
 	#send: (message: ClientMessage) => boolean;
 	#waiters = new Set<() => void>();
-	#options: Required<Omit<DriverOptions, 'onchange' | 'fastForward' | 'openSide'>> &
-		Pick<DriverOptions, 'onchange' | 'fastForward' | 'openSide'>;
+	#options: Required<Omit<DriverOptions, 'onchange' | 'fastForward' | 'openSide' | 'messages'>> &
+		Pick<DriverOptions, 'onchange' | 'fastForward' | 'openSide' | 'messages'>;
 	/** Where each session's last step ended: a step that awaits news shows them from there. */
 	#stepEnds = new Map<string, number>();
 	#watching = new Set<string>();
@@ -145,10 +160,15 @@ export class ExampleDriver {
 
 	/** Runs one step and resolves with what happened; never throws for a server's answer. */
 	async run(step: Step, index: number, ctx: RunContext, signal?: AbortSignal): Promise<StepRecord> {
-		// A journey step happens after the session, in the queue, and a side step on a connection
-		// of its own: neither claims this run's session.
+		// A journey step happens after the session, in the queue, a side step on a connection of
+		// its own, an auth step reads a stored message: none claims this run's session.
 		const track =
-			step.kind === 'open' || step.kind === 'journey' || step.kind === 'side' ? null : this.current;
+			step.kind === 'open' ||
+			step.kind === 'journey' ||
+			step.kind === 'side' ||
+			step.kind === 'auth'
+				? null
+				: this.current;
 		const awaits = step.kind === 'send' ? step.awaits : undefined;
 		const record: StepRecord = {
 			index,
@@ -162,6 +182,8 @@ export class ExampleDriver {
 			journeyId: null,
 			journey: null,
 			legs: [],
+			verdictMessageId: null,
+			verdict: [],
 			ok: step.expect.length === 0,
 			error: null
 		};
@@ -177,6 +199,10 @@ export class ExampleDriver {
 			}
 			if (step.kind === 'side') {
 				await this.#runSide(step, record, ctx, signal);
+				return record;
+			}
+			if (step.kind === 'auth') {
+				await this.#readVerdict(step, record, signal);
 				return record;
 			}
 			let session: SessionTrack;
@@ -330,6 +356,41 @@ export class ExampleDriver {
 		record.journey = journey;
 		record.legs = journeyProgress(step, journey).checks;
 		record.ok = record.legs.every((c) => c.ok);
+	}
+
+	/**
+	 * An auth step: looks among the messages this browser may see for the copy of this run's
+	 * message the step's MX checked, until it is stored (a hop's copy comes after the journey
+	 * step, a list's re-sent copy later still), then compares its verdict with the script's.
+	 */
+	async #readVerdict(
+		step: Extract<Step, { kind: 'auth' }>,
+		record: StepRecord,
+		signal?: AbortSignal
+	): Promise<void> {
+		const list = this.#options.messages;
+		if (!list) throw new Error('this player cannot read the messages of the lab');
+		const started = Date.now();
+		for (;;) {
+			const run = {
+				sessionIds: this.sessions.map((s) => s.id),
+				messageIds: this.sessions.flatMap((s) =>
+					s.events.filter((e) => e.messageId).map((e) => e.messageId as string)
+				)
+			};
+			const found = verdictMessage(step.verdict, await list(), run);
+			if (found) {
+				record.verdictMessageId = found.id;
+				record.verdict = checkVerdict(step.verdict, found.authentication);
+				record.ok = record.verdict.every((c) => c.ok);
+				return;
+			}
+			if (Date.now() - started > this.#options.replyTimeoutMs)
+				throw new Error(
+					`no copy for ${step.verdict.recipient} checked by ${step.verdict.host ?? 'the mx listener'} within ${Math.round(this.#options.replyTimeoutMs / 1000)} s`
+				);
+			await this.#sleep(VERDICT_POLL_MS, signal);
+		}
 	}
 
 	/** Hangs up the current session (if any) and waits for the bridge to say it closed. */

@@ -2,8 +2,10 @@ import { describe, expect, test } from 'vitest';
 import type { Journey, JourneyAttempt, JourneyLeg } from '../delivery/journey';
 import type { SessionEvent } from '../messages';
 import { EXAMPLES } from './catalogue';
+import type { AuthenticationReport } from '../auth/report';
 import {
 	checkReplies,
+	checkVerdict,
 	chunk,
 	dotStuffMessage,
 	fastForwardKey,
@@ -20,9 +22,11 @@ import {
 	pop3Status,
 	repliesIn,
 	stepInput,
-	stepProgress
+	stepProgress,
+	verdictMessage,
+	type CheckedMessage
 } from './runner';
-import type { ExpectedLeg, RunContext, Step } from './types';
+import type { ExpectedLeg, ExpectedVerdict, RunContext, Step } from './types';
 
 const ctx: RunContext = {
 	run: 'abc123',
@@ -204,7 +208,8 @@ describe('runner', () => {
 			for (const step of example.steps) {
 				if (step.kind === 'send') expect(step.expect, step.id).toHaveLength(step.lines.length);
 				if (step.kind === 'open' || step.kind === 'data') expect(step.expect).toHaveLength(1);
-				if (step.kind === 'wait' || step.kind === 'journey') expect(step.expect).toHaveLength(0);
+				if (step.kind === 'wait' || step.kind === 'journey' || step.kind === 'auth')
+					expect(step.expect).toHaveLength(0);
 			}
 	});
 });
@@ -399,5 +404,113 @@ describe('journey steps', () => {
 		expect(
 			fastForwardKey(journeyStep([{ domain: 'down.test', tries: [down, down, down] }]), after(1))
 		).toBeNull();
+	});
+});
+
+/** A stored message with an MX's report, written by hand: only what an auth step reads. */
+function checked(
+	id: string,
+	where: { sessionId?: string; journeyId?: string },
+	authservId: string | null,
+	results: { spf: string; dkim: string[]; dmarc: string | null; action: string },
+	receivedAt = 1,
+	recipient = 'dan@north.test'
+): CheckedMessage {
+	const authentication = authservId
+		? ({
+				authservId,
+				spf: { result: results.spf },
+				dkim: results.dkim.map((result) => ({ result })),
+				dmarc: results.dmarc === null ? null : { result: results.dmarc },
+				decision: { action: results.action }
+			} as unknown as AuthenticationReport)
+		: undefined;
+	return {
+		id,
+		sessionId: where.sessionId ?? null,
+		journeyId: where.journeyId,
+		receivedAt,
+		recipients: [{ address: recipient, outcome: 'delivered', reply: '250' }],
+		authentication
+	} as unknown as CheckedMessage;
+}
+
+describe('auth steps', () => {
+	const pass = { spf: 'pass', dkim: ['pass'], dmarc: 'none', action: 'inbox' };
+	const atNorth: ExpectedVerdict = {
+		host: 'mx.north.test',
+		recipient: 'dan@north.test',
+		spf: 'pass',
+		dkim: 'pass',
+		dmarc: 'none',
+		action: 'inbox'
+	};
+	const run = { sessionIds: ['s-mine'], messageIds: ['m-submitted'] };
+
+	test('finds the copy the named host checked on this run’s journey, the newest one', () => {
+		const messages = [
+			checked('m-submitted', { sessionId: 's-mine', journeyId: 'm-submitted' }, null, pass),
+			checked('m-other-run', { journeyId: 'm-someone-else' }, 'mx.north.test', pass, 9),
+			checked('m-south', { journeyId: 'm-submitted' }, 'mx1.south.test', pass, 5),
+			checked('m-first', { journeyId: 'm-submitted' }, 'mx.north.test', pass, 2),
+			checked('m-second', { journeyId: 'm-submitted' }, 'mx.north.test', pass, 3),
+			checked('m-bob', { journeyId: 'm-submitted' }, 'mx.north.test', pass, 4, 'bob@north.test')
+		];
+		expect(verdictMessage(atNorth, messages, run)?.id).toBe('m-second');
+		expect(verdictMessage({ ...atNorth, recipient: 'DAN@north.test' }, messages, run)?.id).toBe(
+			'm-second'
+		);
+		expect(verdictMessage(atNorth, messages.slice(0, 3), run)).toBeNull();
+	});
+
+	test('without a host: the copy stored in one of this run’s own sessions', () => {
+		const atOwnMx: ExpectedVerdict = { ...atNorth, host: undefined };
+		const messages = [
+			checked('m-elsewhere', { sessionId: 's-other' }, 'sandbox.smtp-lab.test', pass, 5),
+			checked('m-hop', { journeyId: 'm-submitted' }, 'mx.north.test', pass, 4),
+			checked('m-spoofed', { sessionId: 's-mine' }, 'sandbox.smtp-lab.test', pass, 3)
+		];
+		expect(verdictMessage(atOwnMx, messages, run)?.id).toBe('m-spoofed');
+	});
+
+	test('each result is compared; no signature reads dkim=none, no report is no check', () => {
+		const refused = checked('m', {}, 'x', {
+			spf: 'fail',
+			dkim: [],
+			dmarc: 'none',
+			action: 'reject'
+		}).authentication;
+		const expected: ExpectedVerdict = {
+			recipient: 'bob@example.com',
+			spf: 'fail',
+			dkim: 'none',
+			dmarc: 'none',
+			action: 'reject'
+		};
+		expect(checkVerdict(expected, refused).map((c) => [c.what, c.observed, c.ok])).toEqual([
+			['spf', 'fail', true],
+			['dkim', 'none', true],
+			['dmarc', 'none', true],
+			['action', 'reject', true]
+		]);
+		// The first signature decides; a missing DMARC check reads as none.
+		const broken = checked('m', {}, 'x', {
+			spf: 'pass',
+			dkim: ['neutral', 'pass'],
+			dmarc: null,
+			action: 'inbox'
+		}).authentication;
+		expect(checkVerdict(expected, broken).map((c) => [c.observed, c.ok])).toEqual([
+			['pass', false],
+			['neutral', false],
+			['none', true],
+			['inbox', false]
+		]);
+		expect(checkVerdict(expected, undefined).map((c) => [c.observed, c.ok])).toEqual([
+			[null, false],
+			[null, false],
+			[null, false],
+			[null, false]
+		]);
 	});
 });

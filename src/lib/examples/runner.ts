@@ -4,8 +4,9 @@
  * ones. No sockets, no DOM: the browser player and the integration test drive it the same way
  * (see driver.ts).
  */
+import type { AuthenticationReport } from '../auth/report';
 import type { Journey, JourneyAttempt, JourneyLeg } from '../delivery/journey';
-import type { Protocol, SessionEvent } from '../messages';
+import type { MessageSummary, Protocol, SessionEvent } from '../messages';
 import { parseReply } from '../smtp/protocol/replyParser';
 import { imapResponsesIn } from '../terminal/imapResponses';
 import { pop3ResponsesIn } from '../terminal/pop3Responses';
@@ -16,6 +17,7 @@ import type {
 	ExpectedReply,
 	ExpectedResponse,
 	ExpectedTry,
+	ExpectedVerdict,
 	RunContext,
 	Step
 } from './types';
@@ -76,6 +78,7 @@ export function stepInput(step: Step, ctx: RunContext): string[] {
 		case 'wait':
 		case 'journey':
 		case 'side':
+		case 'auth':
 			return [];
 		case 'send':
 			return chunk(step.lines.map((line) => `${fill(line, ctx)}\r\n`).join(''));
@@ -336,4 +339,76 @@ export function formatExpectedLeg(leg: ExpectedLeg): string {
 	);
 	const state = leg.state ? ` → ${leg.state}` : '';
 	return `${tries.join(', then ') || 'any tries'}${state}`;
+}
+
+/** A message as GET /api/messages lists it, with the receiving MX's check when one was made. */
+export type CheckedMessage = MessageSummary & { authentication?: AuthenticationReport };
+
+/** What marks a message as this run's: the run's sessions and the messages they had accepted. */
+export interface RunTraces {
+	sessionIds: readonly string[];
+	messageIds: readonly string[];
+}
+
+/**
+ * The copy an auth step looks at: a message of this run — stored in one of its sessions, or on
+ * the journey of one of its messages — checked by the verdict's host (its authserv-id; absent:
+ * stored in one of the run's own sessions, the sandbox's mx listener), for the verdict's
+ * recipient. The newest such copy, or null while there is none.
+ */
+export function verdictMessage(
+	verdict: ExpectedVerdict,
+	messages: readonly CheckedMessage[],
+	run: RunTraces
+): CheckedMessage | null {
+	const recipient = verdict.recipient.toLowerCase();
+	let found: CheckedMessage | null = null;
+	for (const message of messages) {
+		const report = message.authentication;
+		if (!report) continue;
+		const inSession = message.sessionId !== null && run.sessionIds.includes(message.sessionId);
+		const onJourney = message.journeyId !== undefined && run.messageIds.includes(message.journeyId);
+		const mine =
+			verdict.host === undefined
+				? inSession
+				: report.authservId === verdict.host && (inSession || onJourney);
+		if (!mine || !message.recipients.some((r) => r.address.toLowerCase() === recipient)) continue;
+		if (!found || message.receivedAt > found.receivedAt) found = message;
+	}
+	return found;
+}
+
+/** One result of the MX's verdict beside the one the script expected. */
+export interface VerdictCheck {
+	/** The method (RFC 8601 §2.7) or, for "action", what the MX did with the message. */
+	what: 'spf' | 'dkim' | 'dmarc' | 'action';
+	expected: string;
+	/** Null: the message carries no check at all. */
+	observed: string | null;
+	ok: boolean;
+}
+
+/** The verdict the script expects beside the MX's report, method by method. */
+export function checkVerdict(
+	verdict: ExpectedVerdict,
+	report: AuthenticationReport | undefined
+): VerdictCheck[] {
+	const observed = report && {
+		spf: report.spf.result,
+		dkim: report.dkim[0]?.result ?? 'none',
+		dmarc: report.dmarc?.result ?? 'none',
+		action: report.decision.action
+	};
+	return (['spf', 'dkim', 'dmarc', 'action'] as const).map((what) => ({
+		what,
+		expected: verdict[what],
+		observed: observed?.[what] ?? null,
+		ok: observed?.[what] === verdict[what]
+	}));
+}
+
+/** "spf=pass" for a method, "→ inbox" for the action, as the player shows a check. */
+export function formatVerdictPart(what: VerdictCheck['what'], value: string | null): string {
+	if (value === null) return 'no check';
+	return what === 'action' ? `→ ${value}` : `${what}=${value}`;
 }

@@ -3,6 +3,7 @@
  * sections it cites and the replies it expects. The player (src/routes/examples) and the
  * integration test run the same scripts live against the sandbox through the bridge.
  */
+import type { AuthAction, DkimResult, DmarcResult, SpfResult } from '../auth/report';
 import type { JourneyAttempt, LegState } from '../delivery/journey';
 import type { ListenerName, RfcRef } from '../messages';
 
@@ -76,6 +77,26 @@ export interface ExpectedLeg {
 	state?: LegState;
 }
 
+/**
+ * What a receiving MX's check of a message must have found (its Authentication-Results field,
+ * RFC 8601 §2.7) and what it did with the message because of it.
+ */
+export interface ExpectedVerdict {
+	/**
+	 * The host that checked: its authserv-id (RFC 8601 §2.5), e.g. "mx.north.test", a host the
+	 * outgoing queue delivered to. Absent: the sandbox's own mx listener, in this run's session.
+	 */
+	host?: string;
+	/** The copy the host stored for this recipient (a host stores one per transaction). */
+	recipient: string;
+	spf: SpfResult;
+	/** The first DKIM signature's result; "none" when the message carries no signature. */
+	dkim: DkimResult;
+	/** "none" when the From: domain publishes no DMARC record (RFC 7489 §6.6.3). */
+	dmarc: DmarcResult;
+	action: AuthAction;
+}
+
 interface StepBase {
 	/** Stable anchor (#step-<id>), unique in its example. */
 	id: string;
@@ -123,7 +144,14 @@ export type Step =
 	 * for a retry the queue's clock is skipped to it (the journey page's fast-forward). `expect`
 	 * is empty: the replies are the hops', checked per leg.
 	 */
-	| (StepBase & { kind: 'journey'; legs: ExpectedLeg[]; fastForward: boolean });
+	| (StepBase & { kind: 'journey'; legs: ExpectedLeg[]; fastForward: boolean })
+	/**
+	 * Sends nothing: finds the copy of this run's message that a receiving MX checked — stored by
+	 * this run's session, or delivered (or refused) on its journey — and compares the MX's verdict
+	 * with `verdict`, waiting until that copy is stored. `expect` is empty: the verdict is checked.
+	 * The player links the message's Authentication tab (/mailbox/<id>/authentication).
+	 */
+	| (StepBase & { kind: 'auth'; verdict: ExpectedVerdict });
 
 export interface Example {
 	/** URL segment: /examples/<slug>. */

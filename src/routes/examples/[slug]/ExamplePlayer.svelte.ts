@@ -2,7 +2,7 @@ import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
 import { PresenceReporter } from '$lib/client/classPresence';
 import type { Journey } from '$lib/delivery/journey';
 import { ExampleDriver, StepAborted, type StepRecord } from '$lib/examples/driver';
-import { fill } from '$lib/examples/runner';
+import { fill, type CheckedMessage } from '$lib/examples/runner';
 import type { Example, RunContext } from '$lib/examples/types';
 import type { SessionEvent } from '$lib/messages';
 
@@ -196,7 +196,8 @@ export class ExamplePlayer {
 		return new ExampleDriver((message) => this.#socket?.send(message) ?? false, {
 			onchange: () => this.#tick++,
 			fastForward,
-			openSide: () => this.#openSide()
+			openSide: () => this.#openSide(),
+			messages: visibleMessages
 		});
 	}
 
@@ -356,6 +357,13 @@ export class ExamplePlayer {
 			if (this.#abort === controller) this.status = this.ctx ? 'ready' : 'failed';
 		}
 	}
+}
+
+/** The messages this browser may see, each with the MX's check when one was made (GET /api/messages). */
+async function visibleMessages(): Promise<CheckedMessage[]> {
+	const response = await fetch('/api/messages');
+	if (!response.ok) throw new Error(`the lab's messages could not be read (${response.status})`);
+	return ((await response.json()) as { messages: CheckedMessage[] }).messages;
 }
 
 /**
