@@ -5,7 +5,8 @@ export const TABS = [
 	{ id: 'source', label: 'Source' },
 	{ id: 'rendered', label: 'Rendered' },
 	{ id: 'attachments', label: 'Attachments' },
-	{ id: 'delivery', label: 'Delivery' }
+	{ id: 'delivery', label: 'Delivery' },
+	{ id: 'authentication', label: 'Authentication' }
 ] as const;
 
 export type TabId = (typeof TABS)[number]['id'];

@@ -1,0 +1,223 @@
+/**
+ * Issue 20 in a browser: a learner breaks and fixes SPF for their own domain. Their browser gets
+ * a personal domain (/connect), sets its SPF record to "-all" in /dns's "Your zone" editor, and a
+ * real SMTP client (nodemailer) sends from that domain straight to the mx listener from
+ * 127.0.0.1; the message's Authentication tab shows spf=fail with the "-all" term that matched.
+ * With "ip4:127.0.0.1" in front the next message passes, by that term. Plus axe on the tab and
+ * the editor, and the screenshots the team looks at.
+ */
+import { mkdirSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import nodemailer from 'nodemailer';
+import type { Page } from '@playwright/test';
+import type { MessageSummary } from '../../src/lib/messages';
+import { expect, expectFitsViewport, test } from './fixtures';
+
+test.describe.configure({ mode: 'serial' });
+
+/** The personal domain /connect gives this page's browser (made on its first visit). */
+async function personalDomain(page: Page): Promise<string> {
+	await page.goto('/connect');
+	return page.getByTestId('personal-domain').innerText();
+}
+
+/** Replaces the value of the domain's "@" record in the editor, waits for the check, saves. */
+async function setApexRecord(page: Page, value: string) {
+	await page.goto('/dns');
+	const editor = page.locator('#your-zone-section');
+	const names = editor.getByRole('textbox', { name: /^Name of record/ });
+	await expect(names.first()).toBeVisible();
+	const count = await names.count();
+	let apex = -1;
+	for (let i = 0; i < count; i++) if ((await names.nth(i).inputValue()) === '@') apex = i;
+	expect(apex, 'the default records include the SPF record at @').toBeGreaterThanOrEqual(0);
+	const field = editor.getByRole('textbox', { name: `Value of record ${apex + 1}`, exact: true });
+	await field.fill(value);
+	// The live check (POST /api/dns/check) reads it as an SPF record, well formed.
+	const record = editor.locator('li.record').nth(apex);
+	await expect(record.getByText('SPF record')).toBeVisible();
+	await expect(record.getByText('✓ well formed')).toBeVisible();
+	await editor.getByRole('button', { name: 'Save' }).click();
+	await expect(editor.getByRole('status')).toContainText('Saved');
+	return editor;
+}
+
+/** One message from the domain, typed straight to the MX as any mail program would. */
+async function sendToMx(port: number, domain: string, subject: string) {
+	const transport = nodemailer.createTransport({
+		host: '127.0.0.1',
+		port,
+		secure: false,
+		ignoreTLS: true,
+		name: 'laptop.example'
+	});
+	await transport.sendMail({
+		envelope: { from: `me@${domain}`, to: [`friend@${domain}`] },
+		from: `me@${domain}`,
+		to: `friend@${domain}`,
+		subject,
+		text: 'Does my domain vouch for me?'
+	});
+	transport.close();
+}
+
+/** The message's id, once the browser's mailbox lists it. */
+async function messageId(page: Page, subject: string): Promise<string> {
+	let id: string | undefined;
+	await expect
+		.poll(async () => {
+			const response = await page.request.get('/api/messages');
+			const { messages } = (await response.json()) as { messages: MessageSummary[] };
+			id = messages.find((m) => m.subject === subject)?.id;
+			return id !== undefined;
+		})
+		.toBe(true);
+	return id!;
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+	const results = await new AxeBuilder({ page }).analyze();
+	return results.violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('a learner sets SPF “-all” for their domain and sees it fail, then names 127.0.0.1 and sees it pass', async ({
+	page,
+	smtpPorts
+}) => {
+	const domain = await personalDomain(page);
+	expect(domain).toMatch(/\.test$/);
+
+	// Break it: nobody may send for the domain.
+	await setApexRecord(page, 'v=spf1 -all');
+	const failing = `SPF says no ${Date.now()}`;
+	await sendToMx(smtpPorts.mx, domain, failing);
+	const failId = await messageId(page, failing);
+	await page.goto(`/mailbox/${failId}/authentication`);
+	const spf = page.locator('#spf');
+	await expect(page.locator('#verdict').locator('[data-result]').first()).toHaveText(/spf=fail/);
+	await expect(spf.getByText('127.0.0.1', { exact: true })).toBeVisible();
+	await expect(spf.getByText('v=spf1 -all', { exact: true })).toBeVisible();
+	const matched = spf.locator('li.step[data-outcome="match"]');
+	await expect(matched).toHaveCount(1);
+	await expect(matched.locator('code.term')).toHaveText('-all');
+	await expect(matched).toContainText('- (fail)');
+	await expect(spf.locator('.result [data-result]')).toHaveText(/spf=fail/);
+	await expect(page.locator('#authentication-results pre')).toContainText('spf=fail');
+	expect(await seriousViolations(page)).toEqual([]);
+
+	// Fix it: the address the mail program connects from is named first.
+	await setApexRecord(page, 'v=spf1 ip4:127.0.0.1 -all');
+	const passing = `SPF says yes ${Date.now()}`;
+	await sendToMx(smtpPorts.mx, domain, passing);
+	const passId = await messageId(page, passing);
+	await page.goto(`/mailbox/${passId}/authentication`);
+	await expect(spf.locator('.result [data-result]')).toHaveText(/spf=pass/);
+	await expect(spf.locator('li.step[data-outcome="match"] code.term')).toHaveText('ip4:127.0.0.1');
+	await expect(spf.locator('li.step[data-outcome="not-reached"] code.term')).toHaveText('-all');
+	await expect(page.locator('#authentication-results pre')).toContainText('spf=pass');
+
+	// Reset to defaults puts the sandbox's own record back.
+	await page.goto('/dns');
+	const editor = page.locator('#your-zone-section');
+	await editor.getByRole('button', { name: 'Reset to defaults' }).click();
+	await expect(editor.getByRole('status')).toContainText('default records');
+	await expect(editor.getByRole('textbox', { name: /^Value of record/ }).first()).toHaveValue(
+		/^v=spf1 a:out\.smtp-lab\.test ~all$|^v=DMARC1/
+	);
+});
+
+test('a malformed record is explained with its RFC section while typing, and cannot be saved', async ({
+	page
+}) => {
+	await personalDomain(page);
+	await page.goto('/dns');
+	const editor = page.locator('#your-zone-section');
+	const value = editor.getByRole('textbox', { name: 'Value of record 1', exact: true });
+	await expect(value).toBeVisible();
+	await value.fill('v=spf1 bogus:thing -all');
+	const record = editor.locator('li.record').first();
+	await expect(record.getByText('✗ malformed')).toBeVisible();
+	await expect(record.locator('.problem a.rfc').first()).toHaveText(/RFC 7208 §/);
+	await expect(editor.getByRole('button', { name: 'Save' })).toBeDisabled();
+	expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('a message submitted on 587 says why it has no report and shows its DKIM signature', async ({
+	page
+}) => {
+	const domain = await personalDomain(page);
+	const login = {
+		user: await page.getByTestId('personal-user').innerText(),
+		pass: await page.getByTestId('personal-password').innerText()
+	};
+	const health = (await (await page.request.get('/api/health')).json()) as {
+		listeners: { name: string; port: number }[];
+	};
+	const port = health.listeners.find((l) => l.name === 'submission')!.port;
+	const subject = `Signed on the way out ${Date.now()}`;
+	const transport = nodemailer.createTransport({
+		host: '127.0.0.1',
+		port,
+		secure: false,
+		requireTLS: true,
+		tls: { rejectUnauthorized: false },
+		auth: login
+	});
+	await transport.sendMail({
+		from: `me@${domain}`,
+		to: `friend@${domain}`,
+		subject,
+		text: 'Signed?'
+	});
+	transport.close();
+	await page.goto('/mailbox');
+	// The copy the submission listener kept (not a delivered one an MX checked).
+	let id: string | undefined;
+	await expect
+		.poll(async () => {
+			const { messages } = (await (await page.request.get('/api/messages')).json()) as {
+				messages: MessageSummary[];
+			};
+			id = messages.find((m) => m.subject === subject && m.listener === 'submission')?.id;
+			return id !== undefined;
+		})
+		.toBe(true);
+	await page.goto(`/mailbox/${id}/authentication`);
+	await expect(
+		page.getByRole('heading', { name: 'No authentication report for this copy' })
+	).toBeVisible();
+	await expect(page.getByText('No MX hop.')).toBeVisible();
+	await expect(page.getByRole('heading', { name: /Signed at submission: d=/ })).toContainText(
+		`d=${domain}`
+	);
+});
+
+for (const size of [
+	{ name: '1280x720', width: 1280, height: 720 },
+	{ name: '1920x1080', width: 1920, height: 1080 },
+	{ name: '390x844', width: 390, height: 844 }
+])
+	test(
+		`authentication screenshots at ${size.name}`,
+		{ tag: '@screenshots' },
+		async ({ page, smtpPorts }) => {
+			mkdirSync('test-results/screenshots', { recursive: true });
+			await page.setViewportSize({ width: size.width, height: size.height });
+			const domain = await personalDomain(page);
+			const editor = await setApexRecord(page, 'v=spf1 a:out.smtp-lab.test -all');
+			await editor.screenshot({ path: `test-results/screenshots/auth-zone-${size.name}.png` });
+			const subject = `Screenshot ${size.name} ${Date.now()}`;
+			await sendToMx(smtpPorts.mx, domain, subject);
+			const id = await messageId(page, subject);
+			await page.goto(`/mailbox/${id}/authentication`);
+			await expect(page.locator('#spf')).toBeVisible();
+			await expectFitsViewport(page);
+			await page.screenshot({ path: `test-results/screenshots/auth-tab-${size.name}.png` });
+			await page.screenshot({
+				path: `test-results/screenshots/auth-tab-${size.name}-full.png`,
+				fullPage: true
+			});
+		}
+	);
