@@ -163,6 +163,8 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		outgoing: queue
 	});
 	const hosts = new MailHostServers({
+		// A mailing list's host posts its new messages through the queue.
+		outgoing: queue,
 		config,
 		store,
 		tls,

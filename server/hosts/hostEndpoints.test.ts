@@ -24,7 +24,8 @@ describe('planEndpoints', () => {
 			'mx1.backup.test': { address: '127.0.0.8', port: 2526 },
 			'mx2.backup.test': { address: '127.0.0.9', port: 2526 },
 			'mx.slow.test': { address: '127.0.0.10', port: 2526 },
-			'mx.greylist.test': { address: '127.0.0.11', port: 2526 }
+			'mx.greylist.test': { address: '127.0.0.11', port: 2526 },
+			'mx.list.test': { address: '127.0.0.12', port: 2526 }
 		});
 	});
 
@@ -41,7 +42,8 @@ describe('planEndpoints', () => {
 			'mx1.backup.test': { address: '127.0.0.1', port: 2532 },
 			'mx2.backup.test': { address: '127.0.0.1', port: 2533 },
 			'mx.slow.test': { address: '127.0.0.1', port: 2534 },
-			'mx.greylist.test': { address: '127.0.0.1', port: 2535 }
+			'mx.greylist.test': { address: '127.0.0.1', port: 2535 },
+			'mx.list.test': { address: '127.0.0.1', port: 2536 }
 		});
 	});
 
@@ -53,10 +55,10 @@ describe('planEndpoints', () => {
 	});
 
 	it('the fallback must fit under 65535: the last port at the edge, one more is an error', async () => {
-		const edge = await planEndpoints(65526, onlyLocalhost);
-		expect(edge.endpoints.get('mx.greylist.test')).toEqual({ address: '127.0.0.1', port: 65535 });
-		await expect(planEndpoints(65527, onlyLocalhost)).rejects.toThrow(
-			'MAIL_HOSTS_PORT 65527 is too high: without addresses of their own the 10 mail hosts take ports 65527–65536, past 65535'
+		const edge = await planEndpoints(65525, onlyLocalhost);
+		expect(edge.endpoints.get('mx.list.test')).toEqual({ address: '127.0.0.1', port: 65535 });
+		await expect(planEndpoints(65526, onlyLocalhost)).rejects.toThrow(
+			'MAIL_HOSTS_PORT 65526 is too high: without addresses of their own the 11 mail hosts take ports 65526–65536, past 65535'
 		);
 		// With addresses of their own they share one port: 65535 is fine.
 		expect((await planEndpoints(65535, linux)).endpoints.get('mx.north.test')?.port).toBe(65535);

@@ -32,6 +32,8 @@ export interface HostHooksDeps {
 	greylist: Greylist | null;
 	/** Set for a tarpitting host: runs `proceed` after the host's delay. */
 	tarpit: ((proceed: () => void) => void) | null;
+	/** Set for a mailing list's host: the list addresses, the only mailboxes at its domains. */
+	lists?: readonly string[];
 }
 
 type ReplyError = Error & { responseCode: number };
@@ -103,6 +105,10 @@ function recipientRefusal(
 	// RFC 5321 §4.5.1: every server accepts the bare "Postmaster" as its own.
 	if (!isBarePostmaster(address) && !deps.domains.has(domain))
 		return replyError('relayDenied', { domain: domain || '(no domain)' });
+	// A list's host has no mailboxes but its lists' (and postmaster, RFC 5321 §4.5.1).
+	const local = address.slice(0, address.lastIndexOf('@')).toLowerCase();
+	if (deps.lists && local !== 'postmaster' && !deps.lists.includes(address.toLowerCase()))
+		return replyError('notAListAddress', { host: deps.host.name, lists: deps.lists.join(', ') });
 	// The teaching mailboxes are at every sandbox domain: unknown@ refused for good, full@ for now.
 	const mailbox = teachingMailbox(address);
 	if (mailbox?.behaviour === 'refuse') return replyError('unknownUser');

@@ -17,9 +17,11 @@ import type { QueueClock } from '../queue/queueClock';
 import type { Annotator } from '../recorder/sessionRecorder';
 import { adoptConnection } from '../sandbox/connection';
 import { Delivery } from '../sandbox/delivery';
+import { MAILING_LISTS } from '../../src/lib/delivery/mailingLists';
+import { ListDelivery, type ListHost, type ListOutgoing } from './mailingList';
 import { OpenSockets } from '../sandbox/openSockets';
 import { admitSession } from '../sandbox/listeners';
-import { Greylist } from '../sandbox/policy';
+import { domainOf, Greylist } from '../sandbox/policy';
 import { smtpServerOptions } from '../sandbox/sandbox';
 import { LiveSessions } from '../sandbox/sessions';
 import { delayCommands, onEachConnection } from '../sandbox/smtpServerPatches';
@@ -41,6 +43,8 @@ export interface MailHostServersDeps {
 	createAnnotator: (listener: ListenerName) => Annotator;
 	/** The owners whose mailbox an address is (a DSN the host writes to a sandbox sender). */
 	ownersOfAddress: (address: string) => string[];
+	/** The outgoing queue: a mailing list's host hands its new messages to it. */
+	outgoing: ListOutgoing;
 }
 
 interface RunningHost {
@@ -70,13 +74,20 @@ export class MailHostServers {
 		for (const row of MAIL_HOSTS) {
 			if (row.role !== 'mx' || row.behaviour === 'down') continue;
 			const tarpit = row.behaviour === 'tarpit' ? this.#tarpit : null;
+			const lists =
+				row.behaviour === 'list'
+					? MAILING_LISTS.filter((list) => domainsServedBy(row.name).has(domainOf(list.address)))
+					: null;
 			const hooks = mailHostHooks({
 				host: row,
 				domains: domainsServedBy(row.name),
 				config,
 				store,
 				sessions,
-				delivery: new Delivery(store, row.name, deps.ownersOfAddress),
+				delivery: lists
+					? new ListDelivery(store, deps.ownersOfAddress, this.#listHost(row), deps.outgoing)
+					: new Delivery(store, row.name, deps.ownersOfAddress),
+				...(lists ? { lists: lists.map((list) => list.address) } : {}),
 				quota,
 				queueClock: deps.queueClock,
 				greylist:
@@ -141,6 +152,14 @@ export class MailHostServers {
 		await new Promise((resolve) => setTimeout(resolve, this.sessions.size ? 50 : 0));
 		this.openSockets.destroyAll();
 		await stopped;
+	}
+
+	/** A list's host as its new messages' sender: its name, and the address its endpoint has. */
+	#listHost(row: MailHostRow): ListHost {
+		return {
+			name: row.name,
+			address: () => this.endpointOf(row.name)?.address ?? row.address
+		};
 	}
 
 	/** A tarpit's wait: TARPIT_DELAY_SECONDS of queue time, in real time on the lab's clock. */

@@ -54,13 +54,19 @@ export interface QueueLimits {
 	queueMaxAttempts: number;
 }
 
+/** The host a leg is sent from: its name (EHLO, Reporting-MTA) and the address it connects from. */
+export interface SendingHost {
+	name: string;
+	address: string;
+}
+
 export interface QueueDeps {
 	store: LabStore;
 	clock: Clock;
 	queueClock: QueueClock;
 	limits: QueueLimits;
-	/** The outgoing server: its name (EHLO, Reporting-MTA) and the address it connects from. */
-	outgoing: { name: string; address: string };
+	/** The outgoing server, which sends every leg but those a mail host re-sends (a list's). */
+	outgoing: SendingHost;
 	resolveMail(domain: string, context: LookupContext): { route: MailRoute; lookupIds: string[] };
 	/** Tells the host servers whose hop the connection from this local port is. */
 	expectHop(
@@ -81,6 +87,8 @@ interface QueuedLeg {
 	journey: Journey;
 	leg: JourneyLeg;
 	message: ReceivedMessage;
+	/** Who connects: the outgoing server, or the mail host that re-sends (leg.resent). */
+	sender: SendingHost;
 	/** The bytes handed on: the submission server's Received field, then the message. */
 	payload: Buffer;
 	/** The recipients still to deliver. */
@@ -198,13 +206,18 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		return route.kind === 'null-mx' ? replyError('nullMxSender', { domain }) : null;
 	}
 
-	/** Submission accepted `message`; `recipients` are its fates, the queued ones among them. */
-	enqueue(message: ReceivedMessage, stored: StoredMessage): void {
+	/**
+	 * Submission accepted `message`; `recipients` are its fates, the queued ones among them. A mail
+	 * host that posts a new message (a mailing list, RFC 5321 §3.9.2) passes itself as `sender`:
+	 * its legs are sent from there, and join the journey the message it took was on, if any.
+	 */
+	enqueue(message: ReceivedMessage, stored: StoredMessage, sender?: SendingHost): void {
 		const { queueClock, clock, limits } = this.deps;
 		const queued = stored.summary.recipients.filter((r) => r.outcome === 'queued');
 		if (!queued.length) return;
 		const simulatedNow = queueClock.now();
-		const journey: Journey = {
+		const onward = sender && message.journeyId ? this.#journeys.get(message.journeyId) : undefined;
+		const journey: Journey = onward ?? {
 			id: message.id,
 			sessionId: message.sessionId,
 			from: message.envelope.mailFrom.address,
@@ -219,8 +232,10 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 				.filter((r) => r.outcome === 'delivered' || r.outcome === 'bounced')
 				.map((r) => r.address)
 		};
-		this.#journeys.set(journey.id, journey);
-		this.#messages.set(journey.id, message);
+		if (!onward) {
+			this.#journeys.set(journey.id, journey);
+			this.#messages.set(journey.id, message);
+		}
 		const payload = payloadOf(stored);
 		const byDomain = new Map<string, RecipientResult[]>();
 		for (const r of queued) {
@@ -245,13 +260,24 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 				deliveredMessageId: null,
 				bounceMessageId: null,
 				delayNoticeIds: [],
-				verdict: null
+				verdict: null,
+				...(sender
+					? {
+							resent: {
+								by: sender.name,
+								address: sender.address,
+								messageId: message.id,
+								from: message.envelope.mailFrom.address
+							}
+						}
+					: {})
 			};
 			journey.legs.push(leg);
 			const entry: QueuedLeg = {
 				journey,
 				leg,
 				message,
+				sender: sender ?? this.deps.outgoing,
 				payload,
 				pending: recipients,
 				timer: null,
@@ -292,11 +318,13 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		for (const record of store.queue.values()) {
 			const { journey } = record;
 			this.#journeys.set(journey.id, journey);
-			const stored = store.messages.get(journey.id);
-			if (stored) this.#messages.set(journey.id, { ...record.message, raw: stored.raw });
+			const submitted = store.messages.get(journey.id);
+			if (submitted) this.#messages.set(journey.id, { ...record.message, raw: submitted.raw });
 			for (const saved of record.legs) {
 				const leg = journey.legs.find((l) => l.id === saved.id);
 				if (!leg || !saved.pending.length) continue;
+				// A re-sent leg carries the mail host's new message, kept in the store as well.
+				const stored = leg.resent ? store.messages.get(leg.resent.messageId) : submitted;
 				if (!stored) {
 					leg.state = 'bounced';
 					leg.nextAttemptAt = null;
@@ -306,7 +334,10 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 				const entry: QueuedLeg = {
 					journey,
 					leg,
-					message: { ...record.message, raw: stored.raw },
+					message: { ...(saved.message ?? record.message), raw: stored.raw },
+					sender: leg.resent
+						? { name: leg.resent.by, address: leg.resent.address }
+						: this.deps.outgoing,
 					payload: payloadOf(stored),
 					pending: saved.pending,
 					timer: null,
@@ -343,13 +374,15 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	#changed(journey: Journey): void {
 		this.emit('journey', journey);
 		const entries = [...this.#queued].filter((e) => e.journey === journey);
+		const submitted = this.#messages.get(journey.id) ?? entries[0]?.message;
 		this.deps.store.saveQueueRecord({
 			journey,
-			message: withoutBytes(entries[0]?.message ?? this.#messages.get(journey.id)!),
+			message: withoutBytes(submitted!),
 			legs: entries.map((e) => ({
 				id: e.leg.id,
 				pending: e.pending,
-				lastTransient: e.lastTransient
+				lastTransient: e.lastTransient,
+				...(e.message !== submitted ? { message: withoutBytes(e.message) } : {})
 			})),
 			simulatedSavedAt: this.deps.queueClock.now()
 		});
@@ -391,8 +424,8 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	}
 
 	async #attempt(entry: QueuedLeg): Promise<void> {
-		const { leg, journey } = entry;
-		const { queueClock, clock, outgoing } = this.deps;
+		const { leg, journey, sender } = entry;
+		const { queueClock, clock } = this.deps;
 		leg.state = 'sending';
 		leg.nextAttemptAt = null;
 		this.#changed(journey);
@@ -400,8 +433,8 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		if (targets === 'loop') {
 			this.#bounce(entry, entry.pending, {
 				status: '5.4.6',
-				diagnostic: `554 5.4.6 mail for ${leg.domain} loops back to myself (${outgoing.name})`,
-				verdict: `${leg.domain}'s best MX is ${outgoing.name}, this outgoing server itself: a routing loop, caught before connecting (RFC 5321 §5.1).`
+				diagnostic: `554 5.4.6 mail for ${leg.domain} loops back to myself (${sender.name})`,
+				verdict: `${leg.domain}'s best MX is ${sender.name}, the sending server itself: a routing loop, caught before connecting (RFC 5321 §5.1).`
 			});
 			return;
 		}
@@ -423,8 +456,8 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 				},
 				entry.payload,
 				{
-					name: outgoing.name,
-					localAddress: outgoing.address,
+					name: sender.name,
+					localAddress: sender.address,
 					register: (localPort) =>
 						this.deps.expectHop(localPort, {
 							owners: entry.message.senderOwners,
@@ -465,7 +498,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 			(a, b) => a.preference - b.preference || Math.random() - 0.5
 		);
 		// §5.1: an MX list naming this host keeps only the hosts preferred to it.
-		const self = sorted.findIndex((t) => t.host === this.deps.outgoing.name);
+		const self = sorted.findIndex((t) => t.host === entry.sender.name);
 		if (self === 0) return 'loop';
 		return self > 0 ? sorted.slice(0, self) : sorted;
 	}
@@ -643,7 +676,8 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		const sender = message.envelope.mailFrom.address;
 		if (!sender) return null;
 		const id = newId();
-		const { outgoing, store } = this.deps;
+		const { store } = this.deps;
+		const outgoing = entry.sender;
 		const raw = composeDsn({
 			reportingMta: outgoing.name,
 			to: sender,

@@ -11,8 +11,16 @@ export interface QueueRecord {
 	journey: Journey;
 	/** The submitted message as the queue hands it on, without its bytes. */
 	message: Omit<ReceivedMessage, 'raw'>;
-	/** Per leg still queued: the recipients left, and the last transient error. */
-	legs: { id: string; pending: RecipientResult[]; lastTransient: LastTransient | null }[];
+	/**
+	 * Per leg still queued: the recipients left, the last transient error, and the message it
+	 * carries when that is not the submitted one (a mailing list's new message, leg.resent).
+	 */
+	legs: {
+		id: string;
+		pending: RecipientResult[];
+		lastTransient: LastTransient | null;
+		message?: Omit<ReceivedMessage, 'raw'>;
+	}[];
 	/** The queue's clock when it was saved: after a restart the clock goes on from there. */
 	simulatedSavedAt: number;
 }

@@ -85,6 +85,11 @@ export const SANDBOX_REPLIES = {
 		enhanced: '5.7.1',
 		text: 'Relaying denied: {domain} is not a domain this server accepts mail for'
 	}, // RFC 5321 §3.6.2 relays; RFC 3463 X.7.1
+	notAListAddress: {
+		code: 550,
+		enhanced: '5.1.1',
+		text: 'No such mailbox here: {host} takes mail for its mailing lists only ({lists})'
+	}, // RFC 5321 §4.2.2 550 mailbox unavailable; RFC 3463 X.1.1 bad destination mailbox address
 	spamRefused: {
 		...SPAM_RULE.reply,
 		text: 'Message refused: content matches the GTUBE spam test string'

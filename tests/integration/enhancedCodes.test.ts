@@ -167,6 +167,14 @@ const PROVOKE: Record<SandboxReplyName, Provocation> = {
 			return c.command('RCPT TO:<b@greylist.test>');
 		}
 	},
+	notAListAddress: {
+		spec: '550 5.1.1',
+		provoke: async (lab) => {
+			const c = await hostSession(lab, 'mx.list.test');
+			await c.command('MAIL FROM:<a@example.com>');
+			return c.command('RCPT TO:<not-a-list@list.test>');
+		}
+	},
 	routingLoop: {
 		spec: '554 5.4.6',
 		config: { maxReceivedFields: 1 },

@@ -59,7 +59,8 @@ describe('greetings', () => {
 		['nomx.test', '127.0.0.6'],
 		['mx2.backup.test', '127.0.0.9'],
 		['mx.slow.test', '127.0.0.10'],
-		['mx.greylist.test', '127.0.0.11']
+		['mx.greylist.test', '127.0.0.11'],
+		['mx.list.test', '127.0.0.12']
 	];
 
 	it('each host answers as itself at its own address', async () => {

@@ -54,6 +54,12 @@ export interface JourneyLeg {
 	delayNoticeIds: string[];
 	/** Why it ended as it did, in a sentence, with its reply and RFC. */
 	verdict: string | null;
+	/**
+	 * Set when a mail host sends this leg, not the outgoing server: a mailing list that took the
+	 * message and posts a new one to its members (RFC 5321 §3.9.2) — the host, the address it
+	 * connects from, the new message and its envelope sender.
+	 */
+	resent?: { by: string; address: string; messageId: string; from: string };
 }
 
 export interface Journey {
@@ -134,5 +140,9 @@ export const JOURNEY_RULES: Record<string, { text: string; rfc: RfcRef[] }> = {
 	loop: {
 		text: 'The best MX is this server itself: a routing loop, caught before connecting (5.4.6).',
 		rfc: [ref(5321, '5.1'), ref(3463, '3.5')]
+	},
+	resent: {
+		text: 'A mailing list is not a relay: it took the message, and now sends a new one to each member from its own host, with the list as the envelope sender (bounces go to the list) and its own changes: List-Id, List-Post and a footer.',
+		rfc: [ref(5321, '3.9.2'), ref(5321, '2.3.10'), ref(2919, '2'), ref(2369, '3.4')]
 	}
 };

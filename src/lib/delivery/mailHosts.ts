@@ -16,7 +16,8 @@ export type MailHostBehaviour =
 	| 'accept' // answers, accepts mail for its domains and delivers it to their mailboxes
 	| 'down' // nothing listens at its address: a connection is refused
 	| 'tarpit' // answers, but slowly: each reply waits TARPIT_DELAY_MS
-	| 'greylist'; // refuses the first try of each (client, sender, recipient) with 451 4.7.1
+	| 'greylist' // refuses the first try of each (client, sender, recipient) with 451 4.7.1
+	| 'list'; // a mailing list's host: takes mail for its lists only and re-sends it to their members
 
 export interface MailHostRow {
 	/** Its name: in DNS (an A record), its greeting and the Received fields it writes. */
@@ -114,6 +115,15 @@ export const MAIL_HOSTS = [
 		explains:
 			'greylist.test’s mail exchanger defers the first try (451 4.7.1); the queue’s retry gets through.',
 		rfc: [ref(6647, '')]
+	},
+	{
+		name: 'mx.list.test',
+		address: '127.0.0.12',
+		role: 'mx',
+		behaviour: 'list',
+		explains:
+			'list.test’s mail exchanger runs a mailing list: it takes mail for learners@list.test, adds a footer and sends a new message to each member from its own address.',
+		rfc: [ref(5321, '3.9.2')]
 	}
 ] as const satisfies readonly MailHostRow[];
 
@@ -207,6 +217,13 @@ export const REMOTE_DOMAINS = [
 		routing: { kind: 'mx', exchangers: [{ preference: 10, host: 'mx.greylist.test' }] },
 		explains: 'Its MX greylists: the first try is deferred (451), the retry is accepted.',
 		rfc: [ref(6647, '')]
+	},
+	{
+		domain: 'list.test',
+		routing: { kind: 'mx', exchangers: [{ preference: 10, host: 'mx.list.test' }] },
+		explains:
+			'A mailing list’s domain: mail to the list is re-sent to its members, with the list as the new envelope sender.',
+		rfc: [ref(5321, '3.9.2')]
 	}
 ] as const satisfies readonly RemoteDomainRow[];
 

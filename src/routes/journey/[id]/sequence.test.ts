@@ -364,6 +364,68 @@ describe('journeySequence', () => {
 		expect(lane.steps[2].from).toBe('Sender’s mailbox');
 	});
 
+	it('a mailing list’s leg is drawn from the list’s host, starting at its new message, and is not part of the split', () => {
+		const toList = leg({
+			id: 'LL',
+			domain: 'list.test',
+			recipients: ['learners@list.test'],
+			attempts: [attempt({ number: 1, host: 'mx.list.test', address: '127.0.0.12' })],
+			deliveredMessageId: 'CL'
+		});
+		const resent = leg({
+			id: 'LR',
+			domain: 'north.test',
+			recipients: ['ann@north.test', 'ben@north.test'],
+			state: 'bounced',
+			attempts: [
+				attempt({
+					number: 1,
+					host: 'mx.north.test',
+					address: '127.0.0.3',
+					outcome: 'refused',
+					reply: '550 5.1.1 No such mailbox here'
+				})
+			],
+			bounceMessageId: 'B1',
+			resent: {
+				by: 'mx.list.test',
+				address: '127.0.0.12',
+				messageId: 'NEW',
+				from: 'learners-bounces@list.test'
+			}
+		});
+		const drawn = journeySequence(journey([toList, resent]));
+		const split = drawn.head.find((s) => s.anchor === 'split')!;
+		expect(split.title).toBe('Split into 1 delivery');
+		expect(split.lines).toEqual(['list.test: learners@list.test']);
+		expect(drawn.head.find((s) => s.anchor === 'submit')!.lines).toContain(
+			'RCPT TO:<learners@list.test>'
+		);
+		expect(drawn.head.find((s) => s.anchor === 'submit')!.lines).not.toContain(
+			'RCPT TO:<ann@north.test>'
+		);
+		const lane = drawn.lanes[1];
+		expect(lane.heading).toBe(
+			'north.test — ann@north.test, ben@north.test (re-sent by mx.list.test)'
+		);
+		expect(lane.steps.map((s) => [s.kind, s.from, s.to])).toEqual([
+			['resend', 'mx.list.test', 'mx.list.test'],
+			['lookup', 'mx.list.test', 'Sandbox DNS'],
+			['attempt', 'mx.list.test', 'mx.north.test'],
+			['bounce', 'mx.list.test', 'Sender’s mailbox'],
+			['reading', 'Sender’s mailbox', 'Mail reader']
+		]);
+		expect(lane.steps[0].lines).toEqual([
+			'From mx.list.test (127.0.0.12), MAIL FROM:<learners-bounces@list.test>',
+			'RCPT TO:<ann@north.test>',
+			'RCPT TO:<ben@north.test>'
+		]);
+		expect(lane.steps[0].links).toEqual([{ href: '/mailbox/NEW', label: 'The new message' }]);
+		expect(lane.steps[0].explains?.rfc).toContainEqual({ rfc: 5321, section: '3.9.2' });
+		// The bounce goes to the list's envelope sender, not the author (RFC 5321 §3.9.2).
+		expect(lane.steps[3].lines).toEqual(['To learners-bounces@list.test, from <>']);
+	});
+
 	it('a bounce about a null sender is explained, not linked', () => {
 		const failed = leg({ id: 'LD', domain: 'down.test', state: 'bounced' });
 		const [lane] = journeySequence(journey([failed], { from: '' })).lanes;

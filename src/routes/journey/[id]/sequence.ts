@@ -35,6 +35,7 @@ export type StepKind =
 	| 'submit'
 	| 'accept'
 	| 'queue'
+	| 'resend'
 	| 'lookup'
 	| 'attempt'
 	| 'next'
@@ -127,7 +128,9 @@ export const attemptAnchor = (legId: string, n: number) => `attempt-${legId}-${n
 export const legAnchor = (legId: string) => `leg-${legId}`;
 
 export function journeySequence(journey: Journey): JourneySequence {
-	const queued = journey.legs.flatMap((leg) => leg.recipients);
+	// A mailing list's legs (leg.resent) come later, from its host: not part of the submission.
+	const submittedLegs = journey.legs.filter((leg) => !leg.resent);
+	const queued = submittedLegs.flatMap((leg) => leg.recipients);
 	const at = { real: journey.queuedAt, simulated: journey.simulatedQueuedAt };
 	const head: SequenceStep[] = [
 		{
@@ -155,7 +158,7 @@ export function journeySequence(journey: Journey): JourneySequence {
 			to: PARTICIPANTS.outgoing,
 			title: 'Accepted and queued',
 			lines: [
-				`${queued.length} recipient${queued.length === 1 ? '' : 's'} queued for ${journey.legs.length} destination${journey.legs.length === 1 ? '' : 's'}`,
+				`${queued.length} recipient${queued.length === 1 ? '' : 's'} queued for ${submittedLegs.length} destination${submittedLegs.length === 1 ? '' : 's'}`,
 				...(journey.local.length
 					? [`Delivered where it arrived (the sandbox’s own domains): ${journey.local.join(', ')}`]
 					: []),
@@ -175,10 +178,10 @@ export function journeySequence(journey: Journey): JourneySequence {
 			kind: 'queue',
 			from: PARTICIPANTS.outgoing,
 			to: PARTICIPANTS.outgoing,
-			title: `Split into ${journey.legs.length} deliver${journey.legs.length === 1 ? 'y' : 'ies'}`,
-			lines: journey.legs.map((leg) => `${leg.domain}: ${leg.recipients.join(', ')}`),
+			title: `Split into ${submittedLegs.length} deliver${submittedLegs.length === 1 ? 'y' : 'ies'}`,
+			lines: submittedLegs.map((leg) => `${leg.domain}: ${leg.recipients.join(', ')}`),
 			tone: 'done',
-			links: journey.legs.map((leg) => ({ href: `#${legAnchor(leg.id)}`, label: leg.domain })),
+			links: submittedLegs.map((leg) => ({ href: `#${legAnchor(leg.id)}`, label: leg.domain })),
 			at,
 			explains: JOURNEY_RULES.split
 		}
@@ -233,14 +236,15 @@ function readingStep(anchor: string, from: string, reads: readonly JourneyRead[]
 }
 
 function lane(journey: Journey, leg: JourneyLeg): SequenceLane {
-	const steps: SequenceStep[] = [lookupStep(leg)];
+	const sender = senderOf(leg);
+	const steps: SequenceStep[] = [...resendSteps(leg), lookupStep(leg)];
 	for (const attempt of leg.attempts) {
 		const outcome = ATTEMPT_OUTCOME[attempt.outcome];
 		const differs = new Set(attempt.recipients.map((r) => r.reply)).size > 1;
 		steps.push({
 			anchor: attemptAnchor(leg.id, attempt.number),
 			kind: 'attempt',
-			from: PARTICIPANTS.outgoing,
+			from: sender,
 			to: attempt.host,
 			title: `Try ${attempt.number}: ${outcome.word}`,
 			lines: [
@@ -265,10 +269,10 @@ function lane(journey: Journey, leg: JourneyLeg): SequenceLane {
 		steps.push({
 			anchor: `delay-${leg.id}-${i + 1}`,
 			kind: 'delay',
-			from: PARTICIPANTS.outgoing,
+			from: sender,
 			to: PARTICIPANTS.sender,
 			title: 'Delay notice sent',
-			lines: [`To ${journey.from}, from <>`],
+			lines: [`To ${leg.resent?.from ?? journey.from}, from <>`],
 			tone: 'waiting',
 			links: [{ href: `/mailbox/${id}`, label: 'The delay notice' }],
 			at: null,
@@ -278,7 +282,7 @@ function lane(journey: Journey, leg: JourneyLeg): SequenceLane {
 		steps.push({
 			anchor: `next-${leg.id}`,
 			kind: 'next',
-			from: PARTICIPANTS.outgoing,
+			from: sender,
 			to: leg.route[0]?.host ?? leg.domain,
 			title:
 				leg.state === 'sending'
@@ -303,17 +307,18 @@ function lane(journey: Journey, leg: JourneyLeg): SequenceLane {
 			at: null,
 			explains: STEP_TEXT.mailbox
 		});
+	const envelopeSender = leg.resent?.from ?? journey.from;
 	if (leg.state === 'bounced')
 		steps.push({
 			anchor: `bounce-${leg.id}`,
 			kind: 'bounce',
-			from: PARTICIPANTS.outgoing,
+			from: sender,
 			to: PARTICIPANTS.sender,
 			title: leg.bounceMessageId ? 'Bounced to the sender' : 'Failed: no bounce sent',
 			lines: [
 				leg.bounceMessageId
-					? `To ${journey.from}, from <>`
-					: journey.from
+					? `To ${envelopeSender}, from <>`
+					: envelopeSender
 						? 'The sender asked not to be told (NOTIFY=NEVER).'
 						: 'The sender was <>: never a bounce about a bounce (RFC 5321 §4.5.5).'
 			],
@@ -339,9 +344,35 @@ function lane(journey: Journey, leg: JourneyLeg): SequenceLane {
 	return {
 		anchor: legAnchor(leg.id),
 		leg,
-		heading: `${leg.domain} — ${leg.recipients.join(', ')}`,
+		heading: `${leg.domain} — ${leg.recipients.join(', ')}${leg.resent ? ` (re-sent by ${leg.resent.by})` : ''}`,
 		steps
 	};
+}
+
+/** Who sends the leg: the outgoing server, or the mail host that re-sends (a mailing list). */
+const senderOf = (leg: JourneyLeg): string => leg.resent?.by ?? PARTICIPANTS.outgoing;
+
+/** A re-sent leg starts where the list took the message and posted a new one (RFC 5321 §3.9.2). */
+function resendSteps(leg: JourneyLeg): SequenceStep[] {
+	if (!leg.resent) return [];
+	const { by, address, messageId, from } = leg.resent;
+	return [
+		{
+			anchor: `resend-${leg.id}`,
+			kind: 'resend',
+			from: by,
+			to: by,
+			title: `Re-sent by ${by} as a new message`,
+			lines: [
+				`From ${by} (${address}), MAIL FROM:<${from}>`,
+				...leg.recipients.map((r) => `RCPT TO:<${r}>`)
+			],
+			tone: 'done',
+			links: [{ href: `/mailbox/${messageId}`, label: 'The new message' }],
+			at: null,
+			explains: JOURNEY_RULES.resent
+		}
+	];
 }
 
 function lookupStep(leg: JourneyLeg): SequenceStep {
@@ -351,7 +382,7 @@ function lookupStep(leg: JourneyLeg): SequenceStep {
 	return {
 		anchor: `lookup-${leg.id}`,
 		kind: 'lookup',
-		from: PARTICIPANTS.outgoing,
+		from: senderOf(leg),
 		to: PARTICIPANTS.dns,
 		title: `MX lookup: ${leg.domain}`,
 		lines: none
@@ -377,7 +408,7 @@ function lookupStep(leg: JourneyLeg): SequenceStep {
 function bounceRule(leg: JourneyLeg): SequenceStep['explains'] {
 	const last = leg.attempts.at(-1);
 	if (last) return last.outcome === 'refused' ? JOURNEY_RULES.refused : JOURNEY_RULES.giveUp;
-	return leg.route[0]?.host === PARTICIPANTS.outgoing ? JOURNEY_RULES.loop : null;
+	return leg.route[0]?.host === senderOf(leg) ? JOURNEY_RULES.loop : null;
 }
 
 /**
