@@ -568,3 +568,67 @@ describe('the trace fields', () => {
 		expect(report.dmarc?.result).toBe('fail');
 	});
 });
+
+describe('bad input: a clear verdict, never a crash', () => {
+	it('an SPF include loop ends at the lookup limit: permerror', async () => {
+		const { report } = await check(
+			{ raw: message('me@own.test'), mailFrom: 'me@own.test' },
+			ownSpf('v=spf1 include:own.test -all')
+		);
+		expect(report.spf.result).toBe('permerror');
+		expect(report.spf.evaluation.result).toBe('permerror');
+		let depth = 0;
+		for (let e = report.spf.evaluation; e.steps[0]?.included; e = e.steps[0].included) depth++;
+		expect(depth).toBe(10);
+	});
+
+	it('a DMARC record with an unknown policy: no policy, the result still computed', async () => {
+		const { report } = await check(
+			{ raw: message('me@own.test'), mailFrom: 'me@own.test', client: SPOOFER },
+			{
+				'own.test': [
+					{ name: '@', value: 'v=spf1 -all' },
+					{ name: '_dmarc', value: 'v=DMARC1; p=bogus; sp=reject' }
+				]
+			}
+		);
+		expect(report.dmarc).toMatchObject({
+			record: 'v=DMARC1; p=bogus; sp=reject',
+			recordDomain: 'own.test',
+			policy: null,
+			subdomainPolicy: 'reject',
+			result: 'fail'
+		});
+	});
+
+	it('two SPF records: permerror (RFC 7208 §4.5)', async () => {
+		const { report } = await check(
+			{ raw: message('me@own.test'), mailFrom: 'me@own.test' },
+			{
+				'own.test': [
+					{ name: '@', value: 'v=spf1 -all' },
+					{ name: '@', value: 'v=spf1 +all' }
+				]
+			}
+		);
+		expect([report.spf.result, report.spf.evaluation.result, report.spf.evaluation.record]).toEqual(
+			['permerror', 'permerror', null]
+		);
+	});
+
+	it('a 2 KB SPF record of ip4 terms is read whole (eight TXT strings joined)', async () => {
+		const terms = Array.from({ length: 120 }, (_, i) => `ip4:10.0.${i}.0/24`).join(' ');
+		const { report } = await check(
+			{ raw: message('me@own.test'), mailFrom: 'me@own.test' },
+			ownSpf(`v=spf1 ${terms} ip4:127.0.0.2 -all`)
+		);
+		expect(report.spf.result).toBe('pass');
+		expect(decisive(report.spf.evaluation)?.term).toBe('ip4:127.0.0.2');
+	});
+
+	it('no From: field: no DMARC check', async () => {
+		const raw = Buffer.from('To: bob@north.test\r\nSubject: x\r\n\r\nHi\r\n');
+		const { report } = await check({ raw, mailFrom: 'alice@example.com' });
+		expect([report.spf.result, report.dkim, report.dmarc]).toEqual(['pass', [], null]);
+	});
+});

@@ -48,7 +48,13 @@ interface MailauthDkimResult {
 	canonBodyLengthLimit?: number;
 	modulusLength?: number;
 	rr?: string;
-	status: { result: DkimResult | 'none'; comment?: string; aligned?: string | false };
+	status: {
+		result: DkimResult | 'none';
+		comment?: string;
+		aligned?: string | false;
+		/** For result policy: the local rule that refused it, e.g. dkim-rules=weak-key. */
+		policy?: Record<string, string>;
+	};
 	info: string;
 }
 
@@ -205,7 +211,11 @@ function dkimChecks(
 				keyLookups,
 				keyBits: r.modulusLength ?? null,
 				result: r.status.result as DkimResult,
-				comment: r.status.comment ?? '',
+				comment:
+					r.status.comment ??
+					Object.entries(r.status.policy ?? {})
+						.map(([name, value]) => `policy.${name}=${value}`)
+						.join(' '),
 				aligned: r.status.aligned || null
 			};
 		});

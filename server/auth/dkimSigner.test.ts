@@ -1,5 +1,6 @@
 /** Which domain signs (RFC 6376 §3.5 d=, aligned with From: for RFC 7489 §3.1.1) and the signature. */
-import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadDkimKey } from './dkimKeys';
 import { signingDomainFor, signMessage } from './dkimSigner';
 
@@ -39,5 +40,28 @@ describe('signMessage', () => {
 			/ h=To: Subject: From; .*s=smtplab; .*bh=\S+; b=\S+/
 		);
 		expect(field.endsWith('\r\n')).toBe(true);
+	});
+});
+
+describe('signMessage’s t=', () => {
+	afterEach(() => {
+		vi.restoreAllMocks();
+	});
+
+	it('is the time it signed, even when the clock moves on while it signs', async () => {
+		const key = loadDkimKey(null, 'smtplab');
+		// Every reading of the clock a second later than the one before.
+		let now = 1_800_000_000_000;
+		vi.spyOn(Date, 'now').mockImplementation(() => (now += 1000));
+		const raw = Buffer.from('From: a@example.com\r\nSubject: x\r\n\r\nHi\r\n');
+		const signedRaw = await signMessage(raw, key, 'example.com');
+		vi.restoreAllMocks();
+		const { dkimVerify } = createRequire(import.meta.url)('mailauth/lib/dkim/verify.js');
+		const result = await dkimVerify(signedRaw, {
+			resolver: async () => [[key.publicKeyRecord]]
+		});
+		expect(result.results.map((r: { status: { result: string } }) => r.status.result)).toEqual([
+			'pass'
+		]);
 	});
 });

@@ -19,6 +19,7 @@ const { dkimSign } = createRequire(import.meta.url)('mailauth/lib/dkim/sign.js')
 		options: {
 			canonicalization: string;
 			algorithm: string;
+			signTime: Date;
 			signatureData: { signingDomain: string; selector: string; privateKey: string }[];
 		}
 	) => Promise<DkimSignOutput>;
@@ -60,6 +61,10 @@ export async function signMessage(
 	const { signatures, errors } = await dkimSign(raw, {
 		canonicalization: 'relaxed/relaxed',
 		algorithm: 'rsa-sha256',
+		// t= (§3.5) fixed once: left to itself, mailauth 4.9.5 reads the clock for t= twice, before
+		// and after signing, rounding to the second, so about one signature in a hundred (signing
+		// across a half second) carried a t= other than the one it signed: a bad signature.
+		signTime: new Date(),
 		signatureData: [{ signingDomain, selector: key.selector, privateKey: key.privateKeyPem }]
 	});
 	if (errors.length)

@@ -184,6 +184,12 @@ function step(term: string, name: string, kind: SpfStep['kind'], qualifier?: Qua
 	};
 }
 
+/** An include's or redirect's record, when its question was asked (not past the limit). */
+function attach(s: SpfStep, included: SpfEvaluation): void {
+	s.lookups = included.recordLookups ?? [];
+	if (s.lookups.length) s.included = included;
+}
+
 /** One record's evaluation (the top one, an include's or a redirect's): check_host() (§4). */
 function checkHost(walk: Walk, domain: string): { evaluation: SpfEvaluation; verdict: Verdict } {
 	const evaluation: SpfEvaluation = { domain, record: null, steps: [], result: 'none' };
@@ -308,8 +314,7 @@ function checkHost(walk: Walk, domain: string): { evaluation: SpfEvaluation; ver
 			continue;
 		}
 		const sub = checkHost(walk, value.replace(/\.$/, '').toLowerCase());
-		s.included = sub.evaluation;
-		s.lookups = sub.evaluation.recordLookups ?? [];
+		attach(s, sub.evaluation);
 		if (sub.verdict.kind === 'qualifier') {
 			s.outcome = 'match';
 			s.note = `no mechanism matched: the result is ${value}'s, ${QUALIFIER_RESULTS[sub.verdict.qualifier]} (§6.1)`;
@@ -344,8 +349,7 @@ function mechanism(walk: Walk, s: SpfStep, domain: string): boolean {
 		case 'include': {
 			const target = value.replace(/\.$/, '').toLowerCase();
 			const sub = checkHost(walk, target);
-			s.included = sub.evaluation;
-			s.lookups = sub.evaluation.recordLookups ?? [];
+			attach(s, sub.evaluation);
 			if (sub.verdict.kind === 'qualifier') {
 				const result = QUALIFIER_RESULTS[sub.verdict.qualifier];
 				s.note =
