@@ -23,12 +23,14 @@ import { DnsLog, lookupVisible } from './dns/dnsLog';
 import { DnsServer } from './dns/dnsServer';
 import { hostEndpointRows, SandboxResolver, type HostEndpoint } from './dns/resolver';
 import { SandboxZone } from './dns/sandboxZone';
+import { loadDkimKey } from './auth/dkimKeys';
 import { planEndpoints } from './hosts/hostEndpoints';
 import { MailHostServers, type HostBindError } from './hosts/mailHostServers';
 import { mailRoute } from './queue/mailRoute';
 import { OutgoingQueue } from './queue/outgoingQueue';
 import { QueueClock } from './queue/queueClock';
 import { ClientAddressRegistry } from './sandbox/clientAddresses';
+import { MessageAuthentication } from './sandbox/messageAuthentication';
 import { Sandbox } from './sandbox/sandbox';
 import { Mailboxes } from './mailboxes/mailboxes';
 import { LabStore, type StoredMessage } from './store/labStore';
@@ -106,8 +108,10 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 			? new LabStore(config)
 			: await LabStore.open(config, await openSqlitePersistence(config.dataDir));
 	let secrets;
+	let dkimKey;
 	try {
 		secrets = loadLabSecrets(config.dataDir, config.operatorToken);
+		dkimKey = loadDkimKey(config.dataDir, config.dkimSelector);
 	} catch (error) {
 		await store.close();
 		throw error;
@@ -150,6 +154,25 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		expectHop: (localPort, hop) => network.hosts?.hops.expect(localPort, hop),
 		ownersOfAddress: (address): string[] => sandbox.ownersOfAddress(address)
 	});
+	// Personal and class domains exist while their owner or class does.
+	const isOwnDomain = (domain: string) =>
+		store.ownerByDomain(domain) !== undefined || classes.classOfDomain(domain) !== undefined;
+	const dnsLog = new DnsLog(config.dnsLogSize, clock);
+	const zone = new SandboxZone({
+		serverName: config.serverName,
+		nameServerAddress: connectable(config.dnsHost),
+		isOwnDomain,
+		dkimKeyRecord: dkimKey.publicKeyRecord,
+		dkimSelector: config.dkimSelector,
+		ownTxtRecords: (domain) => store.zoneTxt(domain) ?? null
+	});
+	// The MX hops check mail against the sandbox DNS in-process; submission signs with the key.
+	const authentication = new MessageAuthentication({
+		key: dkimKey,
+		zone,
+		log: dnsLog,
+		isOwnDomain
+	});
 	const sandbox = new Sandbox({
 		config,
 		store,
@@ -160,7 +183,8 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		owners,
 		classes,
 		mailboxes,
-		outgoing: queue
+		outgoing: queue,
+		authentication
 	});
 	const hosts = new MailHostServers({
 		// A mailing list's host posts its new messages through the queue.
@@ -171,7 +195,8 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		clock,
 		queueClock,
 		createAnnotator,
-		ownersOfAddress: sandbox.ownersOfAddress
+		ownersOfAddress: sandbox.ownersOfAddress,
+		authentication
 	});
 	try {
 		await hosts.listen(await planEndpoints(config.mailHostsPort));
@@ -185,14 +210,6 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 			);
 		throw error;
 	}
-	const dnsLog = new DnsLog(config.dnsLogSize, clock);
-	const zone = new SandboxZone({
-		serverName: config.serverName,
-		nameServerAddress: connectable(config.dnsHost),
-		// Personal and class domains exist while their owner or class does.
-		isOwnDomain: (domain) =>
-			store.ownerByDomain(domain) !== undefined || classes.classOfDomain(domain) !== undefined
-	});
 	const endpointOf: (host: string) => HostEndpoint | undefined = (host) => hosts.endpointOf(host);
 	const resolver = new SandboxResolver(zone, dnsLog, endpointOf);
 	Object.assign(network, { hosts, resolver });

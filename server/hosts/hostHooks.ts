@@ -1,7 +1,7 @@
 /**
  * A sandbox mail host's answers at smtp-server's hooks: the checks every server here makes
  * (server/sandbox/hooks.ts), then the host's own policy: its domains only, greylisting when its
- * row says so, loop detection after DATA, and final delivery to the mailbox.
+ * row says so, loop detection and SPF/DKIM/DMARC after DATA, and final delivery to the mailbox.
  */
 import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { MailHostRow } from '../../src/lib/delivery/mailHosts';
@@ -9,8 +9,15 @@ import type { LabConfig } from '../config';
 import { newId } from '../ids';
 import type { QueueClock } from '../queue/queueClock';
 import type { Delivery } from '../sandbox/delivery';
-import { mailFromRefusal, rcptRefusal, recordRecipient, tapTlsSocket } from '../sandbox/hooks';
+import {
+	checkAtMx,
+	mailFromRefusal,
+	rcptRefusal,
+	recordRecipient,
+	tapTlsSocket
+} from '../sandbox/hooks';
 import { assembleMessage, readData } from '../sandbox/messageAssembly';
+import type { MessageAuthentication } from '../sandbox/messageAuthentication';
 import { domainOf, isBarePostmaster, teachingMailbox, type Greylist } from '../sandbox/policy';
 import { replyError, replyText, SANDBOX_REPLIES } from '../sandbox/replies';
 import type { LiveSession, LiveSessions } from '../sandbox/sessions';
@@ -34,6 +41,8 @@ export interface HostHooksDeps {
 	tarpit: ((proceed: () => void) => void) | null;
 	/** Set for a mailing list's host: the list addresses, the only mailboxes at its domains. */
 	lists?: readonly string[];
+	/** Its checks of SPF, DKIM and DMARC, as an MX (issue 20). */
+	authentication: MessageAuthentication;
 }
 
 type ReplyError = Error & { responseCode: number };
@@ -86,8 +95,12 @@ export function mailHostHooks(deps: HostHooksDeps): Partial<SMTPServerOptions> {
 					);
 					return reply(replyError('routingLoop', values));
 				}
-				reply(null, `Queued as ${id}: the message is now this server's responsibility`);
-				deps.delivery.accept(message);
+				// An MX hop: the reply depends on its checks of SPF, DKIM and DMARC (issue 20).
+				void checkAtMx(message, deps.host.name, deps).then((checked) => {
+					if ('refusal' in checked) return reply(checked.refusal);
+					reply(null, `Queued as ${id}: the message is now this server's responsibility`);
+					deps.delivery.accept(checked.message);
+				});
 			});
 		},
 		onClose: (session) => sessions.end(session.id)

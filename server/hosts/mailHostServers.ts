@@ -16,6 +16,7 @@ import type { LabConfig } from '../config';
 import type { QueueClock } from '../queue/queueClock';
 import type { Annotator } from '../recorder/sessionRecorder';
 import { adoptConnection } from '../sandbox/connection';
+import type { MessageAuthentication } from '../sandbox/messageAuthentication';
 import { Delivery } from '../sandbox/delivery';
 import { MAILING_LISTS } from '../../src/lib/delivery/mailingLists';
 import { ListDelivery, type ListHost, type ListOutgoing } from './mailingList';
@@ -45,6 +46,8 @@ export interface MailHostServersDeps {
 	ownersOfAddress: (address: string) => string[];
 	/** The outgoing queue: a mailing list's host hands its new messages to it. */
 	outgoing: ListOutgoing;
+	/** Each host's checks of SPF, DKIM and DMARC as an MX (issue 20). */
+	authentication: MessageAuthentication;
 }
 
 interface RunningHost {
@@ -92,7 +95,8 @@ export class MailHostServers {
 				queueClock: deps.queueClock,
 				greylist:
 					row.behaviour === 'greylist' ? new Greylist(config.mailHostsGreylistSeconds) : null,
-				tarpit
+				tarpit,
+				authentication: deps.authentication
 			});
 			const smtp = new SMTPServer(
 				smtpServerOptions(MX, row.name, { config, tls: deps.tls, sessions }, hooks)

@@ -66,6 +66,19 @@ export class Delivery {
 		this.#store(message, recipients, 'mail', false);
 	}
 
+	/**
+	 * Whose the message is: the sender's side, and the owner of every recipient whose mailbox got
+	 * (or bounced) it. An MX's checks ask their DNS questions for these owners too.
+	 */
+	ownersOf(message: ReceivedMessage, recipients = message.recipients): string[] {
+		const owners = new Set(message.senderOwners);
+		for (const r of recipients) {
+			if (r.outcome === 'refused' || r.outcome === 'deferred') continue;
+			for (const owner of this.ownersOfAddress(r.address)) owners.add(owner);
+		}
+		return [...owners];
+	}
+
 	#store(
 		message: ReceivedMessage,
 		recipients: RecipientResult[],
@@ -73,15 +86,9 @@ export class Delivery {
 		finalDelivery: boolean,
 		reportsOn?: string
 	): StoredMessage {
-		// The sender's side, and the owner of every recipient whose mailbox got (or bounced) it.
-		const owners = new Set(message.senderOwners);
-		for (const r of recipients) {
-			if (r.outcome === 'refused' || r.outcome === 'deferred') continue;
-			for (const owner of this.ownersOfAddress(r.address)) owners.add(owner);
-		}
 		const stored = storedMessage(
 			message,
-			{ recipients, kind, finalDelivery, reportsOn, owners: [...owners] },
+			{ recipients, kind, finalDelivery, reportsOn, owners: this.ownersOf(message, recipients) },
 			this.serverName
 		);
 		// A message with recipients for the queue is the start of a journey (/journey/<id>).

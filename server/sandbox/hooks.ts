@@ -15,7 +15,8 @@ import { newId } from '../ids';
 import type { OwnerDirectory } from '../owners/ownerDirectory';
 import type { LabStore } from '../store/labStore';
 import type { Delivery } from './delivery';
-import { assembleMessage, readData } from './messageAssembly';
+import { assembleMessage, readData, type ReceivedMessage } from './messageAssembly';
+import type { MessageAuthentication } from './messageAuthentication';
 import { identifyLogin, loginRefusal } from '../owners/logins';
 import {
 	domainOf,
@@ -44,6 +45,8 @@ export interface HooksDeps {
 	quota: StorageQuota;
 	/** The outgoing queue's checks at MAIL and RCPT (server/queue/outgoingQueue.ts). */
 	outgoing?: OutgoingChecks;
+	/** DKIM signing at submission, SPF/DKIM/DMARC checks at the mx listener (issue 20). */
+	authentication: MessageAuthentication;
 }
 
 /** What the outgoing queue checks while the client waits: null MX, a full queue. */
@@ -149,13 +152,53 @@ export function sandboxHooks(spec: Listener, deps: HooksDeps): SandboxHooks {
 					deps.delivery.refuse(message, `${row.code} ${replyText('spamRefused')}`);
 					return callback(replyError('spamRefused'));
 				}
-				// The reply goes out first (the callback writes it): storing and telling watchers is
-				// this server's work, not something the client should wait for.
-				callback(null, `Queued as ${id}: the message is now this server's responsibility`);
-				deps.delivery.accept(message);
+				const accepted = (stored: ReceivedMessage) => {
+					// The reply goes out first (the callback writes it): storing and telling watchers is
+					// this server's work, not something the client should wait for.
+					callback(null, `Queued as ${id}: the message is now this server's responsibility`);
+					deps.delivery.accept(stored);
+				};
+				// Submission signs what it takes on (RFC 6376 §5) before it stores and queues it; the
+				// mx listener is an MX hop: it checks the message, and the reply depends on the verdict.
+				if (spec.auth)
+					void deps.authentication.sign(raw).then(
+						(signed) => accepted({ ...message, raw: signed }),
+						// A signature that cannot be made leaves the message unsigned, never lost.
+						() => accepted(message)
+					);
+				else
+					void checkAtMx(message, deps.config.serverName, deps).then((checked) =>
+						'refusal' in checked ? callback(checked.refusal) : accepted(checked.message)
+					);
 			});
 		},
 		onClose: (session) => sessions.end(session.id)
+	};
+}
+
+/**
+ * An MX hop's checks (issue 20), after DATA and before its reply, as the host `authservId`: the
+ * message gets its report and trace fields (forged Authentication-Results removed). A rejecting
+ * decision is one reply for the whole message (RFC 5321 §4.2.5), and the message is stored as
+ * refused so its page shows why; otherwise the message to deliver, its decision kept (junk).
+ */
+export async function checkAtMx(
+	message: ReceivedMessage,
+	authservId: string,
+	deps: { authentication: MessageAuthentication; delivery: Delivery }
+): Promise<{ refusal: ReplyError } | { message: ReceivedMessage }> {
+	// The questions are the message's: its owners, its journey when it is a hop of one.
+	const context = {
+		owners: deps.delivery.ownersOf(message),
+		...(message.journeyId ? { journeyId: message.journeyId } : {})
+	};
+	const { raw, authentication } = await deps.authentication.check(message, authservId, context);
+	const checked: ReceivedMessage = { ...message, raw, authentication };
+	const { reply } = authentication.report.decision;
+	if (!reply) return { message: checked };
+	deps.delivery.refuse(checked, reply);
+	return {
+		refusal: Object.assign(new Error(reply.slice(4)), { responseCode: Number(reply.slice(0, 3)) })
 	};
 }
 

@@ -3,6 +3,7 @@
  * belongs on the wire. smtp-server would otherwise pick one from the basic code alone
  * (a hook's 550 comes out as 5.1.1 even for relay denied), so these rows are authoritative.
  */
+import { authDecisionRow } from '../../src/lib/auth/authPolicy';
 import { SPAM_RULE, teachingReply } from '../../src/lib/sandboxPolicy';
 
 export interface SandboxReply {
@@ -94,6 +95,11 @@ export const SANDBOX_REPLIES = {
 		...SPAM_RULE.reply,
 		text: 'Message refused: content matches the GTUBE spam test string'
 	}, // RFC 3463 X.7.1; one reply for all recipients (RFC 5321 §4.2.5)
+	// Email authentication (issue 20): the rows of src/lib/auth/authPolicy.ts, which the message
+	// page explains; the MX fills in what failed. One reply for the whole message (RFC 5321 §4.2.5).
+	dmarcReject: authDecisionRow('dmarc-reject').reply!, // RFC 7489 §6.6.2 step 6, §10.3 (an Informational RFC); RFC 3463 §3.8 X.7.1 delivery not authorized
+	dkimRequired: authDecisionRow('dkim-required').reply!, // RFC 7372 §3.1 X.7.20 no passing DKIM signature found; RFC 6376 §6.3 550/5.7.x
+	spfFail: authDecisionRow('spf-fail').reply!, // RFC 7208 §8.4 reject a "fail" with 550; RFC 7372 §3.2 X.7.23 in place of §8.4's 5.7.1
 	messageTooBig: {
 		code: 552,
 		enhanced: '5.3.4',

@@ -21,6 +21,7 @@ import type { ClientAddressRegistry } from './clientAddresses';
 import { adoptConnection } from './connection';
 import { Delivery } from './delivery';
 import type { ReceivedMessage } from './messageAssembly';
+import type { MessageAuthentication } from './messageAuthentication';
 import { sandboxHooks, type OutgoingChecks } from './hooks';
 import { Listeners } from './listeners';
 import { Greylist } from './policy';
@@ -43,6 +44,8 @@ export interface SandboxDeps {
 	outgoing?: OutgoingChecks & {
 		enqueue(message: ReceivedMessage, stored: StoredMessage): void;
 	};
+	/** DKIM signing at submission, SPF/DKIM/DMARC checks at the mx listener (issue 20). */
+	authentication: MessageAuthentication;
 }
 
 export class Sandbox {
@@ -75,6 +78,7 @@ export class Sandbox {
 			owners: deps.owners,
 			classes: deps.classes,
 			outgoing: deps.outgoing,
+			authentication: deps.authentication,
 			quota: new StorageQuota(config, store, (address) => deps.classes.mailboxOwnersOf(address))
 		};
 		this.#listeners = new Listeners({

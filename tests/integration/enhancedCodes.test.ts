@@ -37,6 +37,15 @@ async function hostSession(lab: Lab, host: string): Promise<RawSmtp> {
 	return c;
 }
 
+/** A message From: and MAIL FROM `sender`, typed straight to the mx listener: its end-of-DATA reply. */
+async function spoofed(lab: Lab, sender: string): Promise<string> {
+	const { c } = await ready(lab, 'mx');
+	await c.command(`MAIL FROM:<${sender}>`);
+	await c.command('RCPT TO:<b@example.com>');
+	await c.command('DATA');
+	return c.command(`From: ${sender}\r\nSubject: spoofed\r\n\r\nx\r\n.`);
+}
+
 interface Provocation {
 	/** What the issue text (or the RFC it cites) says this reply is. */
 	spec: string;
@@ -197,6 +206,19 @@ const PROVOKE: Record<SandboxReplyName, Provocation> = {
 			await c.command('DATA');
 			return c.command(`Subject: spam\r\n\r\n${GTUBE}\r\n.`);
 		}
+	},
+	// Issue 20: a spoofer at the mx listener (127.0.0.1, which no teaching domain's SPF names).
+	dmarcReject: {
+		spec: '550 5.7.1',
+		provoke: (lab) => spoofed(lab, 'ceo@reject.test')
+	},
+	dkimRequired: {
+		spec: '550 5.7.20',
+		provoke: (lab) => spoofed(lab, 'news@signed.test')
+	},
+	spfFail: {
+		spec: '550 5.7.23',
+		provoke: (lab) => spoofed(lab, 'spoof@hardfail.test')
 	},
 	messageTooBig: {
 		spec: '552 5.3.4',

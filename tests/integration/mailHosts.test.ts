@@ -148,15 +148,18 @@ print(json.dumps([code, text.decode()]))
 		]);
 		const fields = deliveredHeader(lab, id);
 		expect(fields[0]).toBe('Return-Path: <alice@example.com>');
+		// Its checks of SPF, DKIM and DMARC above its Received (issue 20; RFC 8601, RFC 7208 §9.1).
+		expect(fields[1]).toMatch(/^Authentication-Results: mx\.north\.test;/);
+		expect(fields[2]).toMatch(/^Received-SPF: /);
 		// RFC 5321 §4.4: from the EHLO name with the address literal in brackets inside the
 		// parentheses, by this host, for the one recipient.
-		expect(fields[1]).toMatch(
+		expect(fields[3]).toMatch(
 			/^Received: from out\.smtp-lab\.test \(\[127\.0\.0\.2\]\) by mx\.north\.test \(.*\) with ESMTP id \S+ for <bob@north\.test>; .+ \+0000$/
 		);
-		const clauses = parseReceived(fields[1].slice('Received: '.length)).clauses;
+		const clauses = parseReceived(fields[3].slice('Received: '.length)).clauses;
 		expect(clauses.map((c) => c.name)).toEqual(['from', 'by', 'with', 'id', 'for', 'date']);
 		expect(clauses.find((c) => c.name === 'for')?.value).toBe('<bob@north.test>');
-		expect(fields[2]).toMatch(
+		expect(fields[4]).toMatch(
 			/^Received: from laptop\.example\.com \(\[127\.0\.0\.1\]\) by sandbox/
 		);
 		expect(fields.filter((f) => f.startsWith('Return-Path:'))).toHaveLength(1);
@@ -190,7 +193,8 @@ print(json.dumps([code, text.decode()]))
 		expect(code).toBe(250);
 		const id = queuedId(text);
 		await until(() => lab!.store.messages.has(id));
-		expect(deliveredHeader(lab, id)[1]).toMatch(
+		// Under Return-Path, Authentication-Results and Received-SPF (issue 20).
+		expect(deliveredHeader(lab, id)[3]).toMatch(
 			/^Received: from out\.smtp-lab\.test \(\[127\.0\.0\.1\]\) by mx2\.south\.test \(.*\) \(TLSv1\.3\) with ESMTPS id \S+ for <dan@south\.test>;/
 		);
 		await until(() => sessionAt(lab!, 'mx2.south.test')?.summary.tls !== null);
@@ -407,8 +411,9 @@ describe('a hop the queue registered', () => {
 		const stored = lab.store.messages.get(id)!;
 		expect(stored.summary.journeyId).toBe('journey-1');
 		expect(stored.owners).toEqual(['owner-ana']);
+		// Return-Path, the host's checks (issue 20), then its Received.
 		expect(stored.trace).toMatch(
-			/^Return-Path: <ana@example\.com>\r\nReceived: from out\.smtp-lab\.test \(\[127\.0\.0\.2\]\)\r\n\tby mx\.north\.test /
+			/^Return-Path: <ana@example\.com>\r\nAuthentication-Results: mx\.north\.test;[^]*\r\nReceived: from out\.smtp-lab\.test \(\[127\.0\.0\.2\]\)\r\n\tby mx\.north\.test /
 		);
 	});
 

@@ -48,7 +48,13 @@ describe('GET /api/messages/:id', () => {
 		const m = body.message as MessageDetail;
 		expect(m.id).toBe(messageId);
 		expect(m.sessionId).toBe(sessionId);
-		expect(m.traceFields.map((f) => f.name)).toEqual(['Return-Path', 'Received']);
+		// RFC 5321 §4.4, and the mx listener's checks above its Received (RFC 8601, RFC 7208 §9.1).
+		expect(m.traceFields.map((f) => f.name)).toEqual([
+			'Return-Path',
+			'Authentication-Results',
+			'Received-SPF',
+			'Received'
+		]);
 		const event = storedSession(lab, sessionId).events.find((e) => e.seq === body.dataSeq);
 		expect(event).toMatchObject({ dir: 'client', text: 'DATA' });
 	});

@@ -103,11 +103,14 @@ describe('the split and the hops', () => {
 		const text = storedText(lab, delivered);
 		const fields = text.split('\r\n\r\n')[0].split(/\r\n(?![ \t])/);
 		expect(fields[0]).toBe('Return-Path: <alice@example.com>');
-		expect(fields[1]).toMatch(
+		// The MX hop's checks of SPF, DKIM and DMARC go above its Received (issue 20).
+		expect(fields[1]).toMatch(/^Authentication-Results: mx\.north\.test;/);
+		expect(fields[2]).toMatch(/^Received-SPF: /);
+		expect(fields[3]).toMatch(
 			/^Received: from out\.smtp-lab\.test \(\[127\.0\.0\.2\]\)\r\n\tby mx\.north\.test /
 		);
-		expect(fields[1]).toMatch(/for <carol@north\.test>;/);
-		expect(fields[2]).toMatch(
+		expect(fields[3]).toMatch(/for <carol@north\.test>;/);
+		expect(fields[4]).toMatch(
 			/^Received: from client\.example\.test \(\[127\.0\.0\.1\]\)\r\n\tby sandbox\.smtp-lab\.test /
 		);
 		expect(fields.filter((f) => f.startsWith('Return-Path:'))).toHaveLength(1);

@@ -157,7 +157,13 @@ out['quit'] = c.quit().decode()
 	const trace = retr.subarray(0, retr.length - SUBMITTED.length).toString();
 	expect(retr.subarray(retr.length - SUBMITTED.length).equals(SUBMITTED)).toBe(true);
 	const unfold = (text: string) => text.replace(/\r?\n[\t ]+/g, ' ');
-	expect(message.traceFields.map((f) => f.name)).toEqual(['Return-Path', 'Received']);
+	// RFC 5321 §4.4, and the mx listener's checks above its Received (issue 20).
+	expect(message.traceFields.map((f) => f.name)).toEqual([
+		'Return-Path',
+		'Authentication-Results',
+		'Received-SPF',
+		'Received'
+	]);
 	expect(unfold(trace)).toBe(
 		message.traceFields.map((f) => `${f.name}: ${unfold(f.value)}\r\n`).join('')
 	);

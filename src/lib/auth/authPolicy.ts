@@ -129,7 +129,7 @@ export function decideAuthentication(
 		return decided('spf-fail', {
 			domain: spf.domain,
 			client: spf.clientAddress,
-			sender: spf.identity === 'helo' ? `HELO ${spf.helo} (null sender)` : `<${spf.sender}>`
+			sender: spf.identity === 'helo' ? `the null sender's HELO ${spf.helo}` : `<${spf.sender}>`
 		});
 	return decided('accepted', {});
 }
