@@ -548,6 +548,30 @@ describe('the trace fields', () => {
 		);
 	});
 
+	it('dmarc= names the From: domain as header.from (RFC 7489 §11.1), strict alignment failing', async () => {
+		const { report } = await check({
+			raw: await signed('news@news.strict.test', 'strict.test'),
+			mailFrom: 'bounces@strict.test'
+		});
+		expect(report.header.split('; ').at(-1)).toBe(
+			'dmarc=fail (p=REJECT) header.from=news.strict.test'
+		);
+		expect(report.dmarc).toMatchObject({
+			fromDomain: 'news.strict.test',
+			organizationalDomain: 'strict.test',
+			recordDomain: 'strict.test',
+			policy: 'reject',
+			adkim: 's',
+			aspf: 's',
+			spf: { domain: 'strict.test', result: 'pass', aligned: false },
+			dkim: [{ domain: 'strict.test', result: 'pass', aligned: false }]
+		});
+		expect(report.dmarc?.recordLookups.map((l) => [l.name, l.rcode])).toEqual([
+			['_dmarc.news.strict.test', 'NXDOMAIN'],
+			['_dmarc.strict.test', 'NOERROR']
+		]);
+	});
+
 	it('a forged Authentication-Results claiming this host is removed; another host’s stays', async () => {
 		const forged =
 			'Authentication-Results: MX.North.Test; dkim=pass; spf=pass;\r\n dmarc=pass\r\n' +

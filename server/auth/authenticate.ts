@@ -322,13 +322,17 @@ export async function authenticateMessage(
 		? dmarcCheck(dmarcResult, fromDomain, spfCheck, dkim, dmarcResolver.lookups)
 		: null;
 
-	// The dmarc= resinfo as mailauth writes it, with the result corrected where aligns() differs.
+	// The dmarc= resinfo in mailauth's words, with the result aligns() decided and header.from the
+	// From: domain, as RFC 7489 §11.1 registers it (mailauth writes the organizational domain there
+	// and the From: domain as an unregistered header.d).
 	const dmarcInfo =
-		dmarcResult && dmarcReport && dmarcReport.result !== dmarcResult.status.result
-			? formatAuthHeaderRow('dmarc', { ...dmarcResult.status, result: dmarcReport.result })
-			: dmarcResult
-				? dmarcResult.info
-				: null;
+		dmarcResult && dmarcReport
+			? formatAuthHeaderRow('dmarc', {
+					...dmarcResult.status,
+					result: dmarcReport.result,
+					header: { from: fromDomain }
+				})
+			: null;
 	const resinfos = [
 		...dkimResult.results.map((r) => r.info),
 		spfResult.info,
