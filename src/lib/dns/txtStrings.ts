@@ -5,6 +5,7 @@
  * readers join without adding anything between them (RFC 7208 §3.3, RFC 6376 §3.6.2.2). Pure,
  * shared by the DNS server and the /dns page.
  */
+import type { DnsRecord } from './recordTypes';
 
 /** RFC 1035 §3.3: a <character-string> is a length octet followed by that many octets. */
 export const TXT_STRING_MAX_OCTETS = 255;
@@ -34,4 +35,9 @@ export function txtPresentation(value: string): string {
 			return `"${text}"`;
 		})
 		.join(' ');
+}
+
+/** A record's data as a zone file writes it: a TXT value in quoted strings, anything else as is. */
+export function presentationData(record: DnsRecord): string {
+	return record.type === 'TXT' ? txtPresentation(record.data) : record.data;
 }
