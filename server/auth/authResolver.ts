@@ -11,6 +11,7 @@
  */
 import type { AuthLookup } from '../../src/lib/auth/report';
 import type { DnsRecord } from '../../src/lib/dns/recordTypes';
+import { TXT_STRING_MAX_OCTETS } from '../../src/lib/dns/txtStrings';
 import type { DnsLog, LookupContext } from '../dns/dnsLog';
 import type { SandboxZone } from '../dns/sandboxZone';
 
@@ -20,9 +21,6 @@ const RCODE_ERRORS: Record<string, string> = {
 	SERVFAIL: 'ESERVFAIL',
 	REFUSED: 'EREFUSED'
 };
-
-/** A TXT record holds one or more character-strings of at most 255 octets (RFC 1035 §3.3.14). */
-const TXT_STRING_OCTETS = 255;
 
 export interface AuthResolver {
 	resolve: (name: string, type: string) => Promise<unknown>;
@@ -41,7 +39,7 @@ export function txtStrings(value: string): string[] {
 	const strings: string[] = [];
 	let at = 0;
 	do {
-		let end = Math.min(at + TXT_STRING_OCTETS, octets.length);
+		let end = Math.min(at + TXT_STRING_MAX_OCTETS, octets.length);
 		// 10xxxxxx continues a character: cut before the octet that starts it.
 		while (end < octets.length && end > at && (octets[end] & 0xc0) === 0x80) end--;
 		strings.push(octets.subarray(at, end).toString('utf8'));

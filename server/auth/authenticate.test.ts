@@ -460,6 +460,16 @@ describe('the SPF steps, rebuilt', () => {
 			]
 		],
 		[
+			'a name mailauth will not look up (its last label is digits): permerror, nothing asked',
+			'v=spf1 a:foo.123 -all',
+			OUT,
+			'permerror',
+			[
+				['a:foo.123', 'error'],
+				['-all', 'not-reached']
+			]
+		],
+		[
 			'exists matches a name that has an address',
 			'v=spf1 exists:out.smtp-lab.test -all',
 			SPOOFER,
