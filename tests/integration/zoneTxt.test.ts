@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '../../server/config';
 import type { Lab } from '../../server/lab';
 import { personalDomain } from '../../server/owners/ownerNames';
 import type { Viewer } from '../../server/owners/visibility';
@@ -515,6 +516,27 @@ describe('limits and bad bodies', () => {
 		const huge = await call(putRoute, { viewer, params, body: ' '.repeat(2 * 1024 * 1024) });
 		expect(huge.status).toBe(413);
 		expect(huge.json.error).toMatch(/^the body is larger than \d+ bytes/);
+	});
+});
+
+describe('the settings', () => {
+	it('ZONE_MAX_TXT_RECORDS at least 3, ZONE_MAX_TXT_BYTES at least 512, their product at most 49152', () => {
+		expect(readConfig({ ZONE_MAX_TXT_RECORDS: '3', ZONE_MAX_TXT_BYTES: '512' })).toMatchObject({
+			zoneMaxTxtRecords: 3,
+			zoneMaxTxtBytes: 512
+		});
+		expect(() => readConfig({ ZONE_MAX_TXT_RECORDS: '2' })).toThrow(
+			/ZONE_MAX_TXT_RECORDS must be at least 3, got 2/
+		);
+		expect(() => readConfig({ ZONE_MAX_TXT_BYTES: '511' })).toThrow(
+			/ZONE_MAX_TXT_BYTES must be at least 512, got 511/
+		);
+		// 24 × 2048 = 49152: a name's records still fit one DNS message over TCP.
+		expect(readConfig({ ZONE_MAX_TXT_RECORDS: '24' }).zoneMaxTxtRecords).toBe(24);
+		expect(() => readConfig({ ZONE_MAX_TXT_RECORDS: '25' })).toThrow(ConfigError);
+		expect(() => readConfig({ ZONE_MAX_TXT_RECORDS: '25' })).toThrow(
+			/must be at most 49152, got 51200/
+		);
 	});
 });
 
