@@ -660,6 +660,17 @@ describe('bad input: a clear verdict, never a crash', () => {
 		expect(decisive(report.spf.evaluation)?.term).toBe('ip4:127.0.0.2');
 	});
 
+	it('bytes that are no message at all: checked, nothing signed, no From:', async () => {
+		const raw = Buffer.from([0, 1, 2, 0xff, 0x0a, 0x0a, 0x80]);
+		const { report, raw: kept } = await check({ raw, mailFrom: 'alice@example.com' });
+		expect([report.spf.result, report.dkim, report.dmarc, kept.equals(raw)]).toEqual([
+			'pass',
+			[],
+			null,
+			true
+		]);
+	});
+
 	it('no From: field: no DMARC check', async () => {
 		const raw = Buffer.from('To: bob@north.test\r\nSubject: x\r\n\r\nHi\r\n');
 		const { report } = await check({ raw, mailFrom: 'alice@example.com' });

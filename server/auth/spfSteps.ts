@@ -109,22 +109,17 @@ function cidrParts(
 	return { target, cidr4, cidr6 };
 }
 
+/** The walk through the recorded questions, in the order mailauth asked them. */
 class Walk {
 	#next = 0;
 	readonly main: Counter = { count: 0, void: 0, skipFirst: true };
-	#ptrNames: string[] | null = null;
-	readonly client: string;
+	/** The PTR answer, asked once per check (mailauth reuses it for a later ptr term). */
+	ptrNames: string[] | null = null;
 
 	constructor(
 		readonly input: SpfRebuildInput,
-		client: string
-	) {
-		this.client = client;
-	}
-
-	get addressType(): 'A' | 'AAAA' {
-		return isIPv6(this.client) ? 'AAAA' : 'A';
-	}
+		readonly client: string
+	) {}
 
 	/** The next recorded question, counted as mailauth's limited resolver counts it. */
 	ask(type: string, counter: Counter, taken: AuthLookup[]): string[] {
@@ -157,18 +152,6 @@ class Walk {
 	/** A fresh count for the addresses behind one mx or ptr term (§4.6.4: at most 10). */
 	subCounter(): Counter {
 		return { count: 0, void: 0, skipFirst: false };
-	}
-
-	get ptrNames(): string[] | null {
-		return this.#ptrNames;
-	}
-
-	set ptrNames(names: string[]) {
-		this.#ptrNames = names;
-	}
-
-	get position(): number {
-		return this.#next;
 	}
 }
 
@@ -263,7 +246,8 @@ function checkHost(walk: Walk, domain: string): { evaluation: SpfEvaluation; ver
 				other.note = `not evaluated: the check stopped at ${s.term}`;
 		return finish({ kind: 'stop', stop });
 	};
-	// mailauth checks the terms' syntax first, from the last to the first (§4.6.1, §12).
+	// The record's syntax is checked before any term is evaluated (§4.6); mailauth checks from the
+	// last term to the first, so the last bad term is the one named.
 	for (const s of [...evaluation.steps].reverse()) {
 		if (s.kind === 'modifier') {
 			const value = s.term.slice(s.term.indexOf('=') + 1).replace(/\.$/, '');
@@ -282,7 +266,7 @@ function checkHost(walk: Walk, domain: string): { evaluation: SpfEvaluation; ver
 	}
 	const redirects = modifiers.filter((m) => m.step.name === 'redirect');
 	if (redirects.length > 1)
-		return stopAt(redirects[1].step, new SpfStop('permerror', 'more than one redirect (§6)'));
+		return stopAt(redirects[1].step, new SpfStop('permerror', 'more than one redirect= (§6)'));
 
 	for (const s of mechanisms) {
 		try {
@@ -436,7 +420,6 @@ function mechanism(walk: Walk, s: SpfStep, domain: string): boolean {
 			if (cidr4 !== null || cidr6 !== null)
 				throw new SpfStop('permerror', 'ptr takes no prefix length');
 			const target = (value || domain).toLowerCase();
-			// mailauth asks for the PTR once per check and reuses it for a later ptr term.
 			let names = walk.ptrNames;
 			if (names === null) {
 				names = walk.ask('PTR', walk.main, s.lookups).map((n) => n.replace(/\.$/, ''));
