@@ -186,7 +186,8 @@ export async function checkRecord(
 	if (!RELATIVE_NAME.test(name)) findings.add('name-syntax', { name });
 	else if (ownerName(name, domain).length > NAME_MAX_CHARACTERS)
 		findings.add('name-too-long', { name: ownerName(name, domain) });
-	else if (kind === 'spf') await checkSpf(ownerName(name, domain), value, zone, findings);
+	else if (kind === 'spf')
+		await checkSpf(ownerName(name, domain), normalName(domain), value, zone, findings);
 	else if (kind === 'dmarc') await checkDmarc(name, ownerName(name, domain), value, zone, findings);
 	else if (kind === 'dkim')
 		await checkDkimKey(name, ownerName(name, domain), value, context, findings);
@@ -212,15 +213,30 @@ const SPF_ERROR_FINDINGS: [RegExp, RecordCheckFinding][] = [
 	[/^Invalid domain (.+)/, 'spf-domain']
 ];
 
+/** What mailauth takes as a sender's domain: host names (its check refuses an underscore). */
+const SENDER_DOMAIN = /^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/i;
+
 async function checkSpf(
 	owner: string,
+	apex: string,
 	value: string,
 	zone: CheckZone,
 	findings: Findings
 ): Promise<void> {
 	const terms = value.trim().split(/\s+/).slice(1);
 	const failed = new Set<string>();
-	const resolver = zoneResolver(zone, failed);
+	const zoneAnswers = zoneResolver(zone, failed);
+	// A record at a name no sender has (_spf.…: an include target) is reached as receivers reach
+	// it, through an include, from a stand-in record at the domain; only its errors are told then.
+	const direct = SENDER_DOMAIN.test(owner);
+	const evaluated = direct ? owner : apex;
+	const standIn = `v=spf1 include:${owner} -all`;
+	const resolver: Resolver = direct
+		? zoneAnswers
+		: async (name, type) =>
+				normalName(name) === apex && type.toUpperCase() === 'TXT'
+					? [[standIn]]
+					: zoneAnswers(name, type);
 	const published = zone
 		.answer(owner, 'TXT')
 		.answers.filter((r) => recordKind('@', r.data) === 'spf').length;
@@ -229,7 +245,7 @@ async function checkSpf(
 		[SPOOFER_ADDRESS, `a mail program typing straight to an MX (${SPOOFER_ADDRESS})`]
 	]) {
 		const response = await spf({
-			sender: `postmaster@${owner}`,
+			sender: `postmaster@${evaluated}`,
 			ip: address,
 			helo: OUTGOING_HOST.name,
 			mta: CHECKER,
@@ -237,16 +253,14 @@ async function checkSpf(
 		});
 		const { result, comment = '' } = response.status;
 		// mailauth writes "<mta>: … lookup of <sender>: <why>"; the why is what a row explains.
-		const why = comment.split(`postmaster@${owner}: `)[1] ?? '';
+		const why = comment.split(`postmaster@${evaluated}: `)[1] ?? '';
 		if (result === 'permerror') {
 			const match = SPF_ERROR_FINDINGS.find(([pattern]) => pattern.test(why));
 			const detail = match ? (match[0].exec(why)?.[1] ?? why) : why;
 			if (match?.[1] === 'spf-multiple')
 				findings.add('spf-multiple', { count: Math.max(published, 2), owner });
 			else findings.add(match ? match[1] : 'spf-syntax', { detail });
-		}
-		// none: the sender's domain is no name mailauth checks (an include target like _spf.…).
-		else if (result !== 'none')
+		} else if (direct)
 			findings.add('spf-outcome', {
 				detail: who,
 				result,

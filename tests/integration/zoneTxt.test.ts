@@ -354,6 +354,8 @@ describe('malformed records are refused with their problems, nothing saved', () 
 	it.each([
 		['@', 'v=spf1 a:out.smtp-lab.test foo:bar -all', 'spf', { rfc: 7208, section: '4.6.1' }],
 		['@', 'v=spf1 ip4:300.1.2.3 -all', 'spf', { rfc: 7208, section: '4.6' }],
+		// At a name no sender has (an include target): reached through an include, as receivers do.
+		['_spf', 'v=spf1 ip4:192.0.2.1 bogus -all', 'spf', { rfc: 7208, section: '4.6.1' }],
 		['@', 'v=spf1 redirect=a.test redirect=b.test', 'spf', { rfc: 7208, section: '6' }],
 		['_dmarc', 'v=DMARC1; p=maybe', 'dmarc', { rfc: 7489, section: '6.3' }],
 		['_dmarc', 'p=reject; v=DMARC1', 'dmarc', { rfc: 7489, section: '6.3' }],
