@@ -41,14 +41,15 @@ export const ZONE_KINDS = [
 		kind: 'personal',
 		pattern: '<your-name>.test',
 		explains:
-			'Your personal domain (see Connect), also the sandbox’s own: it exists while its owner does, so a personal name nobody has is NXDOMAIN.',
-		rfc: [ref(5321, '5.1')]
+			'Your personal domain (see Connect), also the sandbox’s own: it exists while its owner does, so a personal name nobody has is NXDOMAIN. Its TXT records — SPF, DMARC and the sandbox’s DKIM key — are the defaults until you edit them under Your zone.',
+		rfc: [ref(5321, '5.1'), ref(7208, '3'), ref(7489, '6.1')]
 	},
 	{
 		kind: 'class',
 		pattern: '<code>.class.test',
-		explains: 'A class’s domain, the sandbox’s own while the class lasts; then NXDOMAIN.',
-		rfc: [ref(5321, '5.1')]
+		explains:
+			'A class’s domain, the sandbox’s own while the class lasts; then NXDOMAIN. Its teacher edits its TXT records, which go with the class.',
+		rfc: [ref(5321, '5.1'), ref(7208, '3')]
 	},
 	{
 		kind: 'remote',
