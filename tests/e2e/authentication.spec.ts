@@ -61,16 +61,45 @@ async function sendToMx(port: number, domain: string, subject: string) {
 	transport.close();
 }
 
-/** The message's id, once the browser's mailbox lists it. */
-async function messageId(page: Page, subject: string): Promise<string> {
+/** Submits from the browser's personal login (587, STARTTLS, AUTH): the server signs it. */
+async function submit(page: Page, domain: string, to: string, subject: string) {
+	const login = {
+		user: await page.getByTestId('personal-user').innerText(),
+		pass: await page.getByTestId('personal-password').innerText()
+	};
+	const health = (await (await page.request.get('/api/health')).json()) as {
+		listeners: { name: string; port: number }[];
+	};
+	const transport = nodemailer.createTransport({
+		host: '127.0.0.1',
+		port: health.listeners.find((l) => l.name === 'submission')!.port,
+		secure: false,
+		requireTLS: true,
+		tls: { rejectUnauthorized: false },
+		auth: login
+	});
+	await transport.sendMail({ from: `me@${domain}`, to, subject, text: 'Signed?' });
+	transport.close();
+}
+
+/** The id of the message with this subject that matches, once the browser's mailbox lists it. */
+async function findId(
+	page: Page,
+	subject: string,
+	match: (m: MessageSummary) => boolean
+): Promise<string> {
 	let id: string | undefined;
 	await expect
-		.poll(async () => {
-			const response = await page.request.get('/api/messages');
-			const { messages } = (await response.json()) as { messages: MessageSummary[] };
-			id = messages.find((m) => m.subject === subject)?.id;
-			return id !== undefined;
-		})
+		.poll(
+			async () => {
+				const { messages } = (await (await page.request.get('/api/messages')).json()) as {
+					messages: MessageSummary[];
+				};
+				id = messages.find((m) => m.subject === subject && match(m))?.id;
+				return id !== undefined;
+			},
+			{ timeout: 20_000 }
+		)
 		.toBe(true);
 	return id!;
 }
@@ -93,7 +122,7 @@ test('a learner sets SPF “-all” for their domain and sees it fail, then name
 	await setApexRecord(page, 'v=spf1 -all');
 	const failing = `SPF says no ${Date.now()}`;
 	await sendToMx(smtpPorts.mx, domain, failing);
-	const failId = await messageId(page, failing);
+	const failId = await findId(page, failing, () => true);
 	await page.goto(`/mailbox/${failId}/authentication`);
 	const spf = page.locator('#spf');
 	await expect(page.locator('#verdict').locator('[data-result]').first()).toHaveText(/spf=fail/);
@@ -111,7 +140,7 @@ test('a learner sets SPF “-all” for their domain and sees it fail, then name
 	await setApexRecord(page, 'v=spf1 ip4:127.0.0.1 -all');
 	const passing = `SPF says yes ${Date.now()}`;
 	await sendToMx(smtpPorts.mx, domain, passing);
-	const passId = await messageId(page, passing);
+	const passId = await findId(page, passing, () => true);
 	await page.goto(`/mailbox/${passId}/authentication`);
 	await expect(spf.locator('.result [data-result]')).toHaveText(/spf=pass/);
 	await expect(spf.locator('li.step[data-outcome="match"] code.term')).toHaveText('ip4:127.0.0.1');
@@ -148,42 +177,10 @@ test('a message submitted on 587 says why it has no report and shows its DKIM si
 	page
 }) => {
 	const domain = await personalDomain(page);
-	const login = {
-		user: await page.getByTestId('personal-user').innerText(),
-		pass: await page.getByTestId('personal-password').innerText()
-	};
-	const health = (await (await page.request.get('/api/health')).json()) as {
-		listeners: { name: string; port: number }[];
-	};
-	const port = health.listeners.find((l) => l.name === 'submission')!.port;
 	const subject = `Signed on the way out ${Date.now()}`;
-	const transport = nodemailer.createTransport({
-		host: '127.0.0.1',
-		port,
-		secure: false,
-		requireTLS: true,
-		tls: { rejectUnauthorized: false },
-		auth: login
-	});
-	await transport.sendMail({
-		from: `me@${domain}`,
-		to: `friend@${domain}`,
-		subject,
-		text: 'Signed?'
-	});
-	transport.close();
-	await page.goto('/mailbox');
+	await submit(page, domain, `friend@${domain}`, subject);
 	// The copy the submission listener kept (not a delivered one an MX checked).
-	let id: string | undefined;
-	await expect
-		.poll(async () => {
-			const { messages } = (await (await page.request.get('/api/messages')).json()) as {
-				messages: MessageSummary[];
-			};
-			id = messages.find((m) => m.subject === subject && m.listener === 'submission')?.id;
-			return id !== undefined;
-		})
-		.toBe(true);
+	const id = await findId(page, subject, (m) => m.listener === 'submission');
 	await page.goto(`/mailbox/${id}/authentication`);
 	await expect(
 		page.getByRole('heading', { name: 'No authentication report for this copy' })
@@ -192,6 +189,28 @@ test('a message submitted on 587 says why it has no report and shows its DKIM si
 	await expect(page.getByRole('heading', { name: /Signed at submission: d=/ })).toContainText(
 		`d=${domain}`
 	);
+});
+
+test('signed at submission and delivered to north.test: DKIM passes, the body hash computed equals bh=', async ({
+	page
+}) => {
+	const domain = await personalDomain(page);
+	const subject = `Signed and delivered ${Date.now()}`;
+	await submit(page, domain, 'learner@north.test', subject);
+	// The copy mx.north.test stored after checking it.
+	const id = await findId(page, subject, (m) => m.authentication !== undefined);
+	await page.goto(`/mailbox/${id}/authentication`);
+	const dkim = page.locator('#dkim-1');
+	await expect(dkim.locator('.result [data-result]')).toHaveText(/dkim=pass/);
+	await expect(dkim.getByText(domain, { exact: true }).first()).toBeVisible();
+	const hashes = dkim.locator('.hashes code.hash');
+	await expect(hashes).toHaveCount(2);
+	expect(await hashes.nth(0).innerText()).toBe(await hashes.nth(1).innerText());
+	await expect(dkim.locator('.hash-verdict')).toContainText('The same');
+	await expect(page.locator('#spf .result [data-result]')).toHaveText(/spf=pass/);
+	await expect(page.locator('#dmarc .result [data-result]')).toHaveText(/dmarc=pass/);
+	await expect(page.locator('#verdict h2')).toContainText('Delivered to the inbox');
+	expect(await seriousViolations(page)).toEqual([]);
 });
 
 for (const size of [
@@ -210,7 +229,7 @@ for (const size of [
 			await editor.screenshot({ path: `test-results/screenshots/auth-zone-${size.name}.png` });
 			const subject = `Screenshot ${size.name} ${Date.now()}`;
 			await sendToMx(smtpPorts.mx, domain, subject);
-			const id = await messageId(page, subject);
+			const id = await findId(page, subject, () => true);
 			await page.goto(`/mailbox/${id}/authentication`);
 			await expect(page.locator('#spf')).toBeVisible();
 			await expectFitsViewport(page);
@@ -219,5 +238,25 @@ for (const size of [
 				path: `test-results/screenshots/auth-tab-${size.name}-full.png`,
 				fullPage: true
 			});
+			// What a class sees section by section (a full page is too long to judge at a glance).
+			for (const section of ['spf', 'dmarc', 'authentication-results']) {
+				await page.evaluate((s) => document.getElementById(s)?.scrollIntoView(), section);
+				await page.screenshot({
+					path: `test-results/screenshots/auth-${section}-${size.name}.png`
+				});
+			}
+			// A signed message checked by mx.north.test: the DKIM section with its body hashes.
+			await personalDomain(page);
+			const signed = `Signed ${size.name} ${Date.now()}`;
+			await submit(page, domain, 'learner@north.test', signed);
+			const signedId = await findId(page, signed, (m) => m.authentication !== undefined);
+			await page.goto(`/mailbox/${signedId}/authentication`);
+			await expect(page.locator('#dkim-1')).toBeVisible();
+			await expectFitsViewport(page);
+			await page.screenshot({
+				path: `test-results/screenshots/auth-verdict-pass-${size.name}.png`
+			});
+			await page.evaluate(() => document.getElementById('dkim-1')?.scrollIntoView());
+			await page.screenshot({ path: `test-results/screenshots/auth-dkim-${size.name}.png` });
 		}
 	);
