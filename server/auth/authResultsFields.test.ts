@@ -1,6 +1,12 @@
 /** Forged Authentication-Results removal (RFC 8601 §5) and folding (RFC 5322 §2.1.1, §2.2.3). */
 import { describe, expect, it } from 'vitest';
-import { authservIdOf, foldField, removeForgedResults, unfold } from './authResultsFields';
+import {
+	authservIdOf,
+	foldField,
+	receivedSpfField,
+	removeForgedResults,
+	unfold
+} from './authResultsFields';
 
 const ID = 'mx.north.test';
 
@@ -70,5 +76,38 @@ describe('folding', () => {
 		expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(78);
 		expect(lines.slice(1).every((l) => l.startsWith(' '))).toBe(true);
 		expect(unfold(folded.slice(0, -2))).toBe(line);
+	});
+});
+
+describe('receivedSpfField', () => {
+	it('writes the key-value pairs RFC 7208 §9.1 asks for, quoting what is no dot-atom', () => {
+		expect(
+			receivedSpfField({
+				result: 'none',
+				comment: 'mx.north.test: x does not designate permitted sender hosts',
+				clientAddress: '127.0.0.1',
+				sender: 'postmaster@[127.0.0.1]',
+				helo: '[127.0.0.1]',
+				receiver: 'mx.north.test',
+				identity: 'helo'
+			})
+		).toBe(
+			'Received-SPF: none (mx.north.test: x does not designate permitted sender hosts) receiver=mx.north.test; client-ip=127.0.0.1; envelope-from="postmaster@[127.0.0.1]"; helo="[127.0.0.1]"; identity=helo;'
+		);
+	});
+
+	it('a sender’s quote, backslash or control character cannot break out of the value', () => {
+		const field = receivedSpfField({
+			result: 'fail',
+			comment: '',
+			clientAddress: '127.0.0.1',
+			sender: 'a"b\\c@x.test',
+			helo: 'evil\r\nX-Injected: 1',
+			receiver: 'mx.north.test',
+			identity: 'mailfrom'
+		});
+		expect(field).toBe(
+			'Received-SPF: fail receiver=mx.north.test; client-ip=127.0.0.1; envelope-from="a\\"b\\\\c@x.test"; helo="evilX-Injected: 1"; identity=mailfrom;'
+		);
 	});
 });

@@ -47,6 +47,40 @@ export function authResultsField(
 	};
 }
 
+/** A key-value pair's value (RFC 7208 §9.1): a dot-atom as it is, anything else quoted. */
+function spfValue(value: string): string {
+	// atext and dots (RFC 5322 §3.2.3), control characters never (§9.1: no invalid characters).
+	const clean = [...value].filter((c) => c >= ' ' && c !== '\x7f').join('');
+	return /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/.test(clean)
+		? clean
+		: `"${clean.replace(/(["\\])/g, '\\$1')}"`;
+}
+
+/**
+ * The Received-SPF field (RFC 7208 §9.1), unfolded: the result, mailauth's comment, and the
+ * key-value pairs a reader needs to check it again — client-ip, envelope-from and helo, which
+ * §9.1 asks for, and receiver and identity (mailauth 4.9.5 writes client-ip alone).
+ */
+export function receivedSpfField(spf: {
+	result: string;
+	/** Already a comment's text, escaped (mailauth's escapeCommentValue). */
+	comment: string;
+	clientAddress: string;
+	sender: string;
+	helo: string;
+	receiver: string;
+	identity: 'mailfrom' | 'helo';
+}): string {
+	const pairs = [
+		['receiver', spf.receiver],
+		['client-ip', spf.clientAddress],
+		['envelope-from', spf.sender],
+		['helo', spf.helo],
+		['identity', spf.identity]
+	].map(([key, value]) => `${key}=${spfValue(value)};`);
+	return `Received-SPF: ${spf.result}${spf.comment ? ` (${spf.comment})` : ''} ${pairs.join(' ')}`;
+}
+
 /** The end of the header section: the empty line (RFC 5322 §2.1), or the whole message. */
 function headerEnd(text: string): number {
 	if (/^\r?\n/.test(text)) return 0;

@@ -554,7 +554,9 @@ describe('the trace fields', () => {
 				' smtp.helo=out.smtp-lab.test;\r\n' +
 				' dmarc=none header.from=hardfail.test\r\n' +
 				'Received-SPF: fail (mx.north.test: domain of eve@hardfail.test does not\r\n' +
-				' designate 127.0.0.1 as permitted sender) client-ip=127.0.0.1;\r\n'
+				' designate 127.0.0.1 as permitted sender) receiver=mx.north.test;\r\n' +
+				' client-ip=127.0.0.1; envelope-from="eve@hardfail.test";\r\n' +
+				' helo=out.smtp-lab.test; identity=mailfrom;\r\n'
 		);
 	});
 

@@ -29,7 +29,13 @@ import type {
 import type { DnsLog, LookupContext } from '../dns/dnsLog';
 import type { SandboxZone } from '../dns/sandboxZone';
 import { createAuthResolver } from './authResolver';
-import { authResultsField, foldField, removeForgedResults, unfold } from './authResultsFields';
+import {
+	authResultsField,
+	foldField,
+	receivedSpfField,
+	removeForgedResults,
+	unfold
+} from './authResultsFields';
 import { rebuildSpfSteps } from './spfSteps';
 
 type Resolve = (name: string, type: string) => Promise<unknown>;
@@ -63,7 +69,6 @@ interface MailauthSpfResult {
 	'envelope-from'?: string;
 	rr?: string;
 	status: { result: SpfResult; comment?: string };
-	header: string;
 	info: string;
 	lookups?: { count: number; void: number };
 }
@@ -114,10 +119,11 @@ const { dmarc } = load('mailauth/lib/dmarc/index.js') as {
 const parseDkimHeader = load('mailauth/lib/parse-dkim-headers.js') as (line: string) => {
 	parsed: Record<string, { value: string | number } | undefined>;
 };
-const { getAlignment, formatAuthHeaderRow } = load('mailauth/lib/tools.js') as {
+const { getAlignment, formatAuthHeaderRow, escapeCommentValue } = load('mailauth/lib/tools.js') as {
 	/** Relaxed alignment by the organizational domains mailauth's tldts finds (RFC 7489 §3.2). */
 	getAlignment: (fromDomain: string, domains: { domain: string }[]) => { domain: string } | false;
 	formatAuthHeaderRow: (method: string, status: object) => string;
+	escapeCommentValue: (text: string) => string;
 };
 
 /**
@@ -350,6 +356,18 @@ export async function authenticateMessage(
 			header: results.unfolded
 		},
 		raw,
-		traceFields: results.folded + foldField(unfold(spfResult.header))
+		traceFields:
+			results.folded +
+			foldField(
+				receivedSpfField({
+					result: spfCheck.result,
+					comment: escapeCommentValue(spfCheck.comment),
+					clientAddress: input.clientAddress,
+					sender: spfCheck.sender,
+					helo,
+					receiver: input.authservId,
+					identity: spfCheck.identity
+				})
+			)
 	};
 }
