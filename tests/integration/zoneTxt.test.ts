@@ -563,4 +563,19 @@ describe('edits are kept', () => {
 		await start({ dataDir });
 		expect(await txt(domain)).toEqual(['v=spf1 a:out.smtp-lab.test ~all']);
 	});
+
+	it('edited, reset and edited again before the store writes: the last edit is what is kept', async () => {
+		const dataDir = mkdtempSync(path.join(tmpdir(), 'smtp-lab-zone-'));
+		dataDirs.push(dataDir);
+		const running = await start({ dataDir });
+		const { viewer, domain } = owner(running);
+		// Well inside one FLUSH_DELAY_MS: the three changes are one batch, applied in order.
+		await put(viewer, domain, [{ name: '@', value: 'v=spf1 ?all' }]);
+		await call(resetRoute, { viewer, params: { domain } });
+		await put(viewer, domain, [{ name: '@', value: 'v=spf1 -all' }]);
+		await running.close();
+		lab = undefined;
+		await start({ dataDir });
+		expect(await txt(domain)).toEqual(['v=spf1 -all']);
+	});
 });
