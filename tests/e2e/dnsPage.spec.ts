@@ -72,6 +72,9 @@ test('the zone and the host table are on the page', async ({ page }) => {
 	await expect(hosts.getByRole('row').filter({ hasText: 'mx.down.test' })).toContainText(
 		'connections refused'
 	);
+	const list = hosts.getByRole('row').filter({ hasText: 'mx.list.test' });
+	await expect(list).toContainText('127.0.0.12');
+	await expect(list).toContainText('a mailing list: re-sends to its members');
 	await expect(
 		page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'DNS' })
 	).toHaveAttribute('aria-current', 'page');

@@ -142,6 +142,34 @@ test('a message to north.test and greylist.test: its journey, live, with the fas
 	);
 });
 
+test('a post to a mailing list: the journey goes on from mx.list.test with the new message to its members', async ({
+	page
+}) => {
+	const id = await submitByProgram(page, ['learners@list.test'], 'To the learners');
+	await page.goto(`${server.url}/journey/${id}`);
+	await expect(page.getByRole('heading', { level: 2, name: /^The split/ })).toHaveText(
+		'The split: 1 delivery, one per destination, then 1 re-sent by a mailing list'
+	);
+	const toList = lane(page, 'list.test');
+	await expect(toList.getByRole('heading', { level: 3 })).toContainText('delivered');
+	const members = lane(page, 'north.test');
+	await expect(members.getByRole('heading', { level: 3 })).toContainText('delivered');
+	await expect(members.locator('.recipients')).toHaveText('ann@north.test, ben@north.test');
+	await expect(
+		members.getByRole('heading', { level: 4, name: 'Re-sent by mx.list.test as a new message' })
+	).toBeVisible();
+	await expect(members).toContainText(
+		'From mx.list.test (127.0.0.12), MAIL FROM:<learners-bounces@list.test>'
+	);
+	await expect(members.getByRole('link', { name: 'The new message' })).toHaveAttribute(
+		'href',
+		/^\/mailbox\/[A-Za-z0-9_-]+$/
+	);
+	await expect(members.getByRole('heading', { level: 4, name: /Try 1: delivered/ })).toBeVisible();
+	await expect(members.getByRole('link', { name: 'mx.north.test’s session' })).toBeVisible();
+	await expect(members.getByRole('link', { name: 'The delivered copy' })).toBeVisible();
+});
+
 test('a journey that is not there is a 404 page that says so', async ({ page }) => {
 	const response = await page.goto(`${server.url}/journey/no-such-message`);
 	expect(response?.status()).toBe(404);
