@@ -22,10 +22,10 @@ async function expectAllChecksOk(page: Page) {
 	for (let i = 0; i < count; i++) await expect(checks.nth(i)).toContainText('✓');
 }
 
-test('catalogue lists the 24 examples in order, each linked', async ({ page }) => {
+test('catalogue lists the 28 examples in order, each linked', async ({ page }) => {
 	await page.goto('/examples');
 	const cards = page.locator('.cards > li');
-	await expect(cards).toHaveCount(24);
+	await expect(cards).toHaveCount(28);
 	await expect(cards.first()).toContainText('Your first message');
 	await expect(cards.first()).toContainText('mx (25)');
 	await expect(cards.nth(16)).toContainText('SMTP smuggling');
@@ -220,6 +220,34 @@ test('a ?step=N link to the MX-down give-up replays it, fast-forwarding the queu
 	await expect(leg).toContainText(/more tries, each the same/);
 	await expectAllChecksOk(page);
 	await expect(page.locator('section.reports')).toContainText('Bounce (DSN)');
+});
+
+test('DMARC p=reject: the forged From: refused with 550 5.7.1, the MX’s verdict checked and linked', async ({
+	page
+}) => {
+	await page.goto('/examples/dmarc-reject-spoof');
+	await at(page, 0);
+	for (let i = 1; i <= 7; i++) {
+		await page.keyboard.press('ArrowRight');
+		await at(page, i);
+		await expectAllChecksOk(page);
+		// The end of DATA: refused with the DMARC reply (RFC 7489 §10.3).
+		if (i === 6)
+			await expect(page.locator('.on-wire li.server .text').last()).toHaveText(
+				/^550 5\.7\.1 DMARC/
+			);
+	}
+	await expect(page.getByTestId('step-title')).toHaveText('The MX’s verdict: dmarc=fail, refused');
+	// Each result of the verdict, expected beside what the MX found (RFC 8601 §2.7).
+	await expect(page.locator('.on-wire [data-testid=check]')).toHaveText([
+		/expected spf=softfail, got spf=softfail/,
+		/expected dkim=none, got dkim=none/,
+		/expected dmarc=fail, got dmarc=fail/,
+		/expected → reject, got → reject/
+	]);
+	await page.getByTestId('verdict-link').click();
+	await expect(page).toHaveURL(/\/mailbox\/[^/]+\/authentication$/);
+	await expect(page.locator('main')).toContainText('dmarc');
 });
 
 test('split delivery, its last step at 1280×720 and 390×844 @screenshots', async ({ page }) => {

@@ -88,9 +88,9 @@ function messagesOf(sessionId: string) {
 }
 
 describe('every example, live', () => {
-	test('the catalogue has 24 examples with unique slugs and step ids', () => {
-		expect(EXAMPLES).toHaveLength(24);
-		expect(new Set(EXAMPLES.map((e) => e.slug)).size).toBe(24);
+	test('the catalogue has 28 examples with unique slugs and step ids', () => {
+		expect(EXAMPLES).toHaveLength(28);
+		expect(new Set(EXAMPLES.map((e) => e.slug)).size).toBe(28);
 		for (const example of EXAMPLES) {
 			const ids = example.steps.map((s) => s.id);
 			expect(new Set(ids).size, example.slug).toBe(ids.length);
@@ -220,6 +220,7 @@ describe('every example, live', () => {
 					break;
 				case 'too-large':
 				case 'spam-refused':
+				case 'dmarc-reject-spoof':
 					expect(
 						stored.filter(
 							(m) =>
@@ -260,6 +261,45 @@ describe('every example, live', () => {
 								m.summary.reportsOn === stored[0].summary.id && m.summary.kind === 'delivery-report'
 						)
 					).toBe(true);
+					break;
+				}
+				case 'spf-pass-fail': {
+					// The spoofer's message: stored, refused for its only recipient, with the MX's report.
+					const spoofed = messagesOf(driver.sessions[1].id);
+					expect(spoofed.map((m) => m.summary.recipients.map((r) => r.outcome))).toEqual([
+						['refused']
+					]);
+					expect(spoofed[0].summary.authentication?.decision.reply).toMatch(/^550 5\.7\.23 /);
+					break;
+				}
+				case 'dkim-mailing-list': {
+					// The members' copy at mx.north.test is the list's new message: its fields, its footer.
+					const copy = [...lab.store.messages.values()].find(
+						(m) =>
+							m.summary.journeyId === stored[0].summary.id &&
+							m.summary.authentication?.authservId === 'mx.north.test'
+					)!;
+					expect(copy.summary.recipients.map((r) => r.address).sort()).toEqual([
+						'ann@north.test',
+						'ben@north.test'
+					]);
+					expect(copy.summary.envelope.mailFrom.address).toBe('learners-bounces@list.test');
+					const raw = copy.raw.toString();
+					expect(raw).toContain('List-Id: <learners.list.test>');
+					expect(raw).toContain('This footer was added by the list');
+					break;
+				}
+				case 'dmarc-alignment': {
+					// The strict message's bounce goes from <> to its envelope sender (RFC 5321 §6.1).
+					const strict = stored.find((m) => m.summary.from.includes('news.strict.test'))!;
+					const bounce = [...lab.store.messages.values()].find(
+						(m) => m.summary.reportsOn === strict.summary.id && m.summary.kind === 'bounce'
+					);
+					expect(bounce?.summary.envelope.mailFrom.address).toBe('');
+					expect(bounce?.summary.envelope.rcptTo.map((r) => r.address)).toEqual([
+						'bounces@strict.test'
+					]);
+					expect(bounce?.raw.toString()).toMatch(/Status: 5\.7\.1/);
 					break;
 				}
 				case 'ports':

@@ -28,6 +28,10 @@ import { example as backupMx } from './backup-mx';
 import { example as nullMx } from './null-mx';
 import { example as pop3Read } from './pop3-read';
 import { example as imapRead } from './imap-read';
+import { example as spfPassFail } from './spf-pass-fail';
+import { example as dkimMailingList } from './dkim-mailing-list';
+import { example as dmarcRejectSpoof } from './dmarc-reject-spoof';
+import { example as dmarcAlignment } from './dmarc-alignment';
 
 export const EXAMPLES: readonly Example[] = [
 	firstMessage,
@@ -53,7 +57,11 @@ export const EXAMPLES: readonly Example[] = [
 	backupMx,
 	nullMx,
 	pop3Read,
-	imapRead
+	imapRead,
+	spfPassFail,
+	dkimMailingList,
+	dmarcRejectSpoof,
+	dmarcAlignment
 ].sort((a, b) => a.order - b.order);
 
 export { SLUG_PATTERN };

@@ -6,7 +6,13 @@
 import type { Journey } from '../delivery/journey';
 import { isJourneyMessage } from '../delivery/journeyMessage';
 import { listenerRow } from '../listeners';
-import type { ClientMessage, ListenerName, ServerMessage, SessionEvent } from '../messages';
+import type {
+	ClientMessage,
+	ListenerName,
+	MessageSummary,
+	ServerMessage,
+	SessionEvent
+} from '../messages';
 import {
 	checkReplies,
 	checkVerdict,
@@ -19,7 +25,6 @@ import {
 	stepProgress,
 	verdictMessage,
 	waitMs,
-	type CheckedMessage,
 	type LegCheck,
 	type ObservedReply,
 	type ReplyCheck,
@@ -85,7 +90,7 @@ export interface DriverOptions {
 	 * The messages this browser may see, with their MX checks (GET /api/messages), for an `auth`
 	 * step to find the copy a receiving MX checked.
 	 */
-	messages?: () => Promise<CheckedMessage[]>;
+	messages?: () => Promise<MessageSummary[]>;
 }
 
 /** How often an auth step looks again for the copy it waits for. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Journey, JourneyAttempt, JourneyLeg } from '../delivery/journey';
-import type { SessionEvent } from '../messages';
+import type { MessageSummary, SessionEvent } from '../messages';
 import { EXAMPLES } from './catalogue';
 import type { AuthenticationReport } from '../auth/report';
 import {
@@ -23,8 +23,7 @@ import {
 	repliesIn,
 	stepInput,
 	stepProgress,
-	verdictMessage,
-	type CheckedMessage
+	verdictMessage
 } from './runner';
 import type { ExpectedLeg, ExpectedVerdict, RunContext, Step } from './types';
 
@@ -415,7 +414,7 @@ function checked(
 	results: { spf: string; dkim: string[]; dmarc: string | null; action: string },
 	receivedAt = 1,
 	recipient = 'dan@north.test'
-): CheckedMessage {
+): MessageSummary {
 	const authentication = authservId
 		? ({
 				authservId,
@@ -432,7 +431,7 @@ function checked(
 		receivedAt,
 		recipients: [{ address: recipient, outcome: 'delivered', reply: '250' }],
 		authentication
-	} as unknown as CheckedMessage;
+	} as unknown as MessageSummary;
 }
 
 describe('auth steps', () => {

@@ -341,9 +341,6 @@ export function formatExpectedLeg(leg: ExpectedLeg): string {
 	return `${tries.join(', then ') || 'any tries'}${state}`;
 }
 
-/** A message as GET /api/messages lists it, with the receiving MX's check when one was made. */
-export type CheckedMessage = MessageSummary & { authentication?: AuthenticationReport };
-
 /** What marks a message as this run's: the run's sessions and the messages they had accepted. */
 export interface RunTraces {
 	sessionIds: readonly string[];
@@ -358,11 +355,11 @@ export interface RunTraces {
  */
 export function verdictMessage(
 	verdict: ExpectedVerdict,
-	messages: readonly CheckedMessage[],
+	messages: readonly MessageSummary[],
 	run: RunTraces
-): CheckedMessage | null {
+): MessageSummary | null {
 	const recipient = verdict.recipient.toLowerCase();
-	let found: CheckedMessage | null = null;
+	let found: MessageSummary | null = null;
 	for (const message of messages) {
 		const report = message.authentication;
 		if (!report) continue;

@@ -2,9 +2,9 @@ import { LabSocket, type SocketStatus } from '$lib/client/LabSocket';
 import { PresenceReporter } from '$lib/client/classPresence';
 import type { Journey } from '$lib/delivery/journey';
 import { ExampleDriver, StepAborted, type StepRecord } from '$lib/examples/driver';
-import { fill, type CheckedMessage } from '$lib/examples/runner';
+import { fill } from '$lib/examples/runner';
 import type { Example, RunContext } from '$lib/examples/types';
-import type { SessionEvent } from '$lib/messages';
+import type { MessageSummary, SessionEvent } from '$lib/messages';
 
 /** Same key and shape as the lab's LabSession: the lab resumes what is stored there. */
 const LAB_STORAGE_KEY = 'smtp-lab:session';
@@ -360,10 +360,10 @@ export class ExamplePlayer {
 }
 
 /** The messages this browser may see, each with the MX's check when one was made (GET /api/messages). */
-async function visibleMessages(): Promise<CheckedMessage[]> {
+async function visibleMessages(): Promise<MessageSummary[]> {
 	const response = await fetch('/api/messages');
 	if (!response.ok) throw new Error(`the lab's messages could not be read (${response.status})`);
-	return ((await response.json()) as { messages: CheckedMessage[] }).messages;
+	return ((await response.json()) as { messages: MessageSummary[] }).messages;
 }
 
 /**
