@@ -171,9 +171,11 @@ function dmarcTags(record: string): Map<string, string> {
 	return new Map(
 		record
 			.split(';')
-			.map((tag) => tag.split('='))
-			.filter((pair) => pair.length === 2)
-			.map(([name, value]) => [name.trim().toLowerCase(), value.trim()])
+			.filter((tag) => tag.includes('='))
+			.map((tag): [string, string] => {
+				const at = tag.indexOf('=');
+				return [tag.slice(0, at).trim().toLowerCase(), tag.slice(at + 1).trim()];
+			})
 	);
 }
 
@@ -204,7 +206,7 @@ function dkimChecks(
 				domain,
 				selector,
 				algorithm: r.algo ?? '',
-				// c= defaults to simple/simple, and a lone header value means simple body (§3.5).
+				// c= as the signature writes it; absent, simple/simple (RFC 6376 §3.5).
 				canonicalization: r.format ?? 'simple/simple',
 				signedHeaders: h
 					.split(':')
