@@ -213,6 +213,36 @@ test('signed at submission and delivered to north.test: DKIM passes, the body ha
 	expect(await seriousViolations(page)).toEqual([]);
 });
 
+test('a bounce (MAIL FROM:<>) is checked as postmaster@ its HELO name, and the tab says so', async ({
+	page,
+	smtpPorts
+}) => {
+	const domain = await personalDomain(page);
+	await setApexRecord(page, 'v=spf1 -all');
+	const subject = `Null sender ${Date.now()}`;
+	const transport = nodemailer.createTransport({
+		host: '127.0.0.1',
+		port: smtpPorts.mx,
+		secure: false,
+		ignoreTLS: true,
+		name: domain
+	});
+	await transport.sendMail({
+		envelope: { from: '', to: [`friend@${domain}`] },
+		from: `mailer-daemon@${domain}`,
+		to: `friend@${domain}`,
+		subject,
+		text: 'Your message could not be delivered.'
+	});
+	transport.close();
+	await page.goto(`/mailbox/${await findId(page, subject, () => true)}/authentication`);
+	const spf = page.locator('#spf');
+	await expect(spf.getByText(`postmaster@${domain}`, { exact: true })).toBeVisible();
+	await expect(spf.getByText('null sender', { exact: true })).toBeVisible();
+	await expect(spf).toContainText('RFC 7208 §2.4');
+	await expect(spf.locator('.result [data-result]')).toHaveText(/spf=fail/);
+});
+
 for (const size of [
 	{ name: '1280x720', width: 1280, height: 720 },
 	{ name: '1920x1080', width: 1920, height: 1080 },
@@ -258,5 +288,34 @@ for (const size of [
 			});
 			await page.evaluate(() => document.getElementById('dkim-1')?.scrollIntoView());
 			await page.screenshot({ path: `test-results/screenshots/auth-dkim-${size.name}.png` });
+			// A spoofed From: of a DMARC-reject domain: refused at the end of DATA, stored as refused.
+			const spoof = `Spoofed ${size.name} ${Date.now()}`;
+			const transport = nodemailer.createTransport({
+				host: '127.0.0.1',
+				port: smtpPorts.mx,
+				secure: false,
+				ignoreTLS: true,
+				name: 'laptop.example'
+			});
+			await expect(
+				transport.sendMail({
+					from: 'ceo@reject.test',
+					to: `friend@${domain}`,
+					subject: spoof,
+					text: 'Pay this invoice.'
+				})
+			).rejects.toThrow(/5\.7\.1/);
+			transport.close();
+			await page.goto(`/mailbox/${await findId(page, spoof, () => true)}/authentication`);
+			await expect(page.locator('#verdict h2')).toContainText('Refused');
+			await expectFitsViewport(page);
+			await page.screenshot({
+				path: `test-results/screenshots/auth-verdict-refused-${size.name}.png`
+			});
+			// The teaching domains' TXT records, read-only in /dns's zone table.
+			await page.goto('/dns');
+			await page.locator('#zone-reject\\.test').scrollIntoViewIfNeeded();
+			await page.evaluate(() => document.getElementById('zone-reject.test')?.scrollIntoView());
+			await page.screenshot({ path: `test-results/screenshots/auth-dns-zone-${size.name}.png` });
 		}
 	);
