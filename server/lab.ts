@@ -171,7 +171,8 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		key: dkimKey,
 		zone,
 		log: dnsLog,
-		isOwnDomain
+		isOwnDomain,
+		maxHeaderLines: config.authMaxHeaderLines
 	});
 	const sandbox = new Sandbox({
 		config,

@@ -24,6 +24,8 @@ export interface MessageAuthenticationDeps {
 	log: DnsLog;
 	/** A personal or class domain that exists now: the sandbox signs for it too. */
 	isOwnDomain(domain: string): boolean;
+	/** AUTH_MAX_HEADER_LINES: past it a message is not checked (see check()). */
+	maxHeaderLines: number;
 }
 
 /** What an MX found: the message as stored (forged fields removed), the report, its fields. */
@@ -46,9 +48,12 @@ export class MessageAuthentication {
 
 	/**
 	 * The submitted message with a DKIM-Signature on top when its From: domain is hosted (d= that
-	 * domain or its closest hosted parent); otherwise as it came. Outside domains are never signed.
+	 * domain or its closest hosted parent); otherwise as it came. Outside domains are never signed,
+	 * nor a message over AUTH_MAX_HEADER_LINES.
 	 */
 	async sign(raw: Buffer): Promise<Buffer> {
+		// Past AUTH_MAX_HEADER_LINES the signer's header parser would hold every session (check()).
+		if (headerLines(raw) > this.deps.maxHeaderLines) return raw;
 		const fromDomain = domainOf(addressOf(parseHeaderSummary(raw).from));
 		const signingDomain = fromDomain ? signingDomainFor(fromDomain, this.hosts) : null;
 		return signingDomain ? signMessage(raw, this.deps.key, signingDomain) : raw;
@@ -64,12 +69,27 @@ export class MessageAuthentication {
 	 * a receiver that could not conclude a permanent failure "cannot apply the advertised DMARC
 	 * policy" — refusing (5xx) would punish the sender for our error, and a 451 would have it
 	 * retry an error that a retry does not mend.
+	 *
+	 * A header section over AUTH_MAX_HEADER_LINES is not checked (mailauth's header parser takes
+	 * time growing with the square of the lines, and holds every session meanwhile): delivered with
+	 * every method "permerror", the condition being permanent (RFC 8601 §2.7; RFC 7489 §6.6.2
+	 * leaves permanent errors to the receiver's discretion).
 	 */
 	async check(
 		message: ReceivedMessage,
 		authservId: string,
 		context: LookupContext
 	): Promise<CheckedMessage> {
+		const lines = headerLines(message.raw);
+		if (lines > this.deps.maxHeaderLines)
+			return decided(
+				unchecked(
+					message,
+					authservId,
+					'permerror',
+					`not checked: the header section has ${lines} lines, over AUTH_MAX_HEADER_LINES=${this.deps.maxHeaderLines}`
+				)
+			);
 		try {
 			const checked = await authenticateMessage(
 				{
@@ -84,7 +104,10 @@ export class MessageAuthentication {
 			);
 			return decided(checked);
 		} catch (error) {
-			return decided(unchecked(message, authservId, error));
+			const reason = error instanceof Error ? error.message : String(error);
+			return decided(
+				unchecked(message, authservId, 'temperror', `the check could not be completed: ${reason}`)
+			);
 		}
 	}
 }
@@ -104,13 +127,22 @@ function addressOf(from: string): string {
 	return (angled ? angled[1] : from).trim();
 }
 
-/** The report of a check that could not be made: temperror for each method, why in a comment. */
+/** Lines of the header section (up to the empty line), continuation lines included. */
+function headerLines(raw: Buffer): number {
+	const end = raw.indexOf('\r\n\r\n');
+	const head = end < 0 ? raw : raw.subarray(0, end);
+	let lines = 1;
+	for (let at = head.indexOf(0x0a); at >= 0; at = head.indexOf(0x0a, at + 1)) lines++;
+	return lines;
+}
+
+/** The report of a check that was not made: `result` for each method, why in a comment. */
 function unchecked(
 	message: ReceivedMessage,
 	authservId: string,
-	error: unknown
+	result: 'temperror' | 'permerror',
+	why: string
 ): Awaited<ReturnType<typeof authenticateMessage>> {
-	const why = `the check could not be completed: ${error instanceof Error ? error.message : String(error)}`;
 	// RFC 7208 §2.4: the null sender is checked as postmaster@<HELO>.
 	const mailFrom = message.envelope.mailFrom.address;
 	const sender = mailFrom || `postmaster@${message.helo}`;
@@ -121,18 +153,18 @@ function unchecked(
 		domain,
 		clientAddress: message.clientAddress,
 		helo: message.helo,
-		evaluation: { domain, record: null, steps: [], result: 'temperror' },
+		evaluation: { domain, record: null, steps: [], result },
 		lookupCount: 0,
 		voidLookupCount: 0,
-		result: 'temperror',
+		result,
 		comment: why
 	};
 	// RFC 8601 §2.2: a comment says why; control characters of the error never reach a field.
 	const comment = `(${why.replace(/[\p{Cc}()\\]/gu, ' ').slice(0, 200)})`;
 	const field = authResultsField(authservId, [
-		`spf=temperror ${comment}`,
-		'dkim=temperror',
-		'dmarc=temperror'
+		`spf=${result} ${comment}`,
+		`dkim=${result}`,
+		`dmarc=${result}`
 	]);
 	// RFC 8601 §5: fields claiming this host's name go whatever else failed.
 	const { raw, removed } = removeForgedResults(message.raw, authservId);

@@ -626,6 +626,58 @@ describe('Authentication-Results (RFC 8601)', () => {
 	});
 });
 
+describe('AUTH_MAX_HEADER_LINES (1000): the checks and the signer read at most this many header lines', () => {
+	/** mail()'s five header fields, then X-Pad lines up to `lines` in all. */
+	const padded = (from: string, subject: string, lines: number) =>
+		Array.from({ length: lines - 5 }, (_, i) => `X-Pad: ${i}\r\n`).join('') +
+		mail(from, 'bob@example.com', subject);
+
+	it('1000 lines are checked; 1001 are delivered unchecked, permerror for each method, saying why', async () => {
+		const atLimit = subjectFor('1000 lines');
+		const checked = await toSandboxMx(
+			'someone@softfail.test',
+			'bob@example.com',
+			padded('someone@softfail.test', atLimit, 1000)
+		);
+		expect(resultsOf(lab.store.messages.get(queuedIdOf(checked))!)).toMatchObject({
+			spf: 'softfail',
+			dkim: ['none'],
+			dmarc: 'none'
+		});
+		const over = subjectFor('1001 lines');
+		const sent = await toSandboxMx(
+			'someone@hardfail.test',
+			'bob@example.com',
+			padded('someone@hardfail.test', over, 1001)
+		);
+		// hardfail.test would be refused (550 5.7.23) had it been checked.
+		expect(sent.code).toBe(250);
+		const stored = lab.store.messages.get(queuedIdOf(sent))!;
+		const results = resultsOf(stored);
+		expect(results).toMatchObject({ spf: 'permerror', dkim: ['permerror'], dmarc: 'permerror' });
+		expect(infoOf(results, 'spf')).toBe(
+			'spf=permerror (not checked: the header section has 1001 lines, over AUTH_MAX_HEADER_LINES=1000)'
+		);
+		expect(stored.summary.recipients[0].outcome).toBe('delivered');
+	});
+
+	it('submission signs 1000 lines, not 1001', async () => {
+		for (const [lines, signed] of [
+			[1000, true],
+			[1001, false]
+		] as const) {
+			const id = await submit(
+				'alice@example.com',
+				['bob@example.com'],
+				padded('alice@example.com', subjectFor(`sign ${lines}`), lines)
+			);
+			expect(lab.store.messages.get(id)!.raw.toString('latin1').startsWith('DKIM-Signature:')).toBe(
+				signed
+			);
+		}
+	});
+});
+
 describe('DKIM_SELECTOR', () => {
 	it('is a selector (RFC 6376 §3.1): letters, digits, inner hyphens and dots; anything else stops startup', () => {
 		expect(readConfig({ DKIM_SELECTOR: 'lab-2026.keys' }).dkimSelector).toBe('lab-2026.keys');
