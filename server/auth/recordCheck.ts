@@ -101,12 +101,12 @@ export function draftZone(
 			const here = drafted.filter((r) => r.owner === qname);
 			const exists =
 				qname === apex || drafted.some((r) => r.owner === qname || r.owner.endsWith(`.${qname}`));
-			const base = zone.answer(apex, 'SOA');
+			// No SOA in the authority section: a resolver over the draft reads answers and rcodes only.
 			return {
 				rcode: exists ? 'NOERROR' : 'NXDOMAIN',
 				authoritative: true,
 				answers: here.map((r) => ({ name: qname, type: 'TXT', ttl: 0, data: r.value })),
-				authority: here.length ? [] : base.answers,
+				authority: [],
 				additional: []
 			};
 		}

@@ -73,7 +73,7 @@ export function createZoneApi(options: {
 	store: LabStore;
 	owners: OwnerDirectory;
 	classes: ClassDirectory;
-	config: Pick<LabConfig, 'zoneMaxTxtRecords' | 'zoneMaxTxtBytes' | 'dkimSelector'>;
+	config: Pick<LabConfig, 'zoneMaxTxtRecords' | 'zoneMaxTxtBytes'>;
 }): ZoneApi {
 	const { zone, store, owners, classes, config } = options;
 	const context: CheckContext = {
