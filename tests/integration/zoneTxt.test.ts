@@ -449,6 +449,29 @@ describe('records that fail when checked: saved, each failure explained', () => 
 		);
 	});
 
+	it.each([
+		['@', 'v=spf1 a:out.smtp-lab.test', { rfc: 7208, section: '4.7' }, /^No “all” at the end/],
+		['@', 'v=spf1 +all', { rfc: 7208, section: '5.1' }, /anyone on the internet passes/],
+		['@', 'v=spf1 -all a:out.smtp-lab.test', { rfc: 7208, section: '5.1' }, /is never evaluated/],
+		['@', 'v=spf1 ptr -all', { rfc: 7208, section: '5.5' }, /SHOULD NOT be published/],
+		['_dmarc', 'v=DMARC1; p=none', { rfc: 7489, section: '6.3' }, /^p=none only watches/],
+		['_dmarc', 'v=DMARC1; p=reject; color=blue', { rfc: 7489, section: '6.3' }, /not a DMARC tag/],
+		[
+			'smtplab._domainkey',
+			'v=DKIM1; k=rsa; t=y; p=',
+			{ rfc: 6376, section: '3.6.1' },
+			/testing DKIM/
+		]
+	])('%s = %s: saved, with a note citing its section', async (name, value, rfc, says) => {
+		const lab = await start();
+		const { viewer, domain } = owner(lab);
+		const saved = await put(viewer, domain, [{ name, value }]);
+		expect(saved.status).toBe(200);
+		expect(saved.json.checks[0].ok).toBe(true);
+		const note = saved.json.checks[0].notes.find((n) => says.test(n.message));
+		expect(note?.rfc).toEqual(rfc);
+	});
+
 	it('SPF checks look up the sandbox zone: an include of temperror.test fails for now, of a name without SPF a permerror', async () => {
 		const lab = await start();
 		const { viewer, domain } = owner(lab);
