@@ -16,7 +16,7 @@ import {
 	recordRecipient,
 	tapTlsSocket
 } from '../sandbox/hooks';
-import { assembleMessage, readData } from '../sandbox/messageAssembly';
+import { assembleMessage, readData, type ReceivedMessage } from '../sandbox/messageAssembly';
 import type { MessageAuthentication } from '../sandbox/messageAuthentication';
 import { domainOf, isBarePostmaster, teachingMailbox, type Greylist } from '../sandbox/policy';
 import { replyError, replyText, SANDBOX_REPLIES } from '../sandbox/replies';
@@ -96,11 +96,15 @@ export function mailHostHooks(deps: HostHooksDeps): Partial<SMTPServerOptions> {
 					return reply(replyError('routingLoop', values));
 				}
 				// An MX hop: the reply depends on its checks of SPF, DKIM and DMARC (issue 20).
-				void checkAtMx(message, deps.host.name, deps).then((checked) => {
-					if ('refusal' in checked) return reply(checked.refusal);
+				const accepted = (stored: ReceivedMessage) => {
 					reply(null, `Queued as ${id}: the message is now this server's responsibility`);
-					deps.delivery.accept(checked.message);
-				});
+					deps.delivery.accept(stored);
+				};
+				void checkAtMx(message, deps.host.name, deps).then(
+					(checked) => ('refusal' in checked ? reply(checked.refusal) : accepted(checked.message)),
+					// check() answers for its own failures; should even that fail, the message is kept.
+					() => accepted(message)
+				);
 			});
 		},
 		onClose: (session) => sessions.end(session.id)

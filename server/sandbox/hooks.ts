@@ -167,8 +167,11 @@ export function sandboxHooks(spec: Listener, deps: HooksDeps): SandboxHooks {
 						() => accepted(message)
 					);
 				else
-					void checkAtMx(message, deps.config.serverName, deps).then((checked) =>
-						'refusal' in checked ? callback(checked.refusal) : accepted(checked.message)
+					void checkAtMx(message, deps.config.serverName, deps).then(
+						(checked) =>
+							'refusal' in checked ? callback(checked.refusal) : accepted(checked.message),
+						// check() answers for its own failures; should even that fail, the message is kept.
+						() => accepted(message)
 					);
 			});
 		},
