@@ -243,6 +243,27 @@ test('a bounce (MAIL FROM:<>) is checked as postmaster@ its HELO name, and the t
 	await expect(spf.locator('.result [data-result]')).toHaveText(/spf=fail/);
 });
 
+test('on a phone, a link to the Authentication tab shows that tab in the sideways-scrolling strip', async ({
+	page,
+	smtpPorts
+}) => {
+	await page.setViewportSize({ width: 390, height: 844 });
+	const domain = await personalDomain(page);
+	const subject = `Phone tab ${Date.now()}`;
+	await sendToMx(smtpPorts.mx, domain, subject);
+	await page.goto(`/mailbox/${await findId(page, subject, () => true)}/authentication`);
+	const tab = page.getByRole('tab', { name: 'Authentication' });
+	await expect(tab).toHaveAttribute('aria-selected', 'true');
+	// Its whole width on screen (the strip clips the 2 px it overlaps the panel's border by).
+	await expect
+		.poll(async () => {
+			const box = await tab.boundingBox();
+			return box !== null && box.x >= 0 && box.x + box.width <= 390;
+		})
+		.toBe(true);
+	await expectFitsViewport(page);
+});
+
 for (const size of [
 	{ name: '1280x720', width: 1280, height: 720 },
 	{ name: '1920x1080', width: 1920, height: 1080 },
