@@ -226,3 +226,49 @@ describe('what mx.list.test accepts', () => {
 		c.close();
 	});
 });
+
+describe('what the list does to the author’s authentication', () => {
+	it('at the members’ MX: SPF passes for list.test, the author’s DKIM body hash no longer verifies, DMARC fails (p=none: still the inbox)', async () => {
+		lab = await startQuickLab();
+		const id = await submit(lab, 'alice', 'wonderland', 'alice@example.com');
+		const toList = await delivered(lab, id, 'list.test');
+		const toMembers = await delivered(lab, id, 'north.test');
+		const resultsBy = (messageId: string, host: string) =>
+			fields(text(lab!, messageId)).find((f) => f.startsWith(`Authentication-Results: ${host};`))!;
+
+		// At the list's MX the post is as its author signed it.
+		const atList = resultsBy(toList.deliveredMessageId!, 'mx.list.test');
+		expect(atList).toMatch(/ dkim=pass header\.i=@example\.com /);
+		expect(atList).toMatch(/ spf=pass .* smtp\.mailfrom=alice@example\.com /);
+		expect(atList).toMatch(/ dmarc=pass /);
+
+		// At the members' MX: the list's sender and address pass SPF for list.test; the footer
+		// changed the body, so the signature's bh= is not the body's hash (RFC 6376 §3.7: mailauth
+		// says it as Gmail does, neutral; §6.1.3 calls it PERMFAIL); nothing aligned with
+		// example.com passes, so DMARC fails (RFC 7489 §3.1), and p=none delivers it anyway.
+		const atMembers = resultsBy(toMembers.deliveredMessageId!, 'mx.north.test');
+		expect(atMembers).toMatch(
+			/ dkim=neutral \(body hash did not verify\) header\.i=@example\.com /
+		);
+		expect(atMembers).toMatch(
+			/ spf=pass \(mx\.north\.test: domain of learners-bounces@list\.test designates 127\.0\.0\.12 as permitted sender\) smtp\.mailfrom=learners-bounces@list\.test smtp\.helo=mx\.list\.test;/
+		);
+		expect(atMembers).toMatch(/ dmarc=fail \(p=NONE\) header\.from=example\.com/);
+		const report = lab.store.messages.get(toMembers.deliveredMessageId!)!.summary.authentication!;
+		expect(report.spf).toMatchObject({
+			domain: 'list.test',
+			clientAddress: '127.0.0.12',
+			result: 'pass'
+		});
+		expect(report.dkim.map((d) => [d.domain, d.result, d.comment])).toEqual([
+			['example.com', 'neutral', 'body hash did not verify']
+		]);
+		expect(report.dkim[0].bodyHashComputed).not.toBe(report.dkim[0].bodyHashExpected);
+		expect(report.dmarc).toMatchObject({
+			fromDomain: 'example.com',
+			result: 'fail',
+			spf: { domain: 'list.test', result: 'pass', aligned: false }
+		});
+		expect(report.decision.action).toBe('inbox');
+	});
+});
