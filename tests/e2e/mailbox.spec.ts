@@ -155,12 +155,12 @@ test('hostile HTML mail: every tab, no script, no dialog, no remote request, byt
 	await expect(page).toHaveURL(new RegExp(`/mailbox/${summary.id}/envelope$`));
 	await expect(page.getByRole('tab', { name: 'Envelope vs headers' })).toBeFocused();
 	await page.keyboard.press('End');
-	await expect(page).toHaveURL(/\/delivery$/);
-	await expect(page.getByRole('tab', { name: 'Delivery' })).toBeFocused();
+	await expect(page).toHaveURL(/\/authentication$/);
+	await expect(page.getByRole('tab', { name: 'Authentication' })).toBeFocused();
 	await page.keyboard.press('Home');
 	await expect(page).toHaveURL(new RegExp(`/mailbox/${summary.id}$`));
 	await page.keyboard.press('ArrowLeft');
-	await expect(page).toHaveURL(/\/delivery$/);
+	await expect(page).toHaveURL(/\/authentication$/);
 
 	// Envelope vs headers: carol is a Bcc recipient; MAIL FROM vs From:; the trace fields.
 	await page.goto(`/mailbox/${summary.id}/envelope`);
