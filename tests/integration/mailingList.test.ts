@@ -8,15 +8,19 @@
  * that is not a list is refused.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
+import type { QueueRecord } from '../../server/queue/queueRecord';
 import type { Journey, JourneyLeg } from '../../src/lib/delivery/journey';
 import { GET as journeyRoute } from '../../src/routes/api/journeys/[id]/+server';
 import { ports, RawSmtp, until } from './harness';
 import { callRoute } from './routeCall';
-import { queuedId, startQuickLab } from './smtpSession';
+import { ended, queuedId, startQuickLab } from './smtpSession';
 
 const run = promisify(execFile);
 
@@ -77,8 +81,9 @@ function fields(message: string): string[] {
 		.map((f) => f.replace(/\r\n[ \t]/g, ' '));
 }
 
-function sessionText(lab: Lab, sessionId: string): string[] {
-	return lab.store.sessions.get(sessionId)!.events.map((e) => e.text);
+/** What was said in a session, once it has ended (its events are all recorded then). */
+async function sessionText(lab: Lab, sessionId: string): Promise<string[]> {
+	return (await ended(lab, sessionId)).events.map((e) => e.text);
 }
 
 describe('a post to the list', () => {
@@ -92,7 +97,7 @@ describe('a post to the list', () => {
 		expect(toList.attempts[0]).toMatchObject({ host: 'mx.list.test', address: '127.0.0.12' });
 		const listSession = lab.store.sessions.get(toList.attempts[0].sessionId!)!;
 		expect(listSession.summary).toMatchObject({ clientAddress: '127.0.0.2', journeyId: id });
-		expect(sessionText(lab, listSession.summary.id)).toContain('EHLO out.smtp-lab.test');
+		expect(await sessionText(lab, listSession.summary.id)).toContain('EHLO out.smtp-lab.test');
 		// The list's own copy: final delivery for learners@list.test, from alice.
 		expect(text(lab, toList.deliveredMessageId!)).toMatch(/^Return-Path: <alice@example\.com>\r\n/);
 
@@ -114,7 +119,7 @@ describe('a post to the list', () => {
 			origin: 'queue',
 			journeyId: id
 		});
-		const said = sessionText(lab, northSession.summary.id);
+		const said = await sessionText(lab, northSession.summary.id);
 		expect(said).toContain('EHLO mx.list.test');
 		expect(said.filter((t) => /^(MAIL|RCPT) /i.test(t))).toEqual([
 			'MAIL FROM:<learners-bounces@list.test>',
@@ -270,5 +275,63 @@ describe('what the list does to the author’s authentication', () => {
 			spf: { domain: 'list.test', result: 'pass', aligned: false }
 		});
 		expect(report.decision.action).toBe('inbox');
+	});
+});
+
+describe('across a restart', () => {
+	it('a re-sent leg still queued is taken up from the list’s host, with the list’s new message', async () => {
+		const dataDir = mkdtempSync(path.join(tmpdir(), 'smtp-lab-list-'));
+		try {
+			lab = await startQuickLab({ dataDir });
+			// The queue's record as saved when the list handed its new message to the queue.
+			let waiting: QueueRecord | undefined;
+			const save = lab.store.saveQueueRecord.bind(lab.store);
+			lab.store.saveQueueRecord = (record) => {
+				if (!waiting && record.legs.some((l) => l.message)) waiting = structuredClone(record);
+				save(record);
+			};
+			const id = await submit(lab, 'alice', 'wonderland', 'alice@example.com');
+			const first = await delivered(lab, id, 'north.test');
+			const toList = structuredClone(legOf(lab.queue.journey(id)!, 'list.test'));
+			// As if the lab had stopped then, once the post was at the list: its leg done, the
+			// members' leg the one thing left to deliver.
+			save({
+				...waiting!,
+				journey: {
+					...waiting!.journey,
+					legs: waiting!.journey.legs.map((l) => (l.resent ? l : toList))
+				},
+				legs: waiting!.legs.filter((l) => l.message)
+			});
+			expect(waiting!.journey.legs.find((l) => l.resent)).toMatchObject({
+				state: 'queued',
+				attempts: []
+			});
+			await lab.close();
+
+			lab = await startQuickLab({ dataDir });
+			await until(() => {
+				const leg = legOf(lab!.queue.journey(id)!, 'north.test');
+				return leg.state === 'delivered' && leg.deliveredMessageId !== first.deliveredMessageId;
+			});
+			const journey = lab.queue.journey(id)!;
+			// The post was not taken again: one leg to the list, one from it.
+			expect(journey.legs.map((l) => l.domain)).toEqual(['list.test', 'north.test']);
+			const leg = legOf(journey, 'north.test');
+			expect(leg.resent).toEqual(first.resent);
+			expect(leg.attempts).toHaveLength(1);
+			const session = lab.store.sessions.get(leg.attempts[0].sessionId!)!;
+			expect(session.summary.clientAddress).toBe('127.0.0.12');
+			expect(await sessionText(lab, session.summary.id)).toContain(
+				'MAIL FROM:<learners-bounces@list.test>'
+			);
+			const copy = text(lab, leg.deliveredMessageId!);
+			expect(fields(copy)).toContain('List-Id: <learners.list.test>');
+			expect(copy.endsWith(`Hello learners.\r\n${FOOTER}`)).toBe(true);
+		} finally {
+			await lab?.close();
+			lab = undefined;
+			rmSync(dataDir, { recursive: true, force: true });
+		}
 	});
 });
