@@ -25,7 +25,7 @@ import type { Lab } from '../../server/lab';
 import type { StoredMessage } from '../../server/store/labStore';
 import type { Journey } from '../../src/lib/delivery/journey';
 import { ports, RawSmtp, until } from './harness';
-import { startQuickLab } from './smtpSession';
+import { ready, startQuickLab, transaction } from './smtpSession';
 
 const run = promisify(execFile);
 
@@ -541,6 +541,28 @@ print(json.dumps(out))
 		expect(out.INBOX).toBe(0);
 		// POP3 reads INBOX only (RFC 1939 §1); its UIDs are the message ids.
 		expect(out.pop3).not.toContain(id);
+	});
+
+	it('a delivery report (NOTIFY=SUCCESS) on a quarantined message is the MX’s own: none of the checks, no decision, no Authentication-Results', async () => {
+		const subject = subjectFor('dsn of quarantined');
+		const { c } = await ready(lab, 'mx');
+		const t = await transaction(
+			c,
+			'offers@quarantine.test',
+			['<bob@example.com> NOTIFY=SUCCESS'],
+			mail('offers@quarantine.test', 'bob@example.com', subject)
+		);
+		c.close();
+		expect(t.end).toMatch(/^250 /);
+		expect(lab.store.messages.get(t.messageId!)!.summary.authentication!.decision.action).toBe(
+			'junk'
+		);
+		const report = [...lab.store.messages.values()].find(
+			(m) => m.summary.reportsOn === t.messageId
+		)!;
+		expect(report.summary.kind).toBe('delivery-report');
+		expect(report.summary.authentication).toBeUndefined();
+		expect(report.trace).not.toMatch(/Authentication-Results|Received-SPF/);
 	});
 
 	it('relaxed alignment: From news.relaxed.test, MAIL FROM bounces@relaxed.test, d=relaxed.test → pass, delivered', async () => {
