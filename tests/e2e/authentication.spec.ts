@@ -170,6 +170,9 @@ test('a malformed record is explained with its RFC section while typing, and can
 	await expect(record.getByText('✗ malformed')).toBeVisible();
 	await expect(record.locator('.problem a.rfc').first()).toHaveText(/RFC 7208 §/);
 	await expect(editor.getByRole('button', { name: 'Save' })).toBeDisabled();
+	await expect(editor.locator('p.status')).toContainText(
+		'Fix the record marked ✗ malformed to save'
+	);
 	expect(await seriousViolations(page)).toEqual([]);
 });
 
