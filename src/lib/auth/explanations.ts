@@ -500,7 +500,7 @@ export const DMARC_ALIGNMENT: Record<AlignmentMode, AuthExplanation> = {
 	r: {
 		label: 'relaxed (r)',
 		summary:
-			'Same organizational domain is enough: a signature by example.com aligns with From: news.example.com. The default.',
+			'Same organizational domain is enough: example.com (a d= or a MAIL FROM domain) aligns with From: news.example.com. The default.',
 		rfc: [ref(7489, '3.1.1'), ref(7489, '3.1.2')]
 	},
 	s: {
