@@ -123,8 +123,8 @@ function recipientRefusal(
 	if (!isBarePostmaster(address) && !deps.domains.has(domain))
 		return replyError('relayDenied', { domain: domain || '(no domain)' });
 	// A list's host has no mailboxes but its lists' (and postmaster, RFC 5321 §4.5.1).
-	const local = address.slice(0, address.lastIndexOf('@')).toLowerCase();
-	if (deps.lists && local !== 'postmaster' && !deps.lists.includes(address.toLowerCase()))
+	const postmaster = isBarePostmaster(address) || /^postmaster@/i.test(address);
+	if (deps.lists && !postmaster && !deps.lists.includes(address.toLowerCase()))
 		return replyError('notAListAddress', { host: deps.host.name, lists: deps.lists.join(', ') });
 	// The teaching mailboxes are at every sandbox domain: unknown@ refused for good, full@ for now.
 	const mailbox = teachingMailbox(address);

@@ -226,6 +226,7 @@ describe('what mx.list.test accepts', () => {
 		expect(await c.command('RCPT TO:<full@list.test>')).toMatch(/^550 5\.1\.1 /);
 		expect(await c.command('RCPT TO:<Learners@List.Test>')).toMatch(/^250 /);
 		expect(await c.command('RCPT TO:<postmaster@list.test>')).toMatch(/^250 /);
+		expect(await c.command('RCPT TO:<Postmaster>')).toMatch(/^250 /);
 		expect(await c.command('RCPT TO:<ann@north.test>')).toMatch(/^550 5\.7\.1 Relaying denied/);
 		await c.command('QUIT');
 		c.close();
