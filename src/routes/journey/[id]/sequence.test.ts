@@ -426,6 +426,30 @@ describe('journeySequence', () => {
 		expect(lane.steps[3].lines).toEqual(['To learners-bounces@list.test, from <>']);
 	});
 
+	it('a journey a list started (a post sent straight to its host) begins where the list took it', () => {
+		const resent = leg({
+			id: 'LR',
+			domain: 'north.test',
+			recipients: ['ann@north.test', 'ben@north.test'],
+			resent: {
+				by: 'mx.list.test',
+				address: '127.0.0.12',
+				messageId: 'M1',
+				from: 'learners-bounces@list.test'
+			}
+		});
+		const drawn = journeySequence(
+			journey([resent], { sessionId: 'LS1', from: 'learners-bounces@list.test' })
+		);
+		expect(drawn.head.map((s) => [s.anchor, s.from, s.to, s.title])).toEqual([
+			['posted', 'Mail program', 'mx.list.test', 'Posted to the list at mx.list.test']
+		]);
+		expect(drawn.head[0].links).toEqual([
+			{ href: '/sessions/LS1', label: 'The session at mx.list.test' }
+		]);
+		expect(drawn.lanes.map((l) => l.steps[0].kind)).toEqual(['resend']);
+	});
+
 	it('a bounce about a null sender is explained, not linked', () => {
 		const failed = leg({ id: 'LD', domain: 'down.test', state: 'bounced' });
 		const [lane] = journeySequence(journey([failed], { from: '' })).lanes;

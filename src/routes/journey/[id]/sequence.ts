@@ -186,6 +186,9 @@ export function journeySequence(journey: Journey): JourneySequence {
 			explains: JOURNEY_RULES.split
 		}
 	];
+	// A journey a list started (a post that reached its host from outside the queue) has no
+	// submission: it begins where the list took the post.
+	const startedByList = journey.legs.length > 0 && !submittedLegs.length;
 	// The recipients delivered where they arrived have the submitted message itself to read.
 	const local = journey.local.length
 		? [
@@ -196,7 +199,11 @@ export function journeySequence(journey: Journey): JourneySequence {
 				)
 			]
 		: [];
-	return { head, local, lanes: journey.legs.map((leg) => lane(journey, leg)) };
+	return {
+		head: startedByList ? [postedStep(journey, journey.legs[0].resent!)] : head,
+		local,
+		lanes: journey.legs.map((leg) => lane(journey, leg))
+	};
 }
 
 /**
@@ -351,6 +358,27 @@ function lane(journey: Journey, leg: JourneyLeg): SequenceLane {
 
 /** Who sends the leg: the outgoing server, or the mail host that re-sends (a mailing list). */
 const senderOf = (leg: JourneyLeg): string => leg.resent?.by ?? PARTICIPANTS.outgoing;
+
+/** A post that reached the list's host directly: where a list-started journey begins. */
+function postedStep(journey: Journey, resent: NonNullable<JourneyLeg['resent']>): SequenceStep {
+	return {
+		anchor: 'posted',
+		kind: 'accept',
+		from: PARTICIPANTS.program,
+		to: resent.by,
+		title: `Posted to the list at ${resent.by}`,
+		lines: [
+			`Sent straight to ${resent.by}, not through this sandbox's submission server`,
+			`Subject: ${journey.subject || '(none)'}`
+		],
+		tone: 'done',
+		links: journey.sessionId
+			? [{ href: `/sessions/${journey.sessionId}`, label: `The session at ${resent.by}` }]
+			: [],
+		at: { real: journey.queuedAt, simulated: journey.simulatedQueuedAt },
+		explains: JOURNEY_RULES.resent
+	};
+}
 
 /** A re-sent leg starts where the list took the message and posted a new one (RFC 5321 §3.9.2). */
 function resendSteps(leg: JourneyLeg): SequenceStep[] {
