@@ -170,6 +170,56 @@ test('a post to a mailing list: the journey goes on from mx.list.test with the n
 	await expect(members.getByRole('link', { name: 'The delivered copy' })).toBeVisible();
 });
 
+test('a post sent straight to mx.list.test: the journey the list started begins at the list', async ({
+	page
+}) => {
+	// The list host's endpoint, as /dns's host table shows it.
+	await page.goto(`${server.url}/dns`);
+	const row = page
+		.getByRole('region', { name: 'Hosts and endpoints' })
+		.getByRole('row')
+		.filter({ hasText: 'mx.list.test' });
+	const port = Number(/127\.0\.0\.12:(\d+)/.exec((await row.textContent()) ?? '')![1]);
+	const transport = nodemailer.createTransport({
+		host: '127.0.0.12',
+		port,
+		secure: false,
+		tls: { rejectUnauthorized: false }
+	});
+	await transport.sendMail({
+		envelope: { from: 'zoe@example.org', to: ['learners@list.test'] },
+		raw: 'From: zoe@example.org\r\nSubject: Straight to the list\r\n\r\nHi all.\r\n'
+	});
+	transport.close();
+	// The list's new message is the journey's.
+	let id = '';
+	await expect(async () => {
+		const { messages } = (await (await page.request.get(`${server.url}/api/messages`)).json()) as {
+			messages: { id: string; subject: string; envelope: { mailFrom: { address: string } } }[];
+		};
+		id =
+			messages.find(
+				(m) =>
+					m.subject === 'Straight to the list' &&
+					m.envelope.mailFrom.address === 'learners-bounces@list.test'
+			)?.id ?? '';
+		expect(id).not.toBe('');
+	}).toPass();
+	await page.goto(`${server.url}/journey/${id}`);
+	await expect(page.getByRole('heading', { level: 2, name: 'The post to the list' })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { level: 3, name: 'Posted to the list at mx.list.test' })
+	).toBeVisible();
+	await expect(page.getByRole('heading', { level: 2, name: /^Re-sent by the list/ })).toHaveText(
+		'Re-sent by the list: 1 delivery, one per destination'
+	);
+	const members = lane(page, 'north.test');
+	await expect(members.getByRole('heading', { level: 3 })).toContainText('delivered');
+	await expect(
+		members.getByRole('heading', { level: 4, name: 'Re-sent by mx.list.test as a new message' })
+	).toBeVisible();
+});
+
 test('a journey that is not there is a 404 page that says so', async ({ page }) => {
 	const response = await page.goto(`${server.url}/journey/no-such-message`);
 	expect(response?.status()).toBe(404);
