@@ -4,7 +4,9 @@
  * (`220 mx.north.test ESMTP`). Each runs on the sandbox's own machinery: the mx listener's row
  * (STARTTLS with the lab's certificate, no AUTH, the same extensions), the recorder and live
  * sessions, the reply corrections, and the delivery to mailboxes; its policy is hostHooks.ts.
- * A `down` host has nothing listening at its endpoint, so a connection is refused.
+ * A `down` host has nothing listening at its endpoint, so a connection is refused. A `list`
+ * host takes mail for its mailing lists only and re-sends each post through the queue
+ * (mailingList.ts).
  */
 import net from 'node:net';
 import { SMTPServer } from 'smtp-server';
