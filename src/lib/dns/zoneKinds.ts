@@ -62,7 +62,7 @@ export const ZONE_KINDS = [
 		kind: 'auth',
 		pattern: 'hardfail.test, reject.test, …',
 		explains:
-			'Teaching domains for SPF, DKIM and DMARC: they receive no mail (no MX), they only say who may send for them, in TXT records: SPF at the domain, DMARC at _dmarc, the DKIM public key at <selector>._domainkey. A receiving MX looks them up to check a message claiming to come from them.',
+			'They receive no mail (no MX): they only say who may send for them, in TXT records: SPF at the domain, DMARC at _dmarc, the DKIM public key at <selector>._domainkey. A receiving MX looks them up to check a message claiming to come from them.',
 		rfc: [ref(7208, '3'), ref(7489, '6.1'), ref(6376, '3.6.2.1')]
 	}
 ] as const satisfies readonly ZoneKindRow[];
