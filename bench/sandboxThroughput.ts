@@ -54,7 +54,12 @@ export const CONFIGURATIONS: Configuration[] = [
 	{ name: 'bare + postal-mime', kind: 'postal-mime' },
 	{ name: 'MailDev 3', kind: 'maildev' },
 	{ name: 'sandbox, SQLite, /live watching', kind: 'sandbox', watch: 'lists' },
-	{ name: 'sandbox, SQLite, a watcher on every transcript', kind: 'sandbox', watch: 'transcripts' }
+	{ name: 'sandbox, SQLite, a watcher on every transcript', kind: 'sandbox', watch: 'transcripts' },
+	{
+		name: 'sandbox, SQLite, /live watching, no SPF/DKIM/DMARC checks (AUTH_MAX_HEADER_LINES=0)',
+		kind: 'sandbox-unchecked',
+		watch: 'lists'
+	}
 ];
 
 export interface Run {

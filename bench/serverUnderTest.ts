@@ -6,7 +6,9 @@
  * Kinds: `bare` (smtp-server that only drains the data), `postal-mime` (the same, parsing every
  * message with postal-mime before it answers: what a mail catcher pays), `maildev` (MailDev 3 as
  * `npm run bench:peers` installs it, mail written to a temporary directory), `sandbox` (the lab,
- * SQLite in a temporary DATA_DIR, with its WebSocket bridge for a watcher).
+ * SQLite in a temporary DATA_DIR, with its WebSocket bridge for a watcher), `sandbox-unchecked`
+ * (the same with AUTH_MAX_HEADER_LINES=0: no message is checked for SPF, DKIM and DMARC, so the
+ * two side by side show what an MX hop's checks cost).
  *
  * It speaks to the bench on file descriptor 3 (a peer's own logging goes to stdout), one JSON
  * line each: first `{ port, wsUrl?, origin? }`; then on stdin `mark` (start counting CPU),
@@ -28,7 +30,7 @@ import { readConfig } from '../server/config';
 import { startLab } from '../server/lab';
 import { startWebServer } from '../tests/integration/webServer';
 
-export type ServerKind = 'bare' | 'postal-mime' | 'maildev' | 'sandbox';
+export type ServerKind = 'bare' | 'postal-mime' | 'maildev' | 'sandbox' | 'sandbox-unchecked';
 
 /** Where `npm run bench:peers` installs MailDev: a folder of its own, never the site's. */
 export const PEERS_DIR = path.resolve('bench', 'peers');
@@ -117,7 +119,7 @@ async function mailDev(peers: string): Promise<Running> {
 	};
 }
 
-async function sandbox(): Promise<Running> {
+async function sandbox(checked: boolean): Promise<Running> {
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'smtp-lab-bench-'));
 	const lab = await startLab(
 		readConfig(
@@ -136,7 +138,9 @@ async function sandbox(): Promise<Running> {
 				// A watcher following every transcript gets about 8 MB/s; when other work on this
 				// machine starves its process for a moment, the default 1 MiB would cut it off
 				// (BAD-INPUTS W6) and the run would measure a sandbox that has no watcher.
-				wsMaxBufferedBytes: 2 ** 28
+				wsMaxBufferedBytes: 2 ** 28,
+				// Every header section is over 0 lines: the MX stores the message without its checks.
+				...(checked ? {} : { authMaxHeaderLines: 0 })
 			}
 		)
 	);
@@ -165,8 +169,8 @@ function tell(message: object): void {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 	const kind = process.argv[2] as ServerKind;
 	const running =
-		kind === 'sandbox'
-			? await sandbox()
+		kind === 'sandbox' || kind === 'sandbox-unchecked'
+			? await sandbox(kind === 'sandbox')
 			: kind === 'maildev'
 				? await mailDev(process.argv[3] ?? PEERS_DIR)
 				: await bareServer(kind === 'postal-mime');
