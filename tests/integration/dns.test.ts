@@ -3,10 +3,8 @@
  * checked by tests/prerequisites.js), over UDP and over TCP (+tcp). Then the queue's in-process
  * resolver, the lookup log, and the live feed of /dns over the WebSocket.
  */
-import { execFile } from 'node:child_process';
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../../server/config';
 import { SandboxResolver } from '../../server/dns/resolver';
@@ -14,11 +12,10 @@ import { PortInUseError, type Lab } from '../../server/lab';
 import { MAIL_HOSTS } from '../../src/lib/delivery/mailHosts';
 import type { ServerMessage } from '../../src/lib/messages';
 import { GET as health } from '../../src/routes/api/health/+server';
+import { dig as digLab, type DigResult } from './digClient';
 import { ManualClock, startTestLab } from './harness';
 import { startWebServer } from './webServer';
 import { BridgeClient } from './wsClient';
-
-const run = promisify(execFile);
 
 let lab: Lab | undefined;
 let web: Awaited<ReturnType<typeof startWebServer>> | undefined;
@@ -39,39 +36,9 @@ async function start(overrides: Parameters<typeof startTestLab>[0] = {}, clock?:
 	return lab;
 }
 
-interface DigResult {
-	status: string;
-	flags: string[];
-	answer: string[];
-	authority: string[];
-	additional: string[];
-}
-
-/** Runs dig against the lab's name server and reads its sections (whitespace squeezed). */
-async function dig(type: string, name: string, ...options: string[]): Promise<DigResult> {
-	const { stdout } = await run('/usr/bin/dig', [
-		'@127.0.0.1',
-		'-p',
-		String(lab!.dns.port),
-		'+tries=1',
-		'+time=5',
-		...options,
-		type,
-		name
-	]);
-	const section = (title: string) => {
-		const at = stdout.indexOf(`;; ${title} SECTION:\n`);
-		if (at < 0) return [];
-		const lines = stdout.slice(at).split('\n').slice(1);
-		return lines.slice(0, lines.indexOf('')).map((line) => line.replace(/\s+/g, ' '));
-	};
-	return {
-		status: /status: (\w+)/.exec(stdout)?.[1] ?? '',
-		flags: (/flags: ([a-z ]*);/.exec(stdout)?.[1] ?? '').split(' '),
-		answer: section('ANSWER'),
-		authority: section('AUTHORITY'),
-		additional: section('ADDITIONAL')
-	};
+/** dig asking the running lab's name server, its sections' white space squeezed. */
+function dig(type: string, name: string, ...options: string[]): Promise<DigResult> {
+	return digLab(lab!.dns.port, type, name, options, { squeezeWhitespace: true });
 }
 
 describe.each([

@@ -7,11 +7,9 @@
  * dig at once, its refusals with their status and JSON, its limits at their edges, and an edit
  * kept across a restart.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../../server/config';
 import type { Lab } from '../../server/lab';
@@ -29,9 +27,8 @@ import {
 import { POST as createClass } from '../../src/routes/api/classes/+server';
 import { DELETE as endClass } from '../../src/routes/api/classes/[code]/+server';
 import { classRoute } from './classRoutes';
+import { dig as digLab, type DigResult } from './digClient';
 import { startTestLab } from './harness';
-
-const run = promisify(execFile);
 
 let lab: Lab | undefined;
 const dataDirs: string[] = [];
@@ -47,38 +44,9 @@ async function start(overrides: Parameters<typeof startTestLab>[0] = {}): Promis
 	return lab;
 }
 
-interface Dig {
-	stdout: string;
-	status: string;
-	flags: string[];
-	answer: string[];
-	authority: string[];
-}
-
-async function dig(type: string, name: string, ...options: string[]): Promise<Dig> {
-	const { stdout } = await run('/usr/bin/dig', [
-		'@127.0.0.1',
-		'-p',
-		String(lab!.dns.port),
-		'+tries=1',
-		'+time=5',
-		...options,
-		type,
-		name
-	]);
-	const section = (title: string) => {
-		const at = stdout.indexOf(`;; ${title} SECTION:\n`);
-		if (at < 0) return [];
-		const lines = stdout.slice(at).split('\n').slice(1);
-		return lines.slice(0, lines.indexOf(''));
-	};
-	return {
-		stdout,
-		status: /status: (\w+)/.exec(stdout)?.[1] ?? '',
-		flags: (/flags: ([a-z ]*);/.exec(stdout)?.[1] ?? '').split(' '),
-		answer: section('ANSWER'),
-		authority: section('AUTHORITY')
-	};
+/** dig asking the running lab's name server; answer lines as printed, for their TXT strings. */
+function dig(type: string, name: string, ...options: string[]): Promise<DigResult> {
+	return digLab(lab!.dns.port, type, name, options);
 }
 
 /**
