@@ -70,6 +70,11 @@ test('a message to north.test and greylist.test: its journey, live, with the fas
 		'href',
 		/^\/mailbox\/[A-Za-z0-9_-]+$/
 	);
+	// mx.north.test checked the copy before taking it (issue 20): the lane links its checks.
+	await expect(north.getByRole('link', { name: 'Its SPF, DKIM and DMARC checks' })).toHaveAttribute(
+		'href',
+		/^\/mailbox\/[A-Za-z0-9_-]+\/authentication$/
+	);
 	await expect(north.getByRole('link', { name: 'mx.north.test’s session' })).toHaveAttribute(
 		'href',
 		/^\/sessions\/[A-Za-z0-9_-]+$/

@@ -132,7 +132,10 @@ describe('journeySequence', () => {
 		expect(northLane.steps[2]).toMatchObject({
 			from: 'mx.north.test',
 			to: 'Mailbox',
-			links: [{ href: '/mailbox/CN', label: 'The delivered copy' }]
+			links: [
+				{ href: '/mailbox/CN', label: 'The delivered copy' },
+				{ href: '/mailbox/CN/authentication', label: 'Its SPF, DKIM and DMARC checks' }
+			]
 		});
 
 		expect(greyLane.steps.map((s) => [s.anchor, s.kind, s.tone])).toEqual([

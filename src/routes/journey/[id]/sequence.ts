@@ -310,7 +310,14 @@ function lane(journey: Journey, leg: JourneyLeg): SequenceLane {
 			title: 'In the mailbox',
 			lines: [leg.recipients.join(', ')],
 			tone: 'done',
-			links: [{ href: `/mailbox/${leg.deliveredMessageId}`, label: 'The delivered copy' }],
+			// The receiving MX checked SPF, DKIM and DMARC before it took the copy (issue 20).
+			links: [
+				{ href: `/mailbox/${leg.deliveredMessageId}`, label: 'The delivered copy' },
+				{
+					href: `/mailbox/${leg.deliveredMessageId}/authentication`,
+					label: 'Its SPF, DKIM and DMARC checks'
+				}
+			],
 			at: null,
 			explains: STEP_TEXT.mailbox
 		});
