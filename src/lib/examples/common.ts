@@ -4,7 +4,7 @@
  */
 import { listenerRow } from '../listeners';
 import type { ListenerName, RfcRef } from '../messages';
-import type { ExpectedReply, Step } from './types';
+import type { ExpectedLeg, ExpectedReply, Step } from './types';
 
 export const rfc = (number: number, section = ''): RfcRef => ({ rfc: number, section });
 
@@ -51,14 +51,23 @@ export function ehlo(narration?: string, id = 'ehlo', name = 'client.example.org
 	};
 }
 
-export function mailFrom(address: string, narration: string, id = 'mail-from'): Step {
+/** MAIL FROM; an example that teaches something about the envelope sender names it in `title` and cites more in `rfc`. */
+export function mailFrom(
+	address: string,
+	narration: string,
+	id = 'mail-from',
+	{
+		title = 'MAIL FROM: start a transaction',
+		rfc: cites = [rfc(5321, '4.1.1.2')]
+	}: { title?: string; rfc?: RfcRef[] } = {}
+): Step {
 	return {
 		kind: 'send',
 		id,
 		lines: [`MAIL FROM:<${address}>`],
-		title: 'MAIL FROM: start a transaction',
+		title,
 		narration,
-		rfc: [rfc(5321, '4.1.1.2')],
+		rfc: cites,
 		expect: [REPLY.mail]
 	};
 }
@@ -105,6 +114,15 @@ export function quit(narration?: string, id = 'quit'): Step {
 			'QUIT ends the session politely: the server answers 221 and closes the connection.',
 		rfc: [rfc(5321, '4.1.1.10')],
 		expect: [REPLY.quit]
+	};
+}
+
+/** A journey's leg for `domain` delivered at the first try, to `host`, which answered 250 2.6.0. */
+export function deliveredLeg(domain: string, host: string): ExpectedLeg {
+	return {
+		domain,
+		tries: [{ host, outcome: 'delivered', reply: { code: 250, enhanced: '2.6.0' } }],
+		state: 'delivered'
 	};
 }
 

@@ -1,4 +1,4 @@
-import { data, logIn, quit, REPLY, rfc } from './common';
+import { data, deliveredLeg, logIn, mailFrom, quit, rcptTo, REPLY, rfc } from './common';
 import type { Example } from './types';
 
 export const example: Example = {
@@ -20,25 +20,18 @@ export const example: Example = {
 		'Nothing was forged, yet the signature broke: the footer changed the body, and the body hash was computed before it (RFC 6376 §3.7). mailauth writes it as dkim=neutral (body hash did not verify), as Gmail does; RFC 6376 §6.1.3 calls it PERMFAIL. SPF passed — for list.test, the list’s own envelope sender, which is not aligned with From: example.com — so DMARC failed (RFC 7489 §3.1), and only example.com’s p=none kept the message in the inbox. With p=reject the members would never have seen it: lists and forwarders break DKIM by design (RFC 7489 §10.5). The fixes — lists that rewrite From:, or ARC (RFC 8617), which the sandbox does not do — are beyond this example.',
 	steps: [
 		...logIn(),
-		{
-			kind: 'send',
-			id: 'mail-from',
-			lines: ['MAIL FROM:<alice@example.com>'],
-			title: 'MAIL FROM:<alice@example.com>',
-			narration:
-				'Alice’s own address as the envelope sender: SPF at the list will check example.com.',
-			rfc: [rfc(5321, '4.1.1.2')],
-			expect: [REPLY.mail]
-		},
-		{
-			kind: 'send',
-			id: 'rcpt-list',
-			lines: ['RCPT TO:<learners@list.test>'],
-			title: 'RCPT TO: learners@list.test',
-			narration: 'The list’s address. For Alice it is one recipient; the list knows its members.',
-			rfc: [rfc(5321, '4.1.1.3')],
-			expect: [REPLY.rcpt]
-		},
+		mailFrom(
+			'alice@example.com',
+			'Alice’s own address as the envelope sender: SPF at the list will check example.com.',
+			'mail-from',
+			{ title: 'MAIL FROM:<alice@example.com>' }
+		),
+		rcptTo(
+			'learners@list.test',
+			'The list’s address. For Alice it is one recipient; the list knows its members.',
+			REPLY.rcpt,
+			'rcpt-list'
+		),
 		data(),
 		{
 			kind: 'data',
@@ -68,30 +61,7 @@ export const example: Example = {
 			rfc: [rfc(5321, '4.5.4.1'), rfc(5321, '3.9.2'), rfc(2919)],
 			expect: [],
 			fastForward: false,
-			legs: [
-				{
-					domain: 'list.test',
-					tries: [
-						{
-							host: 'mx.list.test',
-							outcome: 'delivered',
-							reply: { code: 250, enhanced: '2.6.0' }
-						}
-					],
-					state: 'delivered'
-				},
-				{
-					domain: 'north.test',
-					tries: [
-						{
-							host: 'mx.north.test',
-							outcome: 'delivered',
-							reply: { code: 250, enhanced: '2.6.0' }
-						}
-					],
-					state: 'delivered'
-				}
-			]
+			legs: [deliveredLeg('list.test', 'mx.list.test'), deliveredLeg('north.test', 'mx.north.test')]
 		},
 		{
 			kind: 'auth',

@@ -1,4 +1,4 @@
-import { data, logIn, quit, rcptTo, REPLY, rfc } from './common';
+import { data, deliveredLeg, logIn, mailFrom, quit, rcptTo, REPLY, rfc } from './common';
 import type { Example } from './types';
 
 export const example: Example = {
@@ -14,16 +14,15 @@ export const example: Example = {
 		'SPF passed for relaxed.test and strict.test, DKIM passed for d=relaxed.test and d=strict.test, yet only the first message passed DMARC: in relaxed mode news.relaxed.test and relaxed.test share an organizational domain (RFC 7489 §3.1.1, §3.1.2, §3.2), in strict mode news.strict.test is not strict.test. strict.test asked for p=reject, so mx.north.test refused the second with 550 5.7.1 and the outgoing queue, which had accepted it, sent a bounce to its envelope sender (RFC 5321 §6.1), bounces@strict.test.',
 	steps: [
 		...logIn(),
-		{
-			kind: 'send',
-			id: 'mail-from-relaxed',
-			lines: ['MAIL FROM:<bounces@relaxed.test>'],
-			title: 'MAIL FROM:<bounces@relaxed.test>',
-			narration:
-				'The envelope sender is a bounce address at relaxed.test: SPF checks relaxed.test, and that is the domain DMARC will compare with From: (RFC 7489 §3.1.2).',
-			rfc: [rfc(5321, '4.1.1.2'), rfc(7489, '3.1.2')],
-			expect: [REPLY.mail]
-		},
+		mailFrom(
+			'bounces@relaxed.test',
+			'The envelope sender is a bounce address at relaxed.test: SPF checks relaxed.test, and that is the domain DMARC will compare with From: (RFC 7489 §3.1.2).',
+			'mail-from-relaxed',
+			{
+				title: 'MAIL FROM:<bounces@relaxed.test>',
+				rfc: [rfc(5321, '4.1.1.2'), rfc(7489, '3.1.2')]
+			}
+		),
 		rcptTo(
 			'dan@north.test',
 			'Dan is at north.test: queued for mx.north.test.',
@@ -57,19 +56,7 @@ export const example: Example = {
 			rfc: [rfc(5321, '4.5.4.1')],
 			expect: [],
 			fastForward: false,
-			legs: [
-				{
-					domain: 'north.test',
-					tries: [
-						{
-							host: 'mx.north.test',
-							outcome: 'delivered',
-							reply: { code: 250, enhanced: '2.6.0' }
-						}
-					],
-					state: 'delivered'
-				}
-			]
+			legs: [deliveredLeg('north.test', 'mx.north.test')]
 		},
 		{
 			kind: 'auth',
@@ -88,16 +75,15 @@ export const example: Example = {
 				action: 'inbox'
 			}
 		},
-		{
-			kind: 'send',
-			id: 'mail-from-strict',
-			lines: ['MAIL FROM:<bounces@strict.test>'],
-			title: 'A second transaction: MAIL FROM:<bounces@strict.test>',
-			narration:
-				'The session is still open, and MAIL may be sent whenever no transaction is in progress: a second transaction (RFC 5321 §3.3, §4.1.4). The same layout, at strict.test.',
-			rfc: [rfc(5321, '3.3'), rfc(5321, '4.1.4')],
-			expect: [REPLY.mail]
-		},
+		mailFrom(
+			'bounces@strict.test',
+			'The session is still open, and MAIL may be sent whenever no transaction is in progress: a second transaction (RFC 5321 §3.3, §4.1.4). The same layout, at strict.test.',
+			'mail-from-strict',
+			{
+				title: 'A second transaction: MAIL FROM:<bounces@strict.test>',
+				rfc: [rfc(5321, '3.3'), rfc(5321, '4.1.4')]
+			}
+		),
 		rcptTo('dan@north.test', 'Dan again.', REPLY.rcpt, 'rcpt-dan-strict'),
 		data(undefined, 'data-strict'),
 		{

@@ -1,4 +1,4 @@
-import { data, logIn, quit, REPLY, rfc } from './common';
+import { data, deliveredLeg, logIn, mailFrom, quit, rcptTo, REPLY, rfc } from './common';
 import type { Example } from './types';
 
 export const example: Example = {
@@ -14,15 +14,7 @@ export const example: Example = {
 		'The null MX turned days of pointless retries into one immediate 556 5.1.10 (RFC 7505 §4.1), while Alice was still connected and could fix the address. Only north.test’s recipient was queued: the journey has one leg, and nullmx.test was never tried.',
 	steps: [
 		...logIn(),
-		{
-			kind: 'send',
-			id: 'mail-from',
-			lines: ['MAIL FROM:<alice@example.com>'],
-			title: 'MAIL FROM',
-			narration: 'A transaction from Alice.',
-			rfc: [rfc(5321, '4.1.1.2')],
-			expect: [REPLY.mail]
-		},
+		mailFrom('alice@example.com', 'A transaction from Alice.', 'mail-from', { title: 'MAIL FROM' }),
 		{
 			kind: 'send',
 			id: 'rcpt-nullmx',
@@ -33,16 +25,12 @@ export const example: Example = {
 			rfc: [rfc(7505, '3'), rfc(7505, '4.1')],
 			expect: [{ code: 556, enhanced: '5.1.10' }]
 		},
-		{
-			kind: 'send',
-			id: 'rcpt-north',
-			lines: ['RCPT TO:<carol@north.test>'],
-			title: 'RCPT TO: carol@north.test',
-			narration:
-				'A recipient that can be reached: accepted. The transaction goes on without the refused one.',
-			rfc: [rfc(5321, '4.1.1.3')],
-			expect: [REPLY.rcpt]
-		},
+		rcptTo(
+			'carol@north.test',
+			'A recipient that can be reached: accepted. The transaction goes on without the refused one.',
+			REPLY.rcpt,
+			'rcpt-north'
+		),
 		data(),
 		{
 			kind: 'data',
@@ -71,19 +59,7 @@ export const example: Example = {
 			rfc: [rfc(5321, '4.5.4.1'), rfc(7505, '4.1')],
 			expect: [],
 			fastForward: false,
-			legs: [
-				{
-					domain: 'north.test',
-					tries: [
-						{
-							host: 'mx.north.test',
-							outcome: 'delivered',
-							reply: { code: 250, enhanced: '2.6.0' }
-						}
-					],
-					state: 'delivered'
-				}
-			]
+			legs: [deliveredLeg('north.test', 'mx.north.test')]
 		}
 	]
 };

@@ -1,4 +1,15 @@
-import { connect, data, ehlo, logIn, quit, REPLY, rfc } from './common';
+import {
+	connect,
+	data,
+	deliveredLeg,
+	ehlo,
+	logIn,
+	mailFrom,
+	quit,
+	rcptTo,
+	REPLY,
+	rfc
+} from './common';
 import type { Example } from './types';
 
 export const example: Example = {
@@ -20,26 +31,16 @@ export const example: Example = {
 		'SPF checked the envelope sender’s domain against the address the connection came from (RFC 7208 §2.4): out.smtp-lab.test is named in hardfail.test’s record, 127.0.0.1 is not. Because hardfail.test publishes no DMARC policy, the MX enforced SPF on its own and refused the spoofer with 550 5.7.23 (RFC 7208 §8.4 allows it; RFC 7372 §3.2 gives the code). SPF says nothing about the From: line a reader sees — DMARC does that: see “DMARC p=reject” and “DMARC alignment”.',
 	steps: [
 		...logIn(),
-		{
-			kind: 'send',
-			id: 'mail-from',
-			lines: ['MAIL FROM:<alice@hardfail.test>'],
-			title: 'MAIL FROM:<alice@hardfail.test>',
-			narration:
-				'The envelope sender is the identity SPF checks: the receiving MX will look up the SPF record of its domain, hardfail.test (RFC 7208 §2.4). Alice’s provider accepts it from her, logged in.',
-			rfc: [rfc(5321, '4.1.1.2'), rfc(7208, '2.4')],
-			expect: [REPLY.mail]
-		},
-		{
-			kind: 'send',
-			id: 'rcpt-dan',
-			lines: ['RCPT TO:<dan@north.test>'],
-			title: 'RCPT TO: dan@north.test',
-			narration:
-				'north.test is another provider: the message will be queued and delivered to its MX, mx.north.test, which checks SPF.',
-			rfc: [rfc(5321, '4.1.1.3')],
-			expect: [REPLY.rcpt]
-		},
+		mailFrom(
+			'alice@hardfail.test',
+			'The envelope sender is the identity SPF checks: the receiving MX will look up the SPF record of its domain, hardfail.test (RFC 7208 §2.4). Alice’s provider accepts it from her, logged in.',
+			'mail-from',
+			{ title: 'MAIL FROM:<alice@hardfail.test>', rfc: [rfc(5321, '4.1.1.2'), rfc(7208, '2.4')] }
+		),
+		rcptTo(
+			'dan@north.test',
+			'north.test is another provider: the message will be queued and delivered to its MX, mx.north.test, which checks SPF.'
+		),
 		data(),
 		{
 			kind: 'data',
@@ -69,19 +70,7 @@ export const example: Example = {
 			rfc: [rfc(5321, '4.5.4.1'), rfc(7208, '2.4')],
 			expect: [],
 			fastForward: false,
-			legs: [
-				{
-					domain: 'north.test',
-					tries: [
-						{
-							host: 'mx.north.test',
-							outcome: 'delivered',
-							reply: { code: 250, enhanced: '2.6.0' }
-						}
-					],
-					state: 'delivered'
-				}
-			]
+			legs: [deliveredLeg('north.test', 'mx.north.test')]
 		},
 		{
 			kind: 'auth',
@@ -106,25 +95,21 @@ export const example: Example = {
 			'spoofer-connect'
 		),
 		ehlo(undefined, 'spoofer-ehlo'),
-		{
-			kind: 'send',
-			id: 'spoofer-mail-from',
-			lines: ['MAIL FROM:<alice@hardfail.test>'],
-			title: 'MAIL FROM: the same sender, claimed',
-			narration:
-				'Nothing in SMTP stops anyone from typing Alice’s address. The MX answers 250 for now: it checks SPF once it has the whole message, so that it can give one reply for it.',
-			rfc: [rfc(5321, '4.1.1.2'), rfc(7208, '2.4')],
-			expect: [REPLY.mail]
-		},
-		{
-			kind: 'send',
-			id: 'spoofer-rcpt-bob',
-			lines: ['RCPT TO:<bob@example.com>'],
-			title: 'RCPT TO: bob@example.com',
-			narration: 'A recipient this MX serves: accepted.',
-			rfc: [rfc(5321, '4.1.1.3')],
-			expect: [REPLY.rcpt]
-		},
+		mailFrom(
+			'alice@hardfail.test',
+			'Nothing in SMTP stops anyone from typing Alice’s address. The MX answers 250 for now: it checks SPF once it has the whole message, so that it can give one reply for it.',
+			'spoofer-mail-from',
+			{
+				title: 'MAIL FROM: the same sender, claimed',
+				rfc: [rfc(5321, '4.1.1.2'), rfc(7208, '2.4')]
+			}
+		),
+		rcptTo(
+			'bob@example.com',
+			'A recipient this MX serves: accepted.',
+			REPLY.rcpt,
+			'spoofer-rcpt-bob'
+		),
 		data(undefined, 'spoofer-data'),
 		{
 			kind: 'data',
