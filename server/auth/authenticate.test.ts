@@ -4,7 +4,8 @@
  * steps rebuilt from the record and the questions asked, whose outcome must be mailauth's.
  */
 import { describe, expect, it } from 'vitest';
-import type { TxtRecordRow } from '../../src/lib/auth/authDomains';
+import { authDomain, type TxtRecordRow } from '../../src/lib/auth/authDomains';
+import { decideAuthentication } from '../../src/lib/auth/authPolicy';
 import type { SpfEvaluation, SpfStep } from '../../src/lib/auth/report';
 import type { Clock } from '../clock';
 import { DnsLog } from '../dns/dnsLog';
@@ -500,6 +501,103 @@ describe('the SPF steps, rebuilt', () => {
 	});
 });
 
+describe('the HELO identity, checked on its own (RFC 7208 §2.3)', () => {
+	it('a queue hop: HELO out.smtp-lab.test from 127.0.0.2 passes its own record, v=spf1 a -all', async () => {
+		const { report } = await check({
+			raw: message('alice@example.com'),
+			mailFrom: 'alice@example.com'
+		});
+		expect(report.spfHelo).toMatchObject({
+			identity: 'helo',
+			sender: 'postmaster@out.smtp-lab.test',
+			domain: 'out.smtp-lab.test',
+			helo: 'out.smtp-lab.test',
+			result: 'pass',
+			evaluation: { record: 'v=spf1 a -all', result: 'pass' }
+		});
+		expect(report.spfHelo?.evaluation.steps.map((s) => [s.term, s.outcome])).toEqual([
+			['a', 'match'],
+			['-all', 'not-reached']
+		]);
+		// The MAIL FROM check is still the one DMARC reads.
+		expect(report.spf).toMatchObject({ identity: 'mailfrom', domain: 'example.com' });
+		expect(report.header).toBe(
+			'Authentication-Results: mx.north.test; dkim=none (message not signed); spf=pass (mx.north.test: domain of alice@example.com designates 127.0.0.2 as permitted sender) smtp.mailfrom=alice@example.com smtp.helo=out.smtp-lab.test; spf=pass (mx.north.test: domain of postmaster@out.smtp-lab.test designates 127.0.0.2 as permitted sender) smtp.helo=out.smtp-lab.test; dmarc=pass (p=NONE) header.from=example.com'
+		);
+	});
+
+	it('a spoofer’s EHLO hardfail.test from 127.0.0.1: fail, and the decision is the MAIL FROM check’s', async () => {
+		const { report } = await check({
+			raw: message('eve@example.com'),
+			mailFrom: 'eve@example.com',
+			client: SPOOFER,
+			helo: 'hardfail.test'
+		});
+		expect(report.spfHelo).toMatchObject({
+			sender: 'postmaster@hardfail.test',
+			result: 'fail',
+			evaluation: { record: 'v=spf1 a:out.smtp-lab.test -all' }
+		});
+		expect(report.header).toContain(
+			'; spf=fail (mx.north.test: domain of postmaster@hardfail.test does not designate 127.0.0.1 as permitted sender) smtp.helo=hardfail.test;'
+		);
+		expect(report.spf.result).toBe('softfail');
+		expect(report.dmarc?.spf).toEqual({
+			domain: 'example.com',
+			result: 'softfail',
+			aligned: false
+		});
+		const decision = decideAuthentication(report, authDomain('example.com'));
+		expect(decision).toEqual({ action: 'inbox', reason: 'accepted', reply: null });
+	});
+
+	it.each([
+		[
+			'an address literal',
+			'[127.0.0.1]',
+			'spf=none (mx.north.test: HELO [127.0.0.1] is no multi-label domain name, not checked) smtp.helo="[127.0.0.1]"'
+		],
+		[
+			'a bare address, bracketed as mailauth does',
+			'127.0.0.1',
+			'spf=none (mx.north.test: HELO [127.0.0.1] is no multi-label domain name, not checked) smtp.helo="[127.0.0.1]"'
+		],
+		[
+			'one label',
+			'localhost',
+			'spf=none (mx.north.test: HELO localhost is no multi-label domain name, not checked) smtp.helo=localhost'
+		]
+	])('%s (%s): not checked, none, nothing asked', async (_what, helo, resinfo) => {
+		const { report, log } = await check({
+			raw: message('eve@hardfail.test'),
+			mailFrom: 'eve@hardfail.test',
+			client: SPOOFER,
+			helo
+		});
+		expect(report.spfHelo).toMatchObject({
+			identity: 'helo',
+			result: 'none',
+			lookupCount: 0,
+			evaluation: { record: null, steps: [], result: 'none' }
+		});
+		expect(report.header.split('; ')).toContain(resinfo);
+		expect(
+			log.entries.filter((e) => /postmaster|^localhost$|\[/.test(e.question?.name ?? ''))
+		).toEqual([]);
+	});
+
+	it('the null sender: no separate HELO check, spf already is it (RFC 7208 §2.4)', async () => {
+		const { report } = await check({
+			raw: message('mailer-daemon@hardfail.test'),
+			mailFrom: '',
+			helo: 'out.smtp-lab.test'
+		});
+		expect(report.spf.identity).toBe('helo');
+		expect(report.spfHelo).toBeUndefined();
+		expect(report.header.match(/ spf=/g)).toHaveLength(1);
+	});
+});
+
 describe('DKIM keys that cannot verify', () => {
 	it('b= tampered: fail (bad signature)', async () => {
 		const raw = (await signed('alice@softfail.test', 'softfail.test')).toString();
@@ -543,7 +641,7 @@ describe('the trace fields', () => {
 			client: SPOOFER
 		});
 		expect(report.header).toBe(
-			'Authentication-Results: mx.north.test; dkim=none (message not signed); spf=fail (mx.north.test: domain of eve@hardfail.test does not designate 127.0.0.1 as permitted sender) smtp.mailfrom=eve@hardfail.test smtp.helo=out.smtp-lab.test; dmarc=none header.from=hardfail.test'
+			'Authentication-Results: mx.north.test; dkim=none (message not signed); spf=fail (mx.north.test: domain of eve@hardfail.test does not designate 127.0.0.1 as permitted sender) smtp.mailfrom=eve@hardfail.test smtp.helo=out.smtp-lab.test; spf=fail (mx.north.test: domain of postmaster@out.smtp-lab.test does not designate 127.0.0.1 as permitted sender) smtp.helo=out.smtp-lab.test; dmarc=none header.from=hardfail.test'
 		);
 		expect(traceFields).toBe(
 			'Authentication-Results: mx.north.test;\r\n' +
@@ -551,6 +649,8 @@ describe('the trace fields', () => {
 				' spf=fail (mx.north.test: domain of eve@hardfail.test does not designate\r\n' +
 				' 127.0.0.1 as permitted sender) smtp.mailfrom=eve@hardfail.test\r\n' +
 				' smtp.helo=out.smtp-lab.test;\r\n' +
+				' spf=fail (mx.north.test: domain of postmaster@out.smtp-lab.test does not\r\n' +
+				' designate 127.0.0.1 as permitted sender) smtp.helo=out.smtp-lab.test;\r\n' +
 				' dmarc=none header.from=hardfail.test\r\n' +
 				'Received-SPF: fail (mx.north.test: domain of eve@hardfail.test does not\r\n' +
 				' designate 127.0.0.1 as permitted sender) receiver=mx.north.test;\r\n' +

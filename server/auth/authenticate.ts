@@ -268,6 +268,88 @@ function dmarcCheck(
 	};
 }
 
+/**
+ * A HELO name check_host() can take: a multi-label domain name, its last label not all digits
+ * (RFC 7208 §2.3: "This SPF check can only be performed when the "HELO" string is a valid,
+ * multi-label domain name"); an address literal or "localhost" is not one.
+ */
+const MULTI_LABEL_DOMAIN =
+	/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+interface SpfRun {
+	check: SpfCheck;
+	/** mailauth's result, as spf() returned it. */
+	result: MailauthSpfResult;
+	/** The resinfo for Authentication-Results. */
+	info: string;
+}
+
+/** One SPF check by mailauth (RFC 7208 §4), its DNS questions its own, the steps rebuilt. */
+async function checkSpf(options: {
+	identity: SpfCheck['identity'];
+	/** MAIL FROM, or undefined: mailauth then checks postmaster@<helo> (§2.3, §2.4). */
+	sender: string | undefined;
+	helo: string;
+	input: AuthenticateInput;
+	zone: SandboxZone;
+	log: DnsLog;
+	who: { client: string; context: LookupContext };
+}): Promise<SpfRun> {
+	const { identity, sender, helo, input } = options;
+	const resolver = createAuthResolver(options.zone, options.log, options.who);
+	const result = await spf({
+		sender,
+		ip: input.clientAddress,
+		helo,
+		mta: input.authservId,
+		resolver: resolver.resolve
+	});
+	const rebuilt = rebuildSpfSteps({
+		domain: result.domain,
+		clientAddress: input.clientAddress,
+		lookups: resolver.lookups,
+		result: result.status.result
+	});
+	const check: SpfCheck = {
+		identity,
+		sender: result['envelope-from'] ?? `postmaster@${helo}`,
+		domain: result.domain,
+		clientAddress: input.clientAddress,
+		helo,
+		evaluation: rebuilt.evaluation,
+		lookupCount: result.lookups?.count ?? rebuilt.lookupCount,
+		voidLookupCount: result.lookups?.void ?? rebuilt.voidLookupCount,
+		result: result.status.result,
+		comment: result.status.comment ?? ''
+	};
+	// The separate HELO check names its identity alone (mailauth's row would add smtp.mailfrom).
+	const info =
+		identity === 'helo' && input.mailFrom
+			? formatAuthHeaderRow('spf', { ...result.status, smtp: { helo } })
+			: result.info;
+	return { check, result, info };
+}
+
+/** A HELO that is no domain name: not checked, result none (RFC 7208 §2.3). */
+function heloNotChecked(helo: string, input: AuthenticateInput): Omit<SpfRun, 'result'> {
+	const comment = `${input.authservId}: HELO ${helo} is no multi-label domain name, not checked`;
+	return {
+		check: {
+			identity: 'helo',
+			sender: `postmaster@${helo}`,
+			domain: helo,
+			clientAddress: input.clientAddress,
+			helo,
+			evaluation: { domain: helo, record: null, steps: [], result: 'none' },
+			lookupCount: 0,
+			voidLookupCount: 0,
+			result: 'none',
+			comment
+		},
+		info: formatAuthHeaderRow('spf', { result: 'none', comment, smtp: { helo } })
+	};
+}
+
 export async function authenticateMessage(
 	input: AuthenticateInput,
 	deps: { zone: SandboxZone; log: DnsLog }
@@ -282,32 +364,19 @@ export async function authenticateMessage(
 	// As mailauth's authenticate: no HELO → the address; an address literal in brackets.
 	let helo = input.helo || input.clientAddress;
 	if (isIP(helo)) helo = `[${helo}]`;
-	const spfResolver = createAuthResolver(deps.zone, deps.log, who);
-	const spfResult = await spf({
-		sender,
-		ip: input.clientAddress,
-		helo,
-		mta: input.authservId,
-		resolver: spfResolver.resolve
-	});
-	const rebuilt = rebuildSpfSteps({
-		domain: spfResult.domain,
-		clientAddress: input.clientAddress,
-		lookups: spfResolver.lookups,
-		result: spfResult.status.result
-	});
-	const spfCheck: SpfCheck = {
-		identity: input.mailFrom ? 'mailfrom' : 'helo',
-		sender: spfResult['envelope-from'] ?? `postmaster@${helo}`,
-		domain: spfResult.domain,
-		clientAddress: input.clientAddress,
-		helo,
-		evaluation: rebuilt.evaluation,
-		lookupCount: spfResult.lookups?.count ?? rebuilt.lookupCount,
-		voidLookupCount: spfResult.lookups?.void ?? rebuilt.voidLookupCount,
-		result: spfResult.status.result,
-		comment: spfResult.status.comment ?? ''
-	};
+	const spfRun = (identity: SpfCheck['identity'], sender: string | undefined) =>
+		checkSpf({ identity, sender, helo, input, zone: deps.zone, log: deps.log, who });
+	// RFC 7208 §2.3: HELO checked on its own too, before MAIL FROM (the RECOMMENDED sequence);
+	// for the null sender the MAIL FROM check below already is the HELO check (§2.4).
+	const heloRun = !input.mailFrom
+		? null
+		: MULTI_LABEL_DOMAIN.test(helo)
+			? await spfRun('helo', undefined)
+			: heloNotChecked(helo, input);
+	const { check: spfCheck, result: spfResult } = await spfRun(
+		input.mailFrom ? 'mailfrom' : 'helo',
+		sender
+	);
 
 	const signatureFields = (dkimResult.headers?.parsed ?? [])
 		.filter((h) => h.key === 'dkim-signature')
@@ -344,6 +413,8 @@ export async function authenticateMessage(
 	const resinfos = [
 		...dkimResult.results.map((r) => r.info),
 		spfResult.info,
+		// Its own result, naming only the identity it checked (RFC 8601 §2.7.2: smtp.helo).
+		...(heloRun ? [heloRun.info] : []),
 		...(dmarcInfo ? [dmarcInfo] : [])
 	].map(unfold);
 	const results = authResultsField(input.authservId, resinfos);
@@ -352,6 +423,7 @@ export async function authenticateMessage(
 			authservId: input.authservId,
 			evaluatedAt: deps.log.clock.now(),
 			spf: spfCheck,
+			...(heloRun ? { spfHelo: heloRun.check } : {}),
 			dkim,
 			dmarc: dmarcReport,
 			removedForgeries: removed,

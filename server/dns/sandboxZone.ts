@@ -6,7 +6,8 @@
  *
  * TXT records (issue 20): each domain of AUTH_DOMAINS (src/lib/auth/authDomains.ts) publishes its
  * rows, and the DKIM key record at <selector>._domainkey.<domain> when the sandbox signs for it
- * with a published key (RFC 6376 §3.6.2.1). A teaching domain is a zone of its own, so a name
+ * with a published key (RFC 6376 §3.6.2.1); each host that sends mail publishes an SPF record for
+ * its own HELO name (HELO_SPF, RFC 7208 §2.3). A teaching domain is a zone of its own, so a name
  * under it that it does not list (news.relaxed.test) is NXDOMAIN with authority. temperror.test's
  * name server "fails": SERVFAIL for every TXT question at or under it (RFC 7208 §2.6.6).
  *
@@ -17,6 +18,7 @@
 import {
 	AUTH_DOMAINS,
 	DEFAULT_OWN_RECORDS,
+	HELO_SPF,
 	type TxtRecordRow
 } from '../../src/lib/auth/authDomains';
 import { MAIL_HOSTS, REMOTE_DOMAINS, SANDBOX_HOST_ADDRESS } from '../../src/lib/delivery/mailHosts';
@@ -112,7 +114,10 @@ export class SandboxZone {
 		add(record(NAME_SERVER, 'A', options.nameServerAddress));
 		add(record(normalName(options.serverName), 'A', SANDBOX_HOST_ADDRESS));
 		for (const domain of SANDBOX_DOMAINS) this.#ownMx(domain).forEach(add);
-		for (const host of MAIL_HOSTS) add(record(host.name, 'A', host.address));
+		for (const host of MAIL_HOSTS) {
+			add(record(host.name, 'A', host.address));
+			if ('sends' in host) add(record(host.name, 'TXT', HELO_SPF));
+		}
 		for (const row of REMOTE_DOMAINS) {
 			this.#apexes.add(row.domain);
 			this.#apexRecords(row.domain).forEach(add);

@@ -45,6 +45,13 @@ export interface AuthDomainRow {
 /** The outgoing server, by name: an `a` mechanism costs a lookup, which the steps show. */
 const OUTGOING = 'a:out.smtp-lab.test';
 
+/**
+ * The SPF record each sandbox host that sends mail publishes at its own HELO name (mailHosts.ts
+ * rows with `sends`), as RFC 7208 §2.3 recommends: the host's own address (`a`, §5.3) may use the
+ * name, nobody else (`-all`), so an MX checking the HELO identity gets pass from the real host.
+ */
+export const HELO_SPF = 'v=spf1 a -all';
+
 /** The SPF and DMARC records the sandbox's own domains publish (and personal/class domains start with). */
 export const DEFAULT_SPF = `v=spf1 ${OUTGOING} ~all`;
 export const DEFAULT_DMARC = 'v=DMARC1; p=none';

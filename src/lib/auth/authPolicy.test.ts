@@ -81,6 +81,35 @@ describe('decideAuthentication', () => {
 			);
 	});
 
+	it('a HELO fail alone changes no decision: DMARC and the table read MAIL FROM’s SPF only (RFC 7489 §3.1.2)', () => {
+		for (const [spf, dmarc] of [
+			['pass', null],
+			['softfail', { record: null, policy: null, result: 'none' as const }],
+			['pass', { record: 'v=DMARC1; p=reject', policy: 'reject' as const, result: 'pass' as const }]
+		] as const) {
+			const without = report(spf, dmarc);
+			const withHeloFail: Report = {
+				...without,
+				spfHelo: {
+					...without.spf,
+					identity: 'helo',
+					sender: 'postmaster@client.test',
+					domain: 'client.test',
+					evaluation: { domain: 'client.test', record: 'v=spf1 -all', steps: [], result: 'fail' },
+					result: 'fail'
+				}
+			};
+			expect(decideAuthentication(withHeloFail, undefined)).toEqual({
+				action: 'inbox',
+				reason: 'accepted',
+				reply: null
+			});
+			expect(decideAuthentication(withHeloFail, undefined)).toEqual(
+				decideAuthentication(without, undefined)
+			);
+		}
+	});
+
 	it('signed.test’s rule: a passing signature of another domain is not one of signed.test', () => {
 		const row = authDomain('signed.test');
 		const other = report('softfail', { fromDomain: 'signed.test', result: 'none', record: null }, [

@@ -155,6 +155,14 @@ export interface AuthenticationReport {
 	authservId: string;
 	evaluatedAt: number;
 	spf: SpfCheck;
+	/**
+	 * The HELO identity checked on its own (RFC 7208 §2.3), identity 'helo', sender
+	 * postmaster@<HELO>: present when MAIL FROM was not null (for the null sender `spf` already is
+	 * the HELO check, §2.4). A HELO that is no multi-label domain name (an address literal,
+	 * "localhost") is not checked: result none, no record, no steps. Shown, never used by DMARC
+	 * (RFC 7489 §3.1.2) nor by the decision.
+	 */
+	spfHelo?: SpfCheck;
 	/** One per DKIM-Signature field, in order; empty when the message carries none. */
 	dkim: DkimCheck[];
 	/** Null when there is no From: domain to check (RFC 7489 §6.6.1). */

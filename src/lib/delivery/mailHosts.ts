@@ -26,6 +26,11 @@ export interface MailHostRow {
 	address: string;
 	role: 'outgoing' | 'mx';
 	behaviour: MailHostBehaviour;
+	/**
+	 * It opens SMTP sessions to other hosts, greeting with its name: the sandbox DNS publishes an
+	 * SPF record for that HELO name (authDomains.ts HELO_SPF, RFC 7208 §2.3).
+	 */
+	sends?: true;
 	/** What it is there to show, for the pages. */
 	explains: string;
 	rfc: RfcRef[];
@@ -37,6 +42,7 @@ export const MAIL_HOSTS = [
 		address: '127.0.0.2',
 		role: 'outgoing',
 		behaviour: 'accept',
+		sends: true,
 		explains:
 			'The sandbox’s outgoing server: the queue connects from here to each destination’s MX, as the client of the next hop.',
 		rfc: [ref(5321, '2.3.10'), ref(5321, '4.5.4')]
@@ -121,6 +127,7 @@ export const MAIL_HOSTS = [
 		address: '127.0.0.12',
 		role: 'mx',
 		behaviour: 'list',
+		sends: true,
 		explains:
 			'list.test’s mail exchanger runs a mailing list: it takes mail for learners@list.test, adds a footer and sends a new message to each member from its own address.',
 		rfc: [ref(5321, '3.9.2')]
