@@ -327,6 +327,65 @@ describe('SPF at the sandbox mx listener and mx.north.test (RFC 7208 §2.6)', ()
 	});
 });
 
+describe('the HELO identity, checked on its own at every MX hop (RFC 7208 §2.3)', () => {
+	it('a queue hop: mx.north.test checks HELO out.smtp-lab.test from 127.0.0.2 — its own record, v=spf1 a -all, passes', async () => {
+		const subject = subjectFor('helo pass');
+		const id = await submit(
+			'alice@example.com',
+			['carol@north.test'],
+			mail('Alice <alice@example.com>', 'carol@north.test', subject)
+		);
+		const leg = await northLeg(id);
+		expect(leg.state).toBe('delivered');
+		const stored = lab.store.messages.get(leg.deliveredMessageId!)!;
+		const { infos } = resultsOf(stored);
+		// Two SPF results, MAIL FROM's first, then the HELO's naming its identity alone (RFC 8601 §2.7.2).
+		expect(infos.filter((i) => i.startsWith('spf='))).toEqual([
+			'spf=pass (mx.north.test: domain of alice@example.com designates 127.0.0.2 as permitted sender) smtp.mailfrom=alice@example.com smtp.helo=out.smtp-lab.test',
+			'spf=pass (mx.north.test: domain of postmaster@out.smtp-lab.test designates 127.0.0.2 as permitted sender) smtp.helo=out.smtp-lab.test'
+		]);
+		const report = stored.summary.authentication!;
+		expect(report.spfHelo).toMatchObject({
+			identity: 'helo',
+			sender: 'postmaster@out.smtp-lab.test',
+			result: 'pass',
+			evaluation: { record: 'v=spf1 a -all' }
+		});
+		// Its questions are in the DNS log with the message's, for /dns.
+		const asked = lab.dns.log.entries
+			.filter((e) => e.transport === 'auth' && e.journeyId === id && e.client === OUTGOING_ADDRESS)
+			.map((e) => `${e.question?.type} ${e.question?.name}`);
+		expect(asked).toEqual(expect.arrayContaining(['TXT out.smtp-lab.test', 'A out.smtp-lab.test']));
+	});
+
+	it('a spoofer’s EHLO hardfail.test from 127.0.0.1 fails, and changes nothing: MAIL FROM example.com softfails, p=none, the inbox', async () => {
+		const subject = subjectFor('helo spoof');
+		const { address, port } = lab.hosts.endpointOf(NORTH)!;
+		const sent = await send({
+			host: address,
+			port,
+			helo: 'hardfail.test',
+			from: 'eve@example.com',
+			to: ['carol@north.test'],
+			raw: mail('Eve <eve@example.com>', 'carol@north.test', subject)
+		});
+		expect(sent.code).toBe(250);
+		const stored = await storedAt(NORTH, subject);
+		const { infos, spf } = resultsOf(stored);
+		expect(spf).toBe('softfail');
+		expect(infos).toContain(
+			'spf=fail (mx.north.test: domain of postmaster@hardfail.test does not designate 127.0.0.1 as permitted sender) smtp.helo=hardfail.test'
+		);
+		const report = stored.summary.authentication!;
+		expect(report.dmarc?.spf).toEqual({
+			domain: 'example.com',
+			result: 'softfail',
+			aligned: false
+		});
+		expect(report.decision).toEqual({ action: 'inbox', reason: 'accepted', reply: null });
+	});
+});
+
 describe('DKIM at mx.north.test (RFC 6376 §6), relayed from out.smtp-lab.test', () => {
 	/** A message submitted for a local mailbox: the stored copy carries the sandbox's signature. */
 	async function signed(from: string, subject: string, body?: string): Promise<string> {
