@@ -216,6 +216,57 @@ test('signed at submission and delivered to north.test: DKIM passes, the body ha
 	expect(await seriousViolations(page)).toEqual([]);
 });
 
+test('the HELO name is checked on its own: out.smtp-lab.test passes at north.test; an address literal is not checked', async ({
+	page,
+	smtpPorts
+}) => {
+	const domain = await personalDomain(page);
+	const subject = `HELO checked ${Date.now()}`;
+	await submit(page, domain, 'learner@north.test', subject);
+	const id = await findId(page, subject, (m) => m.authentication !== undefined);
+	// Deep link: the sub-section under SPF has an id of its own.
+	await page.goto(`/mailbox/${id}/authentication#spf-helo`);
+	const helo = page.locator('#spf-helo');
+	await expect(helo.getByRole('heading', { level: 2 })).toContainText('SPF for the HELO name');
+	await expect(helo).toBeInViewport();
+	await expect(helo.getByText('postmaster@out.smtp-lab.test', { exact: true })).toBeVisible();
+	await expect(helo.getByText('out.smtp-lab.test', { exact: true })).toBeVisible();
+	await expect(helo.getByText('v=spf1 a -all', { exact: true })).toBeVisible();
+	await expect(helo.locator('li.step[data-outcome="match"] code.term')).toHaveText('a');
+	await expect(helo.locator('.result [data-result]')).toHaveText(/spf=pass/);
+	await expect(helo).toContainText('RFC 7208 §2.3');
+	await expect(helo).toContainText('RFC 7489 §3.1.2');
+	// The MAIL FROM check is still the section above, the one DMARC reads.
+	await expect(page.locator('#spf .result [data-result]')).toHaveText(/spf=pass/);
+	await expect(page.locator('#authentication-results pre')).toContainText(
+		'smtp.helo=out.smtp-lab.test'
+	);
+	expect(await seriousViolations(page)).toEqual([]);
+
+	// A mail program greeting with an address literal: nothing to check (RFC 7208 §2.3).
+	const literal = `HELO literal ${Date.now()}`;
+	const transport = nodemailer.createTransport({
+		host: '127.0.0.1',
+		port: smtpPorts.mx,
+		secure: false,
+		ignoreTLS: true,
+		name: '[127.0.0.1]'
+	});
+	await transport.sendMail({
+		envelope: { from: `me@${domain}`, to: [`friend@${domain}`] },
+		from: `me@${domain}`,
+		to: `friend@${domain}`,
+		subject: literal,
+		text: 'Who am I?'
+	});
+	transport.close();
+	await page.goto(`/mailbox/${await findId(page, literal, () => true)}/authentication#spf-helo`);
+	await expect(helo.getByText('[127.0.0.1]', { exact: true })).toBeVisible();
+	await expect(helo.locator('li.step')).toHaveCount(0);
+	await expect(helo).toContainText('an address literal such as [127.0.0.1]');
+	await expect(helo.locator('.result [data-result]')).toHaveText(/spf=none/);
+});
+
 test('a bounce (MAIL FROM:<>) is checked as postmaster@ its HELO name, and the tab says so', async ({
 	page,
 	smtpPorts
@@ -293,7 +344,7 @@ for (const size of [
 				fullPage: true
 			});
 			// What a class sees section by section (a full page is too long to judge at a glance).
-			for (const section of ['spf', 'dmarc', 'authentication-results']) {
+			for (const section of ['spf', 'spf-helo', 'dmarc', 'authentication-results']) {
 				await page.evaluate((s) => document.getElementById(s)?.scrollIntoView(), section);
 				await page.screenshot({
 					path: `test-results/screenshots/auth-${section}-${size.name}.png`

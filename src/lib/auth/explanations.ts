@@ -211,6 +211,18 @@ export const SPF_FACTS = {
 			'The name the client gave in HELO or EHLO can be checked too; it is what SPF falls back on when there is no sender address.',
 		rfc: [ref(7208, '2.1')]
 	},
+	'helo-separate': {
+		label: 'HELO checked separately',
+		summary:
+			'The MX also checks the HELO name on its own, as postmaster@ that name, the way RFC 7208 recommends; DMARC does not use this result, only the MAIL FROM check above.',
+		rfc: [ref(7208, '2.3'), ref(7489, '3.1.2')]
+	},
+	'helo-not-domain': {
+		label: 'HELO not checked',
+		summary:
+			'The HELO check can only be made when the name is a domain of two labels or more; an address literal such as [127.0.0.1] or a bare name such as localhost is not checked, so the result is none.',
+		rfc: [ref(7208, '2.3')]
+	},
 	'null-sender': {
 		label: 'Null sender',
 		summary: 'A bounce has an empty MAIL FROM:<>, so SPF checks postmaster@ the HELO name instead.',
