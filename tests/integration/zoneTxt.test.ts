@@ -175,6 +175,27 @@ describe('TXT records of the teaching domains, asked with dig', () => {
 	});
 });
 
+describe('the hosts that send publish SPF for their HELO names (RFC 7208 §2.3)', () => {
+	it('out.smtp-lab.test and mx.list.test: v=spf1 a -all, asked with dig and listed on /dns; a host that only receives has none', async () => {
+		const lab = await start();
+		expect(await txt('out.smtp-lab.test')).toEqual(['v=spf1 a -all']);
+		expect(await txt('mx.list.test')).toEqual(['v=spf1 a -all']);
+		const north = await dig('TXT', 'mx.north.test');
+		expect([north.status, north.answer]).toEqual(['NOERROR', []]);
+		const zones = lab.dns.zone.describe();
+		for (const [zone, host] of [
+			['smtp-lab.test', 'out.smtp-lab.test'],
+			['list.test', 'mx.list.test']
+		])
+			expect(zones.find((d) => d.domain === zone)?.records).toContainEqual({
+				name: host,
+				type: 'TXT',
+				ttl: 3600,
+				data: 'v=spf1 a -all'
+			});
+	});
+});
+
 describe('a personal domain publishes the defaults, then what its owner writes', () => {
 	it('defaults: SPF, DMARC p=none and the sandbox key; _domainkey exists with no record of its own', async () => {
 		const lab = await start();
