@@ -65,7 +65,13 @@ function answerData(type: string, records: DnsRecord[]): unknown {
 /** The error node's resolver rejects with: `queryTxt ENODATA nokey.test`, with its code. */
 function resolveError(code: string, type: string, name: string): Error {
 	const syscall = `query${type.charAt(0)}${type.slice(1).toLowerCase()}`;
-	return Object.assign(new Error(`${syscall} ${code} ${name}`), { code, syscall, hostname: name });
+	// An answer, not a fault: no stack to capture (most checks meet a "no such name" or two, and
+	// capturing one cost 2.6% of the MX's main thread in the throughput bench's profile).
+	const { stackTraceLimit } = Error;
+	Error.stackTraceLimit = 0;
+	const error = new Error(`${syscall} ${code} ${name}`);
+	Error.stackTraceLimit = stackTraceLimit;
+	return Object.assign(error, { code, syscall, hostname: name });
 }
 
 export function createAuthResolver(

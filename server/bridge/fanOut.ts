@@ -116,7 +116,13 @@ export class FanOut {
 	}
 
 	messageAdded(message: MessageSummary): void {
-		const payload = JSON.stringify({ type: 'message', message } satisfies ServerMessage);
+		// Without the MX's authentication report: lists and session pages do not draw it, and it
+		// is often larger than the rest of the summary; the message page and GET /api/messages
+		// have it.
+		const payload = JSON.stringify({
+			type: 'message',
+			message: { ...message, authentication: undefined }
+		} satisfies ServerMessage);
 		const stored = this.store.messages.get(message.id);
 		this.#toListWatchers(
 			payload,

@@ -332,6 +332,12 @@ describe('resume and watch', () => {
 		const message = await watcher.next(isType('message'));
 		expect(message.message.subject).toBe('watched');
 		expect(message.message.sessionId).toBe(session.id);
+		// The mx listener checked it (issue 20), but its report stays out of the live list: the
+		// message page and GET /api/messages carry it.
+		expect(lab.store.messages.get(message.message.id)?.summary.authentication?.spf.result).toBe(
+			'softfail'
+		);
+		expect(message.message).not.toHaveProperty('authentication');
 		const sessionUpdate = await watcher.next(
 			(m): m is Extract<ServerMessage, { type: 'session' }> =>
 				m.type === 'session' && m.session.id === session.id
