@@ -3,8 +3,13 @@
  * sandbox zone in-process: it never asks a real resolver. Same contract as node's
  * dns.promises.resolve, which mailauth expects: TXT → string[][] (the character-strings of each
  * record), A/AAAA/PTR/NS/CNAME → string[], MX → { exchange, priority }[]; a failed question
- * rejects with node's error codes (ENOTFOUND, ENODATA, ESERVFAIL, EREFUSED), which mailauth
- * reads to tell a void lookup (RFC 7208 §4.6.4) from a temporary error (§2.6.6).
+ * rejects with node's error codes (ENOTFOUND, ENODATA, ESERVFAIL), which mailauth reads to tell
+ * a void lookup (RFC 7208 §4.6.4) from a temporary error (§2.6.6).
+ *
+ * A name outside the sandbox (gmail.com, a laptop's own HELO name) is REFUSED by the zone, as an
+ * authoritative-only server answers (/dns shows that); the checks read it as a name that does not
+ * exist here (ENOTFOUND): the sandbox never asks the internet, so for it there is no such domain
+ * and no record — `none`, not the `temperror` a failing name server gives (temperror.test).
  *
  * Every question is recorded in the DNS log (transport 'auth', from the evaluating host's
  * address, owned like the message) so /dns shows it live, and kept in order for the report.
@@ -19,7 +24,7 @@ import type { SandboxZone } from '../dns/sandboxZone';
 const RCODE_ERRORS: Record<string, string> = {
 	NXDOMAIN: 'ENOTFOUND',
 	SERVFAIL: 'ESERVFAIL',
-	REFUSED: 'EREFUSED'
+	REFUSED: 'ENOTFOUND'
 };
 
 export interface AuthResolver {
@@ -103,7 +108,7 @@ export function createAuthResolver(
 			rcode: answer.rcode,
 			answers: records.map((r) => r.data),
 			counted: false,
-			void: answer.rcode === 'NXDOMAIN' || empty
+			void: answer.rcode === 'NXDOMAIN' || answer.rcode === 'REFUSED' || empty
 		});
 		if (failed) throw resolveError(failed, wanted, name);
 		if (empty) throw resolveError('ENODATA', wanted, name);

@@ -117,6 +117,17 @@ const SCENARIOS: Scenario[] = [
 		dmarc: 'none'
 	},
 	{
+		what: 'SPF none: gmail.com from laptop.example, names outside the sandbox: no such name here, never asked outside (not temperror)',
+		raw: () => message('someone@gmail.com'),
+		mailFrom: 'someone@gmail.com',
+		client: SPOOFER,
+		helo: 'laptop.example',
+		spf: 'none',
+		decidedBy: null,
+		dkim: ['none'],
+		dmarc: 'none'
+	},
+	{
 		what: 'SPF neutral: neutral.test (?all)',
 		raw: () => message('eve@neutral.test'),
 		mailFrom: 'eve@neutral.test',
@@ -440,13 +451,13 @@ describe('the SPF steps, rebuilt', () => {
 			]
 		],
 		[
-			'ptr: the reverse name is outside the sandbox, REFUSED: temperror',
+			'ptr: the reverse name is outside the sandbox (REFUSED): no such name here, no match',
 			'v=spf1 ptr -all',
 			SPOOFER,
-			'temperror',
+			'fail',
 			[
-				['ptr', 'error'],
-				['-all', 'not-reached']
+				['ptr', 'no-match'],
+				['-all', 'match']
 			]
 		],
 		[
@@ -776,5 +787,23 @@ describe('bad input: a clear verdict, never a crash', () => {
 		const raw = Buffer.from('To: bob@north.test\r\nSubject: x\r\n\r\nHi\r\n');
 		const { report } = await check({ raw, mailFrom: 'alice@example.com' });
 		expect([report.spf.result, report.dkim, report.dmarc]).toEqual(['pass', [], null]);
+	});
+});
+
+describe('names outside the sandbox', () => {
+	it('are no names here: SPF none for MAIL FROM and HELO, never temperror, never asked outside', async () => {
+		const { report, log } = await check({
+			raw: message('someone@gmail.com'),
+			mailFrom: 'someone@gmail.com',
+			client: SPOOFER,
+			helo: 'laptop.example'
+		});
+		expect(report.spf.result).toBe('none');
+		expect(report.spfHelo?.result).toBe('none');
+		// The zone refused them, as an authoritative-only server does; the log says so.
+		expect(log.entries.map((e) => [e.question.name, e.rcode])).toContainEqual([
+			'laptop.example',
+			'REFUSED'
+		]);
 	});
 });

@@ -131,7 +131,8 @@ export function zoneResolver(zone: CheckZone, failed = new Set<string>()): Resol
 			failed.add(normalName(name));
 			throw resolveError('ESERVFAIL', name);
 		}
-		if (answer.rcode === 'REFUSED') throw resolveError('EREFUSED', name);
+		// Outside the sandbox: no such name here, as the MX's checks read it (authResolver.ts).
+		if (answer.rcode === 'REFUSED') throw resolveError('ENOTFOUND', name);
 		const records = answer.answers.filter((r) => r.type === wanted);
 		if (!records.length) throw resolveError('ENODATA', name);
 		if (wanted === 'TXT') return records.map((r) => [r.data]);

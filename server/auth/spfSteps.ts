@@ -142,8 +142,6 @@ class Walk {
 		taken.push(lookup);
 		if (lookup.rcode === 'SERVFAIL')
 			throw new SpfStop('temperror', `${lookup.name}: the name server failed (SERVFAIL)`, 'dns');
-		if (lookup.rcode === 'REFUSED')
-			throw new SpfStop('temperror', `${lookup.name}: the name server refused the question`);
 		if (lookup.void && ++counter.void > SPF_VOID_LIMIT)
 			throw new SpfStop('permerror', `more than ${SPF_VOID_LIMIT} void lookups`, 'void-limit');
 		return lookup.answers;
