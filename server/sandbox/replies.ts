@@ -99,6 +99,7 @@ export const SANDBOX_REPLIES = {
 	// page explains; the MX fills in what failed. One reply for the whole message (RFC 5321 §4.2.5).
 	dmarcReject: authDecisionRow('dmarc-reject').reply!, // RFC 7489 §6.6.2 step 6, §10.3 (an Informational RFC); RFC 3463 §3.8 X.7.1 delivery not authorized
 	dkimRequired: authDecisionRow('dkim-required').reply!, // RFC 7372 §3.1 X.7.20 no passing DKIM signature found; RFC 6376 §6.3 550/5.7.x
+	dkimNotAuthorMatched: authDecisionRow('dkim-not-author-matched').reply!, // RFC 7372 §3.1 X.7.22 no valid author-matched DKIM signature found; RFC 6376 §6.3 550/5.7.x
 	spfFail: authDecisionRow('spf-fail').reply!, // RFC 7208 §8.4 reject a "fail" with 550; RFC 7372 §3.2 X.7.23 in place of §8.4's 5.7.1
 	messageTooBig: {
 		code: 552,

@@ -4,7 +4,7 @@
  * (sandbox.smtp-lab.test) and the mail host mx.north.test — checks SPF (RFC 7208), DKIM (RFC 6376)
  * and DMARC (RFC 7489) before it answers the end of DATA, writes Authentication-Results (RFC 8601)
  * on top of its Received field, and acts: DMARC reject → 550 5.7.1, the host's own DKIM rule →
- * 550 5.7.20, SPF fail with no DMARC record → 550 5.7.23, quarantine → the recipient's Junk.
+ * 550 5.7.20 (no passing signature) or 5.7.22 (passing, of another domain), SPF fail with no DMARC record → 550 5.7.23, quarantine → the recipient's Junk.
  *
  * The sandbox's own mail leaves from out.smtp-lab.test (127.0.0.2), which every teaching
  * domain's SPF record names; a mail program typing straight to an MX from 127.0.0.1 is the
@@ -20,6 +20,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signMessage } from '../../server/auth/dkimSigner';
 import { ConfigError, readConfig } from '../../server/config';
 import type { Lab } from '../../server/lab';
 import type { StoredMessage } from '../../server/store/labStore';
@@ -508,6 +509,25 @@ describe('DKIM at mx.north.test (RFC 6376 §6), relayed from out.smtp-lab.test',
 		const stored = await storedAt(SANDBOX_MX, subject);
 		// signed.test: "~all", no DMARC record.
 		expect(resultsOf(stored)).toMatchObject({ spf: 'softfail', dkim: ['none'], dmarc: 'none' });
+		expect(stored.summary.recipients[0].outcome).toBe('refused');
+	});
+
+	it('signed.test with a passing signature of example.com only → 550 5.7.22 (RFC 7372 §3.1)', async () => {
+		const subject = subjectFor('signed.test signed by example.com');
+		// Signed as submission signs, with the lab's own key, but for d=example.com: a valid
+		// signature, not of the author's domain.
+		const raw = await signMessage(
+			Buffer.from(mail('news@signed.test', 'bob@example.com', subject)),
+			lab.sandbox.deps.authentication.deps.key,
+			'example.com'
+		);
+		const sent = await toSandboxMx('news@signed.test', 'bob@example.com', raw);
+		expect(sent.response).toBe(
+			'550 5.7.22 DKIM: this server requires mail From: signed.test to carry a passing DKIM signature of signed.test; it carries a passing DKIM signature, but of example.com, not of signed.test'
+		);
+		const stored = await storedAt(SANDBOX_MX, subject);
+		expect(resultsOf(stored)).toMatchObject({ spf: 'softfail', dkim: ['pass'], dmarc: 'none' });
+		expect(stored.summary.authentication!.dkim[0].domain).toBe('example.com');
 		expect(stored.summary.recipients[0].outcome).toBe('refused');
 	});
 });

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LabConfig } from '../../server/config';
+import { signMessage } from '../../server/auth/dkimSigner';
 import type { Lab } from '../../server/lab';
 import { GTUBE } from '../../server/sandbox/policy';
 import { SANDBOX_REPLIES, type SandboxReplyName } from '../../server/sandbox/replies';
@@ -215,6 +216,22 @@ const PROVOKE: Record<SandboxReplyName, Provocation> = {
 	dkimRequired: {
 		spec: '550 5.7.20',
 		provoke: (lab) => spoofed(lab, 'news@signed.test')
+	},
+	dkimNotAuthorMatched: {
+		spec: '550 5.7.22',
+		// A valid signature made with the lab's own key, but for d=example.com, not signed.test.
+		provoke: async (lab) => {
+			const signed = await signMessage(
+				Buffer.from('From: news@signed.test\r\nSubject: signed elsewhere\r\n\r\nx\r\n'),
+				lab.sandbox.deps.authentication.deps.key,
+				'example.com'
+			);
+			const { c } = await ready(lab, 'mx');
+			await c.command('MAIL FROM:<news@signed.test>');
+			await c.command('RCPT TO:<b@example.com>');
+			await c.command('DATA');
+			return c.command(`${signed.toString('latin1')}.`);
+		}
 	},
 	spfFail: {
 		spec: '550 5.7.23',

@@ -32,7 +32,8 @@ export interface AuthDomainRow {
 	dkim: 'published' | 'missing' | 'none';
 	/**
 	 * This MX's local policy: a message whose From: is at this domain must carry a passing DKIM
-	 * signature of it, or is refused 550 5.7.20 (RFC 7372 §3.1).
+	 * signature of it, or is refused 550 5.7.20, or 5.7.22 when a signature of another domain
+	 * passes (RFC 7372 §3.1).
 	 */
 	requiresDkim?: true;
 	/** The sandbox DNS answers SERVFAIL for every TXT question under it: a temporary error. */
@@ -166,7 +167,7 @@ export const AUTH_DOMAINS = [
 		dkim: 'published',
 		requiresDkim: true,
 		explains:
-			'The MX’s own rule (no DMARC needed): mail From: signed.test must carry a passing DKIM signature of it, or 550 5.7.20.',
+			'The MX’s own rule (no DMARC needed): mail From: signed.test must carry a passing DKIM signature of it, or 550 5.7.20 — 550 5.7.22 when the signature that passes is another domain’s.',
 		rfc: [ref(7372, '3.1')]
 	},
 	{

@@ -50,6 +50,7 @@ describe('decideAuthentication', () => {
 			'dmarc-reject',
 			'dmarc-quarantine',
 			'dkim-required',
+			'dkim-not-author-matched',
 			'spf-fail',
 			'accepted'
 		]);
@@ -110,17 +111,38 @@ describe('decideAuthentication', () => {
 		}
 	});
 
-	it('signed.test’s rule: a passing signature of another domain is not one of signed.test', () => {
+	it('signed.test’s rule: a passing signature of another domain is not one of signed.test: 550 5.7.22 (RFC 7372 §3.1)', () => {
 		const row = authDomain('signed.test');
 		const other = report('softfail', { fromDomain: 'signed.test', result: 'none', record: null }, [
+			{ domain: 'signed.test', result: 'fail' },
 			{ domain: 'other.test', result: 'pass' }
 		]);
-		expect(decideAuthentication(other, row).reply).toBe(
-			'550 5.7.20 DKIM: this server requires mail From: signed.test to carry a passing DKIM signature of signed.test; DKIM pass for d=other.test, not aligned with signed.test'
-		);
+		expect(decideAuthentication(other, row)).toEqual({
+			action: 'reject',
+			reason: 'dkim-not-author-matched',
+			reply:
+				'550 5.7.22 DKIM: this server requires mail From: signed.test to carry a passing DKIM signature of signed.test; it carries a passing DKIM signature, but of other.test, not of signed.test'
+		});
 		const own = report('softfail', { fromDomain: 'signed.test', result: 'none', record: null }, [
 			{ domain: 'signed.test', result: 'pass' }
 		]);
 		expect(decideAuthentication(own, row).reason).toBe('accepted');
+	});
+
+	it('signed.test’s rule: signatures that all fail are no passing signature: 550 5.7.20 (RFC 7372 §3.1)', () => {
+		const failing = report(
+			'softfail',
+			{ fromDomain: 'signed.test', result: 'none', record: null },
+			[
+				{ domain: 'signed.test', result: 'fail' },
+				{ domain: 'other.test', result: 'neutral' }
+			]
+		);
+		expect(decideAuthentication(failing, authDomain('signed.test'))).toEqual({
+			action: 'reject',
+			reason: 'dkim-required',
+			reply:
+				'550 5.7.20 DKIM: this server requires mail From: signed.test to carry a passing DKIM signature of signed.test; DKIM fail for d=signed.test, DKIM neutral for d=other.test'
+		});
 	});
 });

@@ -73,6 +73,20 @@ export const AUTH_DECISIONS = [
 		rfc: [ref(7372, '3.1'), ref(6376, '6.3')]
 	},
 	{
+		reason: 'dkim-not-author-matched',
+		action: 'reject',
+		reply: {
+			code: 550,
+			enhanced: '5.7.22',
+			text: 'DKIM: this server requires mail From: {domain} to carry a passing DKIM signature of {domain}; it carries a passing DKIM signature, but of {signers}, not of {domain}'
+		},
+		explains:
+			'The same rule of this receiving server for the From: domain, but here a signature did pass — only it was made by another domain, which vouches for the message, not for its author’s domain, so it is refused.',
+		// RFC 7372 §3.1 registers X.7.22 "No valid author-matched DKIM signature found": passing
+		// signatures, none whose identifier matches the From: address, a special case of X.7.21.
+		rfc: [ref(7372, '3.1'), ref(6376, '6.3')]
+	},
+	{
 		reason: 'spf-fail',
 		action: 'reject',
 		reply: {
@@ -119,11 +133,23 @@ export function decideAuthentication(
 		return decided('dmarc-reject', { domain: dmarc.fromDomain, failures: dmarcFailures(report) });
 	if (dmarc && dmarc.result === 'fail' && dmarc.policy === 'quarantine')
 		return decided('dmarc-quarantine', {});
-	if (dmarc && fromDomainRow?.requiresDkim && !hasPassingSignatureOf(report, fromDomainRow.domain))
-		return decided('dkim-required', {
-			domain: fromDomainRow.domain,
-			failures: dkimFailures(report, dmarc.fromDomain)
-		});
+	if (
+		dmarc &&
+		fromDomainRow?.requiresDkim &&
+		!hasPassingSignatureOf(report, fromDomainRow.domain)
+	) {
+		const signers = report.dkim.filter((s) => s.result === 'pass').map((s) => s.domain);
+		// RFC 7372 §3.1: X.7.20 when no signature passes, X.7.22 when some pass, none of the author's.
+		return signers.length
+			? decided('dkim-not-author-matched', {
+					domain: fromDomainRow.domain,
+					signers: signers.join(', ')
+				})
+			: decided('dkim-required', {
+					domain: fromDomainRow.domain,
+					failures: dkimFailures(report, dmarc.fromDomain)
+				});
+	}
 	// RFC 7489 §11.2 "none": no DMARC record was published; then SPF alone is this host's rule.
 	if (spf.result === 'fail' && (!dmarc || dmarc.result === 'none'))
 		return decided('spf-fail', {

@@ -146,7 +146,8 @@ export interface AuthDecision {
 export type AuthDecisionReason =
 	| 'dmarc-reject' // DMARC fail, p=reject: 550 5.7.1 (RFC 7489 §6.6.2, §10.3)
 	| 'dmarc-quarantine' // DMARC fail, p=quarantine: into Junk (RFC 7489 §6.3)
-	| 'dkim-required' // this MX's local policy wants a passing DKIM signature: 550 5.7.20 (RFC 7372 §3.1)
+	| 'dkim-required' // this MX's local policy wants a passing DKIM signature of the From: domain, none passes: 550 5.7.20 (RFC 7372 §3.1)
+	| 'dkim-not-author-matched' // the same rule, a signature passes but of another domain: 550 5.7.22 (RFC 7372 §3.1)
 	| 'spf-fail' // no DMARC policy, SPF fail: 550 5.7.23 (RFC 7208 §8.4, RFC 7372 §3.2)
 	| 'accepted'; // anything else: delivered to the inbox
 
