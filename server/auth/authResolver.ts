@@ -11,14 +11,17 @@
  * exist here (ENOTFOUND): the sandbox never asks the internet, so for it there is no such domain
  * and no record — `none`, not the `temperror` a failing name server gives (temperror.test).
  *
- * Every question is recorded in the DNS log (transport 'auth', from the evaluating host's
- * address, owned like the message) so /dns shows it live, and kept in order for the report.
+ * `zoneResolver` is that resolver alone, which the zone editor's record checker asks
+ * (server/auth/recordCheck.ts: it runs while a learner types, so it logs nothing);
+ * `createAuthResolver`, the MX's, records every question in the DNS log (transport 'auth', from
+ * the evaluating host's address, owned like the message) so /dns shows it live, and keeps them
+ * in order for the report.
  */
 import type { AuthLookup } from '../../src/lib/auth/report';
 import type { DnsRecord } from '../../src/lib/dns/recordTypes';
 import { TXT_STRING_MAX_OCTETS } from '../../src/lib/dns/txtStrings';
 import type { DnsLog, LookupContext } from '../dns/dnsLog';
-import type { SandboxZone } from '../dns/sandboxZone';
+import type { SandboxZone, ZoneAnswer } from '../dns/sandboxZone';
 
 /** Node's error code for each response code that is not an answer. */
 const RCODE_ERRORS: Record<string, string> = {
@@ -27,8 +30,10 @@ const RCODE_ERRORS: Record<string, string> = {
 	REFUSED: 'ENOTFOUND'
 };
 
+export type Resolve = (name: string, type: string) => Promise<unknown>;
+
 export interface AuthResolver {
-	resolve: (name: string, type: string) => Promise<unknown>;
+	resolve: Resolve;
 	/** Every question asked, in order. */
 	lookups: AuthLookup[];
 }
@@ -79,40 +84,54 @@ function resolveError(code: string, type: string, name: string): Error {
 	return Object.assign(error, { code, syscall, hostname: name });
 }
 
+/**
+ * A resolver over `zone` (the sandbox zone, or the record checker's draft over it) with node's
+ * contract; `asked` is told each question, the zone's answer and its records of the asked type
+ * before the resolver hands them over or rejects.
+ */
+export function zoneResolver(
+	zone: Pick<SandboxZone, 'answer'>,
+	asked?: (name: string, type: string, answer: ZoneAnswer, records: DnsRecord[]) => void
+): Resolve {
+	return async (name, type) => {
+		const wanted = type.toUpperCase();
+		const answer = zone.answer(name, wanted);
+		// Only records of the asked type: the zone adds none of another, but a CNAME would be one.
+		const records = answer.answers.filter((r) => r.type === wanted);
+		asked?.(name, wanted, answer, records);
+		const failed = RCODE_ERRORS[answer.rcode];
+		if (failed) throw resolveError(failed, wanted, name);
+		if (records.length === 0) throw resolveError('ENODATA', wanted, name);
+		return answerData(wanted, records);
+	};
+}
+
 export function createAuthResolver(
 	zone: SandboxZone,
 	log: DnsLog,
 	who: { client: string; context: LookupContext }
 ): AuthResolver {
 	const lookups: AuthLookup[] = [];
-	const resolve = async (name: string, type: string): Promise<unknown> => {
-		const wanted = type.toUpperCase();
-		const answer = zone.answer(name, wanted);
-		// Only records of the asked type: the zone adds none of another, but a CNAME would be one.
-		const records = answer.answers.filter((r) => r.type === wanted);
+	const resolve = zoneResolver(zone, (name, type, answer, records) => {
 		const entry = log.record({
 			transport: 'auth',
 			client: who.client,
-			question: { name, type: wanted },
+			question: { name, type },
 			rcode: answer.rcode,
 			answers: answer.answers,
 			owners: [...who.context.owners],
 			...(who.context.journeyId === undefined ? {} : { journeyId: who.context.journeyId })
 		});
-		const failed = RCODE_ERRORS[answer.rcode];
-		const empty = !failed && records.length === 0;
+		const empty = !RCODE_ERRORS[answer.rcode] && records.length === 0;
 		lookups.push({
 			lookupId: entry.id,
 			name,
-			type: wanted,
+			type,
 			rcode: answer.rcode,
 			answers: records.map((r) => r.data),
 			counted: false,
 			void: answer.rcode === 'NXDOMAIN' || answer.rcode === 'REFUSED' || empty
 		});
-		if (failed) throw resolveError(failed, wanted, name);
-		if (empty) throw resolveError('ENODATA', wanted, name);
-		return answerData(wanted, records);
-	};
+	});
 	return { resolve, lookups };
 }

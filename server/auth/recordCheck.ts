@@ -5,10 +5,11 @@
  * (lib/tools.js) — so the editor says what a receiver running the same library will do. The
  * findings and their sentences are the rows of RECORD_CHECK_ROWS (src/lib/auth/recordChecks.ts).
  *
- * The SPF record is evaluated, not only parsed: mailauth checks a sender against it through a
- * resolver over the sandbox zone with the owner's draft in place of the domain's records
- * (`draftZone`) — in-process, never a real resolver — from the outgoing server's address and from
- * a spoofer's, which reaches every term and brings out lookup limits and loops.
+ * The SPF record is evaluated, not only parsed: mailauth checks a sender against it, from the
+ * outgoing server's address and from a spoofer's, which reaches every term and brings out lookup
+ * limits and loops, through the MX's own resolver (authResolver.ts's zoneResolver: in-process,
+ * never a real resolver, and here not logged, since it runs while a learner types) over the
+ * sandbox zone with the owner's draft in place of the domain's records (`draftZone`).
  */
 import dmarcRecordModule from 'mailauth/lib/dmarc/get-dmarc-record.js';
 import spfModule from 'mailauth/lib/spf/index.js';
@@ -22,6 +23,7 @@ import {
 import type { TxtRecordRow } from '../../src/lib/auth/authDomains';
 import { OUTGOING_HOST, SANDBOX_HOST_ADDRESS } from '../../src/lib/delivery/mailHosts';
 import { normalName, type ZoneAnswer } from '../dns/sandboxZone';
+import { zoneResolver, type Resolve as Resolver } from './authResolver';
 
 interface SpfResponse {
 	status: { result: string; comment?: string };
@@ -52,8 +54,6 @@ const { parseTagValueRecord, getPublicKey } = toolsModule as {
 		resolver: Resolver
 	) => Promise<{ modulusLength?: number }>;
 };
-
-type Resolver = (name: string, type: string) => Promise<unknown>;
 
 /** What the checker needs of a zone: its answers (SandboxZone, or a draft over it). */
 export interface CheckZone {
@@ -110,38 +110,6 @@ export function draftZone(
 				additional: []
 			};
 		}
-	};
-}
-
-/** The error node's resolver rejects with, whose code mailauth reads. */
-function resolveError(code: string, name: string): Error {
-	return Object.assign(new Error(`${code} ${name}`), { code, hostname: name });
-}
-
-/**
- * A resolver over a zone, as mailauth expects node's dns.promises.resolve to answer; the names
- * whose lookup failed (SERVFAIL) are added to `failed`.
- */
-export function zoneResolver(zone: CheckZone, failed = new Set<string>()): Resolver {
-	return async (name, type) => {
-		const wanted = type.toUpperCase();
-		const answer = zone.answer(name, wanted);
-		if (answer.rcode === 'NXDOMAIN') throw resolveError('ENOTFOUND', name);
-		if (answer.rcode === 'SERVFAIL') {
-			failed.add(normalName(name));
-			throw resolveError('ESERVFAIL', name);
-		}
-		// Outside the sandbox: no such name here, as the MX's checks read it (authResolver.ts).
-		if (answer.rcode === 'REFUSED') throw resolveError('ENOTFOUND', name);
-		const records = answer.answers.filter((r) => r.type === wanted);
-		if (!records.length) throw resolveError('ENODATA', name);
-		if (wanted === 'TXT') return records.map((r) => [r.data]);
-		if (wanted === 'MX')
-			return records.map((r) => {
-				const [priority, exchange] = r.data.split(' ');
-				return { priority: Number(priority), exchange: normalName(exchange) };
-			});
-		return records.map((r) => normalName(r.data));
 	};
 }
 
@@ -225,8 +193,11 @@ async function checkSpf(
 	findings: Findings
 ): Promise<void> {
 	const terms = value.trim().split(/\s+/).slice(1);
+	// The names whose lookup failed (SERVFAIL), which the temperror finding names.
 	const failed = new Set<string>();
-	const zoneAnswers = zoneResolver(zone, failed);
+	const zoneAnswers = zoneResolver(zone, (name, _type, answer) => {
+		if (answer.rcode === 'SERVFAIL') failed.add(normalName(name));
+	});
 	// A record at a name no sender has (_spf.…: an include target) is reached as receivers reach
 	// it, through an include, from a stand-in record at the domain; only its errors are told then.
 	const direct = SENDER_DOMAIN.test(owner);
