@@ -1,7 +1,8 @@
 /**
  * What the lab's store needs from a database, and nothing more: load everything at start, apply
- * one batch of changes, close. SQLite implements it (server/store/sqlite/); a PostgreSQL
- * implementation can follow behind the same interface. Callers of the store never see it.
+ * one batch of changes, close. SQLite implements it (server/store/sqlite/) for one instance;
+ * PostgreSQL (server/store/postgres/) for several, which also share what each other writes
+ * (SharedPersistence). Callers of the store never see it.
  */
 import type { MessageSummary, SessionSummary } from '../../src/lib/messages';
 import type { Owner, Share } from '../owners/owner';
@@ -112,3 +113,37 @@ export interface StorePersistence {
 
 /** A database that cannot be opened or written: startup stops with this one line. */
 export class StorageError extends Error {}
+
+/**
+ * A database several instances of the lab share (PostgreSQL): each keeps the whole store in
+ * memory, writes its own changes and applies everyone else's, in the order they were written.
+ */
+export interface SharedPersistence extends StorePersistence {
+	/** This process among the instances: random, new at every start. */
+	readonly instanceId: string;
+	/**
+	 * Calls `apply` with every batch another instance writes after the state `load` returned, in
+	 * the order written; a lost notification or a dropped connection is caught up by change id.
+	 */
+	follow(apply: (batch: StoreBatch) => void): void;
+	/**
+	 * Calls `stopped` once for each instance whose process is gone, after this one took over its
+	 * queue journeys (one survivor does, never two): the sessions it left open, the journeys now
+	 * this instance's. `instanceId` null: rows of an earlier run that no instance row names.
+	 */
+	watchPeers(stopped: (peer: StoppedPeer) => void): void;
+	/** Sends a small JSON message to every other instance at once; nothing is stored. */
+	publish(message: object): void;
+	/** Messages the other instances publish (unchecked: the receiver validates them). */
+	subscribe(handler: (message: unknown, from: string) => void): void;
+}
+
+export interface StoppedPeer {
+	instanceId: string | null;
+	openSessions: string[];
+	queue: string[];
+}
+
+export function isShared(persistence: StorePersistence | null): persistence is SharedPersistence {
+	return persistence !== null && 'follow' in persistence;
+}
