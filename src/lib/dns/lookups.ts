@@ -15,7 +15,7 @@ export type DnsTransport = 'udp' | 'tcp' | 'queue' | 'auth';
 
 /** One recorded lookup, as a page may see it (who owns it stays on the server). */
 export interface DnsLookup {
-	/** Its number in the log: the deep link /dns#lookup-<id>. */
+	/** Its id in the log (unique across instances): the deep link /dns#lookup-<id>. */
 	id: string;
 	at: number;
 	transport: DnsTransport;
