@@ -17,7 +17,7 @@ export interface WireRecord {
 }
 
 /** Why a session has no tap records (UNTAPPED_MEANINGS says it to a learner). */
-export type UntappedReason = 'forgotten' | 'restart' | 'off';
+export type UntappedReason = 'forgotten' | 'restart' | 'off' | 'elsewhere';
 
 export interface WireView {
 	/** Null when tapped; else why not. Every session is tapped when it opens, unless turned off. */
@@ -77,6 +77,11 @@ export const UNTAPPED_MEANINGS: Record<UntappedReason, { meaning: string; settin
 		meaning:
 			'The operator turned the tap off, so nothing counted this session’s bytes on the wire (and TLS ran on the socket itself).',
 		setting: 'MAX_WIRE_RECORDS_PER_SESSION=0'
+	},
+	elsewhere: {
+		meaning:
+			'Another instance of the lab served this connection (several share one database); the tap keeps what it counted in that instance’s memory only, and this page was served by another.',
+		setting: 'DATABASE_URL'
 	}
 };
 
