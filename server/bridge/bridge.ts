@@ -16,6 +16,7 @@ import type {
 	SessionEvent,
 	SessionSummary
 } from '../../src/lib/messages';
+import type { ClassBusTransport } from '../classes/classBus';
 import type { ClassDirectory } from '../classes/classDirectory';
 import { ClassExercises } from '../classes/classExercises';
 import { ClassLive } from '../classes/classLive';
@@ -56,6 +57,8 @@ export interface BridgeDeps {
 	journeys?: JourneySource;
 	/** The sandbox DNS's lookups, live for /dns (server/bridge/dnsWatchers.ts). */
 	dns: DnsFeed;
+	/** Instances sharing one store (issue 21): the class channel's pages on the others. */
+	classBus?: ClassBusTransport | null;
 }
 
 export class Bridge {
@@ -85,7 +88,8 @@ export class Bridge {
 			store: deps.store,
 			clock: deps.clock,
 			membership: (ownerId) => deps.classes.membership(ownerId),
-			exercisesOf: (student) => this.#classExercises.progressNow(student)
+			exercisesOf: (student) => this.#classExercises.progressNow(student),
+			bus: deps.classBus
 		});
 		this.#dnsWatchers = new DnsWatchers(deps.dns);
 		this.#journeys = deps.journeys
@@ -212,12 +216,14 @@ export class Bridge {
 			this.#classLive.classEnded(classId);
 			this.#classExercises.classEnded(classId);
 		};
+		const onClassChanged = (classId: string) => this.#classLive.classChanged(classId);
 		store.on('event', onEvent);
 		store.on('session', onSession);
 		store.on('message', onMessage);
 		store.on('cleared', onCleared);
 		store.on('removed', onRemoved);
 		store.on('classEnded', onClassEnded);
+		store.on('classChanged', onClassChanged);
 		return () => {
 			store.off('event', onEvent);
 			store.off('session', onSession);
@@ -225,6 +231,7 @@ export class Bridge {
 			store.off('cleared', onCleared);
 			store.off('removed', onRemoved);
 			store.off('classEnded', onClassEnded);
+			store.off('classChanged', onClassChanged);
 		};
 	}
 }

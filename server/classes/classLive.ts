@@ -6,6 +6,11 @@
  *
  * Nothing is computed per recorded line unless a teacher console watches a class: the lab's
  * throughput (bench/) has none, so its cost there is one Map size check per line.
+ *
+ * With several instances (issue 21) a teacher's pages and their students' may be on different
+ * instances: each instance publishes its class members' pages (how many, what the newest shows)
+ * on the shared store's bus (classBus.ts) and merges the others', by instance, with its own. An
+ * owner in no class is never published, so a lab without classes sends nothing.
  */
 import { studentAddress, type RosterRow } from '../../src/lib/classes';
 import type { ExerciseProgress } from '../../src/lib/exercises/progress';
@@ -19,6 +24,14 @@ import type {
 import type { Clock } from '../clock';
 import type { Viewer } from '../owners/visibility';
 import type { LabStore, StoredSession } from '../store/labStore';
+import {
+	helloMessage,
+	instanceStoppedMessage,
+	ownersMessages,
+	parseClassBusMessage,
+	type ClassBusTransport,
+	type OwnerState
+} from './classBus';
 import type { Membership } from './classDirectory';
 import type { ClassRoom, Student } from './classRoom';
 
@@ -44,11 +57,26 @@ export interface ClassLiveDeps {
 	membership(ownerId: string): Membership | null;
 	/** ClassExercises.progressNow: a student's standing on the class's handouts. */
 	exercisesOf(student: Student): ExerciseProgress[];
+	/** The shared store's bus, when instances share one (issue 21); absent: this instance alone. */
+	bus?: ClassBusTransport | null;
+}
+
+/** A page's presence and when it said it (the clock's time). */
+interface SaidPresence {
+	presence: Presence;
+	at: number;
 }
 
 export class ClassLive {
 	/** What each owner's pages said they show, in the order they said it (the newest last). */
-	readonly #presence = new Map<string, Map<ClassPeer, Presence>>();
+	readonly #presence = new Map<string, Map<ClassPeer, SaidPresence>>();
+	/** Other instances' pages (what each last published), by owner, then by instance. */
+	readonly #remote = new Map<string, Map<string, OwnerState>>();
+	/** Owners whose pages here the other instances were told of (and so must hear the end of). */
+	readonly #published = new Set<string>();
+	/** The spotlight each class's followers here were last shown. */
+	readonly #spotlightShown = new Map<string, string | null>();
+	#closed = false;
 	/** Each connected page, by owner. */
 	readonly #pages = new Map<string, Set<ClassPeer>>();
 	/** Students following their teacher, by class id. */
@@ -60,7 +88,13 @@ export class ClassLive {
 	readonly #rosterSentAt = new Map<string, number>();
 	readonly #tallies = new WeakMap<StoredSession, SessionTally>();
 
-	constructor(readonly deps: ClassLiveDeps) {}
+	constructor(readonly deps: ClassLiveDeps) {
+		const bus = deps.bus;
+		if (!bus) return;
+		bus.subscribe((message, from) => this.#received(message, from));
+		// Pages already connected to the others are told again, to this instance too.
+		bus.publish(helloMessage);
+	}
 
 	/** A browser connected: its owner is connected in their class's roster. */
 	connected(peer: ClassPeer): void {
@@ -68,6 +102,7 @@ export class ClassLive {
 		if (pages) pages.add(peer);
 		else this.#pages.set(peer.viewer.ownerId, new Set([peer]));
 		this.#ownerChanged(peer.viewer.ownerId);
+		this.#publish(peer.viewer.ownerId);
 	}
 
 	/** Its socket closed. */
@@ -90,6 +125,7 @@ export class ClassLive {
 			this.#presenceChanged(ownerId);
 		}
 		this.#ownerChanged(ownerId);
+		this.#publish(ownerId);
 	}
 
 	/**
@@ -103,22 +139,23 @@ export class ClassLive {
 		if (!shown) this.#presence.set(ownerId, (shown = new Map()));
 		// Re-inserted so that the newest presence is the last of the owner's pages.
 		shown.delete(peer);
-		shown.set(peer, presence);
-		const after = presence;
-		if (
-			before?.sessionId === after?.sessionId &&
-			before?.example?.slug === after?.example?.slug &&
-			before?.example?.step === after?.example?.step
-		)
-			return;
+		shown.set(peer, { presence, at: this.deps.clock.now() });
+		if (samePresence(before, presence)) return;
 		this.#presenceChanged(ownerId);
+		this.#publish(ownerId);
 	}
 
-	/** What the owner's most recently changed page shows, or null. */
+	/** What the owner's most recently changed page shows, on any instance, or null. */
 	presenceOf(ownerId: string): Presence | null {
-		let newest: Presence | null = null;
-		for (const presence of this.#presence.get(ownerId)?.values() ?? []) newest = presence;
-		return newest;
+		let newest: SaidPresence | null = null;
+		for (const said of this.#presence.get(ownerId)?.values() ?? []) newest = said;
+		for (const state of this.#remote.get(ownerId)?.values() ?? [])
+			if (state.presenceAt !== null && (!newest || state.presenceAt > newest.at))
+				newest = {
+					presence: { sessionId: state.sessionId, example: state.example },
+					at: state.presenceAt
+				};
+		return newest?.presence ?? null;
 	}
 
 	/** A student's follow view subscribes to their teacher. */
@@ -142,6 +179,8 @@ export class ClassLive {
 		const set = this.#consoles.get(room.id);
 		if (set) set.add(peer);
 		else this.#consoles.set(room.id, new Set([peer]));
+		// A class begun after its teacher's pages connected: the other instances hear of them now.
+		this.#publishClass(room);
 		peer.send({
 			type: 'class-roster',
 			roster: this.roster(room),
@@ -170,6 +209,7 @@ export class ClassLive {
 		if (room.spotlight === sessionId) return;
 		room.spotlight = sessionId;
 		this.deps.store.saveClass(room);
+		// Followers on other instances are told when the class reaches their store (classChanged).
 		this.#toFollowers(room);
 		// The teacher's other consoles (another device) show it too.
 		this.#rosterChanged(room.id);
@@ -214,16 +254,146 @@ export class ClassLive {
 		clearTimeout(this.#rosterDue.get(classId));
 		this.#rosterDue.delete(classId);
 		this.#rosterSentAt.delete(classId);
+		this.#spotlightShown.delete(classId);
 	}
 
 	/** A student joined or was released, or their exercise progress changed: the roster is due. */
 	studentsChanged(classId: string): void {
 		this.#rosterChanged(classId);
+		const room = this.deps.store.classes.get(classId);
+		// A student who joined with pages open here: the other instances hear of them now.
+		if (room) this.#publishClass(room);
+	}
+
+	/**
+	 * Another instance's change to a class or its students reached the store (its replication):
+	 * the roster is due, and followers here see a new spotlight.
+	 */
+	classChanged(classId: string): void {
+		const room = this.deps.store.classes.get(classId);
+		if (!room) return;
+		this.#rosterChanged(classId);
+		if (this.#spotlightShown.get(classId) !== room.spotlight) this.#toFollowers(room);
+	}
+
+	/**
+	 * Another instance stopped (the store's watchPeers, on the one instance that took it over):
+	 * its pages go from every roster and presence, here and, told on the bus, on the others.
+	 */
+	instanceStopped(instanceId: string): void {
+		this.#dropInstance(instanceId);
+		this.deps.bus?.publish(instanceStoppedMessage(instanceId));
 	}
 
 	close(): void {
 		for (const timer of this.#rosterDue.values()) clearTimeout(timer);
 		this.#rosterDue.clear();
+		if (this.#closed) return;
+		this.#closed = true;
+		// Its pages are about to close: the others drop them at once, not when its lock goes.
+		this.deps.bus?.publish(instanceStoppedMessage(this.deps.bus.instanceId));
+	}
+
+	/** What this instance's pages of the owner are now, as the bus carries it. */
+	#ownerState(ownerId: string): OwnerState {
+		let newest: SaidPresence | null = null;
+		for (const said of this.#presence.get(ownerId)?.values() ?? []) newest = said;
+		return {
+			ownerId,
+			pages: this.#pages.get(ownerId)?.size ?? 0,
+			sessionId: newest?.presence.sessionId ?? null,
+			example: newest?.presence.example ?? null,
+			presenceAt: newest?.at ?? null
+		};
+	}
+
+	/** Tells the other instances of the owner's pages here, if the owner is in a class. */
+	#publish(ownerId: string): void {
+		const bus = this.deps.bus;
+		if (!bus || this.#closed) return;
+		const connected = this.#pages.has(ownerId);
+		if (!this.#published.has(ownerId)) {
+			if (!connected || !this.deps.membership(ownerId)) return;
+			this.#published.add(ownerId);
+		} else if (!connected) this.#published.delete(ownerId);
+		for (const message of ownersMessages([this.#ownerState(ownerId)])) bus.publish(message);
+	}
+
+	/** The class's members connected here whom the other instances have not heard of yet. */
+	#publishClass(room: ClassRoom): void {
+		if (!this.deps.bus) return;
+		const members = [
+			room.teacherOwnerId,
+			...this.deps.store.studentsOf(room.id).map((s) => s.ownerId)
+		];
+		for (const ownerId of members)
+			if (!this.#published.has(ownerId) && this.#pages.has(ownerId)) this.#publish(ownerId);
+	}
+
+	/** A bus message from another instance; a malformed one is dropped with one line. */
+	#received(raw: unknown, from: string): void {
+		if (this.#closed || from === this.deps.bus?.instanceId) return;
+		const message = parseClassBusMessage(raw);
+		if (message === null) return;
+		if (message instanceof Error)
+			return console.error(
+				`class bus: dropped a message from instance ${from}: ${message.message}`
+			);
+		switch (message.kind) {
+			case 'hello':
+				return this.#publishAll();
+			case 'instance-stopped':
+				return this.#dropInstance(message.instanceId);
+			case 'owners':
+				for (const state of message.owners) this.#remoteOwner(from, state);
+		}
+	}
+
+	/** Everything published so far, again, for an instance that just started. */
+	#publishAll(): void {
+		const bus = this.deps.bus;
+		if (!bus) return;
+		const states: OwnerState[] = [];
+		for (const ownerId of this.#pages.keys()) {
+			if (!this.#published.has(ownerId)) {
+				if (!this.deps.membership(ownerId)) continue;
+				this.#published.add(ownerId);
+			}
+			states.push(this.#ownerState(ownerId));
+		}
+		for (const message of ownersMessages(states)) bus.publish(message);
+	}
+
+	#remoteOwner(instanceId: string, state: OwnerState): void {
+		const { ownerId } = state;
+		const before = this.presenceOf(ownerId);
+		const wasConnected = this.#connected(ownerId);
+		let byInstance = this.#remote.get(ownerId);
+		if (state.pages > 0) {
+			if (!byInstance) this.#remote.set(ownerId, (byInstance = new Map()));
+			byInstance.set(instanceId, state);
+		} else if (byInstance?.delete(instanceId) && !byInstance.size) this.#remote.delete(ownerId);
+		this.#remoteChanged(ownerId, before, wasConnected);
+	}
+
+	#dropInstance(instanceId: string): void {
+		for (const [ownerId, byInstance] of this.#remote) {
+			if (!byInstance.has(instanceId)) continue;
+			const before = this.presenceOf(ownerId);
+			byInstance.delete(instanceId);
+			if (!byInstance.size) this.#remote.delete(ownerId);
+			this.#remoteChanged(ownerId, before, true);
+		}
+	}
+
+	#remoteChanged(ownerId: string, before: Presence | null, wasConnected: boolean): void {
+		if (!samePresence(before, this.presenceOf(ownerId))) this.#presenceChanged(ownerId);
+		if (wasConnected !== this.#connected(ownerId)) this.#ownerChanged(ownerId);
+	}
+
+	/** A page of the owner is connected, here or on another instance. */
+	#connected(ownerId: string): boolean {
+		return this.#pages.has(ownerId) || this.#remote.has(ownerId);
 	}
 
 	#sessionOwnersChanged(owners: readonly string[]): void {
@@ -250,6 +420,7 @@ export class ClassLive {
 	#toFollowers(room: ClassRoom): void {
 		const followers = this.#followers.get(room.id);
 		if (!followers?.size) return;
+		this.#spotlightShown.set(room.id, room.spotlight);
 		const message: ServerMessage = { type: 'class-follow', ...this.followOf(room) };
 		for (const peer of followers) peer.send(message);
 	}
@@ -304,7 +475,7 @@ export class ClassLive {
 				nickname: student.nickname,
 				address: studentAddress(student.nickname, room.code),
 				joinedAt: student.joinedAt,
-				connected: this.#pages.has(student.ownerId),
+				connected: this.#connected(student.ownerId),
 				session:
 					newest && newestTally
 						? {
@@ -347,6 +518,14 @@ export class ClassLive {
 		}
 		return null;
 	}
+}
+
+function samePresence(a: Presence | null, b: Presence | null): boolean {
+	return (
+		a?.sessionId === b?.sessionId &&
+		a?.example?.slug === b?.example?.slug &&
+		a?.example?.step === b?.example?.step
+	);
 }
 
 /** What a roster row needs of one session; unchanged while its event count and end are. */

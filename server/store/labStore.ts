@@ -137,6 +137,8 @@ export interface StoreEvents {
 	removed: ['session' | 'message', string, boolean];
 	/** A class ended (its teacher ended it, or its time was up): its id. */
 	classEnded: [string];
+	/** Another instance's batch changed a class or its students (applyRemote): the class's id. */
+	classChanged: [string];
 }
 
 /**
