@@ -5,8 +5,9 @@
  * <selector>._domainkey.<domain> of every domain the sandbox signs for (server/dns/sandboxZone.ts).
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { keepFirst } from '../sharedFile';
 
 export interface DkimKey {
 	/** s= (RFC 6376 §3.1): the name under _domainkey where the public key is published. */
@@ -29,10 +30,8 @@ export function loadDkimKey(dataDir: string | null, selector: string): DkimKey {
 		privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 		if (path) {
 			mkdirSync(join(dataDir!, 'dkim'), { recursive: true, mode: 0o700 });
-			// Written under a temporary name and renamed: a concurrent start never reads half a file.
-			const temporary = `${path}.${process.pid}.tmp`;
-			writeFileSync(temporary, privateKeyPem, { mode: 0o600 });
-			renameSync(temporary, path);
+			// Instances sharing DATA_DIR that start at once all sign with the key kept first.
+			privateKeyPem = keepFirst(path, privateKeyPem).content;
 		}
 	}
 	const publicKey = createPublicKey(createPrivateKey(privateKeyPem));

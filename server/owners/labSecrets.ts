@@ -4,9 +4,10 @@
  * With DATA_DIR=memory both are made afresh at each start. Files are created with mode 0600.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { StorageError } from '../store/persistence';
+import { keepFirst } from '../sharedFile';
 
 export const COOKIE_SECRET_FILE = 'cookie-secret';
 export const OPERATOR_TOKEN_FILE = 'operator-token';
@@ -49,7 +50,8 @@ export function loadLabSecrets(dataDir: string | null, configuredToken: string |
 /**
  * The secret in `dataDir/name`, made with `make` when the file does not exist yet. One read back
  * must be `valid` (`shape` says what that is): an empty or cut file (a disk that filled while it
- * was written) would otherwise sign cookies with a weak or empty key.
+ * was written) would otherwise sign cookies with a weak or empty key. Instances sharing DATA_DIR
+ * that start at once each make one; the first kept wins and the others use it (keepFirst).
  */
 function kept(
 	dataDir: string | null,
@@ -61,26 +63,25 @@ function kept(
 	if (dataDir === null) return { value: make(), created: true };
 	const file = path.join(dataDir, name);
 	let read: string | null = null;
+	let created = false;
 	try {
-		read = readFileSync(file, 'utf8').trim();
+		read = readFileSync(file, 'utf8');
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw unusable(file, error);
 	}
-	if (read !== null) {
-		if (!valid(read))
-			throw new StorageError(
-				`the secret ${file} (DATA_DIR) is not ${shape}; delete the file and SMTP Lab makes a new one at the next start.`
-			);
-		return { value: read, created: false };
-	}
-	const value = make();
-	try {
-		mkdirSync(dataDir, { recursive: true });
-		writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
-	} catch (error) {
-		throw unusable(file, error);
-	}
-	return { value, created: true };
+	if (read === null)
+		try {
+			mkdirSync(dataDir, { recursive: true });
+			({ content: read, created } = keepFirst(file, `${make()}\n`));
+		} catch (error) {
+			throw unusable(file, error);
+		}
+	const value = read.trim();
+	if (!valid(value))
+		throw new StorageError(
+			`the secret ${file} (DATA_DIR) is not ${shape}; delete the file and SMTP Lab makes a new one at the next start.`
+		);
+	return { value, created };
 }
 
 function unusable(file: string, error: unknown): StorageError {

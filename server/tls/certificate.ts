@@ -1,7 +1,9 @@
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { generate } from 'selfsigned';
+import { keepFirst } from '../sharedFile';
 
 export interface TlsMaterial {
 	key: string;
@@ -28,19 +30,42 @@ export async function loadTlsMaterial(
 	if (kept && existsSync(kept.cert) && existsSync(kept.key))
 		return fromFiles(kept.cert, kept.key, true);
 	const made = await generateSelfSigned(serverName);
-	if (kept) {
-		mkdirSync(tlsDir, { recursive: true, mode: 0o700 });
-		// Written under temporary names and renamed: a concurrent start never reads half a file.
-		for (const [path, content] of [
-			[kept.key, made.key],
-			[kept.cert, made.cert]
-		]) {
-			const temporary = `${path}.${process.pid}.tmp`;
-			writeFileSync(temporary, content, { mode: 0o600 });
-			renameSync(temporary, path);
-		}
+	if (!kept) return made;
+	mkdirSync(tlsDir, { recursive: true, mode: 0o700 });
+	// Instances sharing DATA_DIR that start at once each make a pair: the key kept first wins,
+	// and only its maker writes the certificate (over any left by a start that stopped between
+	// the two files); the others wait for that certificate.
+	const key = keepFirst(kept.key, made.key);
+	if (key.created) {
+		const temporary = `${kept.cert}.${process.pid}.tmp`;
+		writeFileSync(temporary, made.cert, { mode: 0o600 });
+		renameSync(temporary, kept.cert);
+		return made;
 	}
-	return made;
+	return await certificateOf(kept.cert, kept.key, key.content);
+}
+
+/** How long an instance waits for the certificate of a key another instance has just kept. */
+const CERTIFICATE_WAIT_MS = 10_000;
+const CERTIFICATE_POLL_MS = 20;
+
+/** The certificate at `certPath` once it is the one for `keyPem` (written just after the key). */
+async function certificateOf(
+	certPath: string,
+	keyPath: string,
+	keyPem: string
+): Promise<TlsMaterial> {
+	const privateKey = createPrivateKey(keyPem);
+	for (let waited = 0; waited < CERTIFICATE_WAIT_MS; waited += CERTIFICATE_POLL_MS) {
+		const cert = existsSync(certPath) ? readFileSync(certPath, 'utf8') : null;
+		const x509 = cert === null ? null : new X509Certificate(cert);
+		if (cert && x509?.checkPrivateKey(privateKey))
+			return { cert, key: keyPem, fingerprint256: x509.fingerprint256, selfSigned: true };
+		await sleep(CERTIFICATE_POLL_MS);
+	}
+	throw new Error(
+		`the TLS key ${keyPath} has no certificate of its own at ${certPath}: delete both and SMTP Lab makes a new pair at the next start.`
+	);
 }
 
 function fromFiles(certPath: string, keyPath: string, selfSigned: boolean): TlsMaterial {
