@@ -80,6 +80,16 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	tlsDir: string | null;
 	/** Where the database is kept (null: sessions and messages in memory only, DATA_DIR=memory). */
 	dataDir: string | null;
+	/**
+	 * The PostgreSQL database several instances share (postgres://…; null: SQLite in DATA_DIR),
+	 * and its connection pool, how often its change log and its instances are read, how long a
+	 * change stays in the log (server/store/postgres/pgPersistence.ts).
+	 */
+	databaseUrl: string | null;
+	pgPoolSize: number;
+	pgPollMs: number;
+	pgPeerCheckMs: number;
+	pgChangeLogSeconds: number;
 	/** Name the sandbox gives itself in its greeting and trace fields (never the machine's). */
 	serverName: string;
 	/**
@@ -217,6 +227,14 @@ export const DEFAULTS: LabConfig = {
 	tlsDir: null, // <dataDir>/tls unless TLS_DIR says otherwise (see readConfig)
 	// Durable by default: a restart keeps every session and message (DATA_DIR=memory does not).
 	dataDir: DEFAULT_DATA_DIR,
+	databaseUrl: null,
+	pgPoolSize: 4,
+	// The change log is read at each notification; polling only catches a lost one.
+	pgPollMs: 1000,
+	// A killed instance's journeys resume elsewhere within about this long.
+	pgPeerCheckMs: 1000,
+	// An instance started later loads the tables: the log only bridges a follower's pauses.
+	pgChangeLogSeconds: 600,
 	serverName: 'sandbox.smtp-lab.test',
 	dkimSelector: 'smtplab',
 	// Real mail has a few dozen header lines, a long Received chain a few hundred; mailauth read
@@ -311,6 +329,11 @@ export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string' | 'boolean'
 	['TLS_KEY', 'tlsKey', 'string'],
 	['TLS_DIR', 'tlsDir', 'string'],
 	['DATA_DIR', 'dataDir', 'string'],
+	['DATABASE_URL', 'databaseUrl', 'string'],
+	['PG_POOL_SIZE', 'pgPoolSize', 'int'],
+	['PG_POLL_MS', 'pgPollMs', 'int'],
+	['PG_PEER_CHECK_MS', 'pgPeerCheckMs', 'int'],
+	['PG_CHANGE_LOG_SECONDS', 'pgChangeLogSeconds', 'int'],
 	['WS_MESSAGES_PER_SECOND', 'wsMessagesPerSecond', 'int'],
 	['MAX_WS_PER_ADDRESS', 'maxWsPerAddress', 'int'],
 	['RESUME_GRACE_SECONDS', 'resumeGraceSeconds', 'int'],
@@ -510,6 +533,26 @@ export function readConfig(
 		console.warn(
 			'MAX_RECIPIENTS is below 100: RFC 5321 §4.5.3.1.8 requires servers to accept at least 100.'
 		);
+	if (config.databaseUrl !== null && !/^postgres(?:ql)?:\/\//i.test(config.databaseUrl)) {
+		// The scheme only: the rest may hold a password.
+		const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(config.databaseUrl)?.[1];
+		throw new ConfigError(
+			`DATABASE_URL must be a postgres:// or postgresql:// URL, got ${scheme ? `the scheme "${scheme}:"` : 'no URL scheme'}`
+		);
+	}
+	for (const [name, value, least, what] of [
+		['PG_POOL_SIZE', config.pgPoolSize, 1, 'how many connections to PostgreSQL write and read'],
+		['PG_POLL_MS', config.pgPollMs, 50, 'how often the change log is read without a notification'],
+		['PG_PEER_CHECK_MS', config.pgPeerCheckMs, 100, 'how often the other instances are checked'],
+		[
+			'PG_CHANGE_LOG_SECONDS',
+			config.pgChangeLogSeconds,
+			10,
+			'how long a change stays in the log for the other instances'
+		]
+	] as const)
+		if (value < least)
+			throw new ConfigError(`${name} must be at least ${least}, got ${value}: it is ${what}`);
 	if (config.dataDir === MEMORY_ONLY) config.dataDir = null;
 	const merged = { ...config, ...overrides };
 	// The TLS material lives beside the database unless TLS_DIR puts it elsewhere; a memory-only

@@ -37,6 +37,7 @@ import { LabStore, type StoredMessage } from './store/labStore';
 import { RetentionSweeper } from './store/retention';
 import { buildMessageView, type MessageView } from './store/messageView';
 import { openSqlitePersistence } from './store/sqlite/sqlitePersistence';
+import { PgPersistence, pgSettings } from './store/postgres/pgPersistence';
 import { loadTlsMaterial, type TlsMaterial } from './tls/certificate';
 
 export const LAB_KEY = Symbol.for('smtp-lab.lab');
@@ -102,11 +103,16 @@ export interface LabOptions {
 
 export async function startLab(config: LabConfig, options: LabOptions = {}): Promise<Lab> {
 	const clock = options.clock ?? systemClock;
-	// The database opens first: a bad DATA_DIR stops startup before anything listens.
+	// The database opens first: a bad DATA_DIR or DATABASE_URL stops startup before anything listens.
 	const store =
-		config.dataDir === null
-			? new LabStore(config)
-			: await LabStore.open(config, await openSqlitePersistence(config.dataDir));
+		config.databaseUrl !== null
+			? await LabStore.open(
+					config,
+					await PgPersistence.open(pgSettings(config.databaseUrl, config))
+				)
+			: config.dataDir === null
+				? new LabStore(config)
+				: await LabStore.open(config, await openSqlitePersistence(config.dataDir));
 	let secrets;
 	let dkimKey;
 	try {

@@ -16,6 +16,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import v8 from 'node:v8';
 import pg from 'pg';
+import type { LabConfig } from '../../config';
 import { listenerRow } from '../../../src/lib/listeners';
 import type { MessageSummary, SessionSummary } from '../../../src/lib/messages';
 import { nicknameKey } from '../../../src/lib/classes';
@@ -64,6 +65,17 @@ export interface PgSettings {
 	peerCheckMs: number;
 	/** How long a change stays in the log (an instance started later loads the tables). */
 	changeLogSeconds: number;
+}
+
+/** The settings as server/config.ts reads them (DATABASE_URL, PG_*). */
+export function pgSettings(databaseUrl: string, config: LabConfig): PgSettings {
+	return {
+		databaseUrl,
+		poolSize: config.pgPoolSize,
+		pollMs: config.pgPollMs,
+		peerCheckMs: config.pgPeerCheckMs,
+		changeLogSeconds: config.pgChangeLogSeconds
+	};
 }
 
 /** The advisory lock key an instance holds while it runs. */
