@@ -7,11 +7,18 @@ import type { MessageView } from './messageView';
 import type { QueueRecord } from '../queue/queueRecord';
 import type { WireTap } from '../sandbox/wireTap';
 import type { UntappedReason } from '../../src/lib/wire/wireRecords';
-import type { PersistedState, StoreBatch, StorePersistence } from './persistence';
+import {
+	isShared,
+	type PersistedState,
+	type StoreBatch,
+	type StorePersistence
+} from './persistence';
 import type { ReaderAct } from '../../src/lib/mail/readerActs';
 import type { ImapFolderRecord } from '../mailboxes/imapFolderRecord';
 import type { TxtRecordRow } from '../../src/lib/auth/authDomains';
 import { classDomain } from '../../src/lib/classes';
+import { createAnnotator } from '../recorder/annotator';
+import type { Annotator } from '../recorder/sessionRecorder';
 import {
 	persistedEvent,
 	restoredEvents,
@@ -51,6 +58,11 @@ export class StoredSession {
 	 * the sandbox attaches one: a session loaded from the database was tapped by an earlier run.
 	 */
 	wireTap: WireTap | UntappedReason = 'restart';
+	/**
+	 * While open, for a session another instance records: the annotator that has read its events
+	 * so far, so that each new one is annotated once (appendRemote).
+	 */
+	#annotator: Annotator | null = null;
 
 	constructor(
 		readonly summary: SessionSummary,
@@ -68,12 +80,18 @@ export class StoredSession {
 			// Loaded ended: annotated when first read, not at start.
 			this.#recorded = null;
 			this.ended();
-		} else this.#recorded = persisted.length ? restoredEvents(summary.listener, persisted) : [];
+		} else if (persisted.length) {
+			this.#annotator = createAnnotator(summary.listener);
+			this.#recorded = restoredEvents(this.#annotator, persisted);
+		} else this.#recorded = [];
 	}
 
 	/** The events, annotated (for an ended session: annotated again, a new array each read). */
 	get events(): SessionEvent[] {
-		return this.#recorded ?? restoredEvents(this.summary.listener, this.#persistedEvents());
+		return (
+			this.#recorded ??
+			restoredEvents(createAnnotator(this.summary.listener), this.#persistedEvents())
+		);
 	}
 
 	get eventCount(): number {
@@ -96,8 +114,24 @@ export class StoredSession {
 		this.#textBytes += eventBytes(event);
 	}
 
+	/**
+	 * An event another instance recorded, in the database's form: annotated by this session's
+	 * annotator after the events before it, as that instance's recorder annotated it.
+	 */
+	appendRemote(persisted: PersistedEvent): SessionEvent {
+		if (!this.#annotator) {
+			// Its first remote event: the annotator reads what came before, once.
+			this.#annotator = createAnnotator(this.summary.listener);
+			restoredEvents(this.#annotator, this.#persistedEvents());
+		}
+		const [event] = restoredEvents(this.#annotator, [persisted]);
+		this.append(event, persisted);
+		return event;
+	}
+
 	/** The session has ended: its annotations are let go of, its events packed. */
 	ended(): void {
+		this.#annotator = null;
 		if (this.#packed !== null) return;
 		this.#packed = JSON.stringify(this.#persisted);
 		this.#persisted = null;
@@ -139,6 +173,11 @@ export interface StoreEvents {
 	classEnded: [string];
 	/** Another instance's batch changed a class or its students (applyRemote): the class's id. */
 	classChanged: [string];
+	/**
+	 * Another instance saved a journey of its outgoing queue (null: deleted); applyRemote only,
+	 * for this instance's queue to show it (server/queue/outgoingQueue.ts).
+	 */
+	queueRecord: [string, QueueRecord | null];
 }
 
 /**
@@ -152,6 +191,12 @@ export const FLUSH_DELAY_MS = 100;
 
 /** The end reason of a session that was open when the server stopped. */
 export const RESTART_END_REASON = 'the server restarted while this session was open';
+
+/**
+ * The end reason of a session whose instance stopped (several instances sharing one database):
+ * another instance ends it when it takes the stopped one's place (server/lab.ts).
+ */
+export const PEER_STOPPED_END_REASON = 'the instance serving this session stopped';
 
 /**
  * The store of sessions and messages, read from memory. Nothing is evicted to make room: what
@@ -221,8 +266,13 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		return store;
 	}
 
-	/** Loads what the database held; sessions left open by the last run are closed, saying why. */
+	/**
+	 * Loads what the database held; sessions left open by the last run are closed, saying why.
+	 * A database shared by several instances closes none: a live instance may be serving them,
+	 * and the one that takes a stopped instance's place closes its (endStoppedPeerSession).
+	 */
 	#hydrate(state: PersistedState): void {
+		const shared = isShared(this.#persistence);
 		for (const owner of state.owners) this.#indexOwner(owner);
 		for (const share of state.shares) this.shares.set(share.token, share);
 		for (const { ownerId, token } of state.grants) this.#indexGrant(ownerId, token);
@@ -238,27 +288,216 @@ export class LabStore extends EventEmitter<StoreEvents> {
 			this.sessions.set(summary.id, stored);
 			this.usage.addText(stored.textBytes);
 			if (summary.endedAt !== null) continue;
-			const at = Date.now();
-			// The recorder's field order (restoredEvents gives it back in that order).
-			this.appendEvent(summary.id, {
-				seq: 0,
-				at,
-				dir: 'system',
-				text: `Session closed: ${RESTART_END_REASON}.`,
-				anomalies: [],
-				annotation: {
+			if (shared) stored.wireTap = 'elsewhere';
+			else
+				this.#endOpenSession(summary.id, RESTART_END_REASON, {
 					title: 'Closed by a restart',
 					summary:
 						'The lab stopped while this connection was open; the connection did not survive it. Everything recorded up to then is kept.'
-				},
-				kind: 'note'
-			});
-			this.updateSession(summary.id, { endedAt: at, endReason: RESTART_END_REASON });
+				});
 		}
 		for (const message of state.messages) {
 			this.messages.set(message.summary.id, message);
 			this.usage.addMessage(message);
 		}
+	}
+
+	/**
+	 * Applies a batch another instance wrote (SharedPersistence.follow), in memory only: nothing
+	 * is queued for writing, it is written already. Watchers are told as for a change made here:
+	 * the same events, plus 'queueRecord' for the journeys. Upserts and inserts come before the
+	 * deletions, as the database applies them (ids are never reused).
+	 */
+	applyRemote(batch: StoreBatch): void {
+		for (const owner of batch.newOwners) this.#indexOwner(owner);
+		const eventsOf = new Map<string, PersistedEvent[]>();
+		for (const { sessionId, event } of batch.events) {
+			const events = eventsOf.get(sessionId);
+			if (events) events.push(event);
+			else eventsOf.set(sessionId, [event]);
+		}
+		const ownersOf = new Map(batch.sessionOwners.map((s) => [s.sessionId, s.owners]));
+		const changed: StoredSession[] = [];
+		for (const summary of batch.sessions) {
+			const known = this.sessions.get(summary.id);
+			if (known) {
+				changed.push(known);
+				continue;
+			}
+			// The id list is rebuilt link by link (messageLinks), as the database keeps it.
+			const stored = new StoredSession(
+				{ ...summary, messageIds: [] },
+				[...(ownersOf.get(summary.id) ?? [])],
+				eventsOf.get(summary.id) ?? []
+			);
+			eventsOf.delete(summary.id);
+			stored.wireTap = 'elsewhere';
+			this.sessions.set(summary.id, stored);
+			this.usage.addText(stored.textBytes);
+			this.emit('session', stored.summary);
+			for (const event of stored.events) this.emit('event', summary.id, event);
+		}
+		for (const [sessionId, events] of eventsOf) {
+			const stored = this.sessions.get(sessionId);
+			if (!stored) continue;
+			for (const persisted of events) {
+				const event = stored.appendRemote(persisted);
+				this.usage.addText(eventBytes(event));
+				stored.summary.eventCount = stored.eventCount;
+				this.emit('event', sessionId, event);
+			}
+		}
+		for (const stored of changed) {
+			const summary = batch.sessions.find((s) => s.id === stored.summary.id)!;
+			Object.assign(stored.summary, {
+				...summary,
+				messageIds: stored.summary.messageIds,
+				eventCount: stored.eventCount
+			});
+			if (stored.summary.endedAt !== null) stored.ended();
+			this.emit('session', stored.summary);
+		}
+		for (const { sessionId, index, messageId } of batch.messageLinks) {
+			const stored = this.sessions.get(sessionId);
+			if (stored) stored.summary.messageIds[index] = messageId;
+		}
+		for (const { sessionId, owners } of batch.sessionOwners) {
+			const stored = this.sessions.get(sessionId);
+			if (!stored || stored.owners === owners) continue;
+			const before = stored.owners;
+			stored.owners = [...owners];
+			// As claimSession and releaseSession tell: a new owner sees it, a released one not.
+			if (owners.some((id) => !before.includes(id))) this.emit('session', stored.summary);
+			if (before.some((id) => !owners.includes(id)))
+				this.emit('removed', 'session', sessionId, false);
+		}
+		for (const { summary, raw, trace, owners } of batch.newMessages) {
+			// Reader acts come as their own entries (readerActs), as the database keeps them.
+			const message: StoredMessage = {
+				summary: withoutReaderActs(summary),
+				raw,
+				trace,
+				owners: [...owners]
+			};
+			this.messages.set(summary.id, message);
+			this.usage.addMessage(message);
+			this.emit('message', message.summary);
+		}
+		for (const { messageId, owners } of batch.messageOwners) {
+			const stored = this.messages.get(messageId);
+			if (!stored) continue;
+			this.usage.changeOwners(stored, stored.owners, owners);
+			stored.owners = [...owners];
+			this.emit('removed', 'message', messageId, false);
+		}
+		for (const share of batch.newShares) this.shares.set(share.token, share);
+		for (const { ownerId, token } of batch.newGrants) this.#indexGrant(ownerId, token);
+		for (const token of batch.deletedShares) {
+			this.shares.delete(token);
+			for (const tokens of this.grants.values()) tokens.delete(token);
+		}
+		for (const summary of batch.changedMessages) {
+			const stored = this.messages.get(summary.id);
+			if (!stored) continue;
+			const { readerActs } = stored.summary;
+			Object.assign(stored.summary, withoutReaderActs(summary));
+			if (readerActs) stored.summary.readerActs = readerActs;
+			this.emit('message', stored.summary);
+		}
+		for (const { messageId, act } of batch.readerActs) {
+			const stored = this.messages.get(messageId);
+			if (!stored) continue;
+			(stored.summary.readerActs ??= []).push(act);
+			this.emit('message', stored.summary);
+		}
+		for (const id of batch.deletedSessions) {
+			const stored = this.sessions.get(id);
+			if (!stored) continue;
+			this.usage.removeText(stored.textBytes);
+			this.sessions.delete(id);
+			this.#tapped.delete(id);
+			this.emit('removed', 'session', id, true);
+		}
+		for (const id of batch.deletedMessages) {
+			const stored = this.messages.get(id);
+			if (!stored) continue;
+			this.messages.delete(id);
+			this.usage.removeMessage(stored);
+			this.emit('removed', 'message', id, true);
+		}
+		const changedClasses = new Set<string>();
+		for (const room of batch.classes) {
+			this.#indexClass(room);
+			changedClasses.add(room.id);
+		}
+		for (const student of batch.students) {
+			this.#indexStudent(student);
+			changedClasses.add(student.classId);
+		}
+		// After the upserts: a row deleted is the owner's it names, never a newcomer's.
+		for (const { classId, nicknameKey: key, ownerId } of batch.deletedStudents) {
+			const student = this.students.get(ownerId);
+			if (student?.classId === classId && nicknameKey(student.nickname) === key)
+				this.#unindexStudent(student);
+			changedClasses.add(classId);
+		}
+		const ended: string[] = [];
+		for (const id of batch.deletedClasses) {
+			const room = this.classes.get(id);
+			if (!room) continue;
+			this.#unindexClass(room);
+			changedClasses.delete(id);
+			ended.push(id);
+		}
+		for (const record of batch.queue) this.queue.set(record.journey.id, record);
+		for (const id of batch.deletedQueue) this.queue.delete(id);
+		for (const folder of batch.imapFolders) this.imapFolders.set(folder.id, folder);
+		for (const id of batch.deletedImapFolders) this.imapFolders.delete(id);
+		for (const { space, name, subscribed } of batch.imapSubscriptions)
+			this.#indexSubscription(space, name, subscribed);
+		for (const { domain, records } of batch.zoneTxt)
+			if (records) this.#zoneTxt.set(domain, records);
+			else this.#zoneTxt.delete(domain);
+		// Told once everything is in place: a listener reads the whole store.
+		for (const id of changedClasses) this.emit('classChanged', id);
+		for (const id of ended) this.emit('classEnded', id);
+		for (const record of batch.queue)
+			if (this.queue.get(record.journey.id) === record)
+				this.emit('queueRecord', record.journey.id, record);
+		for (const id of batch.deletedQueue) this.emit('queueRecord', id, null);
+	}
+
+	/**
+	 * Ends a session a stopped instance was serving (its connection went with it), as any change
+	 * is made: written, and so seen by every instance and watcher. Nothing when it already ended.
+	 */
+	endStoppedPeerSession(sessionId: string): void {
+		if (this.sessions.get(sessionId)?.summary.endedAt !== null) return;
+		this.#endOpenSession(sessionId, PEER_STOPPED_END_REASON, {
+			title: 'Closed: its instance stopped',
+			summary:
+				'The instance of the lab serving this connection stopped; the connection did not survive it. Everything recorded up to then is kept, on every instance.'
+		});
+	}
+
+	/** Closes an open session whose connection is gone, with a system line saying why. */
+	#endOpenSession(
+		sessionId: string,
+		reason: string,
+		annotation: { title: string; summary: string }
+	): void {
+		const at = Date.now();
+		// The recorder's field order (restoredEvents gives it back in that order).
+		this.appendEvent(sessionId, {
+			seq: 0,
+			at,
+			dir: 'system',
+			text: `Session closed: ${reason}.`,
+			anomalies: [],
+			annotation,
+			kind: 'note'
+		});
+		this.updateSession(sessionId, { endedAt: at, endReason: reason });
 	}
 
 	/** Writes every queued change; resolves once written (or failed: then it stays queued). */
@@ -613,12 +852,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		const room = this.classes.get(id);
 		if (!room) return;
 		for (const student of this.studentsOf(id)) this.deleteStudent(student);
-		this.classes.delete(id);
-		this.#classesByCode.delete(room.code);
-		const taught = this.classesTaughtBy(room.teacherOwnerId).filter((c) => c !== room);
-		if (taught.length) this.#classesTaught.set(room.teacherOwnerId, taught);
-		else this.#classesTaught.delete(room.teacherOwnerId);
-		for (const ownerId of room.formerStudents) this.#formerStudentOf.delete(ownerId);
+		this.#unindexClass(room);
 		// The class domain's records go with it: a later class may be given the same code.
 		this.setZoneTxt(classDomain(room.code), null);
 		if (this.#persistence) this.#pending.deletedClasses.push(id);
@@ -661,9 +895,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 
 	deleteStudent(student: Student): void {
 		if (this.students.get(student.ownerId) !== student) return;
-		this.students.delete(student.ownerId);
-		const key = nicknameKey(student.nickname);
-		this.#studentsByNickname.delete(studentKey(student.classId, key));
+		const key = this.#unindexStudent(student);
 		if (this.#persistence)
 			this.#pending.deletedStudents.push({
 				classId: student.classId,
@@ -671,6 +903,14 @@ export class LabStore extends EventEmitter<StoreEvents> {
 				ownerId: student.ownerId
 			});
 		this.#changed(null);
+	}
+
+	/** Returns the student's nickname key. */
+	#unindexStudent(student: Student): string {
+		this.students.delete(student.ownerId);
+		const key = nicknameKey(student.nickname);
+		this.#studentsByNickname.delete(studentKey(student.classId, key));
+		return key;
 	}
 
 	studentByNickname(classId: string, nickname: string): Student | undefined {
@@ -718,6 +958,15 @@ export class LabStore extends EventEmitter<StoreEvents> {
 			known ? taught.map((c) => (c === known ? room : c)) : [...taught, room]
 		);
 		for (const ownerId of room.formerStudents) this.#formerStudentOf.set(ownerId, room);
+	}
+
+	#unindexClass(room: ClassRoom): void {
+		this.classes.delete(room.id);
+		this.#classesByCode.delete(room.code);
+		const taught = this.classesTaughtBy(room.teacherOwnerId).filter((c) => c !== room);
+		if (taught.length) this.#classesTaught.set(room.teacherOwnerId, taught);
+		else this.#classesTaught.delete(room.teacherOwnerId);
+		for (const ownerId of room.formerStudents) this.#formerStudentOf.delete(ownerId);
 	}
 
 	#indexStudent(student: Student): void {
@@ -810,6 +1059,13 @@ const NO_CLASSES: ClassRoom[] = [];
 
 function studentKey(classId: string, key: string): string {
 	return `${classId}\n${key}`;
+}
+
+/** A message's summary without its reader acts, which a batch carries as entries of their own. */
+function withoutReaderActs(summary: MessageSummary): MessageSummary {
+	const copy = { ...summary };
+	delete copy.readerActs;
+	return copy;
 }
 
 function emptyBatch(): Omit<StoreBatch, 'sessions'> {

@@ -5,8 +5,8 @@
  * the database's write time (npm run bench); it is a function of the lines read before it.
  * Storage-agnostic: every persistence writes and loads these.
  */
-import type { Annotation, ListenerName, SessionEvent } from '../../src/lib/messages';
-import { createAnnotator } from '../recorder/annotator';
+import type { Annotation, SessionEvent } from '../../src/lib/messages';
+import type { Annotator } from '../recorder/sessionRecorder';
 
 /** How the recorder's annotator read an event (see SessionRecorder). */
 export interface EventReading {
@@ -46,11 +46,12 @@ export function persistedEvent(event: SessionEvent, reading?: EventReading): Per
 }
 
 /**
- * The events as recorded: a fresh annotator of the session's listener reads the lines in order,
- * as the recorder's did, and gives each its annotation unless one was stored.
+ * The events as recorded: `annotator`, of the session's listener, reads the lines in order, as
+ * the recorder's did, and gives each its annotation unless one was stored. A fresh annotator
+ * reads a whole session; one that already read the session's earlier events goes on with the
+ * next ones (a session another instance records arrives a batch at a time: LabStore.applyRemote).
  */
-export function restoredEvents(listener: ListenerName, stored: PersistedEvent[]): SessionEvent[] {
-	const annotator = createAnnotator(listener);
+export function restoredEvents(annotator: Annotator, stored: PersistedEvent[]): SessionEvent[] {
 	return stored.map(({ read, annotation, note, seq, at, dir, text, anomalies, ...rest }) => {
 		const derived = read
 			? annotator.annotate({ dir, text, kind: rest.kind, isData: read === 'data' })
