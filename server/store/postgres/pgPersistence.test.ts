@@ -5,13 +5,18 @@
  * dropped connection, taking over a killed instance, the bus, and one clear line when the
  * database cannot be reached.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import v8 from 'node:v8';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storedMessage } from '../../../tests/storedItems';
 import { startPostgresCluster, type PostgresCluster } from '../../../tests/postgresCluster';
-import type { StoreBatch } from '../persistence';
-import { session, storeSuite } from '../storeSuite';
-import { instanceKey, PgPersistence, type PgSettings } from './pgPersistence';
+import { LabStore } from '../labStore';
+import { StorageError, type StoppedPeer, type StoreBatch } from '../persistence';
+import type { QueueRecord } from '../../queue/queueRecord';
+import { event, LIMITS, session, storeSuite } from '../storeSuite';
+import { BUS_MAX_BYTES, instanceKey, PgPersistence, type PgSettings } from './pgPersistence';
 
 let cluster: PostgresCluster;
 let databaseUrl: string;
@@ -169,5 +174,259 @@ describe('PostgreSQL: instances follow each other', () => {
 		await a.write(sessionBatch('also-while-down'));
 		await seen.until(3);
 		expect(seen.sessionIds()).toEqual(['first', 'while-down', 'also-while-down']);
+	});
+});
+
+describe('PostgreSQL: change ids commit in id order', () => {
+	it('a follower applies every batch of four concurrent writers, in the log order, none skipped', async () => {
+		const writers = await Promise.all([1, 2, 3, 4].map(() => instance({ poolSize: 2 })));
+		const reader = await instance({ pollMs: 50 });
+		await reader.load();
+		const seen = follower();
+		reader.follow((received) => seen.apply(received));
+		const perWriter = 25;
+		await Promise.all(
+			writers.map(async (writer, w) => {
+				for (let i = 0; i < perWriter; i++) await writer.write(sessionBatch(`w${w}-${i}`));
+			})
+		);
+		await seen.until(writers.length * perWriter);
+		const logged = await sql<{ batch: Buffer }>('SELECT batch FROM store_changes ORDER BY id');
+		const inLogOrder = logged.map((row) => v8.deserialize(row.batch).sessions[0].id);
+		expect(seen.sessionIds()).toEqual(inLogOrder);
+		// Each writer's own batches in the order it wrote them.
+		for (let w = 0; w < writers.length; w++)
+			expect(seen.sessionIds().filter((id) => id.startsWith(`w${w}-`))).toEqual(
+				Array.from({ length: perWriter }, (_, i) => `w${w}-${i}`)
+			);
+	});
+});
+
+/** Starts pgPeerChild.ts on this test's database; resolves with its instance id once written. */
+function startChild(): Promise<{ instanceId: string; kill: () => Promise<void> }> {
+	const child = spawn(
+		process.execPath,
+		['--import', 'tsx', path.join(import.meta.dirname, 'pgPeerChild.ts')],
+		{
+			env: { ...process.env, DATABASE_URL: databaseUrl },
+			stdio: ['ignore', 'pipe', 'inherit']
+		}
+	);
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	return new Promise((resolve, reject) => {
+		let out = '';
+		child.stdout.on('data', (chunk: Buffer) => {
+			out += chunk;
+			if (!out.endsWith('\n')) return;
+			resolve({
+				instanceId: out.trim(),
+				kill: async () => {
+					child.kill('SIGKILL');
+					await exited;
+				}
+			});
+		});
+		child.once('exit', (code) => reject(new Error(`the child instance exited (${code})`)));
+	});
+}
+
+describe('PostgreSQL: a stopped instance is taken over by one survivor', () => {
+	it('a killed instance is reported once, with its open sessions and journeys, now the winner’s', async () => {
+		const reports: { by: string; peer: StoppedPeer }[] = [];
+		let reported = () => {};
+		const firstReport = new Promise<void>((resolve) => (reported = resolve));
+		const survivors = [await instance({ peerCheckMs: 100 }), await instance({ peerCheckMs: 100 })];
+		const child = await startChild();
+		for (const survivor of survivors)
+			survivor.watchPeers((peer) => {
+				reports.push({ by: survivor.instanceId, peer });
+				reported();
+			});
+		// Alive, it is nobody's to take over.
+		expect(await sql('SELECT id FROM instances WHERE id = $1', [child.instanceId])).toHaveLength(1);
+		await child.kill();
+		await firstReport;
+		// Several more checks by both: a second report would come within them.
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		for (const survivor of survivors) await survivor.close();
+		expect(reports.map((r) => r.peer)).toEqual([
+			{ instanceId: child.instanceId, openSessions: ['child-open'], queue: ['child-journey'] }
+		]);
+		const winner = reports[0].by;
+		expect(await sql('SELECT instance FROM queue')).toEqual([{ instance: winner }]);
+		expect(await sql('SELECT id, instance FROM sessions ORDER BY id')).toEqual([
+			{ id: 'child-ended', instance: child.instanceId },
+			{ id: 'child-open', instance: winner }
+		]);
+		expect(await sql('SELECT id FROM instances WHERE id = $1', [child.instanceId])).toEqual([]);
+	}, 30_000);
+
+	it('rows of an earlier run that no instance row names are reported once, as instance null', async () => {
+		const earlier = await instance();
+		await earlier.write(
+			batch({
+				sessions: [session('left-open', null)],
+				queue: [{ journey: { id: 'left-journey' } } as QueueRecord]
+			})
+		);
+		await earlier.close();
+		// As after a crash of the whole deployment and a cleanup of the instances.
+		await sql('DELETE FROM instances');
+		const next = await instance({ peerCheckMs: 100 });
+		const reports: StoppedPeer[] = [];
+		let reported = () => {};
+		const firstReport = new Promise<void>((resolve) => (reported = resolve));
+		next.watchPeers((peer) => {
+			reports.push(peer);
+			reported();
+		});
+		await firstReport;
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		expect(reports).toEqual([
+			{ instanceId: null, openSessions: ['left-open'], queue: ['left-journey'] }
+		]);
+		expect(await sql('SELECT instance FROM queue')).toEqual([{ instance: next.instanceId }]);
+	});
+});
+
+describe('PostgreSQL: the bus between instances', () => {
+	it('a message reaches the other instances with its sender, not the sender itself', async () => {
+		const a = await instance();
+		const b = await instance();
+		const toA: [unknown, string][] = [];
+		const toB: [unknown, string][] = [];
+		let bGot = () => {};
+		let aGot = () => {};
+		const bReceived = new Promise<void>((resolve) => (bGot = resolve));
+		const aReceived = new Promise<void>((resolve) => (aGot = resolve));
+		a.subscribe((message, from) => {
+			toA.push([message, from]);
+			aGot();
+		});
+		b.subscribe((message, from) => {
+			toB.push([message, from]);
+			bGot();
+		});
+		a.publish({ kind: 'presence', owners: ['o1'] });
+		await bReceived;
+		// A's own message came back on its listening connection before B's: it was left out.
+		b.publish({ kind: 'presence', owners: ['o2'] });
+		await aReceived;
+		expect(toB).toEqual([[{ kind: 'presence', owners: ['o1'] }, a.instanceId]]);
+		expect(toA).toEqual([[{ kind: 'presence', owners: ['o2'] }, b.instanceId]]);
+	});
+
+	it(`a message of ${BUS_MAX_BYTES} bytes (with its sender) goes; one byte more is refused`, async () => {
+		const a = await instance();
+		const b = await instance();
+		const received: unknown[] = [];
+		let got = () => {};
+		const arrived = new Promise<void>((resolve) => (got = resolve));
+		b.subscribe((message) => {
+			received.push(message);
+			got();
+		});
+		const overhead = JSON.stringify({ from: a.instanceId, message: { text: '' } }).length;
+		const atLimit = { text: 'x'.repeat(7900 - overhead) };
+		expect(() => a.publish({ text: 'x'.repeat(7901 - overhead) })).toThrow(
+			`a message between instances is at most 7900 bytes of JSON; this one is 7901`
+		);
+		a.publish(atLimit);
+		await arrived;
+		expect(received).toEqual([atLimit]);
+	});
+});
+
+describe('PostgreSQL: failures', () => {
+	it('an unreachable server or a bad database stops startup with one line, the password masked', async () => {
+		const attempts: [string, RegExp][] = [
+			[
+				'postgres://lab:hunter22@/smtplab?host=/nonexistent-socket-dir&port=5499',
+				/^cannot connect to DATABASE_URL postgres:\/\/lab:\*\*\*@\/smtplab\?host=\/nonexistent-socket-dir&port=5499: connect ENOENT \/nonexistent-socket-dir\/\.s\.PGSQL\.5499$/
+			],
+			[
+				'postgresql://lab:hunter22@127.0.0.1:1/smtplab',
+				/^cannot connect to DATABASE_URL postgresql:\/\/lab:\*\*\*@127\.0\.0\.1:1\/smtplab: connect ECONNREFUSED 127\.0\.0\.1:1$/
+			],
+			[
+				cluster.url('no_such_database').replace('@', ':hunter22@'),
+				/^cannot connect to DATABASE_URL postgres:\/\/\w+:\*\*\*@\/no_such_database\?.*: database "no_such_database" does not exist$/
+			]
+		];
+		for (const [url, line] of attempts) {
+			const failure = await PgPersistence.open(settingsFor(url)).catch((error: Error) => error);
+			expect(failure).toBeInstanceOf(StorageError);
+			expect((failure as Error).message).toMatch(line);
+			expect((failure as Error).message).not.toContain('hunter22');
+		}
+	});
+
+	it('the server started with an unreachable DATABASE_URL exits with that one line', async () => {
+		const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+			env: {
+				...process.env,
+				PORT: '0',
+				SMTP_PORT: '0',
+				SUBMISSION_PORT: '0',
+				SMTPS_PORT: '0',
+				DNS_PORT: '0',
+				MAIL_HOSTS_PORT: '0',
+				DATABASE_URL: 'postgres://lab:hunter22@/smtplab?host=/nonexistent-socket-dir&port=5499'
+			},
+			stdio: ['ignore', 'ignore', 'pipe']
+		});
+		let stderr = '';
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		const code = await new Promise((resolve) => child.once('exit', resolve));
+		expect(code).toBe(1);
+		expect(stderr.trim().split('\n')).toEqual([
+			'SMTP Lab: cannot connect to DATABASE_URL postgres://lab:***@/smtplab?host=/nonexistent-socket-dir&port=5499: connect ENOENT /nonexistent-socket-dir/.s.PGSQL.5499'
+		]);
+	}, 30_000);
+
+	it('a write PostgreSQL refuses is rolled back whole, kept by the store and written again', async () => {
+		const errors: unknown[] = [];
+		const logged = console.error;
+		console.error = (...args: unknown[]) => errors.push(args.join(' '));
+		try {
+			const store = await LabStore.open(LIMITS, await instance());
+			store.addSession(session('s1'));
+			await store.flush();
+			// Another connection takes the events' table away: the next batch fails at its events.
+			await sql('ALTER TABLE event_chunks RENAME TO elsewhere');
+			store.appendEvent('s1', event('EHLO first'));
+			store.addSession(session('s2'));
+			await store.flush();
+			expect(errors).toEqual([
+				'SMTP Lab: writing to the database failed (relation "event_chunks" does not exist); sessions and messages stay in memory and are written when it works again.'
+			]);
+			// Nothing of that batch was written: not s2, not its change.
+			expect(await sql('SELECT id FROM sessions ORDER BY id')).toEqual([{ id: 's1' }]);
+			expect(await sql('SELECT count(*)::int AS n FROM store_changes')).toEqual([{ n: 1 }]);
+			await sql('ALTER TABLE elsewhere RENAME TO event_chunks');
+			store.appendEvent('s1', event('NOOP second'));
+			await store.close();
+			const again = await LabStore.open(LIMITS, await instance());
+			expect(again.sessions.get('s1')!.events.map((e) => e.text)).toEqual([
+				'EHLO first',
+				'NOOP second'
+			]);
+			expect([...again.sessions.keys()]).toEqual(['s1', 's2']);
+		} finally {
+			console.error = logged;
+		}
+	});
+
+	it('changes older than PG_CHANGE_LOG_SECONDS are pruned; an instance started later loads the tables', async () => {
+		const a = await instance({ changeLogSeconds: 10 });
+		await a.write(sessionBatch('old'));
+		await a.write(sessionBatch('recent'));
+		await sql(
+			"UPDATE store_changes SET written_at = now() - interval '11 seconds' WHERE id = (SELECT min(id) FROM store_changes)"
+		);
+		const later = await instance({ changeLogSeconds: 10 });
+		expect(await sql('SELECT count(*)::int AS n FROM store_changes')).toEqual([{ n: 1 }]);
+		const state = await later.load();
+		expect(state.sessions.map((s) => s.summary.id)).toEqual(['old', 'recent']);
 	});
 });

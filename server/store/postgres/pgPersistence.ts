@@ -84,16 +84,25 @@ export function instanceKey(instanceId: string): bigint {
 	return digest.readBigInt64BE(0);
 }
 
-/** `url` with its password replaced, fit to print. */
+/**
+ * `url` with its password replaced, fit to print: the one in the user part (up to its last @, a
+ * password may hold an unescaped one) and a `password=` parameter. Not parsed as a WHATWG URL,
+ * which refuses the unix-socket form postgres://user@/db?host=/dir that node-postgres reads.
+ */
 export function maskedUrl(url: string): string {
-	try {
-		const parsed = new URL(url);
-		if (parsed.password) parsed.password = '***';
-		return parsed.toString();
-	} catch {
-		// Not a URL at all: nothing of it is printed, in case a password is in there.
-		return '(a DATABASE_URL that is no URL)';
+	const queryAt = url.indexOf('?');
+	const head = queryAt < 0 ? url : url.slice(0, queryAt);
+	const query = queryAt < 0 ? '' : url.slice(queryAt);
+	const authorityAt = head.indexOf('//') + 2;
+	const userEnd = head.lastIndexOf('@');
+	let masked = head;
+	if (authorityAt >= 2 && userEnd > authorityAt) {
+		const user = head.slice(authorityAt, userEnd);
+		const colon = user.indexOf(':');
+		if (colon >= 0)
+			masked = `${head.slice(0, authorityAt)}${user.slice(0, colon)}:***${head.slice(userEnd)}`;
 	}
+	return masked + query.replace(/([?&]password=)[^&#]*/gi, '$1***');
 }
 
 /** int8 (counts, ids, millisecond times) as numbers: every value the store keeps is < 2^53. */
