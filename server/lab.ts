@@ -38,6 +38,7 @@ import { RetentionSweeper } from './store/retention';
 import { buildMessageView, type MessageView } from './store/messageView';
 import { openSqlitePersistence } from './store/sqlite/sqlitePersistence';
 import { PgPersistence, pgSettings } from './store/postgres/pgPersistence';
+import { isShared } from './store/persistence';
 import { loadTlsMaterial, type TlsMaterial } from './tls/certificate';
 
 export const LAB_KEY = Symbol.for('smtp-lab.lab');
@@ -104,15 +105,15 @@ export interface LabOptions {
 export async function startLab(config: LabConfig, options: LabOptions = {}): Promise<Lab> {
 	const clock = options.clock ?? systemClock;
 	// The database opens first: a bad DATA_DIR or DATABASE_URL stops startup before anything listens.
-	const store =
+	const persistence =
 		config.databaseUrl !== null
-			? await LabStore.open(
-					config,
-					await PgPersistence.open(pgSettings(config.databaseUrl, config))
-				)
+			? await PgPersistence.open(pgSettings(config.databaseUrl, config))
 			: config.dataDir === null
-				? new LabStore(config)
-				: await LabStore.open(config, await openSqlitePersistence(config.dataDir));
+				? null
+				: await openSqlitePersistence(config.dataDir);
+	const store = persistence ? await LabStore.open(config, persistence) : new LabStore(config);
+	// Several instances share this database: each applies the others' changes (design: issue 21).
+	const shared = isShared(persistence) ? persistence : null;
 	let secrets;
 	let dkimKey;
 	try {
@@ -258,7 +259,10 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		throw error;
 	}
 	// Deliveries the last run left queued are taken up, now that the hosts and the DNS answer.
-	queue.resume();
+	// Shared: each journey is sent by the instance that queued it, or by the one that takes a
+	// stopped instance's place (watchPeers below); the others only show it.
+	if (shared) queue.showStored();
+	else queue.resume();
 	// Retention applies to what was loaded too (RETENTION_HOURS may have been lowered).
 	const retention = new RetentionSweeper(store, clock, config.retentionHours, classes);
 	retention.start();
@@ -294,6 +298,14 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 			fingerprint256: tls.fingerprint256
 		})
 	});
+	if (shared) {
+		shared.follow((batch) => store.applyRemote(batch));
+		shared.watchPeers((peer) => {
+			for (const id of peer.openSessions) store.endStoppedPeerSession(id);
+			queue.adopt(peer.queue);
+			if (peer.instanceId !== null) bridge.classLive.instanceStopped(peer.instanceId);
+		});
+	}
 	const lab: Lab = {
 		config,
 		store,

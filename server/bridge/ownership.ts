@@ -100,10 +100,7 @@ export class SessionOwnership {
 	resume(peer: Peer, sessionId: string, token: string): void {
 		const session = this.sessions.get(sessionId);
 		if (!session || session.closed || !session.matches(token))
-			return peer.send({
-				type: 'error',
-				message: 'cannot resume: the session has ended or the token is wrong'
-			});
+			return peer.send({ type: 'error', message: this.#cannotResume(sessionId, session) });
 		const owned = this.#ownedBy.get(peer);
 		if (owned && owned !== session && !owned.closed)
 			return peer.send({
@@ -116,6 +113,19 @@ export class SessionOwnership {
 		peer.send({ type: 'opened', session: stored.summary, resumeToken: session.resumeToken });
 		// Replay the whole session (owner view): the page rebuilds its view from seq 1.
 		for (const event of stored.events) peer.sendEvent(sessionId, this.#ownerView(sessionId, event));
+	}
+
+	/**
+	 * Why a resume fails. A session this instance does not run (several instances share one
+	 * database: the page reached another than the one serving it) may have ended — its
+	 * instance stopped, say — while its transcript stays; or it runs on another instance.
+	 */
+	#cannotResume(sessionId: string, session: LoopbackSession | undefined): string {
+		const stored = this.deps.store.sessions.get(sessionId)?.summary;
+		if (session || !stored) return 'cannot resume: the session has ended or the token is wrong';
+		if (stored.endedAt !== null)
+			return `cannot resume: the live session ended (${stored.endReason ?? 'ended'}); its transcript remains at /sessions/${sessionId}`;
+		return `cannot resume here: the session runs on another instance of the lab, which alone holds its connection; its transcript, live, is at /sessions/${sessionId}`;
 	}
 
 	/** The store recorded a line of a session: its owner sees it at once, unmasked. */

@@ -26,7 +26,7 @@ import { replyError } from '../sandbox/replies';
 import { remoteDomain } from '../../src/lib/delivery/mailHosts';
 import { attemptHop, type HopResult, type HopTarget } from './hopAttempt';
 import type { QueueClock } from './queueClock';
-import type { LastTransient } from './queueRecord';
+import type { LastTransient, QueueRecord } from './queueRecord';
 
 /** Where the sandbox DNS routes a domain's mail (server/dns/resolver.ts answers it). */
 export type MailRoute =
@@ -109,6 +109,23 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	readonly #onRemoved = (what: 'session' | 'message', id: string, deleted: boolean) => {
 		if (what === 'message' && deleted) this.#messageRemoved(id);
 	};
+	/**
+	 * Another instance saved or deleted one of its journeys (several instances sharing one
+	 * database): shown here as it is there, never scheduled here. A journey this instance sends
+	 * that another deleted (its message deleted there) stops.
+	 */
+	readonly #onQueueRecord = (id: string, record: QueueRecord | null) => {
+		if (this.#isSending(id)) {
+			if (!record) this.#stop(id);
+			return;
+		}
+		if (!record) {
+			this.#journeys.delete(id);
+			return;
+		}
+		this.#journeys.set(id, record.journey);
+		this.emit('journey', record.journey);
+	};
 	/** A reader read or removed one of a journey's copies: its watchers see the journey's end. */
 	readonly #onMessage = (summary: MessageSummary) => {
 		const journey = summary.readerActs?.length && this.#journeys.get(summary.journeyId ?? '');
@@ -119,6 +136,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		super();
 		deps.store.on('removed', this.#onRemoved);
 		deps.store.on('message', this.#onMessage);
+		deps.store.on('queueRecord', this.#onQueueRecord);
 	}
 
 	/**
@@ -311,46 +329,88 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 
 	/**
 	 * Takes up what the last run left (the store's queue records): every journey is shown again,
-	 * and each delivery still queued is tried at its time, or now if that has passed.
+	 * and each delivery still queued is tried at its time, or now if that has passed. Not with a
+	 * database shared by several instances: there each journey is sent by one of them (adopt).
 	 */
 	resume(): void {
-		const { store } = this.deps;
-		for (const record of store.queue.values()) {
-			const { journey } = record;
+		for (const record of this.deps.store.queue.values()) this.#take(record);
+	}
+
+	/**
+	 * With a database shared by several instances, at start: every journey stored is shown, none
+	 * is sent: each is the instance's that queued it, or the one that took its place (adopt).
+	 */
+	showStored(): void {
+		for (const { journey } of this.deps.store.queue.values())
 			this.#journeys.set(journey.id, journey);
-			const submitted = store.messages.get(journey.id);
-			if (submitted) this.#messages.set(journey.id, { ...record.message, raw: submitted.raw });
-			for (const saved of record.legs) {
-				const leg = journey.legs.find((l) => l.id === saved.id);
-				if (!leg || !saved.pending.length) continue;
-				// A re-sent leg carries the mail host's new message, kept in the store as well.
-				const stored = leg.resent ? store.messages.get(leg.resent.messageId) : submitted;
-				if (!stored) {
-					leg.state = 'bounced';
-					leg.nextAttemptAt = null;
-					leg.verdict = 'The submitted message was deleted before the queue could deliver it.';
-					continue;
-				}
-				const entry: QueuedLeg = {
-					journey,
-					leg,
-					message: { ...(saved.message ?? record.message), raw: stored.raw },
-					sender: leg.resent
-						? { name: leg.resent.by, address: leg.resent.address }
-						: this.deps.outgoing,
-					payload: payloadOf(stored),
-					pending: saved.pending,
-					timer: null,
-					lastTransient: saved.lastTransient
-				};
-				// A try cut short by the restart is made again.
-				leg.state = 'queued';
-				leg.nextAttemptAt = Math.max(leg.nextAttemptAt ?? 0, this.journeyNow(journey));
-				this.#queued.add(entry);
-				this.#schedule(entry);
-			}
-			this.#changed(journey);
+	}
+
+	/**
+	 * Takes up exactly these journeys of a stopped instance (its queue rows are now this one's):
+	 * as resume does, each delivery still queued is tried at its time, or now.
+	 */
+	adopt(ids: Iterable<string>): void {
+		for (const id of ids) {
+			const record = this.deps.store.queue.get(id);
+			if (record && !this.#isSending(id)) this.#take(record);
 		}
+	}
+
+	/** Whether this instance sends (some leg of) the journey: it schedules it, or tries it now. */
+	#isSending(id: string): boolean {
+		for (const entry of this.#queued) if (entry.journey.id === id) return true;
+		return false;
+	}
+
+	/** Another instance deleted a journey this one sends: its legs stop, nothing more is saved. */
+	#stop(id: string): void {
+		for (const entry of [...this.#queued])
+			if (entry.journey.id === id) {
+				entry.timer?.();
+				this.#queued.delete(entry);
+				const waiting = this.#waiting.indexOf(entry);
+				if (waiting >= 0) this.#waiting.splice(waiting, 1);
+			}
+		this.#journeys.delete(id);
+		this.#messages.delete(id);
+	}
+
+	#take(record: QueueRecord): void {
+		const { store } = this.deps;
+		const { journey } = record;
+		this.#journeys.set(journey.id, journey);
+		const submitted = store.messages.get(journey.id);
+		if (submitted) this.#messages.set(journey.id, { ...record.message, raw: submitted.raw });
+		for (const saved of record.legs) {
+			const leg = journey.legs.find((l) => l.id === saved.id);
+			if (!leg || !saved.pending.length) continue;
+			// A re-sent leg carries the mail host's new message, kept in the store as well.
+			const stored = leg.resent ? store.messages.get(leg.resent.messageId) : submitted;
+			if (!stored) {
+				leg.state = 'bounced';
+				leg.nextAttemptAt = null;
+				leg.verdict = 'The submitted message was deleted before the queue could deliver it.';
+				continue;
+			}
+			const entry: QueuedLeg = {
+				journey,
+				leg,
+				message: { ...(saved.message ?? record.message), raw: stored.raw },
+				sender: leg.resent
+					? { name: leg.resent.by, address: leg.resent.address }
+					: this.deps.outgoing,
+				payload: payloadOf(stored),
+				pending: saved.pending,
+				timer: null,
+				lastTransient: saved.lastTransient
+			};
+			// A try cut short by the restart is made again.
+			leg.state = 'queued';
+			leg.nextAttemptAt = Math.max(leg.nextAttemptAt ?? 0, this.journeyNow(journey));
+			this.#queued.add(entry);
+			this.#schedule(entry);
+		}
+		this.#changed(journey);
 	}
 
 	/** The submitted message was deleted: a journey with nothing left to deliver goes with it. */
@@ -366,12 +426,15 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		this.#closed = true;
 		this.deps.store.off('removed', this.#onRemoved);
 		this.deps.store.off('message', this.#onMessage);
+		this.deps.store.off('queueRecord', this.#onQueueRecord);
 		for (const entry of this.#queued) entry.timer?.();
 		this.#queued.clear();
 	}
 
 	/** Tells the journey's watchers, and saves it with what it still has to deliver. */
 	#changed(journey: Journey): void {
+		// A journey stopped (#stop) while a try was under way is not saved again.
+		if (this.#journeys.get(journey.id) !== journey) return;
 		this.emit('journey', journey);
 		const entries = [...this.#queued].filter((e) => e.journey === journey);
 		const submitted = this.#messages.get(journey.id) ?? entries[0]?.message;
@@ -470,7 +533,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 					)
 				}
 			);
-			if (this.#closed) return;
+			if (this.#closed || !this.#queued.has(entry)) return;
 			leg.attempts.push(this.#attemptOf(leg, target, at, simulatedAt, result));
 			this.#changed(journey);
 			// Past the greeting, the transaction's replies decide; before it (no connection, a 4xx

@@ -70,8 +70,8 @@ function listen(store: LabStore) {
 	store.on('event', (sessionId, event) =>
 		heard.events.push(JSON.parse(JSON.stringify([sessionId, event])))
 	);
-	for (const name of ['session', 'message'] as const)
-		store.on(name, (summary) => heard.told.add(`${name} ${summary.id}`));
+	store.on('session', (summary) => heard.told.add(`session ${summary.id}`));
+	store.on('message', (summary) => heard.told.add(`message ${summary.id}`));
 	store.on('removed', (what, id, deleted) => heard.told.add(`removed ${what} ${id} ${deleted}`));
 	store.on('classEnded', (id) => heard.told.add(`classEnded ${id}`));
 	return heard;
