@@ -155,6 +155,19 @@ describe('PostgreSQL: instances follow each other', () => {
 		expect(seen.sessionIds()).toEqual(['after']);
 	});
 
+	it('a follower far behind reads the whole log, page by page, in order', async () => {
+		const a = await instance();
+		// No polling within the test: only following's own first read can bring everything.
+		const b = await instance({ pollMs: 600_000 });
+		await b.load();
+		const ids = Array.from({ length: 450 }, (_, i) => `behind-${i}`);
+		for (const id of ids) await a.write(sessionBatch(id));
+		const seen = follower();
+		b.follow((received) => seen.apply(received));
+		await seen.until(ids.length);
+		expect(seen.sessionIds()).toEqual(ids);
+	});
+
 	it('a batch written while the listening connection is down is applied once it is back', async () => {
 		const a = await instance();
 		const b = await instance({ pollMs: 200 });

@@ -52,6 +52,8 @@ export const BUS_MAX_BYTES = 7900;
 export const CHANGES_LOCK = 0x534d_5450_0001n;
 const MIGRATIONS_LOCK = 0x534d_5450_0002n;
 const ORPHANS_LOCK = 0x534d_5450_0003n;
+/** Changes read at a time: an instance far behind (a long pause) does not read 10 minutes' at once. */
+const CATCH_UP_ROWS = 200;
 /** How long a start waits for the server before saying it cannot connect. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -366,10 +368,19 @@ export class PgPersistence implements SharedPersistence {
 	}
 
 	async #readChanges(): Promise<void> {
-		const { rows } = await this.#pool.query<{ id: number; instance: string; batch: Buffer }>(
-			'SELECT id, instance, batch FROM store_changes WHERE id > $1 ORDER BY id',
-			[this.#lastChange]
-		);
+		let rows;
+		do {
+			rows = (
+				await this.#pool.query<{ id: number; instance: string; batch: Buffer }>(
+					'SELECT id, instance, batch FROM store_changes WHERE id > $1 ORDER BY id LIMIT $2',
+					[this.#lastChange, CATCH_UP_ROWS]
+				)
+			).rows;
+			this.#applyChanges(rows);
+		} while (rows.length === CATCH_UP_ROWS && !this.#closed);
+	}
+
+	#applyChanges(rows: { id: number; instance: string; batch: Buffer }[]): void {
 		for (const row of rows) {
 			if (this.#closed) return;
 			this.#lastChange = row.id;
@@ -504,20 +515,40 @@ async function writeRows(client: pg.PoolClient, batch: StoreBatch, instance: str
 	const rows = encodeBatch(batch);
 	const endedAt = new Map(batch.sessions.map((summary) => [summary.id, summary.endedAt]));
 	const run = (sql: string, params: unknown[]) => client.query(sql, params);
-	for (const { id, summary } of rows.sessionRows)
+	// The rows that come with every message go as one statement per table (a round trip per row
+	// was most of a batch's time), in array order (ORDINALITY: positions follow it). Keys are
+	// unique within a batch: one row per dirty session, per session's run of events; links are
+	// made so (the last one written for a place wins, as row by row).
+	const sessions = rows.sessionRows;
+	if (sessions.length > 0)
 		await run(
-			'INSERT INTO sessions (id, summary, ended_at, instance) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET summary = excluded.summary, ended_at = excluded.ended_at',
-			[id, summary, endedAt.get(id) ?? null, instance]
+			`INSERT INTO sessions (id, summary, ended_at, instance)
+			SELECT id, summary, ended_at, $4 FROM unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS t(id, summary, ended_at, n) ORDER BY n
+			ON CONFLICT (id) DO UPDATE SET summary = excluded.summary, ended_at = excluded.ended_at`,
+			[
+				sessions.map((row) => row.id),
+				sessions.map((row) => row.summary),
+				sessions.map((row) => endedAt.get(row.id) ?? null),
+				instance
+			]
 		);
-	for (const { sessionId, index, messageId } of rows.messageLinks)
+	const links = [
+		...new Map(rows.messageLinks.map((link) => [`${link.sessionId}\n${link.index}`, link])).values()
+	];
+	if (links.length > 0)
 		await run(
-			'INSERT INTO session_messages (session_id, position, message_id) VALUES ($1, $2, $3) ON CONFLICT (session_id, position) DO UPDATE SET message_id = excluded.message_id',
-			[sessionId, index, messageId]
+			`INSERT INTO session_messages (session_id, position, message_id)
+			SELECT * FROM unnest($1::text[], $2::int[], $3::text[])
+			ON CONFLICT (session_id, position) DO UPDATE SET message_id = excluded.message_id`,
+			[links.map((l) => l.sessionId), links.map((l) => l.index), links.map((l) => l.messageId)]
 		);
-	for (const { sessionId, firstSeq, events } of rows.eventRuns)
+	const runs = rows.eventRuns;
+	if (runs.length > 0)
 		await run(
-			'INSERT INTO event_chunks (session_id, first_seq, events) VALUES ($1, $2, $3) ON CONFLICT (session_id, first_seq) DO UPDATE SET events = excluded.events',
-			[sessionId, firstSeq, events]
+			`INSERT INTO event_chunks (session_id, first_seq, events)
+			SELECT * FROM unnest($1::text[], $2::int[], $3::text[])
+			ON CONFLICT (session_id, first_seq) DO UPDATE SET events = excluded.events`,
+			[runs.map((r) => r.sessionId), runs.map((r) => r.firstSeq), runs.map((r) => r.events)]
 		);
 	for (const owner of rows.newOwners)
 		await run(
@@ -526,10 +557,22 @@ async function writeRows(client: pg.PoolClient, batch: StoreBatch, instance: str
 		);
 	for (const { sessionId, owners } of rows.sessionOwners)
 		await run('UPDATE sessions SET owners = $1 WHERE id = $2', [JSON.stringify(owners), sessionId]);
-	for (const { id, summary, raw, trace, sessionId, receivedAt, owners } of rows.messageRows)
+	const messages = rows.messageRows;
+	if (messages.length > 0)
 		await run(
-			'INSERT INTO messages (id, summary, raw, trace, session_id, received_at, owners) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-			[id, summary, raw, Buffer.from(trace), sessionId, receivedAt, owners]
+			`INSERT INTO messages (id, summary, raw, trace, session_id, received_at, owners)
+			SELECT id, summary, raw, trace, session_id, received_at, owners
+			FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[], $5::text[], $6::bigint[], $7::text[])
+				WITH ORDINALITY AS t(id, summary, raw, trace, session_id, received_at, owners, n) ORDER BY n`,
+			[
+				messages.map((m) => m.id),
+				messages.map((m) => m.summary),
+				messages.map((m) => m.raw),
+				messages.map((m) => Buffer.from(m.trace)),
+				messages.map((m) => m.sessionId),
+				messages.map((m) => m.receivedAt),
+				messages.map((m) => m.owners)
+			]
 		);
 	for (const { messageId, owners } of rows.messageOwners)
 		await run('UPDATE messages SET owners = $1 WHERE id = $2', [JSON.stringify(owners), messageId]);
