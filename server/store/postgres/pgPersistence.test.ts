@@ -274,6 +274,39 @@ describe('PostgreSQL: a stopped instance is taken over by one survivor', () => {
 		expect(await sql('SELECT id FROM instances WHERE id = $1', [child.instanceId])).toEqual([]);
 	}, 30_000);
 
+	it("a killed instance's last batches are applied before it is reported stopped", async () => {
+		const survivor = await instance({ peerCheckMs: 100, pollMs: 600_000 });
+		await survivor.load();
+		const order: string[] = [];
+		let reported = () => {};
+		const report = new Promise<void>((resolve) => (reported = resolve));
+		survivor.watchPeers((peer) => {
+			order.push(`stopped ${peer.openSessions.join()}`);
+			reported();
+		});
+		const child = await startChild();
+		// The log is locked away from the survivor's reads until the takeover is over.
+		const blocker = new pg.Client({ connectionString: databaseUrl });
+		await blocker.connect();
+		await blocker.query('BEGIN');
+		await blocker.query('LOCK TABLE store_changes IN ACCESS EXCLUSIVE MODE');
+		survivor.follow((received) =>
+			order.push(`applied ${received.sessions.map((s) => s.id).join()}`)
+		);
+		try {
+			await child.kill();
+			while ((await sql('SELECT id FROM instances WHERE id = $1', [child.instanceId])).length > 0)
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			// Taken over, but the log is not read yet: not reported yet.
+			expect(order).toEqual([]);
+		} finally {
+			await blocker.query('COMMIT');
+			await blocker.end();
+		}
+		await report;
+		expect(order).toEqual(['applied child-open,child-ended', 'stopped child-open']);
+	}, 30_000);
+
 	it('rows of an earlier run that no instance row names are reported once, as instance null', async () => {
 		const earlier = await instance();
 		await earlier.write(

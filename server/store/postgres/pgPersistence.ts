@@ -367,6 +367,12 @@ export class PgPersistence implements SharedPersistence {
 			});
 	}
 
+	/** Resolves once a read of the log that began now has ended (at once when not following). */
+	async #caughtUp(): Promise<void> {
+		this.#catchUp();
+		while (this.#catchingUp) await this.#catchingUp;
+	}
+
 	async #readChanges(): Promise<void> {
 		let rows;
 		do {
@@ -425,7 +431,11 @@ export class PgPersistence implements SharedPersistence {
 				if (deleted.rowCount === 0) return null;
 				return this.#adopt(client, 'instance = $2', [id]);
 			});
-			if (taken && !this.#closed) stopped({ instanceId: id, ...taken });
+			if (!taken) continue;
+			// Its process is gone, so is any write of its own still to commit: once the log is read
+			// up to now, the store holds the last state it wrote before `stopped` changes it.
+			await this.#caughtUp();
+			if (!this.#closed) stopped({ instanceId: id, ...taken });
 		}
 		if (this.#orphansChecked) return;
 		const orphans = await this.#inTransaction(async (client) => {
@@ -433,8 +443,9 @@ export class PgPersistence implements SharedPersistence {
 			return this.#adopt(client, 'instance NOT IN (SELECT id FROM instances)', []);
 		});
 		this.#orphansChecked = true;
-		if ((orphans.openSessions.length > 0 || orphans.queue.length > 0) && !this.#closed)
-			stopped({ instanceId: null, ...orphans });
+		if (orphans.openSessions.length === 0 && orphans.queue.length === 0) return;
+		await this.#caughtUp();
+		if (!this.#closed) stopped({ instanceId: null, ...orphans });
 	}
 
 	/** Makes the journeys and open sessions `where` selects this instance's; their ids. */
