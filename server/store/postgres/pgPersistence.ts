@@ -279,6 +279,9 @@ export class PgPersistence implements SharedPersistence {
 		const client = new pg.Client({
 			connectionString: this.#settings.databaseUrl,
 			connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+			// A network path that died silently is noticed (and reconnected) rather than waited on.
+			keepAlive: true,
+			application_name: `smtp-lab ${this.instanceId}`,
 			types: TYPES
 		});
 		client.on('error', () => this.#listenerLost(client));
