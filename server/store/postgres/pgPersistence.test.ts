@@ -15,7 +15,7 @@ import { startPostgresCluster, type PostgresCluster } from '../../../tests/postg
 import { LabStore } from '../labStore';
 import { StorageError, type StoppedPeer, type StoreBatch } from '../persistence';
 import type { QueueRecord } from '../../queue/queueRecord';
-import { event, LIMITS, session, storeSuite } from '../storeSuite';
+import { event, LIMITS, session, STARTED_AT, storeSuite } from '../storeSuite';
 import { BUS_MAX_BYTES, instanceKey, PgPersistence, type PgSettings } from './pgPersistence';
 
 let cluster: PostgresCluster;
@@ -187,6 +187,21 @@ describe('PostgreSQL: instances follow each other', () => {
 		await a.write(sessionBatch('also-while-down'));
 		await seen.until(3);
 		expect(seen.sessionIds()).toEqual(['first', 'while-down', 'also-while-down']);
+	});
+});
+
+describe('PostgreSQL: who wrote a session or a journey first', () => {
+	it("keeps the first writer's instance when another instance writes the same row again", async () => {
+		const a = await instance();
+		const b = await instance();
+		const journey = { journey: { id: 'j1' } } as QueueRecord;
+		await a.write(batch({ sessions: [session('s1', null)], queue: [journey] }));
+		// B ends the session and saves the journey again (as a takeover's end, a replica's save).
+		await b.write(batch({ sessions: [session('s1', STARTED_AT + 5000)], queue: [journey] }));
+		expect(await sql('SELECT instance, ended_at FROM sessions')).toEqual([
+			{ instance: a.instanceId, ended_at: String(STARTED_AT + 5000) }
+		]);
+		expect(await sql('SELECT instance FROM queue')).toEqual([{ instance: a.instanceId }]);
 	});
 });
 
