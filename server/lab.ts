@@ -272,6 +272,8 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		(stored.view ??= buildMessageView(stored.raw, config.parseBudgetMs));
 	const bridge = new Bridge({
 		journeys: { queue, queueClock },
+		// Class members' pages on the other instances (server/classes/classBus.ts).
+		classBus: shared,
 		config,
 		store,
 		clients,
