@@ -122,7 +122,9 @@ export class SessionOwnership {
 	 */
 	#cannotResume(sessionId: string, session: LoopbackSession | undefined): string {
 		const stored = this.deps.store.sessions.get(sessionId)?.summary;
-		if (session || !stored) return 'cannot resume: the session has ended or the token is wrong';
+		// Only a browser's session is resumed; another's (a mail program's) has no page to return to.
+		if (session || stored?.origin !== 'browser')
+			return 'cannot resume: the session has ended or the token is wrong';
 		if (stored.endedAt !== null)
 			return `cannot resume: the live session ended (${stored.endReason ?? 'ended'}); its transcript remains at /sessions/${sessionId}`;
 		return `cannot resume here: the session runs on another instance of the lab, which alone holds its connection; its transcript, live, is at /sessions/${sessionId}`;
