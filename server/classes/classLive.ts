@@ -274,6 +274,8 @@ export class ClassLive {
 		if (!room) return;
 		this.#rosterChanged(classId);
 		if (this.#spotlightShown.get(classId) !== room.spotlight) this.#toFollowers(room);
+		// A class begun here after its teacher's pages connected, which a student joined elsewhere.
+		this.#publishClass(room);
 	}
 
 	/**

@@ -161,6 +161,27 @@ describe('a class whose teacher is on one instance and students on another', () 
 		});
 	});
 
+	it("shows a follower on the other instance the session the teacher's page named before the class began", async () => {
+		const teacher = a.browsers.person();
+		const desk = await a.browsers.page(teacher);
+		const sessionId = await openSession(desk);
+		desk.send({ type: 'class-presence', sessionId, example: null });
+		// The presence is in once the bridge answers a later message on the same socket.
+		desk.send({ type: 'watch', sessionId: 'not-a-session' });
+		await desk.next(isType('error'));
+		const room = a.lab.classes.create(teacher.viewer, 'Started late');
+		await until(() => b.lab.store.classes.has(room.id));
+		const ana = b.browsers.person();
+		b.lab.classes.join(ana.viewer, room.code, 'Ana');
+		const anaView = await b.browsers.page(ana);
+		anaView.send({ type: 'follow-class' });
+		await anaView.next(
+			(m): m is Extract<ServerMessage, { type: 'class-follow' }> =>
+				m.type === 'class-follow' && m.teacher.sessionId === sessionId,
+			10_000
+		);
+	});
+
 	it("shows a follower on the other instance the teacher's spotlight, and lets them watch it", async () => {
 		const {
 			teacher,
@@ -214,6 +235,29 @@ describe('a class whose teacher is on one instance and students on another', () 
 			await rosterWhere(desk, 'Ana', (row) => row.connected);
 		} finally {
 			await stopInstance(c);
+		}
+	});
+
+	it('tells the other instances nothing of the pages of owners in no class', async () => {
+		const listener = new pg.Client({ connectionString: databaseUrl });
+		await listener.connect();
+		try {
+			const published: { ownerId: string }[][] = [];
+			listener.on('notification', ({ payload }) => {
+				const { message } = JSON.parse(payload ?? 'null');
+				if (message?.topic === 'class' && message.kind === 'owners') published.push(message.owners);
+			});
+			await listener.query('LISTEN smtp_lab_bus');
+			const outsider = await a.browsers.page(a.browsers.person());
+			outsider.send({ type: 'class-presence', sessionId: null, example: null });
+			await openSession(outsider);
+			// Then a class member's page on the same instance: the bus keeps one instance's order.
+			const { teacher } = await classAcross([]);
+			await a.browsers.page(teacher);
+			await until(() => published.length > 0);
+			expect(published[0].map((owner) => owner.ownerId)).toEqual([teacher.viewer.ownerId]);
+		} finally {
+			await listener.end();
 		}
 	});
 
