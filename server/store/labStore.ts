@@ -317,11 +317,11 @@ export class LabStore extends EventEmitter<StoreEvents> {
 			else eventsOf.set(sessionId, [event]);
 		}
 		const ownersOf = new Map(batch.sessionOwners.map((s) => [s.sessionId, s.owners]));
-		const changed: StoredSession[] = [];
+		const changed: [StoredSession, SessionSummary][] = [];
 		for (const summary of batch.sessions) {
 			const known = this.sessions.get(summary.id);
 			if (known) {
-				changed.push(known);
+				changed.push([known, summary]);
 				continue;
 			}
 			// The id list is rebuilt link by link (messageLinks), as the database keeps it.
@@ -347,8 +347,7 @@ export class LabStore extends EventEmitter<StoreEvents> {
 				this.emit('event', sessionId, event);
 			}
 		}
-		for (const stored of changed) {
-			const summary = batch.sessions.find((s) => s.id === stored.summary.id)!;
+		for (const [stored, summary] of changed) {
 			Object.assign(stored.summary, {
 				...summary,
 				messageIds: stored.summary.messageIds,
