@@ -82,6 +82,38 @@ describe('two instances on one database', () => {
 		expect(sessionB.wireTap).toBe('elsewhere');
 	}, 60_000);
 
+	it('a session typed on A is watched live on B, each line as A’s page shows it', async () => {
+		const a = await instance();
+		const b = await instance();
+		const [webA, webB] = await Promise.all([startWebServer(a), startWebServer(b)]);
+		cleanups.push(
+			() => webA.close(),
+			() => webB.close()
+		);
+		const typist = await BridgeClient.connect(webA.wsUrl);
+		typist.send({ type: 'open', listener: 'mx' });
+		const { session } = await typist.next(isType('opened'));
+		await typist.reply(session.id, /^220 /);
+		await until(() => b.store.sessions.has(session.id));
+		const watcher = await BridgeClient.connect(webB.wsUrl);
+		watcher.send({ type: 'watch', sessionId: session.id, since: 0 });
+		await watcher.reply(session.id, /^220 /);
+		typist.send({
+			type: 'input',
+			data: 'EHLO b.example\r\nMAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\n'
+		});
+		const onA = await typist.reply(session.id, /^250 2\.1\.5/);
+		const onB = await watcher.reply(session.id, /^250 2\.1\.5/);
+		expect(onB.event).toEqual(onA.event);
+		// A watcher arriving later on B replays the session from B's memory, by seq.
+		const late = await BridgeClient.connect(webB.wsUrl);
+		late.send({ type: 'watch', sessionId: session.id, since: 2 });
+		const replayed = await late.reply(session.id, /^250 2\.1\.5/);
+		expect(replayed.event).toEqual(onA.event);
+		expect(late.received.some((m) => m.type === 'event' && m.event.seq <= 2)).toBe(false);
+		for (const page of [typist, watcher, late]) page.close();
+	}, 60_000);
+
 	it('a journey queued on A is shown live on B and delivered once, by A', async () => {
 		const a = await instance();
 		const b = await instance();
