@@ -356,6 +356,14 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		}
 	}
 
+	/**
+	 * Whether this instance sends the journey (with several instances on one database, exactly one
+	 * does): a fast-forward asked on another comes here (server/queue/journeyForward.ts).
+	 */
+	sends(id: string): boolean {
+		return this.#isSending(id);
+	}
+
 	/** Whether this instance sends (some leg of) the journey: it schedules it, or tries it now. */
 	#isSending(id: string): boolean {
 		for (const entry of this.#queued) if (entry.journey.id === id) return true;
