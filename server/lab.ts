@@ -27,6 +27,7 @@ import { loadDkimKey } from './auth/dkimKeys';
 import { planEndpoints } from './hosts/hostEndpoints';
 import { MailHostServers, type HostBindError } from './hosts/mailHostServers';
 import { mailRoute } from './queue/mailRoute';
+import { JourneyForwarder } from './queue/journeyForward';
 import { OutgoingQueue } from './queue/outgoingQueue';
 import { QueueClock } from './queue/queueClock';
 import { ClientAddressRegistry } from './sandbox/clientAddresses';
@@ -69,6 +70,8 @@ export interface Lab {
 	queueClock: QueueClock;
 	/** The outgoing queue (server/queue/): journeys of the mail submitted for remote sandbox domains. */
 	queue: OutgoingQueue;
+	/** Several instances on one database: a journey's fast-forward goes to the one sending it. */
+	journeyForward: JourneyForwarder | null;
 	/**
 	 * The sandbox's other mail hosts (server/hosts/): their endpoint table, and the hop registry
 	 * the queue tells whose connection it opens (`hosts.hops.expect(localPort, …)`).
@@ -308,6 +311,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 			if (peer.instanceId !== null) bridge.classLive.instanceStopped(peer.instanceId);
 		});
 	}
+	const journeyForward = shared && new JourneyForwarder(shared, { queue, queueClock });
 	const lab: Lab = {
 		config,
 		store,
@@ -322,6 +326,7 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		dns: { zone, resolver, log: dnsLog, host: config.dnsHost, port: dnsServer.port },
 		queueClock,
 		queue,
+		journeyForward,
 		hosts,
 		newOperatorToken: secrets.operatorTokenIsNew ? secrets.operatorToken : null,
 		startedAt: Date.now(),

@@ -318,9 +318,12 @@ export function createLabApi(lab: Lab): LabApi {
 		classes: createClassApi(lab.classes, store, owners, lab.bridge, config),
 		zones: createZoneApi({ zone: lab.dns.zone, store, owners, classes: lab.classes, config }),
 		// A journey is visible exactly when its submitted message is.
-		journeys: createJourneyApi({ queue: lab.queue, queueClock: lab.queueClock }, (viewer, id) => {
-			const stored = store.messages.get(id);
-			return stored && visibility.message(viewer, stored) ? stored : undefined;
-		})
+		journeys: createJourneyApi(
+			{ queue: lab.queue, queueClock: lab.queueClock, forward: lab.journeyForward },
+			(viewer, id) => {
+				const stored = store.messages.get(id);
+				return stored && visibility.message(viewer, stored) ? stored : undefined;
+			}
+		)
 	};
 }
