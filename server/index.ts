@@ -16,7 +16,16 @@ async function main(): Promise<void> {
 	// SvelteKit's getClientAddress reads the address the lab's rule chose (TRUST_PROXY), never a
 	// header of the client's: the header is set on every request below, overwriting any sent.
 	process.env.ADDRESS_HEADER = CLIENT_ADDRESS_HEADER;
-	const lab = await startLab(config);
+	const lab = await startLab(config, {
+		// Its journeys and sessions are another instance's now: a fresh start joins again (systemd
+		// restarts the unit), rather than run on beside the one that took its place.
+		onTakenOver: () => {
+			console.error(
+				'SMTP Lab: another instance took this one’s place while it was cut off from the database; stopping (start it again to rejoin).'
+			);
+			void stop(1);
+		}
+	});
 	const { handler } = (await import(new URL('../handler.js', import.meta.url).href)) as {
 		handler: http.RequestListener;
 	};
@@ -55,16 +64,16 @@ async function main(): Promise<void> {
 	console.log(`SMTP Lab listening on ${localUrl} — mail: ${ports}`);
 
 	let stopping = false;
-	const stop = async () => {
+	async function stop(code = 0) {
 		if (stopping) return;
 		stopping = true;
 		server.close();
 		await lab.close();
 		server.closeAllConnections();
-		process.exit(0);
-	};
-	process.on('SIGTERM', stop);
-	process.on('SIGINT', stop);
+		process.exit(code);
+	}
+	process.on('SIGTERM', () => void stop());
+	process.on('SIGINT', () => void stop());
 }
 
 main().catch((error: Error) => {

@@ -20,6 +20,7 @@ import { OwnerDirectory } from './owners/ownerDirectory';
 import { VisibilityRule } from './owners/visibility';
 import { createAnnotator } from './recorder/annotator';
 import { DnsLog, lookupVisible } from './dns/dnsLog';
+import { dnsBusMessage, parseDnsBusMessage } from './dns/dnsBus';
 import { DnsServer } from './dns/dnsServer';
 import { hostEndpointRows, SandboxResolver, type HostEndpoint } from './dns/resolver';
 import { SandboxZone } from './dns/sandboxZone';
@@ -103,6 +104,11 @@ export class PortInUseError extends Error {}
 export interface LabOptions {
 	/** The clock the policies read; tests pass one they advance by hand. */
 	clock?: Clock;
+	/**
+	 * Another instance took this one's place while it was cut off from the shared database: its
+	 * queue has stopped sending; the production entry exits so that a fresh start joins again.
+	 */
+	onTakenOver?: () => void;
 }
 
 export async function startLab(config: LabConfig, options: LabOptions = {}): Promise<Lab> {
@@ -162,7 +168,8 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 			return { route: mailRoute(answer, (host) => network.hosts?.endpointOf(host)), lookupIds };
 		},
 		expectHop: (localPort, hop) => network.hosts?.hops.expect(localPort, hop),
-		ownersOfAddress: (address): string[] => sandbox.ownersOfAddress(address)
+		ownersOfAddress: (address): string[] => sandbox.ownersOfAddress(address),
+		mayDeliver: shared ? () => shared.holdsLock : undefined
 	});
 	// Personal and class domains exist while their owner or class does.
 	const isOwnDomain = (domain: string) =>
@@ -304,6 +311,33 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		})
 	});
 	if (shared) {
+		// The DNS log is memory only: each instance's lookups reach the others over the bus.
+		let toldTooBig = false;
+		dnsLog.publishTo((entry) => {
+			try {
+				shared.publish(dnsBusMessage(entry));
+			} catch (error) {
+				// Past the bus's size (a zone's long TXT records): shown on this instance only.
+				if (!toldTooBig)
+					console.error(
+						`SMTP Lab: a DNS lookup stays in this instance's log only: ${(error as Error).message}.`
+					);
+				toldTooBig = true;
+			}
+		});
+		shared.subscribe((message) => {
+			const entry = parseDnsBusMessage(message);
+			if (entry instanceof Error)
+				console.error(`SMTP Lab: dropped a DNS lookup from another instance: ${entry.message}`);
+			else if (entry) dnsLog.recordRemote(entry);
+		});
+		shared.onConnection((change) => {
+			if (change === 'regained') bridge.classLive.rejoin();
+			else {
+				queue.close();
+				options.onTakenOver?.();
+			}
+		});
 		shared.follow((batch) => store.applyRemote(batch));
 		shared.watchPeers((peer) => {
 			for (const id of peer.openSessions) store.endStoppedPeerSession(id);

@@ -15,6 +15,8 @@ export interface ProductionServer {
 	pid: number;
 	/** Everything the server wrote to stderr so far (when started with stderr: 'capture'). */
 	stderr(): string;
+	/** Its exit code once it has exited (null: ended by a signal). */
+	exited: Promise<number | null>;
 	/** Everything the server wrote to stdout so far. */
 	stdout(): string;
 	stop(): Promise<void>;
@@ -61,7 +63,7 @@ export async function startProductionServer(
 	let printed = '';
 	child.stderr?.on('data', (chunk: Buffer) => (logged += chunk.toString()));
 	child.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-	const exited = new Promise((resolve) => child.once('exit', resolve));
+	const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
 	const listening = new Promise<string>((resolve, reject) => {
 		let output = '';
 		const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 30_000);
@@ -90,6 +92,7 @@ export async function startProductionServer(
 		pid: child.pid!,
 		stderr: () => logged,
 		stdout: () => printed,
+		exited,
 		async stop() {
 			child.kill('SIGTERM');
 			await exited;

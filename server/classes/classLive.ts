@@ -279,6 +279,15 @@ export class ClassLive {
 	}
 
 	/**
+	 * This instance's connection to the bus is back after a drop: what was published meanwhile,
+	 * both ways, was lost. The others re-send theirs (hello), and this one re-sends its own.
+	 */
+	rejoin(): void {
+		this.deps.bus?.publish(helloMessage);
+		this.#publishAll();
+	}
+
+	/**
 	 * Another instance stopped (the store's watchPeers, on the one instance that took it over):
 	 * its pages go from every roster and presence, here and, told on the bus, on the others.
 	 */

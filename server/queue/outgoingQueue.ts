@@ -75,7 +75,15 @@ export interface QueueDeps {
 	): void;
 	/** Owners of a local mailbox (a bounce to a sandbox sender is theirs). */
 	ownersOfAddress(address: string): string[];
+	/**
+	 * False while this instance may not start a try: with a shared database, while it does not
+	 * hold its lock (SharedPersistence.holdsLock). Absent: always.
+	 */
+	mayDeliver?: () => boolean;
 }
+
+/** How soon a drain put off by mayDeliver is tried again. */
+const DRAIN_RETRY_MS = 500;
 
 type ReplyError = ReturnType<typeof replyError>;
 
@@ -104,6 +112,13 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	readonly #messages = new Map<string, ReceivedMessage>();
 	readonly #queued = new Set<QueuedLeg>();
 	readonly #waiting: QueuedLeg[] = [];
+	/**
+	 * Journeys another instance sends (a database shared by several): shown here, never sent here,
+	 * and their records are the sender's to delete.
+	 */
+	readonly #shownOnly = new Set<string>();
+	/** A drain put off while this instance may not deliver (QueueDeps.mayDeliver). */
+	#drainLater: NodeJS.Timeout | null = null;
 	#sending = 0;
 	#closed = false;
 	readonly #onRemoved = (what: 'session' | 'message', id: string, deleted: boolean) => {
@@ -121,9 +136,11 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		}
 		if (!record) {
 			this.#journeys.delete(id);
+			this.#shownOnly.delete(id);
 			return;
 		}
 		this.#journeys.set(id, record.journey);
+		this.#shownOnly.add(id);
 		this.emit('journey', record.journey);
 	};
 	/** A reader read or removed one of a journey's copies: its watchers see the journey's end. */
@@ -341,8 +358,10 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 	 * is sent: each is the instance's that queued it, or the one that took its place (adopt).
 	 */
 	showStored(): void {
-		for (const { journey } of this.deps.store.queue.values())
+		for (const { journey } of this.deps.store.queue.values()) {
 			this.#journeys.set(journey.id, journey);
+			this.#shownOnly.add(journey.id);
+		}
 	}
 
 	/**
@@ -387,6 +406,7 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		const { store } = this.deps;
 		const { journey } = record;
 		this.#journeys.set(journey.id, journey);
+		this.#shownOnly.delete(journey.id);
 		const submitted = store.messages.get(journey.id);
 		if (submitted) this.#messages.set(journey.id, { ...record.message, raw: submitted.raw });
 		for (const saved of record.legs) {
@@ -427,11 +447,14 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 		if (!journey || [...this.#queued].some((e) => e.journey === journey)) return;
 		this.#journeys.delete(id);
 		this.#messages.delete(id);
+		// Another instance's journey: its sender hears of the removal too, and decides as here.
+		if (this.#shownOnly.delete(id)) return;
 		this.deps.store.deleteQueueRecord(id);
 	}
 
 	close(): void {
 		this.#closed = true;
+		if (this.#drainLater) clearTimeout(this.#drainLater);
 		this.deps.store.off('removed', this.#onRemoved);
 		this.deps.store.off('message', this.#onMessage);
 		this.deps.store.off('queueRecord', this.#onQueueRecord);
@@ -480,6 +503,15 @@ export class OutgoingQueue extends EventEmitter<{ journey: [Journey] }> {
 
 	/** Starts waiting attempts up to QUEUE_CONCURRENCY. */
 	#drain(): void {
+		if (this.deps.mayDeliver?.() === false) {
+			// Without its lock another instance may be taking this one's journeys: none is tried
+			// until the lock is back (or the takeover stops this instance).
+			this.#drainLater ??= setTimeout(() => {
+				this.#drainLater = null;
+				this.#drain();
+			}, DRAIN_RETRY_MS).unref();
+			return;
+		}
 		while (
 			!this.#closed &&
 			this.#sending < this.deps.limits.queueConcurrency &&

@@ -54,6 +54,8 @@ class RecordingPersistence implements StorePersistence {
 /** The same, shared: what LabStore.open sees when several instances use one database. */
 class SharedRecordingPersistence extends RecordingPersistence implements SharedPersistence {
 	readonly instanceId = 'instance-b';
+	readonly holdsLock = true;
+	onConnection(): void {}
 	follow(): void {}
 	watchPeers(): void {}
 	publish(): void {}

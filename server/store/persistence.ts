@@ -132,6 +132,17 @@ export interface SharedPersistence extends StorePersistence {
 	 * this instance's. `instanceId` null: rows of an earlier run that no instance row names.
 	 */
 	watchPeers(stopped: (peer: StoppedPeer) => void): void;
+	/**
+	 * Whether this instance holds its lock now. While it does not (its listening connection is
+	 * down), another instance may take its place, so it starts no delivery.
+	 */
+	readonly holdsLock: boolean;
+	/**
+	 * The listening connection is back after a drop: 'regained' (what the others published
+	 * meanwhile was lost: ask again), or 'taken-over' when another instance took this one's place
+	 * meanwhile (its journeys are that instance's now: this one must stop sending them).
+	 */
+	onConnection(handler: (change: 'regained' | 'taken-over') => void): void;
 	/** Sends a small JSON message to every other instance at once; nothing is stored. */
 	publish(message: object): void;
 	/** Messages the other instances publish (unchecked: the receiver validates them). */

@@ -136,6 +136,9 @@ export class PgPersistence implements SharedPersistence {
 	#orphansChecked = false;
 	/** Its row was written once (a later insert that writes one means it had been taken over). */
 	#registered = false;
+	#connectionHandlers: ((change: 'regained' | 'taken-over') => void)[] = [];
+	/** The bus messages under way on the listening connection, one after another. */
+	#sending: Promise<void> = Promise.resolve();
 
 	private constructor(settings: PgSettings, pool: pg.Pool, instanceId: string) {
 		this.#settings = settings;
@@ -250,7 +253,15 @@ export class PgPersistence implements SharedPersistence {
 			);
 		// On the listening connection: one connection sends in order. Down, the message is lost,
 		// as any is: they are re-sent when a page reconnects (not stored).
-		this.#listener?.query('SELECT pg_notify($1, $2)', [BUS_CHANNEL, payload]).catch(() => {});
+		const listener = this.#listener;
+		if (!listener) return;
+		// One query at a time on a connection (pg 9 refuses a second while one runs): in order.
+		this.#sending = this.#sending
+			.then(() => listener.query('SELECT pg_notify($1, $2)', [BUS_CHANNEL, payload]))
+			.then(
+				() => {},
+				() => {}
+			);
 	}
 
 	subscribe(handler: (message: unknown, from: string) => void): void {
@@ -288,6 +299,7 @@ export class PgPersistence implements SharedPersistence {
 		client.on('end', () => this.#listenerLost(client));
 		client.on('notification', (notification) => this.#notified(notification));
 		await client.connect();
+		let change: 'regained' | 'taken-over' | null;
 		try {
 			const { rows } = await client.query<{ locked: boolean }>(
 				'SELECT pg_try_advisory_lock($1::bigint) AS locked',
@@ -299,7 +311,8 @@ export class PgPersistence implements SharedPersistence {
 				[this.instanceId, hostname()]
 			);
 			// Back after a drop and the row was gone: a peer found the lock free and took over.
-			if (inserted.rowCount === 1 && this.#registered)
+			change = !this.#registered ? null : inserted.rowCount === 1 ? 'taken-over' : 'regained';
+			if (change === 'taken-over')
 				console.error(
 					`SMTP Lab: instance ${this.instanceId} lost its database connection long enough for another instance to take over its sessions and journeys.`
 				);
@@ -311,6 +324,15 @@ export class PgPersistence implements SharedPersistence {
 			throw error;
 		}
 		this.#listener = client;
+		if (change) for (const handler of this.#connectionHandlers) handler(change);
+	}
+
+	get holdsLock(): boolean {
+		return this.#listener !== null;
+	}
+
+	onConnection(handler: (change: 'regained' | 'taken-over') => void): void {
+		this.#connectionHandlers.push(handler);
 	}
 
 	#listenerLost(client: pg.Client): void {
