@@ -143,12 +143,18 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
 		config.tlsDir
 	);
 	const clients = new ClientAddressRegistry();
-	// The queue's time goes on from where the last run saved it (its journeys' records).
-	const queueClock = new QueueClock(
-		clock,
-		config.queueTimeScale,
-		Math.max(-Infinity, ...[...store.queue.values()].map((r) => r.simulatedSavedAt))
-	);
+	// The queue's time goes on from where the last run saved it (its journeys' records); the
+	// instances sharing a database run one clock, the first one's.
+	const resumeAt = Math.max(-Infinity, ...[...store.queue.values()].map((r) => r.simulatedSavedAt));
+	const ownClock = new QueueClock(clock, config.queueTimeScale, resumeAt);
+	const queueClock = shared
+		? new QueueClock(
+				clock,
+				config.queueTimeScale,
+				resumeAt,
+				await shared.queueClockOrigin(ownClock.origin)
+			)
+		: ownClock;
 	// The queue needs the hosts and the DNS, which start after the sandbox: it asks them only
 	// when a message is queued, by then they are up.
 	const network: { hosts?: MailHostServers; resolver?: SandboxResolver } = {};

@@ -6,6 +6,7 @@
  * only (Journey.skippedMs), never this clock: one visitor cannot hurry everyone's mail.
  */
 import type { Clock } from '../clock';
+import type { QueueClockOrigin } from '../store/persistence';
 
 export class QueueClock {
 	readonly #start: number;
@@ -16,10 +17,16 @@ export class QueueClock {
 		/** Simulated milliseconds per real millisecond (QUEUE_TIME_SCALE). */
 		readonly scale: number,
 		/** The simulated time the last run saved (QueueRecord): after a restart, time goes on. */
-		resumeAt = -Infinity
+		resumeAt = -Infinity,
+		/** Another clock's origin to run with (the instances sharing a database share one). */
+		origin?: QueueClockOrigin
 	) {
-		this.#start = clock.now();
-		this.#base = Math.max(this.#start, resumeAt);
+		this.#start = origin?.start ?? clock.now();
+		this.#base = origin?.base ?? Math.max(this.#start, resumeAt);
+	}
+
+	get origin(): QueueClockOrigin {
+		return { start: this.#start, base: this.#base };
 	}
 
 	/**

@@ -13,6 +13,7 @@ import type { SessionEvent, SessionSummary } from '../../src/lib/messages';
 import { LabStore, PEER_STOPPED_END_REASON, RESTART_END_REASON } from './labStore';
 import type {
 	PersistedState,
+	QueueClockOrigin,
 	SharedPersistence,
 	StoreBatch,
 	StorePersistence
@@ -56,6 +57,9 @@ class SharedRecordingPersistence extends RecordingPersistence implements SharedP
 	readonly instanceId = 'instance-b';
 	readonly holdsLock = true;
 	onConnection(): void {}
+	queueClockOrigin(proposed: QueueClockOrigin): Promise<QueueClockOrigin> {
+		return Promise.resolve(proposed);
+	}
 	follow(): void {}
 	watchPeers(): void {}
 	publish(): void {}

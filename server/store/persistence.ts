@@ -143,10 +143,22 @@ export interface SharedPersistence extends StorePersistence {
 	 * meanwhile (its journeys are that instance's now: this one must stop sending them).
 	 */
 	onConnection(handler: (change: 'regained' | 'taken-over') => void): void;
+	/**
+	 * The origin of the queue's simulated clock, one for every running instance, so that a
+	 * journey's times mean the same on each: the first to start sets it (`proposed`, where the
+	 * last run's saved journeys left time), those that start while it runs take it.
+	 */
+	queueClockOrigin(proposed: QueueClockOrigin): Promise<QueueClockOrigin>;
 	/** Sends a small JSON message to every other instance at once; nothing is stored. */
 	publish(message: object): void;
 	/** Messages the other instances publish (unchecked: the receiver validates them). */
 	subscribe(handler: (message: unknown, from: string) => void): void;
+}
+
+/** A queue clock's origin: the real time it started at, and the simulated time it started from. */
+export interface QueueClockOrigin {
+	start: number;
+	base: number;
 }
 
 export interface StoppedPeer {

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Lab } from '../../server/lab';
 import { PEER_STOPPED_END_REASON } from '../../server/store/labStore';
 import { startPostgresCluster, type PostgresCluster } from '../postgresCluster';
-import { until } from './harness';
+import { ManualClock, until } from './harness';
 import { message, ready, startQuickLab, transaction } from './smtpSession';
 import { startWebServer } from './webServer';
 import { BridgeClient, isType } from './wsClient';
@@ -152,6 +152,18 @@ describe('two instances on one database', () => {
 		expect(a.store.queue.has(id)).toBe(true);
 		expect(b.store.queue.has(id)).toBe(true);
 	}, 60_000);
+
+	it('B, started a simulated day after A, reads the same queue clock as A', async () => {
+		const clock = new ManualClock();
+		const a = await startQuickLab({ databaseUrl, queueTimeScale: 1440 }, { clock });
+		labs.push(a);
+		clock.advance(60_000);
+		const b = await startQuickLab({ databaseUrl, queueTimeScale: 1440 }, { clock });
+		labs.push(b);
+		// A real minute is a simulated day: a journey's times must mean the same on both pages.
+		expect(a.queueClock.now() - clock.now()).toBe(1439 * 60_000);
+		expect(b.queueClock.now()).toBe(a.queueClock.now());
+	});
 
 	it('when A’s process dies, B ends its open session and delivers its queued journey once', async () => {
 		const child: ChildProcess = spawn(

@@ -350,6 +350,32 @@ describe('PostgreSQL: a stopped instance is taken over by one survivor', () => {
 	});
 });
 
+describe('PostgreSQL: one queue clock for the instances that run together', () => {
+	it('the first sets its origin, one started while it runs takes it, one started alone sets anew', async () => {
+		const first = await instance();
+		expect(await first.queueClockOrigin({ start: 1000, base: 5000 })).toEqual({
+			start: 1000,
+			base: 5000
+		});
+		const second = await instance();
+		expect(await second.queueClockOrigin({ start: 2000, base: 9000 })).toEqual({
+			start: 1000,
+			base: 5000
+		});
+		await first.close();
+		await second.close();
+		// Nobody runs: the next start's own origin (where its saved journeys left time) is the one.
+		const later = await instance();
+		expect(await later.queueClockOrigin({ start: 3000, base: 7000 })).toEqual({
+			start: 3000,
+			base: 7000
+		});
+		expect(await sql('SELECT started_at, base FROM queue_clock')).toEqual([
+			{ started_at: '3000', base: '7000' }
+		]);
+	});
+});
+
 describe('PostgreSQL: the bus between instances', () => {
 	it('a message reaches the other instances with its sender, not the sender itself', async () => {
 		const a = await instance();

@@ -32,6 +32,7 @@ import {
 	type PersistedMessage,
 	type PersistedSession,
 	type PersistedState,
+	type QueueClockOrigin,
 	type SharedPersistence,
 	type StoppedPeer,
 	type StoreBatch
@@ -52,6 +53,7 @@ export const BUS_MAX_BYTES = 7900;
 export const CHANGES_LOCK = 0x534d_5450_0001n;
 const MIGRATIONS_LOCK = 0x534d_5450_0002n;
 const ORPHANS_LOCK = 0x534d_5450_0003n;
+const QUEUE_CLOCK_LOCK = 0x534d_5450_0004n;
 /** Changes read at a time: an instance far behind (a long pause) does not read 10 minutes' at once. */
 const CATCH_UP_ROWS = 200;
 /** How long a start waits for the server before saying it cannot connect. */
@@ -242,6 +244,34 @@ export class PgPersistence implements SharedPersistence {
 		};
 		this.#timers.push(setInterval(check, this.#settings.peerCheckMs).unref());
 		check();
+	}
+
+	async queueClockOrigin(proposed: QueueClockOrigin): Promise<QueueClockOrigin> {
+		return this.#inTransaction(async (client) => {
+			await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [QUEUE_CLOCK_LOCK]);
+			const { rows: kept } = await client.query<{ started_at: string; base: string }>(
+				'SELECT started_at, base FROM queue_clock'
+			);
+			const { rows: peers } = await client.query<{ id: string }>(
+				'SELECT id FROM instances WHERE id <> $1',
+				[this.instanceId]
+			);
+			for (const { id } of peers) {
+				// A lock its holder keeps is a running instance, whose clock this one joins.
+				const { rows } = await client.query<{ free: boolean }>(
+					'SELECT pg_try_advisory_xact_lock($1::bigint) AS free',
+					[instanceKey(id)]
+				);
+				if (!rows[0].free && kept.length)
+					return { start: Number(kept[0].started_at), base: Number(kept[0].base) };
+			}
+			await client.query(
+				`INSERT INTO queue_clock (id, started_at, base) VALUES (1, $1, $2)
+				 ON CONFLICT (id) DO UPDATE SET started_at = EXCLUDED.started_at, base = EXCLUDED.base`,
+				[proposed.start, proposed.base]
+			);
+			return proposed;
+		});
 	}
 
 	publish(message: object): void {

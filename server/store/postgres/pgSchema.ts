@@ -9,8 +9,9 @@
  * keys (owner names, class codes, one class per student) is not: several instances write
  * upserts, and a racing duplicate must never make a batch fail forever (the store checks them in
  * memory). What several instances need besides: which instance wrote each session and journey
- * (`instance`, set on insert), the instances alive (`instances`), and the change log each
- * instance follows (`store_changes`).
+ * (`instance`, set on insert), the instances alive (`instances`), the change log each
+ * instance follows (`store_changes`), and the origin of the queue's clock they share
+ * (`queue_clock`).
  */
 export interface PgMigration {
 	version: number;
@@ -140,6 +141,11 @@ export const PG_MIGRATIONS: PgMigration[] = [
 				batch BYTEA NOT NULL,
 				written_at TIMESTAMPTZ NOT NULL DEFAULT now()
 			);
-			CREATE INDEX store_changes_by_written_at ON store_changes (written_at);`
+			CREATE INDEX store_changes_by_written_at ON store_changes (written_at);
+			CREATE TABLE queue_clock (
+				id INTEGER PRIMARY KEY CHECK (id = 1),
+				started_at BIGINT NOT NULL,
+				base BIGINT NOT NULL
+			);`
 	}
 ];
