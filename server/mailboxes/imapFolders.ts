@@ -10,6 +10,24 @@
  * INBOX: a POP3 removal (a `removed` ReaderAct) expunges its entry here, and an IMAP EXPUNGE of a
  * derived INBOX entry records the same act. Everything is kept in the store (and so the
  * database): a restart keeps UIDVALIDITY, UIDs and flags.
+ *
+ * Several instances on one database (issue 21): a folder another instance saves or deletes
+ * reaches this one whole (the store's 'imapFolder', told before that batch's messages) and is
+ * taken as it is, by id — name, UIDVALIDITY, UIDNEXT, entries and flags — so a client that moves
+ * to this instance sees exactly the UIDs and flags it saw there. Whole records, last writer wins:
+ * that keeps UIDs unique and ascending (RFC 3501 §2.3.1.1) because one instance numbers an
+ * account's messages at a time. The stream configuration (deploy/nginx/smtp-lab-stream.conf)
+ * sends IMAP and POP3 to one instance, the others being its backup servers, used only while it
+ * is down; mail, though, arrives on any instance. So an instance numbers and sweeps a folder
+ * space only while it serves it (a session here used it last): once another instance writes the
+ * space's folders and no session here has one of them selected — and, on a shared database,
+ * from the start — it leaves the space to that one (#followed) until a session here uses it, and
+ * a message arriving here or a removal swept here is numbered or written by the serving
+ * instance alone. What is left: two sessions of one account with folders selected on two
+ * instances at once (a client kept on the backup after the first instance came back) both number
+ * what arrives on their side; two messages arriving within one replication delay
+ * (≈ FLUSH_DELAY_MS) then get one UID, the later record wins, and the other instance's sessions
+ * see the lost entry expunged until it is numbered again.
  */
 import { newId } from '../ids';
 import type { ReaderAct } from '../../src/lib/mail/readerActs';
@@ -100,6 +118,12 @@ export class ImapFolders {
 	readonly #spaces = new Map<string, Map<string, OpenFolder>>();
 	/** The account last seen for each space: what INBOX, Sent and Junk are derived for. */
 	readonly #accounts = new Map<string, ReadAccount>();
+	/**
+	 * Spaces another instance serves: it wrote their folders last and no session here has one
+	 * selected, or (a shared database) they were loaded at the start. Nothing here numbers or
+	 * sweeps them until a session here uses them.
+	 */
+	readonly #followed = new Set<string>();
 	#lastUidValidity = 0;
 
 	constructor(
@@ -110,6 +134,8 @@ export class ImapFolders {
 		for (const record of store.imapFolders.values()) {
 			this.#space(record.space).set(record.name, { record, views: new Set() });
 			this.#lastUidValidity = Math.max(this.#lastUidValidity, record.uidValidity);
+			// Shared: another instance may be serving it; this one takes it up when a session does.
+			if (store.shared) this.#followed.add(record.space);
 		}
 		store.on('message', (summary) => this.#messageChanged(summary.id));
 		store.on('removed', (kind, id) => {
@@ -118,6 +144,9 @@ export class ImapFolders {
 		store.on('cleared', (kind) => {
 			if (kind === 'messages') for (const space of this.#spaces.keys()) this.#syncSpace(space);
 		});
+		store.on('imapFolder', (id, record) =>
+			record ? this.#remoteSaved(record) : this.#remoteDeleted(id)
+		);
 	}
 
 	/**
@@ -310,7 +339,9 @@ export class ImapFolders {
 		if ('refusal' in folder) return folder;
 		const view = new FolderView(this, account, folder.record, readOnly);
 		folder.views.add(view);
-		if (!readOnly) this.#claimRecent(folder, view);
+		// Written: on another instance the claimed messages are no longer recent either (§2.3.2).
+		if (!readOnly && this.#claimRecent(folder, view))
+			this.mailboxes.deps.store.saveImapFolder(folder.record);
 		return view;
 	}
 
@@ -485,6 +516,7 @@ export class ImapFolders {
 	#folders(account: ReadAccount): Map<string, OpenFolder> {
 		const space = this.spaceOf(account);
 		this.#accounts.set(space, account);
+		this.#followed.delete(space);
 		const folders = this.#space(space);
 		for (const name of SYSTEM_FOLDERS) if (!folders.has(name)) this.#newFolder(account, name);
 		return folders;
@@ -538,15 +570,21 @@ export class ImapFolders {
 		return added;
 	}
 
-	/** \Recent goes to the oldest read-write view open on the folder, else waits (§2.3.2). */
-	#claimRecent(folder: OpenFolder, view: FolderView | null): void {
+	/**
+	 * \Recent goes to the oldest read-write view open on the folder, else waits (§2.3.2). True
+	 * when a message was claimed.
+	 */
+	#claimRecent(folder: OpenFolder, view: FolderView | null): boolean {
 		const claimer = view ?? [...folder.views].find((v) => !v.readOnly);
-		if (!claimer) return;
+		if (!claimer) return false;
+		let claimed = false;
 		for (const entry of folder.record.entries)
 			if (entry.recent) {
 				entry.recent = false;
 				claimer.claimRecent(entry.uid);
+				claimed = true;
 			}
+		return claimed;
 	}
 
 	/** Derived entries brought in line with the store (INBOX, Sent, Junk); gone messages dropped. */
@@ -574,6 +612,7 @@ export class ImapFolders {
 	}
 
 	#syncSpace(space: string): void {
+		if (this.#followed.has(space)) return;
 		const account = this.#accounts.get(space);
 		for (const folder of this.#spaces.get(space)?.values() ?? [])
 			if (account) this.#sync(account, folder);
@@ -603,6 +642,7 @@ export class ImapFolders {
 		const { store } = this.mailboxes.deps;
 		const stored = store.messages.get(messageId);
 		for (const [space, folders] of this.#spaces) {
+			if (this.#followed.has(space)) continue;
 			const account = this.#accounts.get(space);
 			for (const folder of folders.values()) {
 				const { record } = folder;
@@ -627,6 +667,47 @@ export class ImapFolders {
 				this.#notify(folder, null);
 			}
 		}
+	}
+
+	/**
+	 * Another instance saved this folder: its record is taken whole (kept in the object this
+	 * instance's views hold), under its name now — a RENAME there moves it here, a CREATE adds it.
+	 * Sessions here that have it selected hear of it at their next sync as of any other session's
+	 * change: EXPUNGE for the entries gone, EXISTS for the new ones, FETCH FLAGS for the flags
+	 * changed; \Recent goes to one of them as for mail arriving here (§2.3.2).
+	 */
+	#remoteSaved(record: ImapFolderRecord): void {
+		const folders = this.#space(record.space);
+		const folder = [...folders.values()].find((f) => f.record.id === record.id);
+		if (!folder) {
+			// A name held here by another id (both instances made it at once) goes to this one.
+			folders.set(record.name, { record, views: new Set() });
+		} else {
+			if (folders.get(folder.record.name) === folder) folders.delete(folder.record.name);
+			const before = new Map(folder.record.entries.map((e) => [e.uid, e.flags.join()]));
+			Object.assign(folder.record, record);
+			folders.set(record.name, folder);
+			const flagged = record.entries
+				.filter((e) => before.has(e.uid) && before.get(e.uid) !== e.flags.join())
+				.map((e) => e.uid);
+			this.#claimRecent(folder, null);
+			for (const view of folder.views) view.flagsChanged(flagged);
+		}
+		this.#lastUidValidity = Math.max(this.#lastUidValidity, record.uidValidity);
+		const selectedHere = [...folders.values()].some((f) => f.views.size > 0);
+		if (!selectedHere) this.#followed.add(record.space);
+	}
+
+	/** Another instance deleted this folder: sessions here that have it selected see it emptied. */
+	#remoteDeleted(id: string): void {
+		for (const folders of this.#spaces.values())
+			for (const [name, folder] of folders)
+				if (folder.record.id === id) {
+					folders.delete(name);
+					folder.record.entries = [];
+					this.#notify(folder, null);
+					return;
+				}
 	}
 
 	#recordActs(

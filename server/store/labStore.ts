@@ -178,6 +178,12 @@ export interface StoreEvents {
 	 * for this instance's queue to show it (server/queue/outgoingQueue.ts).
 	 */
 	queueRecord: [string, QueueRecord | null];
+	/**
+	 * Another instance saved an IMAP folder (null: deleted); applyRemote only, told before the
+	 * batch's messages so this instance's folders (server/mailboxes/imapFolders.ts) are the
+	 * writer's when its 'message' and 'removed' come: nothing is swept or numbered twice.
+	 */
+	imapFolder: [id: string, record: ImapFolderRecord | null];
 }
 
 /**
@@ -370,6 +376,12 @@ export class LabStore extends EventEmitter<StoreEvents> {
 			if (before.some((id) => !owners.includes(id)))
 				this.emit('removed', 'session', sessionId, false);
 		}
+		for (const folder of batch.imapFolders) {
+			this.imapFolders.set(folder.id, folder);
+			this.emit('imapFolder', folder.id, folder);
+		}
+		for (const id of batch.deletedImapFolders)
+			if (this.imapFolders.delete(id)) this.emit('imapFolder', id, null);
 		for (const { summary, raw, trace, owners } of batch.newMessages) {
 			// Reader acts come as their own entries (readerActs), as the database keeps them.
 			const message: StoredMessage = {
@@ -450,8 +462,6 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		}
 		for (const record of batch.queue) this.queue.set(record.journey.id, record);
 		for (const id of batch.deletedQueue) this.queue.delete(id);
-		for (const folder of batch.imapFolders) this.imapFolders.set(folder.id, folder);
-		for (const id of batch.deletedImapFolders) this.imapFolders.delete(id);
 		for (const { space, name, subscribed } of batch.imapSubscriptions)
 			this.#indexSubscription(space, name, subscribed);
 		for (const { domain, records } of batch.zoneTxt)
@@ -555,6 +565,11 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		if (this.#flushScheduled) return;
 		this.#flushScheduled = true;
 		setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+	}
+
+	/** The database is shared with other instances (PgPersistence): they write it too. */
+	get shared(): boolean {
+		return isShared(this.#persistence);
 	}
 
 	/** Bytes of the stored messages (raw + trace fields). */
