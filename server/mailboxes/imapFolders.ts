@@ -690,7 +690,8 @@ export class ImapFolders {
 			const flagged = record.entries
 				.filter((e) => before.has(e.uid) && before.get(e.uid) !== e.flags.join())
 				.map((e) => e.uid);
-			this.#claimRecent(folder, null);
+			// Written, as by a SELECT here: the other instance's sessions no longer see it as recent.
+			if (this.#claimRecent(folder, null)) this.mailboxes.deps.store.saveImapFolder(folder.record);
 			for (const view of folder.views) view.flagsChanged(flagged);
 		}
 		this.#lastUidValidity = Math.max(this.#lastUidValidity, record.uidValidity);

@@ -339,6 +339,21 @@ describe('IMAP folders on two instances', () => {
 			'b4 OK UID FETCH completed'
 		]);
 		await onA.logout();
+		// With no session on A, the next message is B's session's \Recent, and no longer recent
+		// on A: a session there gets it without \Recent.
+		onB.send('b5 IDLE\r\n');
+		expect(await onB.line()).toBe('+ idling');
+		await deliver(a, 'fourth');
+		expect([await onB.line(), await onB.line()]).toEqual(['* 3 EXISTS', '* 1 RECENT']);
+		onB.send('DONE\r\n');
+		expect(await onB.line()).toBe('b5 OK IDLE terminated');
+		await until(() => sameFolders(a, b));
+		const laterOnA = await RawImap.open(a, 'imaps');
+		clients.push(laterOnA);
+		await laterOnA.command('a1', 'LOGIN alice wonderland');
+		const selected = await laterOnA.command('a2', 'SELECT INBOX');
+		expect(selected).toContain('* 3 EXISTS');
+		expect(selected).toContain('* 0 RECENT');
 	}, 60_000);
 
 	it('an instance started later sweeps nothing of the folders it loaded while another serves them', async () => {
