@@ -5,6 +5,7 @@ import { benchAnnotate } from './annotateTranscript';
 import { benchClassExercises } from './classExercises';
 import { benchClassFollow } from './classFollow';
 import { benchLabBrowser } from './labBrowser';
+import { benchManyInstances } from './manyInstances';
 import { benchManySessions } from './manySessions';
 import { benchSandboxThroughput } from './sandboxThroughput';
 import { benchTlsTap } from './tlsTap';
@@ -37,3 +38,6 @@ for (const line of await benchClassFollow()) console.log(`  ${line}`);
 
 console.log('\nExercises in a class: the live checklists (in process):');
 for (const line of await benchClassExercises()) console.log(`  ${line}`);
+
+console.log('\nSeveral instances on one PostgreSQL (production build, a private cluster):');
+for (const line of await benchManyInstances()) console.log(`  ${line}`);
