@@ -2,16 +2,20 @@
  * The deploy files for several instances agree with each other and with the one-instance site
  * (manyInstances.test.ts runs them with two instances and PostgreSQL): nginx starts with both,
  * every instance's env file gives every listener a port of its own, and the site's proxy settings
- * are smtp-lab.conf's, line for line.
+ * are smtp-lab.conf's, line for line; what the README's "Run it for many classes" shows of them
+ * stands in them.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LISTENER_TABLE } from '../../src/lib/listeners';
+import { section } from './readmeTables';
 import {
 	freeInstancePorts,
 	HTTP_CONFIG,
+	INSTANCE_UNIT,
 	shippedInstances,
 	startNginxInstances,
+	STREAM_CONFIG,
 	STREAM_SERVICES
 } from '../nginxInstances';
 
@@ -56,5 +60,24 @@ describe('the deploy files for several instances', () => {
 		} finally {
 			await proxy.stop();
 		}
+	});
+
+	it.each([
+		['nginx', [HTTP_CONFIG, STREAM_CONFIG]],
+		['ini', [INSTANCE_UNIT]]
+	])("every line of the README's ```%s block stands in %s", (language, files) => {
+		const match = new RegExp('```' + language + '\\n([\\s\\S]*?)```').exec(
+			section('Run it for many classes')
+		);
+		expect(match, `a \`\`\`${language} block in the section`).not.toBeNull();
+		const lines = new Set(
+			files.flatMap((file) =>
+				readFileSync(file, 'utf8')
+					.split('\n')
+					.map((line) => line.trim())
+			)
+		);
+		for (const line of match![1].split('\n').map((l) => l.trim()))
+			if (line && line !== '}' && !line.endsWith('{')) expect(lines, line).toContain(line);
 	});
 });
