@@ -8,12 +8,13 @@
  * 127.0.0.1 only, as tests/nginx.ts runs the one-instance site.
  */
 import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LISTENER_TABLE } from '../src/lib/listeners';
-import { freePort, NGINX } from './nginx';
+import { NGINX } from './nginx';
 
 export const HTTP_CONFIG = 'deploy/nginx/smtp-lab-instances.conf';
 export const STREAM_CONFIG = 'deploy/nginx/smtp-lab-stream.conf';
@@ -61,12 +62,46 @@ export function unitEnvironment(): Record<string, string> {
 	);
 }
 
-/** Every port of every shipped instance, each replaced by one that was free a moment ago. */
+/**
+ * Below Linux's ephemeral range (32768–60999 by default): a port picked there while free may be
+ * taken a moment later as the local port of some outgoing connection (the instances' own to
+ * PostgreSQL, say) before the instance binds it, or while a killed one is started again.
+ */
+const FIXED_PORTS = { first: 20_000, count: 12_000 };
+const picked = new Set<number>();
+
+/** A port below the ephemeral range that is free now, over TCP and UDP, and not picked before. */
+export async function freeFixedPort(): Promise<number> {
+	for (;;) {
+		const port = FIXED_PORTS.first + Math.floor(Math.random() * FIXED_PORTS.count);
+		if (picked.has(port)) continue;
+		if ((await bindable(port, 'tcp')) && (await bindable(port, 'udp'))) {
+			picked.add(port);
+			return port;
+		}
+	}
+}
+
+function bindable(port: number, protocol: 'tcp' | 'udp'): Promise<boolean> {
+	return new Promise((resolve) => {
+		if (protocol === 'udp') {
+			const socket = dgram.createSocket('udp4');
+			socket.once('error', () => resolve(false));
+			socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+			return;
+		}
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
+}
+
+/** Every port of every shipped instance, each replaced by a free one (freeFixedPort). */
 export async function freeInstancePorts(): Promise<Record<string, number>[]> {
 	const instances: Record<string, number>[] = [];
 	for (const shipped of shippedInstances()) {
 		const ports: Record<string, number> = {};
-		for (const variable of Object.keys(shipped)) ports[variable] = await freePort();
+		for (const variable of Object.keys(shipped)) ports[variable] = await freeFixedPort();
 		instances.push(ports);
 	}
 	return instances;
@@ -157,8 +192,11 @@ export interface NginxInstances {
 export async function startNginxInstances(
 	instances: Record<string, number>[]
 ): Promise<NginxInstances> {
-	const listen = { http: await freePort() } as { http: number } & Record<StreamService, number>;
-	for (const { name } of STREAM_SERVICES) listen[name] = await freePort();
+	const listen = { http: await freeFixedPort() } as { http: number } & Record<
+		StreamService,
+		number
+	>;
+	for (const { name } of STREAM_SERVICES) listen[name] = await freeFixedPort();
 	const prefix = mkdtempSync(join(tmpdir(), 'smtp-lab-nginx-instances-'));
 	// As root, nginx's workers run as nobody: they must reach their temp paths in the prefix.
 	chmodSync(prefix, 0o755);
@@ -245,17 +283,20 @@ export async function startNginxInstances(
 		url,
 		stream,
 		async upstreamOf(cookie) {
+			const owner = /smtp_lab_owner=([^;]*)/.exec(cookie)?.[1] ?? '-';
+			const lines = () =>
+				readFileSync(accessLog, 'utf8')
+					.split('\n')
+					.filter((line) => line.startsWith(`${owner} `));
+			const before = lines().length;
 			const response = await fetch(`${url}/api/health`, { headers: { cookie } });
 			await response.arrayBuffer();
 			if (!response.ok) throw new Error(`GET /api/health through nginx: ${response.status}`);
-			const owner = /smtp_lab_owner=([^;]*)/.exec(cookie)?.[1] ?? '-';
-			// nginx writes each line as the request ends, before the response is complete.
+			// nginx writes the line as the request ends, which may be after the response arrived.
 			for (let tries = 0; tries < 100; tries++) {
-				const line = readFileSync(accessLog, 'utf8')
-					.split('\n')
-					.filter((l) => l.startsWith(`${owner} `))
-					.at(-1);
-				if (line) return Number(line.split(':').at(-1));
+				const logged = lines();
+				// "127.0.0.1:<port>", or "<first tried>, <next>" when an instance did not answer.
+				if (logged.length > before) return Number(logged.at(-1)!.split(':').at(-1));
 				await new Promise((resolve) => setTimeout(resolve, 20));
 			}
 			throw new Error(`nginx logged no request for ${owner}`);

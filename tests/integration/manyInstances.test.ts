@@ -84,14 +84,20 @@ async function getJson<T>(url: string, headers: Record<string, string> = AS_OPER
 	return (await response.json()) as T;
 }
 
-/** A new browser's owner cookie that nginx sends to instance `i` (fresh ones until one does). */
+/**
+ * A new browser's owner cookie that nginx sends to instance `i` (fresh ones until one does). An
+ * instance started again after a kill is out of nginx's rotation for fail_timeout (10 s): its
+ * browsers go to the other one meanwhile, so this waits for it to be back.
+ */
 async function browserOf(i: number): Promise<string> {
-	for (let tries = 0; tries < 40; tries++) {
+	const deadline = Date.now() + 20_000;
+	while (Date.now() < deadline) {
 		const response = await fetch(`${nginx.url}/api/health`);
 		await response.arrayBuffer();
 		const owner = /smtp_lab_owner=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0];
 		if (!owner) throw new Error('no owner cookie from the site');
 		if ((await nginx.upstreamOf(owner)) === ports[i].PORT) return owner;
+		await new Promise((resolve) => setTimeout(resolve, 50));
 	}
 	throw new Error(`no owner cookie hashed to instance ${i}`);
 }
@@ -133,10 +139,6 @@ async function replyTo(
 	return reply.event;
 }
 
-/** The line's reply seen by `client`, which watches the session. */
-const watchedReply = (client: BridgeClient, sessionId: string, pattern: RegExp) =>
-	client.reply(sessionId, pattern, 10_000);
-
 /** Resolves once `check` holds (asked again every 50 ms), or fails after `timeoutMs`. */
 async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
@@ -175,6 +177,7 @@ afterAll(async () => {
 describe('two instances behind nginx on one PostgreSQL', () => {
 	it('a session typed through A is watched live through B; A is killed: B says it ended, a watcher recovers every event by since, the resume says the live session ended', async () => {
 		await bothRunning();
+		// A first: once nginx sends a browser to A, A is in its rotation, and B's cookie is B's.
 		const [typist, watcherOnB] = [await browserOf(0), await browserOf(1)];
 		const lab = await page(typist);
 		const secondPageOnA = await page(typist);
@@ -198,9 +201,8 @@ describe('two instances behind nginx on one PostgreSQL', () => {
 			secondPageOnA.send({ type: 'watch', sessionId: session.id, since: 0 });
 			// Typed on A after both watch: B sees it live, through PostgreSQL.
 			lab.send({ type: 'input', data: 'NOOP typed-on-a\r\n' });
-			await watchedReply(onB, session.id, /^250 /);
-			const typedLine = eventsOf(onB, session.id).find((e) => e.text === 'NOOP typed-on-a');
-			expect(typedLine, 'the line typed on A, on B').toBeDefined();
+			const typedReply = await replyTo(onB, session.id, 'NOOP typed-on-a');
+			expect(typedReply.text).toMatch(/^250 /);
 			const openOnB = onB.received.filter(isType('session')).at(-1)!.session;
 			expect(openOnB.endedAt, 'still open when B showed the line').toBeNull();
 
@@ -239,6 +241,11 @@ describe('two instances behind nginx on one PostgreSQL', () => {
 				const all = seqs(stored.events);
 				expect(all).toEqual([...all].sort((a, b) => a - b));
 				expect([...beforeCrash, ...seqs(eventsOf(again, session.id))]).toEqual(all);
+				await onB.next(
+					(m): m is ServerMessage =>
+						m.type === 'event' && m.sessionId === session.id && STOPPED_REASON.test(m.event.text),
+					10_000
+				);
 				expect(seqs(eventsOf(onB, session.id))).toEqual(all);
 				expect(stored.session.endReason).toMatch(STOPPED_REASON);
 
