@@ -11,14 +11,18 @@
  * (private mode behind nginx is tests/e2e/reverseProxy.spec.ts's).
  */
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
+import tls from 'node:tls';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerMessage, SessionEvent, SessionSummary } from '../../src/lib/messages';
 import type { Journey } from '../../src/lib/delivery/journey';
+import { LISTENER_TABLE } from '../../src/lib/listeners';
 import {
 	freeInstancePorts,
 	startNginxInstances,
@@ -27,6 +31,7 @@ import {
 } from '../nginxInstances';
 import { startPostgresCluster, type PostgresCluster } from '../postgresCluster';
 import { startProductionServer, type ProductionServer } from '../productionServer';
+import { dig } from './digClient';
 import { BridgeClient, isType } from './wsClient';
 
 const OPERATOR_TOKEN = 'operator-token-of-the-many-instances-test';
@@ -368,4 +373,32 @@ describe('two instances behind nginx on one PostgreSQL', () => {
 		await eventually(async () => (await copies()).length > 0, 10_000);
 		expect((await copies()).map((c) => c.id)).toEqual([leg.deliveredMessageId]);
 	}, 90_000);
+
+	it("every mail listener and the DNS answer through nginx's stream ports, TLS passed through", async () => {
+		await bothRunning();
+		/** The first line a listener sends, written by hand per protocol (RFC 5321 §4.2, 1939 §4, 3501 §7.1.1). */
+		const GREETING = { smtp: /^220 /, pop3: /^\+OK/, imap: /^\* OK/ };
+		for (const row of LISTENER_TABLE) {
+			const port = nginx.stream[row.name as keyof typeof nginx.stream];
+			const socket =
+				row.tls === 'implicit'
+					? tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false })
+					: net.connect(port, '127.0.0.1');
+			try {
+				const [first] = (await once(socket, 'data')) as [Buffer];
+				expect(first.toString(), row.name).toMatch(GREETING[row.protocol]);
+			} finally {
+				socket.destroy();
+			}
+		}
+		for (const transport of [[], ['+tcp']]) {
+			const answer = await dig(nginx.stream.dns, 'MX', 'north.test', transport, {
+				squeezeWhitespace: true
+			});
+			expect(answer.status, transport.join() || 'udp').toBe('NOERROR');
+			expect(answer.answer).toEqual([
+				expect.stringMatching(/^north\.test\. \d+ IN MX \d+ mx\.north\.test\.$/)
+			]);
+		}
+	}, 30_000);
 });
