@@ -113,10 +113,19 @@ function replaceOnce(config: string, file: string, from: string, to: string): st
 	return config.replace(from, to);
 }
 
+/** An upstream's `server 127.0.0.1:<port>` (then `;` or a parameter such as ` backup;`), once. */
+function replaceServerOnce(config: string, file: string, port: string, to: string): string {
+	const line = new RegExp(`server 127\\.0\\.0\\.1:${port}(?=[ ;])`, 'g');
+	const count = config.match(line)?.length ?? 0;
+	if (count !== 1)
+		throw new Error(`${file}: expected "server 127.0.0.1:${port}" once, found ${count}`);
+	return config.replace(line, to);
+}
+
 /**
- * The two files with each shipped instance's ports (`server 127.0.0.1:<port>;`) turned into that
- * instance's in `instances`, and nginx's own listen ports into `listen`'s. Every upstream server
- * line must be some instance's port, once.
+ * The two files with each shipped instance's ports (`server 127.0.0.1:<port>`, parameters such as
+ * `backup` kept) turned into that instance's in `instances`, and nginx's own listen ports into
+ * `listen`'s. Every upstream server line must be some instance's port, once.
  */
 function substitute(
 	files: { http: string; stream: string },
@@ -129,29 +138,24 @@ function substitute(
 	let { http, stream } = files;
 	// Through placeholders first: a free port may equal another instance's shipped one.
 	shipped.forEach((env, i) => {
-		const mark = (variable: string) => `server @${i}:${variable}@;`;
-		http = replaceOnce(http, HTTP_CONFIG, `server 127.0.0.1:${env.PORT};`, mark('PORT'));
+		const mark = (variable: string) => `server @${i}:${variable}@`;
+		http = replaceServerOnce(http, HTTP_CONFIG, env.PORT, mark('PORT'));
 		for (const { variable } of STREAM_SERVICES) {
 			if (!(variable in env)) throw new Error(`instance ${i + 1}'s env file has no ${variable}`);
-			stream = replaceOnce(
-				stream,
-				STREAM_CONFIG,
-				`server 127.0.0.1:${env[variable]};`,
-				mark(variable)
-			);
+			stream = replaceServerOnce(stream, STREAM_CONFIG, env[variable], mark(variable));
 		}
 	});
 	for (const [file, text] of [
 		[HTTP_CONFIG, http],
 		[STREAM_CONFIG, stream]
 	])
-		if (/server 127\.0\.0\.1:\d+;/.test(text))
+		if (/server 127\.0\.0\.1:\d+[ ;]/.test(text))
 			throw new Error(`${file}: an upstream server that no instance's env file names`);
 	const fill = (text: string) =>
-		text.replace(/server @(\d+):(\w+)@;/g, (_, i: string, variable: string) => {
+		text.replace(/server @(\d+):(\w+)@/g, (_, i: string, variable: string) => {
 			const port = instances[Number(i)][variable];
 			if (port === undefined) throw new Error(`no ${variable} for instance ${Number(i) + 1}`);
-			return `server 127.0.0.1:${port};`;
+			return `server 127.0.0.1:${port}`;
 		});
 	http = fill(http);
 	stream = fill(stream);

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
+import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -373,6 +374,62 @@ describe('two instances behind nginx on one PostgreSQL', () => {
 		await eventually(async () => (await copies()).length > 0, 10_000);
 		expect((await copies()).map((c) => c.id)).toEqual([leg.deliveredMessageId]);
 	}, 90_000);
+
+	it('IMAP through nginx is the first instance’s; with it down, the backup serves the same UIDs', async () => {
+		await bothRunning();
+		const subject = `read side ${randomBytes(4).toString('hex')}`;
+		await nodemailer
+			.createTransport({ host: '127.0.0.1', port: nginx.stream.mx, ignoreTLS: true })
+			.sendMail({ from: 'carol@example.org', to: 'alice@example.com', subject, text: 'Kept.' });
+		/** INBOX as alice's mail program sees it through nginx: UIDVALIDITY, the message's UID. */
+		const seen = async () => {
+			const flow = new ImapFlow({
+				host: '127.0.0.1',
+				port: nginx.stream.imap,
+				secure: false,
+				doSTARTTLS: true,
+				tls: { rejectUnauthorized: false },
+				auth: { user: 'alice', pass: 'wonderland' },
+				logger: false
+			});
+			flow.on('error', () => undefined);
+			await flow.connect();
+			try {
+				const { uidValidity } = await flow.mailboxOpen('INBOX');
+				const uids = await flow.search({ header: { subject } }, { uid: true });
+				// The newest open IMAP session, as B holds it (one flush and a notification after A).
+				let sessionId: string | undefined;
+				for (let tries = 0; !sessionId && tries < 100; tries++) {
+					const { sessions } = await getJson<{ sessions: SessionSummary[] }>(
+						`${direct(1)}/api/sessions`
+					);
+					sessionId = sessions.find((s) => s.listener === 'imap' && s.endedAt === null)?.id;
+					if (!sessionId) await new Promise((resolve) => setTimeout(resolve, 50));
+				}
+				return { uidValidity: String(uidValidity), uids, sessionId };
+			} finally {
+				await flow.logout();
+			}
+		};
+		const first = await seen();
+		expect(first.uids).toHaveLength(1);
+		// Served by instance A: B holds the session as another instance's (its wire tap elsewhere).
+		const wire = await getJson<{ untapped: string | null }>(
+			`${direct(1)}/api/sessions/${first.sessionId}/wire`
+		);
+		expect(wire.untapped).toBe('elsewhere');
+
+		const a = instances[0]!;
+		kill(0);
+		// Gone, not dying: a connection its listening socket still took would be reset, not moved.
+		await a.exited;
+		const second = await seen();
+		expect(second).toMatchObject({ uidValidity: first.uidValidity, uids: first.uids });
+		const served = await getJson<{ untapped: string | null }>(
+			`${direct(1)}/api/sessions/${second.sessionId}/wire`
+		);
+		expect(served.untapped).toBeNull();
+	}, 60_000);
 
 	it("every mail listener and the DNS answer through nginx's stream ports, TLS passed through", async () => {
 		await bothRunning();
