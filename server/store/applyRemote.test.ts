@@ -11,12 +11,13 @@ import type { QueueRecord } from '../queue/queueRecord';
 import type { ImapFolderRecord } from '../mailboxes/imapFolderRecord';
 import type { SessionEvent, SessionSummary } from '../../src/lib/messages';
 import { LabStore, PEER_STOPPED_END_REASON, RESTART_END_REASON } from './labStore';
-import type {
-	PersistedState,
-	QueueClockOrigin,
-	SharedPersistence,
-	StoreBatch,
-	StorePersistence
+import {
+	storeBatch,
+	type PersistedState,
+	type QueueClockOrigin,
+	type SharedPersistence,
+	type StoreBatch,
+	type StorePersistence
 } from './persistence';
 import { UNCLAIMED } from './storageUsage';
 import { sessionSummary, storedMessage } from '../../tests/storedItems';
@@ -400,22 +401,24 @@ describe('LabStore.open on a database shared by several instances', () => {
 		expect(loaded.wireTap).toBe('elsewhere');
 		// Still live: the next line of its instance is annotated after those loaded.
 		const summary: SessionSummary = { ...loaded.summary, eventCount: 3 };
-		store.applyRemote({
-			...emptyBatchFor(summary),
-			events: [
-				{
-					sessionId: 's-1',
-					event: {
-						seq: 3,
-						at: 3,
-						dir: 'server',
-						text: '250 mx greets x',
-						anomalies: [],
-						read: 'line'
+		store.applyRemote(
+			storeBatch({
+				sessions: [summary],
+				events: [
+					{
+						sessionId: 's-1',
+						event: {
+							seq: 3,
+							at: 3,
+							dir: 'server',
+							text: '250 mx greets x',
+							anomalies: [],
+							read: 'line'
+						}
 					}
-				}
-			]
-		});
+				]
+			})
+		);
 		const annotator = createAnnotator('mx');
 		for (const [dir, text] of [
 			['server', '220 mx ESMTP'],
@@ -449,32 +452,3 @@ describe('LabStore.open on a database shared by several instances', () => {
 		expect(store.sessions.get('s-1')!.summary.endReason).toBe(RESTART_END_REASON);
 	});
 });
-
-function emptyBatchFor(summary: SessionSummary): StoreBatch {
-	return {
-		sessions: [summary],
-		messageLinks: [],
-		events: [],
-		newMessages: [],
-		changedMessages: [],
-		deletedSessions: [],
-		deletedMessages: [],
-		newOwners: [],
-		sessionOwners: [],
-		messageOwners: [],
-		newShares: [],
-		deletedShares: [],
-		newGrants: [],
-		classes: [],
-		deletedClasses: [],
-		students: [],
-		deletedStudents: [],
-		queue: [],
-		deletedQueue: [],
-		readerActs: [],
-		imapFolders: [],
-		deletedImapFolders: [],
-		imapSubscriptions: [],
-		zoneTxt: []
-	};
-}

@@ -9,6 +9,7 @@ import type { WireTap } from '../sandbox/wireTap';
 import type { UntappedReason } from '../../src/lib/wire/wireRecords';
 import {
 	isShared,
+	storeBatch,
 	type PersistedState,
 	type StoreBatch,
 	type StorePersistence
@@ -249,7 +250,8 @@ export class LabStore extends EventEmitter<StoreEvents> {
 	readonly usage = new StorageUsage();
 	#persistence: StorePersistence | null;
 	#dirtySessions = new Set<string>();
-	#pending: Omit<StoreBatch, 'sessions'> = emptyBatch();
+	/** Changes not yet written; its sessions stay empty: flush adds the dirty ones as they are then. */
+	#pending: StoreBatch = storeBatch();
 	#flushScheduled = false;
 	#writeFailing = false;
 	/** The write under way: one at a time, so batches reach the database in order. */
@@ -523,9 +525,9 @@ export class LabStore extends EventEmitter<StoreEvents> {
 		}
 		const pending = this.#pending;
 		const dirty = this.#dirtySessions;
-		this.#pending = emptyBatch();
+		this.#pending = storeBatch();
 		this.#dirtySessions = new Set();
-		this.#writing = persistence.write({ sessions, ...pending }).then(
+		this.#writing = persistence.write({ ...pending, sessions }).then(
 			() => {
 				this.#writing = null;
 				this.#writeFailing = false;
@@ -1080,32 +1082,4 @@ function withoutReaderActs(summary: MessageSummary): MessageSummary {
 	const copy = { ...summary };
 	delete copy.readerActs;
 	return copy;
-}
-
-function emptyBatch(): Omit<StoreBatch, 'sessions'> {
-	return {
-		messageLinks: [],
-		events: [],
-		newMessages: [],
-		changedMessages: [],
-		deletedSessions: [],
-		deletedMessages: [],
-		newOwners: [],
-		sessionOwners: [],
-		messageOwners: [],
-		newShares: [],
-		deletedShares: [],
-		newGrants: [],
-		classes: [],
-		deletedClasses: [],
-		students: [],
-		deletedStudents: [],
-		queue: [],
-		deletedQueue: [],
-		readerActs: [],
-		imapFolders: [],
-		deletedImapFolders: [],
-		imapSubscriptions: [],
-		zoneTxt: []
-	};
 }

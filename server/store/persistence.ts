@@ -103,6 +103,37 @@ export interface StoreBatch {
 	zoneTxt: { domain: string; records: TxtRecordRow[] | null }[];
 }
 
+/** A batch of no changes but `parts`. */
+export function storeBatch(parts: Partial<StoreBatch> = {}): StoreBatch {
+	return {
+		sessions: [],
+		messageLinks: [],
+		events: [],
+		newMessages: [],
+		changedMessages: [],
+		deletedSessions: [],
+		deletedMessages: [],
+		newOwners: [],
+		sessionOwners: [],
+		messageOwners: [],
+		newShares: [],
+		deletedShares: [],
+		newGrants: [],
+		classes: [],
+		deletedClasses: [],
+		students: [],
+		deletedStudents: [],
+		queue: [],
+		deletedQueue: [],
+		readerActs: [],
+		imapFolders: [],
+		deletedImapFolders: [],
+		imapSubscriptions: [],
+		zoneTxt: [],
+		...parts
+	};
+}
+
 /** Asynchronous, as a database client over a network is; SQLite's answers come at once. */
 export interface StorePersistence {
 	load(): Promise<PersistedState>;

@@ -5,7 +5,7 @@
  */
 import { sessionSummary } from '../../../tests/storedItems';
 import type { QueueRecord } from '../../queue/queueRecord';
-import type { StoreBatch } from '../persistence';
+import { storeBatch } from '../persistence';
 import { PgPersistence } from './pgPersistence';
 
 const persistence = await PgPersistence.open({
@@ -16,33 +16,11 @@ const persistence = await PgPersistence.open({
 	changeLogSeconds: 600
 });
 await persistence.load();
-const batch: StoreBatch = {
+const batch = storeBatch({
 	sessions: [sessionSummary('child-open', { endedAt: null }), sessionSummary('child-ended')],
-	messageLinks: [],
-	events: [],
-	newMessages: [],
-	changedMessages: [],
-	deletedSessions: [],
-	deletedMessages: [],
-	newOwners: [],
-	sessionOwners: [],
-	messageOwners: [],
-	newShares: [],
-	deletedShares: [],
-	newGrants: [],
-	classes: [],
-	deletedClasses: [],
-	students: [],
-	deletedStudents: [],
 	// Only its id matters to the store's tables; the journey page never sees it.
-	queue: [{ journey: { id: 'child-journey' } } as QueueRecord],
-	deletedQueue: [],
-	readerActs: [],
-	imapFolders: [],
-	deletedImapFolders: [],
-	imapSubscriptions: [],
-	zoneTxt: []
-};
+	queue: [{ journey: { id: 'child-journey' } } as QueueRecord]
+});
 await persistence.write(batch);
 process.stdout.write(`${persistence.instanceId}\n`);
 setInterval(() => {}, 60_000);

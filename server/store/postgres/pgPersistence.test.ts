@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { storedMessage } from '../../../tests/storedItems';
 import { startPostgresCluster, type PostgresCluster } from '../../../tests/postgresCluster';
 import { LabStore } from '../labStore';
-import { StorageError, type StoppedPeer, type StoreBatch } from '../persistence';
+import { StorageError, storeBatch, type StoppedPeer, type StoreBatch } from '../persistence';
 import type { QueueRecord } from '../../queue/queueRecord';
 import { event, LIMITS, session, STARTED_AT, storeSuite } from '../storeSuite';
 import { BUS_MAX_BYTES, instanceKey, PgPersistence, type PgSettings } from './pgPersistence';
@@ -58,39 +58,9 @@ async function sql<T extends pg.QueryResultRow>(text: string, params: unknown[] 
 	}
 }
 
-function batch(parts: Partial<StoreBatch>): StoreBatch {
-	return {
-		sessions: [],
-		messageLinks: [],
-		events: [],
-		newMessages: [],
-		changedMessages: [],
-		deletedSessions: [],
-		deletedMessages: [],
-		newOwners: [],
-		sessionOwners: [],
-		messageOwners: [],
-		newShares: [],
-		deletedShares: [],
-		newGrants: [],
-		classes: [],
-		deletedClasses: [],
-		students: [],
-		deletedStudents: [],
-		queue: [],
-		deletedQueue: [],
-		readerActs: [],
-		imapFolders: [],
-		deletedImapFolders: [],
-		imapSubscriptions: [],
-		zoneTxt: [],
-		...parts
-	};
-}
-
 /** A batch that adds one (ended) session, known by its id. */
 function sessionBatch(id: string): StoreBatch {
-	return batch({ sessions: [session(id)] });
+	return storeBatch({ sessions: [session(id)] });
 }
 
 /** Collects what `follow` applies; `until(n)` resolves once n batches came. */
@@ -133,7 +103,7 @@ describe('PostgreSQL: instances follow each other', () => {
 		expect(seen.sessionIds()).toEqual(['a1', 'a2', 'a3', 'a4']);
 		// Buffers come back as Buffers (v8.serialize), not as JSON.
 		await a.write(
-			batch({
+			storeBatch({
 				newMessages: [storedMessage('m1', { raw: Buffer.from([0, 0xff, 0x0d]) })]
 			})
 		);
@@ -195,9 +165,9 @@ describe('PostgreSQL: who wrote a session or a journey first', () => {
 		const a = await instance();
 		const b = await instance();
 		const journey = { journey: { id: 'j1' } } as QueueRecord;
-		await a.write(batch({ sessions: [session('s1', null)], queue: [journey] }));
+		await a.write(storeBatch({ sessions: [session('s1', null)], queue: [journey] }));
 		// B ends the session and saves the journey again (as a takeover's end, a replica's save).
-		await b.write(batch({ sessions: [session('s1', STARTED_AT + 5000)], queue: [journey] }));
+		await b.write(storeBatch({ sessions: [session('s1', STARTED_AT + 5000)], queue: [journey] }));
 		expect(await sql('SELECT instance, ended_at FROM sessions')).toEqual([
 			{ instance: a.instanceId, ended_at: String(STARTED_AT + 5000) }
 		]);
@@ -325,7 +295,7 @@ describe('PostgreSQL: a stopped instance is taken over by one survivor', () => {
 	it('rows of an earlier run that no instance row names are reported once, as instance null', async () => {
 		const earlier = await instance();
 		await earlier.write(
-			batch({
+			storeBatch({
 				sessions: [session('left-open', null)],
 				queue: [{ journey: { id: 'left-journey' } } as QueueRecord]
 			})
