@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { DEFAULT_QUEUE_MAX_AGE_HOURS } from '../src/lib/delivery/journey';
 import { LISTENER_TABLE, type ListenerConfigKey } from '../src/lib/listeners';
+import { plainAddress } from './clientAddress';
 
 /** One number per listener (`smtpPort`, `submissionPort`, …), keyed as its row says. */
 export const VISIBILITIES = ['open', 'private'] as const;
@@ -18,6 +19,13 @@ export interface LabConfig extends Record<ListenerConfigKey, number> {
 	origin: string | null;
 	/** Proxies in front of the server: the client address is then read from X-Forwarded-For. */
 	trustProxy: number;
+	/**
+	 * Addresses whose connections to the mail listeners must open with a PROXY protocol v1 header
+	 * (server/sandbox/proxyHeader.ts) naming the client; empty: no header is read from anyone.
+	 */
+	proxyProtocolFrom: string[];
+	/** How long such a connection may take to send its header before it is closed. */
+	proxyProtocolTimeoutSeconds: number;
 	/** Who sees what (server/owners/visibility.ts): everyone everything, or each owner their own. */
 	visibility: Visibility;
 	/** The operator's key (null: made at the first start and kept in DATA_DIR/operator-token). */
@@ -180,6 +188,9 @@ export const DEFAULTS: LabConfig = {
 	host: '0.0.0.0',
 	origin: null,
 	trustProxy: 0,
+	proxyProtocolFrom: [],
+	// The PROXY protocol's §2: "at least 3 seconds to cover a TCP retransmit"; nginx sends at once.
+	proxyProtocolTimeoutSeconds: 10,
 	visibility: 'open',
 	operatorToken: null,
 	// A teacher mistyping the token a few times is fine; guessing at machine speed is not.
@@ -283,12 +294,17 @@ export const DEFAULTS: LabConfig = {
 	imapMaxFolderNameBytes: 200
 };
 
+/** How a setting's value is read: `addresses` is a comma-separated list of IP addresses. */
+type SettingKind = 'int' | 'string' | 'boolean' | 'addresses';
+
 /** Environment variable → config key, with how to read it. */
-export const ENVIRONMENT: [string, keyof LabConfig, 'int' | 'string' | 'boolean'][] = [
+export const ENVIRONMENT: [string, keyof LabConfig, SettingKind][] = [
 	['PORT', 'port', 'int'],
 	['HOST', 'host', 'string'],
 	['ORIGIN', 'origin', 'string'],
 	['TRUST_PROXY', 'trustProxy', 'int'],
+	['PROXY_PROTOCOL_FROM', 'proxyProtocolFrom', 'addresses'],
+	['PROXY_PROTOCOL_TIMEOUT_SECONDS', 'proxyProtocolTimeoutSeconds', 'int'],
 	['VISIBILITY', 'visibility', 'string'],
 	['OPERATOR_TOKEN', 'operatorToken', 'string'],
 	['OPERATOR_TOKEN_FAILURES_PER_MINUTE', 'operatorTokenFailuresPerMinute', 'int'],
@@ -382,6 +398,20 @@ export const REPLACED_SETTINGS: Record<string, string> = {
 
 export class ConfigError extends Error {}
 
+/**
+ * A comma-separated list of IP addresses (IPv4-mapped IPv6 read as IPv4, as sockets report
+ * it). Nothing else: a name or '*' would trust more than the operator can see in the list.
+ */
+function readAddresses(name: string, raw: string): string[] {
+	const entries = raw.split(',').map((entry) => entry.trim());
+	for (const entry of entries)
+		if (isIP(entry) === 0 || entry.includes('%'))
+			throw new ConfigError(
+				`${name} must be a comma-separated list of IP addresses, got "${entry}" in "${raw}"`
+			);
+	return [...new Set(entries.map((entry) => plainAddress(entry.toLowerCase())))];
+}
+
 /** DATA_DIR's value for a lab that keeps sessions and messages in memory only. */
 export const MEMORY_ONLY = 'memory';
 
@@ -403,6 +433,8 @@ export function readConfig(
 			if (raw !== 'true' && raw !== 'false')
 				throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 			target[key] = raw === 'true';
+		} else if (kind === 'addresses') {
+			target[key] = readAddresses(name, raw);
 		} else {
 			target[key] = raw;
 		}
@@ -472,6 +504,10 @@ export function readConfig(
 		throw new ConfigError(`DNS_HOST must be an IP address, got "${config.dnsHost}"`);
 	if (config.dnsPort > 65535)
 		throw new ConfigError(`DNS_PORT must be a port number (0–65535), got ${config.dnsPort}`);
+	if (config.proxyProtocolTimeoutSeconds < 3)
+		throw new ConfigError(
+			`PROXY_PROTOCOL_TIMEOUT_SECONDS must be at least 3, got ${config.proxyProtocolTimeoutSeconds}: the PROXY protocol's §2 asks for at least 3 seconds to cover a TCP retransmit`
+		);
 	if (config.dnsTcpIdleSeconds < 1)
 		throw new ConfigError(
 			`DNS_TCP_IDLE_SECONDS must be at least 1, got ${config.dnsTcpIdleSeconds}: it is how long an idle DNS connection over TCP stays open`

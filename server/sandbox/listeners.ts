@@ -11,7 +11,9 @@ import { LISTENER_TABLE, type Listener } from '../../src/lib/listeners';
 import type { ListenerName } from '../../src/lib/messages';
 import type { LabConfig } from '../config';
 import type { TlsMaterial } from '../tls/certificate';
-import type { ClientAddressRegistry } from './clientAddresses';
+import type { ClientAddressRegistry, ClientIdentity } from './clientAddresses';
+import { plainAddress } from '../clientAddress';
+import { readProxyHeader } from './proxyHeader';
 import { untaggedStatus } from '../../src/lib/imap/protocol/responseWriter';
 import { pop3Reply } from '../pop3/pop3Replies';
 import { replyText, SANDBOX_REPLIES } from './replies';
@@ -49,6 +51,7 @@ export class Listeners {
 	/** Every accepted socket still open, so shutdown can close what the 421 did not. */
 	readonly openSockets = new OpenSockets();
 	#secureContext: tls.SecureContext;
+	#proxyRefusalLogged = false;
 
 	constructor(readonly deps: ListenersDeps) {
 		this.#secureContext = tls.createSecureContext({ key: deps.tls.key, cert: deps.tls.cert });
@@ -62,8 +65,7 @@ export class Listeners {
 			const server = net.createServer((socket) => {
 				socket.on('error', () => undefined);
 				this.openSockets.add(socket);
-				if (spec.tls === 'implicit') this.#terminateTls(spec, smtp, socket);
-				else void this.#accept(spec, smtp, socket, socket);
+				void this.#accept(spec, smtp, socket);
 			});
 			this.#servers.set(spec.name, server);
 		}
@@ -106,7 +108,7 @@ export class Listeners {
 	 * counts it (or on the socket itself when the tap is off). A failed or unfinished handshake
 	 * destroys the socket, and nothing is recorded; a finished one is admitted as a session.
 	 */
-	#terminateTls(spec: Listener, smtp: SessionServer, raw: net.Socket): void {
+	#terminateTls(spec: Listener, smtp: SessionServer, raw: net.Socket, client: Client): void {
 		const limit = this.deps.config.maxWireRecordsPerSession;
 		const tap = limit ? new WireTap(limit) : null;
 		const secure = new tls.TLSSocket(tap ? tap.carrier(raw) : raw, {
@@ -118,31 +120,79 @@ export class Listeners {
 		secure.on('error', () => raw.destroy());
 		secure.once('secure', () => {
 			clearTimeout(timer);
-			void this.#accept(spec, smtp, secure, raw, tap ?? undefined);
+			this.#admit(spec, smtp, secure, client, tap ?? undefined);
 		});
 	}
 
-	/** `socket` is what the session runs on; `raw`, the accepted TCP socket under it. */
-	async #accept(
+	/**
+	 * Who the accepted socket's client is: the browser behind a bridge connection (registered by
+	 * its local port), else the address a trusted proxy's PROXY header names (proxyHeader.ts),
+	 * else the socket's own. The header comes first on the wire, before any TLS handshake.
+	 */
+	async #accept(spec: Listener, smtp: SessionServer, raw: net.Socket): Promise<void> {
+		const { config, clients } = this.deps;
+		const identity = await clients.resolve(raw.remoteAddress, raw.remotePort);
+		if (raw.destroyed) return;
+		const socketAddress = plainAddress(raw.remoteAddress ?? '');
+		let client: Client = { address: identity?.address ?? socketAddress, identity };
+		// The bridge's own loopback connections name their browser in-process, never with a header.
+		if (!identity && config.proxyProtocolFrom.includes(socketAddress)) {
+			const result = await readProxyHeader(raw, config.proxyProtocolTimeoutSeconds * 1000);
+			if (raw.destroyed) return;
+			if ('error' in result) {
+				this.#refuseProxy(spec, socketAddress, result.error);
+				raw.destroy();
+				return;
+			}
+			if (result.header.family !== 'UNKNOWN')
+				client = { address: result.header.source, identity, proxy: socketAddress };
+		}
+		if (spec.tls === 'implicit') this.#terminateTls(spec, smtp, raw, client);
+		else this.#admit(spec, smtp, raw, client);
+	}
+
+	/**
+	 * §2.1: a connection with a bad header is aborted at once, with no reply (the peer is the
+	 * proxy, and a reply would reach the learner as the greeting). One line in the log says why,
+	 * once: a proxy without `proxy_protocol on;` would otherwise log every connection.
+	 */
+	#refuseProxy(spec: Listener, from: string, error: string): void {
+		if (this.#proxyRefusalLogged) return;
+		this.#proxyRefusalLogged = true;
+		console.warn(
+			`SMTP Lab: the ${spec.name} listener closed a connection from ${from} (PROXY_PROTOCOL_FROM) whose PROXY protocol header was wrong: ${error}. Each connection from there must start with a version 1 header (nginx: proxy_protocol on;). (Said once.)`
+		);
+	}
+
+	/** `socket` is what the session runs on: the accepted socket, or the TLS socket over it. */
+	#admit(
 		spec: Listener,
 		smtp: SessionServer,
 		socket: net.Socket,
-		raw: net.Socket,
+		client: Client,
 		tap?: WireTap
-	): Promise<void> {
-		const { config, clients, sessions } = this.deps;
-		const identity = await clients.resolve(raw.remoteAddress, raw.remotePort);
+	): void {
+		const { config, sessions } = this.deps;
 		if (socket.destroyed) return;
-		const clientAddress = identity?.address ?? (raw.remoteAddress ?? '').replace(/^::ffff:/, '');
+		const { identity } = client;
 		admitSession(config, sessions, smtp, socket, {
 			spec,
-			clientAddress,
+			clientAddress: client.address,
+			...(client.proxy ? { proxy: client.proxy } : {}),
 			...(tap ? { tap } : {}),
 			...(identity
 				? { id: identity.sessionId, origin: 'browser', owners: [identity.ownerId] }
 				: { origin: 'external', owners: [] })
 		});
 	}
+}
+
+/** An accepted connection's client, as #accept found it. */
+interface Client {
+	address: string;
+	identity: ClientIdentity | undefined;
+	/** The trusted proxy whose PROXY header named `address`. */
+	proxy?: string;
 }
 
 /**

@@ -58,6 +58,8 @@ export interface SessionOpening {
 	skippedMs?: number;
 	/** Under implicit TLS: the tap that already counted the handshake (listeners.ts). */
 	tap?: WireTap;
+	/** The trusted proxy (PROXY_PROTOCOL_FROM) whose PROXY header named `clientAddress`. */
+	proxy?: string;
 }
 
 export interface SessionsDeps {
@@ -142,7 +144,13 @@ export class LiveSessions {
 		const answering = host
 			? `${host.name} (${host.address}, port ${host.port}; it stands for port ${spec.standsFor})`
 			: `the ${spec.name} listener (stands for port ${spec.standsFor})`;
-		recorder.system('connect', `Connected to ${answering} from ${clientAddress}${tlsInfo}`);
+		const through = opening.proxy
+			? ` (through the proxy at ${opening.proxy}, whose PROXY protocol header named this address)`
+			: '';
+		recorder.system(
+			'connect',
+			`Connected to ${answering} from ${clientAddress}${through}${tlsInfo}`
+		);
 		if (socket instanceof tls.TLSSocket)
 			store.updateSession(id, {
 				tls: { protocol: socket.getProtocol() ?? 'TLS', cipher: socket.getCipher()?.name ?? '' }
