@@ -11,6 +11,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } fr
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 const DEBIAN_POSTGRESQL = '/usr/lib/postgresql';
 
@@ -130,6 +131,60 @@ export function startPostgresCluster(): PostgresCluster {
 				run('pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate', '-w']);
 			} finally {
 				rmSync(dir, { recursive: true, force: true });
+			}
+		}
+	};
+}
+
+/** A test file's PostgreSQL: its private cluster, and the current test's own database. */
+export interface PostgresDatabase {
+	readonly cluster: PostgresCluster;
+	/** DATABASE_URL of the current test's database. */
+	readonly url: string;
+	/** A query on the current test's database, from outside any instance: its rows. */
+	sql<T extends pg.QueryResultRow = Record<string, unknown>>(
+		text: string,
+		values?: unknown[]
+	): Promise<T[]>;
+}
+
+/**
+ * Registers a test file's hooks: a private cluster started before its tests and stopped after
+ * them, a fresh database before each test. Called before the file's own hooks, so its beforeEach
+ * hooks find the database made and its afterAll hooks run before the cluster stops.
+ */
+export function usePostgresDatabase(): PostgresDatabase {
+	let cluster: PostgresCluster | undefined;
+	let url: string | undefined;
+	beforeAll(() => {
+		cluster = startPostgresCluster();
+	});
+	afterAll(() => cluster?.stop());
+	beforeEach(async () => {
+		url = await cluster!.createDatabase();
+	});
+	const current = () => {
+		if (!url) throw new Error('no test database outside a test');
+		return url;
+	};
+	return {
+		get cluster() {
+			if (!cluster) throw new Error("no PostgreSQL cluster outside the test file's hooks");
+			return cluster;
+		},
+		get url() {
+			return current();
+		},
+		async sql<T extends pg.QueryResultRow = Record<string, unknown>>(
+			text: string,
+			values: unknown[] = []
+		) {
+			const client = new pg.Client({ connectionString: current() });
+			await client.connect();
+			try {
+				return (await client.query<T>(text, values)).rows;
+			} finally {
+				await client.end();
 			}
 		}
 	};

@@ -10,11 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Lab } from '../../server/lab';
 import type { RosterRow } from '../../src/lib/classes';
 import type { ServerMessage } from '../../src/lib/messages';
-import { startPostgresCluster, type PostgresCluster } from '../postgresCluster';
+import { usePostgresDatabase } from '../postgresCluster';
 import { ClassBrowsers, openSession, type Person } from './classBrowsers';
 import { until } from './harness';
 import { startQuickLab } from './smtpSession';
@@ -28,19 +28,13 @@ type Instance = {
 	closed: boolean;
 };
 
-let cluster: PostgresCluster;
-let databaseUrl: string;
+const database = usePostgresDatabase();
 let dataDir: string;
 let a: Instance;
 let b: Instance;
 
-beforeAll(() => {
-	cluster = startPostgresCluster();
-});
-afterAll(() => cluster?.stop());
-
 async function startInstance(): Promise<Instance> {
-	const lab = await startQuickLab({ visibility: 'private', dataDir, databaseUrl });
+	const lab = await startQuickLab({ visibility: 'private', dataDir, databaseUrl: database.url });
 	const web = await startWebServer(lab);
 	return { lab, web, browsers: new ClassBrowsers(lab, web.wsUrl), closed: false };
 }
@@ -55,7 +49,6 @@ async function stopInstance(instance: Instance): Promise<void> {
 }
 
 beforeEach(async () => {
-	databaseUrl = await cluster.createDatabase();
 	dataDir = mkdtempSync(path.join(tmpdir(), 'smtp-lab-class-instances-'));
 	// One after the other: the first makes the shared cookie secret the second reads.
 	a = await startInstance();
@@ -239,7 +232,7 @@ describe('a class whose teacher is on one instance and students on another', () 
 	});
 
 	it('tells the other instances nothing of the pages of owners in no class', async () => {
-		const listener = new pg.Client({ connectionString: databaseUrl });
+		const listener = new pg.Client({ connectionString: database.url });
 		await listener.connect();
 		try {
 			const published: { ownerId: string }[][] = [];
@@ -271,7 +264,7 @@ describe('a class whose teacher is on one instance and students on another', () 
 		await desk.next(isType('class-roster'));
 		const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
 		try {
-			const client = new pg.Client({ connectionString: databaseUrl });
+			const client = new pg.Client({ connectionString: database.url });
 			await client.connect();
 			const bad = { topic: 'class', kind: 'owners', owners: [{ ownerId: 'x y', pages: 1 }] };
 			await client.query('SELECT pg_notify($1, $2)', [

@@ -9,26 +9,18 @@
 import { deserialize } from 'node:v8';
 import { ImapFlow } from 'imapflow';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import type { StoreBatch } from '../../server/store/persistence';
 import { RawImap } from './imapClient';
-import { startPostgresCluster, type PostgresCluster } from '../postgresCluster';
+import { usePostgresDatabase } from '../postgresCluster';
 import { until } from './harness';
 import { message, ready, startQuickLab, transaction } from './smtpSession';
 
-let cluster: PostgresCluster;
-let databaseUrl: string;
+const database = usePostgresDatabase();
 const labs: Lab[] = [];
 const clients: (ImapFlow | RawImap)[] = [];
 
-beforeAll(() => {
-	cluster = startPostgresCluster();
-});
-afterAll(() => cluster?.stop());
-beforeEach(async () => {
-	databaseUrl = await cluster.createDatabase();
-});
 afterEach(async () => {
 	for (const client of clients.splice(0))
 		if (client instanceof RawImap) client.socket.destroy();
@@ -37,7 +29,7 @@ afterEach(async () => {
 });
 
 async function instance(): Promise<Lab> {
-	const lab = await startQuickLab({ databaseUrl, pgPollMs: 50, pgPeerCheckMs: 100 });
+	const lab = await startQuickLab({ databaseUrl: database.url, pgPollMs: 50, pgPeerCheckMs: 100 });
 	labs.push(lab);
 	return lab;
 }
@@ -99,25 +91,14 @@ function inboxUids(lab: Lab): Record<number, string> {
 	return Object.fromEntries((inbox?.entries ?? []).map((e) => [e.uid, e.messageId]));
 }
 
-/** Rows of this test's database. */
-async function sql(text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
-	const client = new pg.Client({ connectionString: databaseUrl });
-	await client.connect();
-	try {
-		return (await client.query(text, values)).rows;
-	} finally {
-		await client.end();
-	}
-}
-
 /** The newest change's id in the shared change log. */
 async function lastChange(): Promise<number> {
-	return Number((await sql('SELECT coalesce(max(id), 0) AS id FROM store_changes'))[0].id);
+	return Number((await database.sql('SELECT coalesce(max(id), 0) AS id FROM store_changes'))[0].id);
 }
 
 /** How many batches logged after change `after` wrote alice's INBOX. */
 async function inboxWrites(after: number): Promise<number> {
-	const rows = await sql('SELECT batch FROM store_changes WHERE id > $1', [after]);
+	const rows = await database.sql('SELECT batch FROM store_changes WHERE id > $1', [after]);
 	return rows.filter((row) =>
 		(deserialize(row.batch as Buffer) as StoreBatch).imapFolders.some(
 			(r) => r.space === 'alice' && r.name === 'INBOX'
@@ -238,7 +219,7 @@ describe('IMAP folders on two instances', () => {
 		await until(() => sameFolders(a, b));
 
 		// No batch reaches the other instance until both messages are in: they arrive "at once".
-		const blocker = new pg.Client({ connectionString: databaseUrl });
+		const blocker = new pg.Client({ connectionString: database.url });
 		await blocker.connect();
 		let second: string;
 		let third: string;
@@ -368,7 +349,7 @@ describe('IMAP folders on two instances', () => {
 		expect(inboxUids(b)).toEqual({ 1: first, 2: second });
 
 		// A numbers new mail while retention on B deletes an old message, neither told of the other.
-		const blocker = new pg.Client({ connectionString: databaseUrl });
+		const blocker = new pg.Client({ connectionString: database.url });
 		await blocker.connect();
 		let third: string;
 		try {

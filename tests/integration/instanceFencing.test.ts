@@ -8,44 +8,23 @@
  */
 import pg from 'pg';
 import nodemailer from 'nodemailer';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
-import { startPostgresCluster, type PostgresCluster } from '../postgresCluster';
+import { usePostgresDatabase } from '../postgresCluster';
 import { startProductionServer, type ProductionServer } from '../productionServer';
 import { until } from './harness';
 import { message, ready, startQuickLab, transaction } from './smtpSession';
 
-let cluster: PostgresCluster;
-let databaseUrl: string;
+const database = usePostgresDatabase();
 const cleanups: (() => unknown)[] = [];
 
-beforeAll(() => {
-	cluster = startPostgresCluster();
-});
-afterAll(() => cluster?.stop());
-beforeEach(async () => {
-	databaseUrl = await cluster.createDatabase();
-});
 afterEach(async () => {
 	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function sql<T extends pg.QueryResultRow>(
-	text: string,
-	values: unknown[] = []
-): Promise<T[]> {
-	const client = new pg.Client({ connectionString: databaseUrl });
-	await client.connect();
-	try {
-		return (await client.query<T>(text, values)).rows;
-	} finally {
-		await client.end();
-	}
-}
-
 /** Ends the instance's listening connection (the one holding its lock); true if there was one. */
 async function cut(instanceId: string): Promise<boolean> {
-	const rows = await sql<{ pid: number }>(
+	const rows = await database.sql<{ pid: number }>(
 		`SELECT pg_terminate_backend(pid) AS pid FROM pg_stat_activity WHERE application_name = $1`,
 		[`smtp-lab ${instanceId}`]
 	);
@@ -53,14 +32,14 @@ async function cut(instanceId: string): Promise<boolean> {
 }
 
 async function listening(instanceId: string): Promise<boolean> {
-	const rows = await sql(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1`, [
+	const rows = await database.sql(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1`, [
 		`smtp-lab ${instanceId}`
 	]);
 	return rows.length > 0;
 }
 
 async function lab(overrides: Parameters<typeof startQuickLab>[0]): Promise<Lab> {
-	const started = await startQuickLab({ databaseUrl, ...overrides });
+	const started = await startQuickLab({ databaseUrl: database.url, ...overrides });
 	cleanups.push(() => started.close());
 	return started;
 }
@@ -79,7 +58,7 @@ describe('an instance cut off from the shared database', () => {
 			pgPollMs: 3000,
 			pgPeerCheckMs: 100
 		});
-		const [{ id }] = await sql<{ id: string }>('SELECT id FROM instances');
+		const [{ id }] = await database.sql<{ id: string }>('SELECT id FROM instances');
 		const { c } = await ready(a, 'submission');
 		const sent = await transaction(c, 'alice@example.com', ['ivy@down.test'], message('held'));
 		await c.command('QUIT');
@@ -100,8 +79,8 @@ describe('an instance cut off from the shared database', () => {
 
 	it('asks the others to re-send what the bus carried while it was away', async () => {
 		const a = await lab({ pgPollMs: 200, pgPeerCheckMs: 60_000 });
-		const [{ id }] = await sql<{ id: string }>('SELECT id FROM instances');
-		const bus = new pg.Client({ connectionString: databaseUrl });
+		const [{ id }] = await database.sql<{ id: string }>('SELECT id FROM instances');
+		const bus = new pg.Client({ connectionString: database.url });
 		await bus.connect();
 		cleanups.push(() => bus.end());
 		const heard: { from: string; message: unknown }[] = [];
@@ -118,7 +97,7 @@ describe('an instance cut off from the shared database', () => {
 		// A is the production server, its queue at real speed (greylist.test's retry is half an
 		// hour away); it reconnects 4 s after the cut, B checks for stopped peers every 100 ms.
 		const a: ProductionServer = await startProductionServer({
-			DATABASE_URL: databaseUrl,
+			DATABASE_URL: database.url,
 			PG_POLL_MS: '4000',
 			PG_PEER_CHECK_MS: '60000'
 		});
@@ -140,7 +119,7 @@ describe('an instance cut off from the shared database', () => {
 		const b = await lab({ queueTimeScale: 1440, pgPollMs: 50, pgPeerCheckMs: 100 });
 		await until(() => b.store.queue.size === 1);
 		const journeyId = [...b.store.queue.keys()][0];
-		const [{ instance }] = await sql<{ instance: string }>('SELECT instance FROM queue');
+		const [{ instance }] = await database.sql<{ instance: string }>('SELECT instance FROM queue');
 		expect(info.response).toMatch(new RegExp(`^250 .*${journeyId}`));
 		await until(() => b.queue.journey(journeyId)?.legs[0]?.attempts.length === 1, 10_000);
 		expect(b.queue.length).toBe(0);
@@ -154,7 +133,9 @@ describe('an instance cut off from the shared database', () => {
 		);
 		const outcomes = b.queue.journey(journeyId)!.legs[0].attempts.map((t) => t.outcome);
 		expect(outcomes).toEqual(['deferred', 'deferred', 'delivered']);
-		const [{ owner }] = await sql<{ owner: string }>('SELECT instance AS owner FROM queue');
+		const [{ owner }] = await database.sql<{ owner: string }>(
+			'SELECT instance AS owner FROM queue'
+		);
 		expect(owner).not.toBe(instance);
 	}, 90_000);
 });

@@ -7,37 +7,35 @@
  * greylisted leg's next try due.
  */
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Lab, LabOptions } from '../../server/lab';
 import type { LabConfig } from '../../server/config';
 import type { Journey } from '../../src/lib/delivery/journey';
 import { runningLabApi } from '../../src/lib/server/labAccess';
 import { POST as fastForward } from '../../src/routes/api/journeys/[id]/fast-forward/+server';
-import { startPostgresCluster, type PostgresCluster } from '../postgresCluster';
+import { usePostgresDatabase } from '../postgresCluster';
 import { ManualClock, ports, until } from './harness';
 import { callRoute, TEST_OPERATOR } from './routeCall';
 import { message, ready, startQuickLab, transaction } from './smtpSession';
 
 const SCALE = 1440;
 
-let cluster: PostgresCluster;
-let databaseUrl: string;
+const database = usePostgresDatabase();
 const labs: Lab[] = [];
 
-beforeAll(() => {
-	cluster = startPostgresCluster();
-});
-afterAll(() => cluster?.stop());
-beforeEach(async () => {
-	databaseUrl = await cluster.createDatabase();
-});
 afterEach(async () => {
 	for (const lab of labs.splice(0)) await lab.close();
 });
 
 async function instance(overrides: Partial<LabConfig> = {}, options: LabOptions = {}) {
 	const lab = await startQuickLab(
-		{ databaseUrl, queueTimeScale: SCALE, pgPollMs: 50, pgPeerCheckMs: 100, ...overrides },
+		{
+			databaseUrl: database.url,
+			queueTimeScale: SCALE,
+			pgPollMs: 50,
+			pgPeerCheckMs: 100,
+			...overrides
+		},
 		options
 	);
 	labs.push(lab);
@@ -141,7 +139,7 @@ describe('a fast-forward asked on the instance that only shows the journey', () 
 		const id = await waitingOnA(a, b);
 		const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
 		try {
-			const client = new pg.Client({ connectionString: databaseUrl });
+			const client = new pg.Client({ connectionString: database.url });
 			await client.connect();
 			const bad = { topic: 'journey-fast-forward', kind: 'ask', requestId: 'a b', journeyId: id };
 			await client.query('SELECT pg_notify($1, $2)', [

@@ -6,27 +6,19 @@
  * by the survivor, and a page resuming its session there is told why it cannot.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import { PEER_STOPPED_END_REASON } from '../../server/store/labStore';
-import { startPostgresCluster, type PostgresCluster } from '../postgresCluster';
+import { usePostgresDatabase } from '../postgresCluster';
 import { ManualClock, until } from './harness';
 import { message, ready, startQuickLab, transaction } from './smtpSession';
 import { startWebServer } from './webServer';
 import { BridgeClient, isType } from './wsClient';
 
-let cluster: PostgresCluster;
-let databaseUrl: string;
+const database = usePostgresDatabase();
 const labs: Lab[] = [];
 const cleanups: (() => unknown)[] = [];
 
-beforeAll(() => {
-	cluster = startPostgresCluster();
-});
-afterAll(() => cluster?.stop());
-beforeEach(async () => {
-	databaseUrl = await cluster.createDatabase();
-});
 afterEach(async () => {
 	for (const cleanup of cleanups.splice(0)) await cleanup();
 	for (const lab of labs.splice(0)) await lab.close();
@@ -35,7 +27,7 @@ afterEach(async () => {
 /** An instance on this test's database; its queue runs a simulated day per real minute. */
 async function instance(): Promise<Lab> {
 	const lab = await startQuickLab({
-		databaseUrl,
+		databaseUrl: database.url,
 		queueTimeScale: 1440,
 		pgPollMs: 50,
 		pgPeerCheckMs: 100
@@ -155,10 +147,10 @@ describe('two instances on one database', () => {
 
 	it('B, started a simulated day after A, reads the same queue clock as A', async () => {
 		const clock = new ManualClock();
-		const a = await startQuickLab({ databaseUrl, queueTimeScale: 1440 }, { clock });
+		const a = await startQuickLab({ databaseUrl: database.url, queueTimeScale: 1440 }, { clock });
 		labs.push(a);
 		clock.advance(60_000);
-		const b = await startQuickLab({ databaseUrl, queueTimeScale: 1440 }, { clock });
+		const b = await startQuickLab({ databaseUrl: database.url, queueTimeScale: 1440 }, { clock });
 		labs.push(b);
 		// A real minute is a simulated day: a journey's times must mean the same on both pages.
 		expect(a.queueClock.now() - clock.now()).toBe(1439 * 60_000);
@@ -169,7 +161,7 @@ describe('two instances on one database', () => {
 		const child: ChildProcess = spawn(
 			process.execPath,
 			['--import', 'tsx', 'tests/integration/replicaChild.ts'],
-			{ env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'inherit'] }
+			{ env: { ...process.env, DATABASE_URL: database.url }, stdio: ['ignore', 'pipe', 'inherit'] }
 		);
 		const exited = new Promise((resolve) => child.once('exit', resolve));
 		cleanups.push(async () => {

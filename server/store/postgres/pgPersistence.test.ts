@@ -9,26 +9,18 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import v8 from 'node:v8';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { storedMessage } from '../../../tests/storedItems';
-import { startPostgresCluster, type PostgresCluster } from '../../../tests/postgresCluster';
+import { usePostgresDatabase } from '../../../tests/postgresCluster';
 import { LabStore } from '../labStore';
 import { StorageError, storeBatch, type StoppedPeer, type StoreBatch } from '../persistence';
 import type { QueueRecord } from '../../queue/queueRecord';
 import { event, LIMITS, session, STARTED_AT, storeSuite } from '../storeSuite';
 import { BUS_MAX_BYTES, instanceKey, PgPersistence, type PgSettings } from './pgPersistence';
 
-let cluster: PostgresCluster;
-let databaseUrl: string;
+const database = usePostgresDatabase();
 const opened: PgPersistence[] = [];
 
-beforeAll(() => {
-	cluster = startPostgresCluster();
-});
-afterAll(() => cluster?.stop());
-beforeEach(async () => {
-	databaseUrl = await cluster.createDatabase();
-});
 afterEach(async () => {
 	for (const persistence of opened.splice(0)) await persistence.close();
 });
@@ -36,7 +28,7 @@ afterEach(async () => {
 /** A PgPersistence on this test's database, closed after the test. */
 async function instance(settings: Partial<PgSettings> = {}): Promise<PgPersistence> {
 	const persistence = await PgPersistence.open({
-		databaseUrl,
+		databaseUrl: database.url,
 		poolSize: 4,
 		pollMs: 1000,
 		peerCheckMs: 1000,
@@ -45,17 +37,6 @@ async function instance(settings: Partial<PgSettings> = {}): Promise<PgPersisten
 	});
 	opened.push(persistence);
 	return persistence;
-}
-
-/** A query on this test's database, from outside any instance. */
-async function sql<T extends pg.QueryResultRow>(text: string, params: unknown[] = []) {
-	const client = new pg.Client({ connectionString: databaseUrl });
-	await client.connect();
-	try {
-		return (await client.query<T>(text, params)).rows;
-	} finally {
-		await client.end();
-	}
 }
 
 /** A batch that adds one (ended) session, known by its id. */
@@ -82,7 +63,7 @@ function follower() {
 }
 
 describe('PostgreSQL persistence', () => {
-	storeSuite({ open: () => PgPersistence.open(settingsFor(databaseUrl)) });
+	storeSuite({ open: () => PgPersistence.open(settingsFor(database.url)) });
 });
 
 function settingsFor(url: string): PgSettings {
@@ -147,7 +128,7 @@ describe('PostgreSQL: instances follow each other', () => {
 		await a.write(sessionBatch('first'));
 		await seen.until(1);
 		// B's LISTEN connection is the one holding its instance lock.
-		const killed = await sql<{ killed: boolean }>(
+		const killed = await database.sql<{ killed: boolean }>(
 			`SELECT pg_terminate_backend(pid) AS killed FROM pg_locks
 			 WHERE locktype = 'advisory' AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = $1::bigint`,
 			[instanceKey(b.instanceId).toString()]
@@ -168,10 +149,10 @@ describe('PostgreSQL: who wrote a session or a journey first', () => {
 		await a.write(storeBatch({ sessions: [session('s1', null)], queue: [journey] }));
 		// B ends the session and saves the journey again (as a takeover's end, a replica's save).
 		await b.write(storeBatch({ sessions: [session('s1', STARTED_AT + 5000)], queue: [journey] }));
-		expect(await sql('SELECT instance, ended_at FROM sessions')).toEqual([
+		expect(await database.sql('SELECT instance, ended_at FROM sessions')).toEqual([
 			{ instance: a.instanceId, ended_at: String(STARTED_AT + 5000) }
 		]);
-		expect(await sql('SELECT instance FROM queue')).toEqual([{ instance: a.instanceId }]);
+		expect(await database.sql('SELECT instance FROM queue')).toEqual([{ instance: a.instanceId }]);
 	});
 });
 
@@ -189,7 +170,9 @@ describe('PostgreSQL: change ids commit in id order', () => {
 			})
 		);
 		await seen.until(writers.length * perWriter);
-		const logged = await sql<{ batch: Buffer }>('SELECT batch FROM store_changes ORDER BY id');
+		const logged = await database.sql<{ batch: Buffer }>(
+			'SELECT batch FROM store_changes ORDER BY id'
+		);
 		const inLogOrder = logged.map((row) => v8.deserialize(row.batch).sessions[0].id);
 		expect(seen.sessionIds()).toEqual(inLogOrder);
 		// Each writer's own batches in the order it wrote them.
@@ -206,7 +189,7 @@ function startChild(): Promise<{ instanceId: string; kill: () => Promise<void> }
 		process.execPath,
 		['--import', 'tsx', path.join(import.meta.dirname, 'pgPeerChild.ts')],
 		{
-			env: { ...process.env, DATABASE_URL: databaseUrl },
+			env: { ...process.env, DATABASE_URL: database.url },
 			stdio: ['ignore', 'pipe', 'inherit']
 		}
 	);
@@ -241,7 +224,9 @@ describe('PostgreSQL: a stopped instance is taken over by one survivor', () => {
 				reported();
 			});
 		// Alive, it is nobody's to take over.
-		expect(await sql('SELECT id FROM instances WHERE id = $1', [child.instanceId])).toHaveLength(1);
+		expect(
+			await database.sql('SELECT id FROM instances WHERE id = $1', [child.instanceId])
+		).toHaveLength(1);
 		await child.kill();
 		await firstReport;
 		// Several more checks by both: a second report would come within them.
@@ -251,12 +236,14 @@ describe('PostgreSQL: a stopped instance is taken over by one survivor', () => {
 			{ instanceId: child.instanceId, openSessions: ['child-open'], queue: ['child-journey'] }
 		]);
 		const winner = reports[0].by;
-		expect(await sql('SELECT instance FROM queue')).toEqual([{ instance: winner }]);
-		expect(await sql('SELECT id, instance FROM sessions ORDER BY id')).toEqual([
+		expect(await database.sql('SELECT instance FROM queue')).toEqual([{ instance: winner }]);
+		expect(await database.sql('SELECT id, instance FROM sessions ORDER BY id')).toEqual([
 			{ id: 'child-ended', instance: child.instanceId },
 			{ id: 'child-open', instance: winner }
 		]);
-		expect(await sql('SELECT id FROM instances WHERE id = $1', [child.instanceId])).toEqual([]);
+		expect(
+			await database.sql('SELECT id FROM instances WHERE id = $1', [child.instanceId])
+		).toEqual([]);
 	}, 30_000);
 
 	it("a killed instance's last batches are applied before it is reported stopped", async () => {
@@ -271,7 +258,7 @@ describe('PostgreSQL: a stopped instance is taken over by one survivor', () => {
 		});
 		const child = await startChild();
 		// The log is locked away from the survivor's reads until the takeover is over.
-		const blocker = new pg.Client({ connectionString: databaseUrl });
+		const blocker = new pg.Client({ connectionString: database.url });
 		await blocker.connect();
 		await blocker.query('BEGIN');
 		await blocker.query('LOCK TABLE store_changes IN ACCESS EXCLUSIVE MODE');
@@ -280,7 +267,10 @@ describe('PostgreSQL: a stopped instance is taken over by one survivor', () => {
 		);
 		try {
 			await child.kill();
-			while ((await sql('SELECT id FROM instances WHERE id = $1', [child.instanceId])).length > 0)
+			while (
+				(await database.sql('SELECT id FROM instances WHERE id = $1', [child.instanceId])).length >
+				0
+			)
 				await new Promise((resolve) => setTimeout(resolve, 50));
 			// Taken over, but the log is not read yet: not reported yet.
 			expect(order).toEqual([]);
@@ -302,7 +292,7 @@ describe('PostgreSQL: a stopped instance is taken over by one survivor', () => {
 		);
 		await earlier.close();
 		// As after a crash of the whole deployment and a cleanup of the instances.
-		await sql('DELETE FROM instances');
+		await database.sql('DELETE FROM instances');
 		const next = await instance({ peerCheckMs: 100 });
 		const reports: StoppedPeer[] = [];
 		let reported = () => {};
@@ -316,7 +306,9 @@ describe('PostgreSQL: a stopped instance is taken over by one survivor', () => {
 		expect(reports).toEqual([
 			{ instanceId: null, openSessions: ['left-open'], queue: ['left-journey'] }
 		]);
-		expect(await sql('SELECT instance FROM queue')).toEqual([{ instance: next.instanceId }]);
+		expect(await database.sql('SELECT instance FROM queue')).toEqual([
+			{ instance: next.instanceId }
+		]);
 	});
 });
 
@@ -340,7 +332,7 @@ describe('PostgreSQL: one queue clock for the instances that run together', () =
 			start: 3000,
 			base: 7000
 		});
-		expect(await sql('SELECT started_at, base FROM queue_clock')).toEqual([
+		expect(await database.sql('SELECT started_at, base FROM queue_clock')).toEqual([
 			{ started_at: '3000', base: '7000' }
 		]);
 	});
@@ -406,7 +398,7 @@ describe('PostgreSQL: failures', () => {
 				/^cannot connect to DATABASE_URL postgresql:\/\/lab:\*\*\*@127\.0\.0\.1:1\/smtplab: connect ECONNREFUSED 127\.0\.0\.1:1$/
 			],
 			[
-				cluster.url('no_such_database').replace('@', ':hunter22@'),
+				database.cluster.url('no_such_database').replace('@', ':hunter22@'),
 				/^cannot connect to DATABASE_URL postgres:\/\/\w+:\*\*\*@\/no_such_database\?.*: database "no_such_database" does not exist$/
 			]
 		];
@@ -450,7 +442,7 @@ describe('PostgreSQL: failures', () => {
 			store.addSession(session('s1'));
 			await store.flush();
 			// Another connection takes the events' table away: the next batch fails at its events.
-			await sql('ALTER TABLE event_chunks RENAME TO elsewhere');
+			await database.sql('ALTER TABLE event_chunks RENAME TO elsewhere');
 			store.appendEvent('s1', event('EHLO first'));
 			store.addSession(session('s2'));
 			await store.flush();
@@ -458,9 +450,11 @@ describe('PostgreSQL: failures', () => {
 				'SMTP Lab: writing to the database failed (relation "event_chunks" does not exist); sessions and messages stay in memory and are written when it works again.'
 			]);
 			// Nothing of that batch was written: not s2, not its change.
-			expect(await sql('SELECT id FROM sessions ORDER BY id')).toEqual([{ id: 's1' }]);
-			expect(await sql('SELECT count(*)::int AS n FROM store_changes')).toEqual([{ n: 1 }]);
-			await sql('ALTER TABLE elsewhere RENAME TO event_chunks');
+			expect(await database.sql('SELECT id FROM sessions ORDER BY id')).toEqual([{ id: 's1' }]);
+			expect(await database.sql('SELECT count(*)::int AS n FROM store_changes')).toEqual([
+				{ n: 1 }
+			]);
+			await database.sql('ALTER TABLE elsewhere RENAME TO event_chunks');
 			store.appendEvent('s1', event('NOOP second'));
 			await store.close();
 			const again = await LabStore.open(LIMITS, await instance());
@@ -478,11 +472,11 @@ describe('PostgreSQL: failures', () => {
 		const a = await instance({ changeLogSeconds: 10 });
 		await a.write(sessionBatch('old'));
 		await a.write(sessionBatch('recent'));
-		await sql(
+		await database.sql(
 			"UPDATE store_changes SET written_at = now() - interval '11 seconds' WHERE id = (SELECT min(id) FROM store_changes)"
 		);
 		const later = await instance({ changeLogSeconds: 10 });
-		expect(await sql('SELECT count(*)::int AS n FROM store_changes')).toEqual([{ n: 1 }]);
+		expect(await database.sql('SELECT count(*)::int AS n FROM store_changes')).toEqual([{ n: 1 }]);
 		const state = await later.load();
 		expect(state.sessions.map((s) => s.summary.id)).toEqual(['old', 'recent']);
 	});
