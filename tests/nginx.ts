@@ -81,6 +81,16 @@ export async function startNginx(listenPort: number, upstreamPort: number): Prom
 			''
 		].join('\n')
 	);
+	const stop = await runNginx(prefix, listenPort);
+	return { url: `http://127.0.0.1:${listenPort}`, stop };
+}
+
+/**
+ * Runs nginx on `prefix`/nginx.conf (written by the caller), ready when `readyPort` accepts; its
+ * stop() ends nginx (SIGQUIT: gracefully) and deletes the prefix. An nginx that exits first (a bad
+ * config) fails with its own words.
+ */
+export async function runNginx(prefix: string, readyPort: number): Promise<() => Promise<void>> {
 	const child = spawn(
 		NGINX,
 		['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')],
@@ -109,21 +119,20 @@ export async function startNginx(listenPort: number, upstreamPort: number): Prom
 			return '';
 		}
 	};
-	// Ready when the port answers; an nginx that exits (a bad config) fails with its own words.
 	for (let tries = 0; ; tries++) {
 		if (!running) {
 			const why = `${stderr}${log()}`;
 			await stop();
 			throw new Error(`nginx exited: ${why}`);
 		}
-		if (await accepts(listenPort)) break;
+		if (await accepts(readyPort)) break;
 		if (tries > 200) {
 			await stop();
-			throw new Error(`nginx did not listen on ${listenPort}: ${stderr}${log()}`);
+			throw new Error(`nginx did not listen on ${readyPort}: ${stderr}${log()}`);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 25));
 	}
-	return { url: `http://127.0.0.1:${listenPort}`, stop };
+	return stop;
 }
 
 function accepts(port: number): Promise<boolean> {

@@ -7,14 +7,13 @@
  * forgets, fails here. nginx runs in the foreground as this process's child on a temporary prefix,
  * 127.0.0.1 only, as tests/nginx.ts runs the one-instance site.
  */
-import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LISTENER_TABLE } from '../src/lib/listeners';
-import { NGINX } from './nginx';
+import { runNginx } from './nginx';
 
 export const HTTP_CONFIG = 'deploy/nginx/smtp-lab-instances.conf';
 export const STREAM_CONFIG = 'deploy/nginx/smtp-lab-stream.conf';
@@ -239,46 +238,7 @@ export async function startNginxInstances(
 			''
 		].join('\n')
 	);
-	const child = spawn(
-		NGINX,
-		['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')],
-		{ stdio: ['ignore', 'ignore', 'pipe'] }
-	);
-	let stderr = '';
-	child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	let running = true;
-	const killOnExit = () => child.kill('SIGTERM');
-	process.once('exit', killOnExit);
-	void exited.then(() => {
-		running = false;
-		process.off('exit', killOnExit);
-	});
-	const stop = async () => {
-		if (running) child.kill('SIGQUIT');
-		await exited;
-		rmSync(prefix, { recursive: true, force: true });
-	};
-	const log = () => {
-		try {
-			return readFileSync(join(prefix, 'error.log'), 'utf8');
-		} catch {
-			return '';
-		}
-	};
-	for (let tries = 0; ; tries++) {
-		if (!running) {
-			const why = `${stderr}${log()}`;
-			await stop();
-			throw new Error(`nginx exited: ${why}`);
-		}
-		if (await accepts(listen.http)) break;
-		if (tries > 200) {
-			await stop();
-			throw new Error(`nginx did not listen on ${listen.http}: ${stderr}${log()}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 25));
-	}
+	const stop = await runNginx(prefix, listen.http);
 	const url = `http://127.0.0.1:${listen.http}`;
 	const stream = Object.fromEntries(
 		STREAM_SERVICES.map(({ name }) => [name, listen[name]])
@@ -307,15 +267,4 @@ export async function startNginxInstances(
 		},
 		stop
 	};
-}
-
-function accepts(port: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		const socket = net.connect(port, '127.0.0.1');
-		socket.once('connect', () => {
-			socket.destroy();
-			resolve(true);
-		});
-		socket.once('error', () => resolve(false));
-	});
 }
