@@ -305,12 +305,19 @@ describe('two instances behind nginx on one PostgreSQL', () => {
 			}
 		};
 		// Through nginx's stream port from four client addresses (it hashes each to an instance),
-		// and straight to each instance's mx port.
+		// and straight to each instance's mx port (from 127.0.0.3: 127.0.0.1 is nginx, which the
+		// instances ask for a PROXY protocol header, PROXY_PROTOCOL_FROM in the unit).
 		await Promise.all([
 			...[0, 1, 2, 3].map((k) => sendAll(nginx.stream.mx, k * 250, 250, `127.0.0.${20 + k}`)),
-			sendAll(ports[0].SMTP_PORT, 1000, 500),
-			sendAll(ports[1].SMTP_PORT, 1500, 500)
+			sendAll(ports[0].SMTP_PORT, 1000, 500, '127.0.0.3'),
+			sendAll(ports[1].SMTP_PORT, 1500, 500, '127.0.0.3')
 		]);
+		// nginx's PROXY protocol header named each client: its sessions are under its own address.
+		const clients = (
+			await getJson<{ sessions: { clientAddress: string }[] }>(`${direct(0)}/api/sessions`)
+		).sessions.map((s) => s.clientAddress);
+		for (const address of ['127.0.0.20', '127.0.0.21', '127.0.0.22', '127.0.0.23', '127.0.0.3'])
+			expect(clients, address).toContain(address);
 
 		const expected = Array.from({ length: 2000 }, (_, n) => `${tag}-${n}`).sort();
 		const subjects = async (i: number) =>
@@ -335,6 +342,7 @@ describe('two instances behind nginx on one PostgreSQL', () => {
 		const transport = nodemailer.createTransport({
 			host: '127.0.0.1',
 			port: ports[0].SMTPS_PORT,
+			localAddress: '127.0.0.3',
 			secure: true,
 			tls: { rejectUnauthorized: false },
 			auth: { user: 'alice', pass: 'wonderland' }
