@@ -19,10 +19,8 @@ import pg from 'pg';
 import type { LabConfig } from '../../config';
 import { listenerRow } from '../../../src/lib/listeners';
 import type { MessageSummary, SessionSummary } from '../../../src/lib/messages';
-import { nicknameKey } from '../../../src/lib/classes';
 import type { TxtRecordRow } from '../../../src/lib/auth/authDomains';
 import type { ReaderAct } from '../../../src/lib/mail/readerActs';
-import type { ClassRoom, Student } from '../../classes/classRoom';
 import type { ImapFolderRecord } from '../../mailboxes/imapFolderRecord';
 import type { Owner, Share } from '../../owners/owner';
 import type { QueueRecord } from '../../queue/queueRecord';
@@ -37,6 +35,14 @@ import {
 	type StoppedPeer,
 	type StoreBatch
 } from '../persistence';
+import {
+	classFromRow,
+	classValues,
+	studentFromRow,
+	studentValues,
+	type ClassRow,
+	type StudentRow
+} from '../classRows';
 import { encodeBatch } from '../sqlite/encodedBatch';
 import { PG_MIGRATIONS, type PgMigration } from './pgSchema';
 
@@ -679,18 +685,7 @@ async function writeRows(client: pg.PoolClient, batch: StoreBatch, instance: str
 			ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, teacher_owner_id = excluded.teacher_owner_id,
 				teacher_key = excluded.teacher_key, created_at = excluded.created_at, ends_at = excluded.ends_at,
 				spotlight = excluded.spotlight, former_students = excluded.former_students, handouts = excluded.handouts`,
-			[
-				c.id,
-				c.code,
-				c.name,
-				c.teacherOwnerId,
-				c.teacherKey,
-				c.createdAt,
-				c.endsAt,
-				c.spotlight,
-				JSON.stringify(c.formerStudents),
-				JSON.stringify(c.handouts)
-			]
+			classValues(c)
 		);
 	for (const s of rows.students)
 		await run(
@@ -698,15 +693,7 @@ async function writeRows(client: pg.PoolClient, batch: StoreBatch, instance: str
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (class_id, nickname_key) DO UPDATE SET owner_id = excluded.owner_id, nickname = excluded.nickname,
 				rejoin_code = excluded.rejoin_code, joined_at = excluded.joined_at, passes = excluded.passes`,
-			[
-				s.classId,
-				nicknameKey(s.nickname),
-				s.ownerId,
-				s.nickname,
-				s.rejoinCode,
-				s.joinedAt,
-				JSON.stringify(s.passes)
-			]
+			studentValues(s)
 		);
 	// After the upserts: a row deleted is the owner's it names, never a newcomer's.
 	for (const { classId, nicknameKey: key, ownerId } of rows.deletedStudents)
@@ -795,21 +782,15 @@ async function readState(db: Queryable): Promise<PersistedState> {
 		'SELECT owner_id AS "ownerId", token FROM share_grants'
 	);
 	const classes = (
-		await all<
-			Omit<ClassRoom, 'formerStudents' | 'handouts'> & { formerStudents: string; handouts: string }
-		>(
+		await all<ClassRow>(
 			'SELECT id, code, name, teacher_owner_id AS "teacherOwnerId", teacher_key AS "teacherKey", created_at AS "createdAt", ends_at AS "endsAt", spotlight, former_students AS "formerStudents", handouts FROM classes ORDER BY created_at'
 		)
-	).map((row): ClassRoom => ({
-		...row,
-		formerStudents: JSON.parse(row.formerStudents),
-		handouts: JSON.parse(row.handouts)
-	}));
+	).map(classFromRow);
 	const students = (
-		await all<Omit<Student, 'passes'> & { passes: string }>(
+		await all<StudentRow>(
 			'SELECT class_id AS "classId", owner_id AS "ownerId", nickname, rejoin_code AS "rejoinCode", joined_at AS "joinedAt", passes FROM students ORDER BY joined_at'
 		)
-	).map((row): Student => ({ ...row, passes: JSON.parse(row.passes) }));
+	).map(studentFromRow);
 	const queue = (await all<{ record: string }>('SELECT record FROM queue ORDER BY position')).map(
 		(row) => JSON.parse(row.record) as QueueRecord
 	);

@@ -18,9 +18,15 @@ import {
 	type StorePersistence
 } from '../persistence';
 import type { Owner, Share } from '../../owners/owner';
-import type { ClassRoom, Student } from '../../classes/classRoom';
+import {
+	classFromRow,
+	classValues,
+	studentFromRow,
+	studentValues,
+	type ClassRow,
+	type StudentRow
+} from '../classRows';
 import type { QueueRecord } from '../../queue/queueRecord';
-import { nicknameKey } from '../../../src/lib/classes';
 import type { PersistedEvent } from '../persistedEvent';
 import type { ReaderAct } from '../../../src/lib/mail/readerActs';
 import type { ImapFolderRecord } from '../../mailboxes/imapFolderRecord';
@@ -161,29 +167,8 @@ export class SqlitePersistence implements StorePersistence {
 				deleteMessage.run(id);
 				deleteReaderActs.run(id);
 			}
-			for (const c of batch.classes)
-				upsertClass.run(
-					c.id,
-					c.code,
-					c.name,
-					c.teacherOwnerId,
-					c.teacherKey,
-					c.createdAt,
-					c.endsAt,
-					c.spotlight,
-					JSON.stringify(c.formerStudents),
-					JSON.stringify(c.handouts)
-				);
-			for (const s of batch.students)
-				upsertStudent.run(
-					s.classId,
-					nicknameKey(s.nickname),
-					s.ownerId,
-					s.nickname,
-					s.rejoinCode,
-					s.joinedAt,
-					JSON.stringify(s.passes)
-				);
+			for (const c of batch.classes) upsertClass.run(...classValues(c));
+			for (const s of batch.students) upsertStudent.run(...studentValues(s));
 			// After the upserts: a row deleted is the owner's it names, never a newcomer's.
 			for (const { classId, nicknameKey: key, ownerId } of batch.deletedStudents)
 				deleteStudent.run(classId, key, ownerId);
@@ -272,22 +257,15 @@ export class SqlitePersistence implements StorePersistence {
 				.prepare(
 					'SELECT id, code, name, teacher_owner_id AS teacherOwnerId, teacher_key AS teacherKey, created_at AS createdAt, ends_at AS endsAt, spotlight, former_students AS formerStudents, handouts FROM classes ORDER BY created_at'
 				)
-				.all() as (Omit<ClassRoom, 'formerStudents' | 'handouts'> & {
-				formerStudents: string;
-				handouts: string;
-			})[]
-		).map((row): ClassRoom => ({
-			...row,
-			formerStudents: JSON.parse(row.formerStudents),
-			handouts: JSON.parse(row.handouts)
-		}));
+				.all() as ClassRow[]
+		).map(classFromRow);
 		const students = (
 			this.#db
 				.prepare(
 					'SELECT class_id AS classId, owner_id AS ownerId, nickname, rejoin_code AS rejoinCode, joined_at AS joinedAt, passes FROM students ORDER BY joined_at'
 				)
-				.all() as (Omit<Student, 'passes'> & { passes: string })[]
-		).map((row): Student => ({ ...row, passes: JSON.parse(row.passes) }));
+				.all() as StudentRow[]
+		).map(studentFromRow);
 		const queue = (this.#db.prepare('SELECT record FROM queue').all() as { record: string }[]).map(
 			(row) => JSON.parse(row.record) as QueueRecord
 		);
