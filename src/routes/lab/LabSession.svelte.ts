@@ -72,6 +72,9 @@ export class LabSession {
 	/** The sandbox refused the session in place of a greeting (a limit): it was never recorded. */
 	refused = $state(false);
 	error = $state<string | null>(null);
+	/** A refused resume's session, watched since (its end is told); asked: not yet answered. */
+	#following = false;
+	#followAsked = false;
 	/** The latest reply in words, for the polite live region. */
 	announcement = $state('');
 	/** Body lines the lab dot-stuffed, as typed → as sent. */
@@ -183,6 +186,7 @@ export class LabSession {
 		this.endReason = null;
 		this.refused = false;
 		this.error = null;
+		this.#following = this.#followAsked = false;
 		this.dataMode = false;
 		this.#echo = [];
 		this.#steps = [];
@@ -373,11 +377,23 @@ export class LabSession {
 			case 'event':
 				if (message.sessionId === this.session?.id) this.#onEvent(message.event);
 				return;
+			case 'session':
+				// The watch sent after a refused resume was accepted.
+				if (message.session.id === this.session?.id) this.#followAsked = false;
+				return;
 			case 'closed':
 				if (message.sessionId !== this.session?.id) return;
+				// A followed session's end replaces the resume's refusal: that it ended, and why.
+				if (this.#following) this.error = null;
+				this.#following = false;
 				this.#ended(message.reason);
 				return;
 			case 'error':
+				if (this.#followAsked) {
+					// The watch was refused (this server does not know the session): the resume's error stays.
+					this.#followAsked = this.#following = false;
+					return;
+				}
 				if (this.phase === 'reconnecting') {
 					// The bridge no longer knows the session (it ended or the server restarted).
 					this.#clearStored();
@@ -386,6 +402,16 @@ export class LabSession {
 					this.#pending = [];
 					this.phase = this.session ? 'ended' : 'idle';
 					this.endReason = this.session ? 'The session could not be resumed: it has ended.' : null;
+					// Refused on another instance of a shared lab, the session may still be open on the one
+					// serving it, or end when that one stops: followed, the page tells when and why.
+					if (this.session) {
+						this.#socket?.send({
+							type: 'watch',
+							sessionId: this.session.id,
+							since: this.events.at(-1)?.seq ?? 0
+						});
+						this.#followAsked = this.#following = true;
+					}
 				}
 				this.error = message.message;
 				this.#note(`The lab says: ${message.message}`);
