@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
+import { ImapFlow } from 'imapflow';
 import type { Lab } from '../../server/lab';
 
 export class RawImap {
@@ -100,4 +101,23 @@ export class RawImap {
 		secure.on('error', () => undefined);
 		return answer;
 	}
+}
+
+/**
+ * imapflow, a mail program nobody here wrote, as alice on 127.0.0.1:`port` (not yet connected):
+ * STARTTLS on a plain port, TLS from the start on an imaps one, the lab's self-signed certificate
+ * accepted. Its 'error' events are dropped: a failure reaches the test as the call that rejects.
+ */
+export function aliceImapFlow(port: number, secure = false): ImapFlow {
+	const flow = new ImapFlow({
+		host: '127.0.0.1',
+		port,
+		secure,
+		doSTARTTLS: secure ? undefined : true,
+		tls: { rejectUnauthorized: false },
+		auth: { user: 'alice', pass: 'wonderland' },
+		logger: false
+	});
+	flow.on('error', () => undefined);
+	return flow;
 }

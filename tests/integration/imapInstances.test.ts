@@ -7,12 +7,12 @@
  * its folders over a newer one nor numbers mail the serving instance numbers too.
  */
 import { deserialize } from 'node:v8';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import type { StoreBatch } from '../../server/store/persistence';
-import { RawImap } from './imapClient';
+import { aliceImapFlow, RawImap } from './imapClient';
 import { usePostgresDatabase } from '../postgresCluster';
 import { until } from './harness';
 import { message, ready, startQuickLab, transaction } from './smtpSession';
@@ -45,16 +45,7 @@ async function deliver(lab: Lab, subject: string): Promise<string> {
 
 /** A logged-in imapflow client of alice on the lab's IMAP listener. */
 async function login(lab: Lab): Promise<ImapFlow> {
-	const flow = new ImapFlow({
-		host: '127.0.0.1',
-		port: lab.sandbox.port('imap'),
-		secure: false,
-		doSTARTTLS: true,
-		tls: { rejectUnauthorized: false },
-		auth: { user: 'alice', pass: 'wonderland' },
-		logger: false
-	});
-	flow.on('error', () => undefined);
+	const flow = aliceImapFlow(lab.sandbox.port('imap'));
 	clients.push(flow);
 	await flow.connect();
 	return flow;

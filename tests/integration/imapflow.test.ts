@@ -7,11 +7,12 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { afterEach, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab';
 import { GET as eml } from '../../src/routes/api/messages/[id]/eml/+server';
 import { until } from './harness';
+import { aliceImapFlow } from './imapClient';
 import { callRoute } from './routeCall';
 import { startQuickLab } from './smtpSession';
 
@@ -56,16 +57,7 @@ function clientLines(lab: Lab): string[] {
 }
 
 function client(lab: Lab, listener: 'imap' | 'imaps'): ImapFlow {
-	const flow = new ImapFlow({
-		host: '127.0.0.1',
-		port: lab.sandbox.port(listener),
-		secure: listener === 'imaps',
-		doSTARTTLS: listener === 'imap' ? true : undefined,
-		tls: { rejectUnauthorized: false },
-		auth: { user: 'alice', pass: 'wonderland' },
-		logger: false
-	});
-	flow.on('error', () => undefined);
+	const flow = aliceImapFlow(lab.sandbox.port(listener), listener === 'imaps');
 	clients.push(flow);
 	return flow;
 }

@@ -17,7 +17,6 @@ import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
-import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +32,7 @@ import {
 import { startPostgresCluster, type PostgresCluster } from '../postgresCluster';
 import { startProductionServer, type ProductionServer } from '../productionServer';
 import { dig } from './digClient';
+import { aliceImapFlow } from './imapClient';
 import { BridgeClient, isType } from './wsClient';
 
 const OPERATOR_TOKEN = 'operator-token-of-the-many-instances-test';
@@ -391,16 +391,7 @@ describe('two instances behind nginx on one PostgreSQL', () => {
 			.sendMail({ from: 'carol@example.org', to: 'alice@example.com', subject, text: 'Kept.' });
 		/** INBOX as alice's mail program sees it through nginx: UIDVALIDITY, the message's UID. */
 		const seen = async () => {
-			const flow = new ImapFlow({
-				host: '127.0.0.1',
-				port: nginx.stream.imap,
-				secure: false,
-				doSTARTTLS: true,
-				tls: { rejectUnauthorized: false },
-				auth: { user: 'alice', pass: 'wonderland' },
-				logger: false
-			});
-			flow.on('error', () => undefined);
+			const flow = aliceImapFlow(nginx.stream.imap);
 			await flow.connect();
 			try {
 				const { uidValidity } = await flow.mailboxOpen('INBOX');
