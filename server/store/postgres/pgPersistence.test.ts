@@ -231,7 +231,7 @@ describe('PostgreSQL: a stopped instance is taken over by one survivor', () => {
 		await firstReport;
 		// Several more checks by both: a second report would come within them.
 		await new Promise((resolve) => setTimeout(resolve, 1000));
-		for (const survivor of survivors) await survivor.close();
+		// Both still run: a survivor closed first would be taken over by the other, rightly.
 		expect(reports.map((r) => r.peer)).toEqual([
 			{ instanceId: child.instanceId, openSessions: ['child-open'], queue: ['child-journey'] }
 		]);
