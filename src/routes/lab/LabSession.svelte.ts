@@ -72,8 +72,8 @@ export class LabSession {
 	/** The sandbox refused the session in place of a greeting (a limit): it was never recorded. */
 	refused = $state(false);
 	error = $state<string | null>(null);
-	/** A refused resume's session, watched since (its end is told); asked: not yet answered. */
-	#following = false;
+	/** A refused resume, its session watched since; asked: the watch not answered yet. */
+	#following: Pick<StoredSession, 'sessionId' | 'resumeToken'> | null = null;
 	#followAsked = false;
 	/** The latest reply in words, for the polite live region. */
 	announcement = $state('');
@@ -186,7 +186,8 @@ export class LabSession {
 		this.endReason = null;
 		this.refused = false;
 		this.error = null;
-		this.#following = this.#followAsked = false;
+		this.#following = null;
+		this.#followAsked = false;
 		this.dataMode = false;
 		this.#echo = [];
 		this.#steps = [];
@@ -383,19 +384,25 @@ export class LabSession {
 				return;
 			case 'closed':
 				if (message.sessionId !== this.session?.id) return;
-				// A followed session's end replaces the resume's refusal: that it ended, and why.
-				if (this.#following) this.error = null;
-				this.#following = false;
+				if (this.#following) {
+					// The followed session ended: resumed again, the server says so in its own words
+					// (why, and where its transcript stays) in place of the first refusal.
+					this.#socket?.send({ type: 'resume', ...this.#following });
+					this.#following = null;
+					return;
+				}
 				this.#ended(message.reason);
 				return;
 			case 'error':
 				if (this.#followAsked) {
 					// The watch was refused (this server does not know the session): the resume's error stays.
-					this.#followAsked = this.#following = false;
+					this.#followAsked = false;
+					this.#following = null;
 					return;
 				}
 				if (this.phase === 'reconnecting') {
 					// The bridge no longer knows the session (it ended or the server restarted).
+					const refused = this.#stored();
 					this.#clearStored();
 					this.dataMode = false;
 					this.#steps = [];
@@ -404,15 +411,17 @@ export class LabSession {
 					this.endReason = this.session ? 'The session could not be resumed: it has ended.' : null;
 					// Refused on another instance of a shared lab, the session may still be open on the one
 					// serving it, or end when that one stops: followed, the page tells when and why.
-					if (this.session) {
+					if (this.session && refused?.sessionId === this.session.id) {
 						this.#socket?.send({
 							type: 'watch',
 							sessionId: this.session.id,
 							since: this.events.at(-1)?.seq ?? 0
 						});
-						this.#followAsked = this.#following = true;
+						this.#following = { sessionId: refused.sessionId, resumeToken: refused.resumeToken };
+						this.#followAsked = true;
 					}
 				}
+				if (message.message === this.error) return;
 				this.error = message.message;
 				this.#note(`The lab says: ${message.message}`);
 				return;
