@@ -408,7 +408,8 @@ export class LabSession {
 					this.#steps = [];
 					this.#pending = [];
 					this.phase = this.session ? 'ended' : 'idle';
-					this.endReason = this.session ? 'The session could not be resumed: it has ended.' : null;
+					// Why is the bridge's to say (the alert): ended, or served by another instance.
+					this.endReason = this.session ? 'This page could not resume the session.' : null;
 					// Refused on another instance of a shared lab, the session may still be open on the one
 					// serving it, or end when that one stops: followed, the page tells when and why.
 					if (this.session && refused?.sessionId === this.session.id) {
