@@ -54,7 +54,8 @@ test('a lookup made with dig appears live on /dns, explained, and its deep link 
 	// The newest first; each has a deep link that a reload scrolls to and marks.
 	await expect(page.getByRole('article').first()).toContainText('A google.com → REFUSED');
 	const link = await south.getByRole('heading').getByRole('link').getAttribute('href');
-	expect(link).toMatch(/^#lookup-\d+$/);
+	// Ids are unique across instances (server/ids.ts: a random prefix and a counter, base64url).
+	expect(link).toMatch(/^#lookup-[\w-]+$/);
 	await page.goto(`/dns${link}`);
 	const target = page.locator(`article${link}`);
 	await expect(target).toHaveClass(/current/);
