@@ -5,7 +5,6 @@
  * back at the next start, so an owner keeps their mail across a restart; a secret file the lab
  * cannot use stops startup with one line naming it and DATA_DIR.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import { startTestLab } from './harness';
 import { startQuickLab } from './smtpSession';
 import { startWebServer } from './webServer';
 import { BridgeClient, isType, mailThroughLab } from './wsClient';
+import { startFromSource } from '../sourceServer';
 
 let dataRoot: string;
 beforeAll(() => {
@@ -170,26 +170,7 @@ describe('startup', () => {
 	it('a secret the lab cannot use stops the server with one line naming the file and DATA_DIR', async () => {
 		const dataDir = mkdtempSync(path.join(dataRoot, 'startup-'));
 		writeFileSync(path.join(dataDir, COOKIE_SECRET_FILE), '');
-		const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>(
-			(resolve) => {
-				const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-					env: {
-						...process.env,
-						PORT: '0',
-						SMTP_PORT: '0',
-						SUBMISSION_PORT: '0',
-						SMTPS_PORT: '0',
-						DNS_PORT: '0',
-						MAIL_HOSTS_PORT: '0',
-						DATA_DIR: dataDir
-					},
-					stdio: ['ignore', 'ignore', 'pipe']
-				});
-				let stderr = '';
-				child.stderr.on('data', (chunk) => (stderr += chunk));
-				child.once('exit', (code) => resolve({ code, stderr }));
-			}
-		);
+		const { code, stderr } = await startFromSource({ DATA_DIR: dataDir });
 		expect(code).toBe(1);
 		const lines = stderr.trim().split('\n');
 		expect(lines).toHaveLength(1);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { DEFAULTS, ENVIRONMENT, readConfig, ConfigError } from '../../server/config';
 import { DATABASE_FILE } from '../../server/store/sqlite/sqlitePersistence';
+import { startFromSource } from '../sourceServer';
 
 let blocker: net.Server;
 let busyPort: number;
@@ -22,27 +22,9 @@ afterAll(async () => {
 	rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** A start with a database of its own. */
 function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-	return new Promise((resolve) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-			env: {
-				...process.env,
-				PORT: '0',
-				SMTP_PORT: '0',
-				SUBMISSION_PORT: '0',
-				SMTPS_PORT: '0',
-				DNS_PORT: '0',
-				MAIL_HOSTS_PORT: '0',
-				// A database of its own for each start.
-				DATA_DIR: mkdtempSync(path.join(dataDir, 'start-')),
-				...env
-			},
-			stdio: ['ignore', 'ignore', 'pipe']
-		});
-		let stderr = '';
-		child.stderr.on('data', (chunk) => (stderr += chunk));
-		child.once('exit', (code) => resolve({ code, stderr }));
-	});
+	return startFromSource({ DATA_DIR: mkdtempSync(path.join(dataDir, 'start-')), ...env });
 }
 
 describe('startup', () => {

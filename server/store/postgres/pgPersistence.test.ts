@@ -17,6 +17,7 @@ import { StorageError, storeBatch, type StoppedPeer, type StoreBatch } from '../
 import type { QueueRecord } from '../../queue/queueRecord';
 import { event, LIMITS, session, STARTED_AT, storeSuite } from '../storeSuite';
 import { BUS_MAX_BYTES, instanceKey, PgPersistence, type PgSettings } from './pgPersistence';
+import { startFromSource } from '../../../tests/sourceServer';
 
 const database = usePostgresDatabase();
 const opened: PgPersistence[] = [];
@@ -411,22 +412,9 @@ describe('PostgreSQL: failures', () => {
 	});
 
 	it('the server started with an unreachable DATABASE_URL exits with that one line', async () => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-			env: {
-				...process.env,
-				PORT: '0',
-				SMTP_PORT: '0',
-				SUBMISSION_PORT: '0',
-				SMTPS_PORT: '0',
-				DNS_PORT: '0',
-				MAIL_HOSTS_PORT: '0',
-				DATABASE_URL: 'postgres://lab:hunter22@/smtplab?host=/nonexistent-socket-dir&port=5499'
-			},
-			stdio: ['ignore', 'ignore', 'pipe']
+		const { code, stderr } = await startFromSource({
+			DATABASE_URL: 'postgres://lab:hunter22@/smtplab?host=/nonexistent-socket-dir&port=5499'
 		});
-		let stderr = '';
-		child.stderr.on('data', (chunk) => (stderr += chunk));
-		const code = await new Promise((resolve) => child.once('exit', resolve));
 		expect(code).toBe(1);
 		expect(stderr.trim().split('\n')).toEqual([
 			'SMTP Lab: cannot connect to DATABASE_URL postgres://lab:***@/smtplab?host=/nonexistent-socket-dir&port=5499: connect ENOENT /nonexistent-socket-dir/.s.PGSQL.5499'
